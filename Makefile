@@ -1,0 +1,46 @@
+# Veriga: `make demo` runs the main job on the embedded default, `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_HOME ?= .veriga-demo
+
+.PHONY: demo test test-fast bench lint install install-dev system-deps clean
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	@scripts/system-deps.sh
+	$(BIN)/pip install -q -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	@scripts/system-deps.sh
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	rm -rf $(DEMO_HOME)
+	VERIGA_HOME=$(DEMO_HOME) $(BIN)/veriga demo
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow and not spark and not postgres"
+
+bench: install-dev
+	$(BIN)/python -m benchmarks
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(DEMO_HOME) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""The ``veriga`` command."""
+
+from veriga.cli.main import app, main
+
+__all__ = ["app", "main"]

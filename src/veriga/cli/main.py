@@ -1,0 +1,301 @@
+"""Typer application: thin commands that parse input, call the workspace and render."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from veriga import __version__
+from veriga.errors import VerigaError
+from veriga.export import FORMATS as EXPORT_FORMATS
+from veriga.ingest import ImportRequest, formats
+from veriga.workspace import Workspace
+
+app = typer.Typer(
+    name="veriga", no_args_is_help=True, add_completion=False,
+    help="Veriga: find, prove and break the trafficking chain.",
+)
+case_app = typer.Typer(no_args_is_help=True, help="Create and list cases.")
+audit_app = typer.Typer(invoke_without_command=True, help="Read and verify the audit log.")
+app.add_typer(case_app, name="case")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+err = Console(stderr=True)
+
+PurposeOpt = Annotated[
+    str | None,
+    typer.Option("--purpose", envvar="VERIGA_PURPOSE",
+                 help="Why you are accessing the data; recorded in the audit log."),
+]
+CaseOpt = Annotated[str, typer.Option("--case", "-c", help="Case name or id.")]
+
+
+class OutFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@contextmanager
+def workspace(purpose: str | None = None) -> Iterator[Workspace]:
+    ws = Workspace(purpose=purpose)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 1."""
+    try:
+        app()
+    except VerigaError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except (ValueError, OSError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"veriga {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                         help="Show the version and exit.")] = False,
+) -> None:
+    """Veriga: find, prove and break the trafficking chain."""
+
+
+# -- cases ---------------------------------------------------------------------------------
+
+
+@case_app.command("create")
+def case_create(
+    name: Annotated[str, typer.Argument(help="Name of the new case.")],
+    description: Annotated[str, typer.Option(help="What the case is about.")] = "",
+    purpose: PurposeOpt = None,
+) -> None:
+    """Create a case."""
+    with workspace(purpose) as ws:
+        case = ws.create_case(name, description)
+    console.print(f"Created case [bold]{case['name']}[/] ({case['id']})")
+
+
+@case_app.command("list")
+def case_list(fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table) -> None:
+    """List cases."""
+    with workspace() as ws:
+        cases = ws.cases()
+    if fmt is OutFormat.json:
+        print(json.dumps(cases, default=str, indent=2))
+        return
+    table = Table("name", "id", "sources", "created", "by")
+    for c in cases:
+        table.add_row(c["name"], c["id"], str(c["sources"]), f"{c['created_at']:%Y-%m-%d %H:%M}",
+                      c["created_by"])
+    console.print(table if cases else "No cases yet: veriga case create NAME")
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files to import.")],
+    case: CaseOpt,
+    mapping: Annotated[Path | None, typer.Option(help="Mapping YAML for CSV/XLSX.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=f"Override detection: "
+                                            f"{', '.join(formats())}.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding, e.g. cp1251.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country hint for local phone "
+                                                "numbers (ISO code, e.g. LV).")] = None,
+    strict: Annotated[bool, typer.Option(help="Import nothing if any value is rejected.")] = False,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Import files into a case: all of them, or nothing if one fails."""
+    requests = [ImportRequest(path=p, format=fmt, mapping=mapping, encoding=encoding,
+                              country=country) for p in paths]
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TimeRemainingColumn())
+    with workspace(purpose) as ws, Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done)
+
+        results = ws.import_files(case, requests, strict=strict, progress=progress)
+    for r in results:
+        records = ", ".join(f"{n} {k} records" for k, n in r.records.items())
+        parts = [f"{r.entities} entities", f"{r.statements} statements"]
+        if records:
+            parts.append(records)
+        console.print(f"[green]imported[/] {r.file_name} as {r.format} "
+                      f"({', '.join(parts)}) -> source {r.source_id}")
+        if r.rejects:
+            console.print(f"[yellow]{len(r.rejects)} rejected value(s):[/]")
+            for rej in r.rejects[:50]:
+                console.print("  " + rej.render(r.file_name), highlight=False, markup=False)
+            if len(r.rejects) > 50:
+                console.print(f"  ... and {len(r.rejects) - 50} more (stored with the source)")
+
+
+# -- entities ------------------------------------------------------------------------------
+
+
+@app.command("entities")
+def entities(
+    case: CaseOpt,
+    schema: Annotated[list[str] | None, typer.Option(help="Only this schema (repeatable).")] = None,
+    fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+    limit: Annotated[int, typer.Option(help="Rows in the table view (0 for all).")] = 200,
+    purpose: PurposeOpt = None,
+) -> None:
+    """List the entities of a case."""
+    with workspace(purpose) as ws:
+        if fmt is OutFormat.json:
+            for proxy in ws.entities(case, schema):
+                print(json.dumps(proxy.to_dict(), ensure_ascii=False))
+            return
+        table = Table("id", "schema", "caption")
+        shown = total = 0
+        for proxy in ws.entities(case, schema):
+            total += 1
+            if limit and shown >= limit:
+                continue
+            table.add_row(proxy.id, proxy.schema.name, proxy.caption)
+            shown += 1
+    console.print(table)
+    if shown < total:
+        console.print(f"{shown} of {total} shown; --limit 0 for all, or --format json")
+
+
+@app.command("show")
+def show(
+    entity_id: Annotated[str, typer.Argument(help="Entity id.")],
+    case: CaseOpt,
+    fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Show an entity: every value with its source file, line and importer."""
+    with workspace(purpose) as ws:
+        view = ws.entity(case, entity_id)
+    if fmt is OutFormat.json:
+        data = view.entity.to_dict()
+        data["statements"] = view.statements
+        print(json.dumps(data, default=str, ensure_ascii=False, indent=2))
+        return
+    console.print(f"[bold]{view.entity.caption}[/] · {view.entity.schema.label} · {view.entity.id}")
+    table = Table("property", "value", "original", "source file", "at", "importer", "sha256")
+    for s in view.statements:
+        if s["prop"] == "id":
+            continue
+        value = s["value"] + (f" ({s['latin']})" if s["latin"] else "")
+        table.add_row(s["prop"], value, s["original_value"] or "", s["file_name"],
+                      s["locator"] or "", f"{s['importer']} {s['importer_version']}",
+                      s["sha256"][:12])
+    console.print(table)
+
+
+@app.command("export")
+def export(
+    case: CaseOpt,
+    fmt: Annotated[str, typer.Option("--format", help=", ".join(EXPORT_FORMATS))],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    purpose: PurposeOpt = None,
+) -> None:
+    """Export a case's entities."""
+    if fmt not in EXPORT_FORMATS:
+        _fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    with workspace(purpose) as ws:
+        count = ws.export(case, fmt, out)
+    console.print(f"Wrote {count} entities to {out} ({fmt})")
+
+
+@app.command("findings")
+def findings(
+    case: CaseOpt,
+    fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+    kind: Annotated[str | None, typer.Option(help="Only findings of this kind.")] = None,
+    purpose: PurposeOpt = None,
+) -> None:
+    """List the findings of a case's analyses."""
+    with workspace(purpose) as ws:
+        items = ws.findings(case, kind)
+    if fmt is OutFormat.json:
+        print(json.dumps([f.to_dict() for f in items], ensure_ascii=False, indent=2))
+        return
+    if not items:
+        console.print("No findings yet.")
+        return
+    table = Table("id", "kind", "score", "state", "title", "detector")
+    for f in items:
+        table.add_row(f.id, f.kind, f"{f.score:.2f}", f.review.state.value, f.title or
+                      f.explanation[:60], f"{f.detector} {f.detector_version}")
+    console.print(table)
+
+
+# -- audit ---------------------------------------------------------------------------------
+
+
+@audit_app.callback()
+def audit(
+    ctx: typer.Context,
+    case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
+    fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Show the audit log (who did what, when and why)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with workspace(purpose) as ws:
+        rows = ws.audit_log(case)
+    if fmt is OutFormat.json:
+        print(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        return
+    table = Table("seq", "at", "actor", "action", "target", "purpose", "detail")
+    for r in rows:
+        detail = json.dumps(r["detail"], ensure_ascii=False, default=str)
+        table.add_row(str(r["seq"]), f"{r['at']:%Y-%m-%d %H:%M:%S}", r["actor"], r["action"],
+                      r["target"] or "", r["purpose"] or "", detail[:80])
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exit code 2 if it was tampered with."""
+    with workspace() as ws:
+        report = ws.verify_audit()
+    if report.ok:
+        console.print(f"[green]audit log intact[/]: {report.checked} entries verified")
+    else:
+        _fail(f"audit log broken: {report.problem}", code=2)
+
+
+@app.command("demo")
+def demo() -> None:
+    """Build the demo case from the example files and print a summary."""
+    from veriga.demo import run_demo
+
+    run_demo(console)

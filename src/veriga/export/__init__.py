@@ -1,0 +1,68 @@
+"""Exports of a case's entities: FtM (with overlay), FtM-core, GEXF, Cypher and XLSX.
+
+``ftm-core`` rewrites overlay entities as their nearest core FtM schema, moving overlay-only
+values into ``notes``, so partners whose tools know only plain FtM can load the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from followthemoney.export.excel import ExcelExporter
+from followthemoney.export.graph import NXGraphExporter
+from followthemoney.export.neo4j import CypherGraphExporter
+
+from veriga.model import EntityProxy, core_schema, is_core, model
+
+FORMATS = ("ftm", "ftm-core", "gexf", "cypher", "xlsx")
+GRAPH_EDGE_TYPES = ("entity", "phone", "email", "iban")
+
+
+def to_core(proxy: EntityProxy) -> EntityProxy:
+    """The entity in plain FtM: overlay schema replaced by its core ancestor."""
+    if is_core(proxy.schema):
+        return proxy
+    target = core_schema(proxy.schema)
+    core = model.make_entity(target)
+    core.id = proxy.id
+    notes = []
+    for prop, value in proxy.itervalues():
+        if prop.name in target.properties:
+            core.unsafe_add(target.properties[prop.name], value, cleaned=True)
+        else:
+            notes.append(f"{prop.label}: {value}")
+    core.add("notes", [f"Veriga {proxy.schema.name}"] + notes, cleaned=True)
+    return core
+
+
+def export_entities(entities: Iterable[EntityProxy], fmt: str, out: Path) -> int:
+    """Write ``entities`` to ``out`` in ``fmt``; returns how many were written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    if fmt in ("ftm", "ftm-core"):
+        with out.open("w", encoding="utf-8") as fh:
+            for proxy in entities:
+                if fmt == "ftm-core":
+                    proxy = to_core(proxy)
+                fh.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                count += 1
+        return count
+    if fmt == "xlsx":
+        exporter = ExcelExporter(out)
+        for proxy in entities:
+            exporter.write(proxy)
+            count += 1
+        exporter.finalize()
+        return count
+    with out.open("w", encoding="utf-8") as fh:
+        graph_cls = NXGraphExporter if fmt == "gexf" else CypherGraphExporter
+        graph = graph_cls(fh, edge_types=GRAPH_EDGE_TYPES)
+        for proxy in entities:
+            graph.write(proxy)
+            count += 1
+        graph.finalize()
+    return count

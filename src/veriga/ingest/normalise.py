@@ -1,0 +1,81 @@
+"""Turn parsed drafts into statements: every value normalised, or rejected with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from followthemoney.types import registry
+
+from veriga.ingest.base import Draft, ImportContext
+from veriga.model import model
+from veriga.model.normalize import Rejected, normalize_date, normalize_phone, romanize
+from veriga.store import statement_id
+
+COUNTRY_PROPS = ("country", "nationality", "jurisdiction", "citizenship")
+
+
+def _country_hint(draft: Draft, default: str | None) -> str | None:
+    for prop, raw in draft.values:
+        if prop in COUNTRY_PROPS:
+            code = registry.country.clean(raw)
+            if code and len(code) == 2:
+                return code.upper()
+    return default
+
+
+def normalise_value(prop_type: str, raw: str, hints: dict[str, str], country: str | None) -> str:
+    """Normalise one value of an FtM property type; raises :class:`Rejected`."""
+    if prop_type == "phone":
+        return normalize_phone(raw, hints.get("country") or country)
+    if prop_type == "date":
+        value = normalize_date(raw, hints.get("format"))
+        cleaned = registry.date.clean(value)
+        if cleaned is None:
+            raise Rejected(f"date {raw!r} is out of range")
+        return cleaned
+    cleaned = registry.get(prop_type).clean(raw)  # type: ignore[union-attr]
+    if cleaned is None:
+        label = registry.get(prop_type).label  # type: ignore[union-attr]
+        raise Rejected(f"{raw!r} is not a valid {label.lower()}")
+    return cleaned
+
+
+def draft_statements(
+    draft: Draft, ctx: ImportContext, case_id: str, now: datetime
+) -> Iterator[dict[str, Any]]:
+    """Statement rows for one draft; values that fail are reported to ``ctx``."""
+    schema = model[draft.schema]
+    country = _country_hint(draft, ctx.country)
+    base = {
+        "case_id": case_id, "entity_id": draft.id, "canonical_id": draft.id,
+        "schema": schema.name, "lang": None, "source_id": ctx.source_id,
+        "locator": draft.locator, "first_seen": now,
+    }
+    yield {
+        **base, "id": statement_id(case_id, draft.id, "id", draft.id, ctx.source_id),
+        "prop": "id", "prop_type": "id", "value": draft.id, "original_value": None,
+        "latin": None,
+    }
+    for prop_name, raw in draft.values:
+        prop = schema.get(prop_name)
+        if prop is None:
+            ctx.reject(draft.locator, prop_name, raw, f"{schema.name} has no property {prop_name!r}")
+            continue
+        if prop.stub:
+            ctx.reject(draft.locator, prop_name, raw,
+                       f"{prop_name!r} is a reverse property; set it on the other entity")
+            continue
+        try:
+            value = normalise_value(prop.type.name, raw, draft.hints.get(prop_name, {}), country)
+        except Rejected as exc:
+            ctx.reject(draft.locator, prop_name, raw, str(exc))
+            continue
+        yield {
+            **base,
+            "id": statement_id(case_id, draft.id, prop_name, value, ctx.source_id),
+            "prop": prop_name, "prop_type": prop.type.name, "value": value,
+            "original_value": raw if raw != value else None,
+            "latin": romanize(value) if prop.type.name == "name" else None,
+        }

@@ -1,0 +1,319 @@
+"""CSV and XLSX importers driven by a mapping file (see :mod:`veriga.ingest.mapping`)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
+from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
+from veriga.ingest.registry import register
+from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx
+from veriga.model import EntityProxy, model
+from veriga.model.normalize import (
+    DATE_FORMATS,
+    Rejected,
+    normalize_account,
+    normalize_phone,
+)
+from veriga.model.records import RECORD_KINDS, RecordKind
+
+TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S",
+                     "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class TabularImporter(Importer):
+    needs_mapping = True
+
+    def read(self, ctx: ImportContext, mapping: Mapping) -> RawTable:
+        raise NotImplementedError
+
+    def parse(self, ctx: ImportContext) -> Iterator[Item]:
+        mapping: Mapping | None = ctx.options.get("mapping")
+        if mapping is None:
+            raise ctx.fail(None, f"{self.format.upper()} files need a mapping: pass --mapping "
+                                 "MAPPING.yml (see docs/mapping.md)")
+        raw = self.read(ctx, mapping)
+        for line, reason in raw.invalid:
+            ctx.reject(f"{raw.unit} {line}", None, None, reason)
+        missing = sorted(mapping.columns() - set(raw.columns))
+        if missing:
+            raise ctx.fail(
+                None, f"column(s) {', '.join(map(repr, missing))} named in the mapping are not "
+                f"in the file (it has: {', '.join(raw.columns)})"
+            )
+        ctx.progress(1)
+        con = duckdb.connect(":memory:")
+        try:
+            con.register("raw", raw.table)
+            for kind_name, fields in mapping.records.items():
+                batch = records_from_table(con, ctx, mapping, RECORD_KINDS[kind_name], fields,
+                                           raw.unit)
+                if batch.num_rows:
+                    yield RecordBatch(kind_name, batch)
+            for spec in mapping.entities.values():
+                yield from drafts_from_table(con, mapping, spec, raw.unit)
+        finally:
+            con.close()
+
+
+@register
+class CSVImporter(TabularImporter):
+    name = "veriga.ingest.tabular.csv"
+    version = "1"
+    format = "csv"
+    media_type = "text/csv"
+
+    @classmethod
+    def detect(cls, path: Path, head: bytes) -> int:
+        if path.suffix.lower() in (".csv", ".tsv", ".txt") and b"\x00" not in head:
+            return 50
+        return 0
+
+    def read(self, ctx: ImportContext, mapping: Mapping) -> RawTable:
+        opts = mapping.csv
+        encoding = ctx.options.get("encoding") or opts.get("encoding") or "utf-8"
+        return read_csv(ctx.path, encoding=encoding, delimiter=opts.get("delimiter"),
+                        skip_rows=int(opts.get("skip_rows", 0)))
+
+
+@register
+class XLSXImporter(TabularImporter):
+    name = "veriga.ingest.tabular.xlsx"
+    version = "1"
+    format = "xlsx"
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    @classmethod
+    def detect(cls, path: Path, head: bytes) -> int:
+        if not head.startswith(b"PK\x03\x04"):
+            return 0
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return 80 if "xl/workbook.xml" in zf.namelist() else 0
+        except zipfile.BadZipFile:
+            return 0
+
+    def read(self, ctx: ImportContext, mapping: Mapping) -> RawTable:
+        return read_xlsx(ctx.path, sheet=mapping.xlsx.get("sheet"))
+
+
+# -- bulk records: vectorised in DuckDB --------------------------------------------------
+
+
+def _field_sql(kind: RecordKind, name: str, spec: ValueSpec) -> tuple[str, str]:
+    """SQL for the raw text and for the converted value of one record field."""
+    if spec.literal is not None:
+        raw = _lit(spec.literal)
+    elif len(spec.columns) == 1:
+        raw = f"NULLIF(trim({_q(spec.columns[0])}), '')"
+    else:
+        parts = ", ".join(f"NULLIF(trim({_q(c)}), '')" for c in spec.columns)
+        raw = f"NULLIF(concat_ws(' ', {parts}), '')"
+    ftype = kind.field(name).type
+    if pa.types.is_date32(ftype):
+        fmts = [spec.format] if spec.format else [*DATE_FORMATS, *TIMESTAMP_FORMATS]
+        lst = "[" + ", ".join(_lit(f) for f in fmts) + "]"
+        return raw, f"CAST(try_strptime({raw}, {lst}) AS DATE)"
+    if pa.types.is_timestamp(ftype):
+        fmts = [spec.format] if spec.format else [*TIMESTAMP_FORMATS, *DATE_FORMATS]
+        lst = "[" + ", ".join(_lit(f) for f in fmts) + "]"
+        return raw, f"CAST(try_strptime({raw}, {lst}) AS TIMESTAMP)"
+    if pa.types.is_decimal(ftype):
+        thousands = spec.thousands if spec.thousands is not None else (
+            "." if spec.decimal == "," else ","
+        )
+        clean = f"replace(replace({raw}, ' ', ''), chr(160), '')"
+        clean = f"replace({clean}, {_lit(thousands)}, '')" if thousands else clean
+        if spec.decimal != ".":
+            clean = f"replace({clean}, {_lit(spec.decimal)}, '.')"
+        scale = ftype.scale
+        check = f"regexp_full_match({clean}, '[+-]?[0-9]+([.][0-9]{{1,{scale}}})?')"
+        value = (f"CASE WHEN {check} THEN CAST({clean} AS DECIMAL({ftype.precision}, {scale})) "
+                 "END")
+        return raw, f"CASE WHEN {value} = 0 THEN CAST(0 AS DECIMAL({ftype.precision}, {scale})) " \
+                    f"ELSE {value} END"
+    if pa.types.is_integer(ftype):
+        return raw, f"TRY_CAST({raw} AS BIGINT)"
+    return raw, raw
+
+
+def records_from_table(
+    con: duckdb.DuckDBPyConnection, ctx: ImportContext, mapping: Mapping, kind: RecordKind,
+    fields: dict[str, ValueSpec], unit: str,
+) -> pa.Table:
+    """Convert and validate the mapped fields; rejected rows and values are reported."""
+    selects = [f"{_q(LINE)} AS __line"]
+    for name, spec in fields.items():
+        raw, value = _field_sql(kind, name, spec)
+        selects.append(f"{raw} AS {_q('raw_' + name)}")
+        selects.append(f"{value} AS {_q(name)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE conv AS SELECT {', '.join(selects)} FROM raw")
+    table = con.sql("SELECT * FROM conv").to_arrow_table()
+    bad_lines: set[int] = set()
+    problems = con.execute(
+        "SELECT * FROM conv WHERE " + " OR ".join(_conv_checks(fields, kind))
+    ).fetchall()
+    names = ["__line"] + [c for n in fields for c in ("raw_" + n, n)]
+    for row in problems:
+        data = dict(zip(names, row, strict=True))
+        loc = f"{unit} {data['__line']}"
+        for name in fields:
+            if data["raw_" + name] is not None and data[name] is None:
+                spec = fields[name]
+                ctx.reject(loc, name, data["raw_" + name], _reason(kind, name, spec))
+                if name in kind.required:
+                    bad_lines.add(data["__line"])
+        for name in kind.required:
+            if data.get("raw_" + name) is None and data.get(name) is None:
+                ctx.reject(loc, name, None, f"required field {name} is empty; record skipped")
+                bad_lines.add(data["__line"])
+    table = _normalise_python_fields(ctx, mapping, kind, fields, table, unit, bad_lines)
+    if bad_lines:
+        keep = pc.invert(pc.is_in(table["__line"], pa.array(sorted(bad_lines), pa.int64())))
+        table = table.filter(keep)
+    return _shape(ctx, kind, table, unit)
+
+
+def _conv_checks(fields: dict[str, ValueSpec], kind: RecordKind) -> list[str]:
+    checks = [f"({_q('raw_' + n)} IS NOT NULL AND {_q(n)} IS NULL)" for n in fields]
+    checks += [f"({_q(n)} IS NULL)" for n in kind.required]
+    return checks
+
+
+def _reason(kind: RecordKind, name: str, spec: ValueSpec) -> str:
+    ftype = kind.field(name).type
+    skipped = "; record skipped" if name in kind.required else "; value left empty"
+    if pa.types.is_date32(ftype) or pa.types.is_timestamp(ftype):
+        return f"not a valid date{' in format ' + spec.format if spec.format else ''}{skipped}"
+    if pa.types.is_decimal(ftype):
+        return (f"not an amount with at most {ftype.scale} decimals "
+                f"(decimal separator {spec.decimal!r}){skipped}")
+    if pa.types.is_integer(ftype):
+        return f"not a whole number{skipped}"
+    return f"invalid value{skipped}"
+
+
+def _normalise_python_fields(
+    ctx: ImportContext, mapping: Mapping, kind: RecordKind, fields: dict[str, ValueSpec],
+    table: pa.Table, unit: str, bad_lines: set[int],
+) -> pa.Table:
+    """Phones and account numbers: normalised per distinct value in Python."""
+    for name in fields:
+        if name in kind.phones:
+            country = fields[name].country or mapping.country or ctx.country
+
+            def fn(v: str, country: str | None = country) -> str:
+                return normalize_phone(v, country)
+        elif name in kind.accounts:
+            fn = normalize_account
+        else:
+            continue
+        column = table[name]
+        uniques = pc.unique(column).drop_null()
+        mapped: list[str | None] = []
+        failed: dict[str, str] = {}
+        for value in uniques.to_pylist():
+            try:
+                mapped.append(fn(value))
+            except Rejected as exc:
+                mapped.append(None)
+                failed[value] = str(exc)
+        new = pc.take(pa.array(mapped, pa.string()), pc.index_in(column, uniques))
+        if failed:
+            bad = pc.is_in(column, pa.array(list(failed), pa.string()))
+            for line, value in zip(table.filter(bad)["__line"].to_pylist(),
+                                   table.filter(bad)[name].to_pylist(), strict=True):
+                required = name in kind.required
+                suffix = "; record skipped" if required else "; value left empty"
+                ctx.reject(f"{unit} {line}", name, value, failed[value] + suffix)
+                if required:
+                    bad_lines.add(line)
+        table = table.set_column(table.schema.get_field_index(name), name, new)
+    return table
+
+
+def _shape(ctx: ImportContext, kind: RecordKind, table: pa.Table, unit: str) -> pa.Table:
+    """Put the converted columns into the record kind's schema, with provenance."""
+    lines = table["__line"]
+    n = table.num_rows
+    locator = pc.binary_join_element_wise(pa.array([unit] * n, pa.string()),
+                                          pc.cast(lines, pa.string()), " ")
+    record_id = pc.binary_join_element_wise(pa.array([ctx.source_id] * n, pa.string()),
+                                            pc.cast(lines, pa.string()), ":")
+    arrays = [record_id, pa.array([ctx.source_id] * n, pa.string()), locator]
+    for f in kind.fields:
+        if f.name in table.column_names:
+            arrays.append(table[f.name].cast(f.type))
+        else:
+            arrays.append(pa.nulls(n, f.type))
+    return pa.Table.from_arrays(arrays, schema=kind.schema)
+
+
+# -- entities: one draft per distinct combination of the columns an entity uses ----------
+
+
+def _entity_columns(mapping: Mapping, spec: EntitySpec) -> list[str]:
+    cols = list(spec.keys)
+    for value in spec.properties.values():
+        cols.extend(value.columns)
+        if value.entity is not None:
+            cols.extend(mapping.entities[value.entity].keys)
+    return list(dict.fromkeys(cols))
+
+
+def _make_id(spec: EntitySpec, row: dict[str, str]) -> str | None:
+    keys = [row.get(k, "").strip() for k in spec.keys]
+    if not any(keys):
+        return None
+    return EntityProxy(model, {"schema": spec.schema}).make_id(spec.key_literal, *keys)
+
+
+def drafts_from_table(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, spec: EntitySpec, unit: str
+) -> Iterator[Draft]:
+    cols = _entity_columns(mapping, spec)
+    col_sql = ", ".join(_q(c) for c in cols)
+    cursor = con.execute(
+        f"SELECT {col_sql}, min({_q(LINE)}) AS __line FROM raw GROUP BY {col_sql} "
+        "ORDER BY __line"
+    )
+    names = [*cols, "__line"]
+    while True:
+        chunk = cursor.fetchmany(10_000)
+        if not chunk:
+            break
+        for values in chunk:
+            row = dict(zip(names, values, strict=True))
+            entity_id = _make_id(spec, row)
+            if entity_id is None:
+                continue
+            draft = Draft(schema=spec.schema, id=entity_id, locator=f"{unit} {row['__line']}")
+            for prop, value in spec.properties.items():
+                hints = {k: v for k, v in (("format", value.format),
+                                           ("country", value.country or mapping.country)) if v}
+                if hints:
+                    draft.hints[prop] = hints
+                if value.literal is not None:
+                    draft.add(prop, value.literal)
+                elif value.entity is not None:
+                    ref = _make_id(mapping.entities[value.entity], row)
+                    if ref is not None:
+                        draft.add(prop, ref)
+                else:
+                    for column in value.columns:
+                        draft.add(prop, row[column])
+            yield draft

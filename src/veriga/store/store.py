@@ -1,0 +1,304 @@
+"""The case store: cases, sources, statements with provenance, rejects, findings, audit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+
+from veriga.errors import NotFound, VerigaError
+from veriga.findings import Evidence, Finding, Review, ReviewState
+from veriga.model import EntityProxy, model
+from veriga.store import audit as audit_log
+from veriga.store.schema import audit, cases, findings, rejects, sources, statements
+
+CHUNK = 20_000
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(8)}"
+
+
+def statement_id(case_id: str, entity_id: str, prop: str, value: str, source_id: str) -> str:
+    raw = f"{case_id}\x1f{entity_id}\x1f{prop}\x1f{value}\x1f{source_id}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A SQLAlchemy engine for a store URL (SQLite file or PostgreSQL)."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Store:
+    """All persistent state of a workspace except the Parquet bulk records."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the database to the newest schema (Alembic ``upgrade head``)."""
+        cfg = Config()
+        location = resources.files("veriga.store") / "migrations"
+        cfg.set_main_option("script_location", str(location))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back entirely on any error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def create_case(self, conn: Connection, name: str, actor: str, description: str = "") -> dict:
+        if conn.execute(select(cases.c.id).where(cases.c.name == name)).first():
+            raise VerigaError(f"a case named {name!r} already exists")
+        row = {
+            "id": new_id("case"),
+            "name": name,
+            "description": description or None,
+            "created_at": datetime.now(UTC),
+            "created_by": actor,
+        }
+        conn.execute(cases.insert().values(**row))
+        return row
+
+    def get_case(self, conn: Connection, name: str) -> dict:
+        row = conn.execute(
+            select(cases).where((cases.c.name == name) | (cases.c.id == name))
+        ).mappings().first()
+        if row is None:
+            raise NotFound(f"no case named {name!r} (see 'veriga case list')")
+        return dict(row)
+
+    def list_cases(self, conn: Connection) -> list[dict]:
+        counts = (
+            select(sources.c.case_id, func.count().label("n"))
+            .group_by(sources.c.case_id)
+            .subquery()
+        )
+        query = (
+            select(cases, func.coalesce(counts.c.n, 0).label("sources"))
+            .outerjoin(counts, counts.c.case_id == cases.c.id)
+            .order_by(cases.c.name)
+        )
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    # -- sources, statements, rejects ----------------------------------------------------
+
+    def find_source(self, conn: Connection, case_id: str, sha256: str) -> dict | None:
+        row = conn.execute(
+            select(sources).where(sources.c.case_id == case_id, sources.c.sha256 == sha256)
+        ).mappings().first()
+        return dict(row) if row else None
+
+    def add_source(self, conn: Connection, row: dict) -> None:
+        conn.execute(sources.insert().values(**row))
+
+    def update_source(self, conn: Connection, source_id: str, **values: Any) -> None:
+        conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
+
+    def list_sources(self, conn: Connection, case_id: str) -> list[dict]:
+        query = select(sources).where(sources.c.case_id == case_id).order_by(sources.c.imported_at)
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    def add_statements(self, conn: Connection, rows: Sequence[dict]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            conn.execute(statements.insert(), list(rows[start : start + CHUNK]))
+
+    def add_rejects(self, conn: Connection, rows: Sequence[dict]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            conn.execute(rejects.insert(), list(rows[start : start + CHUNK]))
+
+    def list_rejects(self, conn: Connection, source_id: str) -> list[dict]:
+        query = select(rejects).where(rejects.c.source_id == source_id).order_by(rejects.c.id)
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    def count_statements(self, conn: Connection, case_id: str) -> int:
+        query = select(func.count()).select_from(statements).where(statements.c.case_id == case_id)
+        return int(conn.execute(query).scalar() or 0)
+
+    # -- entities ------------------------------------------------------------------------
+
+    def iter_entities(
+        self, conn: Connection, case_id: str, schemata: Iterable[str] | None = None
+    ) -> Iterator[EntityProxy]:
+        """Assemble entities from their statements, grouped by canonical id."""
+        query = select(
+            statements.c.canonical_id, statements.c.schema, statements.c.prop,
+            statements.c.value,
+        ).where(statements.c.case_id == case_id)
+        if schemata is not None:
+            names = list(schemata)
+            ids = select(statements.c.canonical_id).where(
+                statements.c.case_id == case_id, statements.c.schema.in_(names)
+            )
+            query = query.where(statements.c.canonical_id.in_(ids))
+        query = query.order_by(statements.c.canonical_id)
+        current: str | None = None
+        rows: list[Any] = []
+        for row in conn.execution_options(yield_per=CHUNK).execute(query):
+            if row.canonical_id != current and rows:
+                yield _assemble(current, rows)  # type: ignore[arg-type]
+                rows = []
+            current = row.canonical_id
+            rows.append(row)
+        if rows:
+            yield _assemble(current, rows)  # type: ignore[arg-type]
+
+    def iter_entities_by_id(
+        self, conn: Connection, case_id: str, entity_ids: Sequence[str]
+    ) -> Iterator[EntityProxy]:
+        query = select(
+            statements.c.canonical_id, statements.c.schema, statements.c.prop,
+            statements.c.value,
+        ).where(statements.c.case_id == case_id, statements.c.canonical_id.in_(entity_ids))
+        rows: dict[str, list[Any]] = {}
+        for row in conn.execute(query.order_by(statements.c.canonical_id)):
+            rows.setdefault(row.canonical_id, []).append(row)
+        for entity_id in entity_ids:
+            if entity_id in rows:
+                yield _assemble(entity_id, rows[entity_id])
+
+    def entity_statements(self, conn: Connection, case_id: str, entity_id: str) -> list[dict]:
+        """Every statement of an entity with the source it came from."""
+        query = (
+            select(
+                statements,
+                sources.c.file_name,
+                sources.c.sha256,
+                sources.c.importer,
+                sources.c.importer_version,
+                sources.c.imported_at,
+            )
+            .join(sources, sources.c.id == statements.c.source_id)
+            .where(statements.c.case_id == case_id, statements.c.canonical_id == entity_id)
+            .order_by(statements.c.prop, statements.c.value)
+        )
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    # -- findings ------------------------------------------------------------------------
+
+    def save_findings(self, conn: Connection, case_id: str, items: Iterable[Finding]) -> int:
+        """Insert new findings; a finding already stored keeps its review."""
+        existing = set(
+            conn.execute(select(findings.c.id).where(findings.c.case_id == case_id)).scalars()
+        )
+        now = datetime.now(UTC)
+        rows = []
+        for f in items:
+            if f.id in existing:
+                continue
+            existing.add(f.id)
+            data = f.to_dict()
+            rows.append({
+                "case_id": case_id, "id": f.id, "kind": f.kind, "score": f.score,
+                "title": f.title, "explanation": f.explanation, "citation": f.citation,
+                "evidence": data["evidence"], "detector": f.detector,
+                "detector_version": f.detector_version, "state": f.review.state.value,
+                "reviewed_by": f.review.by, "reviewed_at": f.review.at,
+                "review_reason": f.review.reason, "created_at": now,
+            })
+        if rows:
+            conn.execute(findings.insert(), rows)
+        return len(rows)
+
+    def list_findings(self, conn: Connection, case_id: str, kind: str | None = None) -> list[Finding]:
+        query = select(findings).where(findings.c.case_id == case_id)
+        if kind:
+            query = query.where(findings.c.kind == kind)
+        query = query.order_by(findings.c.score.desc(), findings.c.id)
+        return [_finding(r) for r in conn.execute(query).mappings()]
+
+    def review_finding(
+        self, conn: Connection, case_id: str, finding_id: str, state: ReviewState,
+        by: str, reason: str,
+    ) -> None:
+        if not reason.strip():
+            raise VerigaError("a review needs a reason")
+        result = conn.execute(
+            findings.update()
+            .where(findings.c.case_id == case_id, findings.c.id == finding_id)
+            .values(state=state.value, reviewed_by=by, reviewed_at=datetime.now(UTC),
+                    review_reason=reason)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"no finding {finding_id!r} in this case")
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def audit(self, conn: Connection, **entry: Any) -> str:
+        return audit_log.append(conn, **entry)
+
+    def list_audit(self, conn: Connection, case_id: str | None = None) -> list[dict]:
+        query = select(audit).order_by(audit.c.seq)
+        if case_id is not None:
+            query = query.where(audit.c.case_id == case_id)
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    def verify_audit(self, conn: Connection) -> audit_log.ChainReport:
+        rows = conn.execution_options(yield_per=CHUNK).execute(select(audit).order_by(audit.c.seq))
+        return audit_log.verify(r._mapping for r in rows)
+
+
+def _assemble(entity_id: str, rows: list[Any]) -> EntityProxy:
+    schema = model.get(rows[0].schema)
+    for row in rows[1:]:
+        if row.schema != schema.name:  # type: ignore[union-attr]
+            try:
+                schema = model.common_schema(schema, row.schema)  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001 - incompatible schemata keep the first
+                pass
+    proxy = model.make_entity(schema)  # type: ignore[arg-type]
+    proxy.id = entity_id
+    for row in rows:
+        prop = proxy.schema.properties.get(row.prop)
+        if prop is not None:
+            proxy.unsafe_add(prop, row.value, cleaned=True)
+    return proxy
+
+
+def _finding(row: Any) -> Finding:
+    review = Review(
+        state=ReviewState(row["state"]), by=row["reviewed_by"], at=row["reviewed_at"],
+        reason=row["review_reason"],
+    )
+    evidence = row["evidence"]
+    if isinstance(evidence, str):
+        evidence = json.loads(evidence)
+    return Finding(
+        id=row["id"], kind=row["kind"], score=row["score"], title=row["title"],
+        explanation=row["explanation"], citation=row["citation"],
+        evidence=Evidence.from_dict(evidence), detector=row["detector"],
+        detector_version=row["detector_version"], review=review,
+    )

@@ -1,0 +1,70 @@
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from veriga.errors import VerigaError
+from veriga.store import Store
+from veriga.store.schema import metadata
+
+
+def test_migrations_match_the_schema(db_url):
+    store = Store(db_url)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    store.close()
+    assert diff == []
+
+
+def test_migrate_twice_is_harmless(db_url):
+    Store(db_url).close()
+    Store(db_url).close()
+
+
+def test_case_names_are_unique(ws):
+    ws.create_case("Operation Amber")
+    with pytest.raises(VerigaError, match="already exists"):
+        ws.create_case("Operation Amber")
+    assert [c["name"] for c in ws.cases()] == ["Operation Amber"]
+
+
+def test_audit_chain_verifies_and_is_append_only(ws):
+    ws.create_case("c1")
+    ws.create_case("c2")
+    report = ws.verify_audit()
+    assert report.ok and report.checked == 2
+    with pytest.raises(sa.exc.DBAPIError), ws.store.begin() as conn:
+        conn.execute(sa.text("UPDATE audit SET actor = 'mallory'"))
+    with pytest.raises(sa.exc.DBAPIError), ws.store.begin() as conn:
+        conn.execute(sa.text("DELETE FROM audit"))
+    assert ws.verify_audit().ok
+
+
+def _drop_guards(conn):
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("DROP TRIGGER audit_append_only ON audit"))
+    else:
+        conn.execute(sa.text("DROP TRIGGER audit_no_update"))
+        conn.execute(sa.text("DROP TRIGGER audit_no_delete"))
+
+
+def test_audit_chain_detects_an_edited_entry(ws):
+    for name in ("a", "b", "c"):
+        ws.create_case(name)
+    with ws.store.begin() as conn:
+        _drop_guards(conn)
+        conn.execute(sa.text("UPDATE audit SET purpose = 'routine' WHERE seq = 2"))
+    report = ws.verify_audit()
+    assert not report.ok
+    assert report.seq == 2 and "altered" in report.problem
+
+
+def test_audit_chain_detects_a_deleted_entry(ws):
+    for name in ("a", "b", "c"):
+        ws.create_case(name)
+    with ws.store.begin() as conn:
+        _drop_guards(conn)
+        conn.execute(sa.text("DELETE FROM audit WHERE seq = 2"))
+    report = ws.verify_audit()
+    assert not report.ok
+    assert report.seq == 3 and "deleted" in report.problem
