@@ -30,8 +30,8 @@ audit_app = typer.Typer(invoke_without_command=True, help="Read and verify the a
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 PurposeOpt = Annotated[
     str | None,

@@ -17,7 +17,19 @@ from followthemoney.export.neo4j import CypherGraphExporter
 from veriga.model import EntityProxy, core_schema, is_core, model
 
 FORMATS = ("ftm", "ftm-core", "gexf", "cypher", "xlsx")
-GRAPH_EDGE_TYPES = ("entity", "phone", "email", "iban")
+GRAPH_EDGE_TYPES = ("entity", "phone", "email", "identifier")
+
+
+class _CompactGEXF(NXGraphExporter):
+    """GEXF with only the attributes an element has (FtM's writes every property, empty)."""
+
+    def get_attributes(self, element):  # type: ignore[no-untyped-def]
+        return {k: v for k, v in super().get_attributes(element).items() if v}
+
+
+class _CompactCypher(CypherGraphExporter):
+    def get_attributes(self, element):  # type: ignore[no-untyped-def]
+        return {k: v for k, v in super().get_attributes(element).items() if v}
 
 
 def to_core(proxy: EntityProxy) -> EntityProxy:
@@ -59,7 +71,7 @@ def export_entities(entities: Iterable[EntityProxy], fmt: str, out: Path) -> int
         exporter.finalize()
         return count
     with out.open("w", encoding="utf-8") as fh:
-        graph_cls = NXGraphExporter if fmt == "gexf" else CypherGraphExporter
+        graph_cls = _CompactGEXF if fmt == "gexf" else _CompactCypher
         graph = graph_cls(fh, edge_types=GRAPH_EDGE_TYPES)
         for proxy in entities:
             graph.write(proxy)

@@ -184,7 +184,9 @@ def parse_mapping(data: Any, text: str = "", name: str = "mapping") -> Mapping:
                 kind.field(field_name)
             except KeyError:
                 names = ", ".join(f.name for f in kind.fields)
-                raise MappingError(f"{where}.{field_name}: unknown field (known: {names})") from None
+                raise MappingError(
+                    f"{where}.{field_name}: unknown field (known: {names})"
+                ) from None
             spec = _spec(spec_data, f"{where}.{field_name}")
             if spec.entity is not None:
                 raise MappingError(f"{where}.{field_name}: records take columns or literals")

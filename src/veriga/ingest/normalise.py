@@ -61,7 +61,8 @@ def draft_statements(
     for prop_name, raw in draft.values:
         prop = schema.get(prop_name)
         if prop is None:
-            ctx.reject(draft.locator, prop_name, raw, f"{schema.name} has no property {prop_name!r}")
+            reason = f"{schema.name} has no property {prop_name!r}"
+            ctx.reject(draft.locator, prop_name, raw, reason)
             continue
         if prop.stub:
             ctx.reject(draft.locator, prop_name, raw,

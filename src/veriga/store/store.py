@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
@@ -13,6 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from followthemoney.exc import InvalidData
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 
 from veriga.errors import NotFound, VerigaError
@@ -233,7 +235,9 @@ class Store:
             conn.execute(findings.insert(), rows)
         return len(rows)
 
-    def list_findings(self, conn: Connection, case_id: str, kind: str | None = None) -> list[Finding]:
+    def list_findings(
+        self, conn: Connection, case_id: str, kind: str | None = None
+    ) -> list[Finding]:
         query = select(findings).where(findings.c.case_id == case_id)
         if kind:
             query = query.where(findings.c.kind == kind)
@@ -272,14 +276,13 @@ class Store:
 
 
 def _assemble(entity_id: str, rows: list[Any]) -> EntityProxy:
-    schema = model.get(rows[0].schema)
+    schema = model[rows[0].schema]
     for row in rows[1:]:
-        if row.schema != schema.name:  # type: ignore[union-attr]
-            try:
-                schema = model.common_schema(schema, row.schema)  # type: ignore[arg-type]
-            except Exception:  # noqa: BLE001 - incompatible schemata keep the first
-                pass
-    proxy = model.make_entity(schema)  # type: ignore[arg-type]
+        if row.schema != schema.name:
+            # Incompatible schemata (a merge gone wrong) keep the first one.
+            with contextlib.suppress(InvalidData):
+                schema = model.common_schema(schema, row.schema)
+    proxy = model.make_entity(schema)
     proxy.id = entity_id
     for row in rows:
         prop = proxy.schema.properties.get(row.prop)

@@ -1,0 +1,3 @@
+from veriga.cli import main
+
+main()
