@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from followthemoney.types import registry
@@ -27,10 +28,15 @@ def _country_hint(draft: Draft, default: str | None) -> str | None:
 
 def normalise_value(prop_type: str, raw: str, hints: dict[str, str], country: str | None) -> str:
     """Normalise one value of an FtM property type; raises :class:`Rejected`."""
+    return _normalise(prop_type, raw, hints.get("format"), hints.get("country") or country)
+
+
+@lru_cache(maxsize=262_144)  # values repeat a lot (countries, dates, names, currencies)
+def _normalise(prop_type: str, raw: str, fmt: str | None, country: str | None) -> str:
     if prop_type == "phone":
-        return normalize_phone(raw, hints.get("country") or country)
+        return normalize_phone(raw, country)
     if prop_type == "date":
-        value = normalize_date(raw, hints.get("format"))
+        value = normalize_date(raw, fmt)
         cleaned = registry.date.clean(value)
         if cleaned is None:
             raise Rejected(f"date {raw!r} is out of range")

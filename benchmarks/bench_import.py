@@ -1,0 +1,72 @@
+"""Import speed: 100k FtM entities and a 1M-row transaction CSV, against DuckDB alone."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.datagen import ftm_entities, transactions_csv
+from benchmarks.harness import measure
+
+
+def import_file(path: str, mapping: str | None, home: str, url: str | None = None) -> dict:
+    from veriga.config import Settings
+    from veriga.ingest import ImportRequest
+    from veriga.workspace import Workspace
+
+    db = url or f"sqlite:///{Path(home) / 'veriga.db'}"
+    with Workspace(Settings(home=Path(home), database_url=db), actor="bench") as ws:
+        ws.create_case(f"bench-{os.getpid()}")
+        start = time.perf_counter()  # the import only: not Python start-up or migrations
+        [result] = ws.import_files(
+            f"bench-{os.getpid()}",
+            [ImportRequest(Path(path), mapping=Path(mapping) if mapping else None)],
+        )
+        seconds = time.perf_counter() - start
+    return {"entities": result.entities, "records": sum(result.records.values()),
+            "rejects": len(result.rejects), "seconds": round(seconds, 3)}
+
+
+def duckdb_read(path: str) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    start = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', delim=';', header=true)")
+    seconds = time.perf_counter() - start
+    return {"rows": con.execute("SELECT count(*) FROM t").fetchone()[0],
+            "seconds": round(seconds, 3)}
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    n_entities = 20_000 if quick else 100_000
+    n_rows = 100_000 if quick else 1_000_000
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        ftm = ftm_entities(tmpdir / "entities.ftm.json", n_entities)
+        csv_path, mapping = transactions_csv(tmpdir / "transactions.csv", n_rows)
+
+        r = measure("benchmarks.bench_import:import_file", path=str(ftm), mapping=None,
+                    home=str(tmpdir / "h1"))
+        rows.append({"name": f"import {n_entities:,} FtM entities (SQLite)", **r,
+                     "per_s": round(r["entities"] / r["seconds"])})
+        pg = os.environ.get("VERIGA_BENCH_POSTGRES_URL")
+        if pg:
+            r = measure("benchmarks.bench_import:import_file", path=str(ftm), mapping=None,
+                        home=str(tmpdir / "h1pg"), url=pg)
+            rows.append({"name": f"import {n_entities:,} FtM entities (PostgreSQL)", **r,
+                         "per_s": round(r["entities"] / r["seconds"])})
+
+        r = measure("benchmarks.bench_import:import_file", path=str(csv_path),
+                    mapping=str(mapping), home=str(tmpdir / "h2"))
+        base = measure("benchmarks.bench_import:duckdb_read", path=str(csv_path))
+        rows.append({"name": f"import {n_rows:,}-row transaction CSV (SQLite)", **r,
+                     "per_s": round(r["records"] / r["seconds"]),
+                     "ratio_to_duckdb": round(r["seconds"] / base["seconds"], 1)})
+        rows.append({"name": f"DuckDB read_csv of the same {n_rows:,} rows", **base,
+                     "per_s": round(base["rows"] / base["seconds"])})
+    return rows
