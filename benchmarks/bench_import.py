@@ -18,7 +18,8 @@ def import_file(path: str, mapping: str | None, home: str, url: str | None = Non
     from veriga.workspace import Workspace
 
     db = url or f"sqlite:///{Path(home) / 'veriga.db'}"
-    with Workspace(Settings(home=Path(home), database_url=db), actor="bench") as ws:
+    settings = Settings(home=Path(home), database_url=db)
+    with Workspace.local(settings, purpose="benchmark", username="bench") as ws:
         ws.create_case(f"bench-{os.getpid()}")
         start = time.perf_counter()  # the import only: not Python start-up or migrations
         [result] = ws.import_files(

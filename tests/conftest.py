@@ -68,7 +68,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 
 @pytest.fixture
 def ws(settings: Settings) -> Iterator[Workspace]:
-    workspace = Workspace(settings, actor="tester", purpose="automated test")
+    workspace = Workspace.local(settings, purpose="automated test", username="tester")
     yield workspace
     workspace.close()
 
@@ -76,7 +76,7 @@ def ws(settings: Settings) -> Iterator[Workspace]:
 @pytest.fixture
 def sqlite_ws(tmp_path: Path) -> Iterator[Workspace]:
     settings = Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'v.db'}")
-    workspace = Workspace(settings, actor="tester", purpose="automated test")
+    workspace = Workspace.local(settings, purpose="automated test", username="tester")
     yield workspace
     workspace.close()
 
@@ -93,4 +93,5 @@ def env_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("VERIGA_HOME", str(home))
     monkeypatch.delenv("VERIGA_DATABASE_URL", raising=False)
     monkeypatch.setenv("VERIGA_USER", "cli-tester")
+    monkeypatch.setenv("VERIGA_PURPOSE", "automated test")
     return home

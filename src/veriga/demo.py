@@ -36,7 +36,7 @@ def _free_name(ws: Workspace, base: str) -> str:
 
 def run_demo(console: Console, case: str = "demo") -> str:
     files = example_files()
-    with Workspace(purpose=PURPOSE) as ws:
+    with Workspace.local(purpose=PURPOSE) as ws:
         name = _free_name(ws, case)
         ws.create_case(name, "Synthetic demonstration case")
         results = ws.import_files(name, [

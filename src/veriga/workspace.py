@@ -1,20 +1,33 @@
-"""The case workspace: the service every interface (CLI, later web) calls.
+"""The case workspace: the service every interface (CLI, web) calls.
 
-It owns the store and the bulk records, knows who is acting and why, and writes an audit
-entry for every read and write of personal data. Access control (roles, case membership,
-minimisation) wraps these operations here, in the service layer, never only in an interface.
+It owns the store and the bulk records, knows who is acting and why, enforces the declared
+access policy (:mod:`veriga.coop.policy`) on every operation, minimises what NGO users see,
+applies handling codes, and writes an audit entry for every read and write of personal data.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from veriga.config import Settings, current_user, load_settings
+from veriga.coop import cases as coop_cases
+from veriga.coop import directory
+from veriga.coop.auth import create_token
+from veriga.coop.directory import User
+from veriga.coop.handling import Handling, parse_code
+from veriga.coop.minimise import Minimiser
+from veriga.coop.policy import POLICY, Op, allows
+from veriga.coop.roles import TRAINING_ONLY, CaseKind, OrgType, Role, SubjectRole, parse_role
 from veriga.engine import Engine, get_engine
-from veriga.errors import NotFound
+from veriga.errors import NotFound, VerigaError
 from veriga.export import export_entities
 from veriga.findings import Finding, ReviewState
 from veriga.ingest import ImportRequest, ImportResult, run_imports
@@ -22,6 +35,20 @@ from veriga.model import EntityProxy
 from veriga.model.records import RECORD_KINDS
 from veriga.store import BulkStore, Store
 from veriga.store.audit import ChainReport
+
+#: Operations that touch personal data: each needs a stated purpose (LED Art. 25).
+NEEDS_PURPOSE = frozenset({Op.ENTITY_READ, Op.ENTITY_WRITE, Op.IMPORT, Op.EXPORT,
+                           Op.FINDING_READ, Op.FINDING_REVIEW, Op.ANALYZE, Op.CASE_MANAGE})
+BULK_READS = ("entity.list", "export", "disclosure")
+MAX_AUDITED_IDS = 1000
+
+
+class PermissionDenied(VerigaError):
+    """The acting user may not do this."""
+
+
+class PurposeRequired(VerigaError):
+    """Personal data is reached only for a stated purpose."""
 
 
 @dataclass
@@ -32,19 +59,78 @@ class EntityView:
     statements: list[dict[str, Any]]
 
 
+@dataclass
+class CaseAccess:
+    """What one user may see of one case."""
+
+    case: dict
+    role: Role
+    only_ids: frozenset[str] | None = None  # a share of selected entities
+    hidden_sources: set[str] = field(default_factory=set)
+    hidden_entities: set[str] = field(default_factory=set)
+    minimiser: Minimiser | None = None
+    subject_roles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def case_id(self) -> str:
+        return self.case["id"]
+
+
 class Workspace:
     """One user's session on a workspace (a store plus its bulk records)."""
 
     def __init__(
-        self, settings: Settings | None = None, actor: str | None = None,
-        purpose: str | None = None,
+        self, settings: Settings | None = None, user: User | None = None,
+        purpose: str | None = None, *, store: Store | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.settings.database_url)
+        self.store = store or Store(self.settings.database_url)
         self.bulk = BulkStore(self.settings.bulk_dir)
-        self.actor = actor or current_user()
-        self.purpose = purpose
+        self.purpose = purpose.strip() if purpose and purpose.strip() else None
+        self.user = user
+
+    # -- who is acting -------------------------------------------------------------------
+
+    @classmethod
+    def local(cls, settings: Settings | None = None, purpose: str | None = None,
+              token: str | None = None, username: str | None = None) -> Workspace:
+        """The workspace as used from a terminal.
+
+        With ``token`` the account is the token's. Otherwise the login name (or
+        ``VERIGA_USER``) names the account; on a store with no accounts yet, that first
+        user becomes the administrator and an investigator of a local organisation.
+        """
+        ws = cls(settings, purpose=purpose)
+        with ws.store.begin() as conn:
+            if token:
+                from veriga.coop.auth import user_for_token
+
+                ws.user = directory.load_user(conn, user_id=user_for_token(conn, token))
+            elif directory.count_users(conn) == 0:
+                name = username or current_user()
+                org = directory.create_org(conn, "Local workspace", OrgType.OTHER.value, "EU")
+                row = directory.create_user(conn, name, org["id"],
+                                            [Role.ADMINISTRATOR, Role.INVESTIGATOR])
+                ws.user = directory.load_user(conn, user_id=row["id"])
+                ws._audit(conn, "user.bootstrap", None, target=name)
+            else:
+                if ws.store.engine.dialect.name != "sqlite":
+                    raise PermissionDenied(
+                        "a server store needs an API token: set VERIGA_TOKEN (create one "
+                        "with 'veriga user token')")
+                ws.user = directory.load_user(conn, username=username or current_user())
+        return ws
+
+    def as_user(self, username: str, purpose: str | None = None) -> Workspace:
+        """Another session on the same store (for services acting for a logged-in user)."""
+        with self.store.begin() as conn:
+            user = directory.load_user(conn, username=username)
+        return Workspace(self.settings, user, purpose, store=self.store)
+
+    @property
+    def actor(self) -> str:
+        return self.user.username if self.user else "system"
 
     def close(self) -> None:
         self.store.close()
@@ -55,109 +141,421 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _audit(self, conn: Any, action: str, case_id: str | None, target: str | None = None,
-               **detail: Any) -> None:
+    def _audit(self, conn: Connection, action: str, case_id: str | None,
+               target: str | None = None, **detail: Any) -> None:
         self.store.audit(conn, actor=self.actor, action=action, case_id=case_id,
                          purpose=self.purpose, target=target, detail=detail)
 
+    def _require_user(self) -> User:
+        if self.user is None:
+            raise PermissionDenied("no user: log in or use an API token")
+        return self.user
+
+    def _require_global(self, op: Op) -> User:
+        user = self._require_user()
+        if not any(allows(role, op) for role in user.roles):
+            roles = ", ".join(sorted(user.roles))
+            raise PermissionDenied(f"your role ({roles}) may not do {op.value}")
+        return user
+
+    def _access(self, conn: Connection, case: str, op: Op) -> CaseAccess:
+        """Resolve the user's access to ``case`` and check ``op`` against the policy."""
+        user = self._require_user()
+        try:
+            row = self.store.get_case(conn, case)
+        except NotFound:
+            row = None
+        role = None
+        only_ids = None
+        if row is not None:
+            role = coop_cases.member_role(conn, row["id"], user.id)
+            if role is None:
+                shared = coop_cases.share_for(conn, row["id"], user.org_id)
+                if shared is not None:
+                    role = user.case_role()
+                    if shared["entity_ids"] is not None:
+                        only_ids = frozenset(shared["entity_ids"])
+        if row is None or role is None:
+            raise NotFound(f"no case named {case!r} that you can access "
+                           "(see 'veriga case list')")
+        kind = CaseKind(row["kind"])
+        if not allows(role, op, kind):
+            why = " (trainers and trainees work on training cases only)" \
+                if role in TRAINING_ONLY and role in POLICY[op] else ""
+            raise PermissionDenied(f"as {role.value} in case {row['name']!r} you may not "
+                                   f"do {op.value}{why}")
+        if op in NEEDS_PURPOSE and not self.purpose:
+            raise PurposeRequired("state the purpose of this access (--purpose); it is "
+                                  "recorded in the audit log")
+        access = CaseAccess(case=row, role=role, only_ids=only_ids)
+        if op in NEEDS_PURPOSE:
+            self._restrict(conn, access, user)
+        return access
+
+    def _restrict(self, conn: Connection, access: CaseAccess, user: User) -> None:
+        owner = access.case["owner_org_id"]
+        for source_id, handling in coop_cases.source_handling(conn, access.case_id).items():
+            if not handling.visible_to(user.org_id, owner):
+                access.hidden_sources.add(source_id)
+        for entity_id, handling in coop_cases.entity_handling_map(conn, access.case_id).items():
+            if not handling.visible_to(user.org_id, owner):
+                access.hidden_entities.add(entity_id)
+        access.subject_roles = coop_cases.subject_roles(conn, access.case_id)
+        if user.is_ngo:
+            hidden = {SubjectRole.VICTIM.value}
+            if not access.case["ngo_sees_suspects"]:
+                hidden.add(SubjectRole.SUSPECT.value)
+            ids = frozenset(e for e, r in access.subject_roles.items() if r in hidden)
+            access.minimiser = Minimiser(access.case["pseudonym_key"] or access.case_id, ids)
+
     # -- cases ---------------------------------------------------------------------------
 
-    def create_case(self, name: str, description: str = "") -> dict:
+    def create_case(self, name: str, description: str = "",
+                    kind: CaseKind = CaseKind.INVESTIGATION) -> dict:
+        user = self._require_global(Op.CASE_CREATE)
+        if kind is CaseKind.INVESTIGATION and not any(
+            allows(r, Op.CASE_CREATE) and r not in TRAINING_ONLY for r in user.roles
+        ):
+            raise PermissionDenied("trainers create training cases only (--training)")
         name = name.strip()
         if not name:
-            raise ValueError("a case needs a name")
+            raise VerigaError("a case needs a name")
         with self.store.begin() as conn:
-            case = self.store.create_case(conn, name, self.actor, description)
-            self._audit(conn, "case.create", case["id"], name=name)
+            case = self.store.create_case(
+                conn, name, self.actor, description, owner_org_id=user.org_id,
+                kind=kind.value, pseudonym_key=secrets.token_hex(32))
+            role = user.case_role()
+            if kind is CaseKind.TRAINING and Role.TRAINER in user.roles:
+                role = Role.TRAINER
+            coop_cases.add_member(conn, case["id"], user.id, role, self.actor)
+            self._audit(conn, "case.create", case["id"], name=name, kind=kind.value)
         return case
 
     def cases(self) -> list[dict]:
+        user = self._require_user()
         with self.store.begin() as conn:
-            return self.store.list_cases(conn)
+            ids = coop_cases.accessible_case_ids(conn, user.id, user.org_id)
+            return [c for c in self.store.list_cases(conn) if c["id"] in ids]
 
     def case(self, name: str) -> dict:
         with self.store.begin() as conn:
-            return self.store.get_case(conn, name)
+            return self._access(conn, name, Op.CASE_OPEN).case
+
+    def open_case(self, name: str) -> dict:
+        """Open a case for work: checks access and records the purpose."""
+        with self.store.begin() as conn:
+            access = self._access(conn, name, Op.ENTITY_READ)
+            self._audit(conn, "case.open", access.case_id, role=access.role.value)
+        return access.case
 
     def sources(self, case: str) -> list[dict]:
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"]
-            return self.store.list_sources(conn, case_id)
+            access = self._access(conn, case, Op.CASE_OPEN)
+            return self.store.list_sources(conn, access.case_id)
+
+    def add_member(self, case: str, username: str, role: str | None = None) -> None:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.CASE_MANAGE)
+            member = directory.load_user(conn, username=username)
+            chosen = parse_role(role) if role else member.case_role()
+            if chosen not in member.roles:
+                raise VerigaError(f"{username} does not hold the role {chosen.value}")
+            if chosen in TRAINING_ONLY and access.case["kind"] != CaseKind.TRAINING.value:
+                raise PermissionDenied("trainers and trainees join training cases only")
+            coop_cases.add_member(conn, access.case_id, member.id, chosen, self.actor)
+            self._audit(conn, "case.member.add", access.case_id, target=username,
+                        role=chosen.value)
+
+    def share_case(self, case: str, org: str, entity_ids: Sequence[str] | None = None) -> None:
+        """Share the case (or selected entities) with another organisation: a disclosure."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.CASE_MANAGE)
+            org_row = directory.get_org(conn, org)
+            coop_cases.share(conn, access.case_id, org_row["id"], entity_ids, self.actor)
+            self._audit(conn, "disclosure", access.case_id, target=org_row["name"],
+                        scope="entities" if entity_ids else "case",
+                        entity_ids=list(entity_ids or []))
+
+    def configure_case(self, case: str, ngo_sees_suspects: bool) -> None:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.CASE_MANAGE)
+            self.store.update_case(conn, access.case_id, ngo_sees_suspects=ngo_sees_suspects)
+            self._audit(conn, "case.configure", access.case_id,
+                        ngo_sees_suspects=ngo_sees_suspects)
+
+    def set_subject_role(self, case: str, entity_id: str, role: str) -> None:
+        subject = SubjectRole(role)
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_WRITE)
+            self._entity_rows(conn, access, entity_id)
+            coop_cases.set_subject_role(conn, access.case_id, entity_id, subject, self.actor)
+            self._audit(conn, "entity.change", access.case_id, target=entity_id,
+                        subject_role=subject.value)
+
+    def set_handling(self, case: str, entity_id: str, code: str,
+                     orgs: Sequence[str] | None = None, note: str | None = None) -> None:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.CASE_MANAGE)
+            self._entity_rows(conn, access, entity_id)
+            org_ids = [directory.get_org(conn, o)["id"] for o in orgs or []]
+            coop_cases.set_entity_handling(conn, access.case_id, entity_id, code, org_ids,
+                                           note, self.actor)
+            self._audit(conn, "entity.change", access.case_id, target=entity_id,
+                        handling=code, orgs=org_ids)
 
     # -- import --------------------------------------------------------------------------
 
     def import_files(
         self, case: str, requests: Sequence[ImportRequest], strict: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
+        handling: str = "H0", handling_orgs: Sequence[str] | None = None,
+        handling_note: str | None = None,
     ) -> list[ImportResult]:
-        case_id = self.case(case)["id"]
-        return run_imports(self.store, self.bulk, case_id, requests, self.actor, self.purpose,
-                           strict=strict, progress=progress)
+        code = parse_code(handling)
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.IMPORT)
+            org_ids = [directory.get_org(conn, o)["id"] for o in handling_orgs or []]
+        source_values = {"handling": code.value, "handling_orgs": org_ids or None,
+                         "handling_note": handling_note}
+        return run_imports(self.store, self.bulk, access.case_id, requests, self.actor,
+                           self.purpose, strict=strict, progress=progress,
+                           source_values=source_values)
 
     # -- entities ------------------------------------------------------------------------
 
+    def _visible(self, access: CaseAccess, proxies: Iterator[EntityProxy]) -> Iterator[EntityProxy]:
+        for proxy in proxies:
+            if proxy.id in access.hidden_entities:
+                continue
+            if access.minimiser is not None:
+                proxy = access.minimiser.entity(proxy, access.subject_roles)
+            yield proxy
+
     def entities(self, case: str, schemata: Sequence[str] | None = None) -> Iterator[EntityProxy]:
-        """Every entity of the case (optionally of some schemata); the read is audited."""
+        """Every entity of the case the user may see; the read is audited."""
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"]
-            self._audit(conn, "entity.list", case_id, schemata=list(schemata or []))
+            access = self._access(conn, case, Op.ENTITY_READ)
+            ids = sorted(access.only_ids) if access.only_ids is not None else None
+            self._audit(conn, "entity.list", access.case_id, schemata=list(schemata or []),
+                        entity_ids=ids[:MAX_AUDITED_IDS] if ids else None)
         with self.store.begin() as conn:
-            yield from self.store.iter_entities(conn, case_id, schemata)
+            proxies = self.store.iter_entities(conn, access.case_id, schemata,
+                                               exclude_sources=access.hidden_sources,
+                                               only_ids=access.only_ids)
+            yield from self._visible(access, proxies)
+
+    def _real_id(self, access: CaseAccess, entity_id: str) -> str:
+        if access.minimiser is not None and entity_id.startswith("pseudo-"):
+            for real in access.minimiser.pseudonymised:
+                if access.minimiser.pseudonym_id(real) == entity_id:
+                    return real
+        return entity_id
+
+    def _entity_rows(self, conn: Connection, access: CaseAccess, entity_id: str) -> list[dict]:
+        rows = self.store.entity_statements(conn, access.case_id, entity_id)
+        rows = [r for r in rows if r["source_id"] not in access.hidden_sources]
+        if (not rows or entity_id in access.hidden_entities
+                or (access.only_ids is not None and entity_id not in access.only_ids)):
+            raise NotFound(f"no entity {entity_id!r} in case {access.case['name']!r}")
+        return rows
 
     def entity(self, case: str, entity_id: str) -> EntityView:
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"]
-            rows = self.store.entity_statements(conn, case_id, entity_id)
-            if not rows:
-                raise NotFound(f"no entity {entity_id!r} in case {case!r}")
-            entity = next(self.store.iter_entities_by_id(conn, case_id, [entity_id]))
-            self._audit(conn, "entity.read", case_id, target=entity_id)
+            access = self._access(conn, case, Op.ENTITY_READ)
+            real = self._real_id(access, entity_id)
+            rows = self._entity_rows(conn, access, real)
+            entity = next(self.store.iter_entities_by_id(
+                conn, access.case_id, [real], exclude_sources=access.hidden_sources))
+            self._audit(conn, "entity.read", access.case_id, target=real)
+        if access.minimiser is not None:
+            entity = access.minimiser.entity(entity, access.subject_roles)
+            rows = access.minimiser.statements(real, rows, access.subject_roles.get(real))
         return EntityView(entity=entity, statements=rows)
 
-    def export(self, case: str, fmt: str, out: Path) -> int:
+    def export(self, case: str, fmt: str, out: Path, for_court: bool = False,
+               recipient: str | None = None) -> int:
+        """Export what the user may see; handling codes restrict and travel with it.
+
+        ``for_court`` leaves out material that may not be used in judicial proceedings;
+        ``recipient`` (an organisation) makes it a disclosure that leaves out material that
+        may not be passed on.
+        """
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"]
+            access = self._access(conn, case, Op.EXPORT)
+            owner = access.case["owner_org_id"]
+            to_org = directory.get_org(conn, recipient) if recipient else None
+            per_source = coop_cases.source_handling(conn, access.case_id)
+            per_entity = coop_cases.entity_handling_map(conn, access.case_id)
+            excluded_sources = set(access.hidden_sources)
+            for source_id, handling in per_source.items():
+                if (for_court and not handling.court_use) or (to_org and not (
+                        handling.visible_to(to_org["id"], owner)
+                        and (handling.disseminate or to_org["id"] == owner))):
+                    excluded_sources.add(source_id)
+            entity_sources = self.store.entity_sources(conn, access.case_id)
+        handling_of: dict[str, Handling] = {}
+        left_out: list[str] = []
+
+        def entities() -> Iterator[EntityProxy]:
+            with self.store.begin() as conn:
+                proxies = self.store.iter_entities(conn, access.case_id,
+                                                   exclude_sources=excluded_sources,
+                                                   only_ids=access.only_ids)
+                for proxy in self._visible(access, proxies):
+                    real = self._real_id(access, proxy.id or "")
+                    handling = Handling()
+                    for source_id in entity_sources.get(real, ()):
+                        if source_id not in excluded_sources:
+                            for code in per_source[source_id].codes:
+                                handling.add(code, per_source[source_id].orgs)
+                    if real in per_entity:
+                        own = per_entity[real]
+                        for code in own.codes:
+                            handling.add(code, own.orgs, "; ".join(own.notes) or None)
+                    if (for_court and not handling.court_use) or (
+                            to_org and not handling.disseminate and to_org["id"] != owner):
+                        left_out.append(proxy.id or "")
+                        continue
+                    handling_of[proxy.id or ""] = handling
+                    yield proxy
+
+        count = export_entities(entities(), fmt, out,
+                                handling=lambda eid: handling_of[eid].to_dict())
+        sidecar = out.with_name(out.name + ".handling.json")
+        sidecar.write_text(json.dumps({
+            "case": access.case["name"], "exported_by": self.actor,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "for_court": for_court, "recipient": to_org["name"] if to_org else None,
+            "entities": {eid: h.to_dict() for eid, h in handling_of.items()},
+        }, indent=1, ensure_ascii=False), encoding="utf-8")
         with self.store.begin() as conn:
-            count = export_entities(self.store.iter_entities(conn, case_id), fmt, out)
-        with self.store.begin() as conn:
-            self._audit(conn, "export", case_id, target=out.name, format=fmt, entities=count)
+            self._audit(conn, "disclosure" if to_org else "export", access.case_id,
+                        target=to_org["name"] if to_org else out.name, format=fmt,
+                        entities=count, for_court=for_court, left_out=len(left_out),
+                        excluded_sources=sorted(excluded_sources - access.hidden_sources))
         return count
 
     # -- bulk records --------------------------------------------------------------------
 
     def engine(self, case: str, name: str = "duckdb") -> Engine:
         """An engine with one view per record kind over the case's committed Parquet files."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            found = self.store.list_sources(conn, access.case_id)
+            self._audit(conn, "records.read", access.case_id, engine=name)
         tables: dict[str, list[Path]] = {kind: [] for kind in RECORD_KINDS}
-        for source in self.sources(case):
+        for source in found:
+            if source["id"] in access.hidden_sources:
+                continue
             for kind, rel in (source["bulk"] or {}).items():
                 tables.setdefault(kind, []).append(self.bulk.path(rel))
         engine = get_engine(name)
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
         return engine
 
-    # -- findings and audit --------------------------------------------------------------
+    # -- findings ------------------------------------------------------------------------
+
+    def save_findings(self, case: str, items: Sequence[Finding]) -> int:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ANALYZE)
+            added = self.store.save_findings(conn, access.case_id, items)
+            self._audit(conn, "finding.create", access.case_id, count=added)
+        return added
 
     def findings(self, case: str, kind: str | None = None) -> list[Finding]:
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"]
-            items = self.store.list_findings(conn, case_id, kind)
-            self._audit(conn, "finding.list", case_id, kind=kind, count=len(items))
+            access = self._access(conn, case, Op.FINDING_READ)
+            items = self.store.list_findings(conn, access.case_id, kind)
+            self._audit(conn, "finding.list", access.case_id, kind=kind, count=len(items))
+        if access.minimiser is not None:
+            for item in items:
+                item.evidence.entity_ids = [access.minimiser.entity_id(e)
+                                            for e in item.evidence.entity_ids]
         return items
 
     def review(self, case: str, finding_id: str, state: ReviewState, reason: str) -> None:
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"]
-            self.store.review_finding(conn, case_id, finding_id, state, self.actor, reason)
-            self._audit(conn, "finding.review", case_id, target=finding_id, state=state.value,
-                        reason=reason)
+            access = self._access(conn, case, Op.FINDING_REVIEW)
+            self.store.review_finding(conn, access.case_id, finding_id, state, self.actor,
+                                      reason)
+            self._audit(conn, "finding.review", access.case_id, target=finding_id,
+                        state=state.value, reason=reason)
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def _audit_case_id(self, conn: Connection, case: str | None, user: User) -> str | None:
+        if case is None:
+            return None
+        row = self.store.get_case(conn, case)
+        shared = coop_cases.share_for(conn, row["id"], user.org_id)
+        if row["owner_org_id"] != user.org_id and shared is None:
+            raise NotFound(f"no case named {case!r} that you can access")
+        return row["id"]
 
     def audit_log(self, case: str | None = None) -> list[dict]:
+        user = self._require_global(Op.AUDIT_READ)
         with self.store.begin() as conn:
-            case_id = self.store.get_case(conn, case)["id"] if case else None
+            case_id = self._audit_case_id(conn, case, user)
             rows = self.store.list_audit(conn, case_id)
             self._audit(conn, "audit.read", case_id)
         return rows
 
+    def who_accessed(self, case: str, entity_id: str) -> list[dict]:
+        """Every audit entry that shows someone reached this entity: directly, or by listing
+        or exporting the whole case."""
+        user = self._require_global(Op.AUDIT_READ)
+        with self.store.begin() as conn:
+            case_id = self._audit_case_id(conn, case, user)
+            rows = self.store.list_audit(conn, case_id)
+            self._audit(conn, "audit.read", case_id, target=entity_id)
+        hits = []
+        for row in rows:
+            detail = row["detail"] if isinstance(row["detail"], dict) else {}
+            ids = detail.get("entity_ids")
+            if row["target"] == entity_id or (ids and entity_id in ids) or (
+                    row["action"] in BULK_READS and not ids):
+                hits.append(row)
+        return hits
+
     def verify_audit(self) -> ChainReport:
+        self._require_global(Op.AUDIT_VERIFY)
         with self.store.begin() as conn:
             return self.store.verify_audit(conn)
+
+    # -- organisations and users ---------------------------------------------------------
+
+    def add_org(self, name: str, org_type: str, country: str) -> dict:
+        self._require_global(Op.USER_ADMIN)
+        with self.store.begin() as conn:
+            org = directory.create_org(conn, name, org_type, country)
+            self._audit(conn, "org.create", None, target=org["name"], type=org["type"])
+        return org
+
+    def orgs(self) -> list[dict]:
+        self._require_user()
+        with self.store.begin() as conn:
+            return directory.list_orgs(conn)
+
+    def add_user(self, username: str, org: str, roles: Sequence[str], display_name: str = "",
+                 password: str | None = None, language: str = "en") -> dict:
+        from veriga.coop.auth import hash_password
+
+        self._require_global(Op.USER_ADMIN)
+        hashed = hash_password(password) if password else None
+        with self.store.begin() as conn:
+            row = directory.create_user(conn, username, org, roles, display_name, hashed,
+                                        language)
+            self._audit(conn, "user.create", None, target=username, roles=row["roles"])
+        return row
+
+    def users(self) -> list[dict]:
+        self._require_global(Op.USER_ADMIN)
+        with self.store.begin() as conn:
+            return directory.list_users(conn)
+
+    def new_token(self, name: str = "cli") -> str:
+        user = self._require_user()
+        with self.store.begin() as conn:
+            token = create_token(conn, user.id, name)
+            self._audit(conn, "token.create", None, target=user.username, name=name)
+        return token

@@ -66,6 +66,14 @@ def test_bad_import_reports_rejects_with_lines(env_home, tmp_path):
     assert "1 rejected value" in out and "p.ftm.json:line 1: birthDate='soon'" in out
 
 
+def test_reading_personal_data_needs_a_purpose(env_home, examples, monkeypatch):
+    run("case", "create", "c")
+    monkeypatch.delenv("VERIGA_PURPOSE")
+    done = subprocess.run([sys.executable, "-m", "veriga", "entities", "-c", "c"],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1 and "purpose" in done.stderr
+
+
 def test_help_everywhere():
     for args in ([], ["case"], ["import"], ["export"], ["audit"]):
         result = runner.invoke(app, [*args, "--help"])

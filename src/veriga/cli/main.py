@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,8 +48,14 @@ class OutFormat(StrEnum):
 
 
 @contextmanager
-def workspace(purpose: str | None = None) -> Iterator[Workspace]:
-    ws = Workspace(purpose=purpose)
+def workspace(purpose: str | None = None, ask: bool = False) -> Iterator[Workspace]:
+    """The workspace as the acting user: VERIGA_TOKEN's account, or the login name's.
+
+    With ``ask``, a missing purpose is asked for when a person is at the terminal.
+    """
+    if ask and not purpose and sys.stdin.isatty():
+        purpose = typer.prompt("Purpose of this access (recorded in the audit log)")
+    ws = Workspace.local(purpose=purpose, token=os.environ.get("VERIGA_TOKEN") or None)
     try:
         yield ws
     finally:
@@ -137,7 +144,7 @@ def import_(
                               country=country) for p in paths]
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
-    with workspace(purpose) as ws, Progress(*columns, console=err, transient=True) as bar:
+    with workspace(purpose, ask=True) as ws, Progress(*columns, console=err, transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def progress(name: str, done: int, total: int) -> None:
@@ -173,7 +180,7 @@ def entities(
     purpose: PurposeOpt = None,
 ) -> None:
     """List the entities of a case."""
-    with workspace(purpose) as ws:
+    with workspace(purpose, ask=True) as ws:
         if fmt is OutFormat.json:
             for proxy in ws.entities(case, schema):
                 print(json.dumps(proxy.to_dict(), ensure_ascii=False))
@@ -199,7 +206,7 @@ def show(
     purpose: PurposeOpt = None,
 ) -> None:
     """Show an entity: every value with its source file, line and importer."""
-    with workspace(purpose) as ws:
+    with workspace(purpose, ask=True) as ws:
         view = ws.entity(case, entity_id)
     if fmt is OutFormat.json:
         data = view.entity.to_dict()
@@ -228,7 +235,7 @@ def export(
     """Export a case's entities."""
     if fmt not in EXPORT_FORMATS:
         _fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    with workspace(purpose) as ws:
+    with workspace(purpose, ask=True) as ws:
         count = ws.export(case, fmt, out)
     console.print(f"Wrote {count} entities to {out} ({fmt})")
 
@@ -241,7 +248,7 @@ def findings(
     purpose: PurposeOpt = None,
 ) -> None:
     """List the findings of a case's analyses."""
-    with workspace(purpose) as ws:
+    with workspace(purpose, ask=True) as ws:
         items = ws.findings(case, kind)
     if fmt is OutFormat.json:
         print(json.dumps([f.to_dict() for f in items], ensure_ascii=False, indent=2))

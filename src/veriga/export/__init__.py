@@ -7,7 +7,7 @@ values into ``notes``, so partners whose tools know only plain FtM can load the 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from followthemoney.export.excel import ExcelExporter
@@ -49,8 +49,14 @@ def to_core(proxy: EntityProxy) -> EntityProxy:
     return core
 
 
-def export_entities(entities: Iterable[EntityProxy], fmt: str, out: Path) -> int:
-    """Write ``entities`` to ``out`` in ``fmt``; returns how many were written."""
+def export_entities(
+    entities: Iterable[EntityProxy], fmt: str, out: Path,
+    handling: Callable[[str], dict] | None = None,
+) -> int:
+    """Write ``entities`` to ``out`` in ``fmt``; returns how many were written.
+
+    ``handling`` gives the handling code of an entity id; FtM lines carry it as ``handling``.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +64,10 @@ def export_entities(entities: Iterable[EntityProxy], fmt: str, out: Path) -> int
     if fmt in ("ftm", "ftm-core"):
         with out.open("w", encoding="utf-8") as fh:
             for proxy in entities:
-                if fmt == "ftm-core":
-                    proxy = to_core(proxy)
-                fh.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                data = (to_core(proxy) if fmt == "ftm-core" else proxy).to_dict()
+                if handling is not None:
+                    data["handling"] = handling(proxy.id or "")
+                fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
                 count += 1
         return count
     if fmt == "xlsx":

@@ -63,15 +63,18 @@ def run_imports(
     purpose: str | None,
     strict: bool = False,
     progress: Progress | None = None,
+    source_values: dict[str, Any] | None = None,
 ) -> list[ImportResult]:
-    """Import every file in one transaction: if any file fails, nothing is stored."""
+    """Import every file in one transaction: if any file fails, nothing is stored.
+
+    ``source_values`` are stored with every source (e.g. its handling code)."""
     written: list[str] = []
     results: list[ImportResult] = []
     try:
         with store.begin() as conn:
             for req in requests:
                 result = _import_one(store, conn, bulk, case_id, req, actor, strict, progress,
-                                     written)
+                                     written, source_values or {})
                 store.audit(
                     conn, actor=actor, action="import", case_id=case_id, purpose=purpose,
                     target=result.source_id,
@@ -89,7 +92,7 @@ def run_imports(
 
 def _import_one(
     store: Store, conn: Any, bulk: BulkStore, case_id: str, req: ImportRequest, actor: str,
-    strict: bool, progress: Progress | None, written: list[str],
+    strict: bool, progress: Progress | None, written: list[str], source_values: dict[str, Any],
 ) -> ImportResult:
     path = req.path
     if not path.is_file():
@@ -120,7 +123,7 @@ def _import_one(
         "format": fmt, "importer": importer.name, "importer_version": importer.version,
         "mapping": mapping.text if mapping else None, "imported_by": actor,
         "imported_at": now, "entity_count": 0, "statement_count": 0, "record_count": 0,
-        "reject_count": 0, "bulk": {},
+        "reject_count": 0, "bulk": {}, **source_values,
     }
     store.add_source(conn, source_row)
     result = ImportResult(source_id=source_id, file_name=path.name, format=fmt, sha256=sha)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -20,11 +21,72 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 
 metadata = MetaData()
 
 ID = 64  # length of generated ids
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("type", String(32), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("username", String(255), nullable=False, unique=True),
+    Column("display_name", String(255), nullable=False),
+    Column("org_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("language", String(8), nullable=False, server_default="en"),
+    Column("password_hash", Text, nullable=True),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked", Boolean, nullable=False, server_default=false()),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("csrf_secret", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client", String(255), nullable=False),
+    Column("username", String(255), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Index("ix_login_attempts_client_at", "client", "at"),
+)
 
 cases = Table(
     "cases",
@@ -34,6 +96,10 @@ cases = Table(
     Column("description", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(255), nullable=False),
+    Column("owner_org_id", String(ID), nullable=True),  # organisations.id
+    Column("kind", String(16), nullable=False, server_default="investigation"),
+    Column("ngo_sees_suspects", Boolean, nullable=False, server_default=false()),
+    Column("pseudonym_key", String(64), nullable=True),
 )
 
 sources = Table(
@@ -56,6 +122,9 @@ sources = Table(
     Column("record_count", Integer, nullable=False),
     Column("reject_count", Integer, nullable=False),
     Column("bulk", JSON, nullable=False),
+    Column("handling", String(8), nullable=False, server_default="H0"),
+    Column("handling_orgs", JSON, nullable=True),
+    Column("handling_note", Text, nullable=True),
     UniqueConstraint("case_id", "sha256", name="uq_sources_case_sha256"),
 )
 
@@ -130,4 +199,46 @@ audit = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     Index("ix_audit_case", "case_id"),
+)
+
+case_members = Table(
+    "case_members",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("role", String(32), nullable=False),
+    Column("added_by", String(255), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+case_shares = Table(
+    "case_shares",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+    Column("org_id", String(ID), ForeignKey("organisations.id"), primary_key=True),
+    Column("entity_ids", JSON, nullable=True),  # None: the whole case
+    Column("shared_by", String(255), nullable=False),
+    Column("shared_at", DateTime(timezone=True), nullable=False),
+)
+
+entity_roles = Table(
+    "entity_roles",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+    Column("entity_id", String(ID * 2), primary_key=True),
+    Column("role", String(32), nullable=False),
+    Column("set_by", String(255), nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+entity_handling = Table(
+    "entity_handling",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+    Column("entity_id", String(ID * 2), primary_key=True),
+    Column("handling", String(8), nullable=False),
+    Column("handling_orgs", JSON, nullable=True),
+    Column("handling_note", Text, nullable=True),
+    Column("set_by", String(255), nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
 )

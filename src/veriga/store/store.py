@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -85,7 +85,8 @@ class Store:
 
     # -- cases ---------------------------------------------------------------------------
 
-    def create_case(self, conn: Connection, name: str, actor: str, description: str = "") -> dict:
+    def create_case(self, conn: Connection, name: str, actor: str, description: str = "",
+                    **settings: Any) -> dict:
         if conn.execute(select(cases.c.id).where(cases.c.name == name)).first():
             raise VerigaError(f"a case named {name!r} already exists")
         row = {
@@ -94,9 +95,13 @@ class Store:
             "description": description or None,
             "created_at": datetime.now(UTC),
             "created_by": actor,
+            **settings,
         }
         conn.execute(cases.insert().values(**row))
-        return row
+        return dict(conn.execute(select(cases).where(cases.c.id == row["id"])).mappings().one())
+
+    def update_case(self, conn: Connection, case_id: str, **values: Any) -> None:
+        conn.execute(cases.update().where(cases.c.id == case_id).values(**values))
 
     def get_case(self, conn: Connection, name: str) -> dict:
         row = conn.execute(
@@ -179,13 +184,18 @@ class Store:
     # -- entities ------------------------------------------------------------------------
 
     def iter_entities(
-        self, conn: Connection, case_id: str, schemata: Iterable[str] | None = None
+        self, conn: Connection, case_id: str, schemata: Iterable[str] | None = None,
+        exclude_sources: Collection[str] = (), only_ids: Collection[str] | None = None,
     ) -> Iterator[EntityProxy]:
         """Assemble entities from their statements, grouped by canonical id."""
         query = select(
             statements.c.canonical_id, statements.c.schema, statements.c.prop,
             statements.c.value,
         ).where(statements.c.case_id == case_id)
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        if only_ids is not None:
+            query = query.where(statements.c.canonical_id.in_(list(only_ids)))
         if schemata is not None:
             names = list(schemata)
             ids = select(statements.c.canonical_id).where(
@@ -205,18 +215,30 @@ class Store:
             yield _assemble(current, rows)  # type: ignore[arg-type]
 
     def iter_entities_by_id(
-        self, conn: Connection, case_id: str, entity_ids: Sequence[str]
+        self, conn: Connection, case_id: str, entity_ids: Sequence[str],
+        exclude_sources: Collection[str] = (),
     ) -> Iterator[EntityProxy]:
         query = select(
             statements.c.canonical_id, statements.c.schema, statements.c.prop,
             statements.c.value,
         ).where(statements.c.case_id == case_id, statements.c.canonical_id.in_(entity_ids))
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         rows: dict[str, list[Any]] = {}
         for row in conn.execute(query.order_by(statements.c.canonical_id)):
             rows.setdefault(row.canonical_id, []).append(row)
         for entity_id in entity_ids:
             if entity_id in rows:
                 yield _assemble(entity_id, rows[entity_id])
+
+    def entity_sources(self, conn: Connection, case_id: str) -> dict[str, set[str]]:
+        """The sources each entity's statements come from."""
+        query = select(statements.c.canonical_id, statements.c.source_id).where(
+            statements.c.case_id == case_id).distinct()
+        result: dict[str, set[str]] = {}
+        for row in conn.execution_options(yield_per=CHUNK).execute(query):
+            result.setdefault(row.canonical_id, set()).add(row.source_id)
+        return result
 
     def entity_statements(self, conn: Connection, case_id: str, entity_id: str) -> list[dict]:
         """Every statement of an entity with the source it came from."""

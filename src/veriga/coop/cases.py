@@ -1,0 +1,93 @@
+"""Case membership, sharing with other organisations, subject roles and entity handling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, delete, select
+
+from veriga.coop.handling import Handling, parse_code
+from veriga.coop.roles import Role, SubjectRole
+from veriga.store.schema import case_members, case_shares, entity_handling, entity_roles, sources
+
+
+def member_role(conn: Connection, case_id: str, user_id: str) -> Role | None:
+    role = conn.execute(select(case_members.c.role).where(
+        case_members.c.case_id == case_id, case_members.c.user_id == user_id)).scalar()
+    return Role(role) if role else None
+
+
+def share_for(conn: Connection, case_id: str, org_id: str) -> dict | None:
+    row = conn.execute(select(case_shares).where(
+        case_shares.c.case_id == case_id, case_shares.c.org_id == org_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def add_member(conn: Connection, case_id: str, user_id: str, role: Role, by: str) -> None:
+    conn.execute(delete(case_members).where(case_members.c.case_id == case_id,
+                                            case_members.c.user_id == user_id))
+    conn.execute(case_members.insert().values(case_id=case_id, user_id=user_id,
+                                              role=role.value, added_by=by,
+                                              added_at=datetime.now(UTC)))
+
+
+def share(conn: Connection, case_id: str, org_id: str, entity_ids: Iterable[str] | None,
+          by: str) -> None:
+    ids = sorted(set(entity_ids)) if entity_ids else None
+    conn.execute(delete(case_shares).where(case_shares.c.case_id == case_id,
+                                           case_shares.c.org_id == org_id))
+    conn.execute(case_shares.insert().values(case_id=case_id, org_id=org_id, entity_ids=ids,
+                                             shared_by=by, shared_at=datetime.now(UTC)))
+
+
+def accessible_case_ids(conn: Connection, user_id: str, org_id: str) -> set[str]:
+    member = set(conn.execute(select(case_members.c.case_id)
+                              .where(case_members.c.user_id == user_id)).scalars())
+    shared = set(conn.execute(select(case_shares.c.case_id)
+                              .where(case_shares.c.org_id == org_id)).scalars())
+    return member | shared
+
+
+def set_subject_role(conn: Connection, case_id: str, entity_id: str, role: SubjectRole,
+                     by: str) -> None:
+    conn.execute(delete(entity_roles).where(entity_roles.c.case_id == case_id,
+                                            entity_roles.c.entity_id == entity_id))
+    conn.execute(entity_roles.insert().values(case_id=case_id, entity_id=entity_id,
+                                              role=role.value, set_by=by,
+                                              set_at=datetime.now(UTC)))
+
+
+def subject_roles(conn: Connection, case_id: str) -> dict[str, str]:
+    rows = conn.execute(select(entity_roles.c.entity_id, entity_roles.c.role)
+                        .where(entity_roles.c.case_id == case_id))
+    return {r.entity_id: r.role for r in rows}
+
+
+def set_entity_handling(conn: Connection, case_id: str, entity_id: str, code: str,
+                        orgs: list[str] | None, note: str | None, by: str) -> None:
+    parse_code(code)
+    conn.execute(delete(entity_handling).where(entity_handling.c.case_id == case_id,
+                                               entity_handling.c.entity_id == entity_id))
+    conn.execute(entity_handling.insert().values(
+        case_id=case_id, entity_id=entity_id, handling=code.upper(), handling_orgs=orgs or None,
+        handling_note=note, set_by=by, set_at=datetime.now(UTC)))
+
+
+def source_handling(conn: Connection, case_id: str) -> dict[str, Handling]:
+    result = {}
+    for row in conn.execute(select(sources.c.id, sources.c.handling, sources.c.handling_orgs,
+                                   sources.c.handling_note).where(sources.c.case_id == case_id)):
+        handling = Handling()
+        handling.add(row.handling, row.handling_orgs, row.handling_note)
+        result[row.id] = handling
+    return result
+
+
+def entity_handling_map(conn: Connection, case_id: str) -> dict[str, Handling]:
+    result = {}
+    for row in conn.execute(select(entity_handling).where(entity_handling.c.case_id == case_id)):
+        handling = Handling()
+        handling.add(row.handling, row.handling_orgs, row.handling_note)
+        result[row.entity_id] = handling
+    return result
