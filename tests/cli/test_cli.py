@@ -78,3 +78,22 @@ def test_help_everywhere():
     for args in ([], ["case"], ["import"], ["export"], ["audit"]):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_two_agencies_from_the_command_line(env_home, examples, monkeypatch):
+    run("case", "create", "amber")  # cli-tester: the first user, administrator of this store
+    run("import", str(examples["people"]), "-c", "amber")
+    run("org", "add", "Politsei", "--type", "police", "--country", "EE")
+    run("user", "add", "mart", "--org", "Politsei", "--role", "investigator")
+    monkeypatch.setenv("VERIGA_USER", "mart")
+    assert "amber" not in run("case", "list")
+    result = runner.invoke(app, ["entities", "-c", "amber"])
+    assert result.exit_code != 0 and "that you can access" in str(result.exception)
+    monkeypatch.setenv("VERIGA_USER", "cli-tester")
+    run("case", "share", "amber", "--org", "Politsei")
+    run("entity", "role", "p-anna", "victim", "-c", "amber")
+    monkeypatch.setenv("VERIGA_USER", "mart")
+    assert "Иван Петров" in run("entities", "-c", "amber")
+    monkeypatch.setenv("VERIGA_USER", "cli-tester")
+    who = json.loads(run("audit", "who", "p-anna", "-c", "amber", "--format", "json"))
+    assert any(w["actor"] == "mart" and w["action"] == "entity.list" for w in who)

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from veriga import __version__
+from veriga.cli.access import (
+    entity_app,
+    org_app,
+    register_audit_commands,
+    register_case_commands,
+    user_app,
+)
+from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, _fail, console, err, workspace
+from veriga.coop.roles import CaseKind
 from veriga.errors import VerigaError
 from veriga.export import FORMATS as EXPORT_FORMATS
 from veriga.ingest import ImportRequest, formats
-from veriga.workspace import Workspace
 
 app = typer.Typer(
     name="veriga", no_args_is_help=True, add_completion=False,
@@ -30,42 +33,11 @@ case_app = typer.Typer(no_args_is_help=True, help="Create and list cases.")
 audit_app = typer.Typer(invoke_without_command=True, help="Read and verify the audit log.")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
-
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-PurposeOpt = Annotated[
-    str | None,
-    typer.Option("--purpose", envvar="VERIGA_PURPOSE",
-                 help="Why you are accessing the data; recorded in the audit log."),
-]
-CaseOpt = Annotated[str, typer.Option("--case", "-c", help="Case name or id.")]
-
-
-class OutFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-@contextmanager
-def workspace(purpose: str | None = None, ask: bool = False) -> Iterator[Workspace]:
-    """The workspace as the acting user: VERIGA_TOKEN's account, or the login name's.
-
-    With ``ask``, a missing purpose is asked for when a person is at the terminal.
-    """
-    if ask and not purpose and sys.stdin.isatty():
-        purpose = typer.prompt("Purpose of this access (recorded in the audit log)")
-    ws = Workspace.local(purpose=purpose, token=os.environ.get("VERIGA_TOKEN") or None)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(entity_app, name="entity")
+register_case_commands(case_app)
+register_audit_commands(audit_app)
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 1."""
@@ -100,11 +72,13 @@ def _root(
 def case_create(
     name: Annotated[str, typer.Argument(help="Name of the new case.")],
     description: Annotated[str, typer.Option(help="What the case is about.")] = "",
+    training: Annotated[bool, typer.Option(help="A training case (synthetic data).")] = False,
     purpose: PurposeOpt = None,
 ) -> None:
     """Create a case."""
+    kind = CaseKind.TRAINING if training else CaseKind.INVESTIGATION
     with workspace(purpose) as ws:
-        case = ws.create_case(name, description)
+        case = ws.create_case(name, description, kind)
     console.print(f"Created case [bold]{case['name']}[/] ({case['id']})")
 
 
@@ -137,6 +111,12 @@ def import_(
     country: Annotated[str | None, typer.Option(help="Country hint for local phone "
                                                 "numbers (ISO code, e.g. LV).")] = None,
     strict: Annotated[bool, typer.Option(help="Import nothing if any value is rejected.")] = False,
+    handling: Annotated[str, typer.Option(help="Handling code of these files: H0 court use "
+                                          "allowed, H1 not in court, H2 not to be passed on, "
+                                          "H3 other.")] = "H0",
+    handling_org: Annotated[list[str] | None, typer.Option(
+        help="Only these organisations may see the files (repeatable).")] = None,
+    handling_note: Annotated[str | None, typer.Option(help="Restrictions in words.")] = None,
     purpose: PurposeOpt = None,
 ) -> None:
     """Import files into a case: all of them, or nothing if one fails."""
@@ -152,7 +132,9 @@ def import_(
                 tasks[name] = bar.add_task(name, total=total)
             bar.update(tasks[name], completed=done)
 
-        results = ws.import_files(case, requests, strict=strict, progress=progress)
+        results = ws.import_files(case, requests, strict=strict, progress=progress,
+                                  handling=handling, handling_orgs=handling_org,
+                                  handling_note=handling_note)
     for r in results:
         records = ", ".join(f"{n} {k} records" for k, n in r.records.items())
         parts = [f"{r.entities} entities", f"{r.statements} statements"]
@@ -230,13 +212,17 @@ def export(
     case: CaseOpt,
     fmt: Annotated[str, typer.Option("--format", help=", ".join(EXPORT_FORMATS))],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    for_court: Annotated[bool, typer.Option(help="Leave out what may not be used in "
+                                            "judicial proceedings (H1, H3).")] = False,
+    to: Annotated[str | None, typer.Option(help="Organisation it is disclosed to: leaves "
+                                           "out what may not be passed on (H2, H3).")] = None,
     purpose: PurposeOpt = None,
 ) -> None:
-    """Export a case's entities."""
+    """Export a case's entities; handling codes travel in FILE.handling.json."""
     if fmt not in EXPORT_FORMATS:
         _fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     with workspace(purpose, ask=True) as ws:
-        count = ws.export(case, fmt, out)
+        count = ws.export(case, fmt, out, for_court=for_court, recipient=to)
     console.print(f"Wrote {count} entities to {out} ({fmt})")
 
 
@@ -306,3 +292,46 @@ def demo() -> None:
     from veriga.demo import run_demo
 
     run_demo(console)
+
+
+@app.command("simulate")
+def simulate_(
+    scenario: Annotated[str | None, typer.Argument(
+        help="sexual-exploitation, labour-exploitation or mixed.")] = None,
+    size: Annotated[str, typer.Option(help="tiny, small, medium, large or xl.")] = "tiny",
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 1,
+    out: Annotated[Path | None, typer.Option("--out", help="New or empty folder.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="Describe the scenarios.")] = False,
+) -> None:
+    """Generate a synthetic trafficking world with ground truth (synthetic data only)."""
+    from rich.progress import MofNCompleteColumn
+
+    from veriga.simulate import SCENARIOS, SIZES, simulate
+
+    if list_ or scenario is None:
+        table = Table("scenario", "what it contains")
+        for name, text in SCENARIOS.items():
+            table.add_row(name, text)
+        console.print(table)
+        console.print(f"sizes: {', '.join(SIZES)}")
+        return
+    if out is None:
+        _fail("give --out DIR (a new or empty folder)")
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        summary = simulate(scenario, size, seed, out, progress=progress)
+    console.print(
+        f"Wrote {summary.files} files to {out}: {summary.transactions} transactions, "
+        f"{summary.ads} ads, {summary.calls} calls, {summary.records} other records; "
+        f"{summary.people} people, {summary.companies} companies "
+        f"({summary.rows / max(summary.seconds, 1e-9):,.0f} rows/s). "
+        f"Answer key: {out / 'ground_truth.json'}")

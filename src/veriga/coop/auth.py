@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, func, select
 
 from veriga.errors import VerigaError
-from veriga.store import new_id
+from veriga.store import Store, new_id
 from veriga.store.schema import api_tokens, login_attempts, sessions, users
 
 _hasher = PasswordHasher()
@@ -61,9 +61,19 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def login(conn: Connection, username: str, password: str, client: str) -> str:
+def login(store: Store, username: str, password: str, client: str) -> str:
     """Check a password; returns the user id. Locks an account after repeated failures and
-    slows down a client address that guesses many accounts."""
+    slows down a client address that guesses many accounts. Failures are committed before
+    the refusal is raised, so they count."""
+    with store.begin() as conn:
+        user_id, refusal = _attempt(conn, username, password, client)
+    if refusal:
+        raise AuthError(refusal)
+    return user_id  # type: ignore[return-value]
+
+
+def _attempt(conn: Connection, username: str, password: str,
+             client: str) -> tuple[str | None, str | None]:
     now = datetime.now(UTC)
     since = now - CLIENT_WINDOW
     recent = conn.execute(
@@ -72,7 +82,7 @@ def login(conn: Connection, username: str, password: str, client: str) -> str:
             login_attempts.c.ok.is_(False))
     ).scalar() or 0
     if recent >= MAX_CLIENT_FAILURES:
-        raise AuthError("too many failed logins from this address; try again later")
+        return None, "too many failed logins from this address; try again later"
     user = conn.execute(select(users).where(users.c.username == username)).mappings().first()
     locked = user is not None and user["locked_until"] is not None and \
         _aware(user["locked_until"]) > now
@@ -90,10 +100,10 @@ def login(conn: Connection, username: str, password: str, client: str) -> str:
                 values["locked_until"] = now + LOCK_FOR
             conn.execute(users.update().where(users.c.id == user["id"]).values(**values))
     if locked:
-        raise AuthError("this account is locked after repeated failed logins; try again later")
+        return None, "this account is locked after repeated failed logins; try again later"
     if not ok or user is None:
-        raise AuthError("wrong user name or password")
-    return user["id"]
+        return None, "wrong user name or password"
+    return user["id"], None
 
 
 def _aware(at: datetime) -> datetime:

@@ -1,0 +1,340 @@
+"""Shared by the bank statement importers (camt.05x, MT940/MT942).
+
+A parser hands over :class:`Statement` and :class:`Entry` objects; the :class:`Ledger` checks
+them the way investigators rely on (IBAN checksum, balances, duplicates, exact amounts, dates
+in range), builds the ``transaction`` table and the account, holder and counterparty drafts.
+"""
+
+from __future__ import annotations
+
+import sys
+import weakref
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import pyarrow as pa
+
+from veriga.ingest.base import Draft, ImportContext, RecordBatch
+from veriga.model import EntityProxy, model
+from veriga.model.normalize import Rejected, normalize_account
+from veriga.model.records import TRANSACTION
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 16
+MIN_DATE = date(1900, 1, 1)
+_RUNS: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Entry:
+    """One booked entry as parsed; ``amount`` is signed (negative for a debit)."""
+
+    locator: str
+    amount: Decimal
+    booking_date: date | None
+    value_date: date | None = None
+    currency: str | None = None
+    ref: str | None = None  # stored reference
+    bank_ref: str | None = None  # the servicer's unique reference, used to spot duplicates
+    amount_eur: Decimal | None = None
+    counterparty_account: str | None = None
+    counterparty_name: str | None = None
+    counterparty_bic: str | None = None
+    counterparty_country: str | None = None
+    method: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class Statement:
+    """One statement, report or notification: the account and its balances."""
+
+    locator: str
+    account: str | None
+    currency: str | None = None
+    owner: str | None = None
+    bic: str | None = None
+    bank_name: str | None = None
+    opening: Decimal | None = None
+    closing: Decimal | None = None
+    movements: Decimal = Decimal(0)
+    entries: int = 0
+    account_id: str | None = field(default=None, repr=False)
+
+
+def make_id(*parts: str | None) -> str:
+    """A stable entity id from its natural key (FtM's hashed ``make_id``)."""
+    return EntityProxy(model, {"schema": "Thing"}).make_id(*parts)  # type: ignore[return-value]
+
+
+def clean_amount(value: Decimal) -> Decimal:
+    """Exact amount with negative zero turned into zero."""
+    return value + 0
+
+
+def run_registry() -> dict:
+    """Transactions seen earlier in the same import run (shared by all files of the run).
+
+    The runner gives importers no run-wide state, so this finds the run's database connection
+    on the call stack and keys a weak registry by it; outside a run each file stands alone.
+    """
+    from veriga.ingest import runner
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is runner._import_one.__code__:
+            conn = frame.f_locals.get("conn")
+            if conn is None:
+                break
+            try:
+                return _RUNS.setdefault(conn, {})
+            except TypeError:
+                break
+        frame = frame.f_back
+    return {}
+
+
+class Ledger:
+    """Collects checked transaction rows and the entity drafts of one file."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.rows: dict[str, list[Any]] = {f.name: [] for f in TRANSACTION.schema}
+        self.index = 0
+        self.seen_run = run_registry()
+        self.seen_file: dict[tuple, tuple[str, str]] = {}
+        self.yielded: set[str] = set()
+        self.accounts: dict[str, str | None] = {}  # raw -> normalised (None: rejected)
+        self.ids: dict[tuple, str] = {}
+        self._why: dict[str, str] = {}
+        self.max_date = date.today() + timedelta(days=366)
+
+    # -- accounts and parties ---------------------------------------------------------
+
+    def account(self, raw: str | None, locator: str, field_name: str) -> str | None:
+        """Normalised account number; a bad IBAN is reported (and ``None`` returned)."""
+        if not raw or not raw.strip():
+            return None
+        if raw in self.accounts:
+            valid = self.accounts[raw]
+            if valid is None:
+                self.ctx.reject(locator, field_name, raw, self._why[raw])
+            return valid
+        try:
+            valid = normalize_account(raw)
+        except Rejected as exc:
+            valid = None
+            self._why[raw] = str(exc)
+            self.ctx.reject(locator, field_name, raw, str(exc))
+        self.accounts[raw] = valid
+        return valid
+
+    def make_id(self, *parts: str) -> str:
+        """Cached :func:`make_id` (the same parties recur on thousands of entries)."""
+        found = self.ids.get(parts)
+        if found is None:
+            found = self.ids[parts] = make_id(*parts)
+        return found
+
+    def start(self, stmt: Statement) -> list[Draft]:
+        """Check the statement's own account; drafts for the account and its holder."""
+        if stmt.account is None or not stmt.account.strip():
+            self.ctx.reject(stmt.locator, "account", None,
+                            "statement names no account; its entries are kept without one")
+            stmt.account = None
+            return []
+        valid = self.account(stmt.account, stmt.locator, "account")
+        if valid is None:
+            stmt.account = "".join(stmt.account.split()).upper()
+            self.ctx.reject(stmt.locator, "account", stmt.account,
+                            "entries kept under the account number as written")
+        else:
+            stmt.account = valid
+        return self.parties(stmt.account, stmt.owner, stmt.locator, currency=stmt.currency,
+                            bic=stmt.bic, bank_name=stmt.bank_name, iban_ok=valid is not None)
+
+    def parties(
+        self, account: str | None, name: str | None, locator: str, *, currency: str | None = None,
+        bic: str | None = None, bank_name: str | None = None, iban_ok: bool = True,
+    ) -> list[Draft]:
+        """BankAccount, its holder (LegalEntity) and the Ownership between them."""
+        if not account:
+            return []
+        drafts: list[Draft] = []
+        acc_id = self.make_id("account", account)
+        if acc_id not in self.yielded:
+            self.yielded.add(acc_id)
+            acc = Draft("BankAccount", acc_id, locator)
+            is_iban = iban_ok and account[:2].isalpha() and len(account) >= 15
+            acc.add("iban" if is_iban else "accountNumber", account)
+            acc.add("currency", currency)
+            acc.add("bic", bic)
+            acc.add("bankName", bank_name)
+            drafts.append(acc)
+        name = " ".join(name.split()) if name else None
+        if name:
+            holder_id = self.make_id("holder", account, name)
+            if holder_id not in self.yielded:
+                self.yielded.add(holder_id)
+                holder = Draft("LegalEntity", holder_id, locator)
+                holder.add("name", name)
+                own = Draft("Ownership", make_id("ownership", holder_id, acc_id), locator)
+                own.add("owner", holder_id)
+                own.add("asset", acc_id)
+                own.add("role", "account holder")
+                drafts += [holder, own]
+        return drafts
+
+    # -- entries ----------------------------------------------------------------------
+
+    def add(self, stmt: Statement, entry: Entry) -> list[Draft]:
+        """Check one entry and keep it (unless rejected or a duplicate); counterparty drafts."""
+        self.index += 1
+        ctx, loc = self.ctx, entry.locator
+        amount = clean_amount(entry.amount)
+        stmt.movements += amount
+        stmt.entries += 1
+        if amount.quantize(CENT) != amount or abs(amount) >= MAX_AMOUNT:
+            ctx.reject(loc, "amount", amount, "amount has more than 2 decimals or is too large "
+                       "to keep exactly; record skipped")
+            return []
+        booking = self._date(entry.booking_date, loc, "booking_date", required=True)
+        if booking is None:
+            return []
+        value_date = self._date(entry.value_date, loc, "value_date", required=False)
+        cp_account = self.account(entry.counterparty_account, loc, "counterparty_account")
+        currency = (entry.currency or stmt.currency or "").upper() or None
+        if self._duplicate(stmt, entry, amount, booking, cp_account):
+            return []
+        eur = entry.amount_eur
+        if eur is None and currency == "EUR":
+            eur = amount
+        elif eur is not None:
+            eur = clean_amount(eur.quantize(CENT, rounding=ROUND_HALF_EVEN))
+        values = {
+            "record_id": f"{ctx.source_id}:{self.index}", "source_id": ctx.source_id,
+            "locator": loc, "account": stmt.account, "ref": entry.ref,
+            "booking_date": booking, "value_date": value_date, "amount": amount,
+            "currency": currency, "amount_eur": eur, "counterparty_account": cp_account,
+            "counterparty_name": _one_line(entry.counterparty_name),
+            "counterparty_bic": entry.counterparty_bic,
+            "counterparty_country": entry.counterparty_country or _country(cp_account),
+            "method": entry.method, "description": _one_line(entry.description),
+            "balance_after": None,
+        }
+        for key, value in values.items():
+            self.rows[key].append(value)
+        return self.parties(cp_account, entry.counterparty_name, loc,
+                            bic=entry.counterparty_bic)
+
+    def _date(self, value: date | None, loc: str, name: str, required: bool) -> date | None:
+        if value is None:
+            if required:
+                self.ctx.reject(loc, name, None, "entry has no booking date; record skipped")
+            return None
+        if MIN_DATE <= value <= self.max_date:
+            return value
+        what = "record skipped" if required else "value left empty"
+        self.ctx.reject(loc, name, value.isoformat(),
+                        f"date out of range ({MIN_DATE} to {self.max_date}); {what}")
+        return None
+
+    def _duplicate(
+        self, stmt: Statement, entry: Entry, amount: Decimal, booking: date, cp: str | None
+    ) -> bool:
+        """Report and drop an entry already seen in another statement of this file or run."""
+        if entry.bank_ref:
+            key: tuple = (stmt.account, "ref", entry.bank_ref)
+        else:
+            key = (stmt.account, booking, amount, cp or _one_line(entry.counterparty_name),
+                   _one_line(entry.description), entry.ref)
+        here = (self.ctx.file_name, stmt.locator)
+        first = self.seen_file.get(key) or self.seen_run.get(key)
+        if first is None:
+            self.seen_file[key] = (*here, entry.locator)
+            return False
+        if first[:2] == here:  # identical entries within one statement are real bookings
+            return False
+        what = (f"bank reference {entry.bank_ref!r}" if entry.bank_ref
+                else "date, amount, counterparty and text")
+        self.ctx.reject(entry.locator, "ref", entry.bank_ref or entry.ref,
+                        f"duplicate transaction (same account and {what}) of {first[0]}:"
+                        f"{first[2]} from an overlapping statement; kept only once")
+        return True
+
+    def end(self, stmt: Statement, require_balances: bool = False) -> None:
+        """Opening balance + movements must equal the closing balance."""
+        if stmt.opening is None or stmt.closing is None:
+            if require_balances:
+                missing = "opening" if stmt.opening is None else "closing"
+                self.ctx.reject(stmt.locator, "balance", None,
+                                f"statement has no {missing} balance; the file may be truncated")
+            return
+        expected = stmt.opening + stmt.movements
+        if expected != stmt.closing:
+            diff = clean_amount(stmt.closing - expected)
+            self.ctx.reject(
+                stmt.locator, "balance", str(stmt.closing),
+                f"balance mismatch: opening {stmt.opening} + {stmt.entries} entries "
+                f"{stmt.movements} = {expected}, but closing balance is {stmt.closing} "
+                f"(difference {diff})",
+            )
+
+    def batch(self) -> RecordBatch | None:
+        """The kept transactions as one Arrow batch; registers them for the rest of the run."""
+        self.seen_run.update(self.seen_file)
+        if not self.rows["record_id"]:
+            return None
+        arrays = [pa.array(self.rows[f.name], f.type) for f in TRANSACTION.schema]
+        return RecordBatch("transaction", pa.Table.from_arrays(arrays,
+                                                               schema=TRANSACTION.schema))
+
+
+def _one_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    return " ".join(text.split()) or None
+
+
+def _country(account: str | None) -> str | None:
+    if account and len(account) >= 15 and account[:2].isalpha() and account[2:4].isdigit():
+        return account[:2]
+    return None
+
+
+# -- payment method from bank transaction codes ----------------------------------------
+
+_CASH_SUB = {"CWDL", "CDPT", "BCDP", "BCWD", "XBCW", "CCHQ", "CASH", "MIXD"}
+_FEE_SUB = {"CHRG", "FEES", "COMM", "COMT", "SUBS", "ODFT"}
+_CARD_SUB = {"POSD", "POSC", "SMRT", "XBCP", "CDCB", "CDCD", "CDCS", "CDPB"}
+_CARD_FAM = {"CCRD", "MCRD"}
+_TRANSFER_FAM = {"ICDT", "RCDT", "IDDT", "RDDT", "IRCT", "RRCT", "ICHQ", "RCHQ", "DRFT", "LBOX"}
+_SWIFT = {"TRF": "transfer", "STO": "transfer", "DDT": "transfer", "BOE": "transfer",
+          "CLR": "transfer", "CHG": "fee", "COM": "fee", "CHK": "transfer", "CMZ": "cash"}
+_GVC_CASH = {"082", "083", "085"}
+_GVC_FEE = {"805", "808", "809", "810", "814"}
+_GVC_CARD = {"004", "006", "106", "107", "109", "111"}
+_CASH_WORDS = ("ATM ", "CASH WITHDRAWAL", "CASH DEPOSIT", "BARGELD", "GELDAUTOMAT")
+
+
+def method_for(family: str | None = None, sub: str | None = None, swift: str | None = None,
+               gvc: str | None = None, text: str | None = None) -> str:
+    """transfer | card | cash | fee | other, from ISO BkTxCd, SWIFT type or German GVC."""
+    if sub in _CASH_SUB or family == "CNTR" or gvc in _GVC_CASH:
+        return "cash"
+    if sub in _FEE_SUB or gvc in _GVC_FEE:
+        return "fee"
+    if family in _CARD_FAM or sub in _CARD_SUB or gvc in _GVC_CARD:
+        return "card"
+    if family in _TRANSFER_FAM:
+        return "transfer"
+    code = (swift or "")[1:4] if swift and len(swift) >= 4 else ""
+    if code in _SWIFT:
+        return _SWIFT[code]
+    if text and any(word in f"{text.upper()} " for word in _CASH_WORDS):
+        return "cash"
+    if gvc and gvc[0] in "01":
+        return "transfer"
+    return "other"

@@ -1,0 +1,333 @@
+"""Sexual exploitation: recruited abroad, rotated between Nordic-Baltic cities, advertised
+online; clients pay by P2P, card and cash; proceeds go home and into cars and property."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from veriga.simulate.ledger import MonthBook
+from veriga.simulate.names import LANGUAGE
+from veriga.simulate.plan import AdPlan, Ctx, MonthOut
+from veriga.simulate.scenarios.common import (
+    COUNTRY_OF,
+    booking,
+    cents,
+    euros,
+    ngo_record,
+    police_record,
+)
+from veriga.simulate.texts import ESCORT_OPERATION, NATIONALITY_WORD, fill, noisy
+from veriga.simulate.world import BASE_DATE, CITIES, Person, month_days, month_start
+
+SCENARIO = "sexual-exploitation"
+ESCORT_SITE = "nightlist.example"
+ROTATION = [c for cc in ("FI", "EE", "LV") for c in CITIES[cc][:3]]
+
+
+class SexualOperation:
+    """One organised group: recruiter, controllers, mules, front company, victims."""
+
+    def __init__(self, ctx: Ctx, op_id: str, n_victims: int) -> None:
+        self.ctx, self.op = ctx, op_id
+        w, rng, gt = ctx.world, ctx.rng, ctx.gt
+        self.origin = origin = rng.choice(("BG", "RO", "UA"))
+        base = rng.choice(("LV", "EE", "FI"))
+        gt.operation(op_id, SCENARIO, f"Group from {origin} exploiting {n_victims} women in "
+                                      "Finland, Estonia and Latvia")
+        self.recruiter = w.person(origin, "recruiter", operation=op_id)
+        self.controller = w.person(origin, "controller", female=False, operation=op_id,
+                                   city=CITIES[base][0])
+        self.transporter = w.person(origin, "transporter", female=False, operation=op_id)
+        self.mules = [w.person(origin, "money_mule", operation=op_id,
+                               city=CITIES[cc][0]) for cc in ("EE", "FI")]
+        self.work_phones = [w.phone(base) for _ in range(2)]
+        self.controller.note = "holds work phones " + ", ".join(self.work_phones)
+        front_cc = rng.choice(("LV", "EE"))
+        suffix = {"LV": "SIA", "EE": "OÜ"}[front_cc]
+        self.front = w.company(front_cc, f"{rng.choice(('Relax', 'Lotus', 'Orchid'))} Spa "
+                               f"{suffix}", "front_company", "wellness", self.mules[0],
+                               owner=self.controller, operation=op_id, employees=1,
+                               function="massage salon receiving card takings")
+        self.victims = [w.person(origin, "victim", female=True, operation=op_id, age=(18, 24))
+                        for _ in range(n_victims)]
+        self.relatives = [w.person(origin, "lawful", operation=None) for _ in range(3)]
+        for r in self.relatives:
+            r.name = type(r.name)(r.name.given, self.controller.name.family if r.name.female ==
+                                  self.controller.name.female else r.name.family,
+                                  r.name.country, r.name.female)
+            r.note = f"relative of {self.controller.id}"
+        # accounts
+        self.ctl_acct = w.account(self.controller, rng.choice(("haba", "unla", "hbee")))
+        self.ctl_rev = w.account(self.controller, "revo", profile="none")
+        self.mule_accts = [w.account(m, b, profile="none")
+                           for m, b in zip(self.mules, ("hbee", "ndea"), strict=True)]
+        self.front_acct = w.account(self.front, rng.choice(("parx", "riko")), profile="none")
+        self.rec_acct = w.account(self.recruiter, "uncr", profile="none")
+        self.victim_accts = [w.account(v, "revo", profile="none") for v in self.victims]
+        self.rel_accts = [w.account(r, country=origin, profile="none", statement=False)
+                          for r in self.relatives]
+        self.clients = [w.person(rng.choice(("FI", "EE", "LV")), "client", female=False)
+                        for _ in range(6 * n_victims)]
+        self.client_accts = [w.account(c, profile="none", statement=False) for c in self.clients]
+        self.acquirer = w.account(w.company("EE", "PayLink Processing OÜ", "lawful", "payments",
+                                            w.person("EE", "lawful")),
+                                  "hbee", profile="none", statement=False)
+        self.landlords = [w.account(w.person(cc, "lawful"), country=cc, profile="none",
+                                    statement=False) for cc in ("FI", "EE", "LV")]
+        self.dealer = w.account(w.company("LV", "Auto Baltic Motors SIA", "lawful", "car sales",
+                                          w.person("LV", "lawful")), "unla", profile="none",
+                                statement=False)
+        self.notary = w.account(w.person("BG", "lawful"), "stsa", profile="none",
+                                statement=False)
+        self.notary.holder_name = "Notary escrow " + self.notary.holder_name
+        for p in (self.recruiter, self.controller, self.transporter, *self.mules):
+            gt.operations[op_id]["actors"].append(p.id)
+        gt.operations[op_id]["actors"].extend([self.front.id, *(v.id for v in self.victims)])
+        self._typologies()
+        self._routes()
+        self._plan_ads()
+        self._plan_records()
+
+    # -- ground truth ---------------------------------------------------------------------
+
+    def _typologies(self) -> None:
+        gt, op = self.ctx.gt, self.op
+        self.t_fan = {v.id: gt.typology(f"{op}-R1-{v.id}", "R1", "fan_in", op,
+                                        "many small client payments (P2P) into a victim's account",
+                                        [a.iban]) for v, a in zip(self.victims,
+                                                                  self.victim_accts, strict=True)}
+        self.t_pass = gt.typology(f"{op}-R12-pass", "R12", "pass_through", op,
+                                  "victims' accounts forward takings to the controller same day",
+                                  [a.iban for a in self.victim_accts] + [self.ctl_rev.iban])
+        self.t_card = gt.typology(f"{op}-R11-acquirer", "R11", None, op,
+                                  "card takings settled by a payment processor to a front company",
+                                  [self.front_acct.iban])
+        self.t_funnel = gt.typology(f"{op}-R4-funnel", "R4", "gather_scatter", op,
+                                    "cash deposited by mules in several cities, sent on to the "
+                                    "controller", [a.iban for a in self.mule_accts])
+        self.t_struct = gt.typology(f"{op}-R5-structuring", "R5", None, op,
+                                    "cash deposits kept below 5,000 EUR",
+                                    [a.iban for a in self.mule_accts])
+        self.t_spend = gt.typology(f"{op}-R6-spend", "R6", None, op,
+                                   "ad sites, short-term rentals, hotels and tickets for others",
+                                   [self.ctl_acct.iban])
+        self.t_rent = gt.typology(f"{op}-R7-rent", "R7", None, op,
+                                  "rent of flats housing the victims", [self.ctl_acct.iban])
+        self.t_remit = gt.typology(f"{op}-R9-remit", "R9", "fan_out", op,
+                                   f"remittances to relatives in {self.origin}",
+                                   [self.ctl_acct.iban])
+        self.t_cycle = gt.typology(f"{op}-cycle", "R12", "cycle", op,
+                                   "controller -> front company -> mule -> controller",
+                                   [self.ctl_acct.iban, self.front_acct.iban,
+                                    self.mule_accts[0].iban])
+        self.t_scatter = gt.typology(f"{op}-scatter-gather", "R12", "scatter_gather", op,
+                                     "property bought through several mules' transfers",
+                                     [self.ctl_acct.iban] + [a.iban for a in self.mule_accts])
+
+    def _routes(self) -> None:
+        ctx, rng = self.ctx, self.ctx.rng
+        end = ctx.world.end
+        self.stays: dict[str, list[tuple[str, date, date]]] = {}
+        self._tickets: list[tuple[date, str, Person]] = []
+        for v in self.victims:
+            day = BASE_DATE + timedelta(days=rng.randint(3, 20))
+            city = rng.choice(ROTATION)
+            stays = []
+            route = [{"city": v.city, "country": v.nationality, "from": BASE_DATE.isoformat(),
+                      "to": (day - timedelta(days=1)).isoformat(), "stage": "recruitment"}]
+            carrier = booking(ctx, v, self.controller, v.city, city, day - timedelta(days=1),
+                              euros(rng, 60, 140))
+            self._tickets.append((day - timedelta(days=3), carrier, v))
+            while day <= end:
+                length = rng.randint(6, 18)
+                stop = min(day + timedelta(days=length - 1), end)
+                stays.append((city, day, stop))
+                route.append({"city": city, "country": COUNTRY_OF[city],
+                              "from": day.isoformat(), "to": stop.isoformat(),
+                              "stage": "exploitation"})
+                nxt = rng.choice([c for c in ROTATION if c != city])
+                if stop < end:
+                    carrier = booking(ctx, v, self.controller, city, nxt, stop + timedelta(days=1),
+                                      euros(rng, 20, 90))
+                    self._tickets.append((stop - timedelta(days=1), carrier, v))
+                city, day = nxt, stop + timedelta(days=2)
+            self.stays[v.id] = stays
+            ctx.gt.routes[v.id] = route
+        first = min(s[0][1] for s in self.stays.values())
+        gt, op = ctx.gt, self.op
+        gt.stage(op, "recruitment", BASE_DATE, first, [self.recruiter.id],
+                 "lover-boy approach and fake job offers on social media")
+        gt.stage(op, "transport", first - timedelta(days=2), end, [self.transporter.id,
+                 self.controller.id], "bus and ferry tickets bought by the controller")
+        gt.stage(op, "exploitation", first, end, [self.controller.id],
+                 "online ads, short stays in rented flats")
+        gt.stage(op, "proceeds", first, end, [self.controller.id, *(m.id for m in self.mules),
+                 self.front.id], "cash deposits, processor settlements, remittances, car, flat")
+
+    def where(self, victim_id: str, day: date) -> str | None:
+        for city, a, b in self.stays[victim_id]:
+            if a <= day <= b:
+                return city
+        return None
+
+    def _plan_ads(self) -> None:
+        ctx, rng = self.ctx, self.ctx.rng
+        lang = "ru" if self.origin == "UA" else "en"
+        templates = ESCORT_OPERATION[lang]
+        nat = NATIONALITY_WORD["en" if lang == "en" else "ru"][self.origin]
+        names = ["Nika", "Vika", "Alisa", "Mia", "Sofi", "Lara", "Kira", "Eva", "Bella", "Jana"]
+        for i, v in enumerate(self.victims):
+            photos = tuple(f"{self.op}-{v.id}-{k}" for k in range(3))
+            for city, a, b in self.stays[v.id]:
+                day = a
+                while day <= b:
+                    hour = rng.choice((10, 21))
+                    for _ in range(rng.randint(1, 2)):
+                        phone = self.work_phones[i % 2]
+                        local_lang = rng.choice((lang, LANGUAGE[COUNTRY_OF[city]]))
+                        tpl = rng.choice(ESCORT_OPERATION.get(local_lang, templates))
+                        contact = rng.choice(names)
+                        age = 19 + rng.randint(0, 3)
+                        price = rng.choice((50, 60, 70, 80))
+                        title, body = fill(tpl, city=city, name=contact, age=age, nat=nat,
+                                           price=price, phone="{phone}")
+                        ctx.plan.ads.append(AdPlan(
+                            when=datetime.combine(day, time(hour, 0, rng.randint(0, 50))),
+                            site=ESCORT_SITE, category="escort", lang=local_lang, city=city,
+                            country=COUNTRY_OF[city], phone=phone, contact=contact,
+                            title=noisy(rng, title), body=noisy(rng, body), price=price,
+                            photos=tuple(rng.sample(photos, 2)), op=self.op, kind="operation",
+                            advertiser=v.id, age=age, nationality=self.origin))
+                    day += timedelta(days=rng.randint(2, 4))
+
+    def _plan_records(self) -> None:
+        ctx, rng = self.ctx, self.ctx.rng
+        v = rng.choice(self.victims)
+        city, a, _b = self.stays[v.id][0]
+        cc = COUNTRY_OF[city]
+        police_record(ctx, v, cc, a + timedelta(days=1), "identified in a check at a flat", city)
+        police_record(ctx, self.controller, cc, a + timedelta(days=1),
+                      "present at the flat, paid the rent", city)
+        for other in self.victims[1:3]:
+            c2, a2, _ = self.stays[other.id][-1]
+            police_record(ctx, other, COUNTRY_OF[c2], a2, "ID check, hotel", c2)
+        ngo_record(ctx, self.victims[-1], self.stays[self.victims[-1].id][0][1] +
+                   timedelta(days=3), "called hotline: has to give all money to 'boyfriend', "
+                   "moved every week", self.stays[self.victims[-1].id][0][0])
+        police_record(ctx, self.mules[0], "EE", BASE_DATE + timedelta(days=40),
+                      "traffic stop, large amount of cash", "Tallinn")
+
+    # -- money and calls per month --------------------------------------------------------
+
+    def month(self, out: MonthOut, m: int) -> None:
+        rng = self.ctx.month_rng(self.op, m)
+        book, gt, op = out.book, self.ctx.gt, self.op
+        first = month_start(m)
+        cash_pot = 0
+        for d in range(month_days(m)):
+            day = first + timedelta(days=d)
+            card_total = 0
+            for v, vacct in zip(self.victims, self.victim_accts, strict=True):
+                city = self.where(v.id, day)
+                if city is None:
+                    continue
+                takings = 0
+                for _ in range(rng.randint(2, 5)):
+                    k = rng.randrange(len(self.clients))
+                    client, cacct = self.clients[k], self.client_accts[k]
+                    price = euros(rng, 60, 150, 10)
+                    roll = rng.random()
+                    hour = rng.choice((18, 19, 20, 21, 22, 23))
+                    if roll < 0.35:
+                        book.credit(day, vacct, price, cacct.holder_name, cacct.iban,
+                                    cacct.bank.bic, rng.choice(("", "paldies", "kiitos",
+                                                                "for massage", "x")),
+                                    method="p2p", tags=(self.t_fan[v.id],))
+                        takings += price
+                        gt.proceeds(op, "client_p2p", price)
+                    elif roll < 0.6:
+                        card_total += price
+                        gt.proceeds(op, "client_card", price)
+                    else:
+                        cash_pot += price
+                        gt.proceeds(op, "client_cash", price)
+                    if rng.random() < 0.7:
+                        out.calls.append((client.phone, self.work_phones[0 if rng.random() < .5
+                                                                         else 1],
+                                          datetime.combine(day, time(hour - 1, rng.randint(0, 59))),
+                                          rng.randint(20, 150), "voice"))
+                if takings:
+                    book.transfer(day, vacct, self.ctl_rev, takings * 9 // 10, "", (self.t_pass,),
+                                  method="p2p")
+                out.calls.append((self.controller.phone, v.phone, datetime.combine(
+                    day, time(rng.randint(9, 23), rng.randint(0, 59))), rng.randint(30, 600),
+                    "voice"))
+            if card_total:
+                book.credit(day + timedelta(days=1) if d + 1 < month_days(m) else day,
+                            self.front_acct, card_total * 98 // 100, "PayLink Processing OU",
+                            self.acquirer.iban, self.acquirer.bank.bic,
+                            f"PAYLINK PAYOUT {day:%Y%m%d}", tags=(self.t_card,))
+            if cash_pot > 250_000 or (cash_pot and d == month_days(m) - 1):
+                self._bank_cash(book, rng, day, cash_pot)
+                cash_pot = 0
+        self._spend(book, rng, m)
+
+    def _bank_cash(self, book: MonthBook, rng: random.Random, day: date, pot: int) -> None:
+        """Mules deposit the cash in several cities below 5,000 EUR and pass it on."""
+        cities = [c for cc in ("FI", "EE", "LV") for c in CITIES[cc][:2]]
+        for i, acct in enumerate(self.mule_accts):
+            share = pot // 2
+            moved = 0
+            while share > 0:
+                chunk = min(share, cents(rng, 2800, 4990))
+                book.cash(day, acct, chunk, rng.choice(cities), (self.t_funnel, self.t_struct))
+                share -= chunk
+                moved += chunk
+            nxt = day + timedelta(days=1 if i == 0 else 0)
+            if nxt.month != day.month:
+                nxt = day
+            book.transfer(nxt, acct, self.ctl_acct, moved, "aizdevums" if i == 0 else "loan",
+                          (self.t_funnel,))
+
+    def _spend(self, book: MonthBook, rng: random.Random, m: int) -> None:
+        """Tickets, rentals, ads, rent, remittances, the loan cycle, the car and the flat."""
+        first, last = month_start(m), month_start(m + 1) - timedelta(days=1)
+        ctl = self.ctl_acct
+        for day, carrier, _v in self._tickets:
+            if first <= day <= last:
+                book.card(day, ctl, euros(rng, 25, 120, 1), f"{carrier} tickets",
+                          tags=(self.t_spend,))
+        for v in self.victims:
+            for city, a, _b in self.stays[v.id]:
+                if first <= a <= last:
+                    merchant = rng.choice(("AIRBNB * HM", "BOOKING.COM HOTEL", "HOTEL"))
+                    book.card(a, ctl, euros(rng, 180, 520, 1), f"{merchant} {city}",
+                              tags=(self.t_spend,))
+                    book.card(a, ctl, euros(rng, 20, 60, 1), f"{ESCORT_SITE} TOP ADS",
+                              tags=(self.t_spend,))
+        for k, landlord in enumerate(self.landlords):
+            book.transfer(first + timedelta(days=2 + k), ctl, landlord, euros(rng, 550, 900),
+                          f"rent {first:%m/%Y} flat", (self.t_rent,))
+        for week in range(4):
+            rel = self.rel_accts[(week + m) % len(self.rel_accts)]
+            book.transfer(first + timedelta(days=6 + 7 * week), ctl, rel, euros(rng, 300, 900),
+                          rng.choice(("za mama", "help", "подарък", "")), (self.t_remit,))
+        if m % 3 == 1:  # cycle: controller -> front company -> mule -> controller
+            amount = euros(rng, 2000, 5000, 100)
+            d0 = first + timedelta(days=10)
+            book.transfer(d0, ctl, self.front_acct, amount, "loan agreement 1/26", (self.t_cycle,))
+            book.transfer(d0 + timedelta(days=1), self.front_acct, self.mule_accts[0],
+                          amount - 10000, "consulting services", (self.t_cycle,))
+            book.transfer(d0 + timedelta(days=2), self.mule_accts[0], ctl, amount - 15000,
+                          "return", (self.t_cycle,))
+        if m == 1:
+            book.transfer(first + timedelta(days=14), ctl, self.dealer, euros(rng, 18000, 34000,
+                          100), "BMW X5 pirkums / car purchase", (self.t_spend,))
+        if m == 2 or (self.ctx.world.months <= 2 and m == 1):
+            d0 = first + timedelta(days=18)
+            for acct in self.mule_accts:
+                part = euros(rng, 4000, 6000, 100)
+                book.transfer(d0, ctl, acct, part, "loan", (self.t_scatter,))
+                book.transfer(d0 + timedelta(days=1), acct, self.notary, part - 5000,
+                              "deposit apartment Varna", (self.t_scatter,))

@@ -1,0 +1,26 @@
+"""World sizes: how many of everything each size generates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    months: int
+    background_accounts: int  # lawful statement holders besides the actors
+    sex_operations: int
+    labour_operations: int
+    background_ads: int
+    background_calls: int
+    tx_per_account_month: int  # average background movements per account and month
+
+
+SIZES: dict[str, Size] = {
+    "tiny": Size("tiny", 2, 12, 1, 1, 30, 200, 12),
+    "small": Size("small", 3, 40, 1, 1, 200, 2_000, 25),
+    "medium": Size("medium", 6, 400, 3, 3, 5_000, 40_000, 45),
+    "large": Size("large", 12, 1_800, 12, 12, 100_000, 300_000, 45),
+    "xl": Size("xl", 12, 18_000, 60, 60, 1_000_000, 3_000_000, 45),
+}

@@ -1,0 +1,1 @@
+"""Writers: each turns planned or streamed data into one real file format."""

@@ -1,0 +1,106 @@
+import json
+
+import pytest
+
+from veriga.errors import NotFound
+from veriga.workspace import PermissionDenied, PurposeRequired
+
+
+def test_another_agency_cannot_reach_the_case_until_it_is_shared(agencies, tmp_path):
+    mart = agencies["mart"]
+    assert mart.cases() == []
+    for attempt in (lambda: list(mart.entities("amber")), lambda: mart.entity("amber", "p-ivan"),
+                    lambda: mart.export("amber", "ftm", tmp_path / "x.json"),
+                    lambda: mart.findings("amber"), lambda: mart.sources("amber")):
+        with pytest.raises(NotFound, match="that you can access"):
+            attempt()
+    agencies["liga"].share_case("amber", "Politsei")
+    assert [c["name"] for c in mart.cases()] == ["amber"]
+    assert mart.entity("amber", "p-ivan").entity.first("name") == "Иван Петров"
+
+
+def test_sharing_selected_entities_shows_only_those(agencies):
+    agencies["liga"].share_case("amber", "Politsei", ["p-ivan", "a-ivan"])
+    assert {e.id for e in agencies["mart"].entities("amber")} == {"p-ivan", "a-ivan"}
+    with pytest.raises(NotFound):
+        agencies["mart"].entity("amber", "p-anna")
+
+
+def test_ngo_sees_victims_pseudonymised(agencies):
+    agencies["liga"].share_case("amber", "Safe House")
+    ilze = agencies["ilze"]
+    people = {e.id: e for e in ilze.entities("amber", ["Person"])}
+    assert "p-anna" not in people and "p-ivan" not in people
+    victim = next(e for e in people.values() if e.first("name").startswith("Victim"))
+    assert victim.get("phone") == [] and victim.get("birthDate") == []
+    assert victim.get("nationality") == ["lv"]
+    employment = next(iter(ilze.entities("amber", ["Employment"])))
+    assert employment.get("employee") == [victim.id]  # links follow the pseudonym
+    view = ilze.entity("amber", victim.id)
+    assert all("Anna" not in json.dumps(s, default=str) for s in view.statements)
+    text = json.dumps([e.to_dict() for e in ilze.entities("amber")], ensure_ascii=False)
+    assert "Anna Ozola" not in text and "2001-07-30" not in text and "p-anna" not in text
+    # suspects are hidden too, until the case owner allows it
+    assert not any(e.first("name") == "Иван Петров" for e in people.values())
+    agencies["liga"].configure_case("amber", ngo_sees_suspects=True)
+    names = {e.first("name") for e in ilze.entities("amber", ["Person"])}
+    assert "Иван Петров" in names and "Anna Ozola" not in names
+
+
+def test_ngo_never_sees_special_categories(agencies, tmp_path):
+    path = tmp_path / "p.ftm.json"
+    path.write_text('{"id": "w1", "schema": "Person", "properties": {"name": ["Kadri Tamm"], '
+                    '"ethnicity": ["Roma"], "religion": ["x"], "nationality": ["ee"]}}\n',
+                    encoding="utf-8")
+    from veriga.ingest import ImportRequest
+
+    agencies["liga"].import_files("amber", [ImportRequest(path)])
+    agencies["liga"].share_case("amber", "Safe House")
+    seen = agencies["ilze"].entity("amber", "w1")
+    assert seen.entity.get("ethnicity") == [] and seen.entity.get("religion") == []
+    assert {s["prop"] for s in seen.statements} >= {"name", "nationality"}
+    assert "ethnicity" not in {s["prop"] for s in seen.statements}
+    assert agencies["liga"].entity("amber", "w1").entity.get("ethnicity") == ["Roma"]
+
+
+def test_ngo_may_not_export(agencies, tmp_path):
+    agencies["liga"].share_case("amber", "Safe House")
+    with pytest.raises(PermissionDenied, match="ngo_worker"):
+        agencies["ilze"].export("amber", "ftm", tmp_path / "x.json")
+
+
+def test_personal_data_needs_a_purpose(agencies):
+    no_purpose = agencies["admin"].as_user("liga")
+    with pytest.raises(PurposeRequired):
+        list(no_purpose.entities("amber"))
+    assert [c["name"] for c in no_purpose.cases()] == ["amber"]
+
+
+def test_who_looked_at_the_victim_when_and_why(agencies):
+    agencies["liga"].share_case("amber", "Safe House")
+    agencies["liga"].entity("amber", "p-anna")
+    list(agencies["ilze"].entities("amber"))
+    agencies["admin"].add_user("dpo", "Valsts policija", ["dpo"])
+    dpo = agencies["admin"].as_user("dpo", purpose="data-protection review")
+    entries = dpo.who_accessed("amber", "p-anna")
+    seen = {(e["actor"], e["action"], e["purpose"]) for e in entries}
+    assert ("liga", "entity.read", "investigation LV-2026-17") in seen
+    assert ("ilze", "entity.list", "victim support") in seen
+    with pytest.raises(PermissionDenied):
+        agencies["liga"].who_accessed("amber", "p-anna")
+
+
+def test_trainees_only_join_training_cases(agencies):
+    admin = agencies["admin"]
+    admin.add_user("tina", "Valsts policija", ["trainee"])
+    with pytest.raises(PermissionDenied, match="training cases only"):
+        agencies["liga"].add_member("amber", "tina")
+    admin.add_user("tom", "Valsts policija", ["trainer"])
+    tom = admin.as_user("tom", purpose="course")
+    with pytest.raises(PermissionDenied, match="training"):
+        tom.create_case("real one")
+    from veriga.coop.roles import CaseKind
+
+    tom.create_case("exercise 1", kind=CaseKind.TRAINING)
+    tom.add_member("exercise 1", "tina")
+    assert [c["name"] for c in admin.as_user("tina").cases()] == ["exercise 1"]

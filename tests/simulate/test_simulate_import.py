@@ -1,0 +1,54 @@
+"""Every file a world contains imports through the project's importers with zero rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from veriga.ingest import ImportRequest
+from veriga.workspace import Workspace
+
+
+def _import(ws: Workspace, requests: list[ImportRequest]) -> list:
+    ws.create_case("sim")
+    return ws.import_files("sim", requests)
+
+
+def _all_requests(world: Path) -> list[ImportRequest]:
+    reqs = [ImportRequest(path=p, mapping=p.with_name(p.name + ".mapping.yml"))
+            for p in sorted(world.rglob("*.csv"))]
+    reqs.append(ImportRequest(path=world / "ads" / "ads.ftm.jsonl"))
+    reqs += [ImportRequest(path=p) for p in sorted(world.glob("bank/*/camt053_*.xml"))]
+    reqs += [ImportRequest(path=p) for p in sorted(world.glob("bank/*/*.sta"))]
+    return reqs
+
+
+def _check(world: Path, ws: Workspace) -> None:
+    reqs = _all_requests(world)
+    results = _import(ws, reqs)
+    assert len(results) == len(reqs)
+    problems = [rej.render(r.file_name) for r in results for rej in r.rejects]
+    assert problems == [], problems[:10]
+    formats = {r.format for r in results}
+    assert {"csv", "ftm", "camt", "mt940"} <= formats
+    records = {k for r in results for k in r.records}
+    assert {"transaction", "call"} <= records
+    ads = next(r for r in results if r.file_name == "ads.ftm.jsonl")
+    assert ads.entities > 100
+
+
+@pytest.mark.parametrize("scenario", ["sexual-exploitation", "labour-exploitation"])
+def test_single_scenarios_import_cleanly(scenario: str, tmp_path: Path, sqlite_ws: Workspace
+                                         ) -> None:
+    from veriga.simulate import simulate
+
+    simulate(scenario, "small", 5, tmp_path / "w")
+    _check(tmp_path / "w", sqlite_ws)
+
+
+def test_mixed_imports_cleanly(tmp_path: Path, sqlite_ws: Workspace) -> None:
+    from veriga.simulate import simulate
+
+    simulate("mixed", "small", 5, tmp_path / "w")
+    _check(tmp_path / "w", sqlite_ws)
