@@ -1,4 +1,4 @@
-"""``veriga demo``: build a demo case from the bundled synthetic examples and summarise it."""
+"""``veriga demo``: simulate a synthetic world, import it into a demo case, summarise it."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from veriga.ingest import ImportRequest
+from veriga.ingest import expand
+from veriga.simulate import simulate
 from veriga.workspace import Workspace
 
 PURPOSE = "demonstration on synthetic data"
 
 
 def example_files() -> dict[str, Path]:
+    """The small hand-made synthetic examples (used by the tests and the README)."""
     root = Path(str(resources.files("veriga.examples")))
     return {
         "people": root / "people.ftm.json",
@@ -34,34 +36,41 @@ def _free_name(ws: Workspace, base: str) -> str:
     return f"{base}-{n}"
 
 
-def run_demo(console: Console, case: str = "demo") -> str:
-    files = example_files()
+def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
+             size: str = "small", seed: int = 1) -> str:
     with Workspace.local(purpose=PURPOSE) as ws:
         name = _free_name(ws, case)
-        ws.create_case(name, "Synthetic demonstration case")
-        results = ws.import_files(name, [
-            ImportRequest(files["people"]),
-            ImportRequest(files["transactions"], mapping=files["mapping"]),
-        ])
+        world = ws.settings.home / "worlds" / name
+        console.print(f"Simulating a {size} {scenario} world in {world} ...")
+        summary = simulate(scenario, size, seed, world)
+        requests, skipped = expand([world])
+        ws.create_case(name, f"Synthetic {scenario} world ({size}, seed {seed})")
+        console.print(f"Importing {len(requests)} files ...")
+        results = ws.import_files(name, requests)
         schemata = Counter(e.schema.name for e in ws.entities(name))
         engine = ws.engine(name)
         money = engine.query(
             "SELECT count(*) AS n, sum(amount) FILTER (WHERE amount > 0) AS credits, "
-            "sum(-amount) FILTER (WHERE amount < 0) AS debits FROM \"transaction\""
+            "count(DISTINCT account) AS accounts FROM \"transaction\""
         ).to_pylist()[0]
+        calls = engine.query('SELECT count(*) AS n FROM "call"').to_pylist()[0]["n"]
         engine.close()
         console.print(f"[bold]Veriga demo[/] — case [bold]{name}[/] in {ws.settings.home}")
-        for r in results:
-            console.print(f"  imported {r.file_name}: {r.entities} entities, "
-                          f"{sum(r.records.values())} records, {len(r.rejects)} rejects")
+        console.print(f"  world: {summary.transactions} transactions, {summary.ads} ads, "
+                      f"{summary.calls} calls, {summary.people} people, answer key "
+                      f"{world / 'ground_truth.json'}")
+        by_format = Counter(r.format for r in results)
+        rejects = sum(len(r.rejects) for r in results)
+        console.print(f"  imported {len(results)} files ({dict(by_format)}), {rejects} rejects; "
+                      f"{len(skipped)} files left for later importers (ad sites, BODS)")
         table = Table("schema", "entities")
         for schema, count in sorted(schemata.items()):
             table.add_row(schema, str(count))
         console.print(table)
-        console.print(f"  {money['n']} transactions: credits {money['credits']} EUR, "
-                      f"debits {money['debits']} EUR")
+        console.print(f"  ledger: {money['n']} transactions on {money['accounts']} accounts, "
+                      f"credits {money['credits']} EUR; {calls} call records")
         report = ws.verify_audit()
         console.print(f"  audit log: {report.checked} entries, chain "
                       f"{'intact' if report.ok else 'BROKEN'}")
-        console.print(f"Try: veriga entities --case {name}    veriga audit --case {name}")
+        console.print(f"Try: veriga entities --case {name} --schema Person --purpose demo")
     return name

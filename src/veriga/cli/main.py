@@ -23,7 +23,7 @@ from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, _fail, console, er
 from veriga.coop.roles import CaseKind
 from veriga.errors import VerigaError
 from veriga.export import FORMATS as EXPORT_FORMATS
-from veriga.ingest import ImportRequest, formats
+from veriga.ingest import ImportRequest, expand, formats
 
 app = typer.Typer(
     name="veriga", no_args_is_help=True, add_completion=False,
@@ -102,7 +102,9 @@ def case_list(fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.ta
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Files to import.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders to import (a CSV/XLSX uses the --mapping, or X.csv.mapping.yml "
+             "beside it).")],
     case: CaseOpt,
     mapping: Annotated[Path | None, typer.Option(help="Mapping YAML for CSV/XLSX.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help=f"Override detection: "
@@ -120,8 +122,13 @@ def import_(
     purpose: PurposeOpt = None,
 ) -> None:
     """Import files into a case: all of them, or nothing if one fails."""
-    requests = [ImportRequest(path=p, format=fmt, mapping=mapping, encoding=encoding,
-                              country=country) for p in paths]
+    template = ImportRequest(path=Path("."), format=fmt, mapping=mapping, encoding=encoding,
+                             country=country)
+    requests, skipped = expand(paths, template)
+    for path, why in skipped:
+        err.print(f"skipped {path}: {why}", highlight=False, markup=False)
+    if not requests:
+        _fail("nothing to import")
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with workspace(purpose, ask=True) as ws, Progress(*columns, console=err, transient=True) as bar:
@@ -287,11 +294,14 @@ def audit_verify() -> None:
 
 
 @app.command("demo")
-def demo() -> None:
-    """Build the demo case from the example files and print a summary."""
+def demo(
+    size: Annotated[str, typer.Option(help="World size: tiny, small, medium...")] = "small",
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 1,
+) -> None:
+    """Simulate a synthetic world, import it into a demo case and print a summary."""
     from veriga.demo import run_demo
 
-    run_demo(console)
+    run_demo(console, size=size, seed=seed)
 
 
 @app.command("simulate")
