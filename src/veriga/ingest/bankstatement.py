@@ -7,8 +7,6 @@ in range), builds the ``transaction`` table and the account, holder and counterp
 
 from __future__ import annotations
 
-import sys
-import weakref
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -24,7 +22,6 @@ from veriga.model.records import TRANSACTION
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 16
 MIN_DATE = date(1900, 1, 1)
-_RUNS: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -74,28 +71,6 @@ def clean_amount(value: Decimal) -> Decimal:
     return value + 0
 
 
-def run_registry() -> dict:
-    """Transactions seen earlier in the same import run (shared by all files of the run).
-
-    The runner gives importers no run-wide state, so this finds the run's database connection
-    on the call stack and keys a weak registry by it; outside a run each file stands alone.
-    """
-    from veriga.ingest import runner
-
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is runner._import_one.__code__:
-            conn = frame.f_locals.get("conn")
-            if conn is None:
-                break
-            try:
-                return _RUNS.setdefault(conn, {})
-            except TypeError:
-                break
-        frame = frame.f_back
-    return {}
-
-
 class Ledger:
     """Collects checked transaction rows and the entity drafts of one file."""
 
@@ -103,7 +78,7 @@ class Ledger:
         self.ctx = ctx
         self.rows: dict[str, list[Any]] = {f.name: [] for f in TRANSACTION.schema}
         self.index = 0
-        self.seen_run = run_registry()
+        self.seen_run = ctx.run_state.setdefault("bank_transactions", {})
         self.seen_file: dict[tuple, tuple[str, str]] = {}
         self.yielded: set[str] = set()
         self.accounts: dict[str, str | None] = {}  # raw -> normalised (None: rejected)

@@ -71,6 +71,8 @@ class ImportContext:
     country: str | None = None
     rejects: list[Reject] = field(default_factory=list)
     progress: Callable[[int], None] = lambda done: None
+    #: Shared by every file of one import run (e.g. to find a transaction seen in two files).
+    run_state: dict[str, Any] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:

@@ -70,11 +70,12 @@ def run_imports(
     ``source_values`` are stored with every source (e.g. its handling code)."""
     written: list[str] = []
     results: list[ImportResult] = []
+    run_state: dict[str, Any] = {}
     try:
         with store.begin() as conn:
             for req in requests:
                 result = _import_one(store, conn, bulk, case_id, req, actor, strict, progress,
-                                     written, source_values or {})
+                                     written, source_values or {}, run_state)
                 store.audit(
                     conn, actor=actor, action="import", case_id=case_id, purpose=purpose,
                     target=result.source_id,
@@ -93,6 +94,7 @@ def run_imports(
 def _import_one(
     store: Store, conn: Any, bulk: BulkStore, case_id: str, req: ImportRequest, actor: str,
     strict: bool, progress: Progress | None, written: list[str], source_values: dict[str, Any],
+    run_state: dict[str, Any],
 ) -> ImportResult:
     path = req.path
     if not path.is_file():
@@ -113,6 +115,7 @@ def _import_one(
     ctx = ImportContext(
         path=path, source_id=source_id, country=req.country.upper() if req.country else None,
         options={"mapping": mapping, "encoding": req.encoding}, progress=report,
+        run_state=run_state,
     )
     if mapping and mapping.country and not ctx.country:
         ctx.country = mapping.country
