@@ -62,7 +62,7 @@ def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
         by_format = Counter(r.format for r in results)
         rejects = sum(len(r.rejects) for r in results)
         console.print(f"  imported {len(results)} files ({dict(by_format)}), {rejects} rejects; "
-                      f"{len(skipped)} files left for later importers (ad sites, BODS)")
+                      f"{len(skipped)} files not imported (the static ad sites, for the crawler)")
         table = Table("schema", "entities")
         for schema, count in sorted(schemata.items()):
             table.add_row(schema, str(count))

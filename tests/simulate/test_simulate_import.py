@@ -18,9 +18,9 @@ def _import(ws: Workspace, requests: list[ImportRequest]) -> list:
 def _all_requests(world: Path) -> list[ImportRequest]:
     reqs, skipped = expand([world])
     left_out = {p.relative_to(world).parts[0] for p, _ in skipped}
-    # left for the importers of later issues: the static ad sites (crawler) and BODS JSON
-    assert left_out <= {"ads", "registers", "ground_truth.json"}, skipped[:5]
-    assert {p.name for p, _ in skipped if p.parts[-2] == "registers"} <= {"bods.json"}
+    # left for the crawler of the online investigation issue: the static ad sites
+    assert left_out <= {"ads", "ground_truth.json"}, skipped[:5]
+    assert all("sites" in p.parts for p, _ in skipped if p.name != "ground_truth.json")
     assert len(reqs) >= 10
     return reqs
 
@@ -32,7 +32,7 @@ def _check(world: Path, ws: Workspace) -> None:
     problems = [rej.render(r.file_name) for r in results for rej in r.rejects]
     assert problems == [], problems[:10]
     formats = {r.format for r in results}
-    assert {"csv", "ftm", "camt", "mt940"} <= formats
+    assert {"csv", "ftm", "camt", "mt940", "bods"} <= formats
     records = {k for r in results for k in r.records}
     assert {"transaction", "call"} <= records
     ads = next(r for r in results if r.file_name == "ads.ftm.jsonl")

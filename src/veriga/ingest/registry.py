@@ -46,4 +46,4 @@ def detect_format(path: Path) -> str:
 
 
 def _load_builtin() -> None:
-    from veriga.ingest import camt, ftm_json, mt940, tabular  # noqa: F401 - importing registers them
+    from veriga.ingest import bods, camt, ftm_json, mt940, tabular  # noqa: F401 - importing registers them
