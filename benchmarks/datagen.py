@@ -7,6 +7,8 @@ import json
 import random
 from pathlib import Path
 
+from veriga.simulate.banks import iban_check
+
 FIRST = ["Anna", "Jānis", "Ivan", "Maria", "Elena", "Mikko", "Kadri", "Ion", "Olena", "Piotr"]
 LAST = ["Ozola", "Bērziņš", "Petrov", "Ivanova", "Virtanen", "Tamm", "Popescu", "Kowalski"]
 COUNTRIES = ["lv", "ee", "fi", "bg", "ro", "pl", "ua"]
@@ -14,11 +16,9 @@ LOCAL = {"lv": "2{:07d}", "ee": "5{:07d}", "fi": "040{:07d}", "bg": "088{:07d}",
          "ro": "072{:07d}", "pl": "5{:08d}", "ua": "050{:07d}"}
 
 
-def _iban(rng: random.Random, country: str = "LV", bank: str = "BANK") -> str:
-    account = f"{rng.randrange(10**13):013d}"
-    body = f"{bank}{account}{country}00"
-    check = 98 - int("".join(str(int(c, 36)) for c in body)) % 97
-    return f"{country}{check:02d}{bank}{account}"
+def _iban(rng: random.Random) -> str:
+    bban = "BANK" + f"{rng.randrange(10**13):013d}"
+    return "LV" + iban_check("LV", bban) + bban
 
 
 def ftm_entities(path: Path, count: int, seed: int = 1) -> Path:
