@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from veriga.config import Settings, current_user, load_settings
 from veriga.coop import cases as coop_cases
 from veriga.coop import directory
-from veriga.coop.auth import create_token
+from veriga.coop.auth import create_token, hash_password, user_for_token
 from veriga.coop.directory import User
 from veriga.coop.handling import Handling, parse_code
 from veriga.coop.minimise import Minimiser
@@ -104,8 +104,6 @@ class Workspace:
         ws = cls(settings, purpose=purpose)
         with ws.store.begin() as conn:
             if token:
-                from veriga.coop.auth import user_for_token
-
                 ws.user = directory.load_user(conn, user_id=user_for_token(conn, token))
             elif directory.count_users(conn) == 0:
                 name = username or current_user()
@@ -384,14 +382,13 @@ class Workspace:
             access = self._access(conn, case, Op.EXPORT)
             owner = access.case["owner_org_id"]
             to_org = directory.get_org(conn, recipient) if recipient else None
+            to_id = to_org["id"] if to_org else None
             per_source = coop_cases.source_handling(conn, access.case_id)
             per_entity = coop_cases.entity_handling_map(conn, access.case_id)
-            excluded_sources = set(access.hidden_sources)
-            for source_id, handling in per_source.items():
-                if (for_court and not handling.court_use) or (to_org and not (
-                        handling.visible_to(to_org["id"], owner)
-                        and (handling.disseminate or to_org["id"] == owner))):
-                    excluded_sources.add(source_id)
+            excluded_sources = set(access.hidden_sources) | {
+                source_id for source_id, handling in per_source.items()
+                if not handling.releasable(for_court, to_id, owner)
+            }
             entity_sources = self.store.entity_sources(conn, access.case_id)
         handling_of: dict[str, Handling] = {}
         left_out: list[str] = []
@@ -404,16 +401,11 @@ class Workspace:
                 for proxy in self._visible(access, proxies):
                     real = self._real_id(access, proxy.id or "")
                     handling = Handling()
-                    for source_id in entity_sources.get(real, ()):
-                        if source_id not in excluded_sources:
-                            for code in per_source[source_id].codes:
-                                handling.add(code, per_source[source_id].orgs)
+                    for source_id in entity_sources.get(real, set()) - excluded_sources:
+                        handling.merge(per_source[source_id])
                     if real in per_entity:
-                        own = per_entity[real]
-                        for code in own.codes:
-                            handling.add(code, own.orgs, "; ".join(own.notes) or None)
-                    if (for_court and not handling.court_use) or (
-                            to_org and not handling.disseminate and to_org["id"] != owner):
+                        handling.merge(per_entity[real])
+                    if not handling.releasable(for_court, to_id, owner):
                         left_out.append(proxy.id or "")
                         continue
                     handling_of[proxy.id or ""] = handling
@@ -501,18 +493,20 @@ class Workspace:
         return rows
 
     def who_accessed(self, case: str, entity_id: str) -> list[dict]:
-        """Every audit entry that shows someone reached this entity: directly, or by listing
-        or exporting the whole case."""
+        """Every audit entry that shows someone reached this entity: the imports that brought
+        it in, direct reads and changes, and listings or exports of the whole case."""
         user = self._require_global(Op.AUDIT_READ)
         with self.store.begin() as conn:
             case_id = self._audit_case_id(conn, case, user)
             rows = self.store.list_audit(conn, case_id)
+            sources = {s["source_id"] for s in
+                       self.store.entity_statements(conn, case_id or "", entity_id)}
             self._audit(conn, "audit.read", case_id, target=entity_id)
         hits = []
         for row in rows:
             detail = row["detail"] if isinstance(row["detail"], dict) else {}
             ids = detail.get("entity_ids")
-            if row["target"] == entity_id or (ids and entity_id in ids) or (
+            if row["target"] in sources | {entity_id} or (ids and entity_id in ids) or (
                     row["action"] in BULK_READS and not ids):
                 hits.append(row)
         return hits
@@ -538,8 +532,6 @@ class Workspace:
 
     def add_user(self, username: str, org: str, roles: Sequence[str], display_name: str = "",
                  password: str | None = None, language: str = "en") -> dict:
-        from veriga.coop.auth import hash_password
-
         self._require_global(Op.USER_ADMIN)
         hashed = hash_password(password) if password else None
         with self.store.begin() as conn:

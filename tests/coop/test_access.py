@@ -104,3 +104,10 @@ def test_trainees_only_join_training_cases(agencies):
     tom.create_case("exercise 1", kind=CaseKind.TRAINING)
     tom.add_member("exercise 1", "tina")
     assert [c["name"] for c in admin.as_user("tina").cases()] == ["exercise 1"]
+
+
+def test_who_accessed_includes_the_import_that_brought_the_record(agencies):
+    agencies["admin"].add_user("dpo2", "Valsts policija", ["dpo"])
+    dpo = agencies["admin"].as_user("dpo2", purpose="review")
+    entries = dpo.who_accessed("amber", "p-anna")
+    assert entries[0]["action"] == "import" and entries[0]["actor"] == "liga"

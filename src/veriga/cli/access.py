@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, console, workspace
+from veriga.cli.common import (
+    AUDIT_COLUMNS,
+    CaseOpt,
+    OutFormat,
+    PurposeOpt,
+    console,
+    print_rows,
+    workspace,
+)
 from veriga.coop.handling import DESCRIPTIONS
 from veriga.coop.roles import OrgType, Role, SubjectRole
 
@@ -161,11 +168,5 @@ def register_audit_commands(audit_app: typer.Typer) -> None:
         """Who reached this record, when, and why (directly or by listing the case)."""
         with workspace(purpose) as ws:
             rows = ws.who_accessed(case, entity_id)
-        if fmt is OutFormat.json:
-            print(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
-            return
-        table = Table("at", "who", "action", "purpose")
-        for r in rows:
-            table.add_row(f"{r['at']:%Y-%m-%d %H:%M:%S}", r["actor"], r["action"],
-                          r["purpose"] or "(none stated)")
-        console.print(table)
+        print_rows(rows, fmt, {k: AUDIT_COLUMNS[k] for k in ("at", "actor", "action",
+                                                                "purpose")})

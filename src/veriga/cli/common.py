@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
 
 from veriga.workspace import Workspace
 
@@ -50,3 +61,45 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+@contextmanager
+def progress_bars(unit: str = "items") -> Iterator[ProgressFn]:
+    """A ``progress(name, done, total)`` callback drawing one bar per name on stderr."""
+    count = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
+    columns = (TextColumn("{task.description}"), BarColumn(), count, TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        yield progress
+
+
+def print_rows(rows: list[dict], fmt: OutFormat, columns: dict[str, Callable[[dict], str]]
+               ) -> None:
+    """Rows as JSON, or as a table with the given columns."""
+    if fmt is OutFormat.json:
+        print(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(render(row) for render in columns.values()))
+    console.print(table)
+
+
+AUDIT_COLUMNS: dict[str, Callable[[dict], str]] = {
+    "seq": lambda r: str(r["seq"]),
+    "at": lambda r: f"{r['at']:%Y-%m-%d %H:%M:%S}",
+    "actor": lambda r: r["actor"],
+    "action": lambda r: r["action"],
+    "target": lambda r: r["target"] or "",
+    "purpose": lambda r: r["purpose"] or "(none stated)",
+    "detail": lambda r: json.dumps(r["detail"], ensure_ascii=False, default=str)[:80],
+}

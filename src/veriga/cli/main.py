@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from veriga import __version__
@@ -19,7 +18,18 @@ from veriga.cli.access import (
     register_case_commands,
     user_app,
 )
-from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, _fail, console, err, workspace
+from veriga.cli.common import (
+    AUDIT_COLUMNS,
+    CaseOpt,
+    OutFormat,
+    PurposeOpt,
+    _fail,
+    console,
+    err,
+    print_rows,
+    progress_bars,
+    workspace,
+)
 from veriga.coop.roles import CaseKind
 from veriga.errors import VerigaError
 from veriga.export import FORMATS as EXPORT_FORMATS
@@ -129,16 +139,7 @@ def import_(
         err.print(f"skipped {path}: {why}", highlight=False, markup=False)
     if not requests:
         _fail("nothing to import")
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-               TimeRemainingColumn())
-    with workspace(purpose, ask=True) as ws, Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(name, total=total)
-            bar.update(tasks[name], completed=done)
-
+    with workspace(purpose, ask=True) as ws, progress_bars("bytes") as progress:
         results = ws.import_files(case, requests, strict=strict, progress=progress,
                                   handling=handling, handling_orgs=handling_org,
                                   handling_note=handling_note)
@@ -271,15 +272,7 @@ def audit(
         return
     with workspace(purpose) as ws:
         rows = ws.audit_log(case)
-    if fmt is OutFormat.json:
-        print(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
-        return
-    table = Table("seq", "at", "actor", "action", "target", "purpose", "detail")
-    for r in rows:
-        detail = json.dumps(r["detail"], ensure_ascii=False, default=str)
-        table.add_row(str(r["seq"]), f"{r['at']:%Y-%m-%d %H:%M:%S}", r["actor"], r["action"],
-                      r["target"] or "", r["purpose"] or "", detail[:80])
-    console.print(table)
+    print_rows(rows, fmt, AUDIT_COLUMNS)
 
 
 @audit_app.command("verify")
@@ -314,8 +307,6 @@ def simulate_(
     list_: Annotated[bool, typer.Option("--list", help="Describe the scenarios.")] = False,
 ) -> None:
     """Generate a synthetic trafficking world with ground truth (synthetic data only)."""
-    from rich.progress import MofNCompleteColumn
-
     from veriga.simulate import SCENARIOS, SIZES, simulate
 
     if list_ or scenario is None:
@@ -328,16 +319,7 @@ def simulate_(
     if out is None:
         _fail("give --out DIR (a new or empty folder)")
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with progress_bars() as progress:
         summary = simulate(scenario, size, seed, out, progress=progress)
     console.print(
         f"Wrote {summary.files} files to {out}: {summary.transactions} transactions, "

@@ -53,6 +53,20 @@ class Handling:
         if note:
             self.notes.append(note)
 
+    def merge(self, other: Handling) -> None:
+        """Add everything that applies to ``other`` (the most restrictive combination)."""
+        for code in other.codes:
+            self.add(code, other.orgs)
+        self.notes.extend(other.notes)
+
+    def releasable(self, for_court: bool, recipient: str | None, owner: str | None) -> bool:
+        """Whether the material may go into an export for court and/or to ``recipient``."""
+        if for_court and not self.court_use:
+            return False
+        if recipient is None:
+            return True
+        return self.visible_to(recipient, owner) and (self.disseminate or recipient == owner)
+
     @property
     def court_use(self) -> bool:
         return not ({Code.H1, Code.H3} & self.codes)

@@ -1,7 +1,8 @@
 """Import a whole folder: every file whose format is known, CSV/XLSX with a mapping beside it.
 
 A bank or a partner agency often sends a folder. A spreadsheet ``X.csv`` is imported when
-``X.csv.mapping.yml`` lies beside it; other files when their content gives their format.
+``X.csv.mapping.yml`` (or ``X.mapping.yml``) lies beside it; other files when their content
+gives their format.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ TABULAR = (".csv", ".tsv", ".xlsx")
 
 
 def mapping_beside(path: Path) -> Path | None:
-    candidate = path.with_name(path.name + MAPPING_SUFFIX)
-    return candidate if candidate.is_file() else None
+    """``X.csv.mapping.yml`` or ``X.mapping.yml`` next to ``X.csv``, if there is one."""
+    for name in (path.name + MAPPING_SUFFIX, path.stem + MAPPING_SUFFIX):
+        candidate = path.with_name(name)
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def expand(
