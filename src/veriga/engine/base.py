@@ -22,4 +22,10 @@ class Engine(Protocol):
     def query(self, sql: str) -> pa.Table:
         """Run ``sql`` and return the result as an Arrow table."""
 
+    def materialize(self, name: str, sql: str) -> None:
+        """Compute ``sql`` once and keep the result as table ``name`` for later queries."""
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        """Make a small in-memory Arrow table queryable as ``name``."""
+
     def close(self) -> None: ...

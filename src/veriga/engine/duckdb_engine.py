@@ -43,5 +43,14 @@ class DuckDBEngine:
     def query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
+    def materialize(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_quote(name)} AS {sql}")
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self._empty[name] = table
+        self.con.register(f"__arrow_{name}", table)
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_quote(name)} AS "
+                         f"SELECT * FROM __arrow_{name}")
+
     def close(self) -> None:
         self.con.close()

@@ -39,7 +39,7 @@ class SparkEngine:
             if paths:
                 frame = self.spark.read.parquet(*[str(p) for p in paths])
             elif schemas and name in schemas:
-                frame = self.spark.createDataFrame(schemas[name].empty_table().to_pandas())
+                frame = self.spark.createDataFrame([], _spark_schema(schemas[name]))
             else:
                 continue
             frame.createOrReplaceTempView(name)
@@ -47,5 +47,39 @@ class SparkEngine:
     def query(self, sql: str) -> pa.Table:
         return self.spark.sql(to_spark_sql(sql)).toArrow()
 
+    def materialize(self, name: str, sql: str) -> None:
+        frame = self.spark.sql(to_spark_sql(sql)).cache()
+        frame.count()
+        frame.createOrReplaceTempView(name)
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        if table.num_rows:
+            frame = self.spark.createDataFrame(table.to_pandas())
+        else:
+            frame = self.spark.createDataFrame([], _spark_schema(table.schema))
+        frame.createOrReplaceTempView(name)
+
     def close(self) -> None:
         """The session is shared by the process; Spark stops it at exit."""
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    """A Spark schema for an Arrow schema of plain columns (strings, numbers, dates)."""
+    from pyspark.sql import types as T
+
+    def kind(t: pa.DataType) -> Any:
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            return T.StringType()
+        if pa.types.is_boolean(t):
+            return T.BooleanType()
+        if pa.types.is_integer(t):
+            return T.LongType()
+        if pa.types.is_decimal(t):
+            return T.DecimalType(t.precision, t.scale)
+        if pa.types.is_date(t):
+            return T.DateType()
+        if pa.types.is_timestamp(t):
+            return T.TimestampType()
+        return T.DoubleType()
+
+    return T.StructType([T.StructField(f.name, kind(f.type), True) for f in schema])

@@ -1,0 +1,669 @@
+"""THB red flags R1-R12 (DOMAIN.md) and laundering shapes, as SQL over the ledger.
+
+Each detector runs one query (DuckDB dialect, transpiled for Spark) returning one row per
+transaction it rests on, with the group it belongs to (usually the account) and the group's
+figures. :mod:`veriga.finance.analyze` turns each group into a Finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from veriga.engine import Engine
+from veriga.finance.ledger import sql_decimal as D
+from veriga.finance.ledger import words_regex
+from veriga.finance.params import Params
+
+FATF = "FATF-APG (2018) Financial Flows from Human Trafficking"
+FINCEN14 = "FinCEN FIN-2014-A008 (2014) Recognizing Activity Associated with Human Trafficking"
+FINCEN20 = "FinCEN FIN-2020-A008 (2020) Supplemental Advisory on Human Trafficking"
+FUNNEL = "FinCEN FIN-2014-A005 (2014) Funnel Accounts"
+EUROPOL = "Europol (2015) The THB Financial Business Model"
+OSCE = "OSCE (2019) Following the Money"
+WAGE_WORDS = ("SALARY", "WAGE", "ALGA", "PALK", "LOHN", "WYNAGRODZENIE", "ZARPLATA",
+              "ЗАРПЛАТА", "ЗАПЛАТА", "SALARIU", "PAYROLL", "LÖN ")
+ROW = "account, record_id, ref, dn, eur, cp_account"
+
+
+@dataclass
+class Group:
+    """What one finding rests on: its transactions and figures."""
+
+    key: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    m: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def accounts(self) -> list[str]:
+        return sorted({r["account"] for r in self.rows if r["account"]})
+
+
+@dataclass(frozen=True)
+class Detector:
+    kind: str  # R1..R13 or shape.*
+    title: str
+    citation: str
+    sql: Callable[[Params], str]
+    explain: Callable[[Group, Params], tuple[float, str]]
+    shape: str | None = None
+
+
+def run(engine: Engine, detector: Detector, params: Params) -> list[Group]:
+    """Run one detector; rows grouped by ``grp``, figures from the ``m_*`` columns."""
+    table = engine.query(detector.sql(params))
+    groups: dict[str, Group] = {}
+    for row in table.to_pylist():
+        row = {k.lower(): v for k, v in row.items()}
+        group = groups.get(row["grp"])
+        if group is None:
+            group = groups[row["grp"]] = Group(row["grp"])
+            group.m = {k[2:]: v for k, v in row.items() if k.startswith("m_")}
+        group.rows.append({k: row.get(k) for k in ("account", "record_id", "ref", "dn", "eur",
+                                                  "cp_account")})
+    for group in groups.values():
+        unique = {r["record_id"]: r for r in group.rows}
+        group.rows = sorted(unique.values(), key=lambda r: (r["dn"], r["record_id"]))
+    return [groups[k] for k in sorted(groups)]
+
+
+def _eur(value: Any) -> str:
+    return f"{Decimal(value or 0):,.2f} EUR"
+
+
+def _clip(value: float) -> float:
+    return round(min(0.99, max(0.0, value)), 2)
+
+
+def _share(a: Any, b: Any) -> float:
+    return float(Decimal(a or 0) / Decimal(b)) if b else 0.0
+
+
+# -- R1: many small payers fanning in ---------------------------------------------------
+
+def r1_sql(p: Params) -> str:
+    q = p.r1
+    return f"""
+WITH small AS (
+  SELECT * FROM ledger
+  WHERE eur > 0 AND eur <= {D(q.max_payment)} AND method IN ('p2p', 'transfer') AND NOT own
+), acc AS (
+  SELECT account, COUNT(*) AS n, COUNT(DISTINCT cp) AS payers, COUNT(DISTINCT ym) AS months,
+         SUM(eur) AS total
+  FROM small GROUP BY account
+)
+SELECT s.account AS grp, s.account, s.record_id, s.ref, s.dn, s.eur, s.cp_account,
+  a.n AS m_n, a.payers AS m_payers, a.months AS m_months, a.total AS m_total,
+  f.inflow AS m_inflow, f.passed AS m_passed
+FROM small s JOIN acc a ON a.account = s.account LEFT JOIN flows f ON f.account = s.account
+WHERE a.payers >= {int(q.min_payers)} AND a.n >= {int(q.min_per_month)} * a.months
+"""
+
+
+def r1_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    per_month = m["n"] / max(1, m["months"])
+    moved = _share(m["passed"], m["inflow"])
+    score = 0.4 + 0.1 * min(1.0, per_month / (2 * p.r1.min_per_month)) + 0.45 * min(
+        1.0, moved / float(p.r12.min_pass_share))
+    text = (f"Account {g.key} received {m['n']} small payments (up to {_eur(p.r1.max_payment)} "
+            f"each, {_eur(m['total'])} in all) from {m['payers']} different payers, "
+            f"{per_month:.0f} a month over {m['months']} month(s). "
+            f"{moved:.0%} of everything credited to it was moved on within "
+            f"{p.common.pass_window_days} days. Many small payers fanning into one account, "
+            "with the money leaving again at once, is how client payments for sexual "
+            "services look when they are collected for someone else.")
+    return _clip(score), text
+
+
+# -- R2: several workers' wages into one account ------------------------------------------
+
+def r2_sql(p: Params) -> str:
+    return f"""
+WITH w AS (
+  SELECT * FROM ledger
+  WHERE eur > 0 AND NOT own AND regexp_matches(text, {words_regex(WAGE_WORDS)})
+), g AS (
+  SELECT account, cp, ym, COUNT(*) AS n FROM w GROUP BY account, cp, ym
+  HAVING COUNT(*) >= {int(p.r2.min_wages)}
+), tot AS (
+  SELECT account, COUNT(*) AS n, COUNT(DISTINCT ym) AS months, SUM(w.eur) AS total
+  FROM w JOIN g USING (account, cp, ym) GROUP BY account
+)
+SELECT w.account AS grp, w.account, w.record_id, w.ref, w.dn, w.eur, w.cp_account,
+  t.n AS m_n, t.months AS m_months, t.total AS m_total
+FROM w JOIN g USING (account, cp, ym) JOIN tot t ON t.account = w.account
+"""
+
+
+def r2_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    per_month = m["n"] / max(1, m["months"])
+    score = 0.6 + 0.05 * min(7.0, per_month - p.r2.min_wages)
+    text = (f"Account {g.key} received {m['n']} wage payments ({_eur(m['total'])}), "
+            f"{per_month:.0f} a month from the same employer, at least "
+            f"{p.r2.min_wages} in one month. One account receiving the wages of several "
+            "workers is a sign that their pay is controlled by someone else.")
+    return _clip(score), text
+
+
+# -- R3: wage credited, most of it out to the same third party within 48 h ---------------
+
+def r3_sql(p: Params) -> str:
+    q = p.r3
+    return f"""
+WITH wage AS (
+  SELECT * FROM ledger
+  WHERE eur >= {D(q.min_wage)} AND NOT own AND regexp_matches(text, {words_regex(WAGE_WORDS)})
+), out AS (
+  SELECT * FROM ledger WHERE eur < 0 AND NOT own AND method IN ('transfer', 'p2p')
+), pair AS (
+  SELECT w.account, o.cp AS taker, w.record_id AS wid, w.ref AS wref, w.dn AS wdn,
+    w.eur AS weur, w.cp_account AS wcp, o.record_id AS oid, o.ref AS oref, o.dn AS odn,
+    o.eur AS oeur, o.cp_account AS ocp
+  FROM wage w JOIN out o ON o.account = w.account
+   AND o.dn BETWEEN w.dn AND w.dn + {int(q.within_days)}
+   AND o.cp <> w.cp AND -o.eur > {D(q.min_share)} * w.eur
+), tk AS (
+  SELECT taker, COUNT(DISTINCT account) AS workers, COUNT(*) AS n, SUM(-oeur) AS back,
+    SUM(weur) AS wages
+  FROM pair GROUP BY taker
+)
+SELECT p.taker AS grp, p.account, p.wid AS record_id, p.wref AS ref, p.wdn AS dn,
+  p.weur AS eur, p.wcp AS cp_account, t.workers AS m_workers, t.n AS m_n, t.back AS m_back,
+  t.wages AS m_wages
+FROM pair p JOIN tk t ON t.taker = p.taker
+UNION ALL
+SELECT p.taker AS grp, p.account, p.oid AS record_id, p.oref AS ref, p.odn AS dn,
+  p.oeur AS eur, p.ocp AS cp_account, t.workers, t.n, t.back, t.wages
+FROM pair p JOIN tk t ON t.taker = p.taker
+"""
+
+
+def r3_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    who = g.key.removeprefix("NAME:")
+    score = 0.4 + 0.15 * min(4, m["workers"] - 1) + 0.03 * min(5, m["n"] - 1)
+    text = (f"{m['n']} time(s), a wage credited to one of {m['workers']} account(s) was "
+            f"followed within {p.r3.within_days} days by a transfer of more than "
+            f"{float(p.r3.min_share):.0%} of it to {who}: {_eur(m['back'])} of "
+            f"{_eur(m['wages'])} in wages went to the same third party. Wages handed over "
+            "at once point to debt bondage or wage withholding, above all when several "
+            "workers pay the same person.")
+    return _clip(score), text
+
+
+# -- R4: funnel account: cash in (several places), out by transfer ------------------------
+
+def r4_sql(p: Params) -> str:
+    q, w = p.r4, p.common.pass_window_days
+    return f"""
+WITH dep AS (
+  SELECT * FROM ledger WHERE eur > 0 AND method = 'cash'
+), acc AS (
+  SELECT account, COUNT(*) AS n, SUM(eur) AS cash_in, COUNT(DISTINCT text) AS places
+  FROM dep GROUP BY account HAVING COUNT(*) >= {int(q.min_deposits)}
+), days AS (
+  SELECT DISTINCT account, dn FROM dep
+), fwd AS (
+  SELECT DISTINCT o.account, o.record_id, o.ref, o.dn, o.eur, o.cp_account
+  FROM ledger o JOIN days d ON d.account = o.account AND o.dn BETWEEN d.dn AND d.dn + {int(w)}
+  WHERE o.eur < 0 AND o.method IN ('transfer', 'p2p') AND NOT o.own
+), fs AS (
+  SELECT account, SUM(-eur) AS forwarded, COUNT(DISTINCT cp_account) AS dests
+  FROM fwd GROUP BY account
+), hit AS (
+  SELECT a.*, f.forwarded, f.dests FROM acc a JOIN fs f ON f.account = a.account
+  WHERE f.forwarded >= {D(q.min_forwarded)} * a.cash_in
+)
+SELECT h.account AS grp, d.account, d.record_id, d.ref, d.dn, d.eur, d.cp_account,
+  h.n AS m_n, h.cash_in AS m_cash_in, h.places AS m_places, h.forwarded AS m_forwarded,
+  h.dests AS m_dests
+FROM hit h JOIN dep d ON d.account = h.account
+UNION ALL
+SELECT h.account, f.account, f.record_id, f.ref, f.dn, f.eur, f.cp_account,
+  h.n, h.cash_in, h.places, h.forwarded, h.dests
+FROM hit h JOIN fwd f ON f.account = h.account
+"""
+
+
+def r4_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    share = _share(m["forwarded"], m["cash_in"])
+    score = 0.55 + 0.15 * min(1.0, (m["places"] - 1) / 3) + 0.25 * min(1.0, share)
+    text = (f"Account {g.key} took {m['n']} cash deposits ({_eur(m['cash_in'])}, "
+            f"{m['places']} different deposit descriptions or places) and sent "
+            f"{_eur(m['forwarded'])} ({share:.0%}) on by transfer to {m['dests']} account(s) "
+            f"within {p.common.pass_window_days} days of the deposits: a funnel account.")
+    return _clip(score), text
+
+
+# -- R5: structuring cash below thresholds ------------------------------------------------
+
+def r5_sql(p: Params) -> str:
+    q = p.r5
+    k = int(q.split_window_days)
+    return f"""
+WITH cash AS (
+  SELECT *, CASE WHEN eur > 0 THEN 1 ELSE -1 END AS dir, ABS(eur) AS amt
+  FROM ledger WHERE method = 'cash' AND eur IS NOT NULL AND eur <> 0
+), w AS (
+  SELECT *, SUM(CASE WHEN amt >= {D(q.split_min_amount)} THEN amt ELSE 0 END)
+    OVER (PARTITION BY account, dir ORDER BY dn
+          RANGE BETWEEN {k} PRECEDING AND {k} FOLLOWING) AS near_sum
+  FROM cash
+), hit AS (
+  SELECT * FROM w WHERE amt < {D(q.threshold)} AND (
+    amt >= {D(q.near)} * {D(q.threshold)}
+    OR (amt < {D(q.split_threshold)} AND amt >= {D(q.split_min_amount)}
+        AND near_sum >= {D(q.split_threshold)}))
+), acc AS (
+  SELECT account, COUNT(*) AS n, SUM(amt) AS total, MAX(amt) AS biggest FROM hit
+  GROUP BY account HAVING COUNT(*) >= {int(q.min_count)}
+)
+SELECT h.account AS grp, h.account, h.record_id, h.ref, h.dn, h.eur, h.cp_account,
+  a.n AS m_n, a.total AS m_total, a.biggest AS m_biggest
+FROM hit h JOIN acc a ON a.account = h.account
+"""
+
+
+def r5_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    q = p.r5
+    score = 0.55 + 0.1 * min(4.0, m["n"] / 5)
+    text = (f"Account {g.key} made {m['n']} cash transactions ({_eur(m['total'])}) that "
+            f"each stayed below a threshold: just below {_eur(q.threshold)} (at least "
+            f"{float(q.near):.0%} of it), or between {_eur(q.split_min_amount)} and "
+            f"{_eur(q.split_threshold)} while deposits or withdrawals within "
+            f"{q.split_window_days} days either side added up to more. The largest "
+            f"was {_eur(m['biggest'])}. Splitting cash to stay under reporting thresholds is "
+            "structuring.")
+    return _clip(score), text
+
+
+# -- R6: spend on ad sites, lodging in several places, tickets ----------------------------
+
+def r6_sql(p: Params) -> str:
+    q = p.r6
+    return f"""
+WITH s AS (
+  SELECT *,
+    CASE WHEN regexp_matches(text, {words_regex(q.ad_words)}) THEN 'ads'
+         WHEN regexp_matches(text, {words_regex(q.lodging_words)}) THEN 'lodging'
+         WHEN regexp_matches(text, {words_regex(q.ticket_words)}) THEN 'tickets' END AS what
+  FROM ledger WHERE eur < 0
+), k AS (
+  SELECT account,
+    SUM(CASE WHEN what = 'ads' THEN 1 ELSE 0 END) AS ads,
+    COUNT(DISTINCT CASE WHEN what = 'lodging' THEN text END) AS places,
+    SUM(CASE WHEN what = 'tickets' THEN 1 ELSE 0 END) AS tickets,
+    SUM(CASE WHEN what IS NOT NULL THEN -eur ELSE 0 END) AS spent
+  FROM s GROUP BY account
+), hit AS (
+  SELECT *, (CASE WHEN ads > 0 THEN 1 ELSE 0 END)
+          + (CASE WHEN places >= {int(q.min_lodging_cities)} THEN 1 ELSE 0 END)
+          + (CASE WHEN tickets >= 2 THEN 1 ELSE 0 END) AS kinds
+  FROM k
+)
+SELECT s.account AS grp, s.account, s.record_id, s.ref, s.dn, s.eur, s.cp_account,
+  h.ads AS m_ads, h.places AS m_places, h.tickets AS m_tickets, h.spent AS m_spent,
+  h.kinds AS m_kinds
+FROM s JOIN hit h ON h.account = s.account
+WHERE s.what IS NOT NULL AND h.ads > 0 AND h.kinds >= {int(q.min_kinds)}
+"""
+
+
+def r6_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    score = 0.5 + 0.15 * (m["kinds"] - p.r6.min_kinds) + 0.1 * min(1.0, m["places"] / 10)
+    text = (f"Account {g.key} paid online ad sites {m['ads']} time(s), lodging at "
+            f"{m['places']} different hotels or short-term rentals and {m['tickets']} "
+            f"travel ticket purchase(s), {_eur(m['spent'])} in all. Paying for ads together "
+            "with rooms in changing places and tickets is the spending pattern of people "
+            "who advertise and move others for sexual exploitation.")
+    return _clip(score), text
+
+
+# -- R7: rent and living costs for others -------------------------------------------------
+
+def r7_sql(p: Params) -> str:
+    q = p.r7
+    return f"""
+WITH r AS (
+  SELECT * FROM ledger
+  WHERE eur < 0 AND NOT own AND method IN ('transfer', 'p2p')
+    AND regexp_matches(text, {words_regex(q.rent_words)})
+), m AS (
+  SELECT account, ym, COUNT(DISTINCT cp) AS payees,
+    MAX(CASE WHEN regexp_matches(text, '{q.beds_pattern}') THEN 1 ELSE 0 END) AS beds
+  FROM r GROUP BY account, ym
+), hot AS (
+  SELECT * FROM m WHERE payees >= {int(q.min_payees)} OR beds = 1
+), acc AS (
+  SELECT r.account, COUNT(*) AS n, SUM(-r.eur) AS total, MAX(h.payees) AS payees,
+    MAX(h.beds) AS beds, COUNT(DISTINCT r.ym) AS months
+  FROM r JOIN hot h ON h.account = r.account AND h.ym = r.ym
+  WHERE h.payees >= {int(q.min_payees)} OR regexp_matches(r.text, '{q.beds_pattern}')
+  GROUP BY r.account
+)
+SELECT r.account AS grp, r.account, r.record_id, r.ref, r.dn, r.eur, r.cp_account,
+  a.n AS m_n, a.total AS m_total, a.payees AS m_payees, a.beds AS m_beds, a.months AS m_months
+FROM r JOIN hot h ON h.account = r.account AND h.ym = r.ym JOIN acc a ON a.account = r.account
+WHERE h.payees >= {int(q.min_payees)} OR regexp_matches(r.text, '{q.beds_pattern}')
+"""
+
+
+def r7_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    score = 0.5 + 0.1 * min(3, m["payees"] - 1) + (0.2 if m["beds"] else 0.0)
+    beds = " Payment texts name several beds or persons." if m["beds"] else ""
+    text = (f"Account {g.key} paid rent or accommodation {m['n']} time(s) "
+            f"({_eur(m['total'])}) in {m['months']} month(s), to up to {m['payees']} "
+            f"different landlords in one month.{beds} Paying for several homes or beds "
+            "means paying the living costs of others.")
+    return _clip(score), text
+
+
+# -- R8: many people paying the same recruiter or agency -----------------------------------
+
+def r8_sql(p: Params) -> str:
+    q = p.r8
+    return f"""
+WITH pc AS (
+  SELECT account, cp, COUNT(*) AS k FROM ledger WHERE eur > 0 GROUP BY account, cp
+), one AS (
+  SELECT l.* FROM ledger l JOIN pc ON pc.account = l.account AND pc.cp = l.cp
+  WHERE pc.k <= {int(q.max_payments)} AND NOT l.own
+    AND l.eur > {D(q.min_amount)} AND l.eur <= {D(q.max_amount)}
+), w AS (
+  SELECT *, COUNT(*) OVER (PARTITION BY account ORDER BY dn
+                           RANGE BETWEEN {int(q.window_days)} PRECEDING AND CURRENT ROW) AS burst
+  FROM one
+), hot AS (
+  SELECT account, MAX(burst) AS peak FROM w GROUP BY account
+  HAVING MAX(burst) >= {int(q.min_payers)}
+), acc AS (
+  SELECT o.account, COUNT(*) AS n, SUM(o.eur) AS total, MAX(h.peak) AS peak
+  FROM one o JOIN hot h ON h.account = o.account GROUP BY o.account
+)
+SELECT o.account AS grp, o.account, o.record_id, o.ref, o.dn, o.eur, o.cp_account,
+  a.n AS m_n, a.total AS m_total, a.peak AS m_peak
+FROM one o JOIN acc a ON a.account = o.account
+"""
+
+
+def r8_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    score = 0.55 + 0.1 * min(4.0, m["peak"] / p.r8.min_payers - 1) * 2
+    text = (f"Account {g.key} received one-off payments of {_eur(p.r8.min_amount)} to "
+            f"{_eur(p.r8.max_amount)} from {m['n']} different payers ({_eur(m['total'])}), "
+            f"{m['peak']} of them within {p.r8.window_days} days. Many people each paying "
+            "the same recipient once, in a wave, is what recruitment fees look like.")
+    return _clip(score), text
+
+
+# -- R9: frequent remittances to origin countries -----------------------------------------
+
+def r9_sql(p: Params) -> str:
+    q = p.r9
+    countries = ", ".join(f"'{c}'" for c in q.origin_countries)
+    return f"""
+WITH mon AS (
+  SELECT account, COUNT(DISTINCT ym) AS months FROM ledger GROUP BY account
+), r AS (
+  SELECT * FROM ledger
+  WHERE eur < 0 AND NOT own AND method IN ('transfer', 'p2p') AND cp_country IN ({countries})
+    AND cp_country <> substr(account, 1, 2)
+), acc AS (
+  SELECT r.account, COUNT(*) AS n, COUNT(DISTINCT r.cp) AS recipients, SUM(-r.eur) AS total,
+    MAX(m.months) AS months, MIN(r.cp_country) AS country
+  FROM r JOIN mon m ON m.account = r.account GROUP BY r.account
+  HAVING COUNT(*) >= {D(q.min_per_month)} * MAX(m.months)
+     AND COUNT(DISTINCT r.cp) >= {int(q.min_recipients)}
+)
+SELECT r.account AS grp, r.account, r.record_id, r.ref, r.dn, r.eur, r.cp_account,
+  a.n AS m_n, a.recipients AS m_recipients, a.total AS m_total, a.months AS m_months,
+  a.country AS m_country
+FROM r JOIN acc a ON a.account = r.account
+"""
+
+
+def r9_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    per_month = m["n"] / max(1, m["months"])
+    score = 0.5 + 0.1 * min(3.0, per_month - float(p.r9.min_per_month)) + 0.05 * min(
+        4, m["recipients"] - 1)
+    text = (f"Account {g.key} sent {m['n']} transfers ({_eur(m['total'])}) to "
+            f"{m['recipients']} different recipients in countries of origin of trafficked "
+            f"persons (e.g. {m['country']}), {per_month:.1f} a month. Frequent remittances "
+            "to several people abroad are one way proceeds are moved home.")
+    return _clip(score), text
+
+
+# -- R10: cash intensity ------------------------------------------------------------------
+
+def r10_sql(p: Params) -> str:
+    q = p.r10
+    return f"""
+WITH acc AS (
+  SELECT account,
+    SUM(CASE WHEN eur > 0 THEN eur ELSE 0 END) AS cin,
+    SUM(CASE WHEN eur < 0 THEN -eur ELSE 0 END) AS cout,
+    SUM(CASE WHEN eur > 0 AND method = 'cash' THEN eur ELSE 0 END) AS cash_in,
+    SUM(CASE WHEN eur < 0 AND method = 'cash' THEN -eur ELSE 0 END) AS cash_out
+  FROM ledger WHERE eur IS NOT NULL GROUP BY account
+), hit AS (
+  SELECT * FROM acc
+  WHERE cash_in + cash_out >= {D(q.min_cash)}
+    AND (cash_in >= {D(q.min_cash_share)} * cin OR cash_out >= {D(q.min_cash_share)} * cout)
+)
+SELECT l.account AS grp, l.account, l.record_id, l.ref, l.dn, l.eur, l.cp_account,
+  h.cin AS m_cin, h.cout AS m_cout, h.cash_in AS m_cash_in, h.cash_out AS m_cash_out
+FROM ledger l JOIN hit h ON h.account = l.account WHERE l.method = 'cash'
+"""
+
+
+def r10_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    share = max(_share(m["cash_in"], m["cin"]), _share(m["cash_out"], m["cout"]))
+    score = 0.5 + 0.4 * min(1.0, (share - float(p.r10.min_cash_share)) * 2)
+    text = (f"Account {g.key} is cash-intensive: {_eur(m['cash_in'])} of "
+            f"{_eur(m['cin'])} credited and {_eur(m['cash_out'])} of {_eur(m['cout'])} "
+            f"debited was cash ({share:.0%} at most). Cash breaks the money trail; a business "
+            "or person whose money moves mostly as cash needs explaining.")
+    return _clip(score), text
+
+
+# -- R11: third-party processors, prepaid cards, crypto -----------------------------------
+
+def r11_sql(p: Params) -> str:
+    q = p.r11
+    return f"""
+WITH r AS (
+  SELECT *, CASE WHEN eur > 0 AND regexp_matches(text, {words_regex(q.processor_words)})
+                 THEN 'processor' ELSE 'crypto or prepaid' END AS what
+  FROM ledger
+  WHERE (eur > 0 AND regexp_matches(text, {words_regex(q.processor_words)}))
+     OR (eur < 0 AND regexp_matches(text, {words_regex(q.crypto_words)}))
+), acc AS (
+  SELECT account, COUNT(*) AS n, SUM(ABS(eur)) AS total, MIN(what) AS what,
+    COUNT(DISTINCT cp) AS parties
+  FROM r GROUP BY account HAVING COUNT(*) >= {int(q.min_count)}
+)
+SELECT r.account AS grp, r.account, r.record_id, r.ref, r.dn, r.eur, r.cp_account,
+  a.n AS m_n, a.total AS m_total, a.what AS m_what, a.parties AS m_parties,
+  f.inflow AS m_inflow
+FROM r JOIN acc a ON a.account = r.account LEFT JOIN flows f ON f.account = r.account
+"""
+
+
+def r11_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    share = _share(m["total"], m["inflow"])
+    score = 0.5 + 0.3 * min(1.0, share)
+    text = (f"Account {g.key} has {m['n']} movements ({_eur(m['total'])}) through "
+            f"{m['parties']} third-party payment processor(s), prepaid card or crypto "
+            f"service(s) ({m['what']}), {share:.0%} of its inflow. Card takings settled by a "
+            "processor into a front business hide who the paying clients were.")
+    return _clip(score), text
+
+
+# -- R12: pass-through / mule accounts ----------------------------------------------------
+
+def r12_sql(p: Params) -> str:
+    q = p.r12
+    return f"""
+SELECT l.account AS grp, l.account, l.record_id, l.ref, l.dn, l.eur, l.cp_account,
+  f.inflow AS m_inflow, f.passed AS m_passed, f.credit_days AS m_days,
+  f.passed_long AS m_passed_long, f.spent AS m_spent, f.outflow AS m_outflow,
+  f.top2 AS m_top2
+FROM flows f JOIN ledger l ON l.account = f.account
+WHERE f.inflow >= {D(q.min_inflow)} AND (
+    (f.passed >= {D(q.min_pass_share)} * f.inflow AND f.credit_days >= {int(q.min_credit_days)})
+    OR (f.passed_long >= {D(q.long_pass_share)} * f.inflow
+        AND f.spent <= {D(q.max_spend_share)} * f.outflow
+        AND f.top2 >= {D(q.min_top2_share)} * f.inflow))
+  AND NOT l.own AND l.eur IS NOT NULL AND l.method IN ('transfer', 'p2p', 'cash')
+"""
+
+
+def r12_explain(g: Group, p: Params) -> tuple[float, str]:
+    m, q = g.m, p.r12
+    share = _share(m["passed"], m["inflow"])
+    lo = float(q.min_pass_share)
+    if share >= lo:
+        score = 0.55 + 0.4 * min(1.0, (share - lo) / max(0.01, 1 - lo))
+        text = (f"Account {g.key} passed {share:.0%} of its inflow ({_eur(m['passed'])} of "
+                f"{_eur(m['inflow'])}, on {m['days']} days with credits) on again within "
+                f"{p.common.pass_window_days} days: money arrives and leaves at once, as "
+                "through a mule or pass-through account.")
+    else:
+        long = _share(m["passed_long"], m["inflow"])
+        spent = _share(m["spent"], m["outflow"])
+        score = 0.55 + 0.3 * min(1.0, (long - float(q.long_pass_share)) * 10)
+        text = (f"Account {g.key} sent {long:.0%} of its inflow ({_eur(m['inflow'])}) on "
+                f"again within {q.long_window_days} days by transfer or cash, and spent "
+                f"only {spent:.0%} of its outflow on anything else (no rent, shops or fees "
+                f"of its own); {_share(m['top2'], m['inflow']):.0%} of its inflow came from "
+                "one or two payers. It empties itself like a letterbox company or mule "
+                "account.")
+    return _clip(score), text
+
+
+# -- shapes: cycle, scatter-gather ---------------------------------------------------------
+
+def cycle_sql(p: Params) -> str:
+    q = p.shapes
+    w = int(q.window_days)
+    return f"""
+WITH e AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)}),
+c AS (
+  SELECT e1.src AS a, e2.src AS b, e3.src AS c,
+    e1.record_id AS r1, e1.ref AS f1, e1.dn AS d1, e1.eur AS x1,
+    e2.record_id AS r2, e2.ref AS f2, e2.dn AS d2, e2.eur AS x2,
+    e3.record_id AS r3, e3.ref AS f3, e3.dn AS d3, e3.eur AS x3
+  FROM e e1
+  JOIN e e2 ON e2.src = e1.dst AND e2.dn BETWEEN e1.dn AND e1.dn + {w}
+   AND e2.eur BETWEEN {D(q.min_carried)} * e1.eur AND e1.eur
+  JOIN e e3 ON e3.src = e2.dst AND e3.dst = e1.src AND e3.dn BETWEEN e2.dn AND e2.dn + {w}
+   AND e3.eur BETWEEN {D(q.min_carried)} * e2.eur AND e2.eur
+  WHERE e1.src <> e2.src AND e2.src <> e3.src AND e1.src <> e3.src
+), r AS (
+  SELECT *, CASE WHEN a < b AND a < c THEN a || ' > ' || b || ' > ' || c
+                 WHEN b < c THEN b || ' > ' || c || ' > ' || a
+                 ELSE c || ' > ' || a || ' > ' || b END AS grp
+  FROM c
+), k AS (
+  SELECT grp, COUNT(*) AS n, SUM(x1) AS total FROM r GROUP BY grp
+)
+SELECT c.grp, c.a AS account, c.r1 AS record_id,
+  c.f1 AS ref, c.d1 AS dn, -c.x1 AS eur, c.b AS cp_account, k.n AS m_n, k.total AS m_total
+FROM r c JOIN k ON k.grp = c.grp
+UNION ALL
+SELECT c.grp, c.b, c.r2, c.f2, c.d2, -c.x2, c.c, k.n, k.total
+FROM r c JOIN k ON k.grp = c.grp
+UNION ALL
+SELECT c.grp, c.c, c.r3, c.f3, c.d3, -c.x3, c.a, k.n, k.total
+FROM r c JOIN k ON k.grp = c.grp
+"""
+
+
+def cycle_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    score = 0.6 + 0.1 * min(3, m["n"] - 1)
+    text = (f"Money went round the circle {g.key} and back to where it started {m['n']} "
+            f"time(s) ({_eur(m['total'])} set off), each hop within {p.shapes.window_days} "
+            f"days and carrying on at least {float(p.shapes.min_carried):.0%} each time. "
+            "Round-tripping through a company dresses proceeds up as loans or business "
+            "income.")
+    return _clip(score), text
+
+
+def scatter_sql(p: Params) -> str:
+    q = p.shapes
+    return f"""
+WITH e AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)}),
+s AS (
+  SELECT e1.src AS a, e2.dst AS d, e1.dst AS mid,
+    e1.record_id AS r1, e1.ref AS f1, e1.dn AS d1, e1.eur AS x1,
+    e2.record_id AS r2, e2.ref AS f2, e2.dn AS d2, e2.eur AS x2
+  FROM e e1 JOIN e e2 ON e2.src = e1.dst AND e2.dn BETWEEN e1.dn AND e1.dn + {int(q.window_days)}
+   AND e2.eur BETWEEN {D(q.min_carried)} * e1.eur AND e1.eur
+  WHERE e2.dst <> e1.src AND e2.dst <> e1.dst
+), p AS (
+  SELECT DISTINCT s1.* FROM s s1 JOIN s s2 ON s2.a = s1.a AND s2.d = s1.d
+   AND s2.mid <> s1.mid AND s2.d1 BETWEEN s1.d1 - 1 AND s1.d1 + 1
+), k AS (
+  SELECT a, d, COUNT(DISTINCT mid) AS mids, SUM(x2) AS total FROM p GROUP BY a, d
+  HAVING COUNT(DISTINCT mid) >= {int(q.min_branches)}
+)
+SELECT s.a || ' >> ' || s.d AS grp, s.a AS account, s.r1 AS record_id, s.f1 AS ref,
+  s.d1 AS dn, -s.x1 AS eur, s.mid AS cp_account, k.mids AS m_mids, k.total AS m_total
+FROM p s JOIN k ON k.a = s.a AND k.d = s.d
+UNION ALL
+SELECT s.a || ' >> ' || s.d, s.mid, s.r2, s.f2, s.d2, -s.x2, s.d, k.mids, k.total
+FROM p s JOIN k ON k.a = s.a AND k.d = s.d
+"""
+
+
+def scatter_explain(g: Group, p: Params) -> tuple[float, str]:
+    m = g.m
+    a, d = g.key.split(" >> ")
+    score = 0.6 + 0.1 * min(3, m["mids"] - 2)
+    text = (f"{a} sent money to {m['mids']} intermediary accounts which passed "
+            f"{_eur(m['total'])} on to the same recipient {d} within "
+            f"{p.shapes.window_days} days: scatter-gather, splitting one payment over several "
+            "people to hide who paid.")
+    return _clip(score), text
+
+
+DETECTORS: tuple[Detector, ...] = (
+    Detector("R1", "Many small payers fanning in", f"{FATF}; {FINCEN14}", r1_sql, r1_explain,
+             "fan_in"),
+    Detector("R2", "Several workers' wages into one account", f"{FINCEN20}; {FATF}", r2_sql,
+             r2_explain, "fan_in"),
+    Detector("R3", "Wages passed on to a third party within days", f"{FINCEN20}; {OSCE}",
+             r3_sql, r3_explain, "fan_in"),
+    Detector("R4", "Funnel account: cash in, transfers out", f"{FUNNEL}; {FATF}", r4_sql,
+             r4_explain, "gather_scatter"),
+    Detector("R5", "Cash structured below thresholds", f"{FATF}; {FINCEN14}", r5_sql,
+             r5_explain),
+    Detector("R6", "Spending on ads, lodging and tickets", f"{FINCEN14}; {FATF}", r6_sql,
+             r6_explain),
+    Detector("R7", "Rent and living costs for others", f"{FATF}; {OSCE}", r7_sql, r7_explain),
+    Detector("R8", "Many people paying one recipient", f"{FINCEN20}; {EUROPOL}", r8_sql,
+             r8_explain, "fan_in"),
+    Detector("R9", "Frequent remittances to origin countries", f"{FATF}; {EUROPOL}", r9_sql,
+             r9_explain, "fan_out"),
+    Detector("R10", "Cash-intensive account", f"{EUROPOL}; {FATF}", r10_sql, r10_explain),
+    Detector("R11", "Payment processors, prepaid cards, crypto", f"{FINCEN20}; {EUROPOL}",
+             r11_sql, r11_explain),
+    Detector("R12", "Pass-through (mule) account", f"{FATF}; {EUROPOL}", r12_sql,
+             r12_explain, "pass_through"),
+    Detector("shape.cycle", "Money going round in a cycle", f"{FATF}; {OSCE}", cycle_sql,
+             cycle_explain, "cycle"),
+    Detector("shape.scatter_gather", "Scatter-gather through intermediaries",
+             f"{FATF}; {OSCE}", scatter_sql, scatter_explain, "scatter_gather"),
+)

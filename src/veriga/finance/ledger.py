@@ -1,0 +1,153 @@
+"""The ledger every financial analysis reads: one row per booked transaction, checked once.
+
+``prepare`` turns the case's ``transaction`` records into the table ``ledger`` (duplicates
+across separately imported, overlapping statements removed; amounts in EUR where a rate is
+known; a payment method for every row; own-account transfers marked), the table ``legs``
+(the two sides of one transfer seen on two statements) and ``edges`` (each movement between
+two accounts once). SQL is written once in DuckDB's dialect; the Spark engine transpiles it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import pyarrow as pa
+
+from veriga.engine import Engine
+
+HOLDERS_SCHEMA = pa.schema([("account", pa.string()), ("holder", pa.string())])
+CASH_WORDS = ("ATM", "CASH", "BARGELD", "GELDAUTOMAT", "SKAIDRA NAUDA", "SULARAHA", "KÄTEIS",
+              "NAUDAS IEMAKSA", "BANKOMAT")
+EPOCH = "DATE '1970-01-01'"
+
+
+def words_regex(words: Sequence[str]) -> str:
+    """A regular expression (RE2 and Java alike) matching any of ``words``, as SQL text."""
+    parts = []
+    for word in words:
+        if re.search(r"[\\^$|?*+()\[\]{}']", word):
+            raise ValueError(f"keyword {word!r}: use letters, digits, spaces and dots only")
+        parts.append(word.upper().replace(".", "[.]"))
+    return "'" + "|".join(parts) + "'"
+
+
+def sql_decimal(value: Decimal | int | float) -> str:
+    """A number as an exact SQL decimal literal."""
+    return f"CAST({Decimal(str(value))} AS DECIMAL(18,4))"
+
+
+def holders_table(pairs: Iterable[tuple[str, str]]) -> pa.Table:
+    """(account, holder name) pairs, one holder per account (the most frequent spelling)."""
+    counts: dict[str, Counter[str]] = {}
+    for account, holder in pairs:
+        if account and holder:
+            counts.setdefault(account, Counter())[" ".join(holder.upper().split())] += 1
+    rows = sorted((a, c.most_common(1)[0][0]) for a, c in counts.items())
+    return pa.table({"account": [r[0] for r in rows], "holder": [r[1] for r in rows]},
+                    schema=HOLDERS_SCHEMA)
+
+
+def ledger_sql() -> str:
+    cash = words_regex(CASH_WORDS)
+    return f"""
+WITH t AS (
+  SELECT *, row_number() OVER (PARTITION BY account, ref ORDER BY record_id) AS rn
+  FROM "transaction"
+), base AS (
+  SELECT record_id, source_id, locator, account, ref, booking_date AS day,
+    CAST(date_diff('day', {EPOCH}, booking_date) AS BIGINT) AS dn,
+    CAST(COALESCE(amount_eur, CASE WHEN upper(currency) = 'EUR' THEN amount END)
+         AS DECIMAL(18,2)) AS eur,
+    amount, upper(currency) AS currency,
+    counterparty_account AS cp_account, counterparty_name AS cp_name,
+    counterparty_country AS cp_country,
+    CASE WHEN method IN ('cash', 'card', 'fee', 'p2p', 'transfer') THEN method
+         WHEN regexp_matches(upper(COALESCE(counterparty_name, '') || ' '
+                                   || COALESCE(description, '')), {cash}) THEN 'cash'
+         WHEN counterparty_account IS NOT NULL THEN 'transfer'
+         ELSE 'other' END AS method,
+    upper(COALESCE(counterparty_name, '') || ' | ' || COALESCE(description, '')) AS text,
+    CASE WHEN counterparty_account IS NOT NULL THEN counterparty_account
+         WHEN trim(COALESCE(counterparty_name, '')) <> ''
+           THEN 'NAME:' || upper(trim(counterparty_name))
+         ELSE 'TEXT:' || upper(trim(COALESCE(description, ''))) END AS cp,
+    strftime(booking_date, '%Y-%m') AS ym
+  FROM t WHERE ref IS NULL OR rn = 1
+)
+SELECT b.*,
+  COALESCE(h1.holder IS NOT NULL AND (h1.holder = h2.holder
+           OR h1.holder = upper(trim(b.cp_name))), FALSE) AS own
+FROM base b
+LEFT JOIN holders h1 ON h1.account = b.account
+LEFT JOIN holders h2 ON h2.account = b.cp_account
+"""
+
+
+LEGS_SQL = """
+SELECT a.record_id, b.record_id AS mirror_id
+FROM ledger a JOIN ledger b
+  ON b.account = a.cp_account AND b.cp_account = a.account AND b.amount = -a.amount
+ AND b.dn BETWEEN a.dn - 3 AND a.dn + 3
+"""
+
+HELD_SQL = "SELECT DISTINCT account FROM ledger"
+
+EDGES_SQL = """
+SELECT record_id, account AS src, cp_account AS dst, dn, -eur AS eur, ref
+FROM ledger WHERE eur < 0 AND cp_account IS NOT NULL AND NOT own
+UNION ALL
+SELECT l.record_id, l.cp_account AS src, l.account AS dst, l.dn, l.eur, l.ref
+FROM ledger l LEFT JOIN held h ON h.account = l.cp_account
+WHERE l.eur > 0 AND l.cp_account IS NOT NULL AND NOT l.own AND h.account IS NULL
+"""
+
+
+def flows_sql(window_days: int, long_window_days: int) -> str:
+    """Per account: inflow, the part moved on again within the short and the long window
+    (by transfer or cash), days with credits, outflow, what was spent otherwise, and how
+    much of the inflow came from the two biggest payers."""
+    return f"""
+WITH daily AS (
+  SELECT account, dn,
+    SUM(CASE WHEN eur > 0 THEN eur ELSE 0 END) AS cin,
+    SUM(CASE WHEN eur < 0 AND method IN ('transfer', 'p2p', 'cash') THEN -eur ELSE 0 END)
+      AS cout,
+    SUM(CASE WHEN eur < 0 THEN -eur ELSE 0 END) AS allout
+  FROM ledger WHERE NOT own AND eur IS NOT NULL GROUP BY account, dn
+), payers AS (
+  SELECT account, cp, SUM(eur) AS paid,
+    row_number() OVER (PARTITION BY account ORDER BY SUM(eur) DESC, cp) AS rank
+  FROM ledger WHERE NOT own AND eur > 0 GROUP BY account, cp
+), top AS (
+  SELECT account, SUM(paid) AS top2 FROM payers WHERE rank <= 2 GROUP BY account
+), win AS (
+  SELECT account, dn, cin, cout, allout,
+    SUM(cout) OVER (PARTITION BY account ORDER BY dn
+                    RANGE BETWEEN CURRENT ROW AND {int(window_days)} FOLLOWING) AS out_next,
+    SUM(cout) OVER (PARTITION BY account ORDER BY dn
+                    RANGE BETWEEN CURRENT ROW AND {int(long_window_days)} FOLLOWING)
+      AS out_long
+  FROM daily
+)
+SELECT w.account, SUM(cin) AS inflow,
+  SUM(CASE WHEN cin < out_next THEN cin ELSE out_next END) AS passed,
+  SUM(CASE WHEN cin < out_long THEN cin ELSE out_long END) AS passed_long,
+  SUM(CASE WHEN cin > 0 THEN 1 ELSE 0 END) AS credit_days,
+  SUM(allout) AS outflow, SUM(allout - cout) AS spent, MAX(t.top2) AS top2
+FROM win w LEFT JOIN top t ON t.account = w.account GROUP BY w.account
+"""
+
+
+def prepare(engine: Engine, holders: pa.Table | None = None, window_days: int = 2,
+            long_window_days: int = 31) -> None:
+    """Create ``ledger``, ``legs``, ``held``, ``edges`` and ``flows`` on ``engine``."""
+    engine.register_arrow("holders", holders if holders is not None
+                          else HOLDERS_SCHEMA.empty_table())
+    engine.materialize("ledger", ledger_sql())
+    engine.materialize("legs", LEGS_SQL)
+    engine.materialize("held", HELD_SQL)
+    engine.materialize("edges", EDGES_SQL)
+    engine.materialize("flows", flows_sql(window_days, long_window_days))

@@ -1,0 +1,78 @@
+"""Recall and precision of the financial detectors against a simulated world's answer key.
+
+A typology of ``ground_truth.json`` is matched by the detector of its red flag (R1-R12) or,
+for the cycle and scatter-gather shapes, by that shape's detector. Recall: the share of the
+typology's transactions (both legs of a transfer between two held accounts) that the
+detector flags with a score at or above the flag score. Precision: the share of what the
+detector flags that belongs to any of the world's criminal typologies; lawful accounts and
+the look-alike decoys are where false alarms would come from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from veriga.finance.analyze import Result
+
+
+@dataclass
+class Score:
+    kind: str
+    truth: int  # transactions in the answer key for this kind
+    found: int  # of which flagged
+    flagged: int  # transactions the detector flagged
+    correct: int  # of which criminal
+    accounts_truth: int
+    accounts_found: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.truth if self.truth else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.flagged if self.flagged else (0.0 if self.truth else 1.0)
+
+
+def truth_kind(code: str, shape: str | None) -> str:
+    return f"shape.{shape}" if shape in ("cycle", "scatter_gather") else code
+
+
+def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5) -> list[Score]:
+    """One Score per detector kind present in the answer key or in the findings."""
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    kind_of = {t["id"]: truth_kind(t["code"], t["shape"]) for t in truth["typologies"]}
+    accounts_of: dict[str, set[str]] = {}
+    for t in truth["typologies"]:
+        if t["transactions"]:
+            accounts_of.setdefault(kind_of[t["id"]], set()).update(t["accounts"])
+    by_kind: dict[str, set[tuple[str, str]]] = {}
+    criminal: set[tuple[str, str]] = set()
+    for row in truth["typology_transactions"]:
+        key = (row["account"], row["bank_ref"])
+        by_kind.setdefault(kind_of[row["typology"]], set()).add(key)
+        criminal.add(key)
+    kinds = sorted(set(by_kind) | {f.kind for f in result.findings})
+    scores = []
+    for kind in kinds:
+        flagged = {(result.records[r]["account"], result.records[r]["ref"])
+                   for r in result.flagged(kind, flag_score) if r in result.records}
+        flagged_accounts = {k[0] for k in flagged}
+        want = by_kind.get(kind, set())
+        scores.append(Score(kind, len(want), len(want & flagged), len(flagged),
+                            len(flagged & criminal), len(accounts_of.get(kind, ())),
+                            len(accounts_of.get(kind, set()) & flagged_accounts)))
+    return scores
+
+
+def table(scores: list[Score]) -> str:
+    """A Markdown table of the scores."""
+    lines = ["| detector | key tx | found | recall | flagged tx | criminal | precision |"
+             " key accounts | found |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in scores:
+        lines.append(f"| {s.kind} | {s.truth} | {s.found} | {s.recall:.2f} | {s.flagged} | "
+                     f"{s.correct} | {s.precision:.2f} | {s.accounts_truth} | "
+                     f"{s.accounts_found} |")
+    return "\n".join(lines)
