@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from veriga import finance
 from veriga.config import Settings, current_user, load_settings
 from veriga.coop import cases as coop_cases
 from veriga.coop import directory
@@ -444,6 +445,34 @@ class Workspace:
         engine = get_engine(name)
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
         return engine
+
+    # -- financial investigation ---------------------------------------------------------
+
+    def analyze(self, case: str, engine: str = "duckdb", params: finance.Params | None = None,
+                progress: finance.analyze.Progress | None = None) -> finance.CaseRun:
+        """Run every financial analysis; a re-run replaces its unreviewed findings."""
+        with self.store.begin() as conn:
+            self._access(conn, case, Op.ANALYZE)
+        eng = self.engine(case, engine)
+        try:
+            run = finance.run_case(eng, self.entities(case, finance.SCHEMATA), params,
+                                   progress)
+        finally:
+            eng.close()
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ANALYZE)
+            added, removed = self.store.replace_findings(conn, access.case_id,
+                                                         finance.DETECTOR_PREFIX, run.findings)
+            self._audit(conn, "finding.create", access.case_id, count=added, removed=removed,
+                        engine=engine)
+        return run
+
+    def ledger(self, case: str, engine: str = "duckdb") -> Engine:
+        """An engine with the case's prepared ``ledger`` table (for traces and profiles)."""
+        eng = self.engine(case, engine)
+        holders = finance.account_holders(self.entities(case, finance.SCHEMATA[:6]))
+        finance.prepare(eng, finance.ledger.holders_table(holders), ledger_only=True)
+        return eng
 
     # -- findings ------------------------------------------------------------------------
 

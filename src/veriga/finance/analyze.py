@@ -25,6 +25,7 @@ class Result:
     groups: dict[str, list[Group]] = field(default_factory=dict)
     mirrors: dict[str, list[str]] = field(default_factory=dict)
     records: dict[str, dict] = field(default_factory=dict)  # record_id -> account, ref, ...
+    group_of: dict[str, Group] = field(default_factory=dict)  # finding id -> its group
 
     def flagged(self, kind: str, min_score: float) -> set[str]:
         """Record ids (with mirror legs) of this kind's findings scoring at least min_score."""
@@ -95,8 +96,9 @@ def analyze(engine: Engine, params: Params | None = None,
     result.records = _lookup(engine, sorted(wanted))
     for detector in detectors:
         for group in result.groups[detector.kind]:
-            result.findings.append(finding_for(detector, group, params, result.mirrors,
-                                               result.records))
+            finding = finding_for(detector, group, params, result.mirrors, result.records)
+            result.findings.append(finding)
+            result.group_of[finding.id] = group
     if progress:
         progress("done", len(detectors), len(detectors))
     return result

@@ -2,7 +2,9 @@
 
 ``prepare`` turns the case's ``transaction`` records into the table ``ledger`` (duplicates
 across separately imported, overlapping statements removed; amounts in EUR where a rate is
-known; a payment method for every row; own-account transfers marked), the table ``legs``
+known; a payment method for every row; own-account transfers marked: both accounts' statements
+are in the case and name the same holder — a name alone is not enough, relatives and
+namesakes share names), the table ``legs``
 (the two sides of one transfer seen on two statements) and ``edges`` (each movement between
 two accounts once). SQL is written once in DuckDB's dialect; the Spark engine transpiles it.
 """
@@ -78,11 +80,12 @@ WITH t AS (
   FROM t WHERE ref IS NULL OR rn = 1
 )
 SELECT b.*,
-  COALESCE(h1.holder IS NOT NULL AND (h1.holder = h2.holder
-           OR h1.holder = upper(trim(b.cp_name))), FALSE) AS own
+  COALESCE(h1.holder IS NOT NULL AND h1.holder = h2.holder AND s.account IS NOT NULL, FALSE)
+    AS own
 FROM base b
 LEFT JOIN holders h1 ON h1.account = b.account
 LEFT JOIN holders h2 ON h2.account = b.cp_account
+LEFT JOIN (SELECT DISTINCT account FROM base) s ON s.account = b.cp_account
 """
 
 
@@ -142,11 +145,13 @@ FROM win w LEFT JOIN top t ON t.account = w.account GROUP BY w.account
 
 
 def prepare(engine: Engine, holders: pa.Table | None = None, window_days: int = 2,
-            long_window_days: int = 31) -> None:
+            long_window_days: int = 31, ledger_only: bool = False) -> None:
     """Create ``ledger``, ``legs``, ``held``, ``edges`` and ``flows`` on ``engine``."""
     engine.register_arrow("holders", holders if holders is not None
                           else HOLDERS_SCHEMA.empty_table())
     engine.materialize("ledger", ledger_sql())
+    if ledger_only:
+        return
     engine.materialize("legs", LEGS_SQL)
     engine.materialize("held", HELD_SQL)
     engine.materialize("edges", EDGES_SQL)

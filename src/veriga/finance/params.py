@@ -58,7 +58,7 @@ class R5:
     split_threshold: Decimal = Decimal("5000")  # splitting: cash summing above this...
     split_window_days: int = 15  # ...within this many days either side, each below it...
     split_min_amount: Decimal = Decimal("500")  # ...and each at least this (not pocket money)
-    min_count: int = 3  # repeated: at least this many such cash transactions
+    min_count: int = 2  # repeated: at least this many such cash transactions
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class R9:
 @dataclass(frozen=True)
 class R10:
     min_cash_share: Decimal = Decimal("0.5")  # cash share of the account's turnover
-    min_cash: Decimal = Decimal("20000")  # EUR of cash in the period
+    min_cash: Decimal = Decimal("10000")  # EUR of cash in the period
 
 
 @dataclass(frozen=True)

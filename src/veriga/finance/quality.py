@@ -11,10 +11,12 @@ the look-alike decoys are where false alarms would come from.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from veriga.finance.analyze import Result
+from veriga.findings import Finding
 
 
 @dataclass
@@ -40,8 +42,13 @@ def truth_kind(code: str, shape: str | None) -> str:
     return f"shape.{shape}" if shape in ("cycle", "scatter_gather") else code
 
 
-def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5) -> list[Score]:
-    """One Score per detector kind present in the answer key or in the findings."""
+def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5,
+             findings: Sequence[Finding] = ()) -> list[Score]:
+    """One Score per detector kind present in the answer key or in the findings.
+
+    R13 rests on registers, not transactions: it is scored on the companies' registration
+    numbers, from ``findings`` (the run's findings including R13).
+    """
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     kind_of = {t["id"]: truth_kind(t["code"], t["shape"]) for t in truth["typologies"]}
     accounts_of: dict[str, set[str]] = {}
@@ -54,7 +61,7 @@ def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5) -> list[
         key = (row["account"], row["bank_ref"])
         by_kind.setdefault(kind_of[row["typology"]], set()).add(key)
         criminal.add(key)
-    kinds = sorted(set(by_kind) | {f.kind for f in result.findings})
+    kinds = sorted(set(by_kind) | {f.kind for f in result.findings} - {"R13", "proceeds"})
     scores = []
     for kind in kinds:
         flagged = {(result.records[r]["account"], result.records[r]["ref"])
@@ -64,6 +71,13 @@ def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5) -> list[
         scores.append(Score(kind, len(want), len(want & flagged), len(flagged),
                             len(flagged & criminal), len(accounts_of.get(kind, ())),
                             len(accounts_of.get(kind, set()) & flagged_accounts)))
+    regs = {e["value"] for t in truth["typologies"] if t["code"] == "R13"
+            for e in t.get("evidence", [])}
+    found = {k.value for f in findings if f.kind == "R13" and f.score >= flag_score
+             for k in f.evidence.keys if k.type == "registration"}
+    if regs or found:
+        scores.append(Score("R13 (companies)", len(regs), len(regs & found), len(found),
+                            len(regs & found), 0, 0))
     return scores
 
 

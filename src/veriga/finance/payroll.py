@@ -1,0 +1,93 @@
+"""R13: payroll far below headcount, from posted-worker declarations and payroll records.
+
+Employments (for example A1 declarations imported as FtM ``Employment``) say how many workers
+a company employs each month; payroll ``Payment`` entities say how many it paid. Companies
+are matched on their registration number, since the two registers are separate files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from followthemoney import EntityProxy
+
+from veriga.finance.analyze import VERSION
+from veriga.finance.detectors import FATF, FINCEN20
+from veriga.finance.params import Params
+from veriga.findings import Evidence, Finding, Key
+
+
+def _months(start: str | None, end: str | None) -> list[str]:
+    if not start:
+        return []
+    a = date.fromisoformat(start[:10])
+    b = date.fromisoformat(end[:10]) if end else a
+    out, y, m = [], a.year, a.month
+    while (y, m) <= (b.year, b.month) and len(out) < 240:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def payroll_gap(entities: Iterable[EntityProxy], params: Params | None = None) -> list[Finding]:
+    """One finding per company whose payroll lists far fewer people than it employs."""
+    q = (params or Params()).r13
+    by_id: dict[str, EntityProxy] = {}
+    employments, payments = [], []
+    for e in entities:
+        by_id[e.id] = e
+        if e.schema.is_a("Employment"):
+            employments.append(e)
+        elif e.schema.is_a("Payment"):
+            payments.append(e)
+
+    def regno(entity_id: str | None) -> str | None:
+        company = by_id.get(entity_id or "")
+        return company.first("registrationNumber") if company is not None else None
+
+    posted: dict[tuple[str, str], set[str]] = defaultdict(set)
+    refs: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for emp in employments:
+        reg = regno(emp.first("employer"))
+        worker = emp.first("employee")
+        if not reg or not worker:
+            continue
+        names.setdefault(reg, by_id[emp.first("employer")].first("name") or reg)
+        refs[reg].update([emp.id, emp.first("employer")])
+        for month in _months(emp.first("startDate"), emp.first("endDate")):
+            posted[(reg, month)].add(worker)
+    paid: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for pay in payments:
+        reg = regno(pay.first("payer"))
+        day = pay.first("date")
+        if reg and day and (reg, day[:7]) in posted:
+            paid[(reg, day[:7])].add(pay.first("beneficiary") or pay.id)
+            refs[reg].update([pay.id, pay.first("payer")])
+    gaps: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for (reg, month), workers in posted.items():
+        on_payroll = len(paid.get((reg, month), ()))
+        if len(workers) >= 3 and on_payroll <= float(q.max_payroll_share) * len(workers):
+            gaps[reg].append((month, on_payroll, len(workers)))
+    findings = []
+    for reg, months in sorted(gaps.items()):
+        months.sort()
+        listed = sum(m[1] for m in months)
+        employed = sum(m[2] for m in months)
+        share = listed / employed
+        worst = min(months, key=lambda m: m[1] / m[2])
+        text = (f"{names[reg]} (registration number {reg}) employed up to "
+                f"{max(m[2] for m in months)} posted workers, but in {len(months)} month(s) "
+                f"its payroll listed only {listed} of {employed} worker-months ({share:.0%}; "
+                f"fewest in {worst[0]}: {worst[1]} of {worst[2]}), below the "
+                f"{float(q.max_payroll_share):.0%} this analysis accepts. Workers who are not "
+                "on the payroll are paid off the books, or not at all.")
+        findings.append(Finding(
+            kind="R13", score=round(min(0.95, 0.55 + 0.4 * (1 - share)), 2), explanation=text,
+            evidence=Evidence(entity_ids=sorted(i for i in refs[reg] if i),
+                              keys=[Key("registration", reg)]),
+            detector="veriga.finance.R13", detector_version=VERSION,
+            title="Payroll far below headcount", citation=f"{FINCEN20}; {FATF}"))
+    return findings

@@ -1,0 +1,183 @@
+"""Proceeds estimate, per case and per account holder, with the method and transactions shown.
+
+Three methods (DOMAIN.md, for confiscation):
+
+- **client volume × price**: client payments seen in the accounts (R1 small payments, R11
+  processor settlements of card takings, R4 cash deposited) — the number of payments times
+  their median price, and the sums;
+- **wages withheld**: wages paid into a controller's account (R2), the part of wages handed
+  on at once (R3) and recruitment fees (R8);
+- **source and application of funds**: for each account the flagged money ends up in, what
+  came in from flagged flows and from identifiable lawful income, and where it went.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+
+from veriga.finance.analyze import VERSION, Result
+from veriga.finance.detectors import FATF, OSCE
+from veriga.findings import Evidence, Finding, Key
+from veriga.model.ids import account_id
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Line:
+    """One figure of the estimate and the transactions it sums."""
+
+    method: str
+    label: str
+    amount: Decimal
+    count: int
+    record_ids: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+@dataclass
+class Holder:
+    """Source and application of funds of one account the flagged money reaches."""
+
+    account: str
+    holder: str | None
+    flagged_in: Decimal = ZERO
+    passed_on: Decimal = ZERO  # to other flagged accounts
+    record_ids: list[str] = field(default_factory=list)
+
+    @property
+    def retained(self) -> Decimal:
+        return self.flagged_in - self.passed_on
+
+
+@dataclass
+class Estimate:
+    lines: list[Line] = field(default_factory=list)
+    holders: list[Holder] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def _sum(rows: list[dict], sign: int) -> tuple[Decimal, list[dict]]:
+    picked = [r for r in rows if r["eur"] is not None and (r["eur"] > 0) == (sign > 0)]
+    return sum((abs(Decimal(r["eur"])) for r in picked), ZERO), picked
+
+
+def estimate(result: Result, holders: dict[str, str] | None = None,
+             min_score: float = 0.5) -> Estimate:
+    """The estimate from one analysis run's findings scoring at least ``min_score``."""
+    holders = holders or {}
+    est = Estimate()
+    strong: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        if f.score >= min_score:
+            strong[f.kind].append(f)
+
+    def rows_of(kind: str) -> list[dict]:
+        out: dict[str, dict] = {}
+        for f in strong.get(kind, []):
+            for row in result.group_of[f.id].rows:
+                out[row["record_id"]] = row
+        return list(out.values())
+
+    r1_total, r1 = _sum(rows_of("R1"), +1)
+    if r1:
+        price = Decimal(median(abs(Decimal(r["eur"])) for r in r1)).quantize(Decimal("0.01"))
+        est.lines.append(Line("client volume × price", "client payments into collecting "
+                              "accounts (R1)", r1_total, len(r1), [r["record_id"] for r in r1],
+                              f"{len(r1)} payments × median price {price} EUR = "
+                              f"{(price * len(r1)):,.2f} EUR; summed exactly: "
+                              f"{r1_total:,.2f} EUR"))
+    r11_total, r11 = _sum(rows_of("R11"), +1)
+    if r11:
+        est.lines.append(Line("client volume × price", "card takings settled by payment "
+                              "processors (R11)", r11_total, len(r11),
+                              [r["record_id"] for r in r11]))
+    r4_total, r4 = _sum(rows_of("R4"), +1)
+    if r4:
+        est.lines.append(Line("client volume × price", "cash deposited by funnel accounts "
+                              "(R4)", r4_total, len(r4), [r["record_id"] for r in r4]))
+    for kind, label in (("R2", "wages paid into a controller's account (R2)"),
+                        ("R8", "recruitment fees (R8)")):
+        total, rows = _sum(rows_of(kind), +1)
+        if rows:
+            est.lines.append(Line("wages withheld", label, total, len(rows),
+                                  [r["record_id"] for r in rows]))
+    total, rows = _sum(rows_of("R3"), -1)
+    if rows:
+        est.lines.append(Line("wages withheld", "wages handed on to a third party within "
+                              "days (R3)", total, len(rows), [r["record_id"] for r in rows]))
+    est.holders = _application(result, strong, holders)
+    return est
+
+
+def _application(result: Result, strong: dict[str, list[Finding]],
+                 holders: dict[str, str]) -> list[Holder]:
+    """Per account: flagged money in, passed on to other flagged accounts, retained."""
+    ids: set[str] = set()
+    for findings in strong.values():
+        for f in findings:
+            ids.update(f.evidence.record_ids)
+    rows = [result.records[i] for i in ids if i in result.records]
+    flagged_accounts = {r["account"] for r in rows}
+    by_account: dict[str, Holder] = {}
+    for r in rows:
+        if r["eur"] is None:
+            continue
+        h = by_account.get(r["account"])
+        if h is None:
+            h = by_account[r["account"]] = Holder(r["account"], holders.get(r["account"]))
+        amount = Decimal(r["eur"])
+        if amount > 0:
+            h.flagged_in += amount
+            h.record_ids.append(r["record_id"])
+        elif r["cp_account"] in flagged_accounts:
+            h.passed_on += -amount
+            h.record_ids.append(r["record_id"])
+    out = [h for h in by_account.values() if h.retained > 0]
+    return sorted(out, key=lambda h: (-h.retained, h.account))
+
+
+def as_findings(est: Estimate, result: Result, top: int = 10) -> list[Finding]:
+    """The estimate as Findings: one for the case, one per account retaining most."""
+    if not est.lines:
+        return []
+    by_method: dict[str, Decimal] = defaultdict(Decimal)
+    for line in est.lines:
+        by_method[line.method] += line.amount
+    parts = "; ".join(f"{line.label}: {line.amount:,.2f} EUR in {line.count} transactions"
+                      + (f" ({line.detail})" if line.detail else "") for line in est.lines)
+    methods = ", ".join(f"{k} {v:,.2f} EUR" for k, v in by_method.items())
+    ids = sorted({i for line in est.lines for i in line.record_ids})
+    out = [Finding(
+        kind="proceeds", score=0.8, title="Proceeds estimate for the case",
+        explanation=(f"Estimated criminal proceeds seen in the bank data: {est.total:,.2f} EUR "
+                     f"({methods}). {parts}. Cash never banked and payments outside these "
+                     "accounts are not included, so this is a lower bound."),
+        evidence=_evidence(ids, result), detector="veriga.finance.proceeds",
+        detector_version=VERSION, citation=f"{FATF}; {OSCE}")]
+    for h in est.holders[:top]:
+        who = f"{h.holder} ({h.account})" if h.holder else h.account
+        out.append(Finding(
+            kind="proceeds", score=0.7, title=f"Proceeds retained by {who}",
+            explanation=(f"Source and application of funds of {who}: {h.flagged_in:,.2f} EUR "
+                         f"came in through flagged flows, {h.passed_on:,.2f} EUR was passed "
+                         f"on to other flagged accounts, {h.retained:,.2f} EUR stayed or was "
+                         "spent from here."),
+            evidence=_evidence(sorted(h.record_ids), result, extra=[h.account]),
+            detector="veriga.finance.proceeds", detector_version=VERSION,
+            citation=f"{FATF}; {OSCE}"))
+    return out
+
+
+def _evidence(ids: list[str], result: Result, extra: list[str] | None = None) -> Evidence:
+    rows = [result.records[i] for i in ids if i in result.records]
+    accounts = sorted({r["account"] for r in rows} | set(extra or ()))
+    return Evidence(entity_ids=[account_id(a) for a in accounts],
+                    source_ids=sorted({r["source_id"] for r in rows}), record_ids=ids,
+                    keys=[Key("iban", a) for a in accounts])

@@ -1,0 +1,160 @@
+"""Follow the money: time-respecting multi-hop tracing with amounts attributed along the path.
+
+Forward from an account, each hop takes the debits made *after* the money arrived; the
+amount that arrived is attributed to those debits in proportion to their size, never more
+than the debit itself and never more than arrived (the rest stays on the account). Backward
+is the mirror image over credits made *before*. Only accounts whose statements are in the
+case can be followed further; others end the path, as do cash and card payments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+import pyarrow as pa
+
+from veriga.engine import Engine
+
+EPOCH = date(1970, 1, 1)
+CENT = Decimal("0.01")
+Direction = Literal["forward", "backward"]
+
+
+@dataclass
+class Hop:
+    """One movement on a traced path."""
+
+    hop: int
+    source: str  # the account (or counterparty) money came from
+    target: str  # where it went (account, or a name for cash, card, unknown accounts)
+    day: date
+    amount: Decimal  # the whole transaction
+    attributed: Decimal  # the part of the traced money it carried
+    record_id: str
+    ref: str | None
+    method: str
+    country: str | None
+    followed: bool  # the target's statements are in the case
+
+
+@dataclass
+class Trace:
+    account: str
+    direction: Direction
+    hops: list[Hop] = field(default_factory=list)
+    start_total: Decimal = Decimal(0)
+
+    def endpoints(self) -> list[tuple[str, Decimal, str | None]]:
+        """Where the traced money ended (not followed further), biggest first."""
+        out: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+        for h in self.hops:
+            if not h.followed:
+                out[(h.target, h.country)] += h.attributed
+        return sorted(((k[0], v, k[1]) for k, v in out.items()), key=lambda x: -x[1])
+
+    def abroad(self, home: str | None = None) -> Decimal:
+        """Traced money that ended in another country than ``home`` (default: the start's)."""
+        home = home or self.account[:2]
+        return sum((h.attributed for h in self.hops if not h.followed and h.country
+                    and h.country != home), Decimal(0))
+
+
+def _dn(day: date | None) -> int | None:
+    return None if day is None else (day - EPOCH).days
+
+
+def _moves(engine: Engine, accounts: list[str], forward: bool, lo: int | None,
+           hi: int | None) -> dict[str, list[dict]]:
+    """The debits (forward) or credits (backward) of ``accounts`` between lo and hi."""
+    engine.register_arrow("frontier", pa.table({"account": pa.array(accounts, pa.string())}))
+    sign = "l.eur < 0" if forward else "l.eur > 0"
+    where = [sign, "l.eur IS NOT NULL"]
+    if lo is not None:
+        where.append(f"l.dn >= {int(lo)}")
+    if hi is not None:
+        where.append(f"l.dn <= {int(hi)}")
+    table = engine.query(
+        "SELECT l.account, l.record_id, l.ref, l.dn, l.eur, l.cp_account, l.cp_name, "
+        "l.cp_country, l.method FROM ledger l JOIN frontier f ON f.account = l.account "
+        f"WHERE {' AND '.join(where)}")
+    out: dict[str, list[dict]] = defaultdict(list)
+    for row in table.to_pylist():
+        out[row["account"]].append(row)
+    for rows in out.values():
+        rows.sort(key=lambda r: (r["dn"], r["record_id"]))
+    return out
+
+
+def _held(engine: Engine, accounts: set[str]) -> set[str]:
+    if not accounts:
+        return set()
+    engine.register_arrow("maybe", pa.table({"account": pa.array(sorted(accounts),
+                                                                pa.string())}))
+    table = engine.query("SELECT DISTINCT l.account FROM ledger l "
+                         "JOIN maybe m ON m.account = l.account")
+    return set(table.column("account").to_pylist())
+
+
+def trace(engine: Engine, account: str, direction: Direction = "forward", hops: int = 4,
+          start: date | None = None, end: date | None = None,
+          min_amount: Decimal = Decimal("10"), max_branches: int = 50) -> Trace:
+    """Trace money from (forward) or into (backward) ``account`` over up to ``hops`` hops.
+
+    Uses the ``ledger`` table made by :func:`veriga.finance.ledger.prepare`.
+    """
+    forward = direction == "forward"
+    lo, hi = _dn(start), _dn(end)
+    result = Trace(account, direction)
+    # frontier: account -> list of (day number, amount arriving/leaving), merged per account
+    frontier: dict[str, list[tuple[int, Decimal]]] = {}
+    first = _moves(engine, [account], forward, lo, hi).get(account, [])
+    edges = [(account, r, abs(Decimal(r["eur"]))) for r in first]
+    result.start_total = sum((e[2] for e in edges), Decimal(0))
+    for hop in range(1, hops + 1):
+        if not edges:
+            break
+        targets = {r["cp_account"] for _, r, _ in edges if r["cp_account"]}
+        held = _held(engine, targets)
+        frontier = defaultdict(list)
+        for src, row, carried in edges:
+            cp = row["cp_account"]
+            name = cp or row["cp_name"] or row["method"]
+            follow = bool(cp) and cp in held and hop < hops and cp != account
+            result.hops.append(Hop(
+                hop=hop, source=src if forward else name, target=name if forward else src,
+                day=EPOCH + timedelta(days=row["dn"]), amount=abs(Decimal(row["eur"])),
+                attributed=carried.quantize(CENT), record_id=row["record_id"], ref=row["ref"],
+                method=row["method"], country=row["cp_country"] or (cp[:2] if cp else None),
+                followed=follow))
+            if follow:
+                frontier[cp].append((row["dn"], carried))
+        if not frontier:
+            break
+        moves = _moves(engine, sorted(frontier), forward, lo, hi)
+        edges = []
+        for acc, arrivals in frontier.items():
+            edges.extend(_attribute(acc, arrivals, moves.get(acc, []), forward, min_amount,
+                                    max_branches))
+    return result
+
+
+def _attribute(acc: str, arrivals: list[tuple[int, Decimal]], rows: list[dict], forward: bool,
+               min_amount: Decimal, max_branches: int) -> list[tuple[str, dict, Decimal]]:
+    """Spread each arrival over the account's later debits (earlier credits, backward)."""
+    carried: dict[str, Decimal] = defaultdict(Decimal)
+    by_id = {r["record_id"]: r for r in rows}
+    for dn, amount in arrivals:
+        after = [r for r in rows if (r["dn"] >= dn if forward else r["dn"] <= dn)]
+        total = sum((abs(Decimal(r["eur"])) for r in after), Decimal(0))
+        if not total:
+            continue
+        ratio = min(Decimal(1), amount / total)
+        for r in after:
+            carried[r["record_id"]] += abs(Decimal(r["eur"])) * ratio
+    kept = sorted(((rid, min(v, abs(Decimal(by_id[rid]["eur"])))) for rid, v in carried.items()
+                   if v >= min_amount), key=lambda x: (-x[1], x[0]))[:max_branches]
+    return [(acc, by_id[rid], value) for rid, value in kept]
