@@ -53,10 +53,8 @@ class SparkEngine:
         frame.createOrReplaceTempView(name)
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
-        if table.num_rows:
-            frame = self.spark.createDataFrame(table.to_pandas())
-        else:
-            frame = self.spark.createDataFrame([], _spark_schema(table.schema))
+        rows = [tuple(row.values()) for row in table.to_pylist()]
+        frame = self.spark.createDataFrame(rows, _spark_schema(table.schema))
         frame.createOrReplaceTempView(name)
 
     def close(self) -> None:

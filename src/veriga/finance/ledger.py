@@ -104,7 +104,9 @@ FROM ledger WHERE eur < 0 AND cp_account IS NOT NULL AND NOT own
 UNION ALL
 SELECT l.record_id, l.cp_account AS src, l.account AS dst, l.dn, l.eur, l.ref
 FROM ledger l LEFT JOIN held h ON h.account = l.cp_account
-WHERE l.eur > 0 AND l.cp_account IS NOT NULL AND NOT l.own AND h.account IS NULL
+LEFT JOIN (SELECT DISTINCT record_id FROM legs) g ON g.record_id = l.record_id
+WHERE l.eur > 0 AND l.cp_account IS NOT NULL AND NOT l.own
+  AND (h.account IS NULL OR g.record_id IS NULL)
 """
 
 

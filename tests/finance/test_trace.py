@@ -1,0 +1,62 @@
+"""Follow the money: time order, attribution, and a trace on a simulated world."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from test_ledger import A, B, C, engine_with, tx
+from worldhelpers import World
+
+from veriga.finance.trace import trace
+
+
+def test_forward_trace_respects_time_and_attributes_amounts() -> None:
+    eng = engine_with([
+        tx("a:1", A, "2026-01-10", "-1000", ref="a1", cp=B),
+        tx("b:0", B, "2026-01-01", "-700", ref="b0", cp=C),  # before the money arrived
+        tx("b:1", B, "2026-01-10", "1000", ref="b1", cp=A),
+        tx("b:2", B, "2026-01-12", "-600", ref="b2", cp=C),
+        tx("b:3", B, "2026-01-13", "-1400", ref="b3", cp="BG80BNBG96611020345678"),
+    ])
+    result = trace(eng, A, "forward", hops=3)
+    assert result.start_total == Decimal("1000")
+    second = {h.record_id: h for h in result.hops if h.hop == 2}
+    assert set(second) == {"b:2", "b:3"}  # b:0 happened before the money arrived
+    assert second["b:2"].attributed == Decimal("300.00")  # 1000 spread over 600 + 1400
+    assert second["b:3"].attributed == Decimal("700.00")
+    assert result.abroad() == Decimal("1000.00")  # FI and BG, both outside LV
+    assert ("BG80BNBG96611020345678", Decimal("700.00"), "BG") in result.endpoints()
+    assert sum(h.attributed for h in second.values()) <= Decimal("1000")
+
+
+def test_backward_trace_looks_at_earlier_credits() -> None:
+    eng = engine_with([
+        tx("a:1", A, "2026-01-05", "300", ref="a1", cp=B),
+        tx("a:2", A, "2026-01-09", "-300", ref="a2", cp=C),
+        tx("b:1", B, "2026-01-05", "-300", ref="b1", cp=A),
+        tx("b:2", B, "2026-01-02", "300", ref="b2", cp="LT601010012345678901"),
+        tx("b:3", B, "2026-01-07", "900", ref="b3", cp=C),  # after: not a source
+    ])
+    result = trace(eng, A, "backward", hops=3)
+    assert {h.record_id for h in result.hops} == {"a:1", "b:2"}
+
+
+def test_trace_from_the_controller_reaches_the_origin_country(small: World) -> None:
+    truth = json.loads(small.truth.read_text())
+    op = next(o for o in truth["operations"] if o["id"].startswith("OP-SEX"))
+    remit = next(t for t in truth["typologies"] if t["id"] == f"{op['id']}-R9-remit")
+    account = remit["accounts"][0]
+    eng = small.ws.ledger(small.case)
+    result = trace(eng, account, "forward", hops=4)
+    origin = {p["nationality"] for p in truth["people"] if p["id"] in op["actors"]}
+    countries = {country for _, _, country in result.endpoints()}
+    assert countries & origin
+    assert result.abroad() > 0
+    days = {}
+    for h in result.hops:  # time-respecting: no hop leaves an account before money came
+        if h.followed:
+            days[h.target] = min(days.get(h.target, h.day), h.day)
+    for h in result.hops:
+        if h.hop > 1 and h.source in days:
+            assert h.day >= days[h.source]
