@@ -69,8 +69,21 @@ def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
         console.print(table)
         console.print(f"  ledger: {money['n']} transactions on {money['accounts']} accounts, "
                       f"credits {money['credits']} EUR; {calls} call records")
+        console.print("Running the financial analyses ...")
+        run = ws.analyze(name)
+        flagged = Counter(f.kind for f in run.findings if f.score >= 0.5 and f.kind != "proceeds")
+        console.print(f"  {sum(flagged.values())} findings: " + ", ".join(
+            f"{k} {v}" for k, v in sorted(flagged.items(), key=lambda x: (len(x[0]), x[0]))))
+        console.print(f"  proceeds seen in the bank data: {run.estimate.total:,.2f} EUR")
+        remitters = sorted((f for f in run.findings if f.kind == "R9"), key=lambda f: -f.score)
+        controller = run.result.group_of[remitters[0].id].key if remitters else None
         report = ws.verify_audit()
         console.print(f"  audit log: {report.checked} entries, chain "
                       f"{'intact' if report.ok else 'BROKEN'}")
-        console.print(f"Try: veriga entities --case {name} --schema Person --purpose demo")
+        console.print(f"Try: veriga findings --case {name} --explain --purpose demo")
+        if controller:
+            console.print(f"     veriga finance trace --case {name} --account {controller} "
+                          "--purpose demo")
+        console.print(f"     veriga finance proceeds --case {name} --purpose demo")
+        console.print(f"     veriga entities --case {name} --schema Person --purpose demo")
     return name

@@ -30,6 +30,7 @@ from veriga.cli.common import (
     progress_bars,
     workspace,
 )
+from veriga.cli.finance import analyze, finance_app
 from veriga.coop.roles import CaseKind
 from veriga.errors import VerigaError
 from veriga.export import FORMATS as EXPORT_FORMATS
@@ -46,6 +47,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(entity_app, name="entity")
+app.add_typer(finance_app, name="finance")
+app.command("analyze")(analyze)
 register_case_commands(case_app)
 register_audit_commands(audit_app)
 
@@ -116,7 +119,11 @@ def import_(
         help="Files or folders to import (a CSV/XLSX uses the --mapping, or X.csv.mapping.yml "
              "beside it).")],
     case: CaseOpt,
-    mapping: Annotated[Path | None, typer.Option(help="Mapping YAML for CSV/XLSX.")] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        help="Mapping YAML for CSV/XLSX, or preset:NAME (a known bank layout is detected "
+             "without it).")] = None,
+    account: Annotated[str | None, typer.Option(
+        help="Account (IBAN) a bank export belongs to, when the file does not name it.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help=f"Override detection: "
                                             f"{', '.join(formats())}.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding, e.g. cp1251.")] = None,
@@ -133,7 +140,7 @@ def import_(
 ) -> None:
     """Import files into a case: all of them, or nothing if one fails."""
     template = ImportRequest(path=Path("."), format=fmt, mapping=mapping, encoding=encoding,
-                             country=country)
+                             country=country, account=account)
     requests, skipped = expand(paths, template)
     for path, why in skipped:
         err.print(f"skipped {path}: {why}", highlight=False, markup=False)
@@ -148,7 +155,8 @@ def import_(
         parts = [f"{r.entities} entities", f"{r.statements} statements"]
         if records:
             parts.append(records)
-        console.print(f"[green]imported[/] {r.file_name} as {r.format} "
+        how = f" with {r.mapping}" if r.mapping and r.mapping != "mapping" else ""
+        console.print(f"[green]imported[/] {r.file_name} as {r.format}{how} "
                       f"({', '.join(parts)}) -> source {r.source_id}")
         if r.rejects:
             console.print(f"[yellow]{len(r.rejects)} rejected value(s):[/]")
@@ -239,16 +247,32 @@ def findings(
     case: CaseOpt,
     fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
     kind: Annotated[str | None, typer.Option(help="Only findings of this kind.")] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", "-e", help="Print each finding's explanation, source and keys.")] = False,
+    min_score: Annotated[float, typer.Option(help="Only findings scoring at least this.")
+                         ] = 0.0,
     purpose: PurposeOpt = None,
 ) -> None:
     """List the findings of a case's analyses."""
     with workspace(purpose, ask=True) as ws:
-        items = ws.findings(case, kind)
+        items = [f for f in ws.findings(case, kind) if f.score >= min_score]
     if fmt is OutFormat.json:
         print(json.dumps([f.to_dict() for f in items], ensure_ascii=False, indent=2))
         return
     if not items:
         console.print("No findings yet.")
+        return
+    if explain:
+        for f in items:
+            keys = ", ".join(f"{k.type} {k.value}" for k in f.evidence.keys[:8])
+            more = len(f.evidence.keys) - 8
+            console.print(f"[bold]{f.id}[/] {f.kind} · score {f.score:.2f} · "
+                          f"{f.review.state.value} · {f.title}")
+            console.print(f"  {f.explanation}", highlight=False)
+            console.print(f"  [dim]rests on {len(f.evidence.record_ids)} transaction(s) in "
+                          f"{len(f.evidence.source_ids)} file(s): {keys}"
+                          f"{f' and {more} more' if more > 0 else ''}[/]", highlight=False)
+            console.print(f"  [dim]source: {f.citation}[/]", highlight=False)
         return
     table = Table("id", "kind", "score", "state", "title", "detector")
     for f in items:

@@ -7,15 +7,17 @@ in range), builds the ``transaction`` table and the account, holder and counterp
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from veriga.ingest.base import Draft, ImportContext, RecordBatch
-from veriga.model import EntityProxy, model
+from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
 from veriga.model.records import TRANSACTION
 
@@ -56,14 +58,10 @@ class Statement:
     bank_name: str | None = None
     opening: Decimal | None = None
     closing: Decimal | None = None
+    interim: Decimal | None = None  # interim booked balance (camt.052 ITBD), if no closing
     movements: Decimal = Decimal(0)
     entries: int = 0
     account_id: str | None = field(default=None, repr=False)
-
-
-def make_id(*parts: str | None) -> str:
-    """A stable entity id from its natural key (FtM's hashed ``make_id``)."""
-    return EntityProxy(model, {"schema": "Thing"}).make_id(*parts)  # type: ignore[return-value]
 
 
 def clean_amount(value: Decimal) -> Decimal:
@@ -85,6 +83,7 @@ class Ledger:
         self.ids: dict[tuple, str] = {}
         self._why: dict[str, str] = {}
         self.max_date = date.today() + timedelta(days=366)
+        self.owners: dict[str, str] = {}  # account -> holder name, for the payment edges
 
     # -- accounts and parties ---------------------------------------------------------
 
@@ -127,6 +126,8 @@ class Ledger:
                             "entries kept under the account number as written")
         else:
             stmt.account = valid
+        if stmt.owner and stmt.owner.strip():
+            self.owners.setdefault(stmt.account, " ".join(stmt.owner.split()))
         return self.parties(stmt.account, stmt.owner, stmt.locator, currency=stmt.currency,
                             bic=stmt.bic, bank_name=stmt.bank_name, iban_ok=valid is not None)
 
@@ -240,22 +241,32 @@ class Ledger:
         return True
 
     def end(self, stmt: Statement, require_balances: bool = False) -> None:
-        """Opening balance + movements must equal the closing balance."""
-        if stmt.opening is None or stmt.closing is None:
+        """Opening balance + movements must equal the closing balance (or, in an interim
+        report without one, the interim booked balance)."""
+        closing, what = stmt.closing, "closing"
+        if closing is None and stmt.interim is not None:
+            closing, what = stmt.interim, "interim booked"
+        if stmt.opening is None or closing is None:
             if require_balances:
                 missing = "opening" if stmt.opening is None else "closing"
                 self.ctx.reject(stmt.locator, "balance", None,
                                 f"statement has no {missing} balance; the file may be truncated")
             return
         expected = stmt.opening + stmt.movements
-        if expected != stmt.closing:
-            diff = clean_amount(stmt.closing - expected)
+        if expected != closing:
+            diff = clean_amount(closing - expected)
             self.ctx.reject(
-                stmt.locator, "balance", str(stmt.closing),
+                stmt.locator, "balance", str(closing),
                 f"balance mismatch: opening {stmt.opening} + {stmt.entries} entries "
-                f"{stmt.movements} = {expected}, but closing balance is {stmt.closing} "
+                f"{stmt.movements} = {expected}, but {what} balance is {closing} "
                 f"(difference {diff})",
             )
+
+    def payments(self, batch: RecordBatch | None) -> list[Draft]:
+        """Payment edges of the kept transactions (see :func:`payment_drafts`)."""
+        if batch is None:
+            return []
+        return list(payment_drafts(batch.table, self.owners))
 
     def batch(self) -> RecordBatch | None:
         """The kept transactions as one Arrow batch; registers them for the rest of the run."""
@@ -265,6 +276,112 @@ class Ledger:
         arrays = [pa.array(self.rows[f.name], f.type) for f in TRANSACTION.schema]
         return RecordBatch("transaction", pa.Table.from_arrays(arrays,
                                                                schema=TRANSACTION.schema))
+
+
+# -- payment edges for the graph --------------------------------------------------------
+
+_PAYMENTS_SQL = """
+SELECT CASE WHEN amount < 0 THEN account ELSE counterparty_account END AS payer,
+       CASE WHEN amount < 0 THEN counterparty_account ELSE account END AS beneficiary,
+       strftime(booking_date, '%Y-%m') AS month, currency,
+       sum(abs(amount)) AS total, count(*) AS n,
+       min(booking_date) AS first, max(booking_date) AS last,
+       min_by(locator, __row) AS locator,
+       min_by(counterparty_name, __row) FILTER (WHERE counterparty_name IS NOT NULL) AS cp_name,
+       bool_or(amount < 0) AS outgoing
+FROM tx
+WHERE account IS NOT NULL AND counterparty_account IS NOT NULL AND booking_date IS NOT NULL
+  AND counterparty_account <> account
+GROUP BY ALL
+ORDER BY min(__row)
+"""
+
+
+def payment_drafts(
+    table: pa.Table, owners: dict[str, str] | None = None, parties: bool = False
+) -> Iterator[Draft]:
+    """FtM ``Payment`` drafts: one per payer account, beneficiary account and month.
+
+    The id is ``make_id("payment", payer, beneficiary, "YYYY-MM")`` (plus the currency when
+    it is not the first one seen for that pair and month), so the two legs of a transfer
+    seen on the statements of both accounts give one entity. ``table`` is in the
+    ``transaction`` record schema; entries without a counterparty account (cash, card) are
+    left out. ``owners`` names the holders of statement accounts; with ``parties`` the
+    BankAccount drafts of every account and the holder drafts of named counterparties are
+    made here too (for exports whose mapping does not make them).
+    """
+    owners = owners or {}
+    con = duckdb.connect(":memory:")
+    try:
+        cols = ["account", "counterparty_account", "booking_date", "amount", "currency",
+                "locator", "counterparty_name"]
+        tx = table.select(cols).append_column("__row", pa.array(range(table.num_rows),
+                                                                pa.int64()))
+        con.register("tx", tx)
+        rows = con.execute(_PAYMENTS_SQL).fetchall()
+        own = con.execute("SELECT account, min_by(locator, __row) FROM tx WHERE account IS "
+                          "NOT NULL GROUP BY account ORDER BY min(__row)").fetchall() \
+            if parties else []
+    finally:
+        con.close()
+    made: set[str] = set()
+    ids: dict[tuple, str] = {}
+
+    def cached(*parts: str) -> str:
+        found = ids.get(parts)
+        if found is None:
+            found = ids[parts] = make_id(*parts)
+        return found
+
+    for account, loc in own:
+        yield from _party_drafts(account, owners.get(account), loc, made, cached)
+
+    for payer, ben, month, ccy, total, n, first, last, loc, cp_name, outgoing in rows:
+        key = cached("payment", payer, ben, month)
+        pay_id = key if key not in made else cached("payment", payer, ben, month, ccy or "")
+        made.add(pay_id)
+        own, other = (payer, ben) if outgoing else (ben, payer)
+        names = {own: owners.get(own), other: cp_name}
+        if parties:
+            yield from _party_drafts(own, owners.get(own), loc, made, cached)
+            yield from _party_drafts(other, cp_name, loc, made, cached)
+        draft = Draft("Payment", pay_id, loc)
+        draft.add("payerAccount", cached("account", payer))
+        draft.add("beneficiaryAccount", cached("account", ben))
+        if names[payer]:
+            draft.add("payer", cached("holder", payer, names[payer]))
+        if names[ben]:
+            draft.add("beneficiary", cached("holder", ben, names[ben]))
+        draft.add("amount", f"{total:.2f}")
+        draft.add("currency", ccy)
+        draft.add("startDate", first.isoformat())
+        draft.add("endDate", last.isoformat())
+        draft.add("summary", f"{n} transaction{'s' if n != 1 else ''}")
+        yield draft
+
+
+def _party_drafts(account: str, name: str | None, locator: str, made: set[str],
+                  cached: Any) -> Iterator[Draft]:
+    acc_id = cached("account", account)
+    if acc_id not in made:
+        made.add(acc_id)
+        acc = Draft("BankAccount", acc_id, locator)
+        is_iban = account[:2].isalpha() and len(account) >= 15 and account[2:4].isdigit()
+        acc.add("iban" if is_iban else "accountNumber", account)
+        yield acc
+    if not name:
+        return
+    holder_id = cached("holder", account, name)
+    if holder_id in made:
+        return
+    made.add(holder_id)
+    holder = Draft("LegalEntity", holder_id, locator)
+    holder.add("name", name)
+    own = Draft("Ownership", make_id("ownership", holder_id, acc_id), locator)
+    own.add("owner", holder_id)
+    own.add("asset", acc_id)
+    own.add("role", "account holder")
+    yield from (holder, own)
 
 
 def _one_line(text: str | None) -> str | None:

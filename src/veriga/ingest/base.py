@@ -101,5 +101,10 @@ class Importer:
         """Confidence 0-100 that ``path`` (first bytes ``head``) is in this format."""
         return 0
 
+    def auto_mapping(self, path: Path, encoding: str | None = None) -> Any:
+        """The mapping to use when none is given (importers that need one); ``None`` if the
+        importer needs none. Raises :class:`ImportFailed` when none fits the file."""
+        return None
+
     def parse(self, ctx: ImportContext) -> Iterator[Item]:
         raise NotImplementedError

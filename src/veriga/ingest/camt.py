@@ -25,6 +25,7 @@ MAX_BYTES = 512 * 1024 * 1024
 CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt",
               "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
 OPENING = ("OPBD", "PRCD")
+INTERIM = "ITBD"
 AMOUNT_PATHS = ("InstdAmt", "TxAmt", "CntrValAmt", "PrpsdAmt")
 
 
@@ -95,6 +96,7 @@ class CamtImporter(Importer):
         except CamtError as exc:
             raise ctx.fail(exc.locator, str(exc)) from None
         batch = ledger.batch()
+        yield from ledger.payments(batch)
         if batch is not None:
             yield batch
 
@@ -254,13 +256,15 @@ class _CamtStream:
         stmt = self.stmt
         assert stmt is not None
         code = _first(f, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry")
-        if code not in (*OPENING, "CLBD"):
-            return
+        if code not in (*OPENING, "CLBD", INTERIM):
+            return  # available (ITAV, CLAV, FWAV) balances include reservations: not checked
         amount = self._signed(f, locator, "Bal")
         if amount is None:
             return
         if code == "CLBD" and stmt.closing is None:
             stmt.closing = amount
+        elif code == INTERIM:
+            stmt.interim = amount  # the last interim booked balance of a camt.052 report
         elif code in OPENING and stmt.opening is None:
             stmt.opening = amount
         if stmt.currency is None:

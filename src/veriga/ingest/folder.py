@@ -1,8 +1,10 @@
-"""Import a whole folder: every file whose format is known, CSV/XLSX with a mapping beside it.
+"""Import a whole folder: every file whose format is known, CSV/XLSX with a mapping beside it
+or in a known bank layout.
 
 A bank or a partner agency often sends a folder. A spreadsheet ``X.csv`` is imported when
-``X.csv.mapping.yml`` (or ``X.mapping.yml``) lies beside it; other files when their content
-gives their format.
+``X.csv.mapping.yml`` (or ``X.mapping.yml``) lies beside it, or when its header is one of the
+shipped presets (:mod:`veriga.ingest.preset`); other files when their content gives their
+format.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ def expand(
                 continue
             mapping = mapping_beside(item)
             if item.suffix.lower() in TABULAR:
-                if mapping is None:
-                    skipped.append((item, f"no {item.name}{MAPPING_SUFFIX} beside it"))
+                if mapping is None and not _has_preset(item, base.encoding):
+                    skipped.append((item, f"no {item.name}{MAPPING_SUFFIX} beside it and its "
+                                          "header matches no preset"))
                 else:
                     requests.append(_request(base, item, mapping))
                 continue
@@ -60,7 +63,18 @@ def expand(
     return requests, skipped
 
 
+def _has_preset(path: Path, encoding: str | None) -> bool:
+    from veriga.ingest.preset import match_preset
+
+    try:
+        match_preset(path, "xlsx" if path.suffix.lower() == ".xlsx" else "csv", encoding)
+    except ImportFailed:
+        return False
+    return True
+
+
 def _request(base: ImportRequest, path: Path, mapping: Path | None,
              fmt: str | None = None) -> ImportRequest:
     return ImportRequest(path=path, format=base.format or fmt, mapping=mapping,
-                         encoding=base.encoding, country=base.country)
+                         encoding=base.encoding, country=base.country, account=base.account,
+                         options=dict(base.options))

@@ -33,6 +33,7 @@ SLASH_KEYS = ("EREF", "IBAN", "BIC", "NAME", "REMI", "CNTP", "ORDP", "BENM", "MA
               "PURP", "RTRN", "ADDR", "ULTC", "ULTD", "TRTP", "ISDT", "USTD")
 SLASH = re.compile(r"/(" + "|".join(SLASH_KEYS) + r")/")
 MT942_TAGS = {"13D", "34F", "90D", "90C"}
+MT942_BLOCK = re.compile(r"\{2:[IO]942")
 
 
 @dataclass
@@ -98,10 +99,13 @@ class MT940Importer(Importer):
         ledger = Ledger(ctx)
         state = _State()
         seen_statement = False
-        for fld in read_fields(ctx, _decode(ctx)):
+        text = _decode(ctx)
+        mt942 = MT942_BLOCK.search(text) is not None  # {2:I942...} or {2:O942...}
+        for fld in read_fields(ctx, text):
             if fld.tag == "20":
                 yield from self._finish(ledger, state)
-                state = _State(stmt=Statement(locator=f"line {fld.line}", account=None))
+                state = _State(stmt=Statement(locator=f"line {fld.line}", account=None),
+                               mt942=mt942)
                 seen_statement = True
             elif state.stmt is None:
                 ctx.reject(f"line {fld.line}", fld.tag, fld.value[:80],
@@ -113,6 +117,7 @@ class MT940Importer(Importer):
             raise ctx.fail(None, "no MT940/MT942 statement found (no :20: field)")
         ctx.progress(size)
         batch = ledger.batch()
+        yield from ledger.payments(batch)
         if batch is not None:
             yield batch
 

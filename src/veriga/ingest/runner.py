@@ -35,15 +35,22 @@ class ImportResult:
     statements: int = 0
     records: dict[str, int] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
+    mapping: str | None = None  # "mapping" or "preset NAME" for CSV/XLSX
 
 
 @dataclass
 class ImportRequest:
+    """One file to import. ``mapping`` may be ``preset:NAME``; ``account`` is the account a
+    bank export belongs to when the file does not name it; ``options`` go to the importer
+    (e.g. ``max_bytes``)."""
+
     path: Path
     format: str | None = None
     mapping: Path | None = None
     encoding: str | None = None
     country: str | None = None
+    account: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def sha256_file(path: Path) -> str:
@@ -108,13 +115,16 @@ def _import_one(
         )
     fmt = req.format or detect_format(path)
     importer = get_importer(fmt)()
-    mapping = load_mapping(req.mapping) if req.mapping else None
+    mapping = load_mapping(req.mapping) if req.mapping else \
+        importer.auto_mapping(path, req.encoding)
     source_id = new_id("src")
     size = path.stat().st_size
     report = (lambda done: progress(path.name, done, size)) if progress else (lambda done: None)
     ctx = ImportContext(
         path=path, source_id=source_id, country=req.country.upper() if req.country else None,
-        options={"mapping": mapping, "encoding": req.encoding}, progress=report,
+        options={**req.options, "mapping": mapping, "encoding": req.encoding,
+                 "account": req.account},
+        progress=report,
         run_state=run_state,
     )
     if mapping and mapping.country and not ctx.country:
@@ -129,7 +139,8 @@ def _import_one(
         "reject_count": 0, "bulk": {}, **source_values,
     }
     store.add_source(conn, source_row)
-    result = ImportResult(source_id=source_id, file_name=path.name, format=fmt, sha256=sha)
+    result = ImportResult(source_id=source_id, file_name=path.name, format=fmt, sha256=sha,
+                          mapping=mapping.label if mapping else None)
     entities: set[str] = set()
     seen: set[str] = set()
     pending: list[dict] = []

@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 from veriga.errors import ImportFailed
 
 LINE = "__line"
+BLANK = "__blank"
 DELIMITERS = ",;\t|"
 
 
@@ -42,9 +43,20 @@ def sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
+def clean_header(header: list[str]) -> list[str]:
+    """Header names stripped (and of a BOM), without the empty names a trailing delimiter
+    leaves at the end."""
+    names = [h.strip().lstrip("\ufeff").strip() for h in header]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
 def _check_header(path: Path, header: list[str]) -> list[str]:
-    names = [h.strip() for h in header]
-    if not names or all(not n for n in names):
+    """Column names; empty trailing ones (a delimiter at the end of the line) get a
+    placeholder name ``__blankN`` and are not listed as the file's columns."""
+    names = clean_header(header)
+    if not names:
         raise _fail(path, "line 1", "the header row is empty")
     seen: set[str] = set()
     for i, name in enumerate(names, start=1):
@@ -53,7 +65,11 @@ def _check_header(path: Path, header: list[str]) -> list[str]:
         if name in seen:
             raise _fail(path, "line 1", f"column name {name!r} appears twice in the header")
         seen.add(name)
-    return names
+    return names + [f"{BLANK}{i}" for i in range(len(names) + 1, len(header) + 1)]
+
+
+def _columns(header: list[str]) -> list[str]:
+    return [h for h in header if not h.startswith(BLANK)]
 
 
 def read_csv(
@@ -107,7 +123,7 @@ def read_csv(
         return _read_csv_python(path, raw, enc, delim, skip_rows)
     first = skip_rows + 2
     line_col = pa.array(range(first, first + table.num_rows), type=pa.int64())
-    return RawTable(table.append_column(LINE, line_col), header, "line", [])
+    return RawTable(table.append_column(LINE, line_col), _columns(header), "line", [])
 
 
 def _read_csv_python(
@@ -132,6 +148,7 @@ def _read_csv_python(
     except csv.Error as exc:
         raise _fail(path, f"line {reader.line_num}", f"malformed CSV: {exc}") from None
     width = len(header)
+    blanks = width - len(_columns(header))
     cols: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
     invalid: list[tuple[int, str]] = []
@@ -147,6 +164,8 @@ def _read_csv_python(
         if not row:
             start = reader.line_num + 1
             continue
+        if width - blanks <= len(row) < width:
+            row = row + [""] * (width - len(row))  # no trailing delimiter on this row
         if len(row) != width:
             invalid.append((start, f"expected {width} columns, found {len(row)}"))
         else:
@@ -157,7 +176,7 @@ def _read_csv_python(
     arrays = [pa.array(c, type=pa.string()) for c in cols]
     arrays.append(pa.array(lines, type=pa.int64()))
     table = pa.Table.from_arrays(arrays, names=[*header, LINE])
-    return RawTable(table, header, "line", invalid)
+    return RawTable(table, _columns(header), "line", invalid)
 
 
 def _cell_text(value: object) -> str:
@@ -211,4 +230,25 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
         raise _fail(path, None, "the sheet is empty")
     arrays = [pa.array(c, type=pa.string()) for c in cols]
     arrays.append(pa.array(lines, type=pa.int64()))
-    return RawTable(pa.Table.from_arrays(arrays, names=[*header, LINE]), header, "row", [])
+    return RawTable(pa.Table.from_arrays(arrays, names=[*header, LINE]), _columns(header),
+                    "row", [])
+
+
+def xlsx_header(path: Path, sheet: str | None = None) -> list[str]:
+    """The first non-empty row of the sheet (the first unless named), as column names."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise _fail(path, None, f"not a readable XLSX workbook: {exc}") from None
+    try:
+        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        for row in ws.iter_rows(values_only=True):
+            values = [_cell_text(v) for v in row]
+            if any(values):
+                return clean_header(values)
+        return []
+    finally:
+        book.close()

@@ -1,15 +1,20 @@
-"""CSV and XLSX importers driven by a mapping file (see :mod:`veriga.ingest.mapping`)."""
+"""CSV and XLSX importers driven by a mapping file (see :mod:`veriga.ingest.mapping`), or by
+a shipped preset when the file's header is a known bank layout (:mod:`veriga.ingest.preset`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
 from veriga.ingest.registry import register
@@ -41,20 +46,28 @@ class TabularImporter(Importer):
     def read(self, ctx: ImportContext, mapping: Mapping) -> RawTable:
         raise NotImplementedError
 
+    def auto_mapping(self, path: Path, encoding: str | None = None) -> Mapping:
+        """The preset whose header is this file's; a clear error naming the header if none."""
+        from veriga.ingest.preset import match_preset
+
+        return match_preset(path, self.format, encoding)
+
     def parse(self, ctx: ImportContext) -> Iterator[Item]:
         mapping: Mapping | None = ctx.options.get("mapping")
         if mapping is None:
-            raise ctx.fail(None, f"{self.format.upper()} files need a mapping: pass --mapping "
-                                 "MAPPING.yml (see docs/mapping.md)")
+            mapping = self.auto_mapping(ctx.path, ctx.options.get("encoding"))
+        mapping = _with_options(ctx, mapping)
         raw = self.read(ctx, mapping)
         for line, reason in raw.invalid:
             ctx.reject(f"{raw.unit} {line}", None, None, reason)
         missing = sorted(mapping.columns() - set(raw.columns))
         if missing:
             raise ctx.fail(
-                None, f"column(s) {', '.join(map(repr, missing))} named in the mapping are not "
-                f"in the file (it has: {', '.join(raw.columns)})"
+                None, f"column(s) {', '.join(map(repr, missing))} named in the {mapping.label} "
+                f"are not in the file (it has: {', '.join(raw.columns)})"
             )
+        if mapping.keep_rows:
+            raw.table = _keep_rows(ctx, mapping, raw.table, raw.unit)
         ctx.progress(1)
         con = duckdb.connect(":memory:")
         try:
@@ -63,11 +76,52 @@ class TabularImporter(Importer):
                 batch = records_from_table(con, ctx, mapping, RECORD_KINDS[kind_name], fields,
                                            raw.unit)
                 if batch.num_rows:
+                    if kind_name == "transaction" and mapping.payments:
+                        yield from payment_drafts(batch, parties=True)
                     yield RecordBatch(kind_name, batch)
             for spec in mapping.entities.values():
                 yield from drafts_from_table(con, mapping, spec, raw.unit)
         finally:
             con.close()
+
+
+def _with_options(ctx: ImportContext, mapping: Mapping) -> Mapping:
+    """The mapping with ``{option: NAME}`` values filled in from the import options."""
+    needed = mapping.options()
+    if not needed:
+        return mapping
+    missing = sorted(n for n in needed if not ctx.options.get(n))
+    if missing:
+        hints = mapping.preset.options if mapping.preset else {}
+        what = "; ".join(f"--{n} ({hints[n]})" if n in hints else f"--{n}" for n in missing)
+        raise ctx.fail(None, f"this file's layout ({mapping.label}) does not name every value "
+                             f"it needs; pass {what}")
+
+    def fill(spec: ValueSpec) -> ValueSpec:
+        if spec.option is None:
+            return spec
+        return dataclasses.replace(spec, option=None, literal=str(ctx.options[spec.option]))
+
+    entities = {k: dataclasses.replace(e, properties={p: fill(v) for p, v in
+                                                      e.properties.items()})
+                for k, e in mapping.entities.items()}
+    records = {k: {f: fill(v) for f, v in fields.items()} for k, fields in mapping.records.items()}
+    return dataclasses.replace(mapping, entities=entities, records=records)
+
+
+def _keep_rows(ctx: ImportContext, mapping: Mapping, table: pa.Table, unit: str) -> pa.Table:
+    """Only the rows the mapping's ``keep_rows`` selects (e.g. transactions, not balances)."""
+    rule = mapping.keep_rows
+    assert rule is not None
+    column = pc.utf8_trim_whitespace(table[rule.column])
+    keep = pc.fill_null(pc.is_in(column, pa.array(rule.values, pa.string())), False)
+    if rule.report:
+        left = table.filter(pc.invert(keep))
+        for line, value in zip(left[LINE].to_pylist(), left[rule.column].to_pylist(),
+                               strict=True):
+            ctx.reject(f"{unit} {line}", rule.column, value,
+                       f"row left out: {rule.column} is not {' or '.join(rule.values)}")
+    return table.filter(keep)
 
 
 @register
@@ -87,7 +141,7 @@ class CSVImporter(TabularImporter):
         opts = mapping.csv
         encoding = ctx.options.get("encoding") or opts.get("encoding") or "utf-8"
         return read_csv(ctx.path, encoding=encoding, delimiter=opts.get("delimiter"),
-                        skip_rows=int(opts.get("skip_rows", 0)))
+                        skip_rows=int(opts.get("skip_rows") or 0))
 
 
 @register
@@ -122,16 +176,24 @@ def _field_sql(kind: RecordKind, name: str, spec: ValueSpec) -> tuple[str, str]:
         raw = f"NULLIF(trim({_q(spec.columns[0])}), '')"
     else:
         parts = ", ".join(f"NULLIF(trim({_q(c)}), '')" for c in spec.columns)
-        raw = f"NULLIF(concat_ws(' ', {parts}), '')"
+        raw = f"NULLIF(concat_ws({_lit(spec.separator)}, {parts}), '')"
     ftype = kind.field(name).type
-    if pa.types.is_date32(ftype):
-        fmts = [spec.format] if spec.format else [*DATE_FORMATS, *TIMESTAMP_FORMATS]
+    if spec.values is not None and pa.types.is_string(ftype):
+        cases = " ".join(f"WHEN {_lit(k.upper())} THEN {_lit(v)}" for k, v in spec.values.items())
+        other = _lit(spec.default) if spec.default is not None else raw
+        return raw, f"CASE WHEN {raw} IS NULL THEN NULL ELSE CASE upper({raw}) {cases} " \
+                    f"ELSE {other} END END"
+    if pa.types.is_date32(ftype) or pa.types.is_timestamp(ftype):
+        day_first = pa.types.is_date32(ftype)
+        fmts = [spec.format] if spec.format else (
+            [*DATE_FORMATS, *TIMESTAMP_FORMATS] if day_first
+            else [*TIMESTAMP_FORMATS, *DATE_FORMATS])
         lst = "[" + ", ".join(_lit(f) for f in fmts) + "]"
-        return raw, f"CAST(try_strptime({raw}, {lst}) AS DATE)"
-    if pa.types.is_timestamp(ftype):
-        fmts = [spec.format] if spec.format else [*TIMESTAMP_FORMATS, *DATE_FORMATS]
-        lst = "[" + ", ".join(_lit(f) for f in fmts) + "]"
-        return raw, f"CAST(try_strptime({raw}, {lst}) AS TIMESTAMP)"
+        sql_type = "DATE" if day_first else "TIMESTAMP"
+        value = f"CAST(try_strptime({raw}, {lst}) AS {sql_type})"
+        low, high = _date_range()
+        return raw, (f"CASE WHEN {value} >= DATE '{low}' AND {value} < DATE '{high}' "
+                     f"THEN {value} END")
     if pa.types.is_decimal(ftype):
         thousands = spec.thousands if spec.thousands is not None else (
             "." if spec.decimal == "," else ","
@@ -144,11 +206,20 @@ def _field_sql(kind: RecordKind, name: str, spec: ValueSpec) -> tuple[str, str]:
         check = f"regexp_full_match({clean}, '[+-]?[0-9]+([.][0-9]{{1,{scale}}})?')"
         value = (f"CASE WHEN {check} THEN CAST({clean} AS DECIMAL({ftype.precision}, {scale})) "
                  "END")
+        if spec.sign is not None:
+            debit = ", ".join(_lit(d.upper()) for d in spec.sign.debit)
+            value = (f"CASE WHEN upper(trim({_q(spec.sign.column)})) IN ({debit}) "
+                     f"THEN -({value}) ELSE {value} END")
         return raw, f"CASE WHEN {value} = 0 THEN CAST(0 AS DECIMAL({ftype.precision}, {scale})) " \
                     f"ELSE {value} END"
     if pa.types.is_integer(ftype):
         return raw, f"TRY_CAST({raw} AS BIGINT)"
     return raw, raw
+
+
+def _date_range() -> tuple[date, date]:
+    """Dates kept in records: from 1900 to a year ahead (the bank statement importers' rule)."""
+    return MIN_DATE, date.today() + timedelta(days=367)
 
 
 def records_from_table(
@@ -198,7 +269,9 @@ def _reason(kind: RecordKind, name: str, spec: ValueSpec) -> str:
     ftype = kind.field(name).type
     skipped = "; record skipped" if name in kind.required else "; value left empty"
     if pa.types.is_date32(ftype) or pa.types.is_timestamp(ftype):
-        return f"not a valid date{' in format ' + spec.format if spec.format else ''}{skipped}"
+        low, high = _date_range()
+        return (f"not a valid date{' in format ' + spec.format if spec.format else ''} "
+                f"from {low} to {high - timedelta(days=1)}{skipped}")
     if pa.types.is_decimal(ftype):
         return (f"not an amount with at most {ftype.scale} decimals "
                 f"(decimal separator {spec.decimal!r}){skipped}")
@@ -250,6 +323,10 @@ def _shape(ctx: ImportContext, kind: RecordKind, table: pa.Table, unit: str) -> 
     """Put the converted columns into the record kind's schema, with provenance."""
     lines = table["__line"]
     n = table.num_rows
+    if kind.name == "transaction" and "amount_eur" not in table.column_names:
+        eur = pc.fill_null(pc.equal(pc.utf8_upper(table["currency"]), "EUR"), False)
+        table = table.append_column("amount_eur", pc.if_else(
+            eur, table["amount"], pa.nulls(n, table.schema.field("amount").type)))
     locator = pc.binary_join_element_wise(pa.array([unit] * n, pa.string()),
                                           pc.cast(lines, pa.string()), " ")
     record_id = pc.binary_join_element_wise(pa.array([ctx.source_id] * n, pa.string()),
