@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-SUITES = ["bench_import", "bench_simulate"]
+SUITES = ["bench_import", "bench_simulate", "bench_finance"]
 
 
 def main() -> None:
