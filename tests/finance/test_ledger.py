@@ -95,3 +95,24 @@ def test_params_override_from_yaml(tmp_path) -> None:
     path.write_text("r5: {treshold: 1}\n")
     with pytest.raises(ValueError, match="no setting 'treshold'"):
         Params.load(path)
+
+
+def test_structuring_and_cash_intensity_on_hand_made_statements() -> None:
+    from veriga.finance.analyze import analyze
+    from veriga.finance.detectors import DETECTORS
+
+    rows = [tx(f"s:{i}", A, f"2026-02-{2 + i:02d}", "-9500", ref=f"w{i}", method="cash",
+               text="ATM withdrawal Riga") for i in range(3)]  # just below 10,000
+    rows += [tx(f"t:{i}", B, f"2026-03-{1 + 2 * i:02d}", "2800", ref=f"d{i}", method="cash",
+                text=f"Cash deposit {city}") for i, city in enumerate(["Riga", "Tartu", "Turku",
+                                                                        "Tallinn"])]
+    rows += [tx("t:9", B, "2026-03-10", "-7000", ref="o1", cp=C)]
+    rows += [tx(f"u:{i}", C, f"2026-03-{1 + i:02d}", "-150", ref=f"c{i}", method="cash",
+                text="ATM withdrawal") for i in range(5)]  # pocket money: nothing
+    eng = engine_with(rows + [tx("s:9", A, "2026-02-01", "30000", ref="in", cp=C)])
+    kinds = {d.kind: d for d in DETECTORS}
+    result = analyze(eng, detectors=[kinds["R5"], kinds["R10"]])
+    flagged = {(f.kind, result.group_of[f.id].key) for f in result.findings}
+    assert flagged == {("R5", A), ("R5", B), ("R10", A), ("R10", B)}
+    r5 = next(f for f in result.findings if f.kind == "R5" and A in f.explanation)
+    assert len(r5.evidence.record_ids) == 3 and "10,000.00 EUR" in r5.explanation

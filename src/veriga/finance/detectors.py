@@ -293,7 +293,7 @@ WITH s AS (
     CASE WHEN regexp_matches(text, {words_regex(q.ad_words)}) THEN 'ads'
          WHEN regexp_matches(text, {words_regex(q.lodging_words)}) THEN 'lodging'
          WHEN regexp_matches(text, {words_regex(q.ticket_words)}) THEN 'tickets' END AS what
-  FROM ledger WHERE eur < 0
+  FROM ledger WHERE eur < 0 AND (method = 'card' OR cp_account IS NULL)
 ), k AS (
   SELECT account,
     SUM(CASE WHEN what = 'ads' THEN 1 ELSE 0 END) AS ads,
@@ -318,9 +318,10 @@ WHERE s.what IS NOT NULL AND h.ads > 0 AND h.kinds >= {int(q.min_kinds)}
 def r6_explain(g: Group, p: Params) -> tuple[float, str]:
     m = g.m
     score = 0.5 + 0.15 * (m["kinds"] - p.r6.min_kinds) + 0.1 * min(1.0, m["places"] / 10)
-    text = (f"Account {g.key} paid online ad sites {m['ads']} time(s), lodging at "
-            f"{m['places']} different hotels or short-term rentals and {m['tickets']} "
-            f"travel ticket purchase(s), {_eur(m['spent'])} in all. Paying for ads together "
+    text = (f"Account {g.key} paid online ad sites {m['ads']} time(s), hotels or "
+            f"short-term rentals at {m['places']} different places and bought travel "
+            f"tickets {m['tickets']} time(s), {_eur(m['spent'])} in all, by card or at "
+            "merchants. Paying for ads together "
             "with rooms in changing places and tickets is the spending pattern of people "
             "who advertise and move others for sexual exploitation.")
     return _clip(score), text
