@@ -467,9 +467,13 @@ class Workspace:
                         engine=engine)
         return run
 
-    def ledger(self, case: str, engine: str = "duckdb") -> Engine:
-        """An engine with the case's prepared ``ledger`` table (for traces and profiles)."""
+    def ledger(self, case: str, engine: str = "duckdb", lazy: bool = False) -> Engine:
+        """An engine with the case's ``ledger`` (for traces and account profiles); ``lazy``
+        as a view that reads only the accounts asked for (a trace), else a table."""
         eng = self.engine(case, engine)
+        if lazy:
+            finance.prepare(eng, lazy=True)
+            return eng
         holders = finance.account_holders(self.entities(case, finance.SCHEMATA[:6]))
         finance.prepare(eng, finance.ledger.holders_table(holders), ledger_only=True)
         return eng

@@ -60,3 +60,11 @@ def test_trace_from_the_controller_reaches_the_origin_country(small: World) -> N
     for h in result.hops:
         if h.hop > 1 and h.source in days:
             assert h.day >= days[h.source]
+
+
+def test_trace_on_the_lazy_ledger_is_the_same(small: World) -> None:
+    truth = json.loads(small.truth.read_text())
+    account = next(t["accounts"][0] for t in truth["typologies"] if t["code"] == "R9")
+    full = trace(small.ws.ledger(small.case), account, "forward", hops=4)
+    lazy = trace(small.ws.ledger(small.case, lazy=True), account, "forward", hops=4)
+    assert [vars(h) for h in lazy.hops] == [vars(h) for h in full.hops]

@@ -112,7 +112,7 @@ def trace_(
         _fail(f"dates are YYYY-MM-DD: {exc}")
     account = "".join(account.split()).upper()
     with workspace(purpose, ask=True) as ws:
-        eng = ws.ledger(case, engine.value)
+        eng = ws.ledger(case, engine.value, lazy=True)
         result = trace(eng, account, direction.value, hops, start, end,
                        Decimal(str(min_amount)))
         eng.close()

@@ -25,6 +25,9 @@ class Engine(Protocol):
     def materialize(self, name: str, sql: str) -> None:
         """Compute ``sql`` once and keep the result as table ``name`` for later queries."""
 
+    def define(self, name: str, sql: str) -> None:
+        """Make ``name`` a view: ``sql`` runs again, with filters pushed down, when queried."""
+
     def register_arrow(self, name: str, table: pa.Table) -> None:
         """Make a small in-memory Arrow table queryable as ``name``."""
 

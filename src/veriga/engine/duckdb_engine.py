@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -14,6 +17,20 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def default_memory_limit() -> str:
+    """``VERIGA_DUCKDB_MEMORY``, or 40 % of the machine's memory but at most 4 GB: beyond
+    that DuckDB spills to disk, which costs little time (10M transactions: 49 s unbounded,
+    61 s at 3 GB) and keeps a laptop usable."""
+    configured = os.environ.get("VERIGA_DUCKDB_MEMORY")
+    if configured:
+        return configured
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not Linux/macOS
+        return "4GB"
+    return f"{max(256, min(4096, int(total * 0.4 / 2**20)))}MB"
+
+
 class DuckDBEngine:
     name = "duckdb"
 
@@ -21,8 +38,9 @@ class DuckDBEngine:
         self.con = duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
-        if memory_limit:
-            self.con.execute("SET memory_limit = ?", [memory_limit])
+        self.con.execute("SET memory_limit = ?", [memory_limit or default_memory_limit()])
+        self.con.execute("SET temp_directory = ?",
+                         [str(Path(tempfile.gettempdir()) / f"veriga-duckdb-{os.getpid()}")])
         self._empty: dict[str, pa.Table] = {}
 
     def register(self, tables: Tables, schemas: Mapping[str, pa.Schema] | None = None) -> None:
@@ -45,6 +63,9 @@ class DuckDBEngine:
 
     def materialize(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_quote(name)} AS {sql}")
+
+    def define(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_quote(name)} AS {sql}")
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self._empty[name] = table

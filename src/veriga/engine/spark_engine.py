@@ -52,6 +52,9 @@ class SparkEngine:
         frame.count()
         frame.createOrReplaceTempView(name)
 
+    def define(self, name: str, sql: str) -> None:
+        self.spark.sql(to_spark_sql(sql)).createOrReplaceTempView(name)
+
     def register_arrow(self, name: str, table: pa.Table) -> None:
         rows = [tuple(row.values()) for row in table.to_pylist()]
         frame = self.spark.createDataFrame(rows, _spark_schema(table.schema))

@@ -52,11 +52,21 @@ def holders_table(pairs: Iterable[tuple[str, str]]) -> pa.Table:
                     schema=HOLDERS_SCHEMA)
 
 
-def ledger_sql() -> str:
+def ledger_sql(lazy: bool = False) -> str:
+    """The ledger's SQL; ``lazy`` leaves out what needs the whole table (duplicates across
+    imports, own-account marks), so that a query for a few accounts reads only theirs."""
     cash = words_regex(CASH_WORDS)
+    numbered = ("1 AS rn" if lazy else
+                "row_number() OVER (PARTITION BY account, ref ORDER BY record_id) AS rn")
+    own = ("FALSE AS own\nFROM base b" if lazy else """COALESCE(h1.holder IS NOT NULL
+    AND h1.holder = h2.holder AND s.account IS NOT NULL, FALSE) AS own
+FROM base b
+LEFT JOIN holders h1 ON h1.account = b.account
+LEFT JOIN holders h2 ON h2.account = b.cp_account
+LEFT JOIN (SELECT DISTINCT account FROM base) s ON s.account = b.cp_account""")
     return f"""
 WITH t AS (
-  SELECT *, row_number() OVER (PARTITION BY account, ref ORDER BY record_id) AS rn
+  SELECT *, {numbered}
   FROM "transaction"
 ), base AS (
   SELECT record_id, source_id, locator, account, ref, booking_date AS day,
@@ -80,12 +90,7 @@ WITH t AS (
   FROM t WHERE ref IS NULL OR rn = 1
 )
 SELECT b.*,
-  COALESCE(h1.holder IS NOT NULL AND h1.holder = h2.holder AND s.account IS NOT NULL, FALSE)
-    AS own
-FROM base b
-LEFT JOIN holders h1 ON h1.account = b.account
-LEFT JOIN holders h2 ON h2.account = b.cp_account
-LEFT JOIN (SELECT DISTINCT account FROM base) s ON s.account = b.cp_account
+  {own}
 """
 
 
@@ -147,10 +152,17 @@ FROM win w LEFT JOIN top t ON t.account = w.account GROUP BY w.account
 
 
 def prepare(engine: Engine, holders: pa.Table | None = None, window_days: int = 2,
-            long_window_days: int = 31, ledger_only: bool = False) -> None:
-    """Create ``ledger``, ``legs``, ``held``, ``edges`` and ``flows`` on ``engine``."""
+            long_window_days: int = 31, ledger_only: bool = False, lazy: bool = False) -> None:
+    """Create ``ledger``, ``legs``, ``held``, ``edges`` and ``flows`` on ``engine``.
+
+    ``ledger_only`` makes just the ledger; ``lazy`` makes it a view read on demand (for a
+    trace or an account profile, which touch a few accounts; see :func:`ledger_sql`).
+    """
     engine.register_arrow("holders", holders if holders is not None
                           else HOLDERS_SCHEMA.empty_table())
+    if lazy:
+        engine.define("ledger", ledger_sql(lazy=True))
+        return
     engine.materialize("ledger", ledger_sql())
     if ledger_only:
         return

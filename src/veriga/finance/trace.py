@@ -15,8 +15,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-import pyarrow as pa
-
 from veriga.engine import Engine
 
 EPOCH = date(1970, 1, 1)
@@ -67,22 +65,34 @@ def _dn(day: date | None) -> int | None:
     return None if day is None else (day - EPOCH).days
 
 
+def _in_list(accounts: list[str]) -> str:
+    return ", ".join("'" + a.replace("'", "''") + "'" for a in accounts)
+
+
 def _moves(engine: Engine, accounts: list[str], forward: bool, lo: int | None,
            hi: int | None) -> dict[str, list[dict]]:
-    """The debits (forward) or credits (backward) of ``accounts`` between lo and hi."""
-    engine.register_arrow("frontier", pa.table({"account": pa.array(accounts, pa.string())}))
-    sign = "l.eur < 0" if forward else "l.eur > 0"
-    where = [sign, "l.eur IS NOT NULL"]
+    """The debits (forward) or credits (backward) of ``accounts`` between lo and hi.
+
+    The accounts are a literal list so that the engine reads only their rows; a transaction
+    seen twice (the same account and reference) counts once.
+    """
+    where = [f"account IN ({_in_list(accounts)})", "eur < 0" if forward else "eur > 0",
+             "eur IS NOT NULL"]
     if lo is not None:
-        where.append(f"l.dn >= {int(lo)}")
+        where.append(f"dn >= {int(lo)}")
     if hi is not None:
-        where.append(f"l.dn <= {int(hi)}")
+        where.append(f"dn <= {int(hi)}")
     table = engine.query(
-        "SELECT l.account, l.record_id, l.ref, l.dn, l.eur, l.cp_account, l.cp_name, "
-        "l.cp_country, l.method FROM ledger l JOIN frontier f ON f.account = l.account "
-        f"WHERE {' AND '.join(where)}")
+        "SELECT account, record_id, ref, dn, eur, cp_account, cp_name, cp_country, method "
+        f"FROM ledger WHERE {' AND '.join(where)}")
     out: dict[str, list[dict]] = defaultdict(list)
-    for row in table.to_pylist():
+    seen: set[tuple[str, str]] = set()
+    for row in sorted(table.to_pylist(), key=lambda r: r["record_id"]):
+        if row["ref"] is not None:
+            key = (row["account"], row["ref"])
+            if key in seen:
+                continue
+            seen.add(key)
         out[row["account"]].append(row)
     for rows in out.values():
         rows.sort(key=lambda r: (r["dn"], r["record_id"]))
@@ -92,10 +102,8 @@ def _moves(engine: Engine, accounts: list[str], forward: bool, lo: int | None,
 def _held(engine: Engine, accounts: set[str]) -> set[str]:
     if not accounts:
         return set()
-    engine.register_arrow("maybe", pa.table({"account": pa.array(sorted(accounts),
-                                                                pa.string())}))
-    table = engine.query("SELECT DISTINCT l.account FROM ledger l "
-                         "JOIN maybe m ON m.account = l.account")
+    table = engine.query(f"SELECT DISTINCT account FROM ledger "
+                         f"WHERE account IN ({_in_list(sorted(accounts))})")
     return set(table.column("account").to_pylist())
 
 
