@@ -24,6 +24,17 @@ from veriga.findings import Evidence, Finding, Key
 from veriga.model.ids import account_id
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
+VOLUME, WAGES = "client volume × price", "wages withheld"
+# (method, detector, credits +1 or debits -1 of its transactions, what the line is)
+LINES = (
+    (VOLUME, "R1", +1, "client payments into collecting accounts (R1)"),
+    (VOLUME, "R11", +1, "card takings settled by payment processors (R11)"),
+    (VOLUME, "R4", +1, "cash deposited by funnel accounts (R4)"),
+    (WAGES, "R2", +1, "wages paid into a controller's account (R2)"),
+    (WAGES, "R8", +1, "recruitment fees (R8)"),
+    (WAGES, "R3", -1, "wages handed on to a third party within days (R3)"),
+)
 
 
 @dataclass
@@ -85,33 +96,17 @@ def estimate(result: Result, holders: dict[str, str] | None = None,
                 out[row["record_id"]] = row
         return list(out.values())
 
-    r1_total, r1 = _sum(rows_of("R1"), +1)
-    if r1:
-        price = Decimal(median(abs(Decimal(r["eur"])) for r in r1)).quantize(Decimal("0.01"))
-        est.lines.append(Line("client volume × price", "client payments into collecting "
-                              "accounts (R1)", r1_total, len(r1), [r["record_id"] for r in r1],
-                              f"{len(r1)} payments × median price {price} EUR = "
-                              f"{(price * len(r1)):,.2f} EUR; summed exactly: "
-                              f"{r1_total:,.2f} EUR"))
-    r11_total, r11 = _sum(rows_of("R11"), +1)
-    if r11:
-        est.lines.append(Line("client volume × price", "card takings settled by payment "
-                              "processors (R11)", r11_total, len(r11),
-                              [r["record_id"] for r in r11]))
-    r4_total, r4 = _sum(rows_of("R4"), +1)
-    if r4:
-        est.lines.append(Line("client volume × price", "cash deposited by funnel accounts "
-                              "(R4)", r4_total, len(r4), [r["record_id"] for r in r4]))
-    for kind, label in (("R2", "wages paid into a controller's account (R2)"),
-                        ("R8", "recruitment fees (R8)")):
-        total, rows = _sum(rows_of(kind), +1)
-        if rows:
-            est.lines.append(Line("wages withheld", label, total, len(rows),
-                                  [r["record_id"] for r in rows]))
-    total, rows = _sum(rows_of("R3"), -1)
-    if rows:
-        est.lines.append(Line("wages withheld", "wages handed on to a third party within "
-                              "days (R3)", total, len(rows), [r["record_id"] for r in rows]))
+    for method, kind, sign, label in LINES:
+        total, rows = _sum(rows_of(kind), sign)
+        if not rows:
+            continue
+        detail = ""
+        if kind == "R1":
+            price = Decimal(median(abs(Decimal(r["eur"])) for r in rows)).quantize(CENT)
+            detail = (f"{len(rows)} payments × median price {price} EUR = "
+                      f"{price * len(rows):,.2f} EUR; summed exactly: {total:,.2f} EUR")
+        est.lines.append(Line(method, label, total, len(rows), [r["record_id"] for r in rows],
+                              detail))
     est.holders = _application(result, strong, holders)
     return est
 
