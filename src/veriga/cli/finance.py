@@ -128,14 +128,16 @@ def trace_(
     verb = "sent" if direction == "forward" else "received"
     console.print(f"[bold]{account}[/] {verb} {_eur(result.start_total)} EUR; traced "
                   f"{len(result.hops)} movements over up to {hops} hops.")
-    tab = Table("hop", "date", "from", "to", "amount", "traced", "method", "country", "ref")
+    tab = Table("hop", "date", "from", "to", "amount", "traced", "ref")
     for h in sorted(result.hops, key=lambda h: (h.hop, -h.attributed))[:200]:
-        tab.add_row(str(h.hop), str(h.day), h.source, h.target + ("" if h.followed else " ■"),
-                    _eur(h.amount), _eur(h.attributed), h.method, h.country or "", h.ref or "")
+        target = h.target + ("" if h.followed else " ■")
+        tab.add_row(str(h.hop), str(h.day), h.source, f"{target} {h.country or ''}".strip(),
+                    _eur(h.amount), _eur(h.attributed), h.ref or "")
     console.print(tab)
     ends = Table("where the money ended", "country", "EUR")
     for name, amount, country in result.endpoints()[:15]:
-        ends.add_row(name, country or "", _eur(amount))
+        back = " (back to the start)" if name == account else ""
+        ends.add_row(name + back, country or "", _eur(amount))
     console.print(ends)
     console.print(f"Traced money leaving {account[:2]}: {_eur(result.abroad())} EUR. "
                   "■ = not followed further (no statement in the case, cash or card).")
@@ -178,9 +180,17 @@ def proceeds(case: CaseOpt, purpose: PurposeOpt = None) -> None:
         items = [f for f in ws.findings(case, "proceeds")]
     if not items:
         _fail(f"no proceeds estimate for case {case!r} yet: run `veriga analyze --case {case}`")
-    for f in sorted(items, key=lambda f: (-f.score, f.title)):
+    for f in sorted(items, key=lambda f: (-f.score, -_title_amount(f.title), f.title)):
         console.print(f"[bold]{f.title}[/] ({len(f.evidence.record_ids)} transactions)")
         console.print(f"  {f.explanation}", highlight=False)
+
+
+def _title_amount(title: str) -> Decimal:
+    """The amount at the end of a title such as 'Proceeds retained by X: 1,234.00 EUR'."""
+    try:
+        return Decimal(title.rsplit(": ", 1)[1].split()[0].replace(",", ""))
+    except (IndexError, ArithmeticError):
+        return Decimal(0)
 
 
 @finance_app.command("quality")

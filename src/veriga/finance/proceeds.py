@@ -159,7 +159,8 @@ def as_findings(est: Estimate, result: Result, top: int = 10) -> list[Finding]:
     for h in est.holders[:top]:
         who = f"{h.holder} ({h.account})" if h.holder else h.account
         out.append(Finding(
-            kind="proceeds", score=0.7, title=f"Proceeds retained by {who}",
+            kind="proceeds", score=0.7,
+            title=f"Proceeds retained by {who}: {h.retained:,.2f} EUR",
             explanation=(f"Source and application of funds of {who}: {h.flagged_in:,.2f} EUR "
                          f"came in through flagged flows, {h.passed_on:,.2f} EUR was passed "
                          f"on to other flagged accounts, {h.retained:,.2f} EUR stayed or was "

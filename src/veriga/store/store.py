@@ -286,26 +286,25 @@ class Store:
     def replace_findings(
         self, conn: Connection, case_id: str, detector_prefix: str, items: Iterable[Finding]
     ) -> tuple[int, int]:
-        """Save a re-run's findings; unreviewed ones of earlier runs it no longer yields go.
+        """Save a re-run's findings in place of the unreviewed ones of earlier runs.
 
-        Reviewed findings always stay, so a confirmation or dismissal is never lost.
-        Returns (added, removed).
+        Reviewed findings always stay as they were reviewed, so a confirmation or dismissal
+        is never lost. Returns (saved, no longer found).
         """
         items = list(items)
         keep = {f.id for f in items}
-        stale = [
-            r for r in conn.execute(
-                select(findings.c.id).where(
-                    findings.c.case_id == case_id,
-                    findings.c.detector.like(detector_prefix + "%"),
-                    findings.c.state == ReviewState.NEW.value,
-                )
-            ).scalars()
-            if r not in keep
-        ]
-        for start in range(0, len(stale), 500):
-            conn.execute(findings.delete().where(findings.c.case_id == case_id,
-                                                 findings.c.id.in_(stale[start:start + 500])))
+        unreviewed = list(conn.execute(
+            select(findings.c.id).where(
+                findings.c.case_id == case_id,
+                findings.c.detector.like(detector_prefix + "%"),
+                findings.c.state == ReviewState.NEW.value,
+            )
+        ).scalars())
+        for start in range(0, len(unreviewed), 500):  # re-saved below with today's wording
+            conn.execute(findings.delete().where(
+                findings.c.case_id == case_id,
+                findings.c.id.in_(unreviewed[start:start + 500])))
+        stale = [i for i in unreviewed if i not in keep]
         return self.save_findings(conn, case_id, items), len(stale)
 
     def list_findings(
