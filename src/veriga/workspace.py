@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -342,6 +342,102 @@ class Workspace:
                                                exclude_sources=access.hidden_sources,
                                                only_ids=access.only_ids)
             yield from self._visible(access, proxies)
+
+    def _fetch(self, conn: Connection, access: CaseAccess, ids: Collection[str]
+               ) -> list[EntityProxy]:
+        """The visible entities among ``ids`` (real ids), minimised for the user."""
+        wanted = [i for i in sorted(set(ids)) if i not in access.hidden_entities
+                  and (access.only_ids is None or i in access.only_ids)]
+        found = self.store.iter_entities_by_id(conn, access.case_id, wanted,
+                                               exclude_sources=access.hidden_sources)
+        return list(self._visible(access, found))
+
+    def entities_by_id(self, case: str, entity_ids: Sequence[str]) -> list[EntityProxy]:
+        """Several entities at once (ids as the user sees them); the read is audited."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            real = [self._real_id(access, i) for i in entity_ids]
+            found = self._fetch(conn, access, real)
+            self._audit(conn, "entity.read", access.case_id,
+                        entity_ids=sorted(real)[:MAX_AUDITED_IDS])
+        return found
+
+    def neighbourhood(self, case: str, entity_ids: Sequence[str]) -> list[EntityProxy]:
+        """The entities, every entity linking to them (payments, ownerships, employments...)
+        with its other ends, and the entities they refer to; the read is audited."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            real = {self._real_id(access, i) for i in entity_ids}
+            hidden = access.hidden_sources
+            linking = self.store.linked_ids(conn, access.case_id, real, hidden)
+            first = self.store.iter_entities_by_id(conn, access.case_id,
+                                                   sorted(real | linking), hidden)
+            refs: set[str] = set()
+            for proxy in first:
+                for prop, value in proxy.itervalues():
+                    if prop.type.name == "entity":
+                        refs.add(value)
+            everything = real | linking | refs
+            found = self._fetch(conn, access, everything)
+            self._audit(conn, "entity.read", access.case_id, neighbourhood=True,
+                        entity_ids=sorted(everything)[:MAX_AUDITED_IDS])
+        return found
+
+    def shared_identifiers(self, case: str, entity_id: str
+                           ) -> list[tuple[EntityProxy, str, str]]:
+        """Other entities sharing a phone, IBAN, e-mail or identifier with this one."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            real = self._real_id(access, entity_id)
+            pairs = self.store.sharing(conn, access.case_id, real, access.hidden_sources)
+            others = {p.id: p for p in self._fetch(conn, access, {o for o, _, _ in pairs})}
+            self._audit(conn, "entity.read", access.case_id, target=real, pivot=True,
+                        entity_ids=sorted(others)[:MAX_AUDITED_IDS])
+        out = []
+        for other, kind, value in pairs:
+            proxy = others.get(access.minimiser.entity_id(other) if access.minimiser
+                               else other)
+            if proxy is not None:
+                shown = value if access.minimiser is None or proxy.id == other else "(hidden)"
+                out.append((proxy, kind, shown))
+        return out
+
+    def search(self, case: str, text: str, schemata: Sequence[str] = (),
+               limit: int = 50) -> list[EntityProxy]:
+        """Entities whose name or identifiers contain ``text``; the search is audited."""
+        if len(text.strip()) < 2:
+            return []
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            ids = self.store.search(conn, access.case_id, text, schemata, limit)
+            found = self._fetch(conn, access, ids)
+            self._audit(conn, "entity.search", access.case_id, query=text, count=len(found))
+        return found
+
+    def subject_roles(self, case: str) -> dict[str, str]:
+        """Subject roles (victim, suspect...) by entity id as the user sees the ids."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+        if access.minimiser is None:
+            return dict(access.subject_roles)
+        return {access.minimiser.entity_id(e): r for e, r in access.subject_roles.items()}
+
+    def save_view(self, case: str, kind: str, name: str, state: Any) -> str:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            view_id = self.store.save_view(conn, access.case_id, kind, name, state, self.actor)
+            self._audit(conn, "view.save", access.case_id, target=view_id, kind=kind)
+        return view_id
+
+    def views(self, case: str, kind: str) -> list[dict]:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            return self.store.list_views(conn, access.case_id, kind)
+
+    def view(self, case: str, view_id: str) -> dict:
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            return self.store.get_view(conn, access.case_id, view_id)
 
     def _real_id(self, access: CaseAccess, entity_id: str) -> str:
         if access.minimiser is not None and entity_id.startswith("pseudo-"):

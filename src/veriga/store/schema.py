@@ -22,12 +22,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 
 metadata = MetaData()
 
 ID = 64  # length of generated ids
+# property types whose values link entities: references, and identifiers shared between them
+LINK_TYPES = "prop_type IN ('entity', 'phone', 'iban', 'email', 'identifier')"
 
 organisations = Table(
     "organisations",
@@ -149,6 +152,8 @@ statements = Table(
     Index("ix_statements_case_canonical", "case_id", "canonical_id"),
     Index("ix_statements_case_schema", "case_id", "schema"),
     Index("ix_statements_source", "source_id"),
+    Index("ix_statements_links", "case_id", "prop_type", "value",
+          sqlite_where=text(LINK_TYPES), postgresql_where=text(LINK_TYPES)),
 )
 
 rejects = Table(
@@ -241,4 +246,17 @@ entity_handling = Table(
     Column("handling_note", Text, nullable=True),
     Column("set_by", String(255), nullable=False),
     Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+saved_views = Table(
+    "saved_views",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("case_id", String(ID), ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(32), nullable=False),  # network | chain | ...
+    Column("name", String(255), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_saved_views_case", "case_id", "kind"),
 )

@@ -22,7 +22,15 @@ from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Review, ReviewState
 from veriga.model import EntityProxy, model
 from veriga.store import audit as audit_log
-from veriga.store.schema import audit, cases, findings, rejects, sources, statements
+from veriga.store.schema import (
+    audit,
+    cases,
+    findings,
+    rejects,
+    saved_views,
+    sources,
+    statements,
+)
 
 CHUNK = 20_000
 
@@ -230,6 +238,71 @@ class Store:
         for entity_id in entity_ids:
             if entity_id in rows:
                 yield _assemble(entity_id, rows[entity_id])
+
+    def linked_ids(self, conn: Connection, case_id: str, entity_ids: Collection[str],
+                   exclude_sources: Collection[str] = ()) -> set[str]:
+        """Entities that refer to any of ``entity_ids`` (links, payments, ownerships...)."""
+        if not entity_ids:
+            return set()
+        query = select(statements.c.canonical_id).where(
+            statements.c.case_id == case_id, statements.c.prop_type == "entity",
+            statements.c.value.in_(list(entity_ids))).distinct()
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        return set(conn.execute(query).scalars())
+
+    def sharing(self, conn: Connection, case_id: str, entity_id: str,
+                exclude_sources: Collection[str] = ()) -> list[tuple[str, str, str]]:
+        """(other entity, type, value) for phones, IBANs, e-mails and identifiers that
+        ``entity_id`` shares with other entities of the case."""
+        mine = select(statements.c.prop_type, statements.c.value).where(
+            statements.c.case_id == case_id, statements.c.canonical_id == entity_id,
+            statements.c.prop_type.in_(["phone", "iban", "email", "identifier"])).distinct()
+        values = [(r.prop_type, r.value) for r in conn.execute(mine)]
+        out: list[tuple[str, str, str]] = []
+        for prop_type, value in values:
+            query = select(statements.c.canonical_id).where(
+                statements.c.case_id == case_id, statements.c.prop_type == prop_type,
+                statements.c.value == value, statements.c.canonical_id != entity_id).distinct()
+            if exclude_sources:
+                query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+            out += [(other, prop_type, value) for other in conn.execute(query).scalars()]
+        return out
+
+    def search(self, conn: Connection, case_id: str, text: str, schemata: Sequence[str] = (),
+               limit: int = 50) -> list[str]:
+        """Entities whose name (or its romanised form) or an identifier contains ``text``."""
+        like = f"%{text.strip().lower()}%"
+        query = select(statements.c.canonical_id).where(
+            statements.c.case_id == case_id,
+            statements.c.prop_type.in_(["name", "phone", "iban", "email", "identifier"]),
+            func.lower(statements.c.value).like(like) | func.lower(statements.c.latin)
+            .like(like)).distinct().limit(limit)
+        if schemata:
+            query = query.where(statements.c.schema.in_(list(schemata)))
+        return list(conn.execute(query).scalars())
+
+    def save_view(self, conn: Connection, case_id: str, kind: str, name: str, state: Any,
+                  by: str) -> str:
+        view_id = new_id("view")
+        conn.execute(saved_views.insert().values(
+            id=view_id, case_id=case_id, kind=kind, name=name, state=state, created_by=by,
+            created_at=datetime.now(UTC)))
+        return view_id
+
+    def list_views(self, conn: Connection, case_id: str, kind: str) -> list[dict]:
+        query = select(saved_views.c.id, saved_views.c.name, saved_views.c.created_by,
+                       saved_views.c.created_at).where(
+            saved_views.c.case_id == case_id, saved_views.c.kind == kind
+        ).order_by(saved_views.c.created_at.desc())
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    def get_view(self, conn: Connection, case_id: str, view_id: str) -> dict:
+        row = conn.execute(select(saved_views).where(
+            saved_views.c.case_id == case_id, saved_views.c.id == view_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no saved view {view_id!r} in this case")
+        return dict(row)
 
     def entity_sources(self, conn: Connection, case_id: str) -> dict[str, set[str]]:
         """The sources each entity's statements come from."""

@@ -1,0 +1,169 @@
+"""Entities as a graph for the browser: nodes, edges, and paths between entities.
+
+FtM "edge" schemata (Payment, Ownership, Employment, Directorship, UnknownLink...) become
+edges between their two ends; other entity references (a person's address, an ad's author)
+become edges labelled with the property. Every node and edge carries its schema, dates and
+the link to its entity page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import EntityProxy
+
+DATE_PROPS = ("date", "startDate", "endDate", "publishedAt", "departureTime", "arrivalTime",
+              "birthDate", "incorporationDate", "modifiedAt", "createdAt")
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_json(self, **extra: Any) -> dict[str, Any]:
+        return {"nodes": list(self.nodes.values()), "edges": list(self.edges.values()), **extra}
+
+
+def _dates(proxy: EntityProxy) -> tuple[str | None, str | None]:
+    values = sorted(v[:10] for p in DATE_PROPS if p in proxy.schema.properties
+                    for v in proxy.get(p) if p != "birthDate")
+    return (values[0], values[-1]) if values else (None, None)
+
+
+def _amount(proxy: EntityProxy) -> float | None:
+    if "amount" not in proxy.schema.properties:
+        return None
+    try:
+        return sum(float(v) for v in proxy.get("amount")) or None
+    except ValueError:
+        return None
+
+
+def build(entities: Iterable[EntityProxy], roles: Mapping[str, str] | None = None,
+          url: Callable[[str], str] = lambda i: i, stages: Mapping[str, str] | None = None
+          ) -> Graph:
+    """Nodes and edges among ``entities``; edges whose ends are missing are left out."""
+    roles, stages = roles or {}, stages or {}
+    entities = list(entities)
+    graph = Graph()
+    for proxy in entities:
+        if proxy.schema.edge:
+            continue
+        first, last = _dates(proxy)
+        graph.nodes[proxy.id] = {
+            "id": proxy.id, "label": proxy.caption or proxy.id, "schema": proxy.schema.name,
+            "role": roles.get(proxy.id), "stage": stages.get(proxy.id), "first": first,
+            "last": last, "url": url(proxy.id),
+            "countries": sorted(set(proxy.get_type_values(_country_type()))),
+        }
+    for proxy in entities:
+        if proxy.schema.edge:
+            _edge_entity(graph, proxy, url)
+        else:
+            _references(graph, proxy)
+    return graph
+
+
+def _country_type() -> Any:
+    from followthemoney import registry
+
+    return registry.country
+
+
+def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) -> None:
+    schema = proxy.schema
+    sources = proxy.get(schema.edge_source) if schema.edge_source else []
+    targets = proxy.get(schema.edge_target) if schema.edge_target else []
+    first, last = _dates(proxy)
+    for source in sources:
+        for target in targets:
+            if source in graph.nodes and target in graph.nodes:
+                label = schema.label
+                amount = _amount(proxy)
+                if amount:
+                    label = f"{label} {amount:,.2f} {proxy.first('currency') or ''}".strip()
+                key = proxy.id if len(sources) * len(targets) == 1 else \
+                    f"{proxy.id}:{source}:{target}"
+                graph.edges[key] = {
+                    "id": key, "source": source, "target": target, "schema": schema.name,
+                    "label": label, "first": first, "last": last, "amount": amount,
+                    "url": url(proxy.id)}
+
+
+def _references(graph: Graph, proxy: EntityProxy) -> None:
+    for prop, value in proxy.itervalues():
+        if prop.type.name != "entity" or value not in graph.nodes or value == proxy.id:
+            continue
+        key = f"{proxy.id}:{prop.name}:{value}"
+        graph.edges[key] = {"id": key, "source": proxy.id, "target": value,
+                            "schema": "Reference", "label": prop.label, "first": None,
+                            "last": None, "amount": None, "url": None}
+
+
+def adjacency(graph: Graph) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {n: set() for n in graph.nodes}
+    for edge in graph.edges.values():
+        out[edge["source"]].add(edge["target"])
+        out[edge["target"]].add(edge["source"])
+    return out
+
+
+def shortest_path(start: str, goal: str,
+                  expand: Callable[[list[str]], Graph], max_hops: int = 6,
+                  max_nodes: int = 5000) -> tuple[list[str], Graph] | None:
+    """Breadth-first search from both ends, expanding the frontier level by level with
+    ``expand`` (one neighbourhood query per level). Returns the path and the graph seen."""
+    seen = Graph()
+    parents: dict[str, dict[str, str | None]] = {start: {start: None}, goal: {goal: None}}
+    frontier = {start: [start], goal: [goal]}
+    for _ in range(max_hops):
+        for side, other in ((start, goal), (goal, start)):
+            if not frontier[side]:
+                continue
+            grown = expand(frontier[side])
+            seen.nodes.update(grown.nodes)
+            seen.edges.update(grown.edges)
+            adj = adjacency(grown)
+            nxt = []
+            for node in frontier[side]:
+                for nb in sorted(adj.get(node, ())):
+                    if nb in parents[side]:
+                        continue
+                    parents[side][nb] = node
+                    nxt.append(nb)
+                    if nb in parents[other]:
+                        path = _join(nb, parents[side], parents[other])
+                        return (path if path[0] == start else path[::-1]), seen
+            frontier[side] = nxt
+            if len(seen.nodes) > max_nodes:
+                return None
+    return None
+
+
+def _join(meet: str, a: dict[str, str | None], b: dict[str, str | None]) -> list[str]:
+    left: list[str] = []
+    node: str | None = meet
+    while node is not None:
+        left.append(node)
+        node = a[node]
+    right: list[str] = []
+    node = b[meet]
+    while node is not None:
+        right.append(node)
+        node = b[node]
+    return list(reversed(left)) + right
+
+
+def restrict(graph: Graph, keep: Iterable[str]) -> Graph:
+    """The part of ``graph`` on the given node ids (and the edges among them)."""
+    ids = set(keep)
+    out = Graph({k: v for k, v in graph.nodes.items() if k in ids})
+    out.edges = {k: e for k, e in graph.edges.items()
+                 if e["source"] in ids and e["target"] in ids}
+    return out
+
+
+__all__ = ["Graph", "adjacency", "build", "restrict", "shortest_path"]

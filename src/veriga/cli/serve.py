@@ -1,0 +1,25 @@
+"""`veriga serve`: the web application on this machine."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from veriga.cli.common import console
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web application; open the printed address in a browser."""
+    import uvicorn
+
+    from veriga.web import create_app
+
+    console.print(f"Veriga is at [bold]http://{host}:{port}[/] (log in at /login); "
+                  "Ctrl+C stops it.")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning",
+                access_log=False)  # no access log: URLs can name people and cases

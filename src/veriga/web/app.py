@@ -1,0 +1,91 @@
+"""The FastAPI application: pages, the JSON API (OpenAPI at /api/openapi.json), security."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from veriga import __version__
+from veriga.config import Settings, load_settings
+from veriga.coop.auth import SECURITY_HEADERS
+from veriga.errors import NotFound, VerigaError
+from veriga.store import Store
+from veriga.web.i18n import LANGUAGES, translations
+from veriga.web.session import Web
+from veriga.web.views import VIEWS
+from veriga.workspace import PermissionDenied, PurposeRequired
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+
+
+def render(request: Request, web: Web | None, name: str, status: int = 200,
+           **context: Any) -> HTMLResponse:
+    """A page in the user's language, with the CSRF token, navigation and case."""
+    lang = web.lang if web else "en"
+    trans = translations(lang)
+    env = templates.env
+    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    case = request.path_params.get("case")
+    context.update(request=request, web=web, lang=lang, languages=LANGUAGES,
+                   csrf=web.csrf if web else "", case=case,
+                   nav=[v for v in VIEWS if v.nav and case], version=__version__)
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The application for one workspace (its SQL store and Parquet files)."""
+    settings = settings or load_settings()
+    app = FastAPI(title="Veriga", version=__version__, docs_url="/api/docs",
+                  redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.store = store or Store(settings.database_url)
+    app.state.render = render
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    from veriga.web.session import LoginRequired
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(PurposeRequired)
+    async def purpose_required(request: Request, exc: PurposeRequired) -> Response:
+        case = request.path_params.get("case", "")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=428)
+        return RedirectResponse(f"/cases/{case}/open?next={request.url.path}",
+                                status_code=303)
+
+    def _error(status: int) -> Any:
+        async def handler(request: Request, exc: Exception) -> Response:
+            detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"detail": detail}, status_code=status)
+            return render(request, None, "error.html", status=status, status_code=status,
+                          detail=detail)
+        return handler
+
+    app.add_exception_handler(PermissionDenied, _error(403))
+    app.add_exception_handler(NotFound, _error(404))
+    app.add_exception_handler(VerigaError, _error(400))
+
+    for view in VIEWS:
+        app.include_router(view.router)
+    return app

@@ -1,0 +1,72 @@
+"""The findings review queue: filter, read the explanation and evidence, confirm or dismiss."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from veriga.findings import Finding, ReviewState
+from veriga.web.session import Web, current
+from veriga.web.views import View
+
+router = APIRouter()
+Current = Annotated[Web, Depends(current)]
+STATES = [s.value for s in ReviewState]
+
+
+def _filtered(web: Web, case: str, kind: str, state: str, min_score: float) -> list[Finding]:
+    items = web.ws.findings(case, kind or None)
+    return [f for f in items if (not state or f.review.state.value == state)
+            and f.score >= min_score]
+
+
+@router.get("/cases/{case}/findings", include_in_schema=False)
+def queue(request: Request, case: str, web: Current, kind: str = "", state: str = "new",
+          min_score: float = 0.0) -> Response:
+    everything = web.ws.findings(case)
+    kinds = sorted({(f.kind, f.title) for f in everything}, key=lambda k: (len(k[0]), k[0]))
+    items = [f for f in everything if (not kind or f.kind == kind)
+             and (not state or f.review.state.value == state) and f.score >= min_score]
+    return request.app.state.render(request, web, "findings.html", items=items, kinds=kinds,
+                                    kind=kind, state=state, states=STATES,
+                                    min_score=min_score)
+
+
+def _one(web: Web, case: str, finding_id: str) -> Finding:
+    for f in web.ws.findings(case):
+        if f.id == finding_id:
+            return f
+    raise HTTPException(404, f"no finding {finding_id}")
+
+
+@router.post("/cases/{case}/findings/{finding_id}/review", include_in_schema=False)
+def review_form(request: Request, case: str, finding_id: str, web: Current,
+                state: Annotated[str, Form()], reason: Annotated[str, Form()]) -> Response:
+    web.ws.review(case, finding_id, ReviewState(state), reason)
+    return request.app.state.render(request, web, "finding_row.html",
+                                    f=_one(web, case, finding_id), states=STATES)
+
+
+class Review(BaseModel):
+    state: ReviewState
+    reason: str
+
+
+@router.get("/api/cases/{case}/findings", tags=["findings"])
+def findings_api(case: str, web: Current, kind: str = "", state: str = "",
+                 min_score: float = 0.0) -> list[dict[str, Any]]:
+    """Findings of the case, highest score first."""
+    return [f.to_dict() for f in _filtered(web, case, kind, state, min_score)]
+
+
+@router.post("/api/cases/{case}/findings/{finding_id}/review", tags=["findings"])
+def review_api(case: str, finding_id: str, body: Review, web: Current) -> dict[str, Any]:
+    """Confirm or dismiss a finding, with the reason (recorded with the reviewer's name)."""
+    web.ws.review(case, finding_id, body.state, body.reason)
+    return _one(web, case, finding_id).to_dict()
+
+
+VIEW = View("findings", "Findings", router)
