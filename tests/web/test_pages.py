@@ -48,7 +48,7 @@ def test_review_a_finding_needs_csrf_and_a_reason(client: TestClient, site: Site
     url = f"/cases/amber/findings/{finding}/review"
     assert client.post(url, data={"state": "confirmed", "reason": "x"}).status_code == 403
     done = client.post(url, data={"state": "confirmed", "reason": "checked the statements",
-                                  "csrf": token})
+                                  "csrf": token}, headers={"HX-Request": "true"})
     assert done.status_code == 200 and "checked the statements" in done.text
     stored = {f.id: f for f in site.ws.findings("amber")}
     assert stored[finding].review.by == "liga"

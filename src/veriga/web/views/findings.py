@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from veriga.findings import Finding, ReviewState
@@ -46,6 +46,8 @@ def _one(web: Web, case: str, finding_id: str) -> Finding:
 def review_form(request: Request, case: str, finding_id: str, web: Current,
                 state: Annotated[str, Form()], reason: Annotated[str, Form()]) -> Response:
     web.ws.review(case, finding_id, ReviewState(state), reason)
+    if not request.headers.get("hx-request"):  # a plain form post: back to the queue
+        return RedirectResponse(f"/cases/{case}/findings?state=#{finding_id}", status_code=303)
     return request.app.state.render(request, web, "finding_row.html",
                                     f=_one(web, case, finding_id), states=STATES)
 

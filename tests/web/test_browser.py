@@ -1,0 +1,110 @@
+"""The application in real headless Chromium (Debian's package), driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD, Site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("VERIGA_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("VERIGA_SCREENSHOTS", "test-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def server(site: Site) -> Iterator[str]:
+    import uvicorn
+
+    from veriga.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(site.settings), host="127.0.0.1", port=port,
+                            log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium required for browser tests: {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def log_in(page: object, server: str, user: str, case: str, purpose: str) -> None:
+    page.goto(f"{server}/login")  # type: ignore[attr-defined]
+    page.get_by_label("User name").fill(user)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+    page.get_by_role("link", name=case).click()  # type: ignore[attr-defined]
+    page.get_by_label("Purpose").fill(purpose)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Open").click()  # type: ignore[attr-defined]
+
+
+def test_investigator_reviews_a_finding(server: str, browser: object, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "weekly review of the financial findings")
+    page.wait_for_selector("text=Findings by kind")
+    shot(page, "dashboard")
+    page.get_by_role("link", name="Findings").first.click()
+    first = page.locator("li.finding").first
+    first.get_by_label("Reason").fill("statements checked against the bank's originals")
+    first.get_by_test_id("confirm").click()
+    page.wait_for_url("**/findings**")
+    page.wait_for_load_state()
+    shot(page, "findings")
+    confirmed = [f for f in site.ws.findings("amber") if f.review.state.value == "confirmed"]
+    assert any(f.review.reason == "statements checked against the bank's originals"
+               for f in confirmed)
+
+
+def test_entity_page_and_search(server: str, browser: object, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "checking a suspect")
+    page.goto(f"{server}/cases/amber/entities/{site.suspect}")
+    page.wait_for_selector("text=Values and their sources")
+    shot(page, "entity")
+    assert "police_" in page.content()
+
+
+def test_ngo_user_sees_victims_pseudonymised(server: str, browser: object, site: Site
+                                             ) -> None:
+    real = set(site.ws.entity("amber", site.victim).entity.get("name"))
+    page = browser.new_page()  # type: ignore[attr-defined]
+    log_in(page, server, "ilze", "amber", "support for a victim")
+    page.goto(f"{server}/cases/amber/entities/{site.victim}")
+    page.wait_for_selector("h1")
+    shot(page, "ngo-entity")
+    html = page.content()
+    assert real and not any(name in html for name in real)
