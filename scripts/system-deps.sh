@@ -2,7 +2,6 @@
 # System packages Veriga needs: ICU headers (PyICU builds against them), pkg-config, a Java
 # runtime for the Spark engine, and Chromium for the browser tests. Installs them with
 # apt-get when run as root on Debian; otherwise says what is missing.
-# otherwise says what is missing.
 set -u
 missing=()
 pkg-config --exists icu-uc 2>/dev/null || missing+=(libicu-dev)
