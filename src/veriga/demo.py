@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -36,8 +38,56 @@ def _free_name(ws: Workspace, base: str) -> str:
     return f"{base}-{n}"
 
 
+# Demo agencies and people: (user, display name, organisation, type, country, roles, language)
+DEMO_USERS = (
+    ("liga", "Līga Ozola", "Valsts policija", "police", "LV", ["investigator"], "lv"),
+    ("mart", "Mart Tamm", "Politsei- ja Piirivalveamet", "police", "EE", ["analyst"], "et"),
+    ("petar", "Petar Ivanov", "Prokuratura na Republika Bulgaria", "prosecution", "BG",
+     ["prosecutor"], "bg"),
+    ("aino", "Aino Virtanen", "Keskusrikospoliisi RAP (FIU)", "fiu", "FI",
+     ["financial_officer"], "fi"),
+    ("kadri", "Kadri Saar", "Safe House Tallinn", "ngo", "EE", ["ngo_worker"], "et"),
+    ("dace", "Dace Kalniņa", "Valsts policija", "police", "LV", ["dpo"], "lv"),
+)
+
+
+def demo_users(ws: Workspace, case: str, world: Path) -> dict[str, str]:
+    """Agencies and users of several roles with random passwords; the case is shared with
+    them, and the simulated victims and suspects are marked so the NGO sees victims
+    pseudonymised. Returns user name -> password."""
+    passwords: dict[str, str] = {}
+    known = {o["name"] for o in ws.orgs()}
+    for user, display, org, org_type, country, roles, lang in DEMO_USERS:
+        if org not in known:
+            ws.add_org(org, org_type, country)
+            known.add(org)
+        password = secrets.token_urlsafe(9)
+        ws.add_user(user, org, roles, display, password, language=lang)
+        passwords[user] = password
+    ws.add_member(case, "liga", "investigator")
+    for org in sorted(known - {"Valsts policija"}):
+        ws.share_case(case, org)
+    truth = json.loads((world / "ground_truth.json").read_text(encoding="utf-8"))
+    role_of = {"victim": "victim", "controller": "suspect", "recruiter": "suspect",
+               "transporter": "suspect", "money_mule": "suspect"}
+    names: dict[str, str] = {}
+    for person in truth["people"]:
+        role = role_of.get(person["role"])
+        if role:
+            for record in person.get("records", []):
+                if record.get("written"):
+                    names[record["written"].casefold()] = role
+            names[person["name_latin"].casefold()] = role
+    for entity in ws.entities(case, ["Person"]):
+        role = next((names[n.casefold()] for n in entity.get("name") if n.casefold() in names),
+                    None)
+        if role:
+            ws.set_subject_role(case, entity.id, role)
+    return passwords
+
+
 def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
-             size: str = "small", seed: int = 1) -> str:
+             size: str = "small", seed: int = 1, users: bool = False) -> str:
     with Workspace.local(purpose=PURPOSE) as ws:
         name = _free_name(ws, case)
         world = ws.settings.home / "worlds" / name
@@ -77,6 +127,13 @@ def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
         console.print(f"  proceeds seen in the bank data: {run.estimate.total:,.2f} EUR")
         remitters = sorted((f for f in run.findings if f.kind == "R9"), key=lambda f: -f.score)
         controller = run.result.group_of[remitters[0].id].key if remitters else None
+        if users:
+            passwords = demo_users(ws, name, world)
+            console.print("  demo users (log in with these; the passwords are new each run):")
+            table = Table("user", "password", "role", "organisation")
+            for user, _name, org, _t, _c, roles, _l in DEMO_USERS:
+                table.add_row(user, passwords[user], ", ".join(roles), org)
+            console.print(table)
         report = ws.verify_audit()
         console.print(f"  audit log: {report.checked} entries, chain "
                       f"{'intact' if report.ok else 'BROKEN'}")

@@ -314,13 +314,20 @@ def audit_verify() -> None:
 
 @app.command("demo")
 def demo(
-    size: Annotated[str, typer.Option(help="World size: tiny, small, medium...")] = "small",
+    size: Annotated[str, typer.Option(help="World size: tiny, small, medium...")] = "medium",
     seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 1,
+    serve: Annotated[bool, typer.Option(help="Serve the web application afterwards.")
+                     ] = True,
+    port: Annotated[int, typer.Option(help="Port of the web application.")] = 8000,
 ) -> None:
-    """Simulate a synthetic world, import it into a demo case and print a summary."""
+    """Simulate a synthetic world into a demo case, analyse it, create demo users and serve
+    the web application on this machine."""
+    from veriga.cli.serve import serve as serve_app
     from veriga.demo import run_demo
 
-    run_demo(console, size=size, seed=seed)
+    run_demo(console, size=size, seed=seed, users=True)
+    if serve:
+        serve_app(host="127.0.0.1", port=port)
 
 
 @app.command("simulate")
