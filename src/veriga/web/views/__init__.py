@@ -17,9 +17,9 @@ class View:
 
 
 def _views() -> list[View]:
-    from veriga.web.views import auth, cases, entities, findings, network
+    from veriga.web.views import auth, cases, entities, files, findings, network
 
-    return [auth.VIEW, cases.VIEW, entities.VIEW, network.VIEW, findings.VIEW]
+    return [auth.VIEW, cases.VIEW, entities.VIEW, network.VIEW, findings.VIEW, files.VIEW]
 
 
 VIEWS: list[View] = _views()
