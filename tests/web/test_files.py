@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import Site, log_in, open_case
 from fastapi.testclient import TestClient
 
+from conftest import Site, log_in, open_case
 from veriga.demo import example_files
 
 

@@ -96,3 +96,14 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     assert "/api/cases/{case}/findings" in spec["paths"]
     assert "/api/cases/{case}/graph" in spec["paths"]
+
+
+def test_chain_shows_the_stages_with_their_findings(client: TestClient) -> None:
+    log_in(client)
+    open_case(client, "amber")
+    stages = {s["name"]: s for s in client.get("/api/cases/amber/chain").json()}
+    assert list(stages) == ["recruitment", "transport", "exploitation", "proceeds"]
+    assert {f["kind"] for f in stages["proceeds"]["findings"]} & {"R12", "R4", "proceeds"}
+    assert stages["exploitation"]["findings"]
+    page = client.get("/cases/amber/chain")
+    assert page.status_code == 200 and 'data-testid="stage-proceeds"' in page.text

@@ -17,9 +17,10 @@ class View:
 
 
 def _views() -> list[View]:
-    from veriga.web.views import auth, cases, entities, files, findings, network
+    from veriga.web.views import auth, cases, chain, entities, files, findings, network
 
-    return [auth.VIEW, cases.VIEW, entities.VIEW, network.VIEW, findings.VIEW, files.VIEW]
+    return [auth.VIEW, cases.VIEW, chain.VIEW, entities.VIEW, network.VIEW, findings.VIEW,
+            files.VIEW]
 
 
 VIEWS: list[View] = _views()

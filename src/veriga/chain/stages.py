@@ -1,0 +1,55 @@
+"""The case laid out as the trafficking chain: recruitment → transport → exploitation →
+proceeds, from the findings and the kinds of entities the case holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from followthemoney import EntityProxy
+
+from veriga.findings import Finding
+
+STAGES = ("recruitment", "transport", "exploitation", "proceeds")
+# which stage each finding kind speaks to (DOMAIN.md's red flags)
+KIND_STAGE = {
+    "R8": "recruitment",
+    "R6": "transport",
+    "R1": "exploitation", "R2": "exploitation", "R3": "exploitation", "R7": "exploitation",
+    "R11": "exploitation", "R13": "exploitation",
+    "R4": "proceeds", "R5": "proceeds", "R9": "proceeds", "R10": "proceeds",
+    "R12": "proceeds", "shape.cycle": "proceeds", "shape.scatter_gather": "proceeds",
+    "proceeds": "proceeds",
+}
+# which stage the records of each schema document
+SCHEMA_STAGE = {"Employment": "recruitment", "Trip": "transport",
+                "Advertisement": "exploitation", "Payment": "proceeds"}
+
+
+@dataclass
+class Stage:
+    name: str
+    findings: list[Finding] = field(default_factory=list)
+    records: Counter[str] = field(default_factory=Counter)  # schema -> count
+    entity_ids: list[str] = field(default_factory=list)  # the accounts and people involved
+
+
+def chain(findings: Iterable[Finding], entities: Iterable[EntityProxy],
+          min_score: float = 0.5) -> list[Stage]:
+    """The four stages with the findings (score ≥ min_score) and records of each."""
+    stages = {name: Stage(name) for name in STAGES}
+    for f in findings:
+        stage = KIND_STAGE.get(f.kind)
+        if stage and f.score >= min_score and f.review.state.value != "dismissed":
+            stages[stage].findings.append(f)
+            for entity_id in f.evidence.entity_ids:
+                if entity_id not in stages[stage].entity_ids:
+                    stages[stage].entity_ids.append(entity_id)
+    for proxy in entities:
+        stage = SCHEMA_STAGE.get(proxy.schema.name)
+        if stage:
+            stages[stage].records[proxy.schema.name] += 1
+    for stage in stages.values():
+        stage.findings.sort(key=lambda f: (-f.score, f.kind))
+    return [stages[name] for name in STAGES]
