@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= .veriga-demo
 
-.PHONY: demo test test-fast bench lint install install-dev system-deps clean
+.PHONY: demo test test-fast bench lint install install-dev system-deps clean web-assets
 
 system-deps:
 	@scripts/system-deps.sh
@@ -42,5 +42,17 @@ bench: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 
+# Browser modules (network explorer) and htmx into src/veriga/web/static/dist/, from the npm registry via
+# web/frontend/package-lock.json; `npm ci` is skipped while node_modules is newer than the lock file.
+web-assets:
+	@cd web/frontend && if [ ! -f node_modules/.veriga-npm-ci ] || [ package-lock.json -nt node_modules/.veriga-npm-ci ]; then \
+		npm ci --no-audit --no-fund && touch node_modules/.veriga-npm-ci; fi
+	cd web/frontend && npm run build
+
 clean:
 	rm -rf $(DEMO_HOME) build dist .pytest_cache .ruff_cache
+
+# Re-extract the web interface's messages and merge them into the bg, lv, et and fi catalogs.
+messages:
+	$(BIN)/pybabel extract -F babel.cfg --project=Veriga --no-wrap -o src/veriga/web/locale/messages.pot .
+	$(BIN)/pybabel update -i src/veriga/web/locale/messages.pot -d src/veriga/web/locale --no-wrap

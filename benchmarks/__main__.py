@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-SUITES = ["bench_import", "bench_simulate", "bench_finance"]
+SUITES = ["bench_import", "bench_simulate", "bench_finance", "bench_web"]
 
 
 def main() -> None:

@@ -193,7 +193,8 @@ class Workspace:
 
     def _restrict(self, conn: Connection, access: CaseAccess, user: User) -> None:
         owner = access.case["owner_org_id"]
-        for source_id, handling in coop_cases.source_handling(conn, access.case_id).items():
+        restricted = coop_cases.source_handling(conn, access.case_id, restricted_only=True)
+        for source_id, handling in restricted.items():
             if not handling.visible_to(user.org_id, owner):
                 access.hidden_sources.add(source_id)
         for entity_id, handling in coop_cases.entity_handling_map(conn, access.case_id).items():
@@ -583,10 +584,13 @@ class Workspace:
             self._audit(conn, "finding.create", access.case_id, count=added)
         return added
 
-    def findings(self, case: str, kind: str | None = None) -> list[Finding]:
+    def findings(self, case: str, kind: str | None = None, entity_id: str | None = None
+                 ) -> list[Finding]:
+        """The case's findings, of one kind or resting on one entity if given."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.FINDING_READ)
-            items = self.store.list_findings(conn, access.case_id, kind)
+            real = self._real_id(access, entity_id) if entity_id else None
+            items = self.store.list_findings(conn, access.case_id, kind, real)
             self._audit(conn, "finding.list", access.case_id, kind=kind, count=len(items))
         if access.minimiser is not None:
             for item in items:

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from webhelpers import PASSWORD, Site
 
 from veriga.config import Settings
 from veriga.ingest import ImportRequest, expand
 from veriga.simulate import simulate
 from veriga.web import create_app
 from veriga.workspace import Workspace
-
-PASSWORD = "correct horse battery"
-
-
-@dataclass
-class Site:
-    settings: Settings
-    ws: Workspace
-    case: str
-    victim: str
-    suspect: str
-    dpo: Workspace  # reads the audit log of the police's cases
 
 
 @pytest.fixture(scope="session")
@@ -59,22 +47,3 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def client(site: Site) -> Iterator[TestClient]:
     with TestClient(create_app(site.settings), base_url="https://testserver") as c:
         yield c
-
-
-def log_in(client: TestClient, username: str = "liga") -> None:
-    page = client.get("/login")
-    token = page.text.split('name="csrf" value="')[1].split('"')[0]
-    done = client.post("/login", data={"username": username, "password": PASSWORD,
-                                       "csrf": token, "next": "/cases"},
-                       follow_redirects=False)
-    assert done.status_code == 303, done.text
-
-
-def open_case(client: TestClient, case: str, purpose: str = "reviewing findings") -> str:
-    """States the purpose; returns the CSRF token of the session."""
-    page = client.get(f"/cases/{case}/open")
-    token = page.text.split('name="csrf" value="')[1].split('"')[0]
-    done = client.post(f"/cases/{case}/open", data={"purpose": purpose, "csrf": token},
-                       follow_redirects=False)
-    assert done.status_code == 303, done.text
-    return token

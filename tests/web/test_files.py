@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
+from webhelpers import Site, log_in, open_case
 
-from conftest import Site, log_in, open_case
 from veriga.demo import example_files
 
 

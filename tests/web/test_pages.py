@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-
-from conftest import Site, log_in, open_case
+from webhelpers import Site, log_in, open_case
 
 
 def test_pages_need_a_login(client: TestClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Text, cast, delete, func, select
 
 from veriga.coop.handling import Handling, parse_code
 from veriga.coop.roles import Role, SubjectRole
@@ -74,10 +74,17 @@ def set_entity_handling(conn: Connection, case_id: str, entity_id: str, code: st
         handling_note=note, set_by=by, set_at=datetime.now(UTC)))
 
 
-def source_handling(conn: Connection, case_id: str) -> dict[str, Handling]:
+def source_handling(conn: Connection, case_id: str, restricted_only: bool = False
+                    ) -> dict[str, Handling]:
+    """Handling of every source of the case; with ``restricted_only`` just those limited to
+    some organisations (the only ones that can be hidden from a reader)."""
     result = {}
-    for row in conn.execute(select(sources.c.id, sources.c.handling, sources.c.handling_orgs,
-                                   sources.c.handling_note).where(sources.c.case_id == case_id)):
+    query = select(sources.c.id, sources.c.handling, sources.c.handling_orgs,
+                   sources.c.handling_note).where(sources.c.case_id == case_id)
+    if restricted_only:
+        query = query.where(func.coalesce(cast(sources.c.handling_orgs, Text), "null")
+                            != "null")
+    for row in conn.execute(query):
         handling = Handling()
         handling.add(row.handling, row.handling_orgs, row.handling_note)
         result[row.id] = handling

@@ -16,7 +16,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from followthemoney.exc import InvalidData
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Text, cast, create_engine, event, func, select
 
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Review, ReviewState
@@ -381,13 +381,19 @@ class Store:
         return self.save_findings(conn, case_id, items), len(stale)
 
     def list_findings(
-        self, conn: Connection, case_id: str, kind: str | None = None
+        self, conn: Connection, case_id: str, kind: str | None = None,
+        entity_id: str | None = None,
     ) -> list[Finding]:
         query = select(findings).where(findings.c.case_id == case_id)
         if kind:
             query = query.where(findings.c.kind == kind)
+        if entity_id:  # narrowed in SQL, checked exactly below
+            query = query.where(cast(findings.c.evidence, Text).contains(entity_id))
         query = query.order_by(findings.c.score.desc(), findings.c.id)
-        return [_finding(r) for r in conn.execute(query).mappings()]
+        items = [_finding(r) for r in conn.execute(query).mappings()]
+        if entity_id:
+            items = [f for f in items if entity_id in f.evidence.entity_ids]
+        return items
 
     def review_finding(
         self, conn: Connection, case_id: str, finding_id: str, state: ReviewState,

@@ -43,7 +43,8 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
     view = web.ws.entity(case, entity_id)
     proxy = view.entity
     around = web.ws.neighbourhood(case, [proxy.id])
-    graph = build(around, web.ws.subject_roles(case), entity_url(case))
+    roles = web.ws.subject_roles(case)
+    graph = build(around, roles, entity_url(case))
     links = []
     for edge in graph.edges.values():
         if proxy.id not in (edge["source"], edge["target"]):
@@ -55,14 +56,14 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
                           "direction": "out" if edge["source"] == proxy.id else "in",
                           "first": edge["first"], "last": edge["last"],
                           "edge_url": edge.get("url")})
-    findings = [f for f in web.ws.findings(case) if proxy.id in f.evidence.entity_ids]
+    findings = web.ws.findings(case, entity_id=proxy.id)
     values = [{"prop": s["prop"], "value": s["value"], "original": s.get("original_value"),
                "file": s.get("file_name"), "locator": s.get("locator"),
                "importer": f"{s.get('importer')} {s.get('importer_version')}",
                "sha256": s.get("sha256"), "at": s.get("imported_at")}
               for s in view.statements]
     return {"entity": {"id": proxy.id, "schema": proxy.schema.name, "caption": proxy.caption,
-                       "role": web.ws.subject_roles(case).get(proxy.id)},
+                       "role": roles.get(proxy.id)},
             "values": values, "links": sorted(links, key=lambda x: (x["schema"], x["label"])),
             "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score,
                           "state": f.review.state.value} for f in findings]}

@@ -1,0 +1,128 @@
+"""The interface in Bulgarian, Latvian, Estonian and Finnish: complete catalogs, the language
+switch, and the account's default language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+from webhelpers import Site, log_in, open_case
+
+from veriga.coop.roles import CaseKind, SubjectRole
+from veriga.findings import ReviewState
+from veriga.web.i18n import LANGUAGES, LOCALE_DIR
+from veriga.web.views import VIEWS
+from veriga.web.views.network import UI
+
+TRANSLATED = sorted(set(LANGUAGES) - {"en"})
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+TEMPLATES = LOCALE_DIR.parent / "templates"
+
+
+def _read(path: Path, lang: str | None = None) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def _ids(catalog: Catalog) -> set[str]:
+    return {m.id for m in catalog if m.id and isinstance(m.id, str)}
+
+
+POT = _read(LOCALE_DIR / "messages.pot")
+
+
+def test_the_template_lists_what_the_code_translates() -> None:
+    wanted = ({v.label for v in VIEWS} | set(UI) | {s.value for s in ReviewState}
+              | {r.value for r in SubjectRole} | {k.value for k in CaseKind})
+    assert wanted - _ids(POT) == set(), "add them to templates/_strings.html, make messages"
+
+
+def test_the_template_is_up_to_date_with_the_templates() -> None:
+    found = {msg for _, _, msg, _, _ in extract_from_dir(
+        TEMPLATES, method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})}
+    assert found - _ids(POT) == set(), "run `make messages` and translate the new messages"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated_with_its_placeholders(lang: str) -> None:
+    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", lang)
+    assert _ids(POT) - _ids(catalog) == set(), f"run `make messages` for {lang}"
+    for msgid in sorted(_ids(POT)):
+        message = catalog[msgid]
+        assert message is not None and isinstance(message.string, str)
+        assert message.string.strip(), f"{lang}: {msgid!r} is not translated"
+        assert not message.fuzzy, f"{lang}: {msgid!r} is fuzzy (ignored at run time)"
+        assert sorted(PLACEHOLDER.findall(message.string)) == \
+            sorted(PLACEHOLDER.findall(msgid)), f"{lang}: placeholders of {msgid!r}"
+        names = dict.fromkeys(PLACEHOLDER.findall(msgid), "x")
+        message.string % names  # newstyle gettext always %-formats: no stray "%"
+        assert "<" not in message.string and ">" not in message.string, (lang, msgid)
+
+
+def _texts(html: str) -> set[str]:
+    """The visible texts of a page (between tags, outside scripts), whitespace-folded."""
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    return {" ".join(t.split()) for t in re.findall(r">([^<>]+)<", html)} - {""}
+
+
+def test_a_user_switches_the_dashboard_to_latvian(client: TestClient, site: Site) -> None:
+    log_in(client, "liga")
+    token = open_case(client, "amber")
+    english = client.get("/cases/amber")
+    assert '<html lang="en">' in english.text and "Findings by kind" in english.text
+    done = client.post("/language", data={"lang": "lv", "csrf": token,
+                                          "back": "/cases/amber"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/cases/amber"
+    page = client.get("/cases/amber")
+    assert page.status_code == 200 and '<html lang="lv">' in page.text
+    assert "Konstatējumi pēc veida" in page.text and "Importētie faili" in page.text
+    assert "Findings by kind" not in page.text
+    assert '<option value="lv" selected>' in page.text
+    kinds = {f.kind for f in site.ws.findings("amber")}  # codes such as R12 or "proceeds"
+    english_texts = (_texts(english.text) & _ids(POT)) - kinds
+    assert english_texts, "the English page shows catalog messages"
+    lv = _read(LOCALE_DIR / "lv" / "LC_MESSAGES" / "messages.po", "lv")
+    left = {t for t in english_texts & _texts(page.text) if lv[t].string != t}
+    assert left == set(), f"still in English: {left}"
+
+
+def test_the_language_switch_needs_the_csrf_token(client: TestClient, site: Site) -> None:
+    log_in(client, "liga")
+    open_case(client, "amber")
+    refused = client.post("/language", data={"lang": "bg", "back": "/cases/amber"},
+                          follow_redirects=False)
+    assert refused.status_code == 403
+    assert '<html lang="en">' in client.get("/cases/amber").text
+
+
+def test_a_latvian_account_sees_latvian_without_choosing(client: TestClient,
+                                                         site: Site) -> None:
+    log_in(client, "ilze")
+    asked = client.get("/cases/amber/open")
+    assert '<html lang="lv">' in asked.text and "Mērķis" in asked.text
+    open_case(client, "amber", "support for a victim")
+    page = client.get("/cases/amber")
+    assert '<html lang="lv">' in page.text and "Konstatējumi pēc veida" in page.text
+    assert "Iziet" in page.text and "Log out" not in page.text
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_page_renders_in_each_language(client: TestClient, site: Site,
+                                             lang: str) -> None:
+    log_in(client, "liga")
+    open_case(client, "amber")
+    client.cookies.set("veriga_lang", lang)
+    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", lang)
+    for url in ("/cases", "/cases/amber", "/cases/amber/findings?state=",
+                "/cases/amber/entities?q=an", f"/cases/amber/entities/{site.suspect}",
+                "/cases/amber/network"):
+        page = client.get(url)
+        assert page.status_code == 200, (lang, url)
+        assert f'<html lang="{lang}">' in page.text, (lang, url)
+        assert catalog["Log out"].string in page.text and ">Log out<" not in page.text
