@@ -61,6 +61,21 @@ class EntityView:
 
 
 @dataclass
+class Around:
+    """Entities around some others, and the subject roles by id as the user sees them."""
+
+    entities: list[EntityProxy]
+    roles: dict[str, str]
+
+
+@dataclass
+class EntityPage:
+    view: EntityView
+    around: Around
+    findings: list[Finding]
+
+
+@dataclass
 class CaseAccess:
     """What one user may see of one case."""
 
@@ -363,26 +378,60 @@ class Workspace:
                         entity_ids=sorted(real)[:MAX_AUDITED_IDS])
         return found
 
-    def neighbourhood(self, case: str, entity_ids: Sequence[str]) -> list[EntityProxy]:
+    def _around(self, conn: Connection, access: CaseAccess, real: set[str]) -> set[str]:
+        """Ids of the entities, those linking to them and those they refer to."""
+        hidden = access.hidden_sources
+        linking = self.store.linked_ids(conn, access.case_id, real, hidden)
+        refs: set[str] = set()
+        for proxy in self.store.iter_entities_by_id(conn, access.case_id,
+                                                    sorted(real | linking), hidden):
+            for prop, value in proxy.itervalues():
+                if prop.type.name == "entity":
+                    refs.add(value)
+        return real | linking | refs
+
+    def _roles(self, access: CaseAccess) -> dict[str, str]:
+        if access.minimiser is None:
+            return dict(access.subject_roles)
+        return {access.minimiser.entity_id(e): r for e, r in access.subject_roles.items()}
+
+    def neighbourhood(self, case: str, entity_ids: Sequence[str]) -> Around:
         """The entities, every entity linking to them (payments, ownerships, employments...)
-        with its other ends, and the entities they refer to; the read is audited."""
+        with its other ends, and the entities they refer to; with the subject roles. The
+        read is audited."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
             real = {self._real_id(access, i) for i in entity_ids}
-            hidden = access.hidden_sources
-            linking = self.store.linked_ids(conn, access.case_id, real, hidden)
-            first = self.store.iter_entities_by_id(conn, access.case_id,
-                                                   sorted(real | linking), hidden)
-            refs: set[str] = set()
-            for proxy in first:
-                for prop, value in proxy.itervalues():
-                    if prop.type.name == "entity":
-                        refs.add(value)
-            everything = real | linking | refs
+            everything = self._around(conn, access, real)
             found = self._fetch(conn, access, everything)
             self._audit(conn, "entity.read", access.case_id, neighbourhood=True,
                         entity_ids=sorted(everything)[:MAX_AUDITED_IDS])
-        return found
+        return Around(found, self._roles(access))
+
+    def entity_page(self, case: str, entity_id: str) -> EntityPage:
+        """What the entity page shows, read at once: every value with its source, the
+        neighbourhood, the subject roles and the findings resting on the entity."""
+        with self.store.begin() as conn:
+            access = self._access(conn, case, Op.ENTITY_READ)
+            real = self._real_id(access, entity_id)
+            rows = self._entity_rows(conn, access, real)
+            entity = next(self.store.iter_entities_by_id(
+                conn, access.case_id, [real], exclude_sources=access.hidden_sources))
+            everything = self._around(conn, access, {real})
+            around = self._fetch(conn, access, everything)
+            kind = CaseKind(access.case["kind"])
+            findings = self.store.list_findings(conn, access.case_id, None, real) \
+                if allows(access.role, Op.FINDING_READ, kind) else []
+            self._audit(conn, "entity.read", access.case_id, target=real,
+                        entity_ids=sorted(everything)[:MAX_AUDITED_IDS])
+        if access.minimiser is not None:
+            entity = access.minimiser.entity(entity, access.subject_roles)
+            rows = access.minimiser.statements(real, rows, access.subject_roles.get(real))
+            for item in findings:
+                item.evidence.entity_ids = [access.minimiser.entity_id(e)
+                                            for e in item.evidence.entity_ids]
+        return EntityPage(EntityView(entity, rows), Around(around, self._roles(access)),
+                          findings)
 
     def shared_identifiers(self, case: str, entity_id: str
                            ) -> list[tuple[EntityProxy, str, str]]:
@@ -419,9 +468,7 @@ class Workspace:
         """Subject roles (victim, suspect...) by entity id as the user sees the ids."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
-        if access.minimiser is None:
-            return dict(access.subject_roles)
-        return {access.minimiser.entity_id(e): r for e, r in access.subject_roles.items()}
+        return self._roles(access)
 
     def save_view(self, case: str, kind: str, name: str, state: Any) -> str:
         with self.store.begin() as conn:

@@ -40,11 +40,10 @@ def search_api(case: str, web: Current, q: Annotated[str, Query(min_length=2)],
 
 
 def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
-    view = web.ws.entity(case, entity_id)
+    page = web.ws.entity_page(case, entity_id)
+    view, roles = page.view, page.around.roles
     proxy = view.entity
-    around = web.ws.neighbourhood(case, [proxy.id])
-    roles = web.ws.subject_roles(case)
-    graph = build(around, roles, entity_url(case))
+    graph = build(page.around.entities, roles, entity_url(case))
     links = []
     for edge in graph.edges.values():
         if proxy.id not in (edge["source"], edge["target"]):
@@ -56,7 +55,7 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
                           "direction": "out" if edge["source"] == proxy.id else "in",
                           "first": edge["first"], "last": edge["last"],
                           "edge_url": edge.get("url")})
-    findings = web.ws.findings(case, entity_id=proxy.id)
+    findings = page.findings
     values = [{"prop": s["prop"], "value": s["value"], "original": s.get("original_value"),
                "file": s.get("file_name"), "locator": s.get("locator"),
                "importer": f"{s.get('importer')} {s.get('importer_version')}",

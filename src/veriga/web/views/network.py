@@ -25,7 +25,7 @@ UI = ("expand", "find path", "pivot", "save view", "export PNG", "export SVG", "
 
 def _graph(web: Web, case: str, ids: list[str]) -> Graph:
     around = web.ws.neighbourhood(case, ids)
-    return build(around, web.ws.subject_roles(case), entity_url(case))
+    return build(around.entities, around.roles, entity_url(case))
 
 
 @router.get("/cases/{case}/network", include_in_schema=False)
