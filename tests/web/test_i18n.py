@@ -126,3 +126,9 @@ def test_every_page_renders_in_each_language(client: TestClient, site: Site,
         assert page.status_code == 200, (lang, url)
         assert f'<html lang="{lang}">' in page.text, (lang, url)
         assert catalog["Log out"].string in page.text and ">Log out<" not in page.text
+
+
+def test_login_page_follows_the_browser_language(client) -> None:
+    page = client.get("/login", headers={"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"})
+    assert '<html lang="fi">' in page.text
+    assert '<html lang="en">' in client.get("/login", headers={"Accept-Language": "de"}).text

@@ -26,10 +26,19 @@ templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
+def _browser_language(request: Request) -> str:
+    """The first of the browser's languages the interface has (for pages before login)."""
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
 def render(request: Request, web: Web | None, name: str, status: int = 200,
            **context: Any) -> HTMLResponse:
     """A page in the user's language, with the CSRF token, navigation and case."""
-    lang = web.lang if web else "en"
+    lang = web.lang if web else _browser_language(request)
     trans = translations(lang)
     env = templates.env
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
