@@ -26,14 +26,14 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+demo: install web-assets
 	rm -rf $(DEMO_HOME)
 	VERIGA_HOME=$(DEMO_HOME) $(BIN)/veriga demo
 
-test: install-dev
+test: install-dev web-assets
 	$(BIN)/python -m pytest
 
-test-fast: install-dev
+test-fast: install-dev web-assets
 	$(BIN)/python -m pytest -m "not slow and not spark and not postgres"
 
 bench: install-dev

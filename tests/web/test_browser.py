@@ -108,3 +108,60 @@ def test_ngo_user_sees_victims_pseudonymised(server: str, browser: object, site:
     shot(page, "ngo-entity")
     html = page.content()
     assert real and not any(name in html for name in real)
+
+
+DIST = Path(__file__).parents[2] / "src" / "veriga" / "web" / "static" / "dist" / "network.js"
+
+
+def _poll(page: object, script: str, timeout: float = 20.0) -> object:
+    """Playwright's wait_for_function needs 'unsafe-eval', which the CSP forbids."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = page.evaluate(script)  # type: ignore[attr-defined]
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {script}")
+
+
+def test_network_expand_and_find_a_path(server: str, browser: object, site: Site) -> None:
+    if not DIST.exists():
+        if os.environ.get("CI"):
+            pytest.fail("browser modules missing: run `make web-assets`")
+        pytest.skip("browser modules not built (make web-assets)")
+    from veriga.chain.graph import build
+
+    def graph_of(ids: list[str]) -> set[str]:
+        around = site.ws.neighbourhood("amber", ids)
+        return set(build(around.entities, around.roles).nodes)
+
+    # an account with a neighbour whose own neighbours are not all shown yet
+    account, neighbour = None, None
+    for candidate in site.ws.entities("amber", ["BankAccount"]):
+        shown = graph_of([candidate.id])
+        neighbour = next((n for n in sorted(shown - {candidate.id})
+                          if graph_of([n]) - shown), None)
+        if neighbour:
+            account = candidate
+            break
+    assert account is not None and neighbour is not None
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "mapping the money mules' network")
+    page.goto(f"{server}/cases/amber/network?ids={account.id}")
+    _poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
+    before = page.evaluate("() => window.verigaNetwork.graph.order")
+    assert before >= 2
+    page.evaluate(f"() => window.verigaNetwork.explorer.select({neighbour!r})")
+    page.get_by_test_id("expand").click()
+    _poll(page, f"() => window.verigaNetwork.graph.order > {before}")
+    far = page.evaluate(
+        f"() => window.verigaNetwork.graph.nodes().find(n => n !== {account.id!r} && "
+        f"!window.verigaNetwork.graph.neighbors({account.id!r}).includes(n))")
+    page.evaluate(f"() => window.verigaNetwork.explorer.select({account.id!r})")
+    page.get_by_test_id("path-from").click()
+    page.evaluate(f"() => window.verigaNetwork.explorer.select({far!r})")
+    page.get_by_test_id("find-path").click()
+    _poll(page, "() => document.querySelector('[data-testid=status]').textContent.length > 0")
+    shot(page, "network")
+    status = page.get_by_test_id("status").text_content() or ""
+    assert "no path" not in status.lower(), status

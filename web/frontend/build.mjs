@@ -1,0 +1,92 @@
+// Build the browser modules of the Veriga web application.
+//
+//   node build.mjs              production build into src/veriga/web/static/dist/ (minified)
+//   node build.mjs --dev        same, plus the dev-only pages (dev/bare.ts) into dev/out/, built the same way
+//   node build.mjs --no-minify  readable output (for debugging)
+//   node build.mjs --watch      rebuild on change (implies --dev --no-minify)
+//
+// Everything comes from node_modules (installed by `npm ci` from package-lock.json); nothing is vendored.
+import * as esbuild from "esbuild";
+import { copyFile, mkdir, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outdir = path.resolve(here, "../../src/veriga/web/static/dist");
+const devOutdir = path.resolve(here, "dev/out");
+const args = new Set(process.argv.slice(2));
+const watch = args.has("--watch");
+const dev = watch || args.has("--dev");
+const minify = !watch && !args.has("--no-minify");
+const require = createRequire(import.meta.url);
+
+const common = {
+  bundle: true,
+  format: "esm",
+  target: ["es2020", "chrome100", "firefox100", "safari15"],
+  minify,
+  sourcemap: "linked",
+  legalComments: "linked",
+  logLevel: "info",
+  // sigma and graphology import Node's "events"; the npm package "events" is a dependency of theirs.
+  platform: "browser",
+  define: { "process.env.NODE_ENV": minify ? '"production"' : '"development"' },
+};
+
+const started = Date.now();
+await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
+
+/**
+ * Production modules: self-contained files, no shared chunks (with esbuild's code splitting, network.js
+ * would statically import a shared chunk: one more round trip before the first render). Code not needed
+ * for the first render lives in separate entries that network.js imports by URL after it.
+ */
+const appOptions = {
+  ...common,
+  // network-layout.js and network-export.js are loaded by network.js at run time (src/network/lazy.ts).
+  entryPoints: { network: "src/network.ts", "network-layout": "src/network-layout.ts", "network-export": "src/network-export.ts" },
+  outdir,
+  // network.css is also bundled as text: network.ts applies it itself when the page does not link
+  // dist/network.css (built below).
+  loader: { ".css": "text" },
+  absWorkingDir: here,
+};
+
+/** dist/network.css, for pages that link it in <head> (no flash of unstyled controls). */
+const cssOptions = {
+  ...common,
+  entryPoints: { network: "src/network.css" },
+  outdir,
+  absWorkingDir: here,
+};
+
+/** Dev-only pages (the bare sigma.js baseline for the render-time comparison). */
+const devOptions = {
+  ...common,
+  entryPoints: { bare: "dev/bare.ts" },
+  outdir: devOutdir,
+  absWorkingDir: here,
+};
+
+async function copyStatic() {
+  // htmx is served to every page as /static/dist/htmx.min.js, copied from the installed package.
+  const htmxDir = path.dirname(require.resolve("htmx.org/package.json"));
+  await copyFile(path.join(htmxDir, "dist/htmx.min.js"), path.join(outdir, "htmx.min.js"));
+}
+
+if (watch) {
+  const ctx = await esbuild.context(appOptions);
+  const cssCtx = await esbuild.context(cssOptions);
+  const devCtx = await esbuild.context(devOptions);
+  await copyStatic();
+  await Promise.all([ctx.watch(), cssCtx.watch(), devCtx.watch()]);
+  console.log("watching for changes…");
+} else {
+  const builds = [esbuild.build(appOptions), esbuild.build(cssOptions)];
+  if (dev) builds.push(esbuild.build(devOptions));
+  await Promise.all(builds);
+  await copyStatic();
+  console.log(`built ${path.relative(process.cwd(), outdir)} in ${Date.now() - started} ms${dev ? " (dev)" : ""}`);
+}
