@@ -87,6 +87,8 @@ def test_ngo_sees_victims_pseudonymised(client: TestClient, site: Site) -> None:
     assert data["entity"]["id"] != site.victim and data["entity"]["id"].startswith("pseudo-")
     shown = {v["value"] for v in data["values"]}
     assert real_names and not (real_names & shown)
+    raw = client.get(f"/api/cases/amber/entities/{site.victim}").text
+    assert site.victim not in raw  # not even the real id
     page = client.get(f"/cases/amber/entities/{site.victim}").text
     assert not any(name in page for name in real_names)
 

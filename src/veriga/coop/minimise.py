@@ -63,7 +63,7 @@ class Minimiser:
                 continue
             row = dict(row)
             row["entity_id"] = row["canonical_id"] = self.entity_id(row["entity_id"])
-            if row["prop_type"] == "entity":
+            if row["prop_type"] == "entity" or row["prop"] == "id":
                 row["value"] = self.entity_id(row["value"])
             row["original_value"] = None if hidden else row["original_value"]
             kept.append(row)
