@@ -165,3 +165,30 @@ def test_network_expand_and_find_a_path(server: str, browser: object, site: Site
     shot(page, "network")
     status = page.get_by_test_id("status").text_content() or ""
     assert "no path" not in status.lower(), status
+
+
+AXE = Path(__file__).parents[2] / "web" / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ("/cases", "/cases/amber", "/cases/amber/findings", "/cases/amber/chain",
+         "/cases/amber/entities?q=an", "/cases/amber/files", "/cases/amber/network")
+
+
+def test_main_pages_pass_an_accessibility_check(server: str, browser: object) -> None:
+    """axe-core (npm) with the WCAG 2.0/2.1 A and AA rules: no serious or critical issue."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core missing: run `make web-assets`")
+        pytest.skip("axe-core not installed (make web-assets)")
+    context = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    log_in(page, server, "liga", "amber", "checking the interface")
+    problems = []
+    for path in PAGES:
+        page.goto(server + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+        problems += [f"{path} {p}" for p in result]
+    context.close()
+    assert not problems, "\n".join(problems)
