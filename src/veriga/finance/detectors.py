@@ -25,7 +25,12 @@ EUROPOL = "Europol (2015) The THB Financial Business Model"
 OSCE = "OSCE (2019) Following the Money"
 WAGE_WORDS = ("SALARY", "WAGE", "ALGA", "PALK", "LOHN", "WYNAGRODZENIE", "ZARPLATA",
               "ЗАРПЛАТА", "ЗАПЛАТА", "SALARIU", "PAYROLL", "LÖN ")
-ROW = "account, record_id, ref, dn, eur, cp_account"
+COLUMNS = ("account", "record_id", "ref", "dn", "eur", "cp_account")
+
+
+def row(alias: str) -> str:
+    """The columns every detector returns for a transaction, from table ``alias``."""
+    return ", ".join(f"{alias}.{c}" for c in COLUMNS)
 
 
 @dataclass
@@ -94,7 +99,7 @@ WITH small AS (
          SUM(eur) AS total
   FROM small GROUP BY account
 )
-SELECT s.account AS grp, s.account, s.record_id, s.ref, s.dn, s.eur, s.cp_account,
+SELECT s.account AS grp, {row('s')},
   a.n AS m_n, a.payers AS m_payers, a.months AS m_months, a.total AS m_total,
   f.inflow AS m_inflow, f.passed AS m_passed
 FROM small s JOIN acc a ON a.account = s.account LEFT JOIN flows f ON f.account = s.account
@@ -132,7 +137,7 @@ WITH w AS (
   SELECT account, COUNT(*) AS n, COUNT(DISTINCT ym) AS months, SUM(w.eur) AS total
   FROM w JOIN g USING (account, cp, ym) GROUP BY account
 )
-SELECT w.account AS grp, w.account, w.record_id, w.ref, w.dn, w.eur, w.cp_account,
+SELECT w.account AS grp, {row('w')},
   t.n AS m_n, t.months AS m_months, t.total AS m_total
 FROM w JOIN g USING (account, cp, ym) JOIN tot t ON t.account = w.account
 """
@@ -208,7 +213,7 @@ WITH dep AS (
 ), days AS (
   SELECT DISTINCT account, dn FROM dep
 ), fwd AS (
-  SELECT DISTINCT o.account, o.record_id, o.ref, o.dn, o.eur, o.cp_account
+  SELECT DISTINCT {row('o')}
   FROM ledger o JOIN days d ON d.account = o.account AND o.dn BETWEEN d.dn AND d.dn + {int(w)}
   WHERE o.eur < 0 AND o.method IN ('transfer', 'p2p') AND NOT o.own
 ), fs AS (
@@ -218,12 +223,12 @@ WITH dep AS (
   SELECT a.*, f.forwarded, f.dests FROM acc a JOIN fs f ON f.account = a.account
   WHERE f.forwarded >= {D(q.min_forwarded)} * a.cash_in
 )
-SELECT h.account AS grp, d.account, d.record_id, d.ref, d.dn, d.eur, d.cp_account,
+SELECT h.account AS grp, {row('d')},
   h.n AS m_n, h.cash_in AS m_cash_in, h.places AS m_places, h.forwarded AS m_forwarded,
   h.dests AS m_dests
 FROM hit h JOIN dep d ON d.account = h.account
 UNION ALL
-SELECT h.account, f.account, f.record_id, f.ref, f.dn, f.eur, f.cp_account,
+SELECT h.account, {row('f')},
   h.n, h.cash_in, h.places, h.forwarded, h.dests
 FROM hit h JOIN fwd f ON f.account = h.account
 """
@@ -263,7 +268,7 @@ WITH cash AS (
   SELECT account, COUNT(*) AS n, SUM(amt) AS total, MAX(amt) AS biggest FROM hit
   GROUP BY account HAVING COUNT(*) >= {int(q.min_count)}
 )
-SELECT h.account AS grp, h.account, h.record_id, h.ref, h.dn, h.eur, h.cp_account,
+SELECT h.account AS grp, {row('h')},
   a.n AS m_n, a.total AS m_total, a.biggest AS m_biggest
 FROM hit h JOIN acc a ON a.account = h.account
 """
@@ -307,7 +312,7 @@ WITH s AS (
           + (CASE WHEN tickets >= 2 THEN 1 ELSE 0 END) AS kinds
   FROM k
 )
-SELECT s.account AS grp, s.account, s.record_id, s.ref, s.dn, s.eur, s.cp_account,
+SELECT s.account AS grp, {row('s')},
   h.ads AS m_ads, h.places AS m_places, h.tickets AS m_tickets, h.spent AS m_spent,
   h.kinds AS m_kinds
 FROM s JOIN hit h ON h.account = s.account
@@ -349,7 +354,7 @@ WITH r AS (
   WHERE h.payees >= {int(q.min_payees)} OR regexp_matches(r.text, '{q.beds_pattern}')
   GROUP BY r.account
 )
-SELECT r.account AS grp, r.account, r.record_id, r.ref, r.dn, r.eur, r.cp_account,
+SELECT r.account AS grp, {row('r')},
   a.n AS m_n, a.total AS m_total, a.payees AS m_payees, a.beds AS m_beds, a.months AS m_months
 FROM r JOIN hot h ON h.account = r.account AND h.ym = r.ym JOIN acc a ON a.account = r.account
 WHERE h.payees >= {int(q.min_payees)} OR regexp_matches(r.text, '{q.beds_pattern}')
@@ -389,7 +394,7 @@ WITH pc AS (
   SELECT o.account, COUNT(*) AS n, SUM(o.eur) AS total, MAX(h.peak) AS peak
   FROM one o JOIN hot h ON h.account = o.account GROUP BY o.account
 )
-SELECT o.account AS grp, o.account, o.record_id, o.ref, o.dn, o.eur, o.cp_account,
+SELECT o.account AS grp, {row('o')},
   a.n AS m_n, a.total AS m_total, a.peak AS m_peak
 FROM one o JOIN acc a ON a.account = o.account
 """
@@ -424,7 +429,7 @@ WITH mon AS (
   HAVING COUNT(*) >= {D(q.min_per_month)} * MAX(m.months)
      AND COUNT(DISTINCT r.cp) >= {int(q.min_recipients)}
 )
-SELECT r.account AS grp, r.account, r.record_id, r.ref, r.dn, r.eur, r.cp_account,
+SELECT r.account AS grp, {row('r')},
   a.n AS m_n, a.recipients AS m_recipients, a.total AS m_total, a.months AS m_months,
   a.country AS m_country
 FROM r JOIN acc a ON a.account = r.account
@@ -460,7 +465,7 @@ WITH acc AS (
   WHERE cash_in + cash_out >= {D(q.min_cash)}
     AND (cash_in >= {D(q.min_cash_share)} * cin OR cash_out >= {D(q.min_cash_share)} * cout)
 )
-SELECT l.account AS grp, l.account, l.record_id, l.ref, l.dn, l.eur, l.cp_account,
+SELECT l.account AS grp, {row('l')},
   h.cin AS m_cin, h.cout AS m_cout, h.cash_in AS m_cash_in, h.cash_out AS m_cash_out
 FROM ledger l JOIN hit h ON h.account = l.account WHERE l.method = 'cash'
 """
@@ -493,7 +498,7 @@ WITH r AS (
     COUNT(DISTINCT cp) AS parties
   FROM r GROUP BY account HAVING COUNT(*) >= {int(q.min_count)}
 )
-SELECT r.account AS grp, r.account, r.record_id, r.ref, r.dn, r.eur, r.cp_account,
+SELECT r.account AS grp, {row('r')},
   a.n AS m_n, a.total AS m_total, a.what AS m_what, a.parties AS m_parties,
   f.inflow AS m_inflow
 FROM r JOIN acc a ON a.account = r.account LEFT JOIN flows f ON f.account = r.account
@@ -516,7 +521,7 @@ def r11_explain(g: Group, p: Params) -> tuple[float, str]:
 def r12_sql(p: Params) -> str:
     q = p.r12
     return f"""
-SELECT l.account AS grp, l.account, l.record_id, l.ref, l.dn, l.eur, l.cp_account,
+SELECT l.account AS grp, {row('l')},
   f.inflow AS m_inflow, f.passed AS m_passed, f.credit_days AS m_days,
   f.passed_long AS m_passed_long, f.spent AS m_spent, f.outflow AS m_outflow,
   f.top2 AS m_top2
