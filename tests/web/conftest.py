@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browserhelpers import CHROMIUM
 from fastapi.testclient import TestClient
 from webhelpers import PASSWORD, Site
 
@@ -32,9 +38,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     liga.create_case("amber")
     requests, _ = expand([world / "bank", world / "police"], ImportRequest(path=Path(".")))
     liga.import_files("amber", requests)
-    liga.analyze("amber")
     people = [e for e in liga.entities("amber", ["Person"])]
     victim, suspect = people[0].id, people[1].id
+    # travel bookings, ads, company registers and labour records: the timeline and the map
+    more, _ = expand([world / d for d in ("travel", "registers", "labour")]
+                     + [world / "ads" / "ads.ftm.jsonl"], ImportRequest(path=Path(".")))
+    liga.import_files("amber", more)
+    liga.analyze("amber")
     liga.set_subject_role("amber", victim, "victim")
     liga.set_subject_role("amber", suspect, "suspect")
     liga.share_case("amber", "Safe House")
@@ -47,3 +57,38 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def client(site: Site) -> Iterator[TestClient]:
     with TestClient(create_app(site.settings), base_url="https://testserver") as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def server(site: Site) -> Iterator[str]:
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(site.settings), host="127.0.0.1", port=port,
+                            log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium required for browser tests: {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()

@@ -3,73 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webhelpers import PASSWORD, Site
+from browserhelpers import log_in, poll, shot
+from webhelpers import Site
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("VERIGA_CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(os.environ.get("VERIGA_SCREENSHOTS", "test-screenshots"))
-
-
-@pytest.fixture(scope="module")
-def server(site: Site) -> Iterator[str]:
-    import uvicorn
-
-    from veriga.web import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(site.settings), host="127.0.0.1", port=port,
-                            log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium required for browser tests: {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-def shot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
-
-
-def log_in(page: object, server: str, user: str, case: str, purpose: str) -> None:
-    """By element ids, whatever the user's language."""
-    page.goto(f"{server}/login")  # type: ignore[attr-defined]
-    page.fill("#username", user)  # type: ignore[attr-defined]
-    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
-    page.click(f"a[href='/cases/{case}/open']")  # type: ignore[attr-defined]
-    page.fill("#purpose", purpose)  # type: ignore[attr-defined]
-    page.click("main button[type=submit]")  # type: ignore[attr-defined]
 
 
 def test_investigator_reviews_a_finding(server: str, browser: object, site: Site) -> None:
@@ -113,17 +53,6 @@ def test_ngo_user_sees_victims_pseudonymised(server: str, browser: object, site:
 DIST = Path(__file__).parents[2] / "src" / "veriga" / "web" / "static" / "dist" / "network.js"
 
 
-def _poll(page: object, script: str, timeout: float = 20.0) -> object:
-    """Playwright's wait_for_function needs 'unsafe-eval', which the CSP forbids."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = page.evaluate(script)  # type: ignore[attr-defined]
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {script}")
-
-
 def test_network_expand_and_find_a_path(server: str, browser: object, site: Site) -> None:
     if not DIST.exists():
         if os.environ.get("CI"):
@@ -148,12 +77,12 @@ def test_network_expand_and_find_a_path(server: str, browser: object, site: Site
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     log_in(page, server, "liga", "amber", "mapping the money mules' network")
     page.goto(f"{server}/cases/amber/network?ids={account.id}")
-    _poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
+    poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
     before = page.evaluate("() => window.verigaNetwork.graph.order")
     assert before >= 2
     page.evaluate(f"() => window.verigaNetwork.explorer.select({neighbour!r})")
     page.get_by_test_id("expand").click()
-    _poll(page, f"() => window.verigaNetwork.graph.order > {before}")
+    poll(page, f"() => window.verigaNetwork.graph.order > {before}")
     far = page.evaluate(
         f"() => window.verigaNetwork.graph.nodes().find(n => n !== {account.id!r} && "
         f"!window.verigaNetwork.graph.neighbors({account.id!r}).includes(n))")
@@ -161,7 +90,7 @@ def test_network_expand_and_find_a_path(server: str, browser: object, site: Site
     page.get_by_test_id("path-from").click()
     page.evaluate(f"() => window.verigaNetwork.explorer.select({far!r})")
     page.get_by_test_id("find-path").click()
-    _poll(page, "() => document.querySelector('[data-testid=status]').textContent.length > 0")
+    poll(page, "() => document.querySelector('[data-testid=status]').textContent.length > 0")
     shot(page, "network")
     status = page.get_by_test_id("status").text_content() or ""
     assert "no path" not in status.lower(), status

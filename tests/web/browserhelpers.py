@@ -1,0 +1,41 @@
+"""Shared by the browser tests: Chromium, the running server, screenshots, logging in, polling."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from webhelpers import PASSWORD
+
+CHROMIUM = os.environ.get("VERIGA_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("VERIGA_SCREENSHOTS", "test-screenshots"))
+
+
+def shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def log_in(page: object, server: str, user: str, case: str, purpose: str) -> None:
+    """By element ids, whatever the user's language."""
+    page.goto(f"{server}/login")  # type: ignore[attr-defined]
+    page.fill("#username", user)  # type: ignore[attr-defined]
+    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.click(f"a[href='/cases/{case}/open']")  # type: ignore[attr-defined]
+    page.fill("#purpose", purpose)  # type: ignore[attr-defined]
+    page.click("main button[type=submit]")  # type: ignore[attr-defined]
+
+
+def poll(page: object, script: str, timeout: float = 20.0) -> object:
+    """Playwright's wait_for_function needs 'unsafe-eval', which the CSP forbids."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = page.evaluate(script)  # type: ignore[attr-defined]
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {script}")
+
+
