@@ -54,5 +54,5 @@ clean:
 
 # Re-extract the web interface's messages and merge them into the bg, lv, et and fi catalogs.
 messages:
-	$(BIN)/pybabel extract -F babel.cfg --project=Veriga --no-wrap -o src/veriga/web/locale/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --project=Veriga --no-wrap -o src/veriga/web/locale/messages.pot .
 	$(BIN)/pybabel update -i src/veriga/web/locale/messages.pot -d src/veriga/web/locale --no-wrap

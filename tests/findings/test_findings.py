@@ -1,7 +1,10 @@
+import json
+from decimal import Decimal
+
 import pytest
 
 from veriga.errors import VerigaError
-from veriga.findings import Evidence, Finding, Key, ReviewState
+from veriga.findings import N_, Evidence, Finding, Key, ReviewState, Text, eur, num, pct
 
 
 def _finding(score=0.8):
@@ -34,3 +37,31 @@ def test_findings_round_trip_and_review(ws):
 def test_score_must_be_a_probability():
     with pytest.raises(ValueError):
         _finding(score=1.5)
+
+
+def test_a_text_is_said_in_the_readers_language_with_its_numbers() -> None:
+    text = Text(N_("%(n)s payments, %(total)s, %(share)s moved on (%(rate)s a month)"),
+                {"n": Decimal("12"), "total": eur(Decimal("12345.5")), "share": pct(0.934),
+                 "rate": num(2.25, 1)})
+    assert str(text) == "12 payments, 12,345.50 EUR, 93% moved on (2.2 a month)"
+    bulgarian = {text.msgid: "%(n)s плащания, %(total)s, %(share)s (%(rate)s на месец)"}
+    shown = text.render(lambda m: bulgarian.get(m, m), "bg")
+    assert shown == "12 плащания, 12\xa0345,50 EUR, 93% (2,2 на месец)"
+    broken = text.render(lambda m: "%(missing)s", "bg")  # a bad catalog entry: English
+    assert broken.startswith("12 payments")
+    assert Text.from_dict(json.loads(json.dumps(text.to_dict()))) == text
+
+
+def test_a_finding_keeps_its_translatable_texts_in_the_store(ws) -> None:
+    title = Text(N_("Proceeds retained by %(who)s: %(amount)s"), {"who": "A", "amount": eur(5)})
+    text = Text(N_("%(n)s payments"), {"n": 3})
+    f = Finding(kind="R1", score=0.9, explanation=str(text), message=text, title=str(title),
+                title_message=title, evidence=Evidence(entity_ids=["x"]), detector="t",
+                detector_version="1")
+    case_id = ws.create_case("c")["id"]
+    with ws.store.begin() as conn:
+        ws.store.save_findings(conn, case_id, [f])
+    [back] = ws.findings("c")
+    assert back.message == text and back.title_message == title
+    assert back.heading() == "Proceeds retained by A: 5.00 EUR"
+    assert back.text() == "3 payments"

@@ -15,7 +15,7 @@ from webhelpers import Site, log_in, open_case
 
 from veriga.coop.roles import CaseKind, SubjectRole
 from veriga.findings import ReviewState
-from veriga.web.i18n import LANGUAGES, LOCALE_DIR
+from veriga.web.i18n import LANGUAGES, LOCALE_DIR, translations
 from veriga.web.views import VIEWS
 from veriga.web.views.network import UI
 
@@ -40,6 +40,16 @@ def test_the_template_lists_what_the_code_translates() -> None:
     wanted = ({v.label for v in VIEWS} | set(UI) | {s.value for s in ReviewState}
               | {r.value for r in SubjectRole} | {k.value for k in CaseKind})
     assert wanted - _ids(POT) == set(), "add them to templates/_strings.html, make messages"
+
+
+def test_the_template_has_the_texts_the_analyses_write() -> None:
+    """Finding titles and explanations are marked with ``N_`` where they are written."""
+    src = LOCALE_DIR.parents[1]
+    found = {msg for sub in ("finance", "chain")
+             for _, _, msg, _, _ in extract_from_dir(
+                 src / sub, method_map=[("**.py", "python")], keywords={"N_": None})}
+    assert len(found) > 40
+    assert found - _ids(POT) == set(), "run `make messages` and translate the new messages"
 
 
 def test_the_template_is_up_to_date_with_the_templates() -> None:
@@ -132,3 +142,18 @@ def test_login_page_follows_the_browser_language(client) -> None:
     page = client.get("/login", headers={"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"})
     assert '<html lang="fi">' in page.text
     assert '<html lang="en">' in client.get("/login", headers={"Accept-Language": "de"}).text
+
+
+def test_findings_are_explained_in_the_readers_language(client: TestClient, site: Site
+                                                        ) -> None:
+    log_in(client, "liga")
+    token = open_case(client, "amber")
+    client.post("/language", data={"lang": "bg", "csrf": token, "back": "/cases/amber"})
+    page = client.get("/cases/amber/findings?state=")
+    finding = next(f for f in site.ws.findings("amber") if f.kind == "R1")
+    bulgarian = finding.text(translations("bg").gettext, "bg")
+    assert bulgarian != finding.explanation and "малки плащания" in bulgarian
+    assert bulgarian in page.text.replace("&#34;", '"').replace("&#39;", "'")
+    assert "Много малки платци към една сметка" in page.text
+    client.post("/language", data={"lang": "en", "csrf": token, "back": "/cases/amber"})
+    assert finding.explanation in client.get("/cases/amber/findings?state=").text

@@ -72,7 +72,8 @@ def finding_for(detector: Detector, group: Group, params: Params, mirrors: dict[
         record_ids=[r["record_id"] for r in rows],
         keys=keys,
     )
-    return Finding(kind=detector.kind, score=score, explanation=text, evidence=evidence,
+    return Finding(kind=detector.kind, score=score, explanation=str(text), message=text,
+                   evidence=evidence,
                    detector=f"veriga.finance.{detector.kind}", detector_version=VERSION,
                    title=detector.title, citation=detector.citation)
 

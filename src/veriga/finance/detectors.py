@@ -16,6 +16,7 @@ from veriga.engine import Engine
 from veriga.finance.ledger import sql_decimal as D
 from veriga.finance.ledger import words_regex
 from veriga.finance.params import Params
+from veriga.findings import N_, Text, eur, num, pct
 
 FATF = "FATF-APG (2018) Financial Flows from Human Trafficking"
 FINCEN14 = "FinCEN FIN-2014-A008 (2014) Recognizing Activity Associated with Human Trafficking"
@@ -52,7 +53,7 @@ class Detector:
     title: str
     citation: str
     sql: Callable[[Params], str]
-    explain: Callable[[Group, Params], tuple[float, str]]
+    explain: Callable[[Group, Params], tuple[float, Text]]
     shape: str | None = None
 
 
@@ -107,19 +108,22 @@ WHERE a.payers >= {int(q.min_payers)} AND a.n >= {int(q.min_per_month)} * a.mont
 """
 
 
-def r1_explain(g: Group, p: Params) -> tuple[float, str]:
+def r1_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     per_month = m["n"] / max(1, m["months"])
     moved = _share(m["passed"], m["inflow"])
     score = 0.4 + 0.1 * min(1.0, per_month / (2 * p.r1.min_per_month)) + 0.45 * min(
         1.0, moved / float(p.r12.min_pass_share))
-    text = (f"Account {g.key} received {m['n']} small payments (up to {_eur(p.r1.max_payment)} "
-            f"each, {_eur(m['total'])} in all) from {m['payers']} different payers, "
-            f"{per_month:.0f} a month over {m['months']} month(s). "
-            f"{moved:.0%} of everything credited to it was moved on within "
-            f"{p.common.pass_window_days} days. Many small payers fanning into one account, "
-            "with the money leaving again at once, is how client payments for sexual "
-            "services look when they are collected for someone else.")
+    text = Text(N_(
+        "Account %(account)s received %(n)s small payments (up to %(max)s each, %(total)s in "
+        "all) from %(payers)s different payers, %(per_month)s a month over %(months)s "
+        "month(s). %(moved)s of everything credited to it was moved on within %(days)s days. "
+        "Many small payers fanning into one account, with the money leaving again at once, is "
+        "how client payments for sexual services look when they are collected for someone "
+        "else."), {"account": g.key, "n": m["n"], "max": eur(p.r1.max_payment),
+                   "total": eur(m["total"]), "payers": m["payers"], "per_month": num(per_month),
+                   "months": m["months"], "moved": pct(moved),
+                   "days": p.common.pass_window_days})
     return _clip(score), text
 
 
@@ -143,14 +147,16 @@ FROM w JOIN g USING (account, cp, ym) JOIN tot t ON t.account = w.account
 """
 
 
-def r2_explain(g: Group, p: Params) -> tuple[float, str]:
+def r2_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     per_month = m["n"] / max(1, m["months"])
     score = 0.6 + 0.05 * min(7.0, per_month - p.r2.min_wages)
-    text = (f"Account {g.key} received {m['n']} wage payments ({_eur(m['total'])}), "
-            f"{per_month:.0f} a month from the same employer, at least "
-            f"{p.r2.min_wages} in one month. One account receiving the wages of several "
-            "workers is a sign that their pay is controlled by someone else.")
+    text = Text(N_(
+        "Account %(account)s received %(n)s wage payments (%(total)s), %(per_month)s a month "
+        "from the same employer, at least %(min)s in one month. One account receiving the "
+        "wages of several workers is a sign that their pay is controlled by someone else."),
+        {"account": g.key, "n": m["n"], "total": eur(m["total"]), "per_month": num(per_month),
+         "min": p.r2.min_wages})
     return _clip(score), text
 
 
@@ -187,16 +193,18 @@ FROM pair p JOIN tk t ON t.taker = p.taker
 """
 
 
-def r3_explain(g: Group, p: Params) -> tuple[float, str]:
+def r3_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     who = g.key.removeprefix("NAME:")
     score = 0.4 + 0.15 * min(4, m["workers"] - 1) + 0.03 * min(5, m["n"] - 1)
-    text = (f"{m['n']} time(s), a wage credited to one of {m['workers']} account(s) was "
-            f"followed within {p.r3.within_days} days by a transfer of more than "
-            f"{float(p.r3.min_share):.0%} of it to {who}: {_eur(m['back'])} of "
-            f"{_eur(m['wages'])} in wages went to the same third party. Wages handed over "
-            "at once point to debt bondage or wage withholding, above all when several "
-            "workers pay the same person.")
+    text = Text(N_(
+        "%(n)s time(s), a wage credited to one of %(workers)s account(s) was followed within "
+        "%(days)s days by a transfer of more than %(share)s of it to %(who)s: %(back)s of "
+        "%(wages)s in wages went to the same third party. Wages handed over at once point to "
+        "debt bondage or wage withholding, above all when several workers pay the same "
+        "person."), {"n": m["n"], "workers": m["workers"], "days": p.r3.within_days,
+                     "share": pct(p.r3.min_share), "who": who, "back": eur(m["back"]),
+                     "wages": eur(m["wages"])})
     return _clip(score), text
 
 
@@ -234,14 +242,17 @@ FROM hit h JOIN fwd f ON f.account = h.account
 """
 
 
-def r4_explain(g: Group, p: Params) -> tuple[float, str]:
+def r4_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     share = _share(m["forwarded"], m["cash_in"])
     score = 0.55 + 0.15 * min(1.0, (m["places"] - 1) / 3) + 0.25 * min(1.0, share)
-    text = (f"Account {g.key} took {m['n']} cash deposits ({_eur(m['cash_in'])}, "
-            f"{m['places']} different deposit descriptions or places) and sent "
-            f"{_eur(m['forwarded'])} ({share:.0%}) on by transfer to {m['dests']} account(s) "
-            f"within {p.common.pass_window_days} days of the deposits: a funnel account.")
+    text = Text(N_(
+        "Account %(account)s took %(n)s cash deposits (%(cash_in)s, %(places)s different "
+        "deposit descriptions or places) and sent %(forwarded)s (%(share)s) on by transfer to "
+        "%(dests)s account(s) within %(days)s days of the deposits: a funnel account."),
+        {"account": g.key, "n": m["n"], "cash_in": eur(m["cash_in"]), "places": m["places"],
+         "forwarded": eur(m["forwarded"]), "share": pct(share), "dests": m["dests"],
+         "days": p.common.pass_window_days})
     return _clip(score), text
 
 
@@ -274,17 +285,19 @@ FROM hit h JOIN acc a ON a.account = h.account
 """
 
 
-def r5_explain(g: Group, p: Params) -> tuple[float, str]:
+def r5_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     q = p.r5
     score = 0.55 + 0.1 * min(4.0, m["n"] / 5)
-    text = (f"Account {g.key} made {m['n']} cash transactions ({_eur(m['total'])}) that "
-            f"each stayed below a threshold: just below {_eur(q.threshold)} (at least "
-            f"{float(q.near):.0%} of it), or between {_eur(q.split_min_amount)} and "
-            f"{_eur(q.split_threshold)} while deposits or withdrawals within "
-            f"{q.split_window_days} days either side added up to more. The largest "
-            f"was {_eur(m['biggest'])}. Splitting cash to stay under reporting thresholds is "
-            "structuring.")
+    text = Text(N_(
+        "Account %(account)s made %(n)s cash transactions (%(total)s) that each stayed below a "
+        "threshold: just below %(threshold)s (at least %(near)s of it), or between %(low)s and "
+        "%(high)s while deposits or withdrawals within %(days)s days either side added up to "
+        "more. The largest was %(biggest)s. Splitting cash to stay under reporting thresholds "
+        "is structuring."), {"account": g.key, "n": m["n"], "total": eur(m["total"]),
+                             "threshold": eur(q.threshold), "near": pct(q.near),
+                             "low": eur(q.split_min_amount), "high": eur(q.split_threshold),
+                             "days": q.split_window_days, "biggest": eur(m["biggest"])})
     return _clip(score), text
 
 
@@ -320,15 +333,17 @@ WHERE s.what IS NOT NULL AND h.ads > 0 AND h.kinds >= {int(q.min_kinds)}
 """
 
 
-def r6_explain(g: Group, p: Params) -> tuple[float, str]:
+def r6_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     score = 0.5 + 0.15 * (m["kinds"] - p.r6.min_kinds) + 0.1 * min(1.0, m["places"] / 10)
-    text = (f"Account {g.key} paid online ad sites {m['ads']} time(s), hotels or "
-            f"short-term rentals at {m['places']} different places and bought travel "
-            f"tickets {m['tickets']} time(s), {_eur(m['spent'])} in all, by card or at "
-            "merchants. Paying for ads together "
-            "with rooms in changing places and tickets is the spending pattern of people "
-            "who advertise and move others for sexual exploitation.")
+    text = Text(N_(
+        "Account %(account)s paid online ad sites %(ads)s time(s), hotels or short-term "
+        "rentals at %(places)s different places and bought travel tickets %(tickets)s "
+        "time(s), %(spent)s in all, by card or at merchants. Paying for ads together with "
+        "rooms in changing places and tickets is the spending pattern of people who advertise "
+        "and move others for sexual exploitation."),
+        {"account": g.key, "ads": m["ads"], "places": m["places"], "tickets": m["tickets"],
+         "spent": eur(m["spent"])})
     return _clip(score), text
 
 
@@ -361,14 +376,19 @@ WHERE h.payees >= {int(q.min_payees)} OR regexp_matches(r.text, '{q.beds_pattern
 """
 
 
-def r7_explain(g: Group, p: Params) -> tuple[float, str]:
+def r7_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     score = 0.5 + 0.1 * min(3, m["payees"] - 1) + (0.2 if m["beds"] else 0.0)
-    beds = " Payment texts name several beds or persons." if m["beds"] else ""
-    text = (f"Account {g.key} paid rent or accommodation {m['n']} time(s) "
-            f"({_eur(m['total'])}) in {m['months']} month(s), to up to {m['payees']} "
-            f"different landlords in one month.{beds} Paying for several homes or beds "
-            "means paying the living costs of others.")
+    text = Text(N_(
+        "Account %(account)s paid rent or accommodation %(n)s time(s) (%(total)s) in "
+        "%(months)s month(s), to up to %(payees)s different landlords in one month. Paying for "
+        "several homes or beds means paying the living costs of others.") if not m["beds"]
+        else N_(
+        "Account %(account)s paid rent or accommodation %(n)s time(s) (%(total)s) in "
+        "%(months)s month(s), to up to %(payees)s different landlords in one month. Payment "
+        "texts name several beds or persons. Paying for several homes or beds means paying the "
+        "living costs of others."), {"account": g.key, "n": m["n"], "total": eur(m["total"]),
+                                     "months": m["months"], "payees": m["payees"]})
     return _clip(score), text
 
 
@@ -400,13 +420,15 @@ FROM one o JOIN acc a ON a.account = o.account
 """
 
 
-def r8_explain(g: Group, p: Params) -> tuple[float, str]:
+def r8_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     score = 0.55 + 0.1 * min(4.0, m["peak"] / p.r8.min_payers - 1) * 2
-    text = (f"Account {g.key} received one-off payments of {_eur(p.r8.min_amount)} to "
-            f"{_eur(p.r8.max_amount)} from {m['n']} different payers ({_eur(m['total'])}), "
-            f"{m['peak']} of them within {p.r8.window_days} days. Many people each paying "
-            "the same recipient once, in a wave, is what recruitment fees look like.")
+    text = Text(N_(
+        "Account %(account)s received one-off payments of %(low)s to %(high)s from %(n)s "
+        "different payers (%(total)s), %(peak)s of them within %(days)s days. Many people each "
+        "paying the same recipient once, in a wave, is what recruitment fees look like."),
+        {"account": g.key, "low": eur(p.r8.min_amount), "high": eur(p.r8.max_amount),
+         "n": m["n"], "total": eur(m["total"]), "peak": m["peak"], "days": p.r8.window_days})
     return _clip(score), text
 
 
@@ -436,15 +458,18 @@ FROM r JOIN acc a ON a.account = r.account
 """
 
 
-def r9_explain(g: Group, p: Params) -> tuple[float, str]:
+def r9_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     per_month = m["n"] / max(1, m["months"])
     score = 0.5 + 0.1 * min(3.0, per_month - float(p.r9.min_per_month)) + 0.05 * min(
         4, m["recipients"] - 1)
-    text = (f"Account {g.key} sent {m['n']} transfers ({_eur(m['total'])}) to "
-            f"{m['recipients']} different recipients in countries of origin of trafficked "
-            f"persons (e.g. {m['country']}), {per_month:.1f} a month. Frequent remittances "
-            "to several people abroad are one way proceeds are moved home.")
+    text = Text(N_(
+        "Account %(account)s sent %(n)s transfers (%(total)s) to %(recipients)s different "
+        "recipients in countries of origin of trafficked persons (e.g. %(country)s), "
+        "%(per_month)s a month. Frequent remittances to several people abroad are one way "
+        "proceeds are moved home."), {"account": g.key, "n": m["n"], "total": eur(m["total"]),
+                                      "recipients": m["recipients"], "country": m["country"],
+                                      "per_month": num(per_month, 1)})
     return _clip(score), text
 
 
@@ -471,14 +496,16 @@ FROM ledger l JOIN hit h ON h.account = l.account WHERE l.method = 'cash'
 """
 
 
-def r10_explain(g: Group, p: Params) -> tuple[float, str]:
+def r10_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     share = max(_share(m["cash_in"], m["cin"]), _share(m["cash_out"], m["cout"]))
     score = 0.5 + 0.4 * min(1.0, (share - float(p.r10.min_cash_share)) * 2)
-    text = (f"Account {g.key} is cash-intensive: {_eur(m['cash_in'])} of "
-            f"{_eur(m['cin'])} credited and {_eur(m['cash_out'])} of {_eur(m['cout'])} "
-            f"debited was cash ({share:.0%} at most). Cash breaks the money trail; a business "
-            "or person whose money moves mostly as cash needs explaining.")
+    text = Text(N_(
+        "Account %(account)s is cash-intensive: %(cash_in)s of %(cin)s credited and "
+        "%(cash_out)s of %(cout)s debited was cash (%(share)s at most). Cash breaks the money "
+        "trail; a business or person whose money moves mostly as cash needs explaining."),
+        {"account": g.key, "cash_in": eur(m["cash_in"]), "cin": eur(m["cin"]),
+         "cash_out": eur(m["cash_out"]), "cout": eur(m["cout"]), "share": pct(share)})
     return _clip(score), text
 
 
@@ -505,14 +532,16 @@ FROM r JOIN acc a ON a.account = r.account LEFT JOIN flows f ON f.account = r.ac
 """
 
 
-def r11_explain(g: Group, p: Params) -> tuple[float, str]:
+def r11_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     share = _share(m["total"], m["inflow"])
     score = 0.5 + 0.3 * min(1.0, share)
-    text = (f"Account {g.key} has {m['n']} movements ({_eur(m['total'])}) through "
-            f"{m['parties']} third-party payment processor(s), prepaid card or crypto "
-            f"service(s) ({m['what']}), {share:.0%} of its inflow. Card takings settled by a "
-            "processor into a front business hide who the paying clients were.")
+    text = Text(N_(
+        "Account %(account)s has %(n)s movements (%(total)s) through %(parties)s third-party "
+        "payment processor(s), prepaid card or crypto service(s) (%(what)s), %(share)s of its "
+        "inflow. Card takings settled by a processor into a front business hide who the paying "
+        "clients were."), {"account": g.key, "n": m["n"], "total": eur(m["total"]),
+                           "parties": m["parties"], "what": m["what"], "share": pct(share)})
     return _clip(score), text
 
 
@@ -535,26 +564,31 @@ WHERE f.inflow >= {D(q.min_inflow)} AND (
 """
 
 
-def r12_explain(g: Group, p: Params) -> tuple[float, str]:
+def r12_explain(g: Group, p: Params) -> tuple[float, Text]:
     m, q = g.m, p.r12
     share = _share(m["passed"], m["inflow"])
     lo = float(q.min_pass_share)
     if share >= lo:
         score = 0.55 + 0.4 * min(1.0, (share - lo) / max(0.01, 1 - lo))
-        text = (f"Account {g.key} passed {share:.0%} of its inflow ({_eur(m['passed'])} of "
-                f"{_eur(m['inflow'])}, on {m['days']} days with credits) on again within "
-                f"{p.common.pass_window_days} days: money arrives and leaves at once, as "
-                "through a mule or pass-through account.")
+        text = Text(N_(
+            "Account %(account)s passed %(share)s of its inflow (%(passed)s of %(inflow)s, on "
+            "%(days)s days with credits) on again within %(window)s days: money arrives and "
+            "leaves at once, as through a mule or pass-through account."),
+            {"account": g.key, "share": pct(share), "passed": eur(m["passed"]),
+             "inflow": eur(m["inflow"]), "days": m["days"],
+             "window": p.common.pass_window_days})
     else:
         long = _share(m["passed_long"], m["inflow"])
         spent = _share(m["spent"], m["outflow"])
         score = 0.55 + 0.3 * min(1.0, (long - float(q.long_pass_share)) * 10)
-        text = (f"Account {g.key} sent {long:.0%} of its inflow ({_eur(m['inflow'])}) on "
-                f"again within {q.long_window_days} days by transfer or cash, and spent "
-                f"only {spent:.0%} of its outflow on anything else (no rent, shops or fees "
-                f"of its own); {_share(m['top2'], m['inflow']):.0%} of its inflow came from "
-                "one or two payers. It empties itself like a letterbox company or mule "
-                "account.")
+        text = Text(N_(
+            "Account %(account)s sent %(long)s of its inflow (%(inflow)s) on again within "
+            "%(window)s days by transfer or cash, and spent only %(spent)s of its outflow on "
+            "anything else (no rent, shops or fees of its own); %(top2)s of its inflow came "
+            "from one or two payers. It empties itself like a letterbox company or mule "
+            "account."), {"account": g.key, "long": pct(long), "inflow": eur(m["inflow"]),
+                          "window": q.long_window_days, "spent": pct(spent),
+                          "top2": pct(_share(m["top2"], m["inflow"]))})
     return _clip(score), text
 
 
@@ -596,14 +630,16 @@ FROM r c JOIN k ON k.grp = c.grp
 """
 
 
-def cycle_explain(g: Group, p: Params) -> tuple[float, str]:
+def cycle_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     score = 0.6 + 0.1 * min(3, m["n"] - 1)
-    text = (f"Money went round the circle {g.key} and back to where it started {m['n']} "
-            f"time(s) ({_eur(m['total'])} set off), each hop within {p.shapes.window_days} "
-            f"days and carrying on at least {float(p.shapes.min_carried):.0%} each time. "
-            "Round-tripping through a company dresses proceeds up as loans or business "
-            "income.")
+    text = Text(N_(
+        "Money went round the circle %(circle)s and back to where it started %(n)s time(s) "
+        "(%(total)s set off), each hop within %(days)s days and carrying on at least "
+        "%(carried)s each time. Round-tripping through a company dresses proceeds up as loans "
+        "or business income."), {"circle": g.key, "n": m["n"], "total": eur(m["total"]),
+                                 "days": p.shapes.window_days,
+                                 "carried": pct(p.shapes.min_carried)})
     return _clip(score), text
 
 
@@ -634,42 +670,44 @@ FROM p s JOIN k ON k.a = s.a AND k.d = s.d
 """
 
 
-def scatter_explain(g: Group, p: Params) -> tuple[float, str]:
+def scatter_explain(g: Group, p: Params) -> tuple[float, Text]:
     m = g.m
     a, d = g.key.split(" >> ")
     score = 0.6 + 0.1 * min(3, m["mids"] - 2)
-    text = (f"{a} sent money to {m['mids']} intermediary accounts which passed "
-            f"{_eur(m['total'])} on to the same recipient {d} within "
-            f"{p.shapes.window_days} days: scatter-gather, splitting one payment over several "
-            "people to hide who paid.")
+    text = Text(N_(
+        "%(source)s sent money to %(mids)s intermediary accounts which passed %(total)s on to "
+        "the same recipient %(target)s within %(days)s days: scatter-gather, splitting one "
+        "payment over several people to hide who paid."),
+        {"source": a, "mids": m["mids"], "total": eur(m["total"]), "target": d,
+         "days": p.shapes.window_days})
     return _clip(score), text
 
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("R1", "Many small payers fanning in", f"{FATF}; {FINCEN14}", r1_sql, r1_explain,
+    Detector("R1", N_("Many small payers fanning in"), f"{FATF}; {FINCEN14}", r1_sql, r1_explain,
              "fan_in"),
-    Detector("R2", "Several workers' wages into one account", f"{FINCEN20}; {FATF}", r2_sql,
+    Detector("R2", N_("Several workers' wages into one account"), f"{FINCEN20}; {FATF}", r2_sql,
              r2_explain, "fan_in"),
-    Detector("R3", "Wages passed on to a third party within days", f"{FINCEN20}; {OSCE}",
+    Detector("R3", N_("Wages passed on to a third party within days"), f"{FINCEN20}; {OSCE}",
              r3_sql, r3_explain, "fan_in"),
-    Detector("R4", "Funnel account: cash in, transfers out", f"{FUNNEL}; {FATF}", r4_sql,
+    Detector("R4", N_("Funnel account: cash in, transfers out"), f"{FUNNEL}; {FATF}", r4_sql,
              r4_explain, "gather_scatter"),
-    Detector("R5", "Cash structured below thresholds", f"{FATF}; {FINCEN14}", r5_sql,
+    Detector("R5", N_("Cash structured below thresholds"), f"{FATF}; {FINCEN14}", r5_sql,
              r5_explain),
-    Detector("R6", "Spending on ads, lodging and tickets", f"{FINCEN14}; {FATF}", r6_sql,
+    Detector("R6", N_("Spending on ads, lodging and tickets"), f"{FINCEN14}; {FATF}", r6_sql,
              r6_explain),
-    Detector("R7", "Rent and living costs for others", f"{FATF}; {OSCE}", r7_sql, r7_explain),
-    Detector("R8", "Many people paying one recipient", f"{FINCEN20}; {EUROPOL}", r8_sql,
+    Detector("R7", N_("Rent and living costs for others"), f"{FATF}; {OSCE}", r7_sql, r7_explain),
+    Detector("R8", N_("Many people paying one recipient"), f"{FINCEN20}; {EUROPOL}", r8_sql,
              r8_explain, "fan_in"),
-    Detector("R9", "Frequent remittances to origin countries", f"{FATF}; {EUROPOL}", r9_sql,
+    Detector("R9", N_("Frequent remittances to origin countries"), f"{FATF}; {EUROPOL}", r9_sql,
              r9_explain, "fan_out"),
-    Detector("R10", "Cash-intensive account", f"{EUROPOL}; {FATF}", r10_sql, r10_explain),
-    Detector("R11", "Payment processors, prepaid cards, crypto", f"{FINCEN20}; {EUROPOL}",
+    Detector("R10", N_("Cash-intensive account"), f"{EUROPOL}; {FATF}", r10_sql, r10_explain),
+    Detector("R11", N_("Payment processors, prepaid cards, crypto"), f"{FINCEN20}; {EUROPOL}",
              r11_sql, r11_explain),
-    Detector("R12", "Pass-through (mule) account", f"{FATF}; {EUROPOL}", r12_sql,
+    Detector("R12", N_("Pass-through (mule) account"), f"{FATF}; {EUROPOL}", r12_sql,
              r12_explain, "pass_through"),
-    Detector("shape.cycle", "Money going round in a cycle", f"{FATF}; {OSCE}", cycle_sql,
+    Detector("shape.cycle", N_("Money going round in a cycle"), f"{FATF}; {OSCE}", cycle_sql,
              cycle_explain, "cycle"),
-    Detector("shape.scatter_gather", "Scatter-gather through intermediaries",
+    Detector("shape.scatter_gather", N_("Scatter-gather through intermediaries"),
              f"{FATF}; {OSCE}", scatter_sql, scatter_explain, "scatter_gather"),
 )

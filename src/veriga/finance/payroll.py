@@ -16,7 +16,7 @@ from followthemoney import EntityProxy
 from veriga.finance.analyze import VERSION
 from veriga.finance.detectors import FATF, FINCEN20
 from veriga.finance.params import Params
-from veriga.findings import Evidence, Finding, Key
+from veriga.findings import N_, Evidence, Finding, Key, Text, pct
 
 
 def _months(start: str | None, end: str | None) -> list[str]:
@@ -78,16 +78,21 @@ def payroll_gap(entities: Iterable[EntityProxy], params: Params | None = None) -
         employed = sum(m[2] for m in months)
         share = listed / employed
         worst = min(months, key=lambda m: m[1] / m[2])
-        text = (f"{names[reg]} (registration number {reg}) employed up to "
-                f"{max(m[2] for m in months)} posted workers, but in {len(months)} month(s) "
-                f"its payroll listed only {listed} of {employed} worker-months ({share:.0%}; "
-                f"fewest in {worst[0]}: {worst[1]} of {worst[2]}), below the "
-                f"{float(q.max_payroll_share):.0%} this analysis accepts. Workers who are not "
-                "on the payroll are paid off the books, or not at all.")
+        text = Text(N_(
+            "%(name)s (registration number %(reg)s) employed up to %(most)s posted workers, but "
+            "in %(months)s month(s) its payroll listed only %(listed)s of %(employed)s "
+            "worker-months (%(share)s; fewest in %(worst)s: %(worst_listed)s of "
+            "%(worst_employed)s), below the %(max_share)s this analysis accepts. Workers who are "
+            "not on the payroll are paid off the books, or not at all."),
+            {"name": names[reg], "reg": reg, "most": max(m[2] for m in months),
+             "months": len(months), "listed": listed, "employed": employed, "share": pct(share),
+             "worst": worst[0], "worst_listed": worst[1], "worst_employed": worst[2],
+             "max_share": pct(q.max_payroll_share)})
         findings.append(Finding(
-            kind="R13", score=round(min(0.95, 0.55 + 0.4 * (1 - share)), 2), explanation=text,
+            kind="R13", score=round(min(0.95, 0.55 + 0.4 * (1 - share)), 2), explanation=str(text),
+            message=text,
             evidence=Evidence(entity_ids=sorted(i for i in refs[reg] if i),
                               keys=[Key("registration", reg)]),
             detector="veriga.finance.R13", detector_version=VERSION,
-            title="Payroll far below headcount", citation=f"{FINCEN20}; {FATF}"))
+            title=N_("Payroll far below headcount"), citation=f"{FINCEN20}; {FATF}"))
     return findings

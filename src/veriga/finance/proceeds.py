@@ -20,20 +20,20 @@ from statistics import median
 
 from veriga.finance.analyze import VERSION, Result
 from veriga.finance.detectors import FATF, OSCE
-from veriga.findings import Evidence, Finding, Key
+from veriga.findings import N_, Evidence, Finding, Key, Text, eur, joined, nested
 from veriga.model.ids import account_id
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-VOLUME, WAGES = "client volume × price", "wages withheld"
+VOLUME, WAGES = N_("client volume × price"), N_("wages withheld")
 # (method, detector, credits +1 or debits -1 of its transactions, what the line is)
 LINES = (
-    (VOLUME, "R1", +1, "client payments into collecting accounts (R1)"),
-    (VOLUME, "R11", +1, "card takings settled by payment processors (R11)"),
-    (VOLUME, "R4", +1, "cash deposited by funnel accounts (R4)"),
-    (WAGES, "R2", +1, "wages paid into a controller's account (R2)"),
-    (WAGES, "R8", +1, "recruitment fees (R8)"),
-    (WAGES, "R3", -1, "wages handed on to a third party within days (R3)"),
+    (VOLUME, "R1", +1, N_("client payments into collecting accounts (R1)")),
+    (VOLUME, "R11", +1, N_("card takings settled by payment processors (R11)")),
+    (VOLUME, "R4", +1, N_("cash deposited by funnel accounts (R4)")),
+    (WAGES, "R2", +1, N_("wages paid into a controller's account (R2)")),
+    (WAGES, "R8", +1, N_("recruitment fees (R8)")),
+    (WAGES, "R3", -1, N_("wages handed on to a third party within days (R3)")),
 )
 
 
@@ -47,6 +47,7 @@ class Line:
     count: int
     record_ids: list[str] = field(default_factory=list)
     detail: str = ""
+    detail_text: Text | None = None  # ``detail``, translatable
 
 
 @dataclass
@@ -100,13 +101,15 @@ def estimate(result: Result, holders: dict[str, str] | None = None,
         total, rows = _sum(rows_of(kind), sign)
         if not rows:
             continue
-        detail = ""
+        detail = None
         if kind == "R1":
             price = Decimal(median(abs(Decimal(r["eur"])) for r in rows)).quantize(CENT)
-            detail = (f"{len(rows)} payments × median price {price} EUR = "
-                      f"{price * len(rows):,.2f} EUR; summed exactly: {total:,.2f} EUR")
+            detail = Text(N_("%(n)s payments × median price %(price)s = %(product)s; summed "
+                             "exactly: %(total)s"),
+                          {"n": len(rows), "price": eur(price), "product": eur(price * len(rows)),
+                           "total": eur(total)})
         est.lines.append(Line(method, label, total, len(rows), [r["record_id"] for r in rows],
-                              detail))
+                              str(detail) if detail else "", detail))
     est.holders = _application(result, strong, holders)
     return est
 
@@ -145,26 +148,40 @@ def as_findings(est: Estimate, result: Result, top: int = 10) -> list[Finding]:
     by_method: dict[str, Decimal] = defaultdict(Decimal)
     for line in est.lines:
         by_method[line.method] += line.amount
-    parts = "; ".join(f"{line.label}: {line.amount:,.2f} EUR in {line.count} transactions"
-                      + (f" ({line.detail})" if line.detail else "") for line in est.lines)
-    methods = ", ".join(f"{k} {v:,.2f} EUR" for k, v in by_method.items())
+    parts = [nested(Text(N_("%(label)s: %(amount)s in %(n)s transactions (%(detail)s)")
+                         if line.detail_text else N_("%(label)s: %(amount)s in %(n)s transactions"),
+                         {"label": nested(Text(line.label)), "amount": eur(line.amount),
+                          "n": line.count, "detail": nested(line.detail_text)}
+                         if line.detail_text else
+                         {"label": nested(Text(line.label)), "amount": eur(line.amount),
+                          "n": line.count}))
+             for line in est.lines]
+    methods = [nested(Text("%(method)s %(amount)s", {"method": nested(Text(k)),
+                                                       "amount": eur(v)}))
+               for k, v in by_method.items()]
     ids = sorted({i for line in est.lines for i in line.record_ids})
+    text = Text(N_("Estimated criminal proceeds seen in the bank data: %(total)s (%(methods)s). "
+                   "%(parts)s. Cash never banked and payments outside these accounts are not "
+                   "included, so this is a lower bound."),
+                {"total": eur(est.total), "methods": joined(methods, ", "),
+                 "parts": joined(parts, "; ")})
     out = [Finding(
-        kind="proceeds", score=0.8, title="Proceeds estimate for the case",
-        explanation=(f"Estimated criminal proceeds seen in the bank data: {est.total:,.2f} EUR "
-                     f"({methods}). {parts}. Cash never banked and payments outside these "
-                     "accounts are not included, so this is a lower bound."),
+        kind="proceeds", score=0.8, title=N_("Proceeds estimate for the case"),
+        explanation=str(text), message=text,
         evidence=_evidence(ids, result), detector="veriga.finance.proceeds",
         detector_version=VERSION, citation=f"{FATF}; {OSCE}")]
     for h in est.holders[:top]:
         who = f"{h.holder} ({h.account})" if h.holder else h.account
+        title = Text(N_("Proceeds retained by %(who)s: %(amount)s"),
+                     {"who": who, "amount": eur(h.retained)})
+        text = Text(N_("Source and application of funds of %(who)s: %(came_in)s came in through "
+                       "flagged flows, %(passed)s was passed on to other flagged accounts, "
+                       "%(retained)s stayed or was spent from here."),
+                    {"who": who, "came_in": eur(h.flagged_in), "passed": eur(h.passed_on),
+                     "retained": eur(h.retained)})
         out.append(Finding(
-            kind="proceeds", score=0.7,
-            title=f"Proceeds retained by {who}: {h.retained:,.2f} EUR",
-            explanation=(f"Source and application of funds of {who}: {h.flagged_in:,.2f} EUR "
-                         f"came in through flagged flows, {h.passed_on:,.2f} EUR was passed "
-                         f"on to other flagged accounts, {h.retained:,.2f} EUR stayed or was "
-                         "spent from here."),
+            kind="proceeds", score=0.7, title=str(title), title_message=title,
+            explanation=str(text), message=text,
             evidence=_evidence(sorted(h.record_ids), result, extra=[h.account]),
             detector="veriga.finance.proceeds", detector_version=VERSION,
             citation=f"{FATF}; {OSCE}"))

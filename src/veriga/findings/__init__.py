@@ -8,10 +8,101 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from babel.numbers import format_decimal, format_percent
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for translation (`make messages` extracts it); returns it unchanged."""
+    return text
+
+
+def eur(amount: Any) -> dict[str, str]:
+    """An amount in EUR, for a :class:`Text` (shown with two decimals in the reader's locale)."""
+    return {"eur": str(Decimal(amount or 0))}
+
+
+def pct(share: Any) -> dict[str, float]:
+    """A share in [0, 1], for a :class:`Text` (shown as a whole percentage)."""
+    return {"pct": float(share or 0)}
+
+
+def num(value: Any, digits: int = 0) -> dict[str, float | int]:
+    """A number shown with ``digits`` decimals, for a :class:`Text`."""
+    return {"num": float(value or 0), "digits": digits}
+
+
+def nested(text: Text) -> dict[str, Any]:
+    """A translatable part of a :class:`Text`'s values."""
+    return {"text": text.to_dict()}
+
+
+def joined(parts: list[Any], sep: str = "; ") -> dict[str, Any]:
+    """Values shown one after the other, separated by ``sep``."""
+    return {"list": parts, "sep": sep}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _shown(value: Any, locale: str, gettext: Callable[[str], str] | None) -> str:
+    if isinstance(value, dict):
+        if "text" in value:
+            inner = Text.from_dict(value["text"])
+            return inner.render(gettext, locale) if inner else ""
+        if "list" in value:
+            return value["sep"].join(_shown(v, locale, gettext) for v in value["list"])
+        if "eur" in value:
+            return format_decimal(Decimal(value["eur"]), "#,##0.00", locale=locale) + " EUR"
+        if "pct" in value:
+            return format_percent(value["pct"], locale=locale)
+        if "num" in value:
+            pattern = "#,##0" + ("." + "0" * value["digits"] if value["digits"] else "")
+            return format_decimal(value["num"], pattern, locale=locale)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence with ``%(name)s`` placeholders and its values, kept apart so that each
+    reader gets it in their language (the msgid is translated in the interface's catalogs)."""
+
+    msgid: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:  # values as JSON keeps them
+        object.__setattr__(self, "args", {k: _plain(v) for k, v in self.args.items()})
+
+    def render(self, gettext: Callable[[str], str] | None = None, locale: str = "en") -> str:
+        template = gettext(self.msgid) if gettext else self.msgid
+        values = {k: _shown(v, locale, gettext) for k, v in self.args.items()}
+        try:
+            return template % values
+        except (KeyError, ValueError, TypeError):  # a broken translation: say it in English
+            return self.msgid % values
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"msgid": self.msgid, "args": self.args}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Text | None:
+        return cls(data["msgid"], dict(data.get("args", {}))) if data else None
 
 
 class ReviewState(StrEnum):
@@ -72,6 +163,25 @@ class Finding:
     citation: str = ""
     review: Review = field(default_factory=Review)
     id: str = ""
+    message: Text | None = None  # the explanation, translatable; ``explanation`` is its English
+    title_message: Text | None = None  # a title with values; a plain title is its own msgid
+
+    def text(self, gettext: Callable[[str], str] | None = None, locale: str = "en") -> str:
+        """The explanation in the reader's language (English where it has no message)."""
+        return self.message.render(gettext, locale) if self.message else self.explanation
+
+    def heading(self, gettext: Callable[[str], str] | None = None, locale: str = "en") -> str:
+        """The title in the reader's language."""
+        if self.title_message:
+            return self.title_message.render(gettext, locale)
+        return gettext(self.title) if gettext and self.title else self.title
+
+    def messages(self) -> dict[str, Any] | None:
+        """The translatable texts, as stored (``findings.message``)."""
+        if not (self.message or self.title_message):
+            return None
+        return {"explanation": self.message.to_dict() if self.message else None,
+                "title": self.title_message.to_dict() if self.title_message else None}
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
@@ -90,7 +200,10 @@ class Finding:
         data["review"]["state"] = self.review.state.value
         at = self.review.at
         data["review"]["at"] = at.isoformat() if at else None
+        data["message"] = self.message.to_dict() if self.message else None
+        data["title_message"] = self.title_message.to_dict() if self.title_message else None
         return data
 
 
-__all__ = ["Evidence", "Finding", "Key", "Review", "ReviewState"]
+__all__ = ["N_", "Evidence", "Finding", "Key", "Review", "ReviewState", "Text", "eur", "joined",
+           "nested", "num", "pct"]

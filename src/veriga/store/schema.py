@@ -187,6 +187,7 @@ findings = Table(
     Column("reviewed_at", DateTime(timezone=True), nullable=True),
     Column("review_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("message", JSON, nullable=True),  # the explanation as msgid + values (translatable)
     Index("ix_findings_case_kind", "case_id", "kind"),
 )
 

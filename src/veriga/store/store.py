@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Text, cast, create_engine, event, fun
 
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Review, ReviewState
+from veriga.findings import Text as Message
 from veriga.model import EntityProxy, model
 from veriga.store import audit as audit_log
 from veriga.store.schema import (
@@ -351,6 +352,7 @@ class Store:
                 "detector_version": f.detector_version, "state": f.review.state.value,
                 "reviewed_by": f.review.by, "reviewed_at": f.review.at,
                 "review_reason": f.review.reason, "created_at": now,
+                "message": f.messages(),
             })
         if rows:
             conn.execute(findings.insert(), rows)
@@ -457,9 +459,14 @@ def _finding(row: Any) -> Finding:
     evidence = row["evidence"]
     if isinstance(evidence, str):
         evidence = json.loads(evidence)
+    messages = row.get("message") or {}
+    if isinstance(messages, str):
+        messages = json.loads(messages)
     return Finding(
         id=row["id"], kind=row["kind"], score=row["score"], title=row["title"],
         explanation=row["explanation"], citation=row["citation"],
         evidence=Evidence.from_dict(evidence), detector=row["detector"],
         detector_version=row["detector_version"], review=review,
+        message=Message.from_dict(messages.get("explanation")),
+        title_message=Message.from_dict(messages.get("title")),
     )

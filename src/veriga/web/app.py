@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -21,9 +23,22 @@ from veriga.web.views import VIEWS
 from veriga.workspace import PermissionDenied, PurposeRequired
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.add_extension("jinja2.ext.i18n")
-templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+
+
+@cache
+def templates(lang: str) -> Jinja2Templates:
+    """The page templates in ``lang``: one environment per language, so that requests served at
+    the same time in different languages never share an installed catalog."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True, extensions=["jinja2.ext.i18n"])
+    trans = translations(lang)
+    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        tr=trans.gettext,  # a text from the code (a finding's title, a stage), no formatting
+        explain=lambda f: f.text(trans.gettext, lang),  # a finding's explanation
+        heading=lambda f: f.heading(trans.gettext, lang),  # a finding's title
+    )
+    return Jinja2Templates(env=env)
 
 
 def _browser_language(request: Request) -> str:
@@ -39,14 +54,11 @@ def render(request: Request, web: Web | None, name: str, status: int = 200,
            **context: Any) -> HTMLResponse:
     """A page in the user's language, with the CSRF token, navigation and case."""
     lang = web.lang if web else _browser_language(request)
-    trans = translations(lang)
-    env = templates.env
-    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     case = request.path_params.get("case")
     context.update(request=request, web=web, lang=lang, languages=LANGUAGES,
                    csrf=web.csrf if web else "", case=case,
                    nav=[v for v in VIEWS if v.nav and case], version=__version__)
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    return templates(lang).TemplateResponse(request, name, context, status_code=status)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
