@@ -36,7 +36,7 @@ test: install-dev web-assets
 test-fast: install-dev web-assets
 	$(BIN)/python -m pytest -m "not slow and not spark and not postgres"
 
-bench: install-dev
+bench: install-dev web-assets
 	$(BIN)/python -m benchmarks
 
 lint: install-dev

@@ -11,7 +11,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-SUITES = ["bench_import", "bench_simulate", "bench_finance", "bench_web"]
+SUITES = ["bench_import", "bench_simulate", "bench_finance", "bench_web", "bench_timeline",
+          "bench_map", "bench_money", "bench_report"]
 
 
 def main() -> None:

@@ -1,16 +1,27 @@
-"""The web API under load: 20 concurrent users against PostgreSQL, expand-neighbours and the
-entity page, p50 and p95 latency (``python -m benchmarks bench_web``; needs PostgreSQL). Users
-pause about a second between requests, as people reading a page do; a second run without
-pauses shows the saturation throughput.
+"""The web application's figures (``python -m benchmarks bench_web``):
 
-The case is a simulated world (medium; small with --quick) imported into a fresh schema;
-the server is uvicorn in its own process, the users are threads with their own sessions.
+1. First render of a 2,000-node graph in headless Chromium: the network explorer
+   (web/frontend/dev/perf.html) against bare sigma.js drawing the same graph
+   (dev/bare.html), both served by the dev server (web/frontend/dev/server.mjs) from the same
+   fixture (dev/make-fixture.mjs). "First render" is the performance mark
+   ``veriga-network-first-render`` (sigma's first ``afterRender``, ms since navigation start);
+   each load is a fresh browser context; the pages alternate; the figure is the median over
+   ROUNDS rounds after one warm-up round. Goal of the explorer: at most 1.2 x bare sigma.js.
+   Needs Node and Chromium; skipped without them.
+
+2. The web API under load: 20 concurrent users against PostgreSQL, expand-neighbours and the
+   entity page, p50 and p95 latency (needs PostgreSQL). Users pause about a second between
+   requests, as people reading a page do; a second run without pauses shows the saturation
+   throughput. The case is a simulated world (medium; small with --quick) imported into a
+   fresh schema; the server is uvicorn in its own process, the users are threads with their
+   own sessions.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +39,113 @@ PG = os.environ.get("VERIGA_TEST_POSTGRES_URL",
 SCHEMA = "veriga_bench_web"
 PASSWORD = "benchmark password 1"
 USERS, REQUESTS = 20, 30  # requests per user
+
+FRONTEND = Path(__file__).resolve().parent.parent / "web" / "frontend"
+DIST = FRONTEND.parent.parent / "src" / "veriga" / "web" / "static" / "dist"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# WebGL in headless Chromium without a GPU: SwiftShader, as in web/frontend/dev/measure.py
+CHROMIUM_ARGS = ["--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                 "--no-sandbox"]
+MARK = "veriga-network-first-render"
+PAGES = {"explorer": "/dev/perf.html", "bare": "/dev/bare.html"}
+ROUNDS, NODES = 20, 2000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare_pages() -> None:
+    """The fixture and the built modules the two pages load (built once if missing)."""
+    if not (FRONTEND / "dev" / "out" / f"fixture-{NODES}.json").exists():
+        subprocess.run(["node", "dev/make-fixture.mjs", str(NODES)], cwd=FRONTEND, check=True,
+                       stdout=subprocess.DEVNULL)
+    if not ((FRONTEND / "dev" / "out" / "bare.js").exists()
+            and (DIST / "network.js").exists() and (DIST / "network.css").exists()):
+        subprocess.run(["node", "build.mjs", "--dev"], cwd=FRONTEND, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _first_render(page: Any, url: str) -> tuple[float, int]:
+    """Open ``url``; the ms from navigation start to the first render, and the nodes drawn."""
+    page.goto(url)
+    for _ in range(1500):  # poll: wait_for_function needs 'unsafe-eval', which the CSP forbids
+        if page.evaluate(f"performance.getEntriesByName('{MARK}').length > 0"):
+            break
+        page.wait_for_timeout(20)
+    else:
+        raise RuntimeError(f"{url}: no {MARK} mark after 30 s")
+    ms = page.evaluate(f"performance.getEntriesByName('{MARK}')[0].startTime")
+    nodes = page.evaluate("(window.verigaNetwork || window.bare).graph.order")
+    return float(ms), int(nodes)
+
+
+def render(rounds: int = ROUNDS) -> list[dict[str, Any]]:
+    """First render of the 2,000-node graph: explorer vs bare sigma.js, median ms of each."""
+    if not shutil.which("node") or not Path(CHROMIUM).exists():
+        print(f"bench_web render skipped: needs node and Chromium ({CHROMIUM})")
+        return []
+    from playwright.sync_api import sync_playwright
+
+    _prepare_pages()
+    port = _free_port()
+    server = subprocess.Popen(["node", "dev/server.mjs", str(port)], cwd=FRONTEND,
+                              stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    times: dict[str, list[float]] = {name: [] for name in PAGES}
+    drawn: dict[str, int] = {}
+    try:
+        _wait_for(f"{base}/dev/bare.html")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for n in range(rounds + 1):  # round 0 warms up the server and the file cache
+                for name in (PAGES if n % 2 else reversed(PAGES)):
+                    context = browser.new_context(viewport={"width": 1400, "height": 900})
+                    ms, drawn[name] = _first_render(context.new_page(), base + PAGES[name])
+                    context.close()
+                    if n:
+                        times[name].append(ms)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+    if drawn.get("explorer") != drawn.get("bare"):
+        raise RuntimeError(f"the pages drew different graphs: {drawn}")
+    median = {name: statistics.median(t) for name, t in times.items()}
+    ratio = median["explorer"] / median["bare"]
+    ratios = sorted(e / b for e, b in zip(times["explorer"], times["bare"], strict=True))
+    return [{
+        "name": f"first render, {drawn['bare']:,} nodes, headless Chromium: {what} "
+                f"(median of {rounds})",
+        "seconds": round(median[key] / 1000, 4),
+        "per_s": f"{median[key]:.0f} ms (p10-p90 {_q(times[key], 0.1):.0f}-"
+                 f"{_q(times[key], 0.9):.0f})",
+        "peak_rss_mb": 0.0,
+        "ratio_to_duckdb": (f"{ratio:.2f}x bare (goal <= 1.2; rounds "
+                            f"{_q(ratios, 0.1):.2f}-{_q(ratios, 0.9):.2f})"
+                            if key == "explorer" else "1.00"),
+    } for key, what in (("explorer", "network explorer"), ("bare", "bare sigma.js"))]
+
+
+def _q(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(q * (len(ordered) - 1))]
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _url() -> str:
@@ -61,6 +179,7 @@ def setup(size: str) -> dict[str, Any]:
         folders = [world / f for f in ("bank", "police", "labour", "registers", "travel")]
         requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
         ws.import_files("bench", requests)
+        _update_statistics()
         ws.analyze("bench")
         marker.write_text("ok")
     os.environ["VERIGA_TOKEN"] = ""
@@ -71,6 +190,19 @@ def setup(size: str) -> dict[str, Any]:
         admin.user = directory.load_user(conn, username="bench")
     ids = [e.id for e in admin.entities("bench", ["BankAccount", "Person", "Company"])]
     return {"settings_home": str(settings.home), "ids": ids}
+
+
+def _update_statistics() -> None:
+    """ANALYZE the schema's tables after the bulk import. Without statistics PostgreSQL
+    plans the analysis's queries for near-empty tables (server-side cursors over 300,000+
+    statements ran for over ten minutes); autovacuum, where it is on, comes too late."""
+    engine = sa.create_engine(PG)
+    with engine.begin() as conn:
+        tables = conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
+                              {"s": SCHEMA}).scalars().all()
+        for table in tables:
+            conn.execute(sa.text(f'ANALYZE "{SCHEMA}"."{table}"'))
+    engine.dispose()
 
 
 def _serve(home: str, port: int) -> subprocess.Popen:
@@ -110,28 +242,24 @@ def _user(base: str, ids: list[str], seed: int, out: list[tuple[str, float]],
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
+    return render() + load(quick)
+
+
+def load(quick: bool = False) -> list[dict[str, Any]]:
+    """p50 and p95 of expand-neighbours and the entity page, 20 users, PostgreSQL."""
     try:
         sa.create_engine(PG).connect().close()
     except Exception as exc:  # noqa: BLE001 - no server: nothing to measure
-        print(f"bench_web skipped: PostgreSQL not reachable ({exc})")
+        print(f"bench_web load skipped: PostgreSQL not reachable ({exc})")
         return []
     OUT.mkdir(parents=True, exist_ok=True)
     size = "small" if quick else "medium"
     info = setup(size)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     server = _serve(info["settings_home"], port)
     base = f"http://127.0.0.1:{port}"
     try:
-        import httpx
-
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        _wait_for(f"{base}/login")
         runs = {think: _load(base, info["ids"], think) for think in (1.0, 0.0)}
     finally:
         server.terminate()

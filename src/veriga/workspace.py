@@ -24,7 +24,7 @@ from veriga.coop import directory
 from veriga.coop.auth import create_token, hash_password, user_for_token
 from veriga.coop.directory import User
 from veriga.coop.handling import Handling, parse_code
-from veriga.coop.minimise import Minimiser
+from veriga.coop.minimise import Minimiser, scrub_finding
 from veriga.coop.policy import POLICY, Op, allows
 from veriga.coop.roles import TRAINING_ONLY, CaseKind, OrgType, Role, SubjectRole, parse_role
 from veriga.engine import Engine, get_engine
@@ -220,8 +220,15 @@ class Workspace:
             hidden = {SubjectRole.VICTIM.value}
             if not access.case["ngo_sees_suspects"]:
                 hidden.add(SubjectRole.SUSPECT.value)
-            ids = frozenset(e for e, r in access.subject_roles.items() if r in hidden)
-            access.minimiser = Minimiser(access.case["pseudonym_key"] or access.case_id, ids)
+            protected = {e: r for e, r in access.subject_roles.items() if r in hidden}
+            # records of the same people not resolved into one entity yet (a victim's
+            # booking under the same name or phone) are pseudonymised with them
+            for other, like in self.store.alike(conn, access.case_id, protected).items():
+                if other not in access.subject_roles:
+                    protected[other] = protected[like]
+            access.subject_roles = {**protected, **access.subject_roles}
+            access.minimiser = Minimiser(access.case["pseudonym_key"] or access.case_id,
+                                         frozenset(protected))
 
     # -- cases ---------------------------------------------------------------------------
 
@@ -332,9 +339,11 @@ class Workspace:
             org_ids = [directory.get_org(conn, o)["id"] for o in handling_orgs or []]
         source_values = {"handling": code.value, "handling_orgs": org_ids or None,
                          "handling_note": handling_note}
-        return run_imports(self.store, self.bulk, access.case_id, requests, self.actor,
-                           self.purpose, strict=strict, progress=progress,
-                           source_values=source_values)
+        results = run_imports(self.store, self.bulk, access.case_id, requests, self.actor,
+                              self.purpose, strict=strict, progress=progress,
+                              source_values=source_values)
+        self.store.refresh_statistics()
+        return results
 
     # -- entities ------------------------------------------------------------------------
 
@@ -639,11 +648,27 @@ class Workspace:
             real = self._real_id(access, entity_id) if entity_id else None
             items = self.store.list_findings(conn, access.case_id, kind, real)
             self._audit(conn, "finding.list", access.case_id, kind=kind, count=len(items))
+            names = self._pseudonyms(conn, access)
         if access.minimiser is not None:
             for item in items:
                 item.evidence.entity_ids = [access.minimiser.entity_id(e)
                                             for e in item.evidence.entity_ids]
+                scrub_finding(item, names)
         return items
+
+    def _pseudonyms(self, conn: Connection, access: CaseAccess) -> dict[str, str]:
+        """Real names of the people the user sees pseudonymised → their pseudonyms (for
+        texts that name them, such as the explanations detectors write)."""
+        if access.minimiser is None:
+            return {}
+        protected = access.minimiser.pseudonymised
+        out = {}
+        for proxy in self.store.iter_entities_by_id(conn, access.case_id, sorted(protected)):
+            label = access.minimiser.label(proxy.id or "",
+                                           access.subject_roles.get(proxy.id or "", "person"))
+            for name in proxy.get("name"):
+                out[name] = label
+        return out
 
     def review(self, case: str, finding_id: str, state: ReviewState, reason: str) -> None:
         with self.store.begin() as conn:

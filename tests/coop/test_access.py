@@ -3,6 +3,8 @@ import json
 import pytest
 
 from veriga.errors import NotFound
+from veriga.findings import N_, Evidence, Finding, Text
+from veriga.ingest import ImportRequest
 from veriga.workspace import PermissionDenied, PurposeRequired
 
 
@@ -45,6 +47,45 @@ def test_ngo_sees_victims_pseudonymised(agencies):
     agencies["liga"].configure_case("amber", ngo_sees_suspects=True)
     names = {e.first("name") for e in ilze.entities("amber", ["Person"])}
     assert "Иван Петров" in names and "Anna Ozola" not in names
+
+
+def test_ngo_sees_unresolved_records_of_a_victim_pseudonymised(agencies, tmp_path):
+    """A booking under the victim's name (any case) or phone is not resolved into her entity
+    yet; the NGO sees it pseudonymised too. A different person stays as she is."""
+    path = tmp_path / "bookings.ftm.json"
+    path.write_text(
+        '{"id": "b1", "schema": "Person", "properties": {"name": ["ANNA OZOLA"]}}\n'
+        '{"id": "b2", "schema": "Person", "properties": {"name": ["A. O."], '
+        '"phone": ["+37120000001"]}}\n'
+        '{"id": "b3", "schema": "Person", "properties": {"name": ["Kadri Tamm"]}}\n',
+        encoding="utf-8")
+    liga = agencies["liga"]
+    phone = liga.entity("amber", "p-anna").entity.first("phone")
+    path.write_text(path.read_text(encoding="utf-8").replace("+37120000001", phone),
+                    encoding="utf-8")
+    liga.import_files("amber", [ImportRequest(path)])
+    liga.share_case("amber", "Safe House")
+    people = {e.first("name"): e for e in agencies["ilze"].entities("amber", ["Person"])}
+    assert "Kadri Tamm" in people
+    assert not {"ANNA OZOLA", "A. O.", "Anna Ozola"} & set(people)
+    assert sum(name.startswith("Victim ") for name in people) == 3
+    assert liga.entity("amber", "b1").entity.first("name") == "ANNA OZOLA"
+
+
+def test_ngo_reads_findings_without_the_names_of_protected_people(agencies):
+    liga = agencies["liga"]
+    text = Text(N_("Wages went to %(who)s."), {"who": "ANNA OZOLA (LV00TEST)"})
+    finding = Finding(kind="R3", score=0.9, title="Paid to Anna Ozola", explanation=str(text),
+                      message=text, evidence=Evidence(entity_ids=["p-anna"]), detector="t",
+                      detector_version="1")
+    with liga.store.begin() as conn:
+        liga.store.save_findings(conn, liga.case("amber")["id"], [finding])
+    liga.share_case("amber", "Safe House")
+    [seen] = agencies["ilze"].findings("amber")
+    shown = " ".join([seen.title, seen.explanation, seen.text(), seen.heading()])
+    assert "anna ozola" not in shown.lower() and "Victim " in seen.text()
+    assert "LV00TEST" in seen.text() and "p-anna" not in seen.evidence.entity_ids
+    assert "ANNA OZOLA" in liga.findings("amber")[0].text()
 
 
 def test_ngo_never_sees_special_categories(agencies, tmp_path):

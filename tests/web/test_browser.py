@@ -101,6 +101,34 @@ PAGES = ("/cases", "/cases/amber", "/cases/amber/findings", "/cases/amber/chain"
          "/cases/amber/entities?q=an", "/cases/amber/files", "/cases/amber/network")
 
 
+def test_switch_language_export_and_report(server: str, browser: object, tmp_path: Path
+                                           ) -> None:
+    """The header's language switch, an export download and the report in Bulgarian."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "preparing the file for the prosecutor")
+    page.goto(f"{server}/cases/amber")
+    page.select_option("[data-testid=language]", "bg")
+    page.click("form[action='/language'] button[type=submit]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "bg"
+    assert "Табло" in page.content() or "Констатации" in page.content()
+    page.goto(f"{server}/cases/amber/files")
+    with page.expect_download() as download:
+        page.click("[data-testid=export-anx]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".anx" and b"<Chart" in saved.read_bytes()[:4000]
+    page.goto(f"{server}/cases/amber/report")
+    shot(page, "report")
+    assert page.get_attribute("html", "lang") == "bg"
+    page.goto(f"{server}/cases/amber")
+    page.select_option("[data-testid=language]", "en")
+    page.click("form[action='/language'] button[type=submit]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    page.close()
+
+
 def test_main_pages_pass_an_accessibility_check(server: str, browser: object) -> None:
     """axe-core (npm) with the WCAG 2.0/2.1 A and AA rules: no serious or critical issue."""
     if not AXE.exists():

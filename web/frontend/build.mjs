@@ -3,6 +3,7 @@
 //   node build.mjs              production build into src/veriga/web/static/dist/ (minified)
 //   node build.mjs --dev        same, plus the dev-only pages (dev/bare.ts) into dev/out/, built the same way
 //   node build.mjs --no-minify  readable output (for debugging)
+//   node build.mjs --clean      empty dist/ first
 //   node build.mjs --watch      rebuild on change (implies --dev --no-minify)
 //
 // Everything comes from node_modules (installed by `npm ci` from package-lock.json); nothing is vendored.
@@ -35,7 +36,9 @@ const common = {
 };
 
 const started = Date.now();
-await rm(outdir, { recursive: true, force: true });
+// --clean empties dist/ first; without it, files are overwritten in place, so that a page being
+// served (or a browser test running) never sees a half-empty dist/.
+if (args.has("--clean")) await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
 /**
@@ -46,7 +49,15 @@ await mkdir(outdir, { recursive: true });
 const appOptions = {
   ...common,
   // network-layout.js and network-export.js are loaded by network.js at run time (src/network/lazy.ts).
-  entryPoints: { network: "src/network.ts", "network-layout": "src/network-layout.ts", "network-export": "src/network-export.ts" },
+  entryPoints: {
+    network: "src/network.ts",
+    "network-layout": "src/network-layout.ts",
+    "network-export": "src/network-export.ts",
+    timeline: "src/timeline.ts", // vis-timeline: events, trips, payments and ads
+    map: "src/map.ts", // Leaflet with world-atlas outlines: places and routes
+    money: "src/money.ts", // ECharts Sankey: money flows with drill-down
+    chain: "src/chain.ts", // dagre: the chain laid out in stages
+  },
   outdir,
   // network.css is also bundled as text: network.ts applies it itself when the page does not link
   // dist/network.css (built below).
@@ -57,7 +68,14 @@ const appOptions = {
 /** dist/network.css, for pages that link it in <head> (no flash of unstyled controls). */
 const cssOptions = {
   ...common,
-  entryPoints: { network: "src/network.css" },
+  entryPoints: {
+    network: "src/network.css",
+    timeline: "src/timeline.css",
+    map: "src/map.css",
+    money: "src/money.css",
+    chain: "src/chain.css",
+  },
+  loader: { ".png": "file", ".svg": "file" },
   outdir,
   absWorkingDir: here,
 };

@@ -31,6 +31,7 @@ from veriga.cli.common import (
     workspace,
 )
 from veriga.cli.finance import analyze, finance_app
+from veriga.cli.report import report
 from veriga.cli.serve import serve
 from veriga.coop.roles import CaseKind
 from veriga.errors import VerigaError
@@ -51,6 +52,7 @@ app.add_typer(entity_app, name="entity")
 app.add_typer(finance_app, name="finance")
 app.command("analyze")(analyze)
 app.command("serve")(serve)
+app.command("report")(report)
 register_case_commands(case_app)
 register_audit_commands(audit_app)
 

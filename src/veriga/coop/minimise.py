@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from veriga.findings import Finding, Text
 from veriga.model import EntityProxy, model
 
 #: Special categories of personal data (GDPR Art. 9, LED Art. 10) that FtM can hold.
@@ -73,3 +76,33 @@ class Minimiser:
                          "original_value": None, "latin": None,
                          "entity_id": self.entity_id(entity_id)})
         return kept
+
+
+def scrub(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with each of ``names`` (a real name → its pseudonym) replaced, any case."""
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 3:
+            text = re.sub(re.escape(name), names[name], text, flags=re.IGNORECASE)
+    return text
+
+
+def scrub_finding(finding: Finding, names: Mapping[str, str]) -> None:
+    """Take the names of pseudonymised people out of a finding's title and explanation."""
+    if not names:
+        return
+    finding.title = scrub(finding.title, names)
+    finding.explanation = scrub(finding.explanation, names)
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value, names)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    for attr in ("message", "title_message"):
+        text = getattr(finding, attr)
+        if text is not None:
+            setattr(finding, attr, Text(text.msgid, clean(text.args)))

@@ -1,4 +1,5 @@
-"""Exports of a case's entities: FtM (with overlay), FtM-core, GEXF, Cypher and XLSX.
+"""Exports of a case's entities: FtM (with overlay), FtM-core, GEXF, Cypher, i2 ANX and
+XLSX.
 
 ``ftm-core`` rewrites overlay entities as their nearest core FtM schema, moving overlay-only
 values into ``notes``, so partners whose tools know only plain FtM can load the file.
@@ -14,9 +15,10 @@ from followthemoney.export.excel import ExcelExporter
 from followthemoney.export.graph import NXGraphExporter
 from followthemoney.export.neo4j import CypherGraphExporter
 
+from veriga.export.anx import write_anx
 from veriga.model import EntityProxy, core_schema, is_core, model
 
-FORMATS = ("ftm", "ftm-core", "gexf", "cypher", "xlsx")
+FORMATS = ("ftm", "ftm-core", "gexf", "cypher", "anx", "xlsx")
 GRAPH_EDGE_TYPES = ("entity", "phone", "email", "identifier")
 
 
@@ -55,7 +57,8 @@ def export_entities(
 ) -> int:
     """Write ``entities`` to ``out`` in ``fmt``; returns how many were written.
 
-    ``handling`` gives the handling code of an entity id; FtM lines carry it as ``handling``.
+    ``handling`` gives the handling code of an entity id; FtM lines carry it as ``handling``,
+    ANX chart items as their ``Handling`` attribute.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -69,6 +72,9 @@ def export_entities(
                     data["handling"] = handling(proxy.id or "")
                 fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
                 count += 1
+        return count
+    if fmt == "anx":
+        count, _ = write_anx(entities, out, handling)
         return count
     if fmt == "xlsx":
         exporter = ExcelExporter(out)

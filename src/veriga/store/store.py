@@ -270,6 +270,36 @@ class Store:
             out += [(other, prop_type, value) for other in conn.execute(query).scalars()]
         return out
 
+    def refresh_statistics(self) -> None:
+        """Let PostgreSQL's planner see what a large import added (autovacuum may be off or
+        late; without statistics some analyses plan a nested loop over all statements)."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in ("statements", "sources", "rejects"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
+
+    def alike(self, conn: Connection, case_id: str, entity_ids: Collection[str]
+              ) -> dict[str, str]:
+        """Other persons (or holders) that may be the same people as ``entity_ids`` (not
+        resolved yet): they share a phone, e-mail or identifier, or the name (any case).
+        Returns {other: one of entity_ids}."""
+        if not entity_ids:
+            return {}
+        mine = statements.alias("mine")
+        other = statements.alias("other")
+        same_value = (other.c.value == mine.c.value) & (other.c.prop_type == mine.c.prop_type)
+        same_name = (mine.c.prop_type == "name") & (other.c.prop_type == "name") & (
+            func.lower(other.c.value) == func.lower(mine.c.value))
+        query = select(other.c.canonical_id, mine.c.canonical_id).where(
+            mine.c.case_id == case_id, mine.c.canonical_id.in_(sorted(entity_ids)),
+            mine.c.prop_type.in_(["phone", "email", "identifier", "name"]),
+            other.c.case_id == case_id, other.c.schema.in_(["Person", "LegalEntity"]),
+            other.c.canonical_id.not_in(sorted(entity_ids)),
+            same_value | same_name).distinct()
+        return {other: like for other, like in sorted(conn.execute(query).all())}
+
     def search(self, conn: Connection, case_id: str, text: str, schemata: Sequence[str] = (),
                limit: int = 50) -> list[str]:
         """Entities whose name (or its romanised form) or an identifier contains ``text``."""

@@ -50,6 +50,17 @@ def _browser_language(request: Request) -> str:
     return "en"
 
 
+def is_api(request: Request) -> bool:
+    """Whether the request is for the JSON API, or for a download the API schema describes
+    (an export, the report PDF) by a program rather than a browser: such requests get JSON
+    errors and 401 or 428, never a redirect to the login or purpose page."""
+    if request.url.path.startswith("/api/"):
+        return True
+    route = request.scope.get("route")
+    described = route is not None and getattr(route, "include_in_schema", False)
+    return bool(described) and "text/html" not in request.headers.get("accept", "")
+
+
 def render(request: Request, web: Web | None, name: str, status: int = 200,
            **context: Any) -> HTMLResponse:
     """A page in the user's language, with the CSRF token, navigation and case."""
@@ -82,14 +93,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
-        if request.url.path.startswith("/api/"):
+        if is_api(request):
             return JSONResponse({"detail": "log in first"}, status_code=401)
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     @app.exception_handler(PurposeRequired)
     async def purpose_required(request: Request, exc: PurposeRequired) -> Response:
         case = request.path_params.get("case", "")
-        if request.url.path.startswith("/api/"):
+        if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=428)
         return RedirectResponse(f"/cases/{case}/open?next={request.url.path}",
                                 status_code=303)
@@ -97,7 +108,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     def _error(status: int) -> Any:
         async def handler(request: Request, exc: Exception) -> Response:
             detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
-            if request.url.path.startswith("/api/"):
+            if is_api(request):
                 return JSONResponse({"detail": detail}, status_code=status)
             return render(request, None, "error.html", status=status, status_code=status,
                           detail=detail)

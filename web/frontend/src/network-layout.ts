@@ -7,3 +7,5 @@ export { default as FA2Layout } from "graphology-layout-forceatlas2/worker";
 export { inferSettings } from "graphology-layout-forceatlas2";
 export { default as betweenness } from "graphology-metrics/centrality/betweenness";
 export { bidirectional } from "graphology-shortest-path/unweighted";
+export { default as closeness } from "graphology-metrics/centrality/closeness";
+export { default as pagerank } from "graphology-metrics/centrality/pagerank";

@@ -17,10 +17,22 @@ class View:
 
 
 def _views() -> list[View]:
-    from veriga.web.views import auth, cases, chain, entities, files, findings, network
+    from veriga.web.views import (
+        auth,
+        cases,
+        chain,
+        entities,
+        files,
+        findings,
+        money,
+        network,
+        places,
+        report,
+        timeline,
+    )
 
-    return [auth.VIEW, cases.VIEW, chain.VIEW, entities.VIEW, network.VIEW, findings.VIEW,
-            files.VIEW]
+    return [auth.VIEW, cases.VIEW, chain.VIEW, entities.VIEW, network.VIEW, timeline.VIEW,
+            places.VIEW, money.VIEW, findings.VIEW, report.VIEW, files.VIEW]
 
 
 VIEWS: list[View] = _views()

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
+from veriga.web.api import CASE, Timestamp, errors
 from veriga.web.session import PURPOSES, Web, current, encode_purposes
 from veriga.web.views import View
 
@@ -25,11 +27,53 @@ def cases_page(request: Request, web: Current) -> Response:
     return request.app.state.render(request, web, "cases.html", cases=web.ws.cases())
 
 
-@router.get("/api/cases", tags=["cases"])
-def cases_api(web: Current) -> list[dict[str, Any]]:
+class CaseOut(BaseModel):
+    """A case the user may open."""
+
+    id: str
+    name: str
+    kind: str  # investigation | training
+    description: str | None = None
+
+
+class SourceOut(BaseModel):
+    """An imported file."""
+
+    id: str
+    file_name: str
+    format: str
+    importer: str
+    imported_at: Timestamp
+    sha256: str
+
+
+class KindCount(BaseModel):
+    """The findings of one kind by review state."""
+
+    kind: str
+    title: str
+    new: int
+    confirmed: int
+    dismissed: int
+    total: int
+
+
+class SummaryOut(BaseModel):
+    """Counts of a case."""
+
+    sources: list[SourceOut]
+    schemata: list[tuple[str, int]]  # [schema, number of entities], by schema name
+    entities: int
+    findings: int
+    by_kind: list[KindCount]
+    rejects: int  # values rejected on import, over all sources
+
+
+@router.get("/api/cases", tags=["cases"], responses=errors(401))
+def cases_api(web: Current) -> list[CaseOut]:
     """The cases the user may open."""
-    return [{k: c[k] for k in ("id", "name", "kind", "description") if k in c}
-            for c in web.ws.cases()]
+    return [CaseOut(id=c["id"], name=c["name"], kind=c["kind"],
+                    description=c.get("description")) for c in web.ws.cases()]
 
 
 @router.get("/cases/{case}/open", include_in_schema=False)
@@ -69,8 +113,7 @@ def summary(web: Web, case: str) -> dict[str, Any]:
     return {"sources": sources, "schemata": sorted(schemata.items()),
             "entities": sum(schemata.values()), "findings": len(findings),
             "by_kind": sorted(by_kind.values(), key=lambda r: (len(r["kind"]), r["kind"])),
-            "rejects": sum(s.get("rejects") or 0 for s in sources
-                           if isinstance(s.get("rejects"), int))}
+            "rejects": sum(s.get("reject_count") or 0 for s in sources)}
 
 
 @router.get("/cases/{case}", include_in_schema=False)
@@ -79,13 +122,10 @@ def dashboard(request: Request, case: str, web: Current) -> Response:
                                     **summary(web, case))
 
 
-@router.get("/api/cases/{case}/summary", tags=["cases"])
-def summary_api(case: str, web: Current) -> dict[str, Any]:
+@router.get("/api/cases/{case}/summary", tags=["cases"], responses=errors(*CASE))
+def summary_api(case: str, web: Current) -> SummaryOut:
     """Counts of the case: sources, entities by schema, findings by kind and review state."""
-    data = summary(web, case)
-    data["sources"] = [{k: s.get(k) for k in ("id", "file_name", "format", "importer",
-                                              "imported_at", "sha256")} for s in data["sources"]]
-    return data
+    return SummaryOut.model_validate(summary(web, case))
 
 
 VIEW = View("", "Dashboard", router)

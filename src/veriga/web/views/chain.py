@@ -1,19 +1,101 @@
-"""The chain view: the case in stages, recruitment → transport → exploitation → proceeds."""
+"""The chain view: the case in stages, recruitment → transport → exploitation → proceeds,
+drawn as a diagram (static/dist/chain.js, laid out with dagre) above the stage lists."""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
+from veriga import finance
+from veriga.chain.diagram import chain_graph, to_json
 from veriga.chain.stages import chain
+from veriga.findings import N_
+from veriga.web.api import CASE, errors
+from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
+from veriga.web.views.entities import entity_url
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
+log = logging.getLogger(__name__)
 SCHEMATA = ["Employment", "Trip", "Advertisement", "Payment"]
+# the entities the chain diagram is drawn from
+GRAPH_SCHEMATA = ["Person", "Company", "Organization", "LegalEntity", "BankAccount", "Payment",
+                  "Ownership", "Directorship", "Employment", "Trip", "Advertisement", "Address"]
+# UI strings of chain.js (msgids; translated into data-i18n)
+UI = (
+    N_('Fit to the window'), N_('Chain diagram'), N_('recruitment'), N_('transport'),
+    N_('exploitation'), N_('proceeds'), N_('Recruiter'), N_('Job ads'), N_('Recruitment agency'),
+    N_('Account receiving fees'), N_('Victim'), N_('Organiser of trips'), N_('Route'), N_('Ads'),
+    N_('Employer'), N_("Employer's account"), N_('Account receiving earnings'), N_('Controller'),
+    N_('Flat (rent)'), N_('Front company'), N_('Director'), N_("Controller's account"),
+    N_('Money mule'), N_('Mule account'), N_('Account abroad'), N_('Cash'),
+    N_('Account passing proceeds on'), N_('Open entity page'), N_('Network'), N_('Timeline'),
+    N_('Money flows'), N_('Path to the proceeds'), N_('Clear path'), N_('Findings'), N_('Records'),
+    N_('Grouped from %(n)s records (same %(keys)s)'), N_('phone'), N_('name'),
+    N_('registration number'), N_('flagged by a finding'), N_('Select a node to see its details.'),
+    N_('%(nodes)s entities and %(edges)s links in the chain.'),
+    N_("No chain could be drawn from this case's findings yet."), N_('Loading…'),
+    N_('Error: %(message)s'), N_('No path to the proceeds from here.'), N_('holds'),
+    N_('holder named on statements'), N_('paid'), N_('sent abroad'), N_('rent'),
+    N_('recruitment fee'), N_('booked'), N_('travelled'), N_('employed by'), N_('directs'),
+    N_('owns'), N_('cash'), N_('posted (same phone)'),
+)
+
+
+class ChainNode(BaseModel):
+    id: str
+    label: str
+    sub: str = ""
+    schema_: str = Field(alias="schema")
+    role: str
+    stage: str
+    ids: list[str] = Field(description="the entity ids this node stands for (50 at most)")
+    url: str | None = None
+    iban: str | None = None
+    country: str | None = None
+    count: int = 1
+    grouped_by: list[str] = Field(default_factory=list,
+                                  description="why records were drawn as one node")
+    subject_role: str | None = None
+    flagged: bool = False
+    score: float = 0.0
+    findings: list[str] = Field(default_factory=list, description="finding ids")
+
+    model_config = {"populate_by_name": True}
+
+
+class ChainEdge(BaseModel):
+    id: str
+    source: str
+    target: str
+    label: str
+    kind: str
+    records: list[str] = Field(default_factory=list, description="ids of the records behind it")
+    count: int = 1
+    amount: float | None = None
+    findings: list[str] = Field(default_factory=list)
+
+
+class ChainFinding(BaseModel):
+    id: str
+    kind: str
+    title: str
+    score: float
+
+
+class ChainGraphOut(BaseModel):
+    stages: list[str]
+    nodes: list[ChainNode]
+    edges: list[ChainEdge]
+    findings: list[ChainFinding]
+    sinks: list[str] = Field(description="nodes where the proceeds end (accounts abroad, cash)")
 
 
 def _stages(web: Web, case: str) -> list[dict[str, Any]]:
@@ -29,15 +111,76 @@ def _stages(web: Web, case: str) -> list[dict[str, Any]]:
             for s in stages]
 
 
+def _account_names(web: Web, case: str) -> dict[str, str]:
+    """IBAN -> holder name as other statements give it (none when the case has no ledger)."""
+    try:
+        engine = web.ws.ledger(case, lazy=True)
+    except Exception:  # noqa: BLE001 — a case without bank data has no ledger
+        log.debug("chain: no ledger for the case", exc_info=True)
+        return {}
+    try:
+        return dict(finance.ledger_names(engine))
+    except Exception:  # noqa: BLE001
+        log.debug("chain: ledger names unavailable", exc_info=True)
+        return {}
+    finally:
+        engine.close()
+
+
+def _graph(web: Web, case: str) -> dict[str, Any]:
+    findings = web.ws.findings(case)
+    graph = chain_graph(web.ws.entities(case, GRAPH_SCHEMATA), findings,
+                        web.ws.subject_roles(case), account_names=_account_names(web, case))
+    out = to_json(graph, entity_url(case))
+    gettext = translations(web.lang).gettext  # finding titles in the user's language
+    titles = {f.id: f.heading(gettext, web.lang) for f in findings}
+    for item in out["findings"]:
+        item["title"] = titles.get(item["id"], item["title"])
+    return out
+
+
 @router.get("/cases/{case}/chain", include_in_schema=False)
 def chain_page(request: Request, case: str, web: Current) -> Response:
-    return request.app.state.render(request, web, "chain.html", stages=_stages(web, case))
+    trans = translations(web.lang)
+    labels = {key: trans.gettext(key) for key in UI}
+    return request.app.state.render(request, web, "chain.html", stages=_stages(web, case),
+                                    i18n=json.dumps(labels, ensure_ascii=False))
 
 
-@router.get("/api/cases/{case}/chain", tags=["chain"])
-def chain_api(case: str, web: Current) -> list[dict[str, Any]]:
+class StageFinding(BaseModel):
+    id: str
+    kind: str
+    title: str
+    score: float
+    explanation: str
+
+
+class StageEntity(BaseModel):
+    id: str
+    label: str
+    url: str
+
+
+class StageOut(BaseModel):
+    name: str
+    records: dict[str, int]
+    findings: list[StageFinding]
+    entities: list[StageEntity]
+
+
+@router.get("/api/cases/{case}/chain", tags=["chain"], responses=errors(*CASE))
+def chain_api(case: str, web: Current) -> list[StageOut]:
     """The stages of the chain with their findings, records and the entities involved."""
-    return _stages(web, case)
+    return [StageOut.model_validate(s) for s in _stages(web, case)]
+
+
+@router.get("/api/cases/{case}/chain/graph", tags=["chain"], responses=errors(*CASE))
+def chain_graph_api(case: str, web: Current) -> ChainGraphOut:
+    """The chain as a graph: the key entities of each stage (recruiters and their ads,
+    victims, trips, employers, flats, the accounts taking the earnings, the controllers'
+    accounts and where the proceeds end) and the links between them, each tied to the
+    findings and records it rests on."""
+    return ChainGraphOut.model_validate(_graph(web, case))
 
 
 VIEW = View("chain", "Chain", router)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from veriga.chain.graph import build
+from veriga.model import model
+from veriga.web.api import CASE, Node, Timestamp, errors
 from veriga.web.session import Web, current
 from veriga.web.views import View
 
@@ -32,11 +35,78 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
                                     found=[_brief(p, case) for p in found])
 
 
-@router.get("/api/cases/{case}/search", tags=["entities"])
-def search_api(case: str, web: Current, q: Annotated[str, Query(min_length=2)],
-               schema: str = "") -> list[dict[str, Any]]:
+class EntityBrief(BaseModel):
+    """An entity in a list: enough to show and link it."""
+
+    id: str
+    schema_: str = Field(alias="schema")
+    caption: str
+    url: str  # its page
+
+
+class EntityHead(BaseModel):
+    id: str
+    schema_: str = Field(alias="schema")
+    caption: str
+    role: str | None  # victim | suspect | witness | other, if one was set
+
+
+class EntityValue(BaseModel):
+    """One value of the entity with where it came from."""
+
+    prop: str
+    value: str
+    original: str | None  # as it was in the file, where normalising changed it
+    file: str | None
+    locator: str | None  # line, row, sheet/cell or JSON path in the file
+    importer: str  # name and version
+    sha256: str | None  # of the file
+    at: Timestamp | None  # when it was imported
+
+
+class EntityLink(BaseModel):
+    """A link from or to the entity, with the entity at its other end."""
+
+    label: str
+    schema_: str = Field(alias="schema")
+    other: Node
+    direction: Literal["out", "in"]
+    first: str | None
+    last: str | None
+    edge_url: str | None
+
+
+class FindingBrief(BaseModel):
+    id: str
+    kind: str
+    title: str
+    score: float
+    state: str  # new | confirmed | dismissed
+
+
+class EntityDetail(BaseModel):
+    """An entity with every value and its source, its links and the findings on it."""
+
+    entity: EntityHead
+    values: list[EntityValue]
+    links: list[EntityLink]
+    findings: list[FindingBrief]
+
+
+def _schema_name(schema: str) -> list[str]:
+    if schema and schema not in model.schemata:
+        raise HTTPException(422, f"no entity type {schema!r}")
+    return [schema] if schema else []
+
+
+@router.get("/api/cases/{case}/search", tags=["entities"], responses=errors(*CASE))
+def search_api(case: str, web: Current,
+               q: Annotated[str, Query(min_length=2, max_length=200)],
+               schema: Annotated[str, Query(description="an FtM schema, e.g. Person")] = ""
+               ) -> list[EntityBrief]:
     """Entities whose name, phone, IBAN, e-mail or identifier contains ``q``."""
-    return [_brief(p, case) for p in web.ws.search(case, q, [schema] if schema else ())]
+    return [EntityBrief.model_validate(_brief(p, case))
+            for p in web.ws.search(case, q, _schema_name(schema))]
 
 
 def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
@@ -74,14 +144,12 @@ def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Re
                                     **entity_data(web, case, entity_id))
 
 
-@router.get("/api/cases/{case}/entities/{entity_id}", tags=["entities"])
-def entity_api(case: str, entity_id: str, web: Current) -> dict[str, Any]:
+@router.get("/api/cases/{case}/entities/{entity_id}", tags=["entities"],
+            responses=errors(*CASE))
+def entity_api(case: str, entity_id: str, web: Current) -> EntityDetail:
     """An entity: every value with its source file, line, importer and hash; its links and
     the findings that rest on it."""
-    data = entity_data(web, case, entity_id)
-    for value in data["values"]:
-        value["at"] = str(value["at"]) if value["at"] else None
-    return data
+    return EntityDetail.model_validate(entity_data(web, case, entity_id))
 
 
 VIEW = View("entities", "Search", router)

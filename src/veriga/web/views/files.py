@@ -14,6 +14,7 @@ from starlette.background import BackgroundTask
 
 from veriga.export import FORMATS
 from veriga.ingest import ImportRequest, expand
+from veriga.web.api import CASE, errors
 from veriga.web.session import Web, current
 from veriga.web.views import View
 
@@ -21,7 +22,7 @@ router = APIRouter()
 Current = Annotated[Web, Depends(current)]
 MAX_UPLOAD = 512 * 2**20  # bytes per request
 SUFFIX = {"ftm": "ftm.json", "ftm-core": "ftm.json", "gexf": "gexf", "cypher": "cypher",
-          "xlsx": "xlsx"}
+          "xlsx": "xlsx", "anx": "anx"}
 
 
 def _safe_name(name: str | None, n: int) -> str:
@@ -63,7 +64,15 @@ async def upload(request: Request, case: str, web: Current, files: list[UploadFi
                                     skipped=[(p.name, why) for p, why in skipped])
 
 
-@router.get("/cases/{case}/export", tags=["files"])
+MEDIA = {"ftm": "application/x-ndjson", "ftm-core": "application/x-ndjson",
+         "gexf": "application/xml", "cypher": "text/plain",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "anx": "application/xml"}
+
+
+@router.get("/cases/{case}/export", tags=["files"], responses={
+    200: {"description": "the export file", "content": {m: {} for m in MEDIA.values()}},
+    **errors(*CASE)})
 def export(case: str, web: Current, format: str = "ftm", for_court: bool = False
            ) -> Response:
     """The case's entities as FtM, FtM-core, GEXF, Cypher or XLSX (handling codes apply)."""
@@ -72,7 +81,7 @@ def export(case: str, web: Current, format: str = "ftm", for_court: bool = False
     folder = Path(tempfile.mkdtemp(prefix="veriga-export-"))
     out = folder / f"{case}.{SUFFIX[format]}"
     web.ws.export(case, format, out, for_court=for_court)
-    return FileResponse(out, filename=out.name,
+    return FileResponse(out, filename=out.name, media_type=MEDIA[format],
                         background=BackgroundTask(shutil.rmtree, folder, True))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from veriga.findings import Finding, ReviewState
+from veriga.web.api import BODY, CASE, Timestamp, errors
 from veriga.web.session import Web, current
 from veriga.web.views import View
 
@@ -53,22 +54,77 @@ def review_form(request: Request, case: str, finding_id: str, web: Current,
 
 
 class Review(BaseModel):
+    """A reviewer's decision on a finding."""
+
     state: ReviewState
-    reason: str
+    reason: str = Field(min_length=1, max_length=4000, pattern=r"\S",
+                        description="why (required; kept with the reviewer's name and time)")
 
 
-@router.get("/api/cases/{case}/findings", tags=["findings"])
-def findings_api(case: str, web: Current, kind: str = "", state: str = "",
-                 min_score: float = 0.0) -> list[dict[str, Any]]:
+class KeyOut(BaseModel):
+    type: str  # iban | transaction | url | phone | registration | email | other
+    value: str
+
+
+class EvidenceOut(BaseModel):
+    """What a finding rests on: ids in the store and keys a person recognises."""
+
+    entity_ids: list[str]
+    statement_ids: list[str]
+    source_ids: list[str]
+    record_ids: list[str]
+    keys: list[KeyOut]
+
+
+class ReviewOut(BaseModel):
+    state: ReviewState
+    by: str | None
+    at: Timestamp | None
+    reason: str | None
+
+
+class TextOut(BaseModel):
+    """A translatable sentence: the msgid with ``%(name)s`` placeholders and their values."""
+
+    msgid: str
+    args: dict[str, Any]
+
+
+class FindingOut(BaseModel):
+    """A finding: what a detector saw, why, on what evidence, and its review."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    kind: str
+    score: float
+    title: str
+    explanation: str
+    citation: str
+    evidence: EvidenceOut
+    detector: str
+    detector_version: str
+    review: ReviewOut
+    message: TextOut | None = None
+    title_message: TextOut | None = None
+
+
+@router.get("/api/cases/{case}/findings", tags=["findings"], responses=errors(*CASE))
+def findings_api(case: str, web: Current,
+                 kind: Annotated[str, Query(max_length=100, description="e.g. R12")] = "",
+                 state: ReviewState | None = None,
+                 min_score: Annotated[float, Query(ge=0, le=1)] = 0.0) -> list[FindingOut]:
     """Findings of the case, highest score first."""
-    return [f.to_dict() for f in _filtered(web, case, kind, state, min_score)]
+    found = _filtered(web, case, kind, state.value if state else "", min_score)
+    return [FindingOut.model_validate(f.to_dict()) for f in found]
 
 
-@router.post("/api/cases/{case}/findings/{finding_id}/review", tags=["findings"])
-def review_api(case: str, finding_id: str, body: Review, web: Current) -> dict[str, Any]:
+@router.post("/api/cases/{case}/findings/{finding_id}/review", tags=["findings"],
+             responses=errors(*BODY))
+def review_api(case: str, finding_id: str, body: Review, web: Current) -> FindingOut:
     """Confirm or dismiss a finding, with the reason (recorded with the reviewer's name)."""
-    web.ws.review(case, finding_id, body.state, body.reason)
-    return _one(web, case, finding_id).to_dict()
+    web.ws.review(case, finding_id, body.state, body.reason.strip())
+    return FindingOut.model_validate(_one(web, case, finding_id).to_dict())
 
 
 VIEW = View("findings", "Findings", router)

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from veriga.chain.graph import Graph, build, restrict, shortest_path
+from veriga.findings import N_
+from veriga.web.api import BODY, CASE, GraphOut, PathOut, Problem, Timestamp, errors
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
@@ -18,9 +20,13 @@ from veriga.web.views.entities import entity_url
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
-UI = ("expand", "find path", "pivot", "save view", "export PNG", "export SVG", "schema", "role",
-      "stage", "from", "to", "size by", "degree", "betweenness", "saved views", "selected",
-      "open page", "no path", "name of the view", "reset")
+UI = (
+    N_('expand'), N_('find path'), N_('pivot'), N_('save view'), N_('export PNG'),
+    N_('export SVG'), N_('schema'), N_('role'), N_('stage'), N_('from'), N_('to'), N_('size by'),
+    N_('degree'), N_('betweenness'), N_('saved views'), N_('selected'), N_('open page'),
+    N_('no path'), N_('name of the view'), N_('reset'), N_('centrality'), N_('closeness'),
+    N_('pagerank'), N_('top 10 by'), N_('computing'),
+)
 
 
 def _graph(web: Web, case: str, ids: list[str]) -> Graph:
@@ -40,71 +46,103 @@ def network_page(request: Request, case: str, web: Current, ids: str = "") -> Re
                                     i18n=json.dumps(labels, ensure_ascii=False))
 
 
-@router.get("/api/cases/{case}/graph", tags=["network"])
-def graph_api(case: str, web: Current, ids: str) -> dict[str, Any]:
-    """The given entities (comma-separated ids) and their direct neighbours."""
+@router.get("/api/cases/{case}/graph", tags=["network"], responses=errors(*CASE))
+def graph_api(case: str, web: Current,
+              ids: Annotated[str, Query(description="comma-separated entity ids (200 at most "
+                                                    "are used)")]) -> GraphOut:
+    """The given entities and their direct neighbours."""
     wanted = [i for i in ids.split(",") if i][:200]
-    return _graph(web, case, wanted).to_json()
+    return GraphOut.model_validate(_graph(web, case, wanted).to_json())
 
 
-@router.get("/api/cases/{case}/neighbours/{entity_id}", tags=["network"])
-def neighbours_api(case: str, entity_id: str, web: Current) -> dict[str, Any]:
+@router.get("/api/cases/{case}/neighbours/{entity_id}", tags=["network"],
+            responses=errors(*CASE))
+def neighbours_api(case: str, entity_id: str, web: Current) -> GraphOut:
     """One entity's neighbours and the links to them."""
-    return _graph(web, case, [entity_id]).to_json()
+    graph = _graph(web, case, [entity_id])
+    if not graph.nodes:
+        raise HTTPException(404, f"no entity {entity_id!r} in this case")
+    return GraphOut.model_validate(graph.to_json())
 
 
-@router.get("/api/cases/{case}/path", tags=["network"])
+@router.get("/api/cases/{case}/path", tags=["network"],
+            responses=errors(*CASE) | {404: {"description": "No such case, or no path "
+                                              "within reach.", "model": Problem}})
 def path_api(case: str, web: Current, start: Annotated[str, Query(alias="from")],
-             to: str, max_hops: int = 6) -> dict[str, Any]:
+             to: str, max_hops: Annotated[int, Query(ge=1, le=8)] = 6) -> PathOut:
     """A shortest path between two entities, over links of every kind."""
+    if start == to:  # the search meets nothing new: the path is the entity itself
+        graph = restrict(_graph(web, case, [start]), [start])
+        if not graph.nodes:
+            raise HTTPException(404, f"no entity {start!r} in this case")
+        return PathOut.model_validate(graph.to_json(path=[start]))
     found = shortest_path(start, to, lambda frontier: _graph(web, case, frontier),
-                          max_hops=max(1, min(max_hops, 8)))
+                          max_hops=max_hops)
     if found is None:
         raise HTTPException(404, "no path within reach")
     path, seen = found
-    return restrict(seen, path).to_json(path=path)
+    return PathOut.model_validate(restrict(seen, path).to_json(path=path))
 
 
-@router.get("/api/cases/{case}/pivots/{entity_id}", tags=["network"])
-def pivots_api(case: str, entity_id: str, web: Current) -> dict[str, Any]:
+@router.get("/api/cases/{case}/pivots/{entity_id}", tags=["network"], responses=errors(*CASE))
+def pivots_api(case: str, entity_id: str, web: Current) -> GraphOut:
     """Entities sharing a phone, IBAN, e-mail or identifier with this one."""
-    shared = web.ws.shared_identifiers(case, entity_id)
     me = web.ws.entities_by_id(case, [entity_id])
+    if not me:
+        raise HTTPException(404, f"no entity {entity_id!r} in this case")
+    shared = web.ws.shared_identifiers(case, entity_id)
     graph = build(me + [p for p, _, _ in shared], web.ws.subject_roles(case),
                   entity_url(case))
-    anchor = me[0].id if me else entity_id
+    anchor = me[0].id
     for proxy, kind, value in shared:
         key = f"shared:{anchor}:{proxy.id}:{kind}:{value}"
         graph.edges[key] = {"id": key, "source": anchor, "target": proxy.id,
                             "schema": "SharedIdentifier", "label": f"{kind} {value}",
                             "first": None, "last": None, "amount": None, "url": None}
-    return graph.to_json()
+    return GraphOut.model_validate(graph.to_json())
 
 
 class SavedView(BaseModel):
+    """A view of the explorer to save: a name and the state to restore."""
+
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    state: dict[str, Any]
+
+
+class ViewSummary(BaseModel):
+    id: str
+    name: str
+    created_by: str
+    created_at: Timestamp
+
+
+class ViewOut(BaseModel):
+    id: str
     name: str
     state: dict[str, Any]
 
 
-@router.get("/api/cases/{case}/views", tags=["network"])
-def views_api(case: str, web: Current) -> list[dict[str, Any]]:
-    """Saved network views of the case."""
-    return [{"id": v["id"], "name": v["name"], "created_by": v["created_by"],
-             "created_at": str(v["created_at"])} for v in web.ws.views(case, "network")]
+class ViewId(BaseModel):
+    id: str
 
 
-@router.post("/api/cases/{case}/views", tags=["network"])
-def save_view_api(case: str, body: SavedView, web: Current) -> dict[str, str]:
+@router.get("/api/cases/{case}/views", tags=["network"], responses=errors(*CASE))
+def views_api(case: str, web: Current) -> list[ViewSummary]:
+    """Saved network views of the case, newest first."""
+    return [ViewSummary.model_validate(v) for v in web.ws.views(case, "network")]
+
+
+@router.post("/api/cases/{case}/views", tags=["network"], responses=errors(*BODY))
+def save_view_api(case: str, body: SavedView, web: Current) -> ViewId:
     """Save the current view (node ids, positions, filters) under a name."""
-    if not body.name.strip():
-        raise HTTPException(422, "a saved view needs a name")
-    return {"id": web.ws.save_view(case, "network", body.name.strip(), body.state)}
+    return ViewId(id=web.ws.save_view(case, "network", body.name.strip(), body.state))
 
 
-@router.get("/api/cases/{case}/views/{view_id}", tags=["network"])
-def view_api(case: str, view_id: str, web: Current) -> dict[str, Any]:
+@router.get("/api/cases/{case}/views/{view_id}", tags=["network"], responses=errors(*CASE))
+def view_api(case: str, view_id: str, web: Current) -> ViewOut:
+    """A saved view with its state."""
     view = web.ws.view(case, view_id)
-    return {"id": view["id"], "name": view["name"], "state": view["state"]}
+    return ViewOut(id=view["id"], name=view["name"], state=view["state"])
 
 
 VIEW = View("network", "Network", router)

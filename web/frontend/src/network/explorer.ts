@@ -70,7 +70,14 @@ interface Controls {
   pathStart: HTMLElement;
   status: HTMLElement;
   stage: HTMLElement;
+  centrality: HTMLDetailsElement;
+  centralityMeasure: HTMLSelectElement;
+  centralityList: HTMLOListElement;
 }
+
+/** Measures listed in the centrality panel. */
+export type Centrality = "degree" | "betweenness" | "closeness" | "pagerank";
+const CENTRALITIES: Centrality[] = ["degree", "betweenness", "closeness", "pagerank"];
 
 export interface ExplorerOptions {
   api: Api;
@@ -112,6 +119,9 @@ export class Explorer {
   private knownSchemas = new Set<string>();
   private knownLinks = new Set<string>();
   private idleWaiters: (() => void)[] = [];
+  /** Centrality of the nodes shown, per measure; emptied when the graph or the filters change. */
+  private centrality = new Map<Centrality, Record<string, number>>();
+  private centralityTimer: number | undefined;
   private busy = 0;
 
   constructor(
@@ -283,6 +293,7 @@ export class Explorer {
     }
     if (addedNodes || addedEdges) {
       this.betweenness = null;
+      this.centralityChanged();
       this.searchDirty = true;
       this.applySizes();
       // Before the first render the checkboxes can wait (they are built right after it).
@@ -332,6 +343,87 @@ export class Explorer {
     }
   }
 
+  // ---------------------------------------------------------------- centrality panel
+
+  /** The graph or the filters changed: recompute (shortly, once) if the panel is open. */
+  private centralityChanged(): void {
+    this.centrality.clear();
+    if (!this.c?.centrality.open) return;
+    window.clearTimeout(this.centralityTimer);
+    this.centralityTimer = window.setTimeout(() => void this.refreshCentrality(), 300);
+  }
+
+  /**
+   * Top 10 nodes of the current view (the nodes the filters leave visible) by the chosen measure.
+   * Computed only while the panel is open, with the lazily loaded metrics module, so that the
+   * first render does no extra work.
+   */
+  refreshCentrality(): Promise<void> {
+    return this.track(this.refreshCentralityNow());
+  }
+
+  private async refreshCentralityNow(): Promise<void> {
+    const { t, c } = this;
+    const measure = c.centralityMeasure.value as Centrality;
+    let values = this.centrality.get(measure);
+    if (!values) {
+      c.centralityList.replaceChildren(h("li", { class: "vn-hint" }, t("computing")));
+      try {
+        values = await this.computeCentrality(measure);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      this.centrality.set(measure, values);
+    }
+    if (c.centralityMeasure.value !== measure) return; // changed while computing
+    const top = Object.entries(values)
+      .filter(([n]) => this.graph.hasNode(n) && !this.hiddenNodes.has(n))
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 10);
+    const shown = (v: number) => (measure === "degree" ? String(v) : v.toFixed(3));
+    c.centralityList.replaceChildren(
+      ...top.map(([n, v]) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            { type: "button", class: "vn-centrality-item", "data-testid": "centrality-item", "data-node": n, onclick: () => this.focus(n) },
+            h("span", { class: "vn-centrality-label" }, this.graph.getNodeAttribute(n, "label")),
+            " ",
+            h("span", { class: "vn-count" }, shown(v)),
+          ),
+        ),
+      ),
+    );
+    if (!top.length) c.centralityList.replaceChildren(h("li", { class: "vn-hint" }, t("nothing to show")));
+  }
+
+  private async computeCentrality(measure: Centrality): Promise<Record<string, number>> {
+    const visible = new UndirectedGraph();
+    this.graph.forEachNode((n) => {
+      if (!this.hiddenNodes.has(n)) visible.addNode(n);
+    });
+    this.graph.forEachEdge((e, _a, s, tg) => {
+      if (s !== tg && !this.hiddenEdges.has(e) && visible.hasNode(s) && visible.hasNode(tg)) visible.mergeEdge(s, tg);
+    });
+    if (measure === "degree") {
+      const out: Record<string, number> = {};
+      visible.forEachNode((n) => (out[n] = visible.degree(n)));
+      return out;
+    }
+    const metrics = await loadLayout();
+    if (measure === "betweenness") return metrics.betweenness(visible, { normalized: true });
+    if (measure === "closeness") return metrics.closeness(visible, { wassermanFaust: true });
+    if (visible.size === 0) {
+      const out: Record<string, number> = {};
+      visible.forEachNode((n) => (out[n] = 1 / visible.order));
+      return out;
+    }
+    return metrics.pagerank(visible, { getEdgeWeight: null });
+  }
+
   // ---------------------------------------------------------------- filters
 
   private computeHidden(): void {
@@ -367,6 +459,7 @@ export class Explorer {
 
   private applyFilters(): void {
     this.computeHidden();
+    this.centralityChanged();
     this.sigma?.refresh();
   }
 
@@ -1062,6 +1155,26 @@ export class Explorer {
       h("div", { class: "vn-actions" }, pathFrom, findPath, pathStart, clear),
     );
 
+    // Centrality: computed when opened (not during the first render)
+    const measureId = uid("vn-measure");
+    const centralityMeasure = h(
+      "select",
+      { id: measureId, "data-testid": "centrality-measure", onchange: () => void this.refreshCentrality() },
+      ...CENTRALITIES.map((m) => h("option", { value: m }, t(m))),
+    );
+    const centralityList = h("ol", { class: "vn-centrality-list", "aria-live": "polite" });
+    const centrality = h(
+      "details",
+      { class: "vn-centrality", "data-testid": "centrality" },
+      h("summary", {}, t("centrality")),
+      h("div", { class: "vn-field" }, h("label", { for: measureId }, t("top 10 by")), centralityMeasure),
+      centralityList,
+    );
+    centrality.addEventListener("toggle", () => {
+      if (centrality.open) void this.refreshCentrality();
+    });
+    panel.append(centrality);
+
     const status = h("p", { class: "vn-status", role: "status", "aria-live": "polite", "data-testid": "status" });
     root.replaceChildren(toolbar, h("div", { class: "vn-body" }, filters, stage, panel), status);
     const c: Controls = {
@@ -1085,6 +1198,9 @@ export class Explorer {
       pathStart,
       status,
       stage,
+      centrality,
+      centralityMeasure,
+      centralityList,
     };
     return c;
   }

@@ -1,0 +1,623 @@
+"""The chain of a case as a small graph: who recruited whom, how they travelled, where they
+worked and lived, which accounts took the earnings and where the proceeds ended.
+
+Built from the case's entities and findings only (no new inference beyond what is stated on
+every node and edge):
+
+- **identity groups**: records of one person or company in several sources are drawn as one
+  node when they share a phone, a registration number, or a name (for people: the same name
+  with no conflicting birth date). Every node lists its member entity ids and why they were
+  grouped, so an investigator can see and undo the grouping in the network explorer.
+- **roles** from the findings (R1 client payments → earnings account, R8 recruitment fees →
+  agency, R9 remittances → accounts abroad, R7 rent → flats, R10/R5 → cash, R13 → employer…),
+  from the records (trip organiser and traveller, employer and posted worker, director, account
+  holder, a phone shared with job ads) and from the subject roles set by investigators.
+- **stages**: each role belongs to one of recruitment → transport → exploitation → proceeds.
+- **bounded**: at most ``per_stage`` nodes per stage, the best by finding score and degree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from followthemoney import EntityProxy
+from normality import normalize
+
+from veriga.chain.stages import STAGES
+from veriga.findings import Finding
+from veriga.model.ids import account_id
+
+# chain role -> stage
+ROLE_STAGE = {
+    "recruiter": "recruitment", "job_ads": "recruitment", "agency": "recruitment",
+    "fee_account": "recruitment", "victim": "recruitment",
+    "organiser": "transport", "route": "transport",
+    "sex_ads": "exploitation", "employer": "exploitation", "employer_account": "exploitation",
+    "earnings": "exploitation", "controller": "exploitation", "flat": "exploitation",
+    "front": "exploitation", "director": "exploitation",
+    "controller_account": "proceeds", "mule": "proceeds", "mule_account": "proceeds",
+    "abroad": "proceeds", "cash": "proceeds", "proceeds_account": "proceeds",
+}
+# at most this many nodes of a role (the rest of a stage's places go to other roles)
+ROLE_CAP = {"flat": 2, "abroad": 4, "route": 5, "victim": 6, "job_ads": 2, "sex_ads": 3,
+            "earnings": 6, "employer": 3, "employer_account": 3, "mule_account": 3, "mule": 2,
+            "proceeds_account": 3, "director": 2, "organiser": 2}
+# the roles where the proceeds end (the target of "path to the proceeds")
+SINKS = ("abroad", "cash")
+# finding kinds that make their subject account a collector of earnings / a proceeds account
+EARNING_KINDS = {"R1", "R11"}
+PROCEEDS_KINDS = {"R2", "R3", "R4", "R6", "R7", "R9", "R12", "proceeds", "shape.cycle",
+                  "shape.scatter_gather"}
+CASH_KINDS = {"R5", "R10"}
+LEGAL_FORMS = {"sia", "srl", "oy", "oyj", "as", "ou", "oü", "uab", "ab", "eood", "ood", "ead",
+               "ltd", "llc", "gmbh", "tov", "sp", "spa", "sa", "bv", "nv", "ag", "kg", "plc",
+               "escrow", "notary", "bank"}
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b")
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    schema: str
+    role: str
+    stage: str
+    sub: str = ""  # a second line: the holder of an account, the phone of ads…
+    ids: list[str] = field(default_factory=list)  # member entity ids (records)
+    findings: dict[str, float] = field(default_factory=dict)  # finding id -> score
+    grouped_by: set[str] = field(default_factory=set)
+    iban: str | None = None
+    country: str | None = None
+    count: int = 1  # trips on a route, ads in a cluster
+    subject_role: str | None = None  # victim / suspect / … as set by investigators
+
+    @property
+    def score(self) -> float:
+        return max(self.findings.values(), default=0.0)
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    label: str
+    kind: str  # holds, paid, posted, booked, travelled, employed, directs, owns, cash…
+    records: list[str] = field(default_factory=list)
+    findings: dict[str, float] = field(default_factory=dict)
+    amount: float = 0.0
+    count: int = 0
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}>{self.kind}>{self.target}"
+
+
+@dataclass
+class ChainGraph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: dict[str, Edge] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
+
+    def node_ids_of(self, entity_id: str) -> list[str]:
+        """The nodes that hold ``entity_id`` among their records."""
+        return [n.id for n in self.nodes.values() if entity_id in n.ids]
+
+    def adjacency(self) -> dict[str, set[str]]:
+        adj: dict[str, set[str]] = {n: set() for n in self.nodes}
+        for e in self.edges.values():
+            adj[e.source].add(e.target)
+            adj[e.target].add(e.source)
+        return adj
+
+    def path(self, start: str, goals: Iterable[str]) -> list[str] | None:
+        """Shortest path (links taken both ways) from ``start`` to the nearest of ``goals``."""
+        wanted = set(goals)
+        adj = self.adjacency()
+        parent: dict[str, str | None] = {start: None}
+        queue = [start]
+        for node in queue:
+            if node in wanted:
+                out: list[str] = []
+                step: str | None = node
+                while step is not None:
+                    out.append(step)
+                    step = parent[step]
+                return out[::-1]
+            for nb in sorted(adj.get(node, ())):
+                if nb not in parent:
+                    parent[nb] = node
+                    queue.append(nb)
+        return None
+
+
+# ------------------------------------------------------------------------ identity groups
+
+
+class _Groups:
+    """Union-find over entity ids, remembering why two were joined."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.why: dict[str, set[str]] = defaultdict(set)
+        self.births: dict[str, set[str]] = defaultdict(set)
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str, why: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self.births[ra] and self.births[rb] and not self.births[ra] & self.births[rb]:
+            return  # two different birth dates: not the same person
+        keep, drop = sorted((ra, rb))
+        self.parent[drop] = keep
+        self.births[keep] |= self.births.pop(drop, set())
+        self.why[keep] |= self.why.pop(drop, set()) | {why}
+
+
+def _name_key(name: str) -> str | None:
+    norm = normalize(name, ascii=True)
+    if not norm:
+        return None
+    tokens = sorted(t for t in norm.split() if len(t) > 1)
+    return " ".join(tokens) if len(tokens) >= 2 else None
+
+
+def _group(parties: list[EntityProxy]) -> _Groups:
+    groups = _Groups()
+    by_key: dict[tuple[str, str], str] = {}
+    for proxy in parties:
+        groups.find(proxy.id)
+        groups.births[groups.find(proxy.id)].update(v[:10] for v in proxy.get(
+            "birthDate", quiet=True))
+    # strong keys first (phone, registration number), then names
+    for kind in ("phone", "registrationNumber", "name"):
+        for proxy in parties:
+            values = proxy.get(kind, quiet=True)
+            if kind == "name":
+                values = [k for k in map(_name_key, values) if k]
+            for value in values:
+                scope = kind if kind != "registrationNumber" else \
+                    "reg:" + (proxy.first("jurisdiction", quiet=True) or "")
+                key = (scope, value)
+                if key in by_key:
+                    groups.union(by_key[key], proxy.id, "name" if kind == "name" else kind)
+                else:
+                    by_key[key] = proxy.id
+    return groups
+
+
+# ------------------------------------------------------------------------ building
+
+
+class _Builder:
+    def __init__(self, entities: Iterable[EntityProxy], findings: Iterable[Finding],
+                 roles: Mapping[str, str], min_score: float,
+                 account_names: Mapping[str, str]) -> None:
+        self.by_id: dict[str, EntityProxy] = {}
+        self.by_schema: dict[str, list[EntityProxy]] = defaultdict(list)
+        for proxy in entities:
+            self.by_id[proxy.id] = proxy
+            self.by_schema[proxy.schema.name].append(proxy)
+        self.findings = [f for f in findings if f.score >= min_score
+                         and f.review.state.value != "dismissed"]
+        self.roles = roles
+        parties = [p for p in self.by_id.values() if p.schema.is_a("LegalEntity")]
+        self.groups = _group(parties)
+        self.members: dict[str, list[str]] = defaultdict(list)
+        for p in parties:
+            self.members[self.groups.find(p.id)].append(p.id)
+        self.account_ids: dict[str, list[str]] = defaultdict(list)  # iban -> entity ids
+        self.account_of_id: dict[str, str] = {}
+        for p in self.by_schema["BankAccount"]:
+            iban = p.first("iban") or p.first("accountNumber") or p.id
+            self.account_ids[iban].append(p.id)
+            self.account_of_id[p.id] = iban
+        self.out = ChainGraph(findings={f.id: f for f in self.findings})
+        self.holders: dict[str, set[str]] = defaultdict(set)  # account iban -> party groups
+        self.holdings: dict[str, set[str]] = defaultdict(set)  # party group -> ibans
+        self.ownership_rows: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for own in self.by_schema["Ownership"]:
+            for asset in own.get("asset"):
+                iban = self.account_of_id.get(asset)
+                for owner in own.get("owner"):
+                    if iban and owner in self.by_id:
+                        g = self.groups.find(owner)
+                        self.holders[iban].add(g)
+                        self.holdings[g].add(iban)
+                        self.ownership_rows[(g, iban)].append(own.id)
+        # an account without a known holder (no statement of its own): the name most often
+        # given for it on payments (a name given only now and then can be a worker whose wage
+        # was paid into someone else's account: not the holder)
+        named: dict[str, Counter[str]] = defaultdict(Counter)
+        rows: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for pay in self.by_schema["Payment"]:
+            for acct_prop, party_prop in (("payerAccount", "payer"),
+                                          ("beneficiaryAccount", "beneficiary")):
+                for acct in pay.get(acct_prop):
+                    iban = self.account_of_id.get(acct)
+                    if not iban or iban in self.holders:
+                        continue
+                    for party in pay.get(party_prop):
+                        if party in self.by_id:
+                            g = self.groups.find(party)
+                            named[iban][g] += 1
+                            if len(rows[(g, iban)]) < 5:
+                                rows[(g, iban)].append(pay.id)
+        for iban, counts in named.items():
+            (g, n), total = counts.most_common(1)[0], sum(counts.values())
+            if n * 2 > total:
+                self.holders[iban].add(g)
+                self.holdings[g].add(iban)
+                self.ownership_rows[(g, iban)] = rows[(g, iban)]
+        # else the name other statements give the account (``account_names``), if a party of
+        # the case has that name
+        by_name: dict[str, str] = {}
+        for p in parties:
+            for key in filter(None, map(_name_key, p.get("name", quiet=True))):
+                by_name.setdefault(key, self.groups.find(p.id))
+        for iban, name in account_names.items():
+            key = _name_key(name)
+            if iban not in self.holders and key in by_name:
+                self.holders[iban].add(by_name[key])
+                self.holdings[by_name[key]].add(iban)
+
+    # -- nodes -------------------------------------------------------------------------
+
+    def party(self, entity_id: str, role: str) -> Node:
+        gid = self.groups.find(entity_id)
+        node = self.out.nodes.get(gid)
+        if node is None:
+            members = sorted(self.members.get(gid) or [gid])
+            proxies = [self.by_id[i] for i in members if i in self.by_id]
+            best = max(proxies, key=lambda p: (p.schema.name in ("Person", "Company"),
+                                               len(p.properties), p.id))
+            node = Node(gid, best.caption, best.schema.name, role, ROLE_STAGE[role],
+                        ids=sorted(members), grouped_by=set(self.groups.why.get(gid, ())))
+            node.subject_role = next((self.roles[i] for i in members if i in self.roles), None)
+            self.out.nodes[gid] = node
+        else:
+            self._promote(node, role)
+        return node
+
+    def account(self, iban: str, role: str) -> Node:
+        nid = account_id(iban)
+        node = self.out.nodes.get(nid)
+        if node is None:
+            holders = sorted({self.out.nodes[g].label if g in self.out.nodes else
+                              self.by_id[g].caption for g in self.holders.get(iban, ())
+                              if g in self.by_id or g in self.out.nodes})
+            node = Node(nid, iban, "BankAccount", role, ROLE_STAGE[role],
+                        sub=", ".join(holders[:2]), ids=sorted(self.account_ids.get(iban, [])),
+                        iban=iban, country=iban[:2])
+            self.out.nodes[nid] = node
+        else:
+            self._promote(node, role)
+        return node
+
+    # When a node is given several roles, the more specific one wins (a controller who also
+    # books trips is a controller; a person with a job ads' phone who books trips a recruiter).
+    PRIORITY = {
+        "recruiter": 10, "agency": 9, "employer": 8, "front": 7, "controller": 6,
+        "director": 5, "mule": 4, "organiser": 3, "victim": 1,
+        "fee_account": 10, "employer_account": 9, "earnings": 8, "mule_account": 7,
+        "controller_account": 6, "proceeds_account": 5, "abroad": 3, "flat": 2}
+
+    def _promote(self, node: Node, role: str) -> None:
+        if self.PRIORITY.get(role, 0) > self.PRIORITY.get(node.role, 0):
+            node.role, node.stage = role, ROLE_STAGE[role]
+
+    def edge(self, source: str, target: str, kind: str, label: str,
+             records: Iterable[str] = (), amount: float = 0.0, count: int = 1) -> Edge:
+        e = Edge(source, target, label, kind)
+        e = self.out.edges.setdefault(e.id, e)
+        e.records.extend(r for r in records if r not in e.records)
+        e.amount += amount
+        e.count += count
+        return e
+
+    def tie(self, node: Node, finding: Finding) -> None:
+        node.findings[finding.id] = finding.score
+
+    # -- steps -------------------------------------------------------------------------
+
+    def subjects(self, finding: Finding) -> list[str]:
+        """The accounts a finding is about: its IBANs named in the explanation."""
+        ibans = {k.value for k in finding.evidence.keys if k.type == "iban"}
+        named = IBAN.findall(f"{finding.explanation or ''} {finding.title or ''}")
+        return list(dict.fromkeys(i for i in named if i in ibans)) or sorted(ibans)[:1]
+
+    def from_findings(self) -> None:
+        regs = {r: p for p in self.by_id.values() if p.schema.is_a("Organization")
+                for r in p.get("registrationNumber", quiet=True)}
+        for f in self.findings:
+            ibans = [k.value for k in f.evidence.keys if k.type == "iban"]
+            subjects = self.subjects(f)
+            others = [i for i in ibans if i not in subjects]
+            for key in f.evidence.keys:
+                if key.type == "registration" and key.value in regs and f.kind == "R13":
+                    self.tie(self.party(regs[key.value].id, "employer"), f)
+            if f.kind == "shape.scatter_gather" and len(subjects) > 1:
+                # the named recipient at the end of the scatter-gather
+                others, subjects = others + subjects[1:], subjects[:1]
+            if f.kind == "R3":  # the worker accounts whose wages went to the named account
+                for other in others:
+                    self.tie(self.account(other, "earnings"), f)
+            for iban in subjects:
+                if f.kind == "R8":
+                    self.tie(self.account(iban, "fee_account"), f)
+                    for payer in others:  # the people paying the fees: future workers
+                        self.account(payer, "earnings")
+                elif f.kind in EARNING_KINDS:
+                    self.tie(self.account(iban, "earnings"), f)
+                elif f.kind in CASH_KINDS:
+                    node = self.account(iban, "mule_account")
+                    self.tie(node, f)
+                    cash = self.out.nodes.setdefault("cash", Node(
+                        "cash", "cash", "Cash", "cash", "proceeds"))
+                    self.tie(cash, f)
+                    e = self.edge(node.id, "cash", "cash", "cash", f.evidence.record_ids[:20])
+                    e.findings[f.id] = f.score
+                elif f.kind in PROCEEDS_KINDS:
+                    role = "controller_account" if f.kind in {"R2", "R3", "R6", "R7", "R9"} \
+                        else "proceeds_account"
+                    self.tie(self.account(iban, role), f)
+                if f.kind in {"R9", "shape.scatter_gather"}:
+                    for other in others:
+                        if other[:2] != iban[:2]:
+                            self.tie(self.account(other, "abroad"), f)
+                if f.kind == "R7":
+                    for other in others:
+                        self.tie(self.account(other, "flat"), f)
+
+    # the role of an account's holder, by the account's role: (person, organisation)
+    HOLDER_ROLE = {"earnings": ("victim", "front"), "controller_account": ("controller", "front"),
+                   "proceeds_account": ("controller", "front"), "mule_account": ("mule", "front"),
+                   "fee_account": ("recruiter", "agency"), "employer_account": (None, "employer")}
+
+    def from_holders(self) -> None:
+        """People and companies behind the accounts; their role follows the account's."""
+        for node in list(self.out.nodes.values()):
+            if node.schema != "BankAccount" or not node.iban:
+                continue
+            for g in sorted(self.holders.get(node.iban, ())):
+                roles = self.HOLDER_ROLE.get(node.role)
+                if roles is None:
+                    continue
+                role = roles[1] if self.is_org(g) else roles[0]
+                if role is None:
+                    continue
+                holder = self.party(g, role)
+                if holder.role == "employer":
+                    node.role, node.stage = "employer_account", ROLE_STAGE["employer_account"]
+                rows = self.ownership_rows.get((g, node.iban), [])
+                e = self.edge(holder.id, node.id, "holds", "holds" if rows else
+                              "holder named on statements", rows)
+                if not rows:  # the name comes from the statements behind the findings
+                    e.findings.update(node.findings)
+            names = sorted(self.out.nodes[g].label for g in self.holders.get(node.iban, ())
+                           if g in self.out.nodes)
+            node.sub = ", ".join(names)[:60] or node.sub
+
+    def is_org(self, group: str) -> bool:
+        """A company or organisation, or a name on a bank statement with a legal form."""
+        proxies = [self.by_id[i] for i in self.members.get(group, [group]) if i in self.by_id]
+        if any(p.schema.is_a("Person") for p in proxies):
+            return False
+        if any(p.schema.is_a("Organization") for p in proxies):
+            return True
+        words = {w for p in proxies for n in p.get("name", quiet=True)
+                 for w in (normalize(n) or "").split()}
+        return bool(words & LEGAL_FORMS)
+
+    def from_records(self) -> None:
+        nodes = self.out.nodes
+        # companies: directors and owners (recruiter behind the agency, controller behind
+        # the front company), employers and their posted workers
+        for d in self.by_schema["Directorship"] + self.by_schema["Ownership"]:
+            org_prop, person_prop = ("organization", "director") if d.schema.name == \
+                "Directorship" else ("asset", "owner")
+            for org in d.get(org_prop):
+                og = self.groups.find(org) if org in self.by_id else None
+                if og is None or og not in nodes or nodes[og].schema == "BankAccount":
+                    continue
+                for person in d.get(person_prop):
+                    if person not in self.by_id:
+                        continue
+                    # behind an agency: the recruiter; behind a front company or a
+                    # flagged employer: its owner (the controller) and its (straw) director
+                    role = {"agency": "recruiter"}.get(nodes[og].role) or (
+                        ("director" if d.schema.name == "Directorship" else "controller")
+                        if nodes[og].role in ("employer", "front") else None)
+                    if role is None:
+                        continue
+                    p = self.party(person, role)
+                    kind = "directs" if d.schema.name == "Directorship" else "owns"
+                    self.edge(p.id, og, kind, kind, [d.id])
+        employers = {g for g, n in nodes.items() if n.role == "employer"}
+        for emp in self.by_schema["Employment"]:
+            for er in emp.get("employer"):
+                eg = self.groups.find(er) if er in self.by_id else None
+                if eg not in employers:
+                    continue
+                for ee in emp.get("employee"):
+                    if ee in self.by_id:
+                        worker = self.party(ee, "victim")
+                        self.edge(worker.id, eg, "employed", "employed by", [emp.id])
+        # trips: a person booking trips for others (the recruiter or the controller), the
+        # traveller, and the route
+        known = set(nodes)
+        for trip in self.by_schema["Trip"]:
+            organisers = [self.groups.find(o) for o in trip.get("organizer") if o in self.by_id]
+            travellers = [self.groups.find(i) for i in trip.get("involved") if i in self.by_id]
+            others = [t for t in travellers if t not in organisers]
+            if not others or not (set(organisers) | set(others)) & known:
+                continue
+            start = self._place(trip, "startLocation")
+            end = self._place(trip, "endLocation")
+            rid = f"route:{start}>{end}"
+            route = nodes.setdefault(rid, Node(rid, f"{start} → {end}", "Trip", "route",
+                                               "transport", count=0))
+            route.count += 1
+            route.ids.append(trip.id)
+            carrier = next((n for n in trip.get("name") if n not in (start, end)), "")
+            if carrier and carrier not in route.sub:
+                route.sub = ", ".join(filter(None, [route.sub, carrier]))
+            for o in organisers:
+                org = self.party(o, "organiser")
+                self.edge(org.id, rid, "booked", "booked", [trip.id])
+            for t in others:
+                traveller = self.party(t, "victim")
+                self.edge(traveller.id, rid, "travelled", "travelled", [trip.id])
+
+    def _place(self, trip: EntityProxy, prop: str) -> str:
+        for ref in trip.get(prop):
+            place = self.by_id.get(ref)
+            if place is not None:
+                return place.first("city", quiet=True) or place.caption
+        return "?"
+
+    def from_ads(self, min_ads: int) -> None:
+        """Ads grouped by phone: job ads whose phone is a person's → the recruiter posted them;
+        other large clusters (one phone, many ads) are the exploitation's advertising."""
+        phones: dict[str, list[EntityProxy]] = defaultdict(list)
+        for ad in self.by_schema["Advertisement"]:
+            for phone in ad.get("phone")[:1]:
+                phones[phone].append(ad)
+        owners: dict[str, set[str]] = defaultdict(set)
+        for p in self.by_id.values():
+            if p.schema.is_a("LegalEntity"):
+                for phone in p.get("phone", quiet=True):
+                    owners[phone].add(self.groups.find(p.id))
+        for phone, ads in phones.items():
+            categories = Counter(a.first("category", quiet=True) or "" for a in ads)
+            job = categories.most_common(1)[0][0] == "job"
+            people = [g for g in owners.get(phone, ()) if g in self.out.nodes]
+            cities = {c for a in ads for c in a.get("city", quiet=True)}
+            if not people and (len(ads) < min_ads or len(cities) < 2):
+                continue
+            role = "job_ads" if job else "sex_ads"
+            nid = f"ads:{phone}"
+            label = f"{len(ads)} × {categories.most_common(1)[0][0] or 'ad'}"
+            node = self.out.nodes.setdefault(nid, Node(
+                nid, label, "Advertisement", role, ROLE_STAGE[role], sub=phone,
+                ids=sorted(a.id for a in ads)[:200], count=len(ads)))
+            for g in people:
+                person = self.out.nodes[g]
+                if job and person.role in ("organiser", "victim"):
+                    person.role, person.stage = "recruiter", ROLE_STAGE["recruiter"]
+                self.edge(g, nid, "posted", "posted (same phone)", node.ids[:20])
+
+    def from_payments(self) -> None:
+        """Money between the accounts in the chain (Payment records, summed per pair), tied to
+        the findings whose evidence holds both accounts."""
+        nodes = self.out.nodes
+        node_of = {i: n.id for n in nodes.values() if n.schema == "BankAccount" for i in n.ids}
+        label = {"abroad": "sent abroad", "flat": "rent", "fee_account": "recruitment fee"}
+        for pay in self.by_schema["Payment"]:
+            for a in {node_of[i] for i in pay.get("payerAccount") if i in node_of}:
+                for b in {node_of[i] for i in pay.get("beneficiaryAccount") if i in node_of}:
+                    if a != b:
+                        try:
+                            amount = sum(float(v) for v in pay.get("amount"))
+                        except ValueError:
+                            amount = 0.0
+                        self.edge(a, b, "paid", label.get(nodes[b].role, "paid"), [pay.id],
+                                  amount=amount)
+        for e in self.out.edges.values():
+            if e.kind == "paid":
+                for f in self.findings:
+                    ev = f.evidence.entity_ids
+                    if e.source in ev and e.target in ev:
+                        e.findings[f.id] = f.score
+
+    # -- bounding ----------------------------------------------------------------------
+
+    def bound(self, per_stage: int) -> None:
+        g = self.out
+        degree: Counter[str] = Counter()
+        for e in g.edges.values():
+            degree[e.source] += 1
+            degree[e.target] += 1
+        keep: set[str] = set()
+        for stage in STAGES:
+            ranked = sorted((n for n in g.nodes.values() if n.stage == stage),
+                            key=lambda n: (-(n.score + 0.15 * math.log1p(degree[n.id])
+                                             + (0.3 if n.role in SINKS + ("recruiter",) else 0)),
+                                           n.id))
+            taken: Counter[str] = Counter()
+            for n in ranked:
+                if len(taken) and sum(taken.values()) >= per_stage:
+                    break
+                if taken[n.role] < ROLE_CAP.get(n.role, per_stage):
+                    taken[n.role] += 1
+                    keep.add(n.id)
+        g.nodes = {k: v for k, v in g.nodes.items() if k in keep}
+        g.edges = {k: e for k, e in g.edges.items() if e.source in keep and e.target in keep}
+        linked = {e.source for e in g.edges.values()} | {e.target for e in g.edges.values()}
+        g.nodes = {k: v for k, v in g.nodes.items() if k in linked}
+
+
+def chain_graph(entities: Iterable[EntityProxy], findings: Iterable[Finding],
+                roles: Mapping[str, str] | None = None, min_score: float = 0.5,
+                per_stage: int = 16, min_ads: int = 10,
+                account_names: Mapping[str, str] | None = None) -> ChainGraph:
+    """The case's chain as a graph: key entities per stage and the links between them.
+
+    ``roles``: subject roles set by investigators (entity id -> victim/suspect…);
+    ``account_names``: IBAN -> the holder's name as other statements give it (for accounts
+    whose own statement names no holder)."""
+    b = _Builder(entities, findings, roles or {}, min_score, account_names or {})
+    b.from_findings()
+    b.from_holders()
+    b.from_records()
+    b.from_ads(min_ads)
+    b.from_payments()
+    for nid, role in (b.roles or {}).items():  # people the investigators marked
+        if role == "victim" and b.groups.find(nid) in b.out.nodes:
+            b.out.nodes[b.groups.find(nid)].subject_role = role
+    b.bound(per_stage)
+    return b.out
+
+
+def sinks(graph: ChainGraph) -> list[str]:
+    """The nodes where the proceeds end (accounts abroad, cash)."""
+    return [n.id for n in graph.nodes.values() if n.role in SINKS]
+
+
+def to_json(graph: ChainGraph, url: Any = lambda i: i) -> dict[str, Any]:
+    """Nodes, edges and the findings they rest on, for the API."""
+    used = {f for n in graph.nodes.values() for f in n.findings} | {
+        f for e in graph.edges.values() for f in e.findings}
+    return {
+        "stages": list(STAGES),
+        "nodes": [{"id": n.id, "label": n.label, "sub": n.sub, "schema": n.schema,
+                   "role": n.role, "stage": n.stage, "ids": n.ids[:50],
+                   "url": url(n.ids[0]) if n.ids else None, "iban": n.iban,
+                   "country": n.country, "count": n.count,
+                   "grouped_by": sorted(n.grouped_by), "subject_role": n.subject_role,
+                   "flagged": bool(n.findings), "score": round(n.score, 3),
+                   "findings": sorted(n.findings, key=lambda f: -n.findings[f])[:10]}
+                  for n in graph.nodes.values()],
+        "edges": [{"id": e.id, "source": e.source, "target": e.target, "label": e.label,
+                   "kind": e.kind, "records": e.records[:20], "count": max(e.count, 1),
+                   "amount": round(e.amount, 2) or None,
+                   "findings": sorted(e.findings)} for e in graph.edges.values()],
+        "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score}
+                     for fid, f in graph.findings.items() if fid in used],
+        "sinks": sinks(graph),
+    }
+
+
+__all__ = ["ROLE_STAGE", "SINKS", "ChainGraph", "Edge", "Node", "chain_graph", "sinks",
+           "to_json"]

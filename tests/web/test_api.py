@@ -1,0 +1,80 @@
+"""The JSON API on the edges schemathesis found: a path to the entity itself, unknown ids,
+invalid filters and blank reasons, and the error bodies the schema declares."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from webhelpers import Site, log_in, open_case
+
+API = "/api/cases/amber"
+
+
+def _open(client: TestClient) -> str:
+    log_in(client)
+    return open_case(client, "amber", "API edge cases")
+
+
+def test_path_from_an_entity_to_itself_is_the_entity(client: TestClient, site: Site) -> None:
+    _open(client)
+    found = client.get(f"{API}/path", params={"from": site.suspect, "to": site.suspect})
+    assert found.status_code == 200
+    assert found.json()["path"] == [site.suspect]
+    assert [n["id"] for n in found.json()["nodes"]] == [site.suspect]
+    missing = client.get(f"{API}/path", params={"from": "nobody", "to": "nobody"})
+    assert missing.status_code == 404
+    assert client.get(f"{API}/path", params={"from": site.suspect, "to": site.victim,
+                                              "max_hops": 9}).status_code == 422
+
+
+def test_unknown_entities_are_404_not_an_empty_graph(client: TestClient, site: Site) -> None:
+    _open(client)
+    for what in ("neighbours", "pivots", "entities"):
+        response = client.get(f"{API}/{what}/no-such-entity")
+        assert response.status_code == 404, what
+        assert "no-such-entity" in response.json()["detail"]
+    assert client.get(f"{API}/neighbours/{site.suspect}").status_code == 200
+
+
+def test_filters_are_validated(client: TestClient) -> None:
+    _open(client)
+    assert client.get(f"{API}/findings", params={"state": "maybe"}).status_code == 422
+    assert client.get(f"{API}/findings", params={"min_score": 2}).status_code == 422
+    assert client.get(f"{API}/search", params={"q": "ab", "schema": "Nope"}).status_code == 422
+    confirmed = client.get(f"{API}/findings", params={"state": "new", "min_score": 0.5})
+    assert confirmed.status_code == 200
+    assert all(f["review"]["state"] == "new" and f["score"] >= 0.5 for f in confirmed.json())
+
+
+def test_a_review_needs_a_reason_and_a_json_body(client: TestClient, site: Site) -> None:
+    token = _open(client)
+    finding = site.ws.findings("amber")[0].id
+    url = f"{API}/findings/{finding}/review"
+    headers = {"X-CSRF-Token": token}
+    blank = client.post(url, json={"state": "confirmed", "reason": "   "}, headers=headers)
+    assert blank.status_code == 422
+    broken = client.post(url, content=b"{not json", headers={
+        **headers, "Content-Type": "application/json"})
+    assert broken.status_code in (400, 422) and "detail" in broken.json()
+    unknown = client.post(f"{API}/findings/f-none/review", headers=headers,
+                          json={"state": "confirmed", "reason": "checked"})
+    assert unknown.status_code == 404
+
+
+def test_summary_counts_rejected_values_and_dates_have_a_zone(client: TestClient,
+                                                              site: Site) -> None:
+    _open(client)
+    summary = client.get(f"{API}/summary").json()
+    assert summary["entities"] > 0 and summary["findings"] > 0
+    assert summary["rejects"] == sum(s["reject_count"] for s in site.ws.sources("amber"))
+    assert all(s["imported_at"].endswith("Z") or "+" in s["imported_at"]
+               for s in summary["sources"])
+
+
+def test_the_schema_declares_the_error_responses(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    entity = spec["paths"]["/api/cases/{case}/entities/{entity_id}"]["get"]
+    assert {"200", "401", "403", "404", "422", "428"} <= set(entity["responses"])
+    assert entity["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/EntityDetail"}
+    node = spec["components"]["schemas"]["Node"]["properties"]
+    assert {"id", "label", "schema", "role", "stage", "first", "last", "url"} <= set(node)

@@ -1,0 +1,80 @@
+"""The chain diagram and the network explorer's centrality panel, in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from browserhelpers import log_in, poll, shot
+from webhelpers import Site
+
+pytestmark = pytest.mark.browser
+
+
+def test_chain_diagram_in_four_stage_columns(server: str, browser: object, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "following the chain of the case")
+    page.goto(f"{server}/cases/amber/chain")
+    poll(page, "() => window.verigaChain && window.verigaChain.nodes > 0 && "
+               "document.querySelectorAll('[data-testid=chain-node]').length > 0")
+    nodes = page.locator("[data-testid=chain-node]")
+    assert nodes.count() == page.evaluate("window.verigaChain.nodes")
+    stages = set(page.eval_on_selector_all(
+        "[data-testid=chain-node]", "els => els.map(e => e.dataset.stage)"))
+    assert stages == {"recruitment", "transport", "exploitation", "proceeds"}
+    # the stage columns go left to right: every node of a stage lies left of the next stage's
+    boxes = page.eval_on_selector_all(
+        "[data-testid=chain-node]",
+        "els => els.map(e => [e.dataset.stage, e.getBoundingClientRect().left])")
+    order = ["recruitment", "transport", "exploitation", "proceeds"]
+    for earlier, later in zip(order, order[1:], strict=False):
+        right_of_earlier = max(x for s, x in boxes if s == earlier)
+        left_of_later = min(x for s, x in boxes if s == later)
+        assert right_of_earlier < left_of_later, (earlier, later)
+    for stage in order:
+        assert page.locator(f"[data-testid=chain-stage-{stage}]").count() == 1
+    # the server-rendered stage lists stay below as the accessible fallback
+    assert page.locator("[data-testid=stage-proceeds]").count() == 1
+    # a flagged account: its details link to the entity, the network, timeline and money flows
+    account = page.locator("[data-testid=chain-node][data-role=controller_account]").first
+    account.click()
+    panel = page.locator("[data-testid=chain-panel]")
+    assert panel.locator("[data-testid=chain-entity-link]").count() == 1
+    assert "/cases/amber/network?ids=" in panel.locator(
+        "[data-testid=chain-network-link]").get_attribute("href")
+    assert "/cases/amber/timeline?ids=" in panel.locator(
+        "[data-testid=chain-timeline-link]").get_attribute("href")
+    assert "/cases/amber/money?account=" in panel.locator(
+        "[data-testid=chain-money-link]").get_attribute("href")
+    # the path from the recruiter to the proceeds
+    page.locator("[data-testid=chain-node][data-role=recruiter]").first.click()
+    page.click("[data-testid=chain-path]")
+    on_path = page.eval_on_selector_all(
+        ".vc-node.vc-on-path", "els => els.map(e => e.dataset.role)")
+    assert "recruiter" in on_path and {"abroad", "cash"} & set(on_path), on_path
+    shot(page, "chain")
+    page.close()
+
+
+def test_network_centrality_panel(server: str, browser: object, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "who are the brokers in the network")
+    # the default seed: the entities the strongest findings rest on, and their neighbours
+    page.goto(f"{server}/cases/amber/network")
+    poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
+    poll(page, "() => window.verigaNetwork.graph.order > 3")
+    # nothing is computed for the panel until it is opened
+    assert page.locator("[data-testid=centrality-item]").count() == 0
+    panel = page.locator("[data-testid=centrality]")
+    panel.locator("summary").click()
+    poll(page, "() => document.querySelectorAll('[data-testid=centrality-item]').length > 0")
+    items = panel.locator("[data-testid=centrality-item]")
+    assert 0 < items.count() <= 10
+    for measure in ("betweenness", "closeness", "pagerank", "degree"):
+        page.select_option("[data-testid=centrality-measure]", measure)
+        poll(page, "() => document.querySelectorAll('[data-testid=centrality-item]').length > 0")
+    first = items.first
+    node = first.get_attribute("data-node")
+    first.click()
+    poll(page, f"() => document.querySelector('[data-testid=node-panel] h2').textContent"
+               f" === window.verigaNetwork.graph.getNodeAttribute({node!r}, 'label')")
+    shot(page, "network-centrality")
+    page.close()

@@ -1,0 +1,167 @@
+"""The money-flow Sankey's page and API: flows, drill-down, traces, profiles, NGO minimisation."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from webhelpers import Site, log_in, open_case
+
+from veriga.chain.flows import is_acyclic
+from veriga.config import Settings
+from veriga.web import create_app
+from veriga.workspace import Workspace
+
+API = "/api/cases/amber/money"
+
+
+@pytest.fixture
+def liga(client: TestClient) -> TestClient:
+    log_in(client, "liga")
+    open_case(client, "amber", "following the money")
+    return client
+
+
+def _held(site: Site) -> list[str]:
+    engine = site.ws.ledger(site.case)
+    try:
+        rows = engine.query("SELECT account, COUNT(*) AS n FROM ledger GROUP BY account "
+                            "ORDER BY n DESC, account").to_pylist()
+    finally:
+        engine.close()
+    return [r["account"] for r in rows]
+
+
+def test_the_page_hands_the_api_and_strings_to_the_module(liga: TestClient) -> None:
+    page = liga.get("/cases/amber/money")
+    assert page.status_code == 200
+    assert 'data-api="/api/cases/amber/money"' in page.text
+    assert "/static/dist/money.js" in page.text and "data-i18n=" in page.text
+    assert 'name="mode" value="trace"' in page.text
+
+
+def test_overview_is_an_acyclic_sankey_summing_its_links(liga: TestClient) -> None:
+    data = liga.get(API, params={"top": 15}).json()
+    assert data["mode"] == "overview" and data["links"]
+    assert is_acyclic((k["source"], k["target"]) for k in data["links"])
+    assert abs(sum(k["value"] for k in data["links"]) - data["total"]) < 0.01
+    ids = {n["id"] for n in data["nodes"]}
+    assert {k["source"] for k in data["links"]} | {k["target"] for k in data["links"]} == ids
+    assert any(n["flagged"] for n in data["nodes"])
+    assert data["home"] and all(n["abroad"] == any(c != data["home"] for c in n["countries"])
+                                for n in data["nodes"])
+    assert any(n["url"] for n in data["nodes"] if n["kind"] == "holder")
+    more = liga.get(API, params={"top": 200}).json()
+    assert abs(more["total"] - data["total"]) < 0.01  # the rest is bucketed, not dropped
+
+
+@pytest.mark.parametrize("mode", ["overview", "proceeds", "trace"])
+def test_drill_down_rows_sum_to_the_flow(liga: TestClient, site: Site, mode: str) -> None:
+    params = {"mode": mode, "top": 10}
+    if mode == "trace":
+        params |= {"account": _held(site)[0], "direction": "both", "hops": 2}
+    data = liga.get(API, params=params).json()
+    assert data["links"], data
+    for link in data["links"][:3]:
+        rows: list[dict] = []
+        while True:  # every page of the flow's transactions
+            got = liga.get(f"{API}/transactions", params=params | {
+                "from_node": link["source"], "to_node": link["target"], "limit": 200,
+                "offset": len(rows)})
+            assert got.status_code == 200, got.text
+            page = got.json()
+            rows += page["rows"]
+            if len(rows) >= page["total"] or not page["rows"]:
+                break
+        assert page["total"] == link["count"] == len(rows)
+        assert len({r["record_id"] for r in rows}) == len(rows)
+        assert abs(sum(r["value"] for r in rows) - link["value"]) < 0.01
+        assert abs(page["value"] - link["value"]) < 0.01
+        row = rows[0]
+        assert row["source_file"] and row["line"] and row["date"]
+    paged = liga.get(f"{API}/transactions", params=params | {
+        "from_node": data["links"][0]["source"], "to_node": data["links"][0]["target"],
+        "limit": 1, "offset": 0}).json()
+    assert len(paged["rows"]) == 1 and paged["total"] == data["links"][0]["count"]
+    missing = liga.get(f"{API}/transactions", params=params | {"from_node": "x",
+                                                                 "to_node": "y"})
+    assert missing.status_code == 404
+
+
+def test_trace_and_profile_of_an_account(liga: TestClient, site: Site) -> None:
+    account = _held(site)[0]
+    data = liga.get(API, params={"mode": "trace", "account": account, "hops": 3}).json()
+    assert data["traced"] and data["links"]
+    start = next(n for n in data["nodes"] if n["kind"] == "start")
+    assert account in start["label"] and start["depth"] == 0
+    assert all(n["depth"] is not None for n in data["nodes"])
+    prof = liga.get(f"{API}/account/{account}").json()
+    assert prof["account"] == account and prof["transactions"] > 0 and prof["months"]
+    assert abs(prof["months"][-1]["balance"] - (prof["credits"] - prof["debits"])) < 0.01
+    assert liga.get(f"{API}/account/LV00NOPE0000000000000").status_code == 404
+    assert liga.get(API, params={"mode": "trace", "account": "LV00NOPE0000"}).status_code == 404
+    assert liga.get(API, params={"mode": "trace"}).status_code == 422
+    assert liga.get(API, params={"mode": "trace", "account": "<script>"}).status_code == 422
+    assert liga.get(API, params={"from": "2026-03-01", "to": "2026-01-01"}).status_code == 422
+
+
+def test_reads_are_audited(liga: TestClient, site: Site) -> None:
+    before = len(site.dpo.audit_log(site.case))
+    assert liga.get(API).status_code == 200
+    actions = [r["action"] for r in site.dpo.audit_log(site.case)[before:]]
+    assert "records.read" in actions and "entity.read" in actions
+
+
+@pytest.fixture(scope="module")
+def ngo_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A copy of the test world where the holder of the busiest account is a victim: the
+    NGO must see a pseudonym (a copy, so the other web tests see the world unchanged)."""
+    root = tmp_path_factory.mktemp("money-ngo")
+    shutil.copytree(site.settings.home, root / "home")
+    with sqlite3.connect(site.settings.database_url.removeprefix("sqlite:///")) as src, \
+            sqlite3.connect(root / "v.db") as dst:
+        src.backup(dst)  # with what is still in the write-ahead log
+    yield Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
+
+
+def test_ngo_users_see_pseudonyms_and_no_statement_names(ngo_site: Settings,
+                                                         site: Site) -> None:
+    liga_ws = Workspace(ngo_site).as_user("liga", "marking a victim")
+    account = _held(site)[0]
+    owners = [e for e in liga_ws.entities(site.case, ["Ownership"])]
+    accounts = {e.id: e for e in liga_ws.entities(site.case, ["BankAccount"])}
+    owner = next(o.first("owner") for o in owners
+                 if account in accounts.get(o.first("asset"), o).get("iban", quiet=True))
+    real_name = liga_ws.entities_by_id(site.case, [owner])[0].caption
+    liga_ws.set_subject_role(site.case, owner, "victim")
+    liga_ws.close()
+    with TestClient(create_app(ngo_site), base_url="https://testserver") as ngo:
+        log_in(ngo, "ilze")
+        open_case(ngo, "amber", "victim support")
+        data = ngo.get(API, params={"by": "holder", "top": 200}).json()
+        text = ngo.get(API, params={"by": "holder", "top": 200}).text
+        holder = next(n for n in data["nodes"] if account in n["accounts"])
+        assert holder["entity_id"].startswith("pseudo-") and holder["role"] == "victim"
+        assert holder["label"] != real_name and owner not in text
+        # a namesake's (another entity's) accounts may keep the name; the victim's may not
+        assert all(account not in n["accounts"] for n in data["nodes"]
+                   if real_name in n["label"])
+        link = next(k for k in data["links"] if holder["id"] in (k["source"], k["target"]))
+        rows = ngo.get(f"{API}/transactions", params={
+            "by": "holder", "top": 200, "from_node": link["source"],
+            "to_node": link["target"]}).json()["rows"]
+        assert rows and all(r["counterparty"] is None and r["description"] is None
+                            for r in rows)
+        prof = ngo.get(f"{API}/account/{account}").json()
+        assert prof["label"] == holder["label"] != real_name
+        assert all(c["name"] is None for c in prof["counterparties"])
+
+
+def test_a_purpose_is_needed(client: TestClient) -> None:
+    log_in(client, "liga")
+    assert client.get(API).status_code == 428
+    page = client.get("/cases/amber/money", follow_redirects=False)
+    assert page.status_code == 303 and "/open" in page.headers["location"]

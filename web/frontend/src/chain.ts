@@ -1,0 +1,449 @@
+/**
+ * The chain diagram: mounts on `<div id="chain" data-api data-case data-i18n>`, fetches
+ * `GET {data-api}` (the chain graph: nodes per stage and their links), lays it out left to right
+ * with dagre (one band of columns per stage: recruitment → transport → exploitation → proceeds)
+ * and draws it as SVG. Click a node (or focus it and press Enter) for its details and links to the
+ * entity page, the network explorer, the timeline and the money flows; "Path to the proceeds"
+ * highlights the shortest chain of links from that node to an account abroad or cash.
+ *
+ * `window.verigaChain = { ready, nodes, edges }` for tests.
+ */
+import dagre from "dagre";
+
+interface ChainNode {
+  id: string;
+  label: string;
+  sub: string;
+  schema: string;
+  role: string;
+  stage: string;
+  ids: string[];
+  url: string | null;
+  iban: string | null;
+  count: number;
+  grouped_by: string[];
+  subject_role: string | null;
+  flagged: boolean;
+  score: number;
+  findings: string[];
+}
+
+interface ChainEdge {
+  id: string;
+  source: string;
+  target: string;
+  label: string;
+  kind: string;
+  records: string[];
+  count: number;
+  amount: number | null;
+  findings: string[];
+}
+
+interface ChainData {
+  stages: string[];
+  nodes: ChainNode[];
+  edges: ChainEdge[];
+  findings: { id: string; kind: string; title: string; score: number }[];
+  sinks: string[];
+}
+
+export interface VerigaChain {
+  ready: Promise<void>;
+  nodes: number;
+  edges: number;
+}
+
+declare global {
+  interface Window {
+    verigaChain?: VerigaChain;
+  }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+const NODE_W = 150;
+const NODE_H = 46;
+const TOP = 34; // room for the stage labels
+
+/** Role → [msgid of its name, colour]. */
+const ROLES: Record<string, [string, string]> = {
+  recruiter: ["Recruiter", "#c2410c"],
+  job_ads: ["Job ads", "#ea580c"],
+  agency: ["Recruitment agency", "#b45309"],
+  fee_account: ["Account receiving fees", "#d97706"],
+  victim: ["Victim", "#7c3aed"],
+  organiser: ["Organiser of trips", "#0f766e"],
+  route: ["Route", "#0d9488"],
+  sex_ads: ["Ads", "#db2777"],
+  employer: ["Employer", "#92400e"],
+  employer_account: ["Employer's account", "#a16207"],
+  earnings: ["Account receiving earnings", "#2563eb"],
+  controller: ["Controller", "#b91c1c"],
+  flat: ["Flat (rent)", "#64748b"],
+  front: ["Front company", "#9f1239"],
+  director: ["Director", "#be123c"],
+  controller_account: ["Controller's account", "#1d4ed8"],
+  proceeds_account: ["Account passing proceeds on", "#1e40af"],
+  mule: ["Money mule", "#9333ea"],
+  mule_account: ["Mule account", "#4338ca"],
+  abroad: ["Account abroad", "#dc2626"],
+  cash: ["Cash", "#ca8a04"],
+};
+
+type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+function translator(raw: string | undefined): Translate {
+  let strings: Record<string, string> = {};
+  try {
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    if (parsed && typeof parsed === "object") strings = parsed as Record<string, string>;
+  } catch {
+    console.warn("veriga chain: data-i18n is not valid JSON, using English");
+  }
+  return (key, vars) => {
+    const text = typeof strings[key] === "string" && strings[key] ? strings[key]! : key;
+    return vars ? text.replace(/%\((\w+)\)s/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+  };
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Layout edges: forward in the stage order, or within a stage without closing a cycle. */
+function layoutEdges(data: ChainData, stageOf: Map<string, number>): ChainEdge[] {
+  const forward: ChainEdge[] = [];
+  const within = new Map<string, ChainEdge[]>();
+  for (const e of data.edges) {
+    const a = stageOf.get(e.source)!;
+    const b = stageOf.get(e.target)!;
+    if (a < b) forward.push(e);
+    else if (a === b) within.set(e.source, [...(within.get(e.source) ?? []), e]);
+  }
+  // depth-first search over the within-stage edges; back edges are left out of the layout
+  const state = new Map<string, number>(); // 1 on the stack, 2 done
+  const kept: ChainEdge[] = [];
+  const visit = (n: string) => {
+    state.set(n, 1);
+    for (const e of within.get(n) ?? []) {
+      const s = state.get(e.target);
+      if (s === 1) continue;
+      kept.push(e);
+      if (!s) visit(e.target);
+    }
+    state.set(n, 2);
+  };
+  for (const n of data.nodes) if (!state.has(n.id)) visit(n.id);
+  return [...forward, ...kept];
+}
+
+class ChainDiagram {
+  private readonly t: Translate;
+  private readonly caseName: string;
+  private data: ChainData = { stages: [], nodes: [], edges: [], findings: [], sinks: [] };
+  private byId = new Map<string, ChainNode>();
+  private nodeEls = new Map<string, SVGGElement>();
+  private edgeEls = new Map<string, SVGGElement>();
+  private readonly panel: HTMLElement;
+  private readonly canvas: HTMLElement;
+  private readonly status: HTMLElement;
+  private selected: string | null = null;
+
+  constructor(
+    root: HTMLElement,
+    private readonly handle: VerigaChain,
+  ) {
+    this.t = translator(root.dataset.i18n);
+    this.caseName = root.dataset.case ?? "";
+    root.classList.add("vc");
+    this.status = el("p", { class: "vc-status", role: "status", "data-testid": "chain-status" }, this.t("Loading…"));
+    this.canvas = el("div", { class: "vc-canvas" });
+    this.panel = el("aside", { class: "vc-panel", "aria-live": "polite", "data-testid": "chain-panel" });
+    this.panel.append(el("p", { class: "vc-hint" }, this.t("Select a node to see its details.")));
+    // the whole chain at once, scaled to the window; unticked, it keeps its size and scrolls
+    this.canvas.classList.add("vc-fit");
+    const fit = el("input", { type: "checkbox", id: "vc-fit", "data-testid": "chain-fit" }) as HTMLInputElement;
+    fit.checked = true;
+    fit.addEventListener("change", () => this.canvas.classList.toggle("vc-fit", fit.checked));
+    const fitLabel = el("label", { class: "vc-fit-toggle", for: "vc-fit" }, fit, " ", this.t("Fit to the window"));
+    root.replaceChildren(this.status, fitLabel, el("div", { class: "vc-body" }, this.canvas, this.panel), this.legend());
+  }
+
+  async load(url: string): Promise<void> {
+    try {
+      const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+      this.data = (await res.json()) as ChainData;
+    } catch (err) {
+      this.status.textContent = this.t("Error: %(message)s", { message: err instanceof Error ? err.message : String(err) });
+      this.status.classList.add("vc-error");
+      return;
+    }
+    this.byId = new Map(this.data.nodes.map((n) => [n.id, n]));
+    this.data.edges = this.data.edges.filter((e) => this.byId.has(e.source) && this.byId.has(e.target));
+    this.handle.nodes = this.data.nodes.length;
+    this.handle.edges = this.data.edges.length;
+    if (!this.data.nodes.length) {
+      this.status.textContent = this.t("No chain could be drawn from this case's findings yet.");
+      return;
+    }
+    this.draw();
+    this.status.textContent = this.t("%(nodes)s entities and %(edges)s links in the chain.", { nodes: this.data.nodes.length, edges: this.data.edges.length });
+  }
+
+  private legend(): HTMLElement {
+    const list = el("ul", { class: "vc-legend" });
+    for (const [, [name, color]] of Object.entries(ROLES)) {
+      const swatch = el("span", { class: "vc-swatch", "aria-hidden": "true" });
+      swatch.style.setProperty("--vc-color", color);
+      list.append(el("li", {}, swatch, this.t(name)));
+    }
+    const flag = el("span", { class: "vc-swatch vc-swatch-flag", "aria-hidden": "true" });
+    list.append(el("li", {}, flag, this.t("flagged by a finding")));
+    return list;
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  private draw(): void {
+    const { data, t } = this;
+    const stages = data.stages.length ? data.stages : ["recruitment", "transport", "exploitation", "proceeds"];
+    const stageOf = new Map(data.nodes.map((n) => [n.id, Math.max(0, stages.indexOf(n.stage))]));
+    const g = new dagre.graphlib.Graph({ multigraph: true });
+    g.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 34, edgesep: 6, marginx: 16, marginy: 16 });
+    g.setDefaultEdgeLabel(() => ({}));
+    // invisible anchors between the stages keep every node inside its stage's band of columns
+    for (let s = 0; s <= stages.length; s++) g.setNode(`__stage${s}`, { width: 1, height: 1 });
+    for (const n of data.nodes) {
+      g.setNode(n.id, { width: NODE_W, height: NODE_H });
+      const s = stageOf.get(n.id)!;
+      g.setEdge(`__stage${s}`, n.id, { minlen: 1, weight: 0 }, `a${n.id}`);
+      g.setEdge(n.id, `__stage${s + 1}`, { minlen: 1, weight: 0 }, `b${n.id}`);
+    }
+    const laid = new Set<string>();
+    for (const e of layoutEdges(data, stageOf)) {
+      g.setEdge(e.source, e.target, { minlen: 1, weight: 2 }, e.id);
+      laid.add(e.id);
+    }
+    dagre.layout(g);
+    const size = g.graph();
+    const width = Math.max(400, (size.width ?? 0) + 20);
+    const height = (size.height ?? 0) + TOP + 10;
+
+    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "vc-svg", role: "group", "aria-label": t("Chain diagram"), "data-testid": "chain-svg" });
+    const defs = svg("defs");
+    for (const [id, color] of [["vc-arrow", "#64748b"], ["vc-arrow-hi", "#dc2626"]] as const) {
+      const marker = svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
+      marker.append(Object.assign(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: color })));
+      defs.append(marker);
+    }
+    root.append(defs);
+
+    // stage bands with their labels
+    const bands = svg("g", { class: "vc-bands" });
+    stages.forEach((stage, i) => {
+      const xs = data.nodes.filter((n) => stageOf.get(n.id) === i).map((n) => g.node(n.id).x);
+      const left = xs.length ? Math.min(...xs) - NODE_W / 2 - 10 : g.node(`__stage${i}`).x;
+      const right = xs.length ? Math.max(...xs) + NODE_W / 2 + 10 : left + 40;
+      const band = svg("g", { class: `vc-band vc-band-${stage}`, "data-testid": `chain-stage-${stage}` });
+      band.append(svg("rect", { x: left, y: 2, width: right - left, height: height - 4, rx: 8 }));
+      const label = svg("text", { x: (left + right) / 2, y: 22, "text-anchor": "middle", class: "vc-band-label" });
+      label.textContent = `${i + 1}. ${t(stage)}`;
+      band.append(label);
+      bands.append(band);
+    });
+    root.append(bands);
+
+    const edges = svg("g", { class: "vc-edges" });
+    for (const e of data.edges) {
+      const pts = laid.has(e.id) ? (g.edge({ v: e.source, w: e.target, name: e.id })?.points ?? []) : [];
+      const a = g.node(e.source);
+      const b = g.node(e.target);
+      const points = pts.length ? pts : [{ x: a.x + NODE_W / 2, y: a.y }, { x: b.x - NODE_W / 2, y: b.y }];
+      const d = points.map((p, i) => `${i ? "L" : "M"}${p.x.toFixed(1)},${(p.y + TOP).toFixed(1)}`).join(" ");
+      const group = svg("g", { class: `vc-edge vc-edge-${e.kind}`, "data-id": e.id });
+      const path = svg("path", { d, "marker-end": "url(#vc-arrow)" });
+      const title = svg("title");
+      const amount = e.amount ? ` ${e.amount.toLocaleString(undefined, { maximumFractionDigits: 0 })} EUR` : "";
+      title.textContent = `${this.byId.get(e.source)!.label} → ${this.byId.get(e.target)!.label}: ${t(e.label)}${amount}`;
+      path.append(title);
+      const mid = points[Math.floor(points.length / 2)]!;
+      const text = svg("text", { x: mid.x, y: mid.y + TOP - 3, class: "vc-edge-label", "text-anchor": "middle" });
+      text.textContent = `${t(e.label)}${amount}`;
+      group.append(path, text);
+      edges.append(group);
+      this.edgeEls.set(e.id, group);
+    }
+    root.append(edges);
+
+    const nodes = svg("g", { class: "vc-nodes" });
+    for (const n of data.nodes) {
+      const p = g.node(n.id);
+      const [roleName, color] = ROLES[n.role] ?? [n.role, "#475569"];
+      const group = svg("g", {
+        class: `vc-node${n.flagged ? " vc-flagged" : ""}`,
+        transform: `translate(${(p.x - NODE_W / 2).toFixed(1)},${(p.y - NODE_H / 2 + TOP).toFixed(1)})`,
+        tabindex: 0,
+        role: "button",
+        "aria-label": `${t(roleName)}: ${n.label}${n.sub ? `, ${n.sub}` : ""}`,
+        "data-id": n.id,
+        "data-role": n.role,
+        "data-stage": n.stage,
+        "data-testid": "chain-node",
+      });
+      group.style.setProperty("--vc-color", color);
+      group.append(svg("rect", { width: NODE_W, height: NODE_H, rx: 7, class: "vc-box" }));
+      group.append(svg("rect", { width: 6, height: NODE_H, rx: 3, class: "vc-stripe" }));
+      const l1 = svg("text", { x: 12, y: 18, class: "vc-label" });
+      l1.textContent = shorten(n.label, 21);
+      const l2 = svg("text", { x: 12, y: 35, class: "vc-sub" });
+      l2.textContent = shorten([t(roleName), n.sub].filter(Boolean).join(" · "), 27);
+      group.append(l1, l2);
+      if (n.flagged) {
+        const flag = svg("text", { x: NODE_W - 16, y: 17, class: "vc-flag", "aria-hidden": "true" });
+        flag.textContent = "⚑";
+        group.append(flag);
+      }
+      const title = svg("title");
+      title.textContent = `${n.label}${n.sub ? ` (${n.sub})` : ""} — ${t(roleName)}`;
+      group.append(title);
+      group.addEventListener("click", () => this.select(n.id));
+      group.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" || ev.key === " ") {
+          ev.preventDefault();
+          this.select(n.id);
+        }
+      });
+      nodes.append(group);
+      this.nodeEls.set(n.id, group);
+    }
+    root.append(nodes);
+    this.canvas.replaceChildren(root);
+  }
+
+  // ------------------------------------------------------------------ interaction
+
+  select(id: string | null): void {
+    this.selected = id;
+    for (const [nid, e] of this.nodeEls) e.classList.toggle("vc-selected", nid === id);
+    for (const [eid, e] of this.edgeEls) {
+      const edge = this.data.edges.find((x) => x.id === eid)!;
+      e.classList.toggle("vc-near", id !== null && (edge.source === id || edge.target === id));
+    }
+    this.renderPanel();
+  }
+
+  private renderPanel(): void {
+    const { t } = this;
+    const n = this.selected ? this.byId.get(this.selected) : undefined;
+    if (!n) {
+      this.panel.replaceChildren(el("p", { class: "vc-hint" }, t("Select a node to see its details.")));
+      return;
+    }
+    const [roleName] = ROLES[n.role] ?? [n.role];
+    const base = `/cases/${encodeURIComponent(this.caseName)}`;
+    const ids = n.ids.map(encodeURIComponent).join(",");
+    const links = el("ul", { class: "vc-links" });
+    const link = (href: string, text: string, testid: string) => links.append(el("li", {}, el("a", { href, "data-testid": testid }, text)));
+    if (n.url && n.url.startsWith("/")) link(n.url, t("Open entity page"), "chain-entity-link");
+    if (ids) {
+      link(`${base}/network?ids=${ids}`, t("Network"), "chain-network-link");
+      link(`${base}/timeline?ids=${ids}`, t("Timeline"), "chain-timeline-link");
+    }
+    if (n.iban) link(`${base}/money?account=${encodeURIComponent(n.iban)}`, t("Money flows"), "chain-money-link");
+    const dl = el("dl", { class: "vc-props" });
+    const row = (k: string, v: string) => dl.append(el("dt", {}, k), el("dd", {}, v));
+    row(t(n.stage), t(roleName));
+    if (n.sub) row("", n.sub);
+    if (n.ids.length > 1) row(t("Records"), t("Grouped from %(n)s records (same %(keys)s)", { n: n.ids.length, keys: n.grouped_by.map((k) => t(k === "registrationNumber" ? "registration number" : k)).join(", ") || "—" }));
+    const found = this.data.findings.filter((f) => n.findings.includes(f.id));
+    const findings = el("ul", { class: "vc-findings" });
+    for (const f of found) {
+      findings.append(el("li", {}, el("a", { href: `${base}/findings?kind=${encodeURIComponent(f.kind)}&state=#${encodeURIComponent(f.id)}` }, `${f.kind} ${f.title}`), ` ${f.score.toFixed(2)}`));
+    }
+    const pathBtn = el("button", { type: "button", class: "vc-btn", "data-testid": "chain-path" }, t("Path to the proceeds"));
+    pathBtn.addEventListener("click", () => this.highlightPath(n.id));
+    const clearBtn = el("button", { type: "button", class: "vc-btn", "data-testid": "chain-clear" }, t("Clear path"));
+    clearBtn.addEventListener("click", () => this.clearPath());
+    this.panel.replaceChildren(el("h3", { class: "vc-h" }, n.label), dl, links);
+    if (found.length) this.panel.append(el("h4", {}, t("Findings")), findings);
+    this.panel.append(el("div", { class: "vc-actions" }, pathBtn, clearBtn));
+  }
+
+  /** Shortest path (links taken both ways) from `start` to the nearest sink of the proceeds. */
+  pathToProceeds(start: string): string[] | null {
+    const sinks = new Set(this.data.sinks);
+    const adj = new Map<string, string[]>();
+    for (const e of this.data.edges) {
+      adj.set(e.source, [...(adj.get(e.source) ?? []), e.target]);
+      adj.set(e.target, [...(adj.get(e.target) ?? []), e.source]);
+    }
+    const parent = new Map<string, string | null>([[start, null]]);
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const node = queue[i]!;
+      if (sinks.has(node)) {
+        const path: string[] = [];
+        for (let s: string | null = node; s !== null; s = parent.get(s) ?? null) path.unshift(s);
+        return path;
+      }
+      for (const nb of adj.get(node) ?? []) {
+        if (!parent.has(nb)) {
+          parent.set(nb, node);
+          queue.push(nb);
+        }
+      }
+    }
+    return null;
+  }
+
+  highlightPath(start: string): string[] | null {
+    const path = this.pathToProceeds(start);
+    this.clearPath();
+    if (!path) {
+      this.status.textContent = this.t("No path to the proceeds from here.");
+      return null;
+    }
+    const on = new Set(path);
+    const steps = new Set(path.slice(1).map((b, i) => `${path[i]}|${b}`));
+    this.canvas.classList.add("vc-has-path");
+    for (const id of path) this.nodeEls.get(id)?.classList.add("vc-on-path");
+    for (const e of this.data.edges) {
+      if (on.has(e.source) && on.has(e.target) && (steps.has(`${e.source}|${e.target}`) || steps.has(`${e.target}|${e.source}`))) {
+        const g = this.edgeEls.get(e.id);
+        g?.classList.add("vc-on-path");
+        g?.querySelector("path")?.setAttribute("marker-end", "url(#vc-arrow-hi)");
+      }
+    }
+    return path;
+  }
+
+  clearPath(): void {
+    this.canvas.classList.remove("vc-has-path");
+    for (const e of this.canvas.querySelectorAll(".vc-on-path")) {
+      e.classList.remove("vc-on-path");
+      e.querySelector("path")?.setAttribute("marker-end", "url(#vc-arrow)");
+    }
+  }
+}
+
+const mountPoint = document.getElementById("chain");
+if (mountPoint) {
+  const handle: VerigaChain = { ready: Promise.resolve(), nodes: 0, edges: 0 };
+  const diagram = new ChainDiagram(mountPoint, handle);
+  handle.ready = diagram.load(mountPoint.dataset.api ?? "");
+  window.verigaChain = handle;
+}

@@ -1,0 +1,62 @@
+/** The contents of the popups of places and routes. */
+import { el } from "./dom";
+import type { Translate } from "./i18n";
+import { entityList, networkLink } from "./links";
+import type { MapData, Place, Route } from "./types";
+
+export interface PopupContext {
+  data: MapData;
+  caseName: string;
+  t: Translate;
+  country: (code: string) => string;
+  placeName: (place: Place) => string;
+}
+
+function section(title: string, body: HTMLElement | null): HTMLElement | null {
+  return body ? el("div", { class: "map-popup-section" }, el("h4", {}, title), body) : null;
+}
+
+export function placePopup(place: Place, ctx: PopupContext): HTMLElement {
+  const { t, data } = ctx;
+  const people = new Set(place.person_ids);
+  const others = place.entity_ids.filter((id) => !people.has(id));
+  const kind = place.kind === "city" ? "" : ` (${t(place.kind === "point" ? "coordinates" : "country")})`;
+  return el(
+    "div",
+    { class: "map-popup", "data-place": place.id },
+    el("h3", {}, ctx.placeName(place) + kind),
+    place.country && place.kind !== "country" ? el("p", { class: "country" }, ctx.country(place.country)) : null,
+    el(
+      "p",
+      {},
+      t("Trips: %(n)s", { n: place.trip_ids.length }),
+      ` · ${t("Departures")}: ${place.departures} · ${t("Arrivals")}: ${place.arrivals}`,
+    ),
+    section(t("People"), entityList([...people], data.entities, t)),
+    section(t("Entities"), entityList(others, data.entities, t, 8)),
+    section(t("Trips"), entityList(place.trip_ids, data.entities, t, 8)),
+    networkLink(ctx.caseName, [...place.person_ids, ...others], t),
+  );
+}
+
+export function routePopup(route: Route, ctx: PopupContext): HTMLElement {
+  const { t, data } = ctx;
+  const from = ctx.data.places.find((p) => p.id === route.source);
+  const to = ctx.data.places.find((p) => p.id === route.target);
+  const dates =
+    route.first && route.last
+      ? route.first === route.last
+        ? route.first
+        : `${route.first} – ${route.last}`
+      : "";
+  return el(
+    "div",
+    { class: "map-popup", "data-route": `${route.source}>${route.target}` },
+    el("h3", {}, `${from ? ctx.placeName(from) : route.source} → ${to ? ctx.placeName(to) : route.target}`),
+    el("p", {}, t("Trips: %(n)s", { n: route.trips }), dates ? ` · ${dates}` : ""),
+    section(t("Passengers"), entityList(route.passenger_ids, data.entities, t)),
+    section(t("Booked by"), entityList(route.organizer_ids, data.entities, t, 6)),
+    section(t("Trips"), entityList(route.trip_ids, data.entities, t, 8)),
+    networkLink(ctx.caseName, [...route.organizer_ids, ...route.passenger_ids], t),
+  );
+}

@@ -1,0 +1,299 @@
+/**
+ * The map view: Leaflet without any tile layer, country outlines from world-atlas (bundled, served from
+ * /static/dist), places as circles sized by activity, routes as arcs with arrows, a date-range filter,
+ * and the tables of routes and places below for keyboard and screen-reader users.
+ */
+import * as L from "leaflet";
+import { feature } from "topojson-client";
+import world from "world-atlas/countries-50m.json";
+
+import { clear, el } from "./dom";
+import { countryNamer, type Translate } from "./i18n";
+import { curve, outlines, radius, weight } from "./geometry";
+import { placePopup, routePopup, type PopupContext } from "./popups";
+import { placeTable, routeTable, unplacedList } from "./tables";
+import type { Filters, MapData, Place, Route } from "./types";
+
+/** What the map shows when there is nothing to fit: Europe. */
+const EUROPE = L.latLngBounds([34, -11], [71, 42]);
+
+export interface MapOptions {
+  api: string;
+  caseName: string;
+  filters: Filters;
+  t: Translate;
+}
+
+export class MapView {
+  readonly map: L.Map;
+  data: MapData | null = null;
+  /** Drawn layers by place id and by "source>target". */
+  readonly markers = new Map<string, L.CircleMarker>();
+  readonly lines = new Map<string, L.Polyline>();
+  outlines = 0;
+  private readonly routeLayer = L.layerGroup();
+  private readonly placeLayer = L.layerGroup();
+  private readonly status: HTMLElement;
+  private readonly tables: HTMLElement;
+  private readonly fromInput: HTMLInputElement;
+  private readonly toInput: HTMLInputElement;
+  private readonly country: (code: string) => string;
+  private request = 0;
+
+  constructor(
+    readonly root: HTMLElement,
+    readonly options: MapOptions,
+  ) {
+    const { t, filters } = options;
+    this.country = countryNamer(document.documentElement.lang || "en");
+    this.fromInput = el("input", { type: "date", id: "map-from", name: "from", value: filters.from });
+    this.toInput = el("input", { type: "date", id: "map-to", name: "to", value: filters.to });
+    const form = el(
+      "form",
+      { class: "map-filters", "data-testid": "map-filters" },
+      el("label", { for: "map-from" }, t("From")),
+      this.fromInput,
+      el("label", { for: "map-to" }, t("To")),
+      this.toInput,
+      el("button", { type: "submit" }, t("Apply")),
+      el("button", { type: "reset" }, t("Reset")),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.load({ ...this.options.filters, from: this.fromInput.value, to: this.toInput.value });
+    });
+    form.addEventListener("reset", (event) => {
+      event.preventDefault();
+      this.fromInput.value = this.toInput.value = "";
+      void this.load({ ...this.options.filters, from: "", to: "" });
+    });
+    this.status = el("p", { class: "map-status", role: "status", "aria-live": "polite" }, t("Loading…"));
+    const selection = filters.ids.length
+      ? el(
+          "p",
+          { class: "map-selection" },
+          t("Only the routes and places of the selected entities (%(n)s) are shown.", { n: filters.ids.length }),
+          " ",
+          el("a", { href: `/cases/${encodeURIComponent(options.caseName)}/map` }, t("Show everything")),
+        )
+      : null;
+    const canvas = el("div", {
+      class: "map-canvas",
+      role: "region",
+      "aria-label": t("Map of places and routes"),
+      "aria-describedby": "map-note",
+      "data-testid": "map-canvas",
+    });
+    const note = el(
+      "p",
+      { id: "map-note", class: "map-legend" },
+      t("Circle size: entities and trips at the place. Line width: number of trips."),
+      " ",
+      t("Lines curve to the right of their direction; the arrow points to the destination."),
+      " ",
+      t("The map is drawn in the browser; every place and route is also listed in the tables below."),
+    );
+    this.tables = el("div", { class: "map-tables" });
+    root.append(form, selection ?? "", this.status, canvas, note, this.tables);
+
+    this.map = L.map(canvas, {
+      zoomSnap: 0.25,
+      minZoom: 2,
+      maxZoom: 11,
+      worldCopyJump: false,
+      attributionControl: true,
+      maxBounds: L.latLngBounds([-85, -240], [85, 240]),
+    });
+    this.map.attributionControl.setPrefix(false).addAttribution("Natural Earth");
+    this.map.createPane("outlines").style.zIndex = "250";
+    this.drawOutlines();
+    this.routeLayer.addTo(this.map);
+    this.placeLayer.addTo(this.map);
+    this.map.fitBounds(EUROPE);
+  }
+
+  private drawOutlines(): void {
+    const countries = outlines(feature(world, world.objects.countries));
+    const layer = L.geoJSON(countries, {
+      pane: "outlines",
+      interactive: false,
+      style: { color: "#8a94a6", weight: 0.7, fillColor: "#f4f1e8", fillOpacity: 1 },
+    });
+    layer.addTo(this.map);
+    this.outlines = layer.getLayers().length;
+  }
+
+  private placeName(place: Place): string {
+    return place.kind === "country" ? this.country(place.country) || place.name : place.name;
+  }
+
+  private context(data: MapData): PopupContext {
+    return {
+      data,
+      caseName: this.options.caseName,
+      t: this.options.t,
+      country: this.country,
+      placeName: (p) => this.placeName(p),
+    };
+  }
+
+  /** Fetch the places and routes for `filters` and draw them; resolves when drawn. */
+  async load(filters: Filters): Promise<void> {
+    const { t } = this.options;
+    this.options.filters = filters;
+    const request = ++this.request;
+    const query = new URLSearchParams();
+    if (filters.ids.length) query.set("ids", filters.ids.join(","));
+    if (filters.from) query.set("from", filters.from);
+    if (filters.to) query.set("to", filters.to);
+    const search = query.toString() ? `?${query}` : "";
+    history.replaceState(null, "", `${location.pathname}${search}`);
+    this.status.textContent = t("Loading…");
+    this.root.setAttribute("aria-busy", "true");
+    try {
+      const res = await fetch(`${this.options.api}${search}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!res.ok) {
+        let detail = `${res.status} ${res.statusText}`;
+        try {
+          const body = (await res.json()) as { detail?: unknown };
+          if (body.detail) detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+        } catch {
+          /* not JSON */
+        }
+        throw new Error(detail);
+      }
+      const data = (await res.json()) as MapData;
+      if (request !== this.request) return; // a newer request is on its way
+      this.render(data);
+    } catch (error) {
+      if (request === this.request) {
+        this.status.textContent = t("Error: %(message)s", { message: (error as Error).message });
+      }
+      throw error;
+    } finally {
+      if (request === this.request) this.root.removeAttribute("aria-busy");
+    }
+  }
+
+  render(data: MapData): void {
+    const { t } = this.options;
+    this.data = data;
+    const ctx = this.context(data);
+    this.routeLayer.clearLayers();
+    this.placeLayer.clearLayers();
+    this.markers.clear();
+    this.lines.clear();
+    const byId = new Map(data.places.map((p) => [p.id, p]));
+
+    for (const route of data.routes) {
+      const a = byId.get(route.source);
+      const b = byId.get(route.target);
+      if (!a || !b || a.id === b.id) continue; // trips within one place are in the table
+      const arc = curve(L.latLng(a.lat, a.lon), L.latLng(b.lat, b.lon));
+      const line = L.polyline(arc.points, {
+        color: "#b3261e",
+        opacity: 0.75,
+        weight: weight(route.trips),
+        className: "map-route",
+        lineCap: "round",
+      });
+      line.bindPopup(() => routePopup(route, ctx), { maxWidth: 340 });
+      line.bindTooltip(`${this.placeName(a)} → ${this.placeName(b)}: ${t("Trips: %(n)s", { n: route.trips })}`, {
+        sticky: true,
+      });
+      line.addTo(this.routeLayer);
+      this.lines.set(`${route.source}>${route.target}`, line);
+      const size = 8 + weight(route.trips);
+      const arrow = el("span", { class: "map-arrow" });
+      arrow.style.transform = `rotate(${arc.arrowAngle.toFixed(1)}deg)`;
+      arrow.style.borderLeftWidth = `${size}px`;
+      arrow.style.borderTopWidth = arrow.style.borderBottomWidth = `${size * 0.55}px`;
+      L.marker(arc.arrowAt, {
+        icon: L.divIcon({ html: arrow, className: "map-arrow-icon", iconSize: [0, 0] }),
+        interactive: false,
+        keyboard: false,
+      }).addTo(this.routeLayer);
+    }
+
+    for (const place of data.places) {
+      const marker = L.circleMarker([place.lat, place.lon], {
+        radius: radius(place.activity),
+        color: place.kind === "country" ? "#5b6b84" : "#123c73",
+        weight: 1.5,
+        dashArray: place.kind === "country" ? "3 3" : undefined,
+        fillColor: place.trip_ids.length ? "#2f6fbd" : "#7f9cc4",
+        fillOpacity: 0.75,
+        className: `map-place map-place-${place.kind}`,
+      });
+      marker.bindPopup(() => placePopup(place, ctx), { maxWidth: 340 });
+      marker.bindTooltip(this.placeName(place), { direction: "top", offset: [0, -radius(place.activity)] });
+      marker.addTo(this.placeLayer);
+      this.markers.set(place.id, marker);
+    }
+
+    this.fit();
+    this.renderTables(ctx);
+    const parts = [
+      t("Places: %(places)s, routes: %(routes)s.", { places: data.places.length, routes: data.routes.length }),
+    ];
+    if (data.trips_total)
+      parts.push(t("Trips with both ends on the map: %(placed)s of %(total)s.", {
+        placed: data.trips_placed,
+        total: data.trips_total,
+      }));
+    if (data.first && data.last) parts.push(t("Trips from %(first)s to %(last)s.", { first: data.first, last: data.last }));
+    if (!data.places.length) parts.push(t("Nothing to show for these filters."));
+    this.status.textContent = parts.join(" ");
+    if (data.first) this.fromInput.min = this.toInput.min = data.first;
+    if (data.last) this.fromInput.max = this.toInput.max = data.last;
+  }
+
+  private fit(): void {
+    const data = this.data;
+    if (!data || !data.places.length) {
+      this.map.fitBounds(EUROPE);
+      return;
+    }
+    const bounds = L.latLngBounds(data.places.map((p) => L.latLng(p.lat, p.lon)));
+    this.map.fitBounds(bounds.pad(0.2), { maxZoom: 7 });
+  }
+
+  private renderTables(ctx: PopupContext): void {
+    clear(this.tables);
+    const actions = { showPlace: (p: Place) => this.showPlace(p), showRoute: (r: Route) => this.showRoute(r) };
+    const { t } = this.options;
+    this.tables.append(
+      el("h2", {}, t("Routes")),
+      routeTable(ctx, actions),
+      el("h2", {}, t("Places")),
+      placeTable(ctx, actions),
+      unplacedList(ctx) ?? "",
+    );
+  }
+
+  /** Centre the map on a place and open its popup (from the table). */
+  showPlace(place: Place): void {
+    const marker = this.markers.get(place.id);
+    if (!marker) return;
+    this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 6));
+    marker.openPopup();
+    this.focusMap();
+  }
+
+  showRoute(route: Route): void {
+    const line = this.lines.get(`${route.source}>${route.target}`);
+    if (!line) return;
+    this.map.fitBounds(line.getBounds().pad(0.3), { maxZoom: 8 });
+    line.openPopup(line.getCenter());
+    this.focusMap();
+  }
+
+  private focusMap(): void {
+    this.map.getContainer().scrollIntoView({ block: "nearest" });
+    const popup = this.map.getContainer().querySelector<HTMLElement>(".leaflet-popup-content a, .leaflet-popup-close-button");
+    popup?.focus({ preventScroll: true });
+  }
+}
