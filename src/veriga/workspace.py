@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -368,13 +368,17 @@ class Workspace:
                                                only_ids=access.only_ids)
             yield from self._visible(access, proxies)
 
-    def _fetch(self, conn: Connection, access: CaseAccess, ids: Collection[str]
-               ) -> list[EntityProxy]:
-        """The visible entities among ``ids`` (real ids), minimised for the user."""
+    def _fetch(self, conn: Connection, access: CaseAccess, ids: Collection[str],
+               known: Mapping[str, EntityProxy] | None = None) -> list[EntityProxy]:
+        """The visible entities among ``ids`` (real ids), minimised for the user; ``known``
+        are entities already read in this access (not read again)."""
+        known = known or {}
         wanted = [i for i in sorted(set(ids)) if i not in access.hidden_entities
                   and (access.only_ids is None or i in access.only_ids)]
-        found = self.store.iter_entities_by_id(conn, access.case_id, wanted,
-                                               exclude_sources=access.hidden_sources)
+        missing = [i for i in wanted if i not in known]
+        read = {p.id: p for p in self.store.iter_entities_by_id(
+            conn, access.case_id, missing, exclude_sources=access.hidden_sources)}
+        found = (known[i] if i in known else read[i] for i in wanted if i in known or i in read)
         return list(self._visible(access, found))
 
     def entities_by_id(self, case: str, entity_ids: Sequence[str]) -> list[EntityProxy]:
@@ -387,17 +391,21 @@ class Workspace:
                         entity_ids=sorted(real)[:MAX_AUDITED_IDS])
         return found
 
-    def _around(self, conn: Connection, access: CaseAccess, real: set[str]) -> set[str]:
-        """Ids of the entities, those linking to them and those they refer to."""
+    def _around(self, conn: Connection, access: CaseAccess, real: set[str]
+                ) -> tuple[set[str], dict[str, EntityProxy]]:
+        """Ids of the entities, those linking to them and those they refer to; and the
+        entities read on the way (the first two groups)."""
         hidden = access.hidden_sources
         linking = self.store.linked_ids(conn, access.case_id, real, hidden)
         refs: set[str] = set()
+        read: dict[str, EntityProxy] = {}
         for proxy in self.store.iter_entities_by_id(conn, access.case_id,
                                                     sorted(real | linking), hidden):
+            read[proxy.id or ""] = proxy
             for prop, value in proxy.itervalues():
                 if prop.type.name == "entity":
                     refs.add(value)
-        return real | linking | refs
+        return real | linking | refs, read
 
     def _roles(self, access: CaseAccess) -> dict[str, str]:
         if access.minimiser is None:
@@ -411,8 +419,8 @@ class Workspace:
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
             real = {self._real_id(access, i) for i in entity_ids}
-            everything = self._around(conn, access, real)
-            found = self._fetch(conn, access, everything)
+            everything, read = self._around(conn, access, real)
+            found = self._fetch(conn, access, everything, read)
             self._audit(conn, "entity.read", access.case_id, neighbourhood=True,
                         entity_ids=sorted(everything)[:MAX_AUDITED_IDS])
         return Around(found, self._roles(access))
@@ -426,8 +434,8 @@ class Workspace:
             rows = self._entity_rows(conn, access, real)
             entity = next(self.store.iter_entities_by_id(
                 conn, access.case_id, [real], exclude_sources=access.hidden_sources))
-            everything = self._around(conn, access, {real})
-            around = self._fetch(conn, access, everything)
+            everything, read = self._around(conn, access, {real})
+            around = self._fetch(conn, access, everything, read)
             kind = CaseKind(access.case["kind"])
             findings = self.store.list_findings(conn, access.case_id, None, real) \
                 if allows(access.role, Op.FINDING_READ, kind) else []

@@ -298,7 +298,6 @@ class ChainDiagram {
         transform: `translate(${(p.x - NODE_W / 2).toFixed(1)},${(p.y - NODE_H / 2 + TOP).toFixed(1)})`,
         tabindex: 0,
         role: "button",
-        "aria-label": `${t(roleName)}: ${n.label}${n.sub ? `, ${n.sub}` : ""}`,
         "data-id": n.id,
         "data-role": n.role,
         "data-stage": n.stage,
@@ -311,6 +310,9 @@ class ChainDiagram {
       l1.textContent = shorten(n.label, 21);
       const l2 = svg("text", { x: 12, y: 35, class: "vc-sub" });
       l2.textContent = shorten([t(roleName), n.sub].filter(Boolean).join(" · "), 27);
+      // the accessible name starts with the visible (shortened) text, then says it in full
+      const full = `${n.label}, ${[t(roleName), n.sub].filter(Boolean).join(", ")}`;
+      group.setAttribute("aria-label", `${l1.textContent} ${l2.textContent}. ${full}`);
       group.append(l1, l2);
       if (n.flagged) {
         const flag = svg("text", { x: NODE_W - 16, y: 17, class: "vc-flag", "aria-hidden": "true" });
