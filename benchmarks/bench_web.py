@@ -179,7 +179,6 @@ def setup(size: str) -> dict[str, Any]:
         folders = [world / f for f in ("bank", "police", "labour", "registers", "travel")]
         requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
         ws.import_files("bench", requests)
-        _update_statistics()
         ws.analyze("bench")
         marker.write_text("ok")
     os.environ["VERIGA_TOKEN"] = ""
@@ -190,19 +189,6 @@ def setup(size: str) -> dict[str, Any]:
         admin.user = directory.load_user(conn, username="bench")
     ids = [e.id for e in admin.entities("bench", ["BankAccount", "Person", "Company"])]
     return {"settings_home": str(settings.home), "ids": ids}
-
-
-def _update_statistics() -> None:
-    """ANALYZE the schema's tables after the bulk import. Without statistics PostgreSQL
-    plans the analysis's queries for near-empty tables (server-side cursors over 300,000+
-    statements ran for over ten minutes); autovacuum, where it is on, comes too late."""
-    engine = sa.create_engine(PG)
-    with engine.begin() as conn:
-        tables = conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
-                              {"s": SCHEMA}).scalars().all()
-        for table in tables:
-            conn.execute(sa.text(f'ANALYZE "{SCHEMA}"."{table}"'))
-    engine.dispose()
 
 
 def _serve(home: str, port: int) -> subprocess.Popen:
