@@ -25,7 +25,15 @@ UI = (
     N_('export SVG'), N_('schema'), N_('role'), N_('stage'), N_('from'), N_('to'), N_('size by'),
     N_('degree'), N_('betweenness'), N_('saved views'), N_('selected'), N_('open page'),
     N_('no path'), N_('name of the view'), N_('reset'), N_('centrality'), N_('closeness'),
-    N_('pagerank'), N_('top 10 by'), N_('computing'),
+    N_('pagerank'), N_('top 10 by'), N_('computing'), N_('choose a saved view'), N_('connections'),
+    N_('dates'), N_('entity types'), N_('error: {message}'), N_('filters'), N_('find entity'),
+    N_('graph tools'), N_('laying out'), N_('layout finished'), N_('link types'), N_('loading'),
+    N_('network graph'), N_('no selection'), N_('none'), N_('not found'), N_('nothing new'),
+    N_('nothing to show'), N_('path of {steps} steps found.'), N_('path start: {label}'),
+    N_('roles'), N_('run layout'), N_('stages'), N_('stop layout'), N_('time range'),
+    N_('unknown'), N_('view opened: {name}'), N_('view saved: {name}'),
+    N_('{nodes} entities and {edges} links added.'),
+    N_('{nodes} entities and {edges} links shown.'),
 )
 
 
