@@ -10,6 +10,8 @@
  */
 import dagre from "dagre";
 
+import { makeTranslator, type Translate } from "./common/i18n";
+
 interface ChainNode {
   id: string;
   label: string;
@@ -90,21 +92,7 @@ const ROLES: Record<string, [string, string]> = {
   cash: ["Cash", "#ca8a04"],
 };
 
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
-function translator(raw: string | undefined): Translate {
-  let strings: Record<string, string> = {};
-  try {
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    if (parsed && typeof parsed === "object") strings = parsed as Record<string, string>;
-  } catch {
-    console.warn("veriga chain: data-i18n is not valid JSON, using English");
-  }
-  return (key, vars) => {
-    const text = typeof strings[key] === "string" && strings[key] ? strings[key]! : key;
-    return vars ? text.replace(/%\((\w+)\)s/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
-  };
-}
+const translator = (raw: string | undefined): Translate => makeTranslator(raw, "chain");
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

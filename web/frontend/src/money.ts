@@ -10,6 +10,8 @@ import { SankeyChart } from "echarts/charts";
 import { TooltipComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
+import { makeTranslator, type Translate } from "./common/i18n";
+
 echarts.use([SankeyChart, TooltipComponent, CanvasRenderer]);
 
 // -- the API's shapes (src/veriga/web/views/money.py) -------------------------------------------
@@ -119,23 +121,7 @@ declare global {
 
 // -- small helpers -----------------------------------------------------------------------------
 
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
-function translator(raw: string | undefined): Translate {
-  let strings: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = raw ? JSON.parse(raw) : {};
-    if (parsed && typeof parsed === "object") strings = parsed as Record<string, unknown>;
-  } catch {
-    console.warn("veriga money: data-i18n is not valid JSON, using English");
-  }
-  return (key, vars) => {
-    const given = strings[key];
-    let text = typeof given === "string" && given ? given : key;
-    if (vars) text = text.replace(/%\((\w+)\)s/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
-    return text;
-  };
-}
+const translator = (raw: string | undefined): Translate => makeTranslator(raw, "money");
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string | null)[]): HTMLElementTagNameMap[K] {
   const node = Object.assign(document.createElement(tag), props);
