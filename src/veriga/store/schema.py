@@ -78,6 +78,7 @@ sessions = Table(
     Column("csrf_secret", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("purposes", JSON, nullable=True),  # {case id: the purpose stated for it}
 )
 
 login_attempts = Table(
@@ -103,6 +104,8 @@ cases = Table(
     Column("kind", String(16), nullable=False, server_default="investigation"),
     Column("ngo_sees_suspects", Boolean, nullable=False, server_default=false()),
     Column("pseudonym_key", String(64), nullable=True),
+    # bumped by every change that can change what minimisation hides (imports, roles)
+    Column("revision", Integer, nullable=False, server_default="0"),
 )
 
 sources = Table(
@@ -205,6 +208,15 @@ audit = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     Index("ix_audit_case", "case_id"),
+)
+
+#: The entities each audited bulk read reached (every one, however many).
+audit_reads = Table(
+    "audit_reads",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("entity_id", String(ID * 2), primary_key=True),
+    Index("ix_audit_reads_entity", "entity_id"),
 )
 
 case_members = Table(
