@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,6 +39,12 @@ SECURITY_HEADERS = {
 }
 
 
+#: The one answer to every refused login (unknown name, wrong password, locked or inactive
+#: account): the answer must not tell whether a user name exists.
+REFUSED = "wrong user name or password (after repeated failures an account is locked for a " \
+    "while)"
+
+
 class AuthError(VerigaError):
     """Login refused; the message never says whether the user exists."""
 
@@ -57,6 +64,13 @@ def verify_password(stored: str | None, password: str) -> bool:
         return False
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user name is unknown (or has no password), so that
+    such a login costs as much time as a known one."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -64,7 +78,11 @@ def _digest(token: str) -> str:
 def login(store: Store, username: str, password: str, client: str) -> str:
     """Check a password; returns the user id. Locks an account after repeated failures and
     slows down a client address that guesses many accounts. Failures are committed before
-    the refusal is raised, so they count."""
+    the refusal is raised, so they count.
+
+    Unknown, locked, inactive and password-less accounts get the same answer as a wrong
+    password, after the same work (an argon2 verification), so neither the message nor the
+    time tells whether a user name exists."""
     with store.begin() as conn:
         user_id, refusal = _attempt(conn, username, password, client)
     if refusal:
@@ -86,8 +104,10 @@ def _attempt(conn: Connection, username: str, password: str,
     user = conn.execute(select(users).where(users.c.username == username)).mappings().first()
     locked = user is not None and user["locked_until"] is not None and \
         _aware(user["locked_until"]) > now
-    ok = bool(user and user["active"] and not locked
-              and verify_password(user["password_hash"], password))
+    stored = user["password_hash"] if user is not None else None
+    # always one argon2 verification, against a dummy hash when there is nothing to verify
+    matches = verify_password(stored or _dummy_hash(), password) and bool(stored)
+    ok = bool(user and user["active"] and not locked and matches)
     conn.execute(login_attempts.insert().values(client=client, username=username, at=now, ok=ok))
     if user is not None:
         if ok:
@@ -99,10 +119,8 @@ def _attempt(conn: Connection, username: str, password: str,
             if failures >= MAX_FAILURES:
                 values["locked_until"] = now + LOCK_FOR
             conn.execute(users.update().where(users.c.id == user["id"]).values(**values))
-    if locked:
-        return None, "this account is locked after repeated failed logins; try again later"
     if not ok or user is None:
-        return None, "wrong user name or password"
+        return None, REFUSED
     return user["id"], None
 
 
