@@ -25,12 +25,14 @@ from veriga.model import EntityProxy, model
 from veriga.store import audit as audit_log
 from veriga.store.schema import (
     audit,
+    audit_reads,
     cases,
     findings,
     rejects,
     saved_views,
     sources,
     statements,
+    users,
 )
 
 CHUNK = 20_000
@@ -214,7 +216,7 @@ class Store:
         query = query.order_by(statements.c.canonical_id)
         current: str | None = None
         rows: list[Any] = []
-        for row in conn.execution_options(yield_per=CHUNK).execute(query):
+        for row in conn.execute(query.execution_options(yield_per=CHUNK)):
             if row.canonical_id != current and rows:
                 yield _assemble(current, rows)  # type: ignore[arg-type]
                 rows = []
@@ -343,7 +345,7 @@ class Store:
         query = select(statements.c.canonical_id, statements.c.source_id).where(
             statements.c.case_id == case_id).distinct()
         result: dict[str, set[str]] = {}
-        for row in conn.execution_options(yield_per=CHUNK).execute(query):
+        for row in conn.execute(query.execution_options(yield_per=CHUNK)):
             result.setdefault(row.canonical_id, set()).add(row.source_id)
         return result
 
@@ -450,15 +452,34 @@ class Store:
     def audit(self, conn: Connection, **entry: Any) -> str:
         return audit_log.append(conn, **entry)
 
-    def list_audit(self, conn: Connection, case_id: str | None = None) -> list[dict]:
+    def list_audit(self, conn: Connection, case_id: str | None = None,
+                   org_id: str | None = None) -> list[dict]:
+        """Audit entries in order: of one case, or all. With ``org_id`` only those of the
+        cases the organisation owns and those written by its users."""
         query = select(audit).order_by(audit.c.seq)
         if case_id is not None:
             query = query.where(audit.c.case_id == case_id)
+        if org_id is not None:
+            owned = select(cases.c.id).where(cases.c.owner_org_id == org_id)
+            staff = select(users.c.username).where(users.c.org_id == org_id)
+            query = query.where(audit.c.case_id.in_(owned) | audit.c.actor.in_(staff))
         return [dict(r) for r in conn.execute(query).mappings()]
 
-    def verify_audit(self, conn: Connection) -> audit_log.ChainReport:
-        rows = conn.execution_options(yield_per=CHUNK).execute(select(audit).order_by(audit.c.seq))
-        return audit_log.verify(r._mapping for r in rows)
+    def audit_seqs_reading(self, conn: Connection, entity_id: str) -> set[int]:
+        """The audit entries whose reads reached this entity."""
+        query = select(audit_reads.c.seq).where(audit_reads.c.entity_id == entity_id)
+        return set(conn.execute(query).scalars())
+
+    def verify_audit(self, conn: Connection, anchor: audit_log.Anchor | None = None
+                     ) -> audit_log.ChainReport:
+        """Verify the whole chain, the reads it covers and, if given, the anchor."""
+        # statement options: conn.execution_options() would stream every later statement
+        rows = conn.execute(select(audit).order_by(audit.c.seq).execution_options(
+            yield_per=CHUNK))
+        reads = conn.execute(select(audit_reads).order_by(audit_reads.c.seq)
+                             .execution_options(yield_per=CHUNK))
+        return audit_log.verify((r._mapping for r in rows), (r._mapping for r in reads),
+                                anchor, legacy_gaps=conn.dialect.name == "postgresql")
 
 
 def _sqlite_time(value: datetime) -> str:
