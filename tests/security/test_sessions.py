@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from webhelpers import PASSWORD, Site
+from webhelpers import PASSWORD, Site, log_in
 
 from veriga.coop import auth
 from veriga.store.schema import users
@@ -76,3 +76,53 @@ def test_login_takes_as_long_for_unknown_names_as_for_known_ones(site: Site) -> 
     assert len(messages) == 1
     slowest, fastest = max(medians.values()), min(medians.values())
     assert slowest < 3 * fastest, medians
+
+
+def _case_audit(site: Site) -> list[dict]:
+    with site.ws.store.begin() as conn:
+        case_id = site.ws.store.get_case(conn, site.case)["id"]
+        return site.ws.store.list_audit(conn, case_id)
+
+
+def test_a_forged_purpose_cookie_is_ignored(client: TestClient, site: Site) -> None:
+    """Before: a one-character purpose set in a cookie was accepted, without a
+    ``case.open`` audit entry."""
+    log_in(client, "liga")
+    client.cookies.set("veriga_purposes", '{"amber": "x"}')
+    url = f"/api/cases/{site.case}/search"
+    got = client.get(url, params={"q": "an"})
+    assert got.status_code == 428, "no purpose was stated in this session"
+    assert not [e for e in _case_audit(site) if e["purpose"] == "x"]
+
+
+def test_the_purpose_is_validated_audited_and_kept_on_the_server(client: TestClient,
+                                                                  site: Site) -> None:
+    log_in(client, "liga")
+    page = client.get(f"/cases/{site.case}/open")
+    token = page.text.split('name="csrf" value="')[1].split('"')[0]
+    for weak in ("x", "abcdefghijkl", "to check", "12345 67890", " " * 20):
+        refused = client.post(f"/cases/{site.case}/open",
+                              data={"purpose": weak, "csrf": token}, follow_redirects=False)
+        assert refused.status_code == 400 and "at least 10 characters" in refused.text, weak
+    assert client.get(f"/api/cases/{site.case}/search", params={"q": "an"}).status_code == 428
+    purpose = "checking   the payments of\tthe suspects"
+    done = client.post(f"/cases/{site.case}/open", data={"purpose": purpose, "csrf": token},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    assert "purpose" not in done.headers.get("set-cookie", "")
+    assert {c.name for c in client.cookies.jar} <= {"veriga_session", "veriga_login_csrf"}
+    stated = "checking the payments of the suspects"
+    opened = [e for e in _case_audit(site) if e["action"] == "case.open"
+              and e["actor"] == "liga"]
+    assert opened[-1]["purpose"] == stated
+    assert client.get(f"/api/cases/{site.case}/search", params={"q": "an"}).status_code == 200
+    searched = [e for e in _case_audit(site) if e["action"] == "entity.search"]
+    assert searched[-1]["purpose"] == stated
+    # the purpose belongs to this session: another login of the same user states its own
+    with TestClient(client.app, base_url="https://testserver") as other:
+        log_in(other, "liga")
+        assert other.get(f"/api/cases/{site.case}/search",
+                         params={"q": "an"}).status_code == 428
+    # and it ends with the session
+    client.post("/logout", data={"csrf": token})
+    assert client.get(f"/api/cases/{site.case}/search", params={"q": "an"}).status_code == 401

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -159,13 +160,43 @@ def create_session(conn: Connection, user_id: str) -> tuple[str, str]:
     return session_id, csrf_token(secret)
 
 
-def session_user(conn: Connection, session_id: str) -> tuple[str, str]:
-    """(user id, CSRF secret) of a live session."""
+@dataclass(frozen=True)
+class SessionState:
+    """A live session as the server keeps it."""
+
+    user_id: str
+    csrf_secret: str
+    purposes: dict[str, str] = field(default_factory=dict)  # {case id: stated purpose}
+
+
+def load_session(conn: Connection, session_id: str) -> SessionState:
+    """The live session of ``session_id``, with the purposes stated in it."""
     row = conn.execute(select(sessions).where(sessions.c.id_hash == _digest(session_id))) \
         .mappings().first()
     if row is None or _aware(row["expires_at"]) <= datetime.now(UTC):
         raise AuthError("session expired; log in again")
-    return row["user_id"], row["csrf_secret"]
+    stated = row["purposes"] if isinstance(row["purposes"], dict) else {}
+    return SessionState(row["user_id"], row["csrf_secret"],
+                        {str(k): str(v) for k, v in stated.items()})
+
+
+def session_user(conn: Connection, session_id: str) -> tuple[str, str]:
+    """(user id, CSRF secret) of a live session."""
+    state = load_session(conn, session_id)
+    return state.user_id, state.csrf_secret
+
+
+def state_purpose(conn: Connection, session_id: str, case_id: str, purpose: str) -> None:
+    """Keep the purpose stated for a case in the session, on the server: the only place the
+    web application reads it from (the caller has validated and audited it)."""
+    query = select(sessions.c.purposes).where(sessions.c.id_hash == _digest(session_id))
+    row = conn.execute(query.with_for_update()).first()
+    if row is None:
+        raise AuthError("session expired; log in again")
+    stated = dict(row[0]) if isinstance(row[0], dict) else {}
+    stated[case_id] = purpose
+    conn.execute(sessions.update().where(sessions.c.id_hash == _digest(session_id))
+                 .values(purposes=stated))
 
 
 def end_session(conn: Connection, session_id: str) -> None:

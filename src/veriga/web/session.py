@@ -1,23 +1,34 @@
-"""Who is at the browser: the session cookie, CSRF tokens, the purpose stated per case."""
+"""Who is at the browser: the session cookie, CSRF tokens, the purpose stated per case.
+
+The purpose stated for a case is kept on the server, in the session's row (never in a
+cookie the browser could rewrite): the open-case form sets it after validating it
+(:func:`valid_purpose`) and auditing it (``case.open``); every later request of the session
+on that case acts with it.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
 
 from fastapi import HTTPException, Request
 
 from veriga.coop import directory
-from veriga.coop.auth import AuthError, check_csrf, csrf_token, session_user
+from veriga.coop.auth import AuthError, check_csrf, csrf_token, load_session
 from veriga.coop.directory import User
+from veriga.errors import NotFound
 from veriga.web.i18n import pick
 from veriga.workspace import Workspace
 
 COOKIE = "veriga_session"
-PURPOSES = "veriga_purposes"
 LANG = "veriga_lang"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+#: A stated purpose says something: at least this many characters and words (of two or more
+#: letters each), and at most MAX_PURPOSE characters.
+MIN_PURPOSE = 10
+MIN_PURPOSE_WORDS = 2
+MAX_PURPOSE = 300
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 class LoginRequired(Exception):
@@ -30,45 +41,64 @@ class Web:
 
     ws: Workspace
     user: User
-    csrf: str
+    csrf: str  # the session's CSRF token, for forms (and to check a streamed form's field)
     lang: str
-    purposes: dict[str, str]
+    purpose: str | None  # stated in this session for the case of the request's path
+    session_id: str
+    csrf_checked: bool = True  # False: a streamed body whose view checks the form's token
 
 
-def purposes(request: Request) -> dict[str, str]:
-    raw = request.cookies.get(PURPOSES)
-    try:
-        data = json.loads(unquote(raw)) if raw else {}
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+def valid_purpose(text: str) -> str | None:
+    """The purpose with its whitespace folded, or None if it says too little (fewer than
+    MIN_PURPOSE characters or MIN_PURPOSE_WORDS words) or too much (over MAX_PURPOSE)."""
+    purpose = " ".join(text.split())
+    if not MIN_PURPOSE <= len(purpose) <= MAX_PURPOSE:
+        return None
+    return purpose if len(_WORD.findall(purpose)) >= MIN_PURPOSE_WORDS else None
 
 
-def encode_purposes(data: dict[str, str]) -> str:
-    return quote(json.dumps(data, ensure_ascii=False))
-
-
-async def current(request: Request) -> Web:
-    """The dependency of every page and API call that needs a user."""
+async def _current(request: Request, read_form: bool) -> Web:
     store = request.app.state.store
     session_id = request.cookies.get(COOKIE)
     if not session_id:
         raise LoginRequired()
+    case = request.path_params.get("case")
+    case_id = None
     try:
         with store.begin() as conn:
-            user_id, secret = session_user(conn, session_id)
-            user = directory.load_user(conn, user_id=user_id)
+            state = load_session(conn, session_id)
+            user = directory.load_user(conn, user_id=state.user_id)
+            if case and state.purposes:
+                try:
+                    case_id = store.get_case(conn, case)["id"]
+                except NotFound:
+                    case_id = None
     except AuthError as exc:
         raise LoginRequired() from exc
+    checked = True
     if request.method in UNSAFE:
         token = request.headers.get("x-csrf-token")
-        if token is None and "form" in request.headers.get("content-type", ""):
+        if token is None and read_form and "form" in request.headers.get("content-type", ""):
             token = (await request.form()).get("csrf")  # type: ignore[assignment]
-        if not check_csrf(secret, token if isinstance(token, str) else None):
-            raise HTTPException(403, "missing or wrong CSRF token; reload the page")
-    stated = purposes(request)
-    case = request.path_params.get("case")
-    ws = Workspace(request.app.state.settings, user, stated.get(case) if case else None,
-                   store=store)
+        if token is not None or read_form:
+            if not check_csrf(state.csrf_secret, token if isinstance(token, str) else None):
+                raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+        else:
+            checked = False
+    purpose = state.purposes.get(case_id) if case_id else None
+    ws = Workspace(request.app.state.settings, user, purpose, store=store)
     lang = pick(request.cookies.get(LANG), pick(user.language))
-    return Web(ws, user, csrf_token(secret), lang, stated)
+    return Web(ws, user, csrf_token(state.csrf_secret), lang, purpose, session_id, checked)
+
+
+async def current(request: Request) -> Web:
+    """The dependency of every page and API call that needs a user."""
+    return await _current(request, read_form=True)
+
+
+async def current_unread(request: Request) -> Web:
+    """As :func:`current`, but never reads the request's body (a view streaming an upload
+    checks access first): a change without the ``x-csrf-token`` header comes back with
+    ``csrf_checked`` False, and the view must check the form's ``csrf`` field itself before
+    acting on anything else in the body."""
+    return await _current(request, read_form=False)

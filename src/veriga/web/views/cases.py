@@ -9,8 +9,16 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
+from veriga.coop.auth import state_purpose
 from veriga.web.api import CASE, Timestamp, errors
-from veriga.web.session import PURPOSES, Web, current, encode_purposes
+from veriga.web.session import (
+    MAX_PURPOSE,
+    MIN_PURPOSE,
+    MIN_PURPOSE_WORDS,
+    Web,
+    current,
+    valid_purpose,
+)
 from veriga.web.views import View
 
 router = APIRouter()
@@ -76,27 +84,34 @@ def cases_api(web: Current) -> list[CaseOut]:
                     description=c.get("description")) for c in web.ws.cases()]
 
 
+def _open_form(request: Request, web: Web, next: str, purpose: str, status: int = 200,
+               error: bool = False) -> Response:
+    return request.app.state.render(request, web, "open.html", status=status, next=next,
+                                    purpose=purpose, error=error, min_chars=MIN_PURPOSE,
+                                    min_words=MIN_PURPOSE_WORDS, max_chars=MAX_PURPOSE)
+
+
 @router.get("/cases/{case}/open", include_in_schema=False)
 def open_page(request: Request, case: str, web: Current, next: str | None = None
               ) -> Response:
-    return request.app.state.render(request, web, "open.html", next=next or f"/cases/{case}",
-                                    purpose=web.purposes.get(case, ""))
+    return _open_form(request, web, next or f"/cases/{case}", web.purpose or "")
 
 
 @router.post("/cases/{case}/open", include_in_schema=False)
 def open_submit(request: Request, case: str, web: Current,
                 purpose: Annotated[str, Form()], next: Annotated[str, Form()] = "") -> Response:
-    purpose = " ".join(purpose.split())
-    if len(purpose) < 4:
-        return request.app.state.render(request, web, "open.html", status=400, next=next,
-                                        purpose=purpose, error=True)
-    web.ws.purpose = purpose
-    web.ws.open_case(case)
-    stated = {**web.purposes, case: purpose}
+    """State the purpose of working on the case: validated, audited (``case.open``) and kept
+    in the session on the server, the only place later requests take it from."""
+    stated = valid_purpose(purpose)
+    if stated is None:
+        return _open_form(request, web, next, " ".join(purpose.split())[:MAX_PURPOSE],
+                          status=400, error=True)
+    web.ws.purpose = stated
+    row = web.ws.open_case(case)
+    with request.app.state.store.begin() as conn:
+        state_purpose(conn, web.session_id, row["id"], stated)
     target = next if next.startswith(f"/cases/{case}") else f"/cases/{case}"
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(PURPOSES, encode_purposes(stated), httponly=True, samesite="strict")
-    return response
+    return RedirectResponse(target, status_code=303)
 
 
 def summary(web: Web, case: str) -> dict[str, Any]:
