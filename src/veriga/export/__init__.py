@@ -16,6 +16,7 @@ from followthemoney.export.graph import NXGraphExporter
 from followthemoney.export.neo4j import CypherGraphExporter
 
 from veriga.export.anx import write_anx
+from veriga.export.cells import text_cells
 from veriga.model import EntityProxy, core_schema, is_core, model
 
 FORMATS = ("ftm", "ftm-core", "gexf", "cypher", "anx", "xlsx")
@@ -32,6 +33,21 @@ class _CompactGEXF(NXGraphExporter):
 class _CompactCypher(CypherGraphExporter):
     def get_attributes(self, element):  # type: ignore[no-untyped-def]
         return {k: v for k, v in super().get_attributes(element).items() if v}
+
+
+class _SafeExcel(ExcelExporter):
+    """XLSX with every value written as text and formula triggers defused (a value such as
+    ``=HYPERLINK(...)`` from an imported file must not become a live formula)."""
+
+    def write(self, proxy: EntityProxy, extra: list[str] | None = None) -> None:
+        if proxy.schema not in self.sheets:
+            headers = ["ID", *self.extra]
+            headers.extend(prop.label for prop in self.exportable_properties(proxy.schema))
+            self.sheets[proxy.schema] = self.make_sheet(proxy.schema.plural, headers)
+        sheet = self.sheets[proxy.schema]
+        values = [proxy.id, *(extra or [])]
+        values.extend(prop.type.join(vals) for prop, vals in self.exportable_fields(proxy))
+        sheet.append(text_cells(sheet, values))
 
 
 def to_core(proxy: EntityProxy) -> EntityProxy:
@@ -77,7 +93,7 @@ def export_entities(
         count, _ = write_anx(entities, out, handling)
         return count
     if fmt == "xlsx":
-        exporter = ExcelExporter(out)
+        exporter = _SafeExcel(out)
         for proxy in entities:
             exporter.write(proxy)
             count += 1
