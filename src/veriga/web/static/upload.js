@@ -8,6 +8,7 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-CSRF-Token", form.elements.csrf.value);
     bar.hidden = false;
     xhr.upload.addEventListener("progress", (e) => {
       if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);

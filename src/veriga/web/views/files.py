@@ -1,26 +1,38 @@
-"""Imports from the browser (upload with progress) and exports of the case."""
+"""Imports from the browser (upload with progress) and exports of the case.
+
+An upload is refused before a byte of its body is read when the user may not import into the
+case or when its declared size is over the limit; the multipart body is then streamed
+straight into a folder of its own, with a hard limit on its size, and the folder is removed
+whatever happens.
+"""
 
 from __future__ import annotations
 
+import hmac
 import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
+from veriga.coop.policy import Op
 from veriga.export import FORMATS
 from veriga.ingest import ImportRequest, expand
 from veriga.web.api import CASE, errors
-from veriga.web.session import Web, current
+from veriga.web.session import Web, current, current_unread
 from veriga.web.views import View
+from veriga.workspace import PermissionDenied, PurposeRequired, Workspace
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
-MAX_UPLOAD = 512 * 2**20  # bytes per request
+MAX_UPLOAD = 512 * 2**20  # bytes per request (the whole body)
+MAX_FIELD = 4096  # bytes of a form field that is not a file
 SUFFIX = {"ftm": "ftm.json", "ftm-core": "ftm.json", "gexf": "gexf", "cypher": "cypher",
           "xlsx": "xlsx", "anx": "anx"}
 
@@ -31,37 +43,167 @@ def _safe_name(name: str | None, n: int) -> str:
     return base[:120] or f"upload-{n}"
 
 
+def _may(ws: Workspace, case: str, op: Op) -> bool:
+    """Whether the user's role in the case allows ``op`` (a purpose may still be needed)."""
+    try:
+        ws.check(case, op)
+    except PermissionDenied:
+        return False
+    except PurposeRequired:  # to be stated first: the role allows it
+        return True
+    return True
+
+
 @router.get("/cases/{case}/files", include_in_schema=False)
 def files_page(request: Request, case: str, web: Current) -> Response:
-    return request.app.state.render(request, web, "files.html", sources=web.ws.sources(case),
-                                    formats=FORMATS, results=None)
+    return _files(request, web, case, None, [])
+
+
+def _files(request: Request, web: Web, case: str, results: list | None,
+           skipped: list[tuple[str, str]]) -> Response:
+    """The files page, offering the imports and exports the user's role allows."""
+    return request.app.state.render(
+        request, web, "files.html", sources=web.ws.sources(case), formats=FORMATS,
+        results=results, skipped=skipped, may_import=_may(web.ws, case, Op.IMPORT),
+        may_export=_may(web.ws, case, Op.EXPORT))
+
+
+def _too_large() -> HTTPException:
+    return HTTPException(413, f"uploads are limited to {MAX_UPLOAD // 2**20} MB at once")
+
+
+class _Upload:
+    """A multipart body parsed as it streams in: small fields kept, files written into a
+    folder of their own (made at the first file), at most ``MAX_UPLOAD`` bytes in all. The
+    form's ``csrf`` field must come before the first file unless the header carried it."""
+
+    def __init__(self, web: Web, boundary: bytes) -> None:
+        self.web = web
+        self.csrf_ok = web.csrf_checked
+        self.fields: dict[str, str] = {}
+        self.folder: Path | None = None
+        self.files = 0
+        self.received = 0
+        self._events: list[tuple[str, bytes]] = []
+        self._header: list[bytes] = [b"", b""]
+        self._headers: dict[bytes, bytes] = {}
+        self._name = ""
+        self._value = bytearray()
+        self._out: IO[bytes] | None = None
+
+        def data(kind: str) -> object:
+            return lambda buf, start, end: self._events.append((kind, bytes(buf[start:end])))
+
+        def mark(kind: str) -> object:
+            return lambda: self._events.append((kind, b""))
+
+        self.parser = MultipartParser(boundary, {  # type: ignore[arg-type]
+            "on_part_begin": mark("begin"), "on_header_field": data("field"),
+            "on_header_value": data("value"), "on_header_end": mark("header"),
+            "on_headers_finished": mark("headers"), "on_part_data": data("data"),
+            "on_part_end": mark("end")})
+
+    def feed(self, chunk: bytes) -> None:
+        self.received += len(chunk)
+        if self.received > MAX_UPLOAD:
+            raise _too_large()
+        self.parser.write(chunk)
+        events, self._events = self._events, []
+        for kind, payload in events:
+            self._event(kind, payload)
+
+    def _event(self, kind: str, payload: bytes) -> None:
+        if kind == "begin":
+            self._headers, self._header = {}, [b"", b""]
+        elif kind == "field":
+            self._header[0] += payload
+        elif kind == "value":
+            self._header[1] += payload
+        elif kind == "header":
+            self._headers[self._header[0].lower()] = self._header[1]
+            self._header = [b"", b""]
+        elif kind == "headers":
+            self._start_part()
+        elif kind == "data":
+            if self._out is not None:
+                self._out.write(payload)
+            else:
+                self._value += payload
+                if len(self._value) > MAX_FIELD:
+                    raise HTTPException(400, "a form field is too long")
+        elif kind == "end":
+            self._end_part()
+
+    def _start_part(self) -> None:
+        _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
+        self._name = options.get(b"name", b"").decode("utf-8", "replace")
+        filename = options.get(b"filename")
+        self._value = bytearray()
+        if filename is None:
+            return
+        if not self.csrf_ok:  # nothing of a forged form reaches the disk
+            raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+        if self._name != "files":
+            raise HTTPException(400, f"unexpected file field {self._name!r}")
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="veriga-upload-"))
+        name = _safe_name(filename.decode("utf-8", "replace"), self.files)
+        target = self.folder / name
+        if target.exists():
+            target = self.folder / f"{self.files}-{name}"
+        self._out = target.open("xb")
+        self.files += 1
+
+    def _end_part(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+            return
+        value = self._value.decode("utf-8", "replace")
+        self.fields[self._name] = value
+        if self._name == "csrf" and not self.csrf_ok:
+            if not hmac.compare_digest(value.encode(), self.web.csrf.encode()):
+                raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+            self.csrf_ok = True
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @router.post("/cases/{case}/import", include_in_schema=False)
-async def upload(request: Request, case: str, web: Current, files: list[UploadFile],
-                 handling: Annotated[str, Form()] = "H0") -> Response:
-    folder = Path(tempfile.mkdtemp(prefix="veriga-upload-"))
+async def upload(request: Request, case: str,
+                 web: Annotated[Web, Depends(current_unread)]) -> Response:
+    """Import the uploaded files (all or none). Access and the declared size are checked
+    before the body is read; the body is streamed to disk with a hard limit."""
+    web.ws.check(case, Op.IMPORT)
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPLOAD):
+        raise _too_large()
+    kind, options = parse_options_header(request.headers.get("content-type"))
+    boundary = options.get(b"boundary")
+    if kind != b"multipart/form-data" or not boundary:
+        raise HTTPException(400, "send the files as multipart/form-data")
+    body = _Upload(web, boundary)
     try:
-        total = 0
-        for n, item in enumerate(files):
-            target = folder / _safe_name(item.filename, n)
-            with target.open("wb") as out:
-                while chunk := await item.read(2**20):
-                    total += len(chunk)
-                    if total > MAX_UPLOAD:
-                        raise HTTPException(413, f"uploads are limited to "
-                                                 f"{MAX_UPLOAD // 2**20} MB at once")
-                    out.write(chunk)
-        requests, skipped = expand([folder], ImportRequest(path=Path(".")))
+        async for chunk in request.stream():
+            body.feed(chunk)
+        if not body.csrf_ok:
+            raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+        if body.folder is None:
+            raise HTTPException(400, "no files were sent")
+        requests, skipped = expand([body.folder], ImportRequest(path=Path(".")))
         if not requests:
             raise HTTPException(400, "none of the files is in a format Veriga knows: "
                                      + "; ".join(f"{p.name}: {why}" for p, why in skipped))
-        results = web.ws.import_files(case, requests, handling=handling)
+        results = await run_in_threadpool(web.ws.import_files, case, requests,
+                                          handling=body.fields.get("handling", "H0"))
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return request.app.state.render(request, web, "files.html", sources=web.ws.sources(case),
-                                    formats=FORMATS, results=results,
-                                    skipped=[(p.name, why) for p, why in skipped])
+        body.close()
+    return _files(request, web, case, results, [(p.name, why) for p, why in skipped])
 
 
 MEDIA = {"ftm": "application/x-ndjson", "ftm-core": "application/x-ndjson",
@@ -78,9 +220,14 @@ def export(case: str, web: Current, format: str = "ftm", for_court: bool = False
     """The case's entities as FtM, FtM-core, GEXF, Cypher or XLSX (handling codes apply)."""
     if format not in FORMATS:
         raise HTTPException(422, f"format is one of {', '.join(FORMATS)}")
+    web.ws.check(case, Op.EXPORT)  # a refusal leaves nothing behind
     folder = Path(tempfile.mkdtemp(prefix="veriga-export-"))
-    out = folder / f"{case}.{SUFFIX[format]}"
-    web.ws.export(case, format, out, for_court=for_court)
+    try:
+        out = folder / f"{_safe_name(case, 0)}.{SUFFIX[format]}"
+        web.ws.export(case, format, out, for_court=for_court)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return FileResponse(out, filename=out.name, media_type=MEDIA[format],
                         background=BackgroundTask(shutil.rmtree, folder, True))
 
