@@ -129,3 +129,24 @@ def test_an_anchor_is_read_strictly():
                 {"seq": 1, "hash": "short", "count": 1}):
         with pytest.raises(ValueError, match="anchor"):
             Anchor.from_dict(bad)
+
+
+def test_concurrent_writers_extend_one_chain(tmp_path, db_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veriga.store import Store
+
+    stores = [Store(db_url) for _ in range(4)]
+
+    def write(store):
+        for _ in range(25):
+            with store.begin() as conn:
+                store.audit(conn, actor="x", action="case.open", case_id=None, purpose="p")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, stores))
+    with stores[0].begin() as conn:
+        assert [r["seq"] for r in stores[0].list_audit(conn)] == list(range(1, 101))
+        assert stores[0].verify_audit(conn).ok
+    for store in stores:
+        store.close()

@@ -89,6 +89,9 @@ def append(
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+    elif conn.dialect.name == "sqlite":
+        # take the write lock before reading the head: two writers cannot both follow it
+        conn.execute(text("UPDATE audit SET seq = seq WHERE 0"))
     last = conn.execute(
         select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
     detail = dict(detail or {})
