@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 
 from veriga.errors import ImportFailed
-from veriga.ingest import ImportContext, ImportRequest
-from veriga.ingest.mt940 import MT940Importer
+from veriga.ingest import ImportRequest
 from veriga.ingest.registry import detect_format
 
 OWN = "LV80BANK0000435195001"
@@ -168,7 +167,8 @@ def test_account_with_bank_code_and_cp1252(sqlite_ws, tmp_path):
     assert acc.first("accountNumber") == "37040044/0532013000"
 
 
-def test_file_over_size_limit_fails(tmp_path):
-    ctx = ImportContext(path=write(tmp_path, HAPPY), source_id="src_x", options={"max_bytes": 10})
+def test_file_over_size_limit_fails(sqlite_ws, tmp_path):
+    sqlite_ws.create_case("c")
+    request = ImportRequest(write(tmp_path, HAPPY), options={"max_bytes": 10})
     with pytest.raises(ImportFailed, match="over the limit of 10 bytes"):
-        list(MT940Importer().parse(ctx))
+        sqlite_ws.import_files("c", [request])

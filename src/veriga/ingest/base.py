@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from veriga.errors import ImportFailed
+from veriga.ingest.limits import Limits
 
 
 @dataclass
@@ -73,6 +74,13 @@ class ImportContext:
     progress: Callable[[int], None] = lambda done: None
     #: Shared by every file of one import run (e.g. to find a transaction seen in two files).
     run_state: dict[str, Any] = field(default_factory=dict)
+    #: Bounds on the file's content (:mod:`veriga.ingest.limits`), refused in one line;
+    #: from the options when not given.
+    limits: Limits = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.limits is None:
+            self.limits = Limits.from_options(self.options)
 
     @property
     def file_name(self) -> str:
@@ -95,6 +103,8 @@ class Importer:
     format: ClassVar[str]
     media_type: ClassVar[str] = "application/octet-stream"
     needs_mapping: ClassVar[bool] = False
+    #: Parses the whole file in memory: the runner applies ``max_read_bytes``.
+    reads_whole: ClassVar[bool] = False
 
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
+from veriga.ingest.guards import json_too_deep
 from veriga.ingest.registry import register
 from veriga.model import EntityProxy, model
 
-MAX_BYTES = 1 << 30
 OWNERSHIP = {"shareholding", "voting-rights", "votingRights", "rights-to-surplus-assets",
              "rights-to-profit-or-income", "beneficial-ownership"}
 DIRECTORSHIP = {"appointment-of-board", "board-member", "boardMember", "board-chair",
@@ -34,6 +34,7 @@ class BODSImporter(Importer):
     version = "1"
     format = "bods"
     media_type = "application/json"
+    reads_whole = True
 
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:
@@ -43,14 +44,17 @@ class BODSImporter(Importer):
         return 95 if (b'"recordType"' in head or b'"statementType"' in head) else 0
 
     def parse(self, ctx: ImportContext) -> Iterator[Item]:
-        if ctx.path.stat().st_size > MAX_BYTES:
-            raise ctx.fail(None, f"larger than {MAX_BYTES >> 20} MiB")
-        try:
+        deep = f"JSON nested deeper than {ctx.limits.max_depth} levels (max_depth); refused"
+        try:  # the runner refused the file if over max_read_bytes
             data = json.loads(ctx.path.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise ctx.fail(None, f"not UTF-8 (byte {exc.start})") from None
         except json.JSONDecodeError as exc:
             raise ctx.fail(f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise ctx.fail(None, deep) from None
+        if json_too_deep(data, ctx.limits.max_depth):
+            raise ctx.fail(None, deep)
         statements = data if isinstance(data, list) else [data]
         for index, item in enumerate(statements, start=1):
             loc = f"statement {index}"

@@ -18,10 +18,10 @@ from defusedxml.ElementTree import iterparse
 
 from veriga.ingest.bankstatement import Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
+from veriga.ingest.guards import check_xml_text
 from veriga.ingest.registry import register
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.05"
-MAX_BYTES = 512 * 1024 * 1024
 CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt",
               "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
 OPENING = ("OPBD", "PRCD")
@@ -71,12 +71,9 @@ class CamtImporter(Importer):
         return 95 if NS_PREFIX.encode() in head else 0
 
     def parse(self, ctx: ImportContext) -> Iterator[Item]:
-        limit = int(ctx.options.get("max_bytes") or MAX_BYTES)
-        size = ctx.path.stat().st_size
-        if size > limit:
-            raise ctx.fail(None, f"file is {size:,} bytes, over the limit of {limit:,} bytes for "
-                                 "camt files; refused")
-        ledger = Ledger(ctx)
+        ledger = Ledger(ctx)  # the runner refused the file if over max_bytes
+        with ctx.path.open("rb") as fh:
+            check_xml_text(ctx.file_name, fh, ctx.limits)
         try:
             with ctx.path.open("rb") as fh:
                 yield from _CamtStream(ctx, ledger, fh).run()
@@ -119,6 +116,10 @@ class _CamtStream:
         for event, elem in iterparse(self.fh, events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 depth += 1
+                if depth > self.ctx.limits.max_depth:
+                    raise CamtError("/" + "/".join(path[:4]) + "/...",
+                                    f"XML nested deeper than {self.ctx.limits.max_depth} "
+                                    "elements (max_depth); refused")
                 if depth <= 4:
                     self._open(elem, stack, counts, path)
                 continue

@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
+from veriga.ingest.guards import json_too_deep
+from veriga.ingest.limits import size
 from veriga.ingest.registry import register
 from veriga.model import model
+
+TOO_DEEP = object()
 
 
 @register
@@ -25,14 +29,18 @@ class FtMJSONImporter(Importer):
             return 0
         try:
             data = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return 10 if b'"schema"' in first else 0
         return 90 if isinstance(data, dict) and "schema" in data else 0
 
     def parse(self, ctx: ImportContext) -> Iterator[Item]:
         done = 0
+        most = ctx.limits.max_line_bytes
         with ctx.path.open("rb") as fh:
-            for lineno, raw in enumerate(fh, start=1):
+            for lineno, raw in enumerate(iter(lambda: fh.readline(most + 1), b""), start=1):
+                if len(raw) > most and not raw.endswith(b"\n"):
+                    raise ctx.fail(f"line {lineno}", f"line longer than {size(most)} "
+                                                     "(max_line_bytes); refused")
                 done += len(raw)
                 if lineno % 5000 == 0:
                     ctx.progress(done)
@@ -56,6 +64,11 @@ class FtMJSONImporter(Importer):
         except ValueError as exc:
             ctx.reject(loc, None, line[:80], f"invalid JSON: {exc}")
             return None
+        except RecursionError:
+            data = TOO_DEEP
+        if data is TOO_DEEP or json_too_deep(data, ctx.limits.max_depth):
+            raise ctx.fail(loc, f"JSON nested deeper than {ctx.limits.max_depth} levels "
+                                "(max_depth); refused")
         if not isinstance(data, dict):
             ctx.reject(loc, None, line[:80], "not a JSON object")
             return None

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from veriga.ingest.bankstatement import Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
+from veriga.ingest.guards import check_lines
 from veriga.ingest.registry import register
 from veriga.model.normalize import Rejected, normalize_account
 
-MAX_BYTES = 512 * 1024 * 1024
 TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
 BALANCE = re.compile(r"^(?P<dc>[DC])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d+(?:,\d*)?)$")
 LINE61 = re.compile(
@@ -83,6 +83,7 @@ class MT940Importer(Importer):
     version = "1"
     format = "mt940"
     media_type = "text/plain"
+    reads_whole = True
 
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:
@@ -91,11 +92,8 @@ class MT940Importer(Importer):
         return 0
 
     def parse(self, ctx: ImportContext) -> Iterator[Item]:
-        limit = int(ctx.options.get("max_bytes") or MAX_BYTES)
-        size = ctx.path.stat().st_size
-        if size > limit:
-            raise ctx.fail(None, f"file is {size:,} bytes, over the limit of {limit:,} bytes; "
-                                 "refused")
+        size = ctx.path.stat().st_size  # the runner refused it over max_read_bytes
+        check_lines(ctx.file_name, ctx.path, ctx.limits)
         ledger = Ledger(ctx)
         state = _State()
         seen_statement = False
@@ -205,7 +203,10 @@ def _decode(ctx: ImportContext) -> str:
     data = ctx.path.read_bytes()
     encoding = ctx.options.get("encoding")
     if encoding:
-        return data.decode(encoding, errors="replace")
+        try:
+            return data.decode(encoding, errors="replace")
+        except LookupError:
+            raise ctx.fail(None, f"unknown encoding {encoding!r}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

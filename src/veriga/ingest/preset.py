@@ -71,7 +71,8 @@ def match_preset(path: Path, kind: str, encoding: str | None = None) -> Mapping:
         if best:
             return best[0]
         raise _no_match(path, header)
-    head = path.read_bytes()[:HEAD_BYTES]
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
     if len(head) == HEAD_BYTES and b"\n" in head:
         head = head[: head.rindex(b"\n")]
     scored: list[tuple[float, int, Mapping]] = []

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from veriga.errors import ImportFailed
-from veriga.ingest.base import Draft, ImportContext, RecordBatch, Reject
+from veriga.errors import ImportFailed, VerigaError
+from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch, Reject
+from veriga.ingest.guards import check_file_size
+from veriga.ingest.limits import Limits
 from veriga.ingest.mapping import load_mapping
 from veriga.ingest.normalise import draft_statements
 from veriga.ingest.registry import detect_format, get_importer
 from veriga.store import BulkStore, Store, new_id
+from veriga.store.bulk import BulkRun
+from veriga.store.integrity import recover_bulk
 
 FLUSH = 20_000
 Progress = Callable[[str, int, int], None]
@@ -74,15 +80,19 @@ def run_imports(
 ) -> list[ImportResult]:
     """Import every file in one transaction: if any file fails, nothing is stored.
 
-    ``source_values`` are stored with every source (e.g. its handling code)."""
-    written: list[str] = []
+    ``source_values`` are stored with every source (e.g. its handling code). Bulk files
+    are staged and moved into place just before the commit (:class:`BulkRun`); files left
+    by an interrupted import are cleaned up first."""
+    recover_bulk(store, bulk)
+    run = bulk.begin()
     results: list[ImportResult] = []
     run_state: dict[str, Any] = {}
+    shas: dict[str, str] = {}
     try:
         with store.begin() as conn:
             for req in requests:
-                result = _import_one(store, conn, bulk, case_id, req, actor, strict, progress,
-                                     written, source_values or {}, run_state)
+                result = _import_one(store, conn, run, case_id, req, actor, strict, progress,
+                                     source_values or {}, run_state, shas)
                 store.audit(
                     conn, actor=actor, action="import", case_id=case_id, purpose=purpose,
                     target=result.source_id,
@@ -92,21 +102,43 @@ def run_imports(
                             "rejects": len(result.rejects)},
                 )
                 results.append(result)
+            run.publish()
+    except (IntegrityError, OperationalError) as exc:
+        run.abort()  # another import committed one of these files first?
+        raise _duplicate(store, case_id, shas) or exc from None
     except BaseException:
-        bulk.discard(written)
+        run.abort()
         raise
+    run.finish()
     return results
 
 
+def _duplicate(store: Store, case_id: str, shas: dict[str, str]) -> ImportFailed | None:
+    """The clear error for a file that another import committed while this one ran (the
+    store's unique key on case and SHA-256 refused the second)."""
+    with store.begin() as conn:
+        for sha, name in shas.items():
+            found = store.find_source(conn, case_id, sha)
+            if found:
+                return ImportFailed(
+                    f"{name}: this exact file is already in the case as source {found['id']} "
+                    f"(imported at the same time by {found['imported_by']}); nothing of this "
+                    "import was stored")
+    return None
+
+
 def _import_one(
-    store: Store, conn: Any, bulk: BulkStore, case_id: str, req: ImportRequest, actor: str,
-    strict: bool, progress: Progress | None, written: list[str], source_values: dict[str, Any],
-    run_state: dict[str, Any],
+    store: Store, conn: Any, run: BulkRun, case_id: str, req: ImportRequest, actor: str,
+    strict: bool, progress: Progress | None, source_values: dict[str, Any],
+    run_state: dict[str, Any], shas: dict[str, str],
 ) -> ImportResult:
     path = req.path
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
+    limits = Limits.from_options(req.options)
+    check_file_size(path.name, path, limits.max_bytes, "max_bytes")
     sha = sha256_file(path)
+    shas[sha] = path.name
     existing = store.find_source(conn, case_id, sha)
     if existing:
         raise ImportFailed(
@@ -115,6 +147,8 @@ def _import_one(
         )
     fmt = req.format or detect_format(path)
     importer = get_importer(fmt)()
+    if importer.reads_whole:
+        check_file_size(path.name, path, limits.max_read_bytes, "max_read_bytes")
     mapping = load_mapping(req.mapping) if req.mapping else \
         importer.auto_mapping(path, req.encoding)
     source_id = new_id("src")
@@ -126,6 +160,7 @@ def _import_one(
                  "account": req.account},
         progress=report,
         run_state=run_state,
+        limits=limits,
     )
     if mapping and mapping.country and not ctx.country:
         ctx.country = mapping.country
@@ -145,11 +180,13 @@ def _import_one(
     seen: set[str] = set()
     pending: list[dict] = []
     batches: dict[str, list[pa.Table]] = {}
-    for item in importer.parse(ctx):
+    for item in _guarded(importer, ctx, fmt):
         if isinstance(item, RecordBatch):
+            _check_batch(ctx, item)
             batches.setdefault(item.kind, []).append(item.table)
             continue
         assert isinstance(item, Draft)
+        _check_draft(ctx, item)
         entities.add(item.id)
         for row in draft_statements(item, ctx, case_id, now):
             if row["id"] not in seen:
@@ -170,9 +207,10 @@ def _import_one(
     paths: dict[str, str] = {}
     for kind, tables in batches.items():
         table = pa.concat_tables(tables)
-        rel = bulk.write(case_id, kind, source_id, table)
-        written.append(rel)
-        paths[kind] = rel
+        if table.num_rows > limits.max_rows:
+            raise ctx.fail(None, f"{table.num_rows:,} {kind} records, over the limit of "
+                                 f"{limits.max_rows:,} (max_rows); refused")
+        paths[kind] = run.write(case_id, kind, source_id, table)
         result.records[kind] = table.num_rows
     store.add_rejects(conn, [
         {"case_id": case_id, "source_id": source_id, "locator": r.locator, "field": r.field,
@@ -185,3 +223,50 @@ def _import_one(
                         record_count=sum(result.records.values()),
                         reject_count=len(ctx.rejects), bulk=paths)
     return result
+
+
+def _guarded(importer: Importer, ctx: ImportContext, fmt: str) -> Iterator[Item]:
+    """The importer's items; an unexpected exception inside the importer becomes one line
+    (a bug to report, but never a traceback for the investigator)."""
+    items = iter(importer.parse(ctx))
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except VerigaError:
+            raise
+        except RecursionError:
+            raise ctx.fail(None, f"nested deeper than the {fmt} reader can follow "
+                                 f"(max_depth {ctx.limits.max_depth}); refused") from None
+        except MemoryError:
+            raise ctx.fail(None, "too large to read in the memory available; refused") from None
+        except Exception as exc:  # noqa: BLE001 - reported in one line, chained for debugging
+            text = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise ctx.fail(None, f"cannot be read as {fmt} ({type(exc).__name__}: {text}); "
+                                 f"{INTERNAL}") from exc
+        yield item
+
+
+#: Ends the message of an unexpected importer error (tests look for it).
+INTERNAL = "this is a bug in the importer, please report it"
+
+
+def _check_draft(ctx: ImportContext, draft: Draft) -> None:
+    limit = ctx.limits.max_value_chars
+    for prop, value in draft.values:
+        if len(value) > limit:
+            raise ctx.fail(draft.locator, f"value of {prop} is {len(value):,} characters, over "
+                                          f"the limit of {limit:,} (max_value_chars); refused")
+
+
+def _check_batch(ctx: ImportContext, batch: RecordBatch) -> None:
+    limit = ctx.limits.max_value_chars
+    for name, column in zip(batch.table.column_names, batch.table.columns, strict=True):
+        if not pa.types.is_string(column.type) or not len(column):
+            continue
+        longest = pc.max(pc.utf8_length(column)).as_py()
+        if longest is not None and longest > limit:
+            raise ctx.fail(None, f"{batch.kind} field {name} holds a value of {longest:,} "
+                                 f"characters, over the limit of {limit:,} (max_value_chars); "
+                                 "refused")

@@ -5,14 +5,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from veriga.errors import ImportFailed
+from veriga.ingest.guards import check_lines, check_zip
+from veriga.ingest.limits import DEFAULT, Limits
+
+BATCH_ROWS = 50_000  # rows read in Python before they become Arrow arrays
 
 LINE = "__line"
 BLANK = "__blank"
@@ -52,9 +61,13 @@ def clean_header(header: list[str]) -> list[str]:
     return names
 
 
-def _check_header(path: Path, header: list[str]) -> list[str]:
+def _check_header(path: Path, header: list[str], limits: Limits = DEFAULT,
+                  where: str = "line 1") -> list[str]:
     """Column names; empty trailing ones (a delimiter at the end of the line) get a
     placeholder name ``__blankN`` and are not listed as the file's columns."""
+    if len(header) > limits.max_columns:
+        raise _fail(path, where, f"the header has {len(header):,} columns, over the limit of "
+                                 f"{limits.max_columns:,} (max_columns); refused")
     names = clean_header(header)
     if not names:
         raise _fail(path, "line 1", "the header row is empty")
@@ -73,27 +86,41 @@ def _columns(header: list[str]) -> list[str]:
 
 
 def read_csv(
-    path: Path, encoding: str = "utf-8", delimiter: str | None = None, skip_rows: int = 0
+    path: Path, encoding: str = "utf-8", delimiter: str | None = None, skip_rows: int = 0,
+    limits: Limits = DEFAULT,
 ) -> RawTable:
-    """Fast path with pyarrow when every row is one line; exact Python path otherwise."""
+    """Fast path with pyarrow when every row is one line; exact Python path otherwise.
+
+    The file is read whole (the runner bounds its size with ``max_read_bytes``); lines,
+    columns, rows and cells are bounded by ``limits``."""
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise _fail(path, None, f"unknown encoding {encoding!r}") from None
     enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    check_lines(path.name, path, limits)
     raw = path.read_bytes()
     if not raw.strip():
         raise _fail(path, None, "the file is empty")
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    if lines - skip_rows - 1 > limits.max_rows:
+        raise _fail(path, None, f"{lines - skip_rows - 1:,} rows, over the limit of "
+                                f"{limits.max_rows:,} (max_rows); refused")
     try:
         head_text = raw[:65536].decode(enc, errors="strict")
     except UnicodeDecodeError:
         head_text = None
     if head_text is None:
-        return _read_csv_python(path, raw, enc, delimiter or ",", skip_rows)
+        return _read_csv_python(path, raw, enc, delimiter or ",", skip_rows, limits)
     delim = delimiter or sniff_delimiter("\n".join(head_text.splitlines()[skip_rows:][:20]))
-    header_line = head_text.splitlines()[skip_rows] if len(head_text.splitlines()) > skip_rows \
-        else ""
-    header = _check_header(path, next(csv.reader([header_line], delimiter=delim), []))
+    header_line = _line(raw, skip_rows, enc)
+    if header_line is None:
+        return _read_csv_python(path, raw, enc, delim, skip_rows, limits)
+    header = _check_header(path, next(csv.reader([header_line], delimiter=delim), []), limits,
+                           f"line {skip_rows + 1}")
+    if lines * len(header) > limits.max_cells:
+        raise _fail(path, None, f"{lines:,} rows of {len(header):,} columns, over the limit of "
+                                f"{limits.max_cells:,} cells (max_cells); refused")
     invalid = 0
 
     def on_invalid(_row: object) -> str:
@@ -117,40 +144,49 @@ def read_csv(
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
-        return _read_csv_python(path, raw, enc, delim, skip_rows)
-    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+        return _read_csv_python(path, raw, enc, delim, skip_rows, limits)
     if invalid or lines != table.num_rows + skip_rows + 1:
-        return _read_csv_python(path, raw, enc, delim, skip_rows)
+        del table
+        return _read_csv_python(path, raw, enc, delim, skip_rows, limits)
     first = skip_rows + 2
     line_col = pa.array(range(first, first + table.num_rows), type=pa.int64())
-    return RawTable(table.append_column(LINE, line_col), _columns(header), "line", [])
+    table = table.append_column(LINE, line_col)
+    _check_values(path, table, limits)
+    return RawTable(table, _columns(header), "line", [])
+
+
+def _line(raw: bytes, number: int, enc: str) -> str | None:
+    """Physical line ``number`` (from 0) of ``raw``, decoded; ``None`` if it does not decode."""
+    start = 0
+    for _ in range(number):
+        start = raw.find(b"\n", start) + 1
+        if start == 0:
+            return ""
+    end = raw.find(b"\n", start)
+    try:
+        return raw[start : end if end != -1 else len(raw)].decode(enc).rstrip("\r")
+    except UnicodeDecodeError:
+        return None
 
 
 def _read_csv_python(
-    path: Path, raw: bytes, enc: str, delim: str, skip_rows: int
+    path: Path, raw: bytes, enc: str, delim: str, skip_rows: int, limits: Limits = DEFAULT
 ) -> RawTable:
-    try:
-        text = raw.decode(enc)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(
-            path, f"line {line}",
-            f"bytes are not valid {enc.replace('-sig', '')}; pass the file's encoding "
-            "(e.g. --encoding cp1251, windows-1257 or latin-1)",
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    _check_decodes(path, raw, enc)
+    text = io.TextIOWrapper(io.BytesIO(raw), encoding=enc, newline="")
+    reader = csv.reader(text, delimiter=delim, strict=True)
     try:
         for _ in range(skip_rows):
             next(reader)
-        header = _check_header(path, next(reader))
+        header = _check_header(path, next(reader), limits, f"line {skip_rows + 1}")
     except StopIteration:
         raise _fail(path, None, "the file has no header row") from None
     except csv.Error as exc:
         raise _fail(path, f"line {reader.line_num}", f"malformed CSV: {exc}") from None
     width = len(header)
     blanks = width - len(_columns(header))
-    cols: list[list[str]] = [[] for _ in header]
-    lines: list[int] = []
+    names = [*header, LINE]
+    batches = _Batches(path, names, limits)
     invalid: list[tuple[int, str]] = []
     start = reader.line_num + 1
     while True:
@@ -169,14 +205,81 @@ def _read_csv_python(
         if len(row) != width:
             invalid.append((start, f"expected {width} columns, found {len(row)}"))
         else:
-            for col, value in zip(cols, row, strict=True):
-                col.append(value)
-            lines.append(start)
+            batches.add(row, start)
         start = reader.line_num + 1
-    arrays = [pa.array(c, type=pa.string()) for c in cols]
-    arrays.append(pa.array(lines, type=pa.int64()))
-    table = pa.Table.from_arrays(arrays, names=[*header, LINE])
-    return RawTable(table, _columns(header), "line", invalid)
+    return RawTable(batches.table(), _columns(header), "line", invalid)
+
+
+def _check_decodes(path: Path, raw: bytes, enc: str) -> None:
+    """Refuse bytes that are not valid in ``enc``, naming the line, without a decoded copy."""
+    decoder = codecs.getincrementaldecoder(enc)()
+    step = 1 << 20
+    for at in range(0, len(raw), step):
+        try:
+            decoder.decode(raw[at : at + step], final=at + step >= len(raw))
+        except UnicodeDecodeError as exc:
+            line = raw[: at + max(exc.start, 0)].count(b"\n") + 1
+            raise _fail(
+                path, f"line {line}",
+                f"bytes are not valid {enc.replace('-sig', '')}; pass the file's encoding "
+                "(e.g. --encoding cp1251, windows-1257 or latin-1)",
+            ) from None
+
+
+class _Batches:
+    """Rows gathered in Python and turned into Arrow every ``BATCH_ROWS`` rows, so a large
+    sheet is held as compact Arrow strings; bounded by ``max_rows`` and ``max_cells``."""
+
+    def __init__(self, path: Path, names: list[str], limits: Limits, unit: str = "line") -> None:
+        self.path, self.names, self.limits, self.unit = path, names, limits, unit
+        self.rows: list[list[str]] = []
+        self.lines: list[int] = []
+        self.done: list[pa.RecordBatch] = []
+        self.count = 0
+
+    def add(self, values: list[str], line: int) -> None:
+        self.count += 1
+        if self.count > self.limits.max_rows:
+            raise _fail(self.path, None, f"more than {self.limits.max_rows:,} rows "
+                                         "(max_rows); refused")
+        if self.count * (len(self.names) - 1) > self.limits.max_cells:
+            raise _fail(self.path, None, f"more than {self.limits.max_cells:,} cells "
+                                         "(max_cells); refused")
+        longest = max(map(len, values), default=0)
+        if longest > self.limits.max_value_chars:
+            raise _fail(self.path, f"{self.unit} {line}",
+                        f"a value of {longest:,} characters, over the limit of "
+                        f"{self.limits.max_value_chars:,} (max_value_chars); refused")
+        self.rows.append(values)
+        self.lines.append(line)
+        if len(self.rows) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = [pa.array(c, type=pa.string()) for c in zip(*self.rows, strict=True)] \
+            if self.rows else [pa.array([], type=pa.string()) for _ in self.names[:-1]]
+        columns.append(pa.array(self.lines, type=pa.int64()))
+        self.done.append(pa.RecordBatch.from_arrays(columns, names=self.names))
+        self.rows, self.lines = [], []
+
+    def table(self) -> pa.Table:
+        if self.rows or not self.done:
+            self._flush()
+        return pa.Table.from_batches(self.done)
+
+
+def _check_values(path: Path, table: pa.Table, limits: Limits) -> None:
+    """Refuse a cell longer than ``max_value_chars`` (vectorised, for the pyarrow path)."""
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if not pa.types.is_string(column.type) or not len(column):
+            continue
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > limits.max_value_chars:
+            row = pc.index(lengths, longest).as_py()
+            raise _fail(path, f"line {table[LINE][row].as_py()}",
+                        f"column {name!r} holds a value of {longest:,} characters, over the "
+                        f"limit of {limits.max_value_chars:,} (max_value_chars); refused")
 
 
 def _cell_text(value: object) -> str:
@@ -192,60 +295,77 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
+def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT) -> RawTable:
     """Read one sheet (the first unless named); the first non-empty row is the header."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise _fail(path, None, f"not a readable XLSX workbook: {exc}") from None
+    book = _open_book(path, limits)
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise _fail(path, None, f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
         ws = book[sheet] if sheet else book.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
         header: list[str] | None = None
-        cols: list[list[str]] = []
-        lines: list[int] = []
-        for number, row in enumerate(rows, start=1):
+        batches: _Batches | None = None
+        for number, row in _sheet_rows(path, ws, limits):
+            if not any(v is not None and v != "" for v in row):
+                continue
             values = [_cell_text(v) for v in row]
             if header is None:
                 if any(values):
                     while values and not values[-1]:
                         values.pop()
-                    header = _check_header(path, values)
-                    cols = [[] for _ in header]
+                    header = _check_header(path, values, limits, f"row {number}")
+                    batches = _Batches(path, [*header, LINE], limits, "row")
                 continue
             if not any(values):
                 continue
-            values = (values + [""] * len(header))[: len(header)]
-            for col, value in zip(cols, values, strict=True):
-                col.append(value)
-            lines.append(number)
+            assert batches is not None
+            batches.add((values + [""] * len(header))[: len(header)], number)
     finally:
         book.close()
-    if header is None:
+    if header is None or batches is None:
         raise _fail(path, None, "the sheet is empty")
-    arrays = [pa.array(c, type=pa.string()) for c in cols]
-    arrays.append(pa.array(lines, type=pa.int64()))
-    return RawTable(pa.Table.from_arrays(arrays, names=[*header, LINE]), _columns(header),
-                    "row", [])
+    return RawTable(batches.table(), _columns(header), "row", [])
 
 
-def xlsx_header(path: Path, sheet: str | None = None) -> list[str]:
-    """The first non-empty row of the sheet (the first unless named), as column names."""
+def _open_book(path: Path, limits: Limits) -> Any:
+    """The workbook, read-only, once its zip passed :func:`check_zip`."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_zip(path.name, path, limits)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise _fail(path, None, f"not a readable XLSX workbook: {exc}") from None
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, TypeError, IndexError,
+            AttributeError, zipfile.BadZipFile, ParseError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise _fail(path, None, f"not a readable XLSX workbook: {reason}") from None
+
+
+def _sheet_rows(path: Path, ws: Any, limits: Limits) -> Iterator[tuple[int, tuple]]:
+    """The sheet's rows with their numbers, empty ones included (openpyxl fills gaps), each
+    counted against ``max_rows``, ``max_columns`` and ``max_cells``."""
+    cells = 0
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > limits.max_rows:
+            raise _fail(path, f"row {number}", f"more than {limits.max_rows:,} rows "
+                                               "(max_rows); refused")
+        if len(row) > limits.max_columns:
+            raise _fail(path, f"row {number}", f"{len(row):,} columns, over the limit of "
+                                               f"{limits.max_columns:,} (max_columns); refused")
+        cells += len(row)
+        if cells > limits.max_cells:
+            raise _fail(path, f"row {number}", f"more than {limits.max_cells:,} cells "
+                                               "(max_cells); refused")
+        yield number, row
+
+
+def xlsx_header(path: Path, sheet: str | None = None, limits: Limits = DEFAULT) -> list[str]:
+    """The first non-empty row of the sheet (the first unless named), as column names."""
+    book = _open_book(path, limits)
     try:
         ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        for row in ws.iter_rows(values_only=True):
+        for _, row in _sheet_rows(path, ws, limits):
+            if not any(v is not None and v != "" for v in row):
+                continue
             values = [_cell_text(v) for v in row]
             if any(values):
                 return clean_header(values)

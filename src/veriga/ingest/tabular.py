@@ -130,6 +130,7 @@ class CSVImporter(TabularImporter):
     version = "1"
     format = "csv"
     media_type = "text/csv"
+    reads_whole = True
 
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:
@@ -141,7 +142,7 @@ class CSVImporter(TabularImporter):
         opts = mapping.csv
         encoding = ctx.options.get("encoding") or opts.get("encoding") or "utf-8"
         return read_csv(ctx.path, encoding=encoding, delimiter=opts.get("delimiter"),
-                        skip_rows=int(opts.get("skip_rows") or 0))
+                        skip_rows=int(opts.get("skip_rows") or 0), limits=ctx.limits)
 
 
 @register
@@ -162,7 +163,7 @@ class XLSXImporter(TabularImporter):
             return 0
 
     def read(self, ctx: ImportContext, mapping: Mapping) -> RawTable:
-        return read_xlsx(ctx.path, sheet=mapping.xlsx.get("sheet"))
+        return read_xlsx(ctx.path, sheet=mapping.xlsx.get("sheet"), limits=ctx.limits)
 
 
 # -- bulk records: vectorised in DuckDB --------------------------------------------------
