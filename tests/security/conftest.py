@@ -24,6 +24,8 @@ from webhelpers import PASSWORD, Site  # noqa: E402
 
 web_site = _web.site
 client = _web.client
+server = _web.server
+browser = _web.browser
 
 
 @pytest.fixture(scope="session")

@@ -168,3 +168,22 @@ def test_a_streamed_upload_is_imported(client: TestClient, site: Site, tmp_dir: 
     assert sent.status == 200, sent.body[:500]
     assert b"people-upload.ftm.json" in sent.body
     assert not list(tmp_dir.iterdir()), "the upload folder is removed"
+
+
+@pytest.mark.browser
+def test_the_upload_form_streams_with_its_progress_bar(server: str, browser: object,
+                                                       site: Site, tmp_path: Path) -> None:
+    """The page's script sends the CSRF token as a header; the streamed body imports."""
+    from browserhelpers import log_in as browser_log_in
+
+    source = tmp_path / "browser-upload.ftm.json"
+    source.write_text('{"id": "p-browser", "schema": "Person", '
+                      '"properties": {"name": ["Browser Upload"]}}\n', encoding="utf-8")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    browser_log_in(page, server, "liga", site.case, "adding new evidence by upload")
+    page.goto(f"{server}/cases/{site.case}/files")
+    page.set_input_files("[data-testid=upload-files]", str(source))
+    page.click("[data-testid=upload]")
+    page.wait_for_selector("[data-testid=import-results]")
+    assert "browser-upload.ftm.json" in page.inner_text("[data-testid=import-results]")
+    page.close()
