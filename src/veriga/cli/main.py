@@ -30,6 +30,7 @@ from veriga.cli.common import (
     progress_bars,
     workspace,
 )
+from veriga.cli.check import check
 from veriga.cli.finance import analyze, finance_app
 from veriga.cli.report import report
 from veriga.cli.serve import serve
@@ -53,6 +54,7 @@ app.add_typer(finance_app, name="finance")
 app.command("analyze")(analyze)
 app.command("serve")(serve)
 app.command("report")(report)
+app.command("check")(check)
 register_case_commands(case_app)
 register_audit_commands(audit_app)
 
