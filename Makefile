@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= .veriga-demo
 
-.PHONY: demo test test-fast bench lint install install-dev system-deps clean web-assets
+.PHONY: demo test test-fast bench fuzz lint install install-dev system-deps clean web-assets
 
 system-deps:
 	@scripts/system-deps.sh
@@ -38,6 +38,11 @@ test-fast: install-dev web-assets
 
 bench: install-dev web-assets
 	$(BIN)/python -m benchmarks
+
+# Property-based fuzzing of every importer: VERIGA_FUZZ_EXAMPLES generated inputs per importer.
+FUZZ_EXAMPLES ?= 100000
+fuzz: install-dev
+	VERIGA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/ingest/test_fuzz.py -s -q
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

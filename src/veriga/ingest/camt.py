@@ -82,6 +82,9 @@ class CamtImporter(Importer):
             reason = str(exc).split(":")[0]
             raise ctx.fail(f"line {line}, column {col}" if line else None,
                            f"malformed or truncated XML: {reason}") from None
+        except LookupError as exc:
+            raise ctx.fail(None, f"the XML declares an encoding Python does not know ({exc})"
+                           ) from None
         except defusedxml.DTDForbidden:
             raise ctx.fail(None, "XML with a DOCTYPE/DTD is refused (camt needs none; DTDs "
                                  "carry entity and XXE attacks)") from None

@@ -9,6 +9,7 @@ limit (see :mod:`veriga.ingest.limits`).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -92,7 +93,7 @@ def check_zip(name: str, path: Path, limits: Limits) -> None:
                     with zf.open(part) as fh:
                         check_xml_text(name, fh, limits, part.filename)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
-            OSError, ValueError) as exc:
+            OSError, ValueError, zlib.error) as exc:
         raise _fail(name, None, f"not a readable zip/XLSX file: {_one_line(exc)}") from None
 
 

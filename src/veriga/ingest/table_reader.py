@@ -5,13 +5,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -301,7 +299,7 @@ def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT) ->
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise _fail(path, None, f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-        ws = book[sheet] if sheet else book.worksheets[0]
+        ws = _worksheet(path, book, sheet)
         header: list[str] | None = None
         batches: _Batches | None = None
         for number, row in _sheet_rows(path, ws, limits):
@@ -329,22 +327,52 @@ def read_xlsx(path: Path, sheet: str | None = None, limits: Limits = DEFAULT) ->
 def _open_book(path: Path, limits: Limits) -> Any:
     """The workbook, read-only, once its zip passed :func:`check_zip`."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    from veriga.ingest.xlsx_stream import lean_rows
+
+    lean_rows()
     check_zip(path.name, path, limits)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError, IndexError,
-            AttributeError, zipfile.BadZipFile, ParseError) as exc:
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        raise _fail(path, None, f"not a readable XLSX workbook: {reason}") from None
+    except Exception as exc:  # noqa: BLE001 - whatever openpyxl meets, the file is unreadable
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: Exception) -> ImportFailed:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return _fail(path, None, f"not a readable XLSX workbook: {reason}")
+
+
+def _worksheet(path: Path, book: Any, sheet: str | None) -> Any:
+    """The sheet called ``sheet``, or the first one."""
+    try:
+        ws = book[sheet] if sheet else book.worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - no sheet, or one openpyxl cannot open
+        raise _unreadable(path, exc) from None
+    if not hasattr(ws, "iter_rows"):
+        raise _fail(path, None, f"sheet {ws.title!r} is not a worksheet (a chart?)")
+    return ws
+
+
+def _parsed(path: Path, ws: Any) -> Iterator[tuple]:
+    """openpyxl's rows; any error inside openpyxl (broken XML, zip, cell reference) is an
+    unreadable workbook."""
+    rows = ws.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            raise _unreadable(path, exc) from None
+        yield row
 
 
 def _sheet_rows(path: Path, ws: Any, limits: Limits) -> Iterator[tuple[int, tuple]]:
     """The sheet's rows with their numbers, empty ones included (openpyxl fills gaps), each
     counted against ``max_rows``, ``max_columns`` and ``max_cells``."""
     cells = 0
-    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, row in enumerate(_parsed(path, ws), start=1):
         if number > limits.max_rows:
             raise _fail(path, f"row {number}", f"more than {limits.max_rows:,} rows "
                                                "(max_rows); refused")
@@ -362,7 +390,7 @@ def xlsx_header(path: Path, sheet: str | None = None, limits: Limits = DEFAULT) 
     """The first non-empty row of the sheet (the first unless named), as column names."""
     book = _open_book(path, limits)
     try:
-        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        ws = _worksheet(path, book, sheet if sheet in book.sheetnames else None)
         for _, row in _sheet_rows(path, ws, limits):
             if not any(v is not None and v != "" for v in row):
                 continue
