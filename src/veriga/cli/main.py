@@ -18,6 +18,7 @@ from veriga.cli.access import (
     register_case_commands,
     user_app,
 )
+from veriga.cli.check import check
 from veriga.cli.common import (
     AUDIT_COLUMNS,
     CaseOpt,
@@ -30,7 +31,6 @@ from veriga.cli.common import (
     progress_bars,
     workspace,
 )
-from veriga.cli.check import check
 from veriga.cli.finance import analyze, finance_app
 from veriga.cli.report import report
 from veriga.cli.serve import serve
