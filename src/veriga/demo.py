@@ -78,9 +78,17 @@ def demo_users(ws: Workspace, case: str, world: Path) -> dict[str, str]:
                 if record.get("written"):
                     names[record["written"].casefold()] = role
             names[person["name_latin"].casefold()] = role
-    for entity in ws.entities(case, ["Person"]):
-        role = next((names[n.casefold()] for n in entity.get("name") if n.casefold() in names),
-                    None)
+    held = {a["iban"]: a["holder"] for a in truth.get("accounts", [])}
+    roles = {p["id"]: role_of[p["role"]] for p in truth["people"] if p["role"] in role_of}
+    for entity in ws.entities(case, ["Person", "LegalEntity", "BankAccount"]):
+        if entity.schema.is_a("BankAccount"):
+            # the accounts an investigator knows to be a victim's or a suspect's (from the
+            # banks' replies), also those no record in the case ties to a name
+            role = next((roles[held[n]] for n in entity.get("iban") if held.get(n) in roles),
+                        None)
+        else:
+            role = next((names[n.casefold()] for n in entity.get("name")
+                         if n.casefold() in names), None)
         if role:
             ws.set_subject_role(case, entity.id, role)
     return passwords

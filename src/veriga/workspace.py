@@ -7,14 +7,20 @@ applies handling codes, and writes an audit entry for every read and write of pe
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import secrets
+import shutil
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy import Connection
 
 from veriga import finance
@@ -24,8 +30,9 @@ from veriga.coop import directory
 from veriga.coop.auth import create_token, hash_password, user_for_token
 from veriga.coop.directory import User
 from veriga.coop.handling import Handling, parse_code
-from veriga.coop.minimise import Minimiser, scrub_finding
+from veriga.coop.minimise import Minimiser
 from veriga.coop.policy import POLICY, Op, allows
+from veriga.coop.protect import Protection, Row, protect
 from veriga.coop.roles import TRAINING_ONLY, CaseKind, OrgType, Role, SubjectRole, parse_role
 from veriga.engine import Engine, get_engine
 from veriga.errors import NotFound, VerigaError
@@ -35,13 +42,21 @@ from veriga.ingest import ImportRequest, ImportResult, run_imports
 from veriga.model import EntityProxy
 from veriga.model.records import RECORD_KINDS
 from veriga.store import BulkStore, Store
-from veriga.store.audit import ChainReport
+from veriga.store.audit import Anchor, ChainReport
 
 #: Operations that touch personal data: each needs a stated purpose (LED Art. 25).
 NEEDS_PURPOSE = frozenset({Op.ENTITY_READ, Op.ENTITY_WRITE, Op.IMPORT, Op.EXPORT,
                            Op.FINDING_READ, Op.FINDING_REVIEW, Op.ANALYZE, Op.CASE_MANAGE})
+#: Reads that, unless they record the entities they reached, reached the whole case.
 BULK_READS = ("entity.list", "export", "disclosure")
-MAX_AUDITED_IDS = 1000
+#: Shown instead of what someone searched for to audit readers who may not read the case.
+WITHHELD = "(search terms withheld)"
+
+
+#: Protections computed in this process: (store, case, data fingerprint, marked) -> it.
+_PROTECTIONS: dict[tuple, Protection] = {}
+_PROTECTIONS_LOCK = threading.Lock()
+MAX_PROTECTIONS = 16
 
 
 class PermissionDenied(VerigaError):
@@ -92,6 +107,11 @@ class CaseAccess:
         return self.case["id"]
 
 
+def _public(case: Mapping[str, Any]) -> dict:
+    """A case as shown to its readers: without the key its pseudonyms are made with."""
+    return {k: v for k, v in case.items() if k != "pseudonym_key"}
+
+
 class Workspace:
     """One user's session on a workspace (a store plus its bulk records)."""
 
@@ -105,6 +125,8 @@ class Workspace:
         self.bulk = BulkStore(self.settings.bulk_dir)
         self.purpose = purpose.strip() if purpose and purpose.strip() else None
         self.user = user
+        #: the minimisation applied to what this session was shown, by case id
+        self.minimisers: dict[str, Minimiser] = {}
 
     # -- who is acting -------------------------------------------------------------------
 
@@ -156,9 +178,12 @@ class Workspace:
         self.close()
 
     def _audit(self, conn: Connection, action: str, case_id: str | None,
-               target: str | None = None, **detail: Any) -> None:
+               target: str | None = None, *, reads: Collection[str] | None = None,
+               **detail: Any) -> None:
+        """Write an audit entry; ``reads`` are the (real) ids of every entity reached, all
+        recorded in ``audit_reads`` and covered by the chain."""
         self.store.audit(conn, actor=self.actor, action=action, case_id=case_id,
-                         purpose=self.purpose, target=target, detail=detail)
+                         purpose=self.purpose, target=target, detail=detail, reads=reads)
 
     def _require_user(self) -> User:
         if self.user is None:
@@ -193,6 +218,11 @@ class Workspace:
             raise NotFound(f"no case named {case!r} that you can access "
                            "(see 'veriga case list')")
         kind = CaseKind(row["kind"])
+        if op is Op.CASE_MANAGE and row["owner_org_id"] not in (None, user.org_id) \
+                and allows(role, op, kind):
+            raise PermissionDenied(
+                f"case {row['name']!r} belongs to another organisation: only its owner "
+                "configures it, shares it and adds members (ask the owner to share it onward)")
         if not allows(role, op, kind):
             why = " (trainers and trainees work on training cases only)" \
                 if role in TRAINING_ONLY and role in POLICY[op] else ""
@@ -204,6 +234,8 @@ class Workspace:
         access = CaseAccess(case=row, role=role, only_ids=only_ids)
         if op in NEEDS_PURPOSE:
             self._restrict(conn, access, user)
+        if user.is_ngo:
+            self._minimise(conn, access)
         return access
 
     def _restrict(self, conn: Connection, access: CaseAccess, user: User) -> None:
@@ -216,19 +248,58 @@ class Workspace:
             if not handling.visible_to(user.org_id, owner):
                 access.hidden_entities.add(entity_id)
         access.subject_roles = coop_cases.subject_roles(conn, access.case_id)
-        if user.is_ngo:
-            hidden = {SubjectRole.VICTIM.value}
-            if not access.case["ngo_sees_suspects"]:
-                hidden.add(SubjectRole.SUSPECT.value)
-            protected = {e: r for e, r in access.subject_roles.items() if r in hidden}
-            # records of the same people not resolved into one entity yet (a victim's
-            # booking under the same name or phone) are pseudonymised with them
-            for other, like in self.store.alike(conn, access.case_id, protected).items():
-                if other not in access.subject_roles:
-                    protected[other] = protected[like]
-            access.subject_roles = {**protected, **access.subject_roles}
-            access.minimiser = Minimiser(access.case["pseudonym_key"] or access.case_id,
-                                         frozenset(protected))
+
+    def _minimise(self, conn: Connection, access: CaseAccess) -> None:
+        """Minimisation for a restricted reader: victims (and suspects, unless the case owner
+        allows) and every record that may be the same person, one pseudonym each."""
+        roles = access.subject_roles or coop_cases.subject_roles(conn, access.case_id)
+        hidden = {SubjectRole.VICTIM.value}
+        if not access.case["ngo_sees_suspects"]:
+            hidden.add(SubjectRole.SUSPECT.value)
+        marked = {e: r for e, r in roles.items() if r in hidden}
+        protection = self._protection(conn, access.case, marked)
+        # every record of a protected person takes the role of the person marked
+        access.subject_roles = {**{e: marked[s] for e, s in protection.group_of.items()},
+                                **roles}
+        access.minimiser = Minimiser(protection)
+        self.minimisers[access.case_id] = access.minimiser
+
+    def _named_accounts(self, conn: Connection, case_id: str) -> set[tuple[str, str]]:
+        """(account, name) of the other side of every bank transaction of the case."""
+        pairs: set[tuple[str, str]] = set()
+        columns = ["counterparty_account", "counterparty_name"]
+        for source in self.store.list_sources(conn, case_id):
+            rel = (source["bulk"] or {}).get("transaction")
+            if rel is None or not self.bulk.path(rel).exists():
+                continue
+            table = pq.read_table(self.bulk.path(rel), columns=columns)
+            table = table.group_by(columns).aggregate([])
+            pairs.update(zip(*(table.column(c).to_pylist() for c in columns), strict=True))
+        return pairs
+
+    def _protection(self, conn: Connection, case: Mapping[str, Any],
+                    marked: Mapping[str, str]) -> Protection:
+        """The case's protection for these marked people, computed once per change of the
+        case's data (shared by every restricted reader and request of this process)."""
+        key = (self.settings.database_url, case["id"], self.store.fingerprint(conn, case["id"]),
+               tuple(sorted(marked.items())))
+        with _PROTECTIONS_LOCK:
+            found = _PROTECTIONS.get(key)
+        if found is not None:
+            return found
+        values: list[Row] = []
+        links: list[Row] = []
+        for entity_id, schema, prop, prop_type, value, latin in \
+                self.store.identifying(conn, case["id"]):
+            row = Row(entity_id, schema, prop, prop_type, value, latin)
+            (links if prop_type == "entity" else values).append(row)
+        protection = protect(case["pseudonym_key"] or case["id"], marked, values, links,
+                             self._named_accounts(conn, case["id"]))
+        with _PROTECTIONS_LOCK:
+            while len(_PROTECTIONS) >= MAX_PROTECTIONS:
+                _PROTECTIONS.pop(next(iter(_PROTECTIONS)))
+            _PROTECTIONS[key] = protection
+        return protection
 
     # -- cases ---------------------------------------------------------------------------
 
@@ -257,23 +328,26 @@ class Workspace:
         user = self._require_user()
         with self.store.begin() as conn:
             ids = coop_cases.accessible_case_ids(conn, user.id, user.org_id)
-            return [c for c in self.store.list_cases(conn) if c["id"] in ids]
+            return [_public(c) for c in self.store.list_cases(conn) if c["id"] in ids]
 
     def case(self, name: str) -> dict:
         with self.store.begin() as conn:
-            return self._access(conn, name, Op.CASE_OPEN).case
+            access = self._access(conn, name, Op.CASE_OPEN)
+        return _public(access.case)
 
     def open_case(self, name: str) -> dict:
         """Open a case for work: checks access and records the purpose."""
         with self.store.begin() as conn:
             access = self._access(conn, name, Op.ENTITY_READ)
             self._audit(conn, "case.open", access.case_id, role=access.role.value)
-        return access.case
+        return _public(access.case)
 
     def sources(self, case: str) -> list[dict]:
+        """The files imported into the case (names minimised for restricted readers)."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.CASE_OPEN)
-            return self.store.list_sources(conn, access.case_id)
+            rows = self.store.list_sources(conn, access.case_id)
+        return self._shown(access, rows)
 
     def add_member(self, case: str, username: str, role: str | None = None) -> None:
         with self.store.begin() as conn:
@@ -302,6 +376,7 @@ class Workspace:
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.CASE_MANAGE)
             self.store.update_case(conn, access.case_id, ngo_sees_suspects=ngo_sees_suspects)
+            self.store.bump_revision(conn, access.case_id)
             self._audit(conn, "case.configure", access.case_id,
                         ngo_sees_suspects=ngo_sees_suspects)
 
@@ -311,6 +386,7 @@ class Workspace:
             access = self._access(conn, case, Op.ENTITY_WRITE)
             self._entity_rows(conn, access, entity_id)
             coop_cases.set_subject_role(conn, access.case_id, entity_id, subject, self.actor)
+            self.store.bump_revision(conn, access.case_id)
             self._audit(conn, "entity.change", access.case_id, target=entity_id,
                         subject_role=subject.value)
 
@@ -324,6 +400,13 @@ class Workspace:
                                            note, self.actor)
             self._audit(conn, "entity.change", access.case_id, target=entity_id,
                         handling=code, orgs=org_ids)
+
+    def check(self, case: str, op: Op) -> None:
+        """Raise unless the user may do ``op`` on ``case`` now (``NotFound``,
+        ``PermissionDenied``, ``PurposeRequired``); reads no personal data and writes no
+        audit entry: a check before costly work, such as reading an upload's body."""
+        with self.store.begin() as conn:
+            self._access(conn, case, op)
 
     # -- import --------------------------------------------------------------------------
 
@@ -342,6 +425,8 @@ class Workspace:
         results = run_imports(self.store, self.bulk, access.case_id, requests, self.actor,
                               self.purpose, strict=strict, progress=progress,
                               source_values=source_values)
+        with self.store.begin() as conn:
+            self.store.bump_revision(conn, access.case_id)
         self.store.refresh_statistics()
         return results
 
@@ -359,9 +444,9 @@ class Workspace:
         """Every entity of the case the user may see; the read is audited."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
-            ids = sorted(access.only_ids) if access.only_ids is not None else None
+            # a listing of the whole case reaches every entity present (see who_accessed)
             self._audit(conn, "entity.list", access.case_id, schemata=list(schemata or []),
-                        entity_ids=ids[:MAX_AUDITED_IDS] if ids else None)
+                        reads=access.only_ids)
         with self.store.begin() as conn:
             proxies = self.store.iter_entities(conn, access.case_id, schemata,
                                                exclude_sources=access.hidden_sources,
@@ -387,8 +472,7 @@ class Workspace:
             access = self._access(conn, case, Op.ENTITY_READ)
             real = [self._real_id(access, i) for i in entity_ids]
             found = self._fetch(conn, access, real)
-            self._audit(conn, "entity.read", access.case_id,
-                        entity_ids=sorted(real)[:MAX_AUDITED_IDS])
+            self._audit(conn, "entity.read", access.case_id, reads=real)
         return found
 
     def _around(self, conn: Connection, access: CaseAccess, real: set[str]
@@ -422,7 +506,7 @@ class Workspace:
             everything, read = self._around(conn, access, real)
             found = self._fetch(conn, access, everything, read)
             self._audit(conn, "entity.read", access.case_id, neighbourhood=True,
-                        entity_ids=sorted(everything)[:MAX_AUDITED_IDS])
+                        reads=everything)
         return Around(found, self._roles(access))
 
     def entity_page(self, case: str, entity_id: str) -> EntityPage:
@@ -440,13 +524,11 @@ class Workspace:
             findings = self.store.list_findings(conn, access.case_id, None, real) \
                 if allows(access.role, Op.FINDING_READ, kind) else []
             self._audit(conn, "entity.read", access.case_id, target=real,
-                        entity_ids=sorted(everything)[:MAX_AUDITED_IDS])
+                        reads=everything | {real})
         if access.minimiser is not None:
             entity = access.minimiser.entity(entity, access.subject_roles)
             rows = access.minimiser.statements(real, rows, access.subject_roles.get(real))
-            for item in findings:
-                item.evidence.entity_ids = [access.minimiser.entity_id(e)
-                                            for e in item.evidence.entity_ids]
+            findings = [access.minimiser.finding(item) for item in findings]
         return EntityPage(EntityView(entity, rows), Around(around, self._roles(access)),
                           findings)
 
@@ -458,8 +540,11 @@ class Workspace:
             real = self._real_id(access, entity_id)
             pairs = self.store.sharing(conn, access.case_id, real, access.hidden_sources)
             others = {p.id: p for p in self._fetch(conn, access, {o for o, _, _ in pairs})}
+            # the real ids: ``others`` is keyed by the ids the reader sees (pseudonyms)
+            reached = {o for o, _, _ in pairs if o not in access.hidden_entities
+                       and (access.only_ids is None or o in access.only_ids)}
             self._audit(conn, "entity.read", access.case_id, target=real, pivot=True,
-                        entity_ids=sorted(others)[:MAX_AUDITED_IDS])
+                        reads=reached)
         out = []
         for other, kind, value in pairs:
             proxy = others.get(access.minimiser.entity_id(other) if access.minimiser
@@ -476,10 +561,37 @@ class Workspace:
             return []
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
-            ids = self.store.search(conn, access.case_id, text, schemata, limit)
-            found = self._fetch(conn, access, ids)
-            self._audit(conn, "entity.search", access.case_id, query=text, count=len(found))
+            if access.minimiser is None:
+                ids = self.store.search(conn, access.case_id, text, schemata, limit,
+                                        exclude_sources=access.hidden_sources)
+                found = self._fetch(conn, access, ids)
+            else:
+                found = self._search_minimised(conn, access, text, schemata, limit)
+            self._audit(conn, "entity.search", access.case_id, query=text, count=len(found),
+                        reads={self._real_id(access, p.id or "") for p in found})
         return found
+
+    def _search_minimised(self, conn: Connection, access: CaseAccess, text: str,
+                          schemata: Sequence[str], limit: int) -> list[EntityProxy]:
+        """Search as a restricted reader sees the case: protected people by their pseudonym
+        only, everyone else by what is left of their values once minimised."""
+        assert access.minimiser is not None
+        needle = text.strip().casefold()
+        protection = access.minimiser.protection
+        pseudonymous = [real for label, reals in sorted(protection.labels().items())
+                        if needle in label.casefold() for real in reals]
+        ids = self.store.search(conn, access.case_id, text, schemata, limit * 4,
+                                exclude_sources=access.hidden_sources)
+        ids = [i for i in ids if not protection.protected(i)]
+        found = []
+        for proxy in self._fetch(conn, access, pseudonymous + ids):
+            if schemata and proxy.schema.name not in schemata:
+                continue
+            shown = [v for prop, v in proxy.itervalues()
+                     if prop.type.name in ("name", "phone", "iban", "email", "identifier")]
+            if any(needle in v.casefold() for v in shown):
+                found.append(proxy)
+        return found[:limit]
 
     def subject_roles(self, case: str) -> dict[str, str]:
         """Subject roles (victim, suspect...) by entity id as the user sees the ids."""
@@ -495,20 +607,33 @@ class Workspace:
         return view_id
 
     def views(self, case: str, kind: str) -> list[dict]:
+        """The saved views of the case (names and authors); the listing is audited."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
-            return self.store.list_views(conn, access.case_id, kind)
+            rows = self.store.list_views(conn, access.case_id, kind)
+            self._audit(conn, "view.list", access.case_id, kind=kind, count=len(rows))
+        return self._shown(access, rows)
 
     def view(self, case: str, view_id: str) -> dict:
+        """A saved view with its state (ids, phones... minimised for the reader); audited."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
-            return self.store.get_view(conn, access.case_id, view_id)
+            row = self.store.get_view(conn, access.case_id, view_id)
+            self._audit(conn, "view.read", access.case_id, target=view_id)
+        return self._shown(access, row)
+
+    @staticmethod
+    def _shown(access: CaseAccess, value: Any) -> Any:
+        """``value`` as the reader may see it: every text minimised for restricted readers."""
+        return access.minimiser.deep(value) if access.minimiser is not None else value
 
     def _real_id(self, access: CaseAccess, entity_id: str) -> str:
-        if access.minimiser is not None and entity_id.startswith("pseudo-"):
-            for real in access.minimiser.pseudonymised:
-                if access.minimiser.pseudonym_id(real) == entity_id:
-                    return real
+        """The real id of an entity the reader names by the id they see; a restricted reader
+        naming a protected person by the real id learns nothing (its pseudonym included)."""
+        if access.minimiser is not None:
+            if access.minimiser.protection.protected(entity_id):
+                raise NotFound(f"no entity {entity_id!r} in case {access.case['name']!r}")
+            return access.minimiser.real_id(entity_id)
         return entity_id
 
     def _entity_rows(self, conn: Connection, access: CaseAccess, entity_id: str) -> list[dict]:
@@ -603,9 +728,41 @@ class Workspace:
                 continue
             for kind, rel in (source["bulk"] or {}).items():
                 tables.setdefault(kind, []).append(self.bulk.path(rel))
+        if access.minimiser is not None:
+            tables = self._minimised_records(access, tables)
         engine = get_engine(name)
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
         return engine
+
+    def _minimised_records(self, access: CaseAccess, tables: dict[str, list[Path]]
+                           ) -> dict[str, list[Path]]:
+        """The bulk records with every name and identifier of a protected person replaced,
+        written once per case, data and reader kind beside the bulk records."""
+        assert access.minimiser is not None
+        protection = access.minimiser.protection
+        digest = hashlib.sha256(json.dumps(
+            [access.case_id, protection.key, sorted(protection.group_of.items()),
+             {k: sorted(map(str, v)) for k, v in tables.items()}]).encode()).hexdigest()[:24]
+        folder = self.settings.home / "minimised" / access.case_id / digest
+        out: dict[str, list[Path]] = {}
+        with _PROTECTIONS_LOCK:
+            for kind, paths in tables.items():
+                if not paths:
+                    out[kind] = []
+                    continue
+                target = folder / f"{kind}.parquet"
+                if not target.exists():
+                    folder.mkdir(parents=True, exist_ok=True)
+                    table = pa.concat_tables([pq.read_table(p) for p in paths],
+                                             promote_options="default")
+                    tmp = target.with_name(f".{target.name}.tmp")
+                    pq.write_table(access.minimiser.table(table), tmp, compression="zstd")
+                    os.replace(tmp, target)
+                out[kind] = [target]
+        for old in folder.parent.glob("*"):
+            if old != folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        return out
 
     # -- financial investigation ---------------------------------------------------------
 
@@ -656,27 +813,9 @@ class Workspace:
             real = self._real_id(access, entity_id) if entity_id else None
             items = self.store.list_findings(conn, access.case_id, kind, real)
             self._audit(conn, "finding.list", access.case_id, kind=kind, count=len(items))
-            names = self._pseudonyms(conn, access)
         if access.minimiser is not None:
-            for item in items:
-                item.evidence.entity_ids = [access.minimiser.entity_id(e)
-                                            for e in item.evidence.entity_ids]
-                scrub_finding(item, names)
+            items = [access.minimiser.finding(item) for item in items]
         return items
-
-    def _pseudonyms(self, conn: Connection, access: CaseAccess) -> dict[str, str]:
-        """Real names of the people the user sees pseudonymised → their pseudonyms (for
-        texts that name them, such as the explanations detectors write)."""
-        if access.minimiser is None:
-            return {}
-        protected = access.minimiser.pseudonymised
-        out = {}
-        for proxy in self.store.iter_entities_by_id(conn, access.case_id, sorted(protected)):
-            label = access.minimiser.label(proxy.id or "",
-                                           access.subject_roles.get(proxy.id or "", "person"))
-            for name in proxy.get("name"):
-                out[name] = label
-        return out
 
     def review(self, case: str, finding_id: str, state: ReviewState, reason: str) -> None:
         with self.store.begin() as conn:
@@ -697,37 +836,99 @@ class Workspace:
             raise NotFound(f"no case named {case!r} that you can access")
         return row["id"]
 
+    def _may_read_case(self, conn: Connection, case_id: str | None, user: User) -> bool:
+        """Whether ``user`` may read all of the case's data in clear (and so what was searched
+        for in it)."""
+        if case_id is None or user.is_ngo:
+            return False
+        role = coop_cases.member_role(conn, case_id, user.id)
+        if role is None:
+            shared = coop_cases.share_for(conn, case_id, user.org_id)
+            if shared is None or shared["entity_ids"] is not None:
+                return False
+            role = user.case_role()
+        kind = CaseKind(self.store.get_case(conn, case_id)["kind"])
+        return allows(role, Op.ENTITY_READ, kind)
+
+    def _withhold(self, conn: Connection, rows: list[dict], user: User) -> list[dict]:
+        """Search terms are personal data: shown only to those who may read the case."""
+        may_read: dict[str | None, bool] = {}
+        for row in rows:
+            detail = row["detail"]
+            if isinstance(detail, dict) and "query" in detail:
+                case_id = row["case_id"]
+                if case_id not in may_read:
+                    may_read[case_id] = self._may_read_case(conn, case_id, user)
+                if not may_read[case_id]:
+                    row["detail"] = {**detail, "query": WITHHELD}
+        return rows
+
     def audit_log(self, case: str | None = None) -> list[dict]:
+        """The audit entries of the cases the reader's organisation owns and those written
+        by its users (in a case only shared with it: only those); search terms withheld
+        from readers who may not read the case."""
         user = self._require_global(Op.AUDIT_READ)
         with self.store.begin() as conn:
             case_id = self._audit_case_id(conn, case, user)
-            rows = self.store.list_audit(conn, case_id)
+            rows = self.store.list_audit(conn, case_id, org_id=user.org_id)
+            rows = self._withhold(conn, rows, user)
             self._audit(conn, "audit.read", case_id)
         return rows
 
     def who_accessed(self, case: str, entity_id: str) -> list[dict]:
-        """Every audit entry that shows someone reached this entity: the imports that brought
-        it in, direct reads and changes, and listings or exports of the whole case."""
+        """Every audit entry (in the reader's scope, see :meth:`audit_log`) that shows someone
+        reached this entity: the imports that brought it in, direct reads and changes, reads
+        that recorded it among the entities they reached, and listings or exports of the
+        whole case made after it was imported."""
         user = self._require_global(Op.AUDIT_READ)
         with self.store.begin() as conn:
             case_id = self._audit_case_id(conn, case, user)
-            rows = self.store.list_audit(conn, case_id)
+            rows = self.store.list_audit(conn, case_id, org_id=user.org_id)
             sources = {s["source_id"] for s in
                        self.store.entity_statements(conn, case_id or "", entity_id)}
+            reached = self.store.audit_seqs_reading(conn, entity_id)
             self._audit(conn, "audit.read", case_id, target=entity_id)
-        hits = []
-        for row in rows:
-            detail = row["detail"] if isinstance(row["detail"], dict) else {}
-            ids = detail.get("entity_ids")
-            if row["target"] in sources | {entity_id} or (ids and entity_id in ids) or (
-                    row["action"] in BULK_READS and not ids):
-                hits.append(row)
-        return hits
+            # the entity is present from its first import on (unknown: from the start)
+            present = min((r["seq"] for r in rows
+                           if r["action"] == "import" and r["target"] in sources), default=0)
+            hits = []
+            for row in rows:
+                detail = row["detail"] if isinstance(row["detail"], dict) else {}
+                ids = detail.get("entity_ids")
+                if row["target"] in sources | {entity_id}:
+                    hit = True
+                elif "entity_count" in detail:  # every entity reached is in audit_reads
+                    hit = row["seq"] in reached
+                elif ids:  # written before audit_reads: the first 1,000 ids
+                    hit = entity_id in ids
+                else:
+                    hit = row["action"] in BULK_READS and row["seq"] > present
+                if hit:
+                    hits.append(row)
+            return self._withhold(conn, hits, user)
 
-    def verify_audit(self) -> ChainReport:
+    def verify_audit(self, anchor: Mapping[str, Any] | None = None) -> ChainReport:
+        """Check the whole chain (every organisation's: integrity is global, no entry is
+        shown); with ``anchor`` (see :meth:`audit_anchor`) also truncation and rewriting."""
+        self._require_global(Op.AUDIT_VERIFY)
+        try:
+            head = Anchor.from_dict(anchor) if anchor is not None else None
+        except ValueError as exc:
+            raise VerigaError(str(exc)) from exc
+        with self.store.begin() as conn:
+            return self.store.verify_audit(conn, head)
+
+    def audit_anchor(self) -> dict[str, Any]:
+        """Verify the chain and return its head (seq, hash, count, time) to keep outside the
+        store, e.g. in an external register; taking it is itself audited."""
         self._require_global(Op.AUDIT_VERIFY)
         with self.store.begin() as conn:
-            return self.store.verify_audit(conn)
+            report = self.store.verify_audit(conn)
+            if not report.ok or report.head is None:
+                raise VerigaError(f"audit log broken, not anchored: {report.problem}")
+            head = report.head.to_dict()
+            self._audit(conn, "audit.anchor", None, **head)
+        return {**head, "at": datetime.now(UTC).isoformat(timespec="seconds")}
 
     # -- organisations and users ---------------------------------------------------------
 

@@ -65,10 +65,11 @@ def test_ngo_sees_unresolved_records_of_a_victim_pseudonymised(agencies, tmp_pat
                     encoding="utf-8")
     liga.import_files("amber", [ImportRequest(path)])
     liga.share_case("amber", "Safe House")
-    people = {e.first("name"): e for e in agencies["ilze"].entities("amber", ["Person"])}
-    assert "Kadri Tamm" in people
-    assert not {"ANNA OZOLA", "A. O.", "Anna Ozola"} & set(people)
-    assert sum(name.startswith("Victim ") for name in people) == 3
+    names = [e.first("name") for e in agencies["ilze"].entities("amber", ["Person"])]
+    assert "Kadri Tamm" in names
+    assert not {"ANNA OZOLA", "A. O.", "Anna Ozola"} & set(names)
+    victims = [name for name in names if name.startswith("Victim ")]
+    assert len(victims) == 3 and len(set(victims)) == 1  # one pseudonym for one person
     assert liga.entity("amber", "b1").entity.first("name") == "ANNA OZOLA"
 
 

@@ -143,20 +143,21 @@ def test_ngo_users_see_pseudonyms_and_no_statement_names(ngo_site: Settings,
         open_case(ngo, "amber", "victim support")
         data = ngo.get(API, params={"by": "holder", "top": 200}).json()
         text = ngo.get(API, params={"by": "holder", "top": 200}).text
-        holder = next(n for n in data["nodes"] if account in n["accounts"])
-        assert holder["entity_id"].startswith("pseudo-") and holder["role"] == "victim"
-        assert holder["label"] != real_name and owner not in text
-        # a namesake's (another entity's) accounts may keep the name; the victim's may not
-        assert all(account not in n["accounts"] for n in data["nodes"]
-                   if real_name in n["label"])
+        # the victim's account number is hers as much as her name: never shown
+        assert account not in text and owner not in text and real_name not in text
+        holder = next(n for n in data["nodes"] if n["role"] == "victim"
+                      and any(a.startswith(n["label"] + " account") for a in n["accounts"]))
+        assert holder["entity_id"].startswith("pseudo-")
+        shown = next(a for a in holder["accounts"] if a.startswith(holder["label"]))
         link = next(k for k in data["links"] if holder["id"] in (k["source"], k["target"]))
         rows = ngo.get(f"{API}/transactions", params={
             "by": "holder", "top": 200, "from_node": link["source"],
             "to_node": link["target"]}).json()["rows"]
         assert rows and all(r["counterparty"] is None and r["description"] is None
                             for r in rows)
-        prof = ngo.get(f"{API}/account/{account}").json()
+        prof = ngo.get(f"{API}/account/{shown}").json()
         assert prof["label"] == holder["label"] != real_name
+        assert account not in ngo.get(f"{API}/account/{shown}").text
         assert all(c["name"] is None for c in prof["counterparties"])
 
 

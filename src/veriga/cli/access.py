@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -170,3 +172,20 @@ def register_audit_commands(audit_app: typer.Typer) -> None:
             rows = ws.who_accessed(case, entity_id)
         print_rows(rows, fmt, {k: AUDIT_COLUMNS[k] for k in ("at", "actor", "action",
                                                                 "purpose")})
+
+    @audit_app.command("anchor")
+    def audit_anchor(
+        out: Annotated[Path | None, typer.Option(
+            help="Write the anchor to this file (default: print it).")] = None,
+    ) -> None:
+        """Verify the chain and give its head (seq, hash, count) as JSON, to keep outside
+        the store; 'veriga audit verify --anchor FILE' then detects truncation and
+        rewriting."""
+        with workspace() as ws:
+            head = ws.audit_anchor()
+        text = json.dumps(head, indent=1) + "\n"
+        if out is None:
+            print(text, end="")
+        else:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"Anchored entry {head['seq']} ({head['count']} entries) in {out}")

@@ -306,12 +306,26 @@ def audit(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit log's hash chain; exit code 2 if it was tampered with."""
+def audit_verify(
+    anchor: Annotated[Path | None, typer.Option(
+        help="An anchor written by 'veriga audit anchor': also detect deleted newest "
+             "entries and a rebuilt chain.")] = None,
+) -> None:
+    """Check the audit log's hash chain and sequence; exit code 2 if it was tampered with."""
+    head = None
+    if anchor is not None:
+        try:
+            head = json.loads(anchor.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _fail(f"cannot read the anchor {anchor}: {exc}")
+        if not isinstance(head, dict):
+            _fail(f"{anchor} is not an audit anchor (a JSON object with seq, hash, count)")
     with workspace() as ws:
-        report = ws.verify_audit()
+        report = ws.verify_audit(head)
     if report.ok:
-        console.print(f"[green]audit log intact[/]: {report.checked} entries verified")
+        against = f", anchored entry {head['seq']} unchanged" if head else ""
+        console.print(f"[green]audit log intact[/]: {report.checked} entries verified"
+                      f"{against}")
     else:
         _fail(f"audit log broken: {report.problem}", code=2)
 

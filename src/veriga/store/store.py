@@ -305,9 +305,36 @@ class Store:
             same_value | same_name).distinct()
         return {other: like for other, like in sorted(conn.execute(query).all())}
 
+    def identifying(self, conn: Connection, case_id: str
+                    ) -> Iterator[tuple[str, str, str, str, str, str | None]]:
+        """(entity, schema, property, type, value, romanised) of every value that can identify
+        someone (names, phones, e-mails, identifiers, addresses), and of the entity links of
+        ownerships, documents and online accounts (type ``entity``)."""
+        query = select(statements.c.canonical_id, statements.c.schema, statements.c.prop,
+                       statements.c.prop_type, statements.c.value, statements.c.latin).where(
+            statements.c.case_id == case_id,
+            statements.c.prop_type.in_(["name", "phone", "email", "identifier", "iban",
+                                        "address"])
+            | ((statements.c.prop_type == "entity") & statements.c.schema.in_(
+                ["Ownership", "Passport", "Identification", "UserAccount"]))).distinct()
+        for row in conn.execute(query.execution_options(yield_per=CHUNK)):
+            yield tuple(row)  # type: ignore[misc]
+
+    def fingerprint(self, conn: Connection, case_id: str) -> tuple[Any, ...]:
+        """What changes whenever the case's data changes: its revision, its sources."""
+        revision = conn.execute(select(cases.c.revision).where(cases.c.id == case_id)).scalar()
+        count, last = conn.execute(select(func.count(), func.max(sources.c.imported_at)).where(
+            sources.c.case_id == case_id)).one()
+        return (revision, count, str(last))
+
+    def bump_revision(self, conn: Connection, case_id: str) -> None:
+        conn.execute(cases.update().where(cases.c.id == case_id)
+                     .values(revision=cases.c.revision + 1))
+
     def search(self, conn: Connection, case_id: str, text: str, schemata: Sequence[str] = (),
-               limit: int = 50) -> list[str]:
-        """Entities whose name (or its romanised form) or an identifier contains ``text``."""
+               limit: int = 50, exclude_sources: Collection[str] = ()) -> list[str]:
+        """Entities whose name (or its romanised form) or an identifier contains ``text``,
+        in a statement of a source not excluded."""
         like = f"%{text.strip().lower()}%"
         query = select(statements.c.canonical_id).where(
             statements.c.case_id == case_id,
@@ -316,6 +343,8 @@ class Store:
             .like(like)).distinct().limit(limit)
         if schemata:
             query = query.where(statements.c.schema.in_(list(schemata)))
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         return list(conn.execute(query).scalars())
 
     def save_view(self, conn: Connection, case_id: str, kind: str, name: str, state: Any,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from veriga import __version__
 from veriga.config import Settings, load_settings
 from veriga.coop.auth import SECURITY_HEADERS
+from veriga.coop.minimise import Minimiser
 from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
 from veriga.web.i18n import LANGUAGES, translations
@@ -72,6 +74,27 @@ def render(request: Request, web: Web | None, name: str, status: int = 200,
     return templates(lang).TemplateResponse(request, name, context, status_code=status)
 
 
+TEXTUAL = ("text/", "application/json", "application/x-ndjson", "application/xml",
+           "application/javascript", "image/svg+xml")
+
+
+async def minimise_response(response: Response, minimisers: Iterable[Minimiser]) -> Response:
+    """``response`` with its text minimised by each of ``minimisers`` (unchanged if none)."""
+    minimisers = list(minimisers)
+    media = response.headers.get("content-type", "")
+    if not minimisers or not media.startswith(TEXTUAL):
+        return response
+    chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
+    text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks) \
+        .decode(response.charset or "utf-8", errors="replace")
+    for minimiser in minimisers:
+        text = minimiser.text(text)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    if response.background is not None:
+        await response.background()
+    return Response(text.encode("utf-8"), status_code=response.status_code, headers=headers)
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The application for one workspace (its SQL store and Parquet files)."""
     settings = settings or load_settings()
@@ -88,6 +111,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
+
+    @app.middleware("http")
+    async def minimised_responses(request: Request, call_next: Any) -> Response:
+        """The last step of the one minimisation path: a restricted reader's response, if it
+        is text (a page, JSON, an export), leaves only with every protected value replaced,
+        whichever view produced it."""
+        response = await call_next(request)
+        ws = getattr(request.state, "ws", None)
+        return await minimise_response(response, ws.minimisers.values() if ws else ())
 
     from veriga.web.session import LoginRequired
 

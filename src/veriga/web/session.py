@@ -87,6 +87,7 @@ async def _current(request: Request, read_form: bool) -> Web:
             checked = False
     purpose = state.purposes.get(case_id) if case_id else None
     ws = Workspace(request.app.state.settings, user, purpose, store=store)
+    request.state.ws = ws  # the response is minimised as this session's reads were
     lang = pick(request.cookies.get(LANG), pick(user.language))
     return Web(ws, user, csrf_token(state.csrf_secret), lang, purpose, session_id, checked)
 

@@ -382,7 +382,9 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
     """One account at a glance: totals, monthly credits, debits, cash and balance, top
     counterparties, and the findings resting on its transactions."""
     number = iban.strip().replace(" ", "").upper()
-    if not ACCOUNT.fullmatch(number):
+    if web.user.is_ngo and " " in iban.strip():
+        number = iban.strip()  # an account as a restricted reader sees it (minimised)
+    elif not ACCOUNT.fullmatch(number):
         raise HTTPException(422, "not an account number (IBAN)")
     with _ledger(web, case) as data:
         prof = account_profile(data.engine, number)
