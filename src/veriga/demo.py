@@ -67,6 +67,14 @@ def demo_users(ws: Workspace, case: str, world: Path) -> dict[str, str]:
     ws.add_member(case, "liga", "investigator")
     for org in sorted(known - {"Valsts policija"}):
         ws.share_case(case, org)
+    mark_subjects(ws, case, world)
+    return passwords
+
+
+def mark_subjects(ws: Workspace, case: str, world: Path) -> int:
+    """Mark the victims and suspects of a simulated world as an investigator would: their
+    records by name, and the accounts the banks said were theirs. Returns how many."""
+    marked = 0
     truth = json.loads((world / "ground_truth.json").read_text(encoding="utf-8"))
     role_of = {"victim": "victim", "controller": "suspect", "recruiter": "suspect",
                "transporter": "suspect", "money_mule": "suspect"}
@@ -91,7 +99,8 @@ def demo_users(ws: Workspace, case: str, world: Path) -> dict[str, str]:
                          if n.casefold() in names), None)
         if role:
             ws.set_subject_role(case, entity.id, role)
-    return passwords
+            marked += 1
+    return marked
 
 
 def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",

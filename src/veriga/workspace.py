@@ -470,7 +470,8 @@ class Workspace:
         """Several entities at once (ids as the user sees them); the read is audited."""
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
-            real = [self._real_id(access, i) for i in entity_ids]
+            real = [self._real_id(access, i) for i in entity_ids
+                    if access.minimiser is None or not access.minimiser.protection.protected(i)]
             found = self._fetch(conn, access, real)
             self._audit(conn, "entity.read", access.case_id, reads=real)
         return found
@@ -602,6 +603,8 @@ class Workspace:
     def save_view(self, case: str, kind: str, name: str, state: Any) -> str:
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_READ)
+            if access.minimiser is not None:  # what they typed never turns into a pseudonym
+                name, state = access.minimiser.withhold([name, state])
             view_id = self.store.save_view(conn, access.case_id, kind, name, state, self.actor)
             self._audit(conn, "view.save", access.case_id, target=view_id, kind=kind)
         return view_id

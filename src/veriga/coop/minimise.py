@@ -58,6 +58,12 @@ class Minimiser:
     def text(self, value: str) -> str:
         return self.protection.scrubber(value)
 
+    def withhold(self, value: Any) -> Any:
+        """``value`` (a text, or strings in dicts and lists) with every protected value
+        replaced by ``[withheld]``: for what may echo the reader's own input (a search term,
+        an id in an error, a view they saved), where a pseudonym would say whose it is."""
+        return self.protection.withholding.deep(value)
+
     def deep(self, value: Any) -> Any:
         """``value`` with every string in it minimised (ids included)."""
         return self.protection.scrubber.deep(value)

@@ -82,6 +82,14 @@ class Protection:
     roles: dict[str, str]  # marked entity id -> its subject role
     scrubber: Scrubber
     _reverse: dict[str, str] = field(default_factory=dict, repr=False)
+    _withholding: Scrubber | None = field(default=None, repr=False)
+
+    @property
+    def withholding(self) -> Scrubber:
+        """The scrubber that replaces every protected value with ``[withheld]``."""
+        if self._withholding is None:
+            self._withholding = self.scrubber.withholding(WITHHELD)
+        return self._withholding
 
     def _digest(self, value: str) -> str:
         return hmac.new(self.key.encode(), value.encode(), hashlib.sha256).hexdigest()

@@ -80,6 +80,16 @@ class Scrubber:
         self._words = re.compile(_BEFORE + "(?:" + _trie_pattern(words) + ")" + _AFTER,
                                  re.IGNORECASE) if words else None
         self._memo: dict[str, str] = {}
+        self._withheld: str | None = None
+
+    def withholding(self, shown: str) -> Scrubber:
+        """The same scrubber replacing every value with ``shown`` (for texts that may echo
+        what the reader typed: a replacement by pseudonym would tell whose it is)."""
+        other = Scrubber.__new__(Scrubber)
+        other.__dict__.update(self.__dict__)
+        other._memo = {}
+        other._withheld = shown
+        return other
 
     def __bool__(self) -> bool:
         return bool(self.literals or self.phones or self.ibans)
@@ -89,7 +99,7 @@ class Scrubber:
         for candidate in (number, number[2:] if number.startswith("00") else "",
                           number.lstrip("0")):
             if candidate and candidate in self.phones:
-                return self.phones[candidate]
+                return self._withheld or self.phones[candidate]
         return match.group(0)
 
     def _iban(self, match: re.Match[str]) -> str:
@@ -106,11 +116,12 @@ class Scrubber:
                 seen += char not in " -"
                 if seen == n:
                     rest = text[end:]
-                    return shown + rest if not rest[:1].isalnum() else text
+                    return (self._withheld or shown) + rest if not rest[:1].isalnum() else text
         return text
 
     def _word(self, match: re.Match[str]) -> str:
-        return self.literals.get(match.group(0).lower(), match.group(0))
+        shown = self.literals.get(match.group(0).lower())
+        return match.group(0) if shown is None else self._withheld or shown
 
     def __call__(self, text: str) -> str:
         if not text or not self:

@@ -88,7 +88,7 @@ async def minimise_response(response: Response, minimisers: Iterable[Minimiser])
     text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks) \
         .decode(response.charset or "utf-8", errors="replace")
     for minimiser in minimisers:
-        text = minimiser.text(text)
+        text = minimiser.withhold(text)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     if response.background is not None:
         await response.background()
