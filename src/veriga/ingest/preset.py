@@ -22,7 +22,7 @@ import yaml
 
 from veriga.errors import ImportFailed
 from veriga.ingest.mapping import Mapping, MappingError, ValueSpec, parse_mapping
-from veriga.ingest.table_reader import clean_header, sniff_delimiter, xlsx_header
+from veriga.ingest.table_reader import clean_header, shown, sniff_delimiter, xlsx_header
 from veriga.model.records import RECORD_KINDS
 
 HEAD_BYTES = 64 * 1024
@@ -168,7 +168,7 @@ def _guess_header(head: bytes, encoding: str | None) -> list[str]:
 
 
 def _no_match(path: Path, header: list[str]) -> ImportFailed:
-    seen = ", ".join(header) if header else "(no header row)"
+    seen = shown(header) if header else "(no header row)"
     return ImportFailed(
         f"{path.name}: CSV/XLSX files need a mapping, and this header matches no known bank "
         f"layout. Header: {seen}. Known presets: {describe()}. Write a mapping file and pass "

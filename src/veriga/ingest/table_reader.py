@@ -79,6 +79,11 @@ def _check_header(path: Path, header: list[str], limits: Limits = DEFAULT,
     return names + [f"{BLANK}{i}" for i in range(len(names) + 1, len(header) + 1)]
 
 
+def shown(names: list[str]) -> str:
+    """Column names for a one-line message: unprintable ones (line breaks...) as repr."""
+    return ", ".join(n if n.isprintable() else repr(n) for n in names)
+
+
 def _columns(header: list[str]) -> list[str]:
     return [h for h in header if not h.startswith(BLANK)]
 
@@ -112,10 +117,13 @@ def read_csv(
         return _read_csv_python(path, raw, enc, delimiter or ",", skip_rows, limits)
     delim = delimiter or sniff_delimiter("\n".join(head_text.splitlines()[skip_rows:][:20]))
     header_line = _line(raw, skip_rows, enc)
-    if header_line is None:
+    try:
+        cells = next(csv.reader([header_line], delimiter=delim), []) if header_line else None
+    except csv.Error:
+        cells = None  # e.g. a bare carriage return: the exact path reports it
+    if cells is None:
         return _read_csv_python(path, raw, enc, delim, skip_rows, limits)
-    header = _check_header(path, next(csv.reader([header_line], delimiter=delim), []), limits,
-                           f"line {skip_rows + 1}")
+    header = _check_header(path, cells, limits, f"line {skip_rows + 1}")
     if lines * len(header) > limits.max_cells:
         raise _fail(path, None, f"{lines:,} rows of {len(header):,} columns, over the limit of "
                                 f"{limits.max_cells:,} cells (max_cells); refused")

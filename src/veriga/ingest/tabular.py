@@ -18,7 +18,7 @@ from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
 from veriga.ingest.registry import register
-from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx
+from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx, shown
 from veriga.model import EntityProxy, model
 from veriga.model.normalize import (
     DATE_FORMATS,
@@ -64,7 +64,7 @@ class TabularImporter(Importer):
         if missing:
             raise ctx.fail(
                 None, f"column(s) {', '.join(map(repr, missing))} named in the {mapping.label} "
-                f"are not in the file (it has: {', '.join(raw.columns)})"
+                f"are not in the file (it has: {shown(raw.columns)})"
             )
         if mapping.keep_rows:
             raw.table = _keep_rows(ctx, mapping, raw.table, raw.unit)
@@ -205,8 +205,8 @@ def _field_sql(kind: RecordKind, name: str, spec: ValueSpec) -> tuple[str, str]:
             clean = f"replace({clean}, {_lit(spec.decimal)}, '.')"
         scale = ftype.scale
         check = f"regexp_full_match({clean}, '[+-]?[0-9]+([.][0-9]{{1,{scale}}})?')"
-        value = (f"CASE WHEN {check} THEN CAST({clean} AS DECIMAL({ftype.precision}, {scale})) "
-                 "END")
+        decimal = f"DECIMAL({ftype.precision}, {scale})"
+        value = f"CASE WHEN {check} THEN TRY_CAST({clean} AS {decimal}) END"  # overflow: NULL
         if spec.sign is not None:
             debit = ", ".join(_lit(d.upper()) for d in spec.sign.debit)
             value = (f"CASE WHEN upper(trim({_q(spec.sign.column)})) IN ({debit}) "
