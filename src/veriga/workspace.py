@@ -551,7 +551,7 @@ class Workspace:
             proxy = others.get(access.minimiser.entity_id(other) if access.minimiser
                                else other)
             if proxy is not None:
-                shown = value if access.minimiser is None or proxy.id == other else "(hidden)"
+                shown = value if access.minimiser is None else access.minimiser.text(value)
                 out.append((proxy, kind, shown))
         return out
 

@@ -82,6 +82,7 @@ class Protection:
     roles: dict[str, str]  # marked entity id -> its subject role
     scrubber: Scrubber
     _reverse: dict[str, str] = field(default_factory=dict, repr=False)
+    _labels: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _withholding: Scrubber | None = field(default=None, repr=False)
 
     @property
@@ -91,17 +92,18 @@ class Protection:
             self._withholding = self.scrubber.withholding(WITHHELD)
         return self._withholding
 
-    def _digest(self, value: str) -> str:
+    def digest(self, value: str) -> str:
+        """The keyed hash pseudonyms are made of (never reversible without the key)."""
         return hmac.new(self.key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
     def pseudonym_id(self, entity_id: str) -> str:
-        return f"pseudo-{self._digest(entity_id)[:16]}"
+        return f"pseudo-{self.digest(entity_id)[:16]}"
 
     def label(self, entity_id: str) -> str:
         """The one pseudonym of the person ``entity_id`` belongs to, e.g. ``Victim DA39ED``."""
         seed = self.group_of.get(entity_id, entity_id)
         role = self.roles.get(seed, "person")
-        return f"{role.capitalize()} {self._digest(seed)[:6].upper()}"
+        return f"{role.capitalize()} {self.digest(seed)[:6].upper()}"
 
     def entity_id(self, entity_id: str) -> str:
         return self.pseudonym_id(entity_id) if entity_id in self.group_of else entity_id
@@ -114,12 +116,12 @@ class Protection:
     def protected(self, entity_id: str) -> bool:
         return entity_id in self.group_of
 
-    def labels(self) -> dict[str, str]:
+    def labels(self) -> dict[str, list[str]]:
         """Pseudonym label → the real ids carrying it."""
-        out: dict[str, list[str]] = {}
-        for entity_id in self.group_of:
-            out.setdefault(self.label(entity_id), []).append(entity_id)
-        return out  # type: ignore[return-value]
+        if not self._labels and self.group_of:
+            for entity_id in sorted(self.group_of):
+                self._labels.setdefault(self.label(entity_id), []).append(entity_id)
+        return self._labels
 
 
 def _national_forms(e164: str) -> set[str]:
@@ -264,18 +266,25 @@ def _grow(key: str, marked: dict[str, str], by_entity: dict[str, list[Row]],
     return Protection(key, group_of, dict(marked), Scrubber({}, {}, {}))
 
 
+def _put(table: dict[str, str], value: str, shown: str) -> None:
+    """Replace ``value`` by ``shown``; a value two people share names neither of them."""
+    if table.get(value, shown) != shown:
+        shown = WITHHELD
+    table[value] = shown
+
+
 def _scrubber(protection: Protection, by_entity: Mapping[str, list[Row]],
               extra: Mapping[str, set[str]]) -> Scrubber:
     literals: dict[str, str] = {}
     phones: dict[str, str] = {}
     ibans: dict[str, str] = {}
-    parts: dict[str, str] = {}
+    parts: set[str] = set()
     for seed, numbers in extra.items():
         for number in numbers:
             shown = f"{protection.label(seed)} account " \
-                f"{protection._digest(compact(number))[:4].upper()}"
-            literals.setdefault(compact(number), shown)
-            ibans.setdefault(number, shown)
+                f"{protection.digest(compact(number))[:4].upper()}"
+            _put(literals, compact(number), shown)
+            _put(ibans, number, shown)
     for entity_id in sorted(protection.group_of):
         label = protection.label(entity_id)
         literals[entity_id] = protection.pseudonym_id(entity_id)
@@ -283,28 +292,26 @@ def _scrubber(protection: Protection, by_entity: Mapping[str, list[Row]],
             value = row.value.strip()
             if row.prop_type == "name":
                 for variant in _name_variants(value, row.latin):
-                    literals.setdefault(variant, label)
+                    _put(literals, variant, label)
                 if row.schema == "Person":
-                    for part in _parts(_name_variants(value, row.latin)):
-                        parts.setdefault(part, WITHHELD)
+                    parts |= _parts(_name_variants(value, row.latin))
             elif row.prop_type == "phone":
                 shown = f"{label} phone"
-                literals.setdefault(value, shown)
+                _put(literals, value, shown)
                 for form in _national_forms(value):
-                    phones.setdefault(form, shown)
+                    _put(phones, form, shown)
             elif row.prop_type in ("identifier", "iban"):
                 if len(compact(value)) < MIN_IDENTIFIER:
                     continue
                 shown = f"{label} {'account' if row.schema == 'BankAccount' else 'number'} " \
-                    f"{protection._digest(compact(value))[:4].upper()}"
-                literals.setdefault(value, shown)
-                literals.setdefault(compact(value), shown)
-                ibans.setdefault(value, shown)
+                    f"{protection.digest(compact(value))[:4].upper()}"
+                _put(literals, value, shown)
+                _put(literals, compact(value), shown)
+                _put(ibans, value, shown)
             elif row.prop_type == "email":
-                literals.setdefault(value, f"{label} e-mail")
+                _put(literals, value, f"{label} e-mail")
             elif row.prop_type == "address" and len(value) >= 8:
-                literals.setdefault(value, f"{label} address")
-    for part, shown in parts.items():
-        literals.setdefault(part, shown)
+                _put(literals, value, f"{label} address")
+    for part in parts:
+        literals.setdefault(part, WITHHELD)
     return Scrubber(literals, phones, ibans)
-

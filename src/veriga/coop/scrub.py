@@ -70,10 +70,16 @@ class Scrubber:
 
     def __init__(self, literals: Mapping[str, str], phones: Mapping[str, str],
                  ibans: Mapping[str, str]) -> None:
-        self.literals = {k.lower(): v for k, v in literals.items() if k.strip()}
-        for literal, shown in list(self.literals.items()):  # as written in HTML and JSON
-            for escaped in (html.escape(literal), json.dumps(literal)[1:-1]):
-                self.literals.setdefault(escaped, shown)
+        self.literals: dict[str, str] = {}
+        for literal, shown in literals.items():
+            if not literal.strip():
+                continue
+            # without accents, and as HTML and JSON (ASCII-only) write it, in the usual cases
+            for form in {literal, fold(literal)}:
+                self.literals.setdefault(form.lower(), shown)
+                for cased in {form, form.lower(), form.upper(), form.title()}:
+                    for escaped in (html.escape(cased), json.dumps(cased)[1:-1]):
+                        self.literals.setdefault(escaped.lower(), shown)
         self.phones = dict(phones)
         self.ibans = {compact(k): v for k, v in ibans.items()}
         words = sorted(self.literals, key=len, reverse=True)
