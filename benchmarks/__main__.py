@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 SUITES = ["bench_import", "bench_simulate", "bench_finance", "bench_web", "bench_timeline",
-          "bench_map", "bench_money", "bench_report", "bench_minimise"]
+          "bench_map", "bench_money", "bench_report", "bench_minimise",
+          "bench_load"]
 
 
 def main() -> None:
