@@ -22,4 +22,5 @@ def serve(
                   "Ctrl+C stops it.")
     # no access log: URLs can name people and cases
     uvicorn.run("veriga.web:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False)
+                workers=workers, log_level="warning", access_log=False,
+                timeout_worker_healthcheck=120)  # a busy worker is not a hung one
