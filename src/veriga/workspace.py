@@ -56,6 +56,7 @@ WITHHELD = "(search terms withheld)"
 #: Protections computed in this process: (store, case, data fingerprint, marked) -> it.
 _PROTECTIONS: dict[tuple, Protection] = {}
 _PROTECTIONS_LOCK = threading.Lock()
+_COMPUTING: dict[tuple, threading.Lock] = {}
 MAX_PROTECTIONS = 16
 
 
@@ -266,16 +267,20 @@ class Workspace:
 
     def _named_accounts(self, conn: Connection, case_id: str) -> set[tuple[str, str]]:
         """(account, name) of the other side of every bank transaction of the case."""
-        pairs: set[tuple[str, str]] = set()
-        columns = ["counterparty_account", "counterparty_name"]
-        for source in self.store.list_sources(conn, case_id):
-            rel = (source["bulk"] or {}).get("transaction")
-            if rel is None or not self.bulk.path(rel).exists():
-                continue
-            table = pq.read_table(self.bulk.path(rel), columns=columns)
-            table = table.group_by(columns).aggregate([])
-            pairs.update(zip(*(table.column(c).to_pylist() for c in columns), strict=True))
-        return pairs
+        paths = [self.bulk.path(rel) for source in self.store.list_sources(conn, case_id)
+                 if (rel := (source["bulk"] or {}).get("transaction"))]
+        paths = [p for p in paths if p.exists()]
+        if not paths:
+            return set()
+        engine = get_engine("duckdb")
+        try:
+            engine.register({"transaction": paths})
+            table = engine.query('SELECT DISTINCT counterparty_account, counterparty_name '
+                                 'FROM "transaction" WHERE counterparty_account IS NOT NULL '
+                                 'AND counterparty_name IS NOT NULL')
+        finally:
+            engine.close()
+        return set(zip(table.column(0).to_pylist(), table.column(1).to_pylist(), strict=True))
 
     def _protection(self, conn: Connection, case: Mapping[str, Any],
                     marked: Mapping[str, str]) -> Protection:
@@ -285,8 +290,21 @@ class Workspace:
                tuple(sorted(marked.items())))
         with _PROTECTIONS_LOCK:
             found = _PROTECTIONS.get(key)
+            computing = _COMPUTING.setdefault(key, threading.Lock())
         if found is not None:
             return found
+        with computing:  # one computation per key, however many requests wait for it
+            with _PROTECTIONS_LOCK:
+                found = _PROTECTIONS.get(key)
+            if found is None:
+                found = self._compute_protection(conn, case, marked, key)
+            with _PROTECTIONS_LOCK:
+                _COMPUTING.pop(key, None)
+        return found
+
+    def _compute_protection(self, conn: Connection, case: Mapping[str, Any],
+                            marked: Mapping[str, str], key: tuple) -> Protection:
+        """Read what identifies people in the case, compute its protection and keep it."""
         values: list[Row] = []
         links: list[Row] = []
         for entity_id, schema, prop, prop_type, value, latin in \
