@@ -4,10 +4,10 @@ from veriga.ingest.base import Draft, ImportContext, Importer, RecordBatch, Reje
 from veriga.ingest.folder import expand
 from veriga.ingest.mapping import MappingError, load_mapping
 from veriga.ingest.registry import detect_format, formats, get_importer, register
-from veriga.ingest.runner import ImportRequest, ImportResult, run_imports
+from veriga.ingest.runner import ImportRequest, ImportResult, read_file, run_imports
 
 __all__ = [
     "Draft", "ImportContext", "ImportRequest", "ImportResult", "Importer", "MappingError",
     "RecordBatch", "Reject", "detect_format", "expand", "formats", "get_importer", "load_mapping",
-    "register", "run_imports",
+    "read_file", "register", "run_imports",
 ]

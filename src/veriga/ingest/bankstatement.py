@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from veriga.ingest import duck
 from veriga.ingest.base import Draft, ImportContext, RecordBatch
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
@@ -311,7 +311,7 @@ def payment_drafts(
     made here too (for exports whose mapping does not make them).
     """
     owners = owners or {}
-    con = duckdb.connect(":memory:")
+    con = duck.connect()
     try:
         cols = ["account", "counterparty_account", "booking_date", "amount", "currency",
                 "locator", "counterparty_name"]

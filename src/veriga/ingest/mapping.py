@@ -34,7 +34,9 @@ records:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -154,10 +156,17 @@ def load_mapping(path: Path | str) -> Mapping:
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path.name}: cannot read mapping: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = copy.deepcopy(_yaml(text))
     except yaml.YAMLError as exc:
         raise MappingError(f"{path.name}: not valid YAML: {exc}") from None
     return parse_mapping(data, text=text, name=path.name)
+
+
+@lru_cache(maxsize=64)
+def _yaml(text: str) -> Any:
+    """A mapping file's YAML, parsed once per text (a folder of exports shares one mapping;
+    parsing costs more than reading a small file)."""
+    return yaml.safe_load(text)
 
 
 def _spec(data: Any, where: str) -> ValueSpec:

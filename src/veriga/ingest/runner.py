@@ -145,17 +145,87 @@ def _import_one(
             f"{path.name}: this exact file is already in the case as source {existing['id']} "
             f"(imported {existing['imported_at']:%Y-%m-%d %H:%M} by {existing['imported_by']})"
         )
+    fmt, importer, mapping, ctx = _open(req, limits, progress, run_state)
+    now = datetime.now(UTC)
+    source_row = {
+        "id": ctx.source_id, "case_id": case_id, "file_name": path.name, "sha256": sha,
+        "size": path.stat().st_size,
+        "media_type": mimetypes.guess_type(path.name)[0] or importer.media_type,
+        "format": fmt, "importer": importer.name, "importer_version": importer.version,
+        "mapping": mapping.text if mapping else None, "imported_by": actor,
+        "imported_at": now, "entity_count": 0, "statement_count": 0, "record_count": 0,
+        "reject_count": 0, "bulk": {}, **source_values,
+    }
+    store.add_source(conn, source_row)
+    result = ImportResult(source_id=ctx.source_id, file_name=path.name, format=fmt,
+                          sha256=sha, mapping=mapping.label if mapping else None)
+    entities: set[str] = set()
+    seen: set[str] = set()
+    batches: dict[str, list[pa.Table]] = {}
+    for rows in _read(importer, ctx, fmt, case_id, now, entities, seen, batches):
+        store.add_statements(conn, rows)
+    tables = _finish(ctx, strict, entities, batches)
+    result.rejects = ctx.rejects
+    paths: dict[str, str] = {}
+    for kind, table in tables.items():
+        paths[kind] = run.write(case_id, kind, ctx.source_id, table)
+        result.records[kind] = table.num_rows
+    store.add_rejects(conn, [
+        {"case_id": case_id, "source_id": ctx.source_id, "locator": r.locator,
+         "field": r.field, "value": r.value, "reason": r.reason} for r in ctx.rejects
+    ])
+    result.entities = len(entities)
+    result.statements = len(seen)
+    store.update_source(conn, ctx.source_id, entity_count=result.entities,
+                        statement_count=result.statements,
+                        record_count=sum(result.records.values()),
+                        reject_count=len(ctx.rejects), bulk=paths)
+    return result
+
+
+def read_file(req: ImportRequest, strict: bool = False, case_id: str = "dry-run") -> ImportResult:
+    """Read one file exactly as :func:`run_imports` would (limits, format, mapping, parsing,
+    normalisation, rejects, the checks that end an import) without a store: nothing is
+    written anywhere. Returns what an import would bring (``sha256`` left empty), or raises
+    the :class:`ImportFailed` the import would end with. The fuzz tests feed every importer
+    through this, which is much faster than a full import."""
+    path = req.path
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file")
+    limits = Limits.from_options(req.options)
+    check_file_size(path.name, path, limits.max_bytes, "max_bytes")
+    fmt, importer, mapping, ctx = _open(req, limits, None, {})
+    result = ImportResult(source_id=ctx.source_id, file_name=path.name, format=fmt,
+                          sha256="", mapping=mapping.label if mapping else None)
+    entities: set[str] = set()
+    seen: set[str] = set()
+    batches: dict[str, list[pa.Table]] = {}
+    for _rows in _read(importer, ctx, fmt, case_id, datetime.now(UTC), entities, seen,
+                       batches):
+        pass
+    tables = _finish(ctx, strict, entities, batches)
+    result.rejects = ctx.rejects
+    result.records = {kind: table.num_rows for kind, table in tables.items()}
+    result.entities = len(entities)
+    result.statements = len(seen)
+    return result
+
+
+def _open(req: ImportRequest, limits: Limits, progress: Progress | None,
+          run_state: dict[str, Any]) -> tuple[str, Importer, Any, ImportContext]:
+    """Format, importer, mapping and context of a file about to be parsed."""
+    path = req.path
     fmt = req.format or detect_format(path)
     importer = get_importer(fmt)()
     if importer.reads_whole:
         check_file_size(path.name, path, limits.max_read_bytes, "max_read_bytes")
     mapping = load_mapping(req.mapping) if req.mapping else \
         importer.auto_mapping(path, req.encoding)
-    source_id = new_id("src")
     size = path.stat().st_size
     report = (lambda done: progress(path.name, done, size)) if progress else (lambda done: None)
     ctx = ImportContext(
-        path=path, source_id=source_id, country=req.country.upper() if req.country else None,
+        path=path, source_id=new_id("src"),
+        country=req.country.upper() if req.country else None,
         options={**req.options, "mapping": mapping, "encoding": req.encoding,
                  "account": req.account},
         progress=report,
@@ -164,22 +234,15 @@ def _import_one(
     )
     if mapping and mapping.country and not ctx.country:
         ctx.country = mapping.country
-    now = datetime.now(UTC)
-    source_row = {
-        "id": source_id, "case_id": case_id, "file_name": path.name, "sha256": sha,
-        "size": size, "media_type": mimetypes.guess_type(path.name)[0] or importer.media_type,
-        "format": fmt, "importer": importer.name, "importer_version": importer.version,
-        "mapping": mapping.text if mapping else None, "imported_by": actor,
-        "imported_at": now, "entity_count": 0, "statement_count": 0, "record_count": 0,
-        "reject_count": 0, "bulk": {}, **source_values,
-    }
-    store.add_source(conn, source_row)
-    result = ImportResult(source_id=source_id, file_name=path.name, format=fmt, sha256=sha,
-                          mapping=mapping.label if mapping else None)
-    entities: set[str] = set()
-    seen: set[str] = set()
+    return fmt, importer, mapping, ctx
+
+
+def _read(importer: Importer, ctx: ImportContext, fmt: str, case_id: str, now: datetime,
+          entities: set[str], seen: set[str],
+          batches: dict[str, list[pa.Table]]) -> Iterator[list[dict]]:
+    """Parse and normalise: new statement rows in chunks of about :data:`FLUSH`; entity ids
+    into ``entities``, statement ids into ``seen``, bulk tables into ``batches``."""
     pending: list[dict] = []
-    batches: dict[str, list[pa.Table]] = {}
     for item in _guarded(importer, ctx, fmt):
         if isinstance(item, RecordBatch):
             _check_batch(ctx, item)
@@ -193,36 +256,30 @@ def _import_one(
                 seen.add(row["id"])
                 pending.append(row)
         if len(pending) >= FLUSH:
-            store.add_statements(conn, pending)
+            yield pending
             pending = []
-    store.add_statements(conn, pending)
-    result.rejects = ctx.rejects
+    yield pending
+
+
+def _finish(ctx: ImportContext, strict: bool, entities: set[str],
+            batches: dict[str, list[pa.Table]]) -> dict[str, pa.Table]:
+    """The checks that end the reading of a file; its bulk tables, one per record kind."""
+    name = ctx.file_name
     if strict and ctx.rejects:
-        lines = "\n".join(r.render(path.name) for r in ctx.rejects[:20])
-        raise ImportFailed(f"{path.name}: {len(ctx.rejects)} value(s) rejected in strict mode; "
+        lines = "\n".join(r.render(name) for r in ctx.rejects[:20])
+        raise ImportFailed(f"{name}: {len(ctx.rejects)} value(s) rejected in strict mode; "
                            f"nothing was imported:\n{lines}")
     if not entities and not batches:
-        raise ImportFailed(f"{path.name}: nothing to import (every record was rejected or "
+        raise ImportFailed(f"{name}: nothing to import (every record was rejected or "
                            f"the file is empty); {len(ctx.rejects)} reject(s)")
-    paths: dict[str, str] = {}
-    for kind, tables in batches.items():
-        table = pa.concat_tables(tables)
-        if table.num_rows > limits.max_rows:
+    tables: dict[str, pa.Table] = {}
+    for kind, parts in batches.items():
+        table = pa.concat_tables(parts)
+        if table.num_rows > ctx.limits.max_rows:
             raise ctx.fail(None, f"{table.num_rows:,} {kind} records, over the limit of "
-                                 f"{limits.max_rows:,} (max_rows); refused")
-        paths[kind] = run.write(case_id, kind, source_id, table)
-        result.records[kind] = table.num_rows
-    store.add_rejects(conn, [
-        {"case_id": case_id, "source_id": source_id, "locator": r.locator, "field": r.field,
-         "value": r.value, "reason": r.reason} for r in ctx.rejects
-    ])
-    result.entities = len(entities)
-    result.statements = len(seen)
-    store.update_source(conn, source_id, entity_count=result.entities,
-                        statement_count=result.statements,
-                        record_count=sum(result.records.values()),
-                        reject_count=len(ctx.rejects), bulk=paths)
-    return result
+                                 f"{ctx.limits.max_rows:,} (max_rows); refused")
+        tables[kind] = table
+    return tables
 
 
 def _guarded(importer: Importer, ctx: ImportContext, fmt: str) -> Iterator[Item]:

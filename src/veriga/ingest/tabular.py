@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from veriga.ingest import duck
 from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
@@ -69,7 +70,7 @@ class TabularImporter(Importer):
         if mapping.keep_rows:
             raw.table = _keep_rows(ctx, mapping, raw.table, raw.unit)
         ctx.progress(1)
-        con = duckdb.connect(":memory:")
+        con = duck.connect()
         try:
             con.register("raw", raw.table)
             for kind_name, fields in mapping.records.items():
