@@ -86,9 +86,13 @@ class Minimiser:
 
     def entity(self, proxy: EntityProxy, _roles: Mapping[str, str] | None = None
                ) -> EntityProxy:
+        hidden = self.protection.protected(proxy.id or "")
+        if not hidden and all(prop.name not in SPECIAL_CATEGORY
+                              and self._value(prop.type.name, value) == value
+                              for prop, value in proxy.itervalues()):
+            return proxy  # nothing to hide: most records (and far cheaper than a copy)
         out = model.make_entity(proxy.schema)
         out.id = self.entity_id(proxy.id or "")
-        hidden = self.protection.protected(proxy.id or "")
         for prop, value in proxy.itervalues():
             if prop.name in SPECIAL_CATEGORY:
                 continue

@@ -285,26 +285,6 @@ class Store:
             for table in ("statements", "sources", "rejects"):
                 conn.exec_driver_sql(f"ANALYZE {table}")
 
-    def alike(self, conn: Connection, case_id: str, entity_ids: Collection[str]
-              ) -> dict[str, str]:
-        """Other persons (or holders) that may be the same people as ``entity_ids`` (not
-        resolved yet): they share a phone, e-mail or identifier, or the name (any case).
-        Returns {other: one of entity_ids}."""
-        if not entity_ids:
-            return {}
-        mine = statements.alias("mine")
-        other = statements.alias("other")
-        same_value = (other.c.value == mine.c.value) & (other.c.prop_type == mine.c.prop_type)
-        same_name = (mine.c.prop_type == "name") & (other.c.prop_type == "name") & (
-            func.lower(other.c.value) == func.lower(mine.c.value))
-        query = select(other.c.canonical_id, mine.c.canonical_id).where(
-            mine.c.case_id == case_id, mine.c.canonical_id.in_(sorted(entity_ids)),
-            mine.c.prop_type.in_(["phone", "email", "identifier", "name"]),
-            other.c.case_id == case_id, other.c.schema.in_(["Person", "LegalEntity"]),
-            other.c.canonical_id.not_in(sorted(entity_ids)),
-            same_value | same_name).distinct()
-        return {other: like for other, like in sorted(conn.execute(query).all())}
-
     def identifying(self, conn: Connection, case_id: str
                     ) -> Iterator[tuple[str, str, str, str, str, str | None]]:
         """(entity, schema, property, type, value, romanised) of every value that can identify
