@@ -601,15 +601,18 @@ class Workspace:
                         if needle in label.casefold() for real in reals]
         ids = self.store.search(conn, access.case_id, text, schemata, limit * 4,
                                 exclude_sources=access.hidden_sources)
-        ids = [i for i in ids if not protection.protected(i)]
-        found = []
-        for proxy in self._fetch(conn, access, pseudonymous + ids):
-            if schemata and proxy.schema.name not in schemata:
-                continue
-            shown = [v for prop, v in proxy.itervalues()
-                     if prop.type.name in ("name", "phone", "iban", "email", "identifier")]
-            if any(needle in v.casefold() for v in shown):
-                found.append(proxy)
+        candidates = pseudonymous + [i for i in ids if not protection.protected(i)]
+        found: list[EntityProxy] = []
+        for start in range(0, len(candidates), limit):  # most match as they are: one round
+            for proxy in self._fetch(conn, access, candidates[start:start + limit]):
+                if schemata and proxy.schema.name not in schemata:
+                    continue
+                shown = [v for prop, v in proxy.itervalues()
+                         if prop.type.name in ("name", "phone", "iban", "email", "identifier")]
+                if any(needle in v.casefold() for v in shown):
+                    found.append(proxy)
+            if len(found) >= limit:
+                break
         return found[:limit]
 
     def subject_roles(self, case: str) -> dict[str, str]:

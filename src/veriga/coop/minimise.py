@@ -140,7 +140,7 @@ class Minimiser:
                 setattr(finding, attr, Text(text.msgid, self.deep(text.args)))
         evidence = finding.evidence
         evidence.entity_ids = [self.entity_id(e) for e in evidence.entity_ids]
-        evidence.record_ids = self.deep(evidence.record_ids)
+        # record ids are ``source:row``: nothing personal in them
         evidence.keys = [Key(k.type, self.text(k.value)) for k in evidence.keys]
         return finding
 
