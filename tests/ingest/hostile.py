@@ -161,6 +161,40 @@ def zip_bomb(path: Path, size: int, declared: int | None = None) -> Path:
     return path
 
 
+def encrypted(path: Path, name: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A bank sheet whose part ``name`` is marked encrypted (flag bit 0 in both headers)."""
+    xlsx_rows(path, 2)
+    with zipfile.ZipFile(path) as zf:
+        local = zf.getinfo(name).header_offset
+    data = bytearray(path.read_bytes())
+    data[local + 6] |= 1
+    for at in _central(data):
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46 : at + 46 + n]) == name.encode():
+            data[at + 8] |= 1
+    path.write_bytes(bytes(data))
+    return path
+
+
+def odd_part_name(path: Path, name: str, text: str) -> Path:
+    """A bank sheet plus an XML part called ``name`` holding ``text``."""
+    xlsx_rows(path, 2)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(name, f"<x>{text}</x>")
+    return path
+
+
+def _central(data: bytearray) -> list[int]:
+    """Offsets of the central directory's entries."""
+    at = struct.unpack_from("<I", data, data.rfind(b"PK\x05\x06") + 16)[0]
+    found = []
+    while data[at : at + 4] == b"PK\x01\x02":
+        found.append(at)
+        n, e, c = struct.unpack_from("<HHH", data, at + 28)
+        at += 46 + n + e + c
+    return found
+
+
 def _patch_sizes(path: Path, name: str, declared: int) -> None:
     """Rewrite the uncompressed size of ``name`` in its local and central headers."""
     with zipfile.ZipFile(path) as zf:

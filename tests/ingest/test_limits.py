@@ -82,6 +82,13 @@ CASES: dict[str, tuple[str, Maker, dict, str | None, str | None, str]] = {
     "XLSX lying zip bomb": (
         "liar.xlsx", lambda p: hostile.zip_bomb(p, 10 << 20, declared=1000), {}, "xlsx",
         "xlsx", r"not a readable zip/XLSX file: Bad CRC-32"),
+    "XLSX with an encrypted part": (
+        "locked.xlsx", hostile.encrypted, {}, "xlsx", "xlsx",
+        r"zip part xl/worksheets/sheet1\.xml is encrypted; refused"),
+    "XLSX part named with a line break": (
+        "odd.xlsx", lambda p: hostile.odd_part_name(p, "x\ny.xml", "T" * 5000),
+        {"max_value_chars": 1000}, "xlsx", "xlsx",
+        r"'x\\ny\.xml' line 1: XML text longer than 1,000 bytes \(max_value_chars\); refused"),
     "BODS nested 200,000 deep": (
         "deep.json", lambda p: _text(p, '[{"statementId": "s", "recordType": "entity", "x": '
                                      + "[" * 200_000 + "]" * 200_000 + "}]"),

@@ -89,9 +89,12 @@ def check_zip(name: str, path: Path, limits: Limits) -> None:
                                         f"{size(limits.max_unzipped_bytes)} "
                                         "(max_unzipped_bytes); refused")
             for part in parts:
+                if part.flag_bits & 0x1:  # zipfile raises RuntimeError when it is opened
+                    raise _fail(name, None, f"zip part {_shown(part.filename)} is encrypted; "
+                                            "refused")
                 if part.filename.endswith((".xml", ".rels")):
                     with zf.open(part) as fh:
-                        check_xml_text(name, fh, limits, part.filename)
+                        check_xml_text(name, fh, limits, _shown(part.filename))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
             OSError, ValueError, zlib.error) as exc:
         raise _fail(name, None, f"not a readable zip/XLSX file: {_one_line(exc)}") from None
@@ -108,6 +111,12 @@ def json_too_deep(value: Any, limit: int) -> bool:
                     return True
                 stack.append((item.values() if isinstance(item, dict) else item, depth + 1))
     return False
+
+
+def _shown(text: str) -> str:
+    """A name from the file, quoted when it holds line breaks or other control characters
+    (a message stays one line)."""
+    return text if text.isprintable() else repr(text)
 
 
 def _one_line(exc: BaseException) -> str:
