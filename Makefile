@@ -39,10 +39,21 @@ test-fast: install-dev web-assets
 bench: install-dev web-assets
 	$(BIN)/python -m benchmarks
 
-# Property-based fuzzing of every importer: VERIGA_FUZZ_EXAMPLES generated inputs per importer.
+# Property-based fuzzing of every importer: FUZZ_EXAMPLES generated inputs per importer read
+# as an import would read them (no store), and FUZZ_STORE_EXAMPLES imported into a store (which
+# must stay unchanged when one is refused); the importers are shared out to FUZZ_JOBS processes.
 FUZZ_EXAMPLES ?= 100000
+FUZZ_STORE_EXAMPLES ?= 2000
+FUZZ_JOBS ?= 2
 fuzz: install-dev
-	VERIGA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/ingest/test_fuzz.py -s -q
+	@status=0; pids=""; \
+	for i in $$(seq 0 $$(($(FUZZ_JOBS) - 1))); do \
+		VERIGA_FUZZ_SHARD=$$i/$(FUZZ_JOBS) VERIGA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		VERIGA_FUZZ_STORE_EXAMPLES=$(FUZZ_STORE_EXAMPLES) \
+		$(BIN)/python -m pytest tests/ingest/test_fuzz.py -s -q -p no:cacheprovider & \
+		pids="$$pids $$!"; \
+	done; \
+	for pid in $$pids; do wait $$pid || status=1; done; exit $$status
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -2,10 +2,19 @@
 
 Inputs are mutations of valid simulated files (bytes inserted, deleted, flipped, repeated,
 cut) and structured garbage (random JSON, XML, CSV and spreadsheet cells). The only
-outcomes allowed: the import succeeds, or it fails with a one-line
-:class:`~veriga.errors.VerigaError` that is not an importer bug, and the store and the bulk
-folder are then exactly as before. ``VERIGA_FUZZ_EXAMPLES`` sets the number of inputs per
-importer (``make fuzz``: 100,000; the normal test run: 60).
+outcomes allowed: the file is read, or it fails with a one-line
+:class:`~veriga.errors.VerigaError` that is not an importer bug.
+
+Two tiers, both over every importer the registry knows:
+
+* ``test_fuzz_parser``: each input is read as an import would read it (limits, mapping,
+  parsing, normalisation, the checks that end an import; :func:`veriga.ingest.read_file`)
+  without a store, about 10-50 times faster than a full import. ``VERIGA_FUZZ_EXAMPLES``
+  inputs per importer (``make fuzz``: 100,000; the normal test run: 200). An input that takes
+  more than :data:`SLOW` seconds twice in a row fails the test (a hang).
+* ``test_fuzz_store``: each input is imported into a store; a refused import must leave the
+  store and the bulk folder exactly as before. ``VERIGA_FUZZ_STORE_EXAMPLES`` inputs per
+  importer (``make fuzz``: 1,000; the normal test run: 60).
 """
 
 from __future__ import annotations
@@ -13,15 +22,19 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
+import resource
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import hostile
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from test_bods import V03, V04
 from test_camt import HAPPY as CAMT
@@ -30,13 +43,22 @@ from test_mt940 import HAPPY as MT940
 from veriga.config import Settings
 from veriga.demo import example_files
 from veriga.errors import VerigaError
-from veriga.ingest import ImportRequest, formats, run_imports
+from veriga.ingest import ImportRequest, formats, read_file, run_imports
 from veriga.ingest.runner import INTERNAL
 from veriga.workspace import Workspace
 
-EXAMPLES = int(os.environ.get("VERIGA_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=list(HealthCheck))
+PARSER_EXAMPLES = int(os.environ.get("VERIGA_FUZZ_EXAMPLES", "200"))
+STORE_EXAMPLES = int(os.environ.get("VERIGA_FUZZ_STORE_EXAMPLES", "60"))
+#: ``i/n``: run only the i-th of n shares of the importers (``make fuzz`` runs n processes).
+SHARD = os.environ.get("VERIGA_FUZZ_SHARD", "0/1")
+#: Seconds one input may take to read (twice in a row) before it counts as a hang.
+SLOW = float(os.environ.get("VERIGA_FUZZ_SLOW", "5"))
+
+
+def _settings(examples: int) -> settings:
+    return settings(max_examples=examples, deadline=None, database=None,
+                    suppress_health_check=list(HealthCheck))
+
 #: Small limits, so that the fuzzer also meets them and each input stays fast.
 OPTIONS = {"max_bytes": 256 * 1024, "max_line_bytes": 16 * 1024, "max_value_chars": 4096,
            "max_rows": 2000, "max_columns": 64, "max_cells": 20_000,
@@ -71,113 +93,178 @@ def seeds(tmp: Path) -> dict[str, tuple[str, bytes, str | None]]:
 
 
 # -- generated inputs ------------------------------------------------------------------------
+#
+# Hypothesis draws one number per input, and the generators below build the input from a
+# ``random.Random`` seeded with it. Drawing every edit and cell through hypothesis cost 2-7 ms
+# per input, more than reading it; this way an input costs well under a millisecond to make,
+# a failure is reproduced from the seed hypothesis prints, and the input itself is kept.
 
-@st.composite
-def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
-    """``seed`` with a few random edits."""
+Gen = Callable[[random.Random], bytes]
+NUMBERS = st.integers(0, 2**64 - 1)
+INSERTS = [b"<", b">", b"{", b"}", b"[", b"]", b'"', b"\\", b"\n", b";", b",", b":", b"\x00",
+           b"\xff", b"\xef\xbb\xbf", b"-}", b":61:", b":20:", b"&a;"]
+KINDS = ("insert", "delete", "flip", "repeat", "cut", "swap")
+
+
+def mutate(r: random.Random, seed: bytes) -> bytes:
+    """``seed`` with one to six random edits: bytes inserted, deleted, flipped, repeated,
+    moved, or the rest cut off."""
     data = bytearray(seed)
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(data)))
-        kind = draw(st.sampled_from(["insert", "delete", "flip", "repeat", "cut", "swap"]))
+    for _ in range(r.randint(1, 6)):
+        at = r.randint(0, len(data))
+        kind = r.choice(KINDS)
         if kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=40) | st.sampled_from(
-                [b"<", b">", b"{", b"}", b"[", b"]", b'"', b"\\", b"\n", b";", b",", b":",
-                 b"\x00", b"\xff", b"\xef\xbb\xbf", b"-}", b":61:", b":20:", b"&a;"]))
+            data[at:at] = r.randbytes(r.randint(1, 40)) if r.random() < 0.5 \
+                else r.choice(INSERTS)
         elif kind == "delete":
-            del data[at : at + draw(st.integers(1, 64))]
+            del data[at : at + r.randint(1, 64)]
         elif kind == "flip" and at < len(data):
-            data[at] = draw(st.integers(0, 255))
+            data[at] = r.randrange(256)
         elif kind == "repeat":
-            piece = bytes(data[at : at + draw(st.integers(1, 200))])
-            data[at:at] = piece * draw(st.integers(1, 20))
+            piece = bytes(data[at : at + r.randint(1, 200)])
+            data[at:at] = piece * r.randint(1, 20)
         elif kind == "cut":
             del data[at:]
         elif kind == "swap" and len(data) > 2:
-            other = draw(st.integers(0, len(data) - 1))
+            other = r.randrange(len(data))
             data[at:at], data[other : other + 1] = data[other : other + 1], b""
     return bytes(data)
 
 
-JSON_LEAF = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(
-    max_size=30)
-JSON = st.recursive(JSON_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-    st.sampled_from(["id", "schema", "properties", "name", "statementId", "recordId",
-                     "recordType", "recordDetails", "names", "interests", "subject",
-                     "interestedParty", "identifiers", "entityType", "addresses", "x"]) |
-    st.text(max_size=8), inner, max_size=5), max_leaves=20)
-SCHEMAS = st.sampled_from(["Person", "Company", "BankAccount", "Ownership", "Payment", "Thing",
-                           "LegalEntity", "Nope", ""])
-FTM_LINE = st.fixed_dictionaries({"id": st.text(max_size=10) | JSON_LEAF,
-                                  "schema": SCHEMAS | JSON_LEAF,
-                                  "properties": st.dictionaries(st.text(max_size=12), JSON,
-                                                                max_size=4) | JSON})
-CELL = st.text(max_size=20) | st.sampled_from(["", "01.03.2026", "1,00", "-0,00", "EUR",
-                                                hostile.IBAN, "1e309", "=1+1", "\x00"])
-ROWS = st.lists(st.tuples(CELL, CELL, CELL, CELL), max_size=12)
-XML_TAGS = st.sampled_from(["Document", "BkToCstmrStmt", "Stmt", "Ntry", "Amt", "Bal",
-                            "CdtDbtInd", "Acct", "Id", "IBAN", "BookgDt", "Dt", "TxDtls"])
+def text(r: random.Random, max_size: int, exclude: str = "") -> str:
+    """Mostly ASCII, some control characters and any other code point but surrogates."""
+    out = []
+    for _ in range(r.randint(0, max_size)):
+        x = r.random()
+        if x < 0.7:
+            c = chr(r.randint(32, 126))
+        elif x < 0.8:
+            c = chr(r.randint(0, 31))
+        else:
+            c = chr(r.choice((r.randint(0x80, 0xD7FF), r.randint(0xE000, 0x10FFFF))))
+        if c not in exclude:
+            out.append(c)
+    return "".join(out)
 
 
-@st.composite
-def xml_tree(draw: st.DrawFn, depth: int = 0) -> str:
-    tag = draw(XML_TAGS)
-    if depth > 5 or draw(st.booleans()):
-        text = draw(st.text(alphabet=st.characters(blacklist_categories=["Cs"],
-                                                    blacklist_characters="<&"), max_size=12))
-        return f"<{tag}>{text}</{tag}>"
-    children = "".join(draw(st.lists(xml_tree(depth + 1), max_size=3)))
+JSON_KEYS = ["id", "schema", "properties", "name", "statementId", "recordId", "recordType",
+             "recordDetails", "names", "interests", "subject", "interestedParty",
+             "identifiers", "entityType", "addresses", "x"]
+FLOATS = [0.0, -0.0, 1.5, 1e308, -1e-308, float("nan"), float("inf"), float("-inf")]
+
+
+def json_leaf(r: random.Random) -> Any:
+    kind = r.randrange(5)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return r.random() < 0.5
+    if kind == 2:
+        return r.choice((r.randint(-10, 10), r.randint(-(2**70), 2**70)))
+    if kind == 3:
+        return r.choice(FLOATS) if r.random() < 0.5 else r.uniform(-1e9, 1e9)
+    return text(r, 30)
+
+
+def json_value(r: random.Random, leaves: list[int] | None = None) -> Any:
+    """Random JSON: leaves, lists and objects (keys of BODS and FtM, or random), at most 20
+    leaves."""
+    leaves = leaves if leaves is not None else [20]
+    if leaves[0] <= 0 or r.random() < 0.4:
+        leaves[0] -= 1
+        return json_leaf(r)
+    if r.random() < 0.5:
+        return [json_value(r, leaves) for _ in range(r.randint(0, 4))]
+    return {(r.choice(JSON_KEYS) if r.random() < 0.7 else text(r, 8)): json_value(r, leaves)
+            for _ in range(r.randint(0, 5))}
+
+
+SCHEMAS = ["Person", "Company", "BankAccount", "Ownership", "Payment", "Thing", "LegalEntity",
+           "Nope", ""]
+
+
+def ftm_line(r: random.Random) -> Any:
+    if r.random() < 0.3:
+        return json_value(r)
+    return {"id": text(r, 10) if r.random() < 0.7 else json_leaf(r),
+            "schema": r.choice(SCHEMAS) if r.random() < 0.7 else json_leaf(r),
+            "properties": {text(r, 12): json_value(r) for _ in range(r.randint(0, 4))}
+            if r.random() < 0.7 else json_value(r)}
+
+
+CELLS = ["", "01.03.2026", "1,00", "-0,00", "EUR", hostile.IBAN, "1e309", "=1+1", "\x00"]
+
+
+def rows(r: random.Random) -> list[tuple[str, ...]]:
+    return [tuple(text(r, 20) if r.random() < 0.5 else r.choice(CELLS) for _ in range(4))
+            for _ in range(r.randint(0, 12))]
+
+
+XML_TAGS = ["Document", "BkToCstmrStmt", "Stmt", "Ntry", "Amt", "Bal", "CdtDbtInd", "Acct",
+            "Id", "IBAN", "BookgDt", "Dt", "TxDtls"]
+
+
+def xml_tree(r: random.Random, depth: int = 0) -> str:
+    tag = r.choice(XML_TAGS)
+    if depth > 5 or r.random() < 0.5:
+        return f"<{tag}>{text(r, 12, exclude='<&')}</{tag}>"
+    children = "".join(xml_tree(r, depth + 1) for _ in range(r.randint(0, 3)))
     return f"<{tag}>{children}</{tag}>"
 
 
-def garbage(fmt: str) -> st.SearchStrategy[bytes]:
+MT940_TAGS = [":20:", ":25:", ":28C:", ":60F:", ":61:", ":86:", ":62F:", ":64:", "-}", "{1:"]
+CAMT_HEAD = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">'
+
+
+def garbage(fmt: str) -> Gen:
     """Structured garbage in the shape of ``fmt``."""
     if fmt == "ftm":
-        return st.lists(FTM_LINE | JSON, max_size=6).map(
-            lambda items: "\n".join(json.dumps(i) for i in items).encode())
+        return lambda r: "\n".join(json.dumps(ftm_line(r))
+                                   for _ in range(r.randint(0, 6))).encode()
     if fmt == "bods":
-        return JSON.map(lambda v: json.dumps(v).encode())
+        return lambda r: json.dumps(json_value(r)).encode()
     if fmt == "csv":
-        return ROWS.map(lambda rows: "\n".join(";".join(r) for r in [hostile.HEADER, *rows])
-                        .encode())
+        return lambda r: "\n".join(";".join(row) for row in [hostile.HEADER, *rows(r)]).encode()
     if fmt == "camt":
-        ns = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">'
-        return xml_tree().map(lambda t: (ns + t + "</Document>").encode())
+        return lambda r: (CAMT_HEAD + xml_tree(r) + "</Document>").encode()
     if fmt == "mt940":
-        fields = st.lists(st.sampled_from([":20:", ":25:", ":28C:", ":60F:", ":61:", ":86:",
-                                           ":62F:", ":64:", "-}", "{1:"]).flatmap(
-            lambda tag: st.text(max_size=30).map(lambda v: tag + v)), max_size=12)
-        return fields.map(lambda lines: "\n".join(lines).encode())
-    return st.binary(max_size=600)
+        return lambda r: "\n".join(r.choice(MT940_TAGS) + text(r, 30)
+                                   for _ in range(r.randint(0, 12))).encode()
+    return lambda r: r.randbytes(r.randint(0, 600))
 
 
-def inputs(fmt: str, seed: bytes) -> st.SearchStrategy[bytes]:
-    if fmt == "xlsx":  # mutate the sheet's XML and zip it, or mutate the zip itself
+def inputs(fmt: str, seed: bytes) -> Gen:
+    """A generator of inputs for ``fmt``: a third mutations of ``seed``, a third structured
+    garbage, a third random bytes (XLSX: the sheet's XML mutated or made of random rows and
+    zipped, or the zip itself mutated)."""
+    if fmt == "xlsx":
         sheet = (hostile.SHEET_HEAD + _sheet(CSV_ROWS) + hostile.SHEET_TAIL).encode()
-        return (mutated(sheet).map(lambda s: ("sheet", s)) | ROWS.map(
-            lambda rows: ("sheet", (hostile.SHEET_HEAD + _sheet([hostile.HEADER, *rows])
-                                    + hostile.SHEET_TAIL).encode()))
-                | mutated(seed).map(lambda z: ("zip", z))).map(_pack)
-    return mutated(seed) | garbage(fmt) | st.binary(max_size=300)
+        choices: list[Gen] = [
+            lambda r: _pack(mutate(r, sheet)),
+            lambda r: _pack((hostile.SHEET_HEAD + _sheet([hostile.HEADER, *rows(r)])
+                             + hostile.SHEET_TAIL).encode()),
+            lambda r: mutate(r, seed)]
+    else:
+        choices = [lambda r: mutate(r, seed), garbage(fmt),
+                   lambda r: r.randbytes(r.randint(0, 300))]
+    return lambda r: r.choice(choices)(r)
 
 
-def _pack(item: tuple[str, bytes]) -> bytes:
-    kind, data = item
-    if kind == "zip":
-        return data
+def _pack(sheet: bytes) -> bytes:
+    """An XLSX file with ``sheet`` as its one worksheet."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        ref = zipfile.ZipFile(io.BytesIO(_XLSX_TEMPLATE[0]))
-        for info in ref.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                zf.writestr(info.filename, ref.read(info))
-        zf.writestr("xl/worksheets/sheet1.xml", data)
+        for name, part in _XLSX_TEMPLATE[0].items():
+            zf.writestr(name, part)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
     return buf.getvalue()
 
 
-_XLSX_TEMPLATE: list[bytes] = []
+#: The parts of the seed XLSX but its worksheet (filled in by the first test that needs it).
+_XLSX_TEMPLATE: list[dict[str, bytes]] = []
 
 
-# -- the property ------------------------------------------------------------------------------
+# -- the properties ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def fuzz_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
@@ -196,6 +283,53 @@ def _snapshot(ws: Workspace) -> tuple:
     return counts, tuple(ws.bulk.files())
 
 
+def _clean(exc: VerigaError) -> str:
+    """The refusal's message, checked: one line, and not an importer bug."""
+    text = str(exc)
+    assert text and len(text.splitlines()) == 1, text
+    assert INTERNAL not in text, text
+    return text
+
+
+def _setup(tmp_path: Path, fmt: str) -> tuple[str, bytes, Path | None]:
+    """The seed's file name and bytes, and the mapping file (CSV/XLSX) for ``fmt``; a format
+    without a seed fails here."""
+    index, shares = (int(n) for n in SHARD.split("/"))
+    if formats().index(fmt) % shares != index:
+        pytest.skip(f"{fmt} is fuzzed by another share ({SHARD})")
+    name, seed, mapping_text = seeds(tmp_path)[fmt]
+    if not _XLSX_TEMPLATE:
+        with zipfile.ZipFile(io.BytesIO(_xlsx_bytes(tmp_path, CSV_ROWS))) as ref:
+            _XLSX_TEMPLATE.append({i.filename: ref.read(i) for i in ref.infolist()
+                                   if i.filename != "xl/worksheets/sheet1.xml"})
+    mapping = None
+    if mapping_text is not None:
+        mapping = tmp_path / "fuzz.mapping.yml"
+        mapping.write_text(mapping_text, encoding="utf-8")
+    return name, seed, mapping
+
+
+@contextmanager
+def _kept_on_failure(tmp_path: Path, fmt: str, data: bytes) -> Iterator[None]:
+    """On any failure, the input is written to a file named in the report."""
+    try:
+        yield
+    except BaseException:
+        kept = tmp_path / f"failing-{fmt}.bin"
+        kept.write_bytes(data)
+        note(f"input kept in {kept}")
+        raise
+
+
+def _report(tier: str, fmt: str, outcomes: dict[str, int], took: float) -> None:
+    total = sum(outcomes.values())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    line = (f"fuzz {tier} {fmt}: {total} inputs in {took:.1f} s ({total / took:.0f}/s), "
+            f"{outcomes['read']} read, {outcomes['refused']} refused; peak RSS {peak} MiB")
+    RATES[f"{tier} {fmt}"] = line
+    print(line, flush=True)
+
+
 def test_every_registered_importer_has_a_seed(tmp_path):
     assert set(formats()) <= set(seeds(tmp_path)), "add a seed for the new importer here"
 
@@ -204,40 +338,77 @@ RATES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("fmt", formats())
-def test_fuzz_importer(fuzz_ws: Workspace, tmp_path: Path, fmt: str) -> None:
-    name, seed, mapping_text = seeds(tmp_path)[fmt]
-    if not _XLSX_TEMPLATE:
-        _XLSX_TEMPLATE.append(_xlsx_bytes(tmp_path, CSV_ROWS))
-    mapping = None
-    if mapping_text is not None:
-        mapping = tmp_path / "fuzz.mapping.yml"
-        mapping.write_text(mapping_text, encoding="utf-8")
-    case_id = fuzz_ws.case("fuzz")["id"]
-    outcomes = {"imported": 0, "refused": 0}
-    target = tmp_path / name
+def test_fuzz_parser(tmp_path: Path, fmt: str) -> None:
+    """Every input is read to the end (as by an import) or refused in one clean line, in
+    bounded time."""
+    name, seed, mapping = _setup(tmp_path, fmt)
+    target = tmp_path / name  # one file, rewritten for each input
+    outcomes = {"read": 0, "refused": 0}
+    slow: list[bytes] = []
 
-    @FUZZ
-    @given(data=inputs(fmt, seed))
-    def run(data: bytes) -> None:
+    def read(data: bytes) -> float:
         target.write_bytes(data)
-        before = _snapshot(fuzz_ws)
+        start = time.monotonic()
         try:
-            run_imports(fuzz_ws.store, fuzz_ws.bulk, case_id,
-                        [ImportRequest(target, format=fmt, mapping=mapping,
-                                       options=dict(OPTIONS))], "fuzzer", "fuzzing")
+            read_file(ImportRequest(target, format=fmt, mapping=mapping, options=dict(OPTIONS)))
         except VerigaError as exc:
-            text = str(exc)
-            assert text and len(text.splitlines()) == 1, text
-            assert INTERNAL not in text, text
-            assert _snapshot(fuzz_ws) == before, text
+            _clean(exc)
             outcomes["refused"] += 1
         else:
-            outcomes["imported"] += 1
+            outcomes["read"] += 1
+        return time.monotonic() - start
+
+    make = inputs(fmt, seed)
+
+    @_settings(PARSER_EXAMPLES)
+    @given(number=NUMBERS)
+    def run(number: int) -> None:
+        data = make(random.Random(number))
+        with _kept_on_failure(tmp_path, fmt, data):
+            if read(data) > SLOW:
+                slow.append(data)
 
     start = time.monotonic()
     run()
-    took = time.monotonic() - start
-    total = sum(outcomes.values())
-    RATES[fmt] = (f"{fmt}: {total} inputs in {took:.1f} s ({total / took:.0f}/s), "
-                  f"{outcomes['imported']} imported, {outcomes['refused']} refused")
-    print("fuzz", RATES[fmt])
+    _report("parser", fmt, outcomes, time.monotonic() - start)
+    for data in slow:  # once more, to tell a hang from a busy machine
+        took = read(data)
+        if took > SLOW:
+            kept = tmp_path / f"slow-{fmt}.bin"
+            kept.write_bytes(data)
+            pytest.fail(f"{fmt}: an input of {len(data):,} bytes took {took:.1f} s to read "
+                        f"(kept in {kept})")
+
+
+@pytest.mark.parametrize("fmt", formats())
+def test_fuzz_store(fuzz_ws: Workspace, tmp_path: Path, fmt: str) -> None:
+    """Every input is imported, or refused in one clean line with the store and the bulk
+    folder exactly as before."""
+    name, seed, mapping = _setup(tmp_path, fmt)
+    case_id = fuzz_ws.case("fuzz")["id"]
+    outcomes = {"read": 0, "refused": 0}
+    target = tmp_path / name
+
+    make = inputs(fmt, seed)
+
+    @_settings(STORE_EXAMPLES)
+    @given(number=NUMBERS)
+    def run(number: int) -> None:
+        data = make(random.Random(number))
+        target.write_bytes(data)
+        before = _snapshot(fuzz_ws)
+        with _kept_on_failure(tmp_path, fmt, data):
+            try:
+                run_imports(fuzz_ws.store, fuzz_ws.bulk, case_id,
+                            [ImportRequest(target, format=fmt, mapping=mapping,
+                                           options=dict(OPTIONS))], "fuzzer", "fuzzing")
+            except VerigaError as exc:
+                message = _clean(exc)
+                assert _snapshot(fuzz_ws) == before, message
+                outcomes["refused"] += 1
+            else:
+                outcomes["read"] += 1
+
+    start = time.monotonic()
+    run()
+    _report("store", fmt, outcomes, time.monotonic() - start)
