@@ -5,11 +5,36 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from webhelpers import PASSWORD
 
 CHROMIUM = os.environ.get("VERIGA_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("VERIGA_SCREENSHOTS", "test-screenshots"))
+
+
+_SHARED: dict[str, Any] = {"users": 0}
+
+
+def acquire_browser() -> object:
+    """One Chromium for the whole test process: Playwright's sync API runs one instance per
+    thread, and several conftest files (web, security) hand out a browser fixture."""
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"])
+    _SHARED["users"] += 1
+    return _SHARED["browser"]
+
+
+def release_browser() -> None:
+    """Close the shared Chromium once its last user is done."""
+    _SHARED["users"] -= 1
+    if _SHARED["users"] == 0 and "browser" in _SHARED:
+        _SHARED.pop("browser").close()
+        _SHARED.pop("playwright").stop()
 
 
 def shot(page: object, name: str) -> None:

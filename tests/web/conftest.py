@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browserhelpers import CHROMIUM
+from browserhelpers import CHROMIUM, acquire_browser, release_browser
 from fastapi.testclient import TestClient
 from webhelpers import PASSWORD, Site
 
@@ -86,9 +86,7 @@ def browser() -> Iterator[object]:
         if os.environ.get("CI"):
             pytest.fail(f"Chromium required for browser tests: {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+    try:
+        yield acquire_browser()
+    finally:
+        release_browser()
