@@ -111,33 +111,6 @@ def _import(ws: Any, case: str, world: Path) -> None:
             ws.review(case, f.id, ReviewState.CONFIRMED, "load test setup")
 
 
-def _mark_subjects(ws: Any, case: str, world: Path) -> None:
-    """Victims and suspects of the answer key marked on their records (as ``veriga demo``
-    does), so that NGO readers see them minimised."""
-    truth = json.loads((world / "ground_truth.json").read_text(encoding="utf-8"))
-    role_of = {"victim": "victim", "controller": "suspect", "recruiter": "suspect",
-               "transporter": "suspect", "money_mule": "suspect"}
-    names: dict[str, str] = {}
-    for person in truth["people"]:
-        role = role_of.get(person["role"])
-        if role:
-            for record in person.get("records", []):
-                if record.get("written"):
-                    names[record["written"].casefold()] = role
-            names[person["name_latin"].casefold()] = role
-    held = {a["iban"]: a["holder"] for a in truth.get("accounts", [])}
-    roles = {p["id"]: role_of[p["role"]] for p in truth["people"] if p["role"] in role_of}
-    for entity in ws.entities(case, ["Person", "LegalEntity", "BankAccount"]):
-        if entity.schema.is_a("BankAccount"):
-            role = next((roles[held[n]] for n in entity.get("iban") if held.get(n) in roles),
-                        None)
-        else:
-            role = next((names[n.casefold()] for n in entity.get("name")
-                         if n.casefold() in names), None)
-        if role:
-            ws.set_subject_role(case, entity.id, role)
-
-
 def _username(role: str, n: int) -> str:
     return f"load-{role.replace('_', '-')}-{n}"
 
@@ -163,6 +136,7 @@ def setup(size: str, users: int) -> dict[str, Any]:
     the users ask for, per point of view."""
     from veriga.coop import directory
     from veriga.coop.roles import CaseKind
+    from veriga.demo import mark_subjects
     from veriga.workspace import Workspace
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -187,7 +161,7 @@ def setup(size: str, users: int) -> dict[str, Any]:
         owner = admin.as_user("load-owner", purpose="load test setup")
         owner.create_case(CASE, f"Simulated mixed world ({size}) for the load test")
         _import(owner, CASE, _world(size))
-        _mark_subjects(owner, CASE, _world(size))
+        mark_subjects(owner, CASE, _world(size))
         for org in ORGS:
             if org not in ("Load police", "Load academy"):
                 owner.share_case(CASE, org)

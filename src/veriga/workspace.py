@@ -455,7 +455,7 @@ class Workspace:
             if proxy.id in access.hidden_entities:
                 continue
             if access.minimiser is not None:
-                proxy = access.minimiser.entity(proxy, access.subject_roles)
+                proxy = access.minimiser.entity(proxy)
             yield proxy
 
     def entities(self, case: str, schemata: Sequence[str] | None = None) -> Iterator[EntityProxy]:
@@ -545,8 +545,8 @@ class Workspace:
             self._audit(conn, "entity.read", access.case_id, target=real,
                         reads=everything | {real})
         if access.minimiser is not None:
-            entity = access.minimiser.entity(entity, access.subject_roles)
-            rows = access.minimiser.statements(real, rows, access.subject_roles.get(real))
+            entity = access.minimiser.entity(entity)
+            rows = access.minimiser.statements(real, rows)
             findings = [access.minimiser.finding(item) for item in findings]
         return EntityPage(EntityView(entity, rows), Around(around, self._roles(access)),
                           findings)
@@ -677,8 +677,8 @@ class Workspace:
                 conn, access.case_id, [real], exclude_sources=access.hidden_sources))
             self._audit(conn, "entity.read", access.case_id, target=real)
         if access.minimiser is not None:
-            entity = access.minimiser.entity(entity, access.subject_roles)
-            rows = access.minimiser.statements(real, rows, access.subject_roles.get(real))
+            entity = access.minimiser.entity(entity)
+            rows = access.minimiser.statements(real, rows)
         return EntityView(entity=entity, statements=rows)
 
     def export(self, case: str, fmt: str, out: Path, for_court: bool = False,

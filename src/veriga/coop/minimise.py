@@ -9,7 +9,6 @@ records, saved views); special-category properties are hidden from such readers 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +83,7 @@ class Minimiser:
             return f"{self.label(proxy.id or '')} account"
         return self.label(proxy.id or "")
 
-    def entity(self, proxy: EntityProxy, _roles: Mapping[str, str] | None = None
-               ) -> EntityProxy:
+    def entity(self, proxy: EntityProxy) -> EntityProxy:
         hidden = self.protection.protected(proxy.id or "")
         if not hidden and all(prop.name not in SPECIAL_CATEGORY
                               and self._value(prop.type.name, value) == value
@@ -105,8 +103,7 @@ class Minimiser:
             out.add("name", self._name(proxy))
         return out
 
-    def statements(self, entity_id: str, rows: list[dict], _role: str | None = None
-                   ) -> list[dict]:
+    def statements(self, entity_id: str, rows: list[dict]) -> list[dict]:
         """An entity's statements as the reader may see them (with their sources)."""
         hidden = self.protection.protected(entity_id)
         kept = []
