@@ -1,7 +1,7 @@
 """The case workspace: the service every interface (CLI, web) calls.
 
 It owns the store and the bulk records, knows who is acting and why, enforces the declared
-access policy (:mod:`veriga.coop.policy`) on every operation, minimises what NGO users see,
+access policy (:mod:`veriga.access.policy`) on every operation, minimises what NGO users see,
 applies handling codes, and writes an audit entry for every read and write of personal data.
 """
 
@@ -24,16 +24,16 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection
 
 from veriga import finance
+from veriga.access import cases as case_access
+from veriga.access import directory
+from veriga.access.auth import create_token, hash_password, user_for_token
+from veriga.access.directory import User
+from veriga.access.handling import Handling, parse_code
+from veriga.access.minimise import Minimiser
+from veriga.access.policy import POLICY, Op, allows
+from veriga.access.protect import Protection, Row, protect
+from veriga.access.roles import TRAINING_ONLY, CaseKind, OrgType, Role, SubjectRole, parse_role
 from veriga.config import Settings, current_user, load_settings
-from veriga.coop import cases as coop_cases
-from veriga.coop import directory
-from veriga.coop.auth import create_token, hash_password, user_for_token
-from veriga.coop.directory import User
-from veriga.coop.handling import Handling, parse_code
-from veriga.coop.minimise import Minimiser
-from veriga.coop.policy import POLICY, Op, allows
-from veriga.coop.protect import Protection, Row, protect
-from veriga.coop.roles import TRAINING_ONLY, CaseKind, OrgType, Role, SubjectRole, parse_role
 from veriga.engine import Engine, get_engine
 from veriga.errors import NotFound, VerigaError
 from veriga.export import export_entities
@@ -208,9 +208,9 @@ class Workspace:
         role = None
         only_ids = None
         if row is not None:
-            role = coop_cases.member_role(conn, row["id"], user.id)
+            role = case_access.member_role(conn, row["id"], user.id)
             if role is None:
-                shared = coop_cases.share_for(conn, row["id"], user.org_id)
+                shared = case_access.share_for(conn, row["id"], user.org_id)
                 if shared is not None:
                     role = user.case_role()
                     if shared["entity_ids"] is not None:
@@ -241,19 +241,19 @@ class Workspace:
 
     def _restrict(self, conn: Connection, access: CaseAccess, user: User) -> None:
         owner = access.case["owner_org_id"]
-        restricted = coop_cases.source_handling(conn, access.case_id, restricted_only=True)
+        restricted = case_access.source_handling(conn, access.case_id, restricted_only=True)
         for source_id, handling in restricted.items():
             if not handling.visible_to(user.org_id, owner):
                 access.hidden_sources.add(source_id)
-        for entity_id, handling in coop_cases.entity_handling_map(conn, access.case_id).items():
+        for entity_id, handling in case_access.entity_handling_map(conn, access.case_id).items():
             if not handling.visible_to(user.org_id, owner):
                 access.hidden_entities.add(entity_id)
-        access.subject_roles = coop_cases.subject_roles(conn, access.case_id)
+        access.subject_roles = case_access.subject_roles(conn, access.case_id)
 
     def _minimise(self, conn: Connection, access: CaseAccess) -> None:
         """Minimisation for a restricted reader: victims (and suspects, unless the case owner
         allows) and every record that may be the same person, one pseudonym each."""
-        roles = access.subject_roles or coop_cases.subject_roles(conn, access.case_id)
+        roles = access.subject_roles or case_access.subject_roles(conn, access.case_id)
         hidden = {SubjectRole.VICTIM.value}
         if not access.case["ngo_sees_suspects"]:
             hidden.add(SubjectRole.SUSPECT.value)
@@ -338,14 +338,14 @@ class Workspace:
             role = user.case_role()
             if kind is CaseKind.TRAINING and Role.TRAINER in user.roles:
                 role = Role.TRAINER
-            coop_cases.add_member(conn, case["id"], user.id, role, self.actor)
+            case_access.add_member(conn, case["id"], user.id, role, self.actor)
             self._audit(conn, "case.create", case["id"], name=name, kind=kind.value)
         return case
 
     def cases(self) -> list[dict]:
         user = self._require_user()
         with self.store.begin() as conn:
-            ids = coop_cases.accessible_case_ids(conn, user.id, user.org_id)
+            ids = case_access.accessible_case_ids(conn, user.id, user.org_id)
             return [_public(c) for c in self.store.list_cases(conn) if c["id"] in ids]
 
     def case(self, name: str) -> dict:
@@ -376,7 +376,7 @@ class Workspace:
                 raise VerigaError(f"{username} does not hold the role {chosen.value}")
             if chosen in TRAINING_ONLY and access.case["kind"] != CaseKind.TRAINING.value:
                 raise PermissionDenied("trainers and trainees join training cases only")
-            coop_cases.add_member(conn, access.case_id, member.id, chosen, self.actor)
+            case_access.add_member(conn, access.case_id, member.id, chosen, self.actor)
             self._audit(conn, "case.member.add", access.case_id, target=username,
                         role=chosen.value)
 
@@ -385,7 +385,7 @@ class Workspace:
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.CASE_MANAGE)
             org_row = directory.get_org(conn, org)
-            coop_cases.share(conn, access.case_id, org_row["id"], entity_ids, self.actor)
+            case_access.share(conn, access.case_id, org_row["id"], entity_ids, self.actor)
             self._audit(conn, "disclosure", access.case_id, target=org_row["name"],
                         scope="entities" if entity_ids else "case",
                         entity_ids=list(entity_ids or []))
@@ -403,7 +403,7 @@ class Workspace:
         with self.store.begin() as conn:
             access = self._access(conn, case, Op.ENTITY_WRITE)
             self._entity_rows(conn, access, entity_id)
-            coop_cases.set_subject_role(conn, access.case_id, entity_id, subject, self.actor)
+            case_access.set_subject_role(conn, access.case_id, entity_id, subject, self.actor)
             self.store.bump_revision(conn, access.case_id)
             self._audit(conn, "entity.change", access.case_id, target=entity_id,
                         subject_role=subject.value)
@@ -414,7 +414,7 @@ class Workspace:
             access = self._access(conn, case, Op.CASE_MANAGE)
             self._entity_rows(conn, access, entity_id)
             org_ids = [directory.get_org(conn, o)["id"] for o in orgs or []]
-            coop_cases.set_entity_handling(conn, access.case_id, entity_id, code, org_ids,
+            case_access.set_entity_handling(conn, access.case_id, entity_id, code, org_ids,
                                            note, self.actor)
             self._audit(conn, "entity.change", access.case_id, target=entity_id,
                         handling=code, orgs=org_ids)
@@ -694,8 +694,8 @@ class Workspace:
             owner = access.case["owner_org_id"]
             to_org = directory.get_org(conn, recipient) if recipient else None
             to_id = to_org["id"] if to_org else None
-            per_source = coop_cases.source_handling(conn, access.case_id)
-            per_entity = coop_cases.entity_handling_map(conn, access.case_id)
+            per_source = case_access.source_handling(conn, access.case_id)
+            per_entity = case_access.entity_handling_map(conn, access.case_id)
             excluded_sources = set(access.hidden_sources) | {
                 source_id for source_id, handling in per_source.items()
                 if not handling.releasable(for_court, to_id, owner)
@@ -855,7 +855,7 @@ class Workspace:
         if case is None:
             return None
         row = self.store.get_case(conn, case)
-        shared = coop_cases.share_for(conn, row["id"], user.org_id)
+        shared = case_access.share_for(conn, row["id"], user.org_id)
         if row["owner_org_id"] != user.org_id and shared is None:
             raise NotFound(f"no case named {case!r} that you can access")
         return row["id"]
@@ -865,9 +865,9 @@ class Workspace:
         for in it)."""
         if case_id is None or user.is_ngo:
             return False
-        role = coop_cases.member_role(conn, case_id, user.id)
+        role = case_access.member_role(conn, case_id, user.id)
         if role is None:
-            shared = coop_cases.share_for(conn, case_id, user.org_id)
+            shared = case_access.share_for(conn, case_id, user.org_id)
             if shared is None or shared["entity_ids"] is not None:
                 return False
             role = user.case_role()

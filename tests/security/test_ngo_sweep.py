@@ -21,8 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 from webhelpers import PASSWORD, log_in, open_case
 
+from veriga.access.scrub import _trie_pattern
 from veriga.config import Settings
-from veriga.coop.scrub import _trie_pattern
 from veriga.demo import mark_subjects
 from veriga.ingest import ImportRequest, expand
 from veriga.simulate import simulate

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from webhelpers import PASSWORD, Site, log_in
 
-from veriga.coop import auth
+from veriga.access import auth
 from veriga.store.schema import users
 
 

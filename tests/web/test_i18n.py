@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
-from veriga.coop.roles import CaseKind, SubjectRole
+from veriga.access.roles import CaseKind, SubjectRole
 from veriga.findings import ReviewState
 from veriga.web.i18n import LANGUAGES, LOCALE_DIR, translations
 from veriga.web.views import VIEWS

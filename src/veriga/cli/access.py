@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from veriga.access.handling import DESCRIPTIONS
+from veriga.access.roles import OrgType, Role, SubjectRole
 from veriga.cli.common import (
     AUDIT_COLUMNS,
     CaseOpt,
@@ -19,8 +21,6 @@ from veriga.cli.common import (
     print_rows,
     workspace,
 )
-from veriga.coop.handling import DESCRIPTIONS
-from veriga.coop.roles import OrgType, Role, SubjectRole
 
 org_app = typer.Typer(no_args_is_help=True, help="Organisations (agencies, NGOs, banks...).")
 user_app = typer.Typer(no_args_is_help=True, help="User accounts and API tokens.")

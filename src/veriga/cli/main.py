@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from veriga import __version__
+from veriga.access.roles import CaseKind
 from veriga.cli.access import (
     entity_app,
     org_app,
@@ -34,7 +35,6 @@ from veriga.cli.common import (
 from veriga.cli.finance import analyze, finance_app
 from veriga.cli.report import report
 from veriga.cli.serve import serve
-from veriga.coop.roles import CaseKind
 from veriga.errors import VerigaError
 from veriga.export import FORMATS as EXPORT_FORMATS
 from veriga.ingest import ImportRequest, expand, formats

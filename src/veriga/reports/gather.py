@@ -16,8 +16,8 @@ from typing import Any
 import pyarrow as pa
 
 from veriga import finance
+from veriga.access.handling import Code
 from veriga.chain.stages import Stage, chain
-from veriga.coop.handling import Code
 from veriga.finance.proceeds import LINES, Estimate, estimate
 from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy

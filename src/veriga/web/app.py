@@ -14,9 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from veriga import __version__
+from veriga.access.auth import SECURITY_HEADERS
+from veriga.access.minimise import Minimiser
 from veriga.config import Settings, load_settings
-from veriga.coop.auth import SECURITY_HEADERS
-from veriga.coop.minimise import Minimiser
 from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
 from veriga.web.i18n import LANGUAGES, translations

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
-from veriga.coop import directory
-from veriga.coop.auth import AuthError, check_csrf, csrf_token, load_session
-from veriga.coop.directory import User
+from veriga.access import directory
+from veriga.access.auth import AuthError, check_csrf, csrf_token, load_session
+from veriga.access.directory import User
 from veriga.errors import NotFound
 from veriga.web.i18n import pick
 from veriga.workspace import Workspace

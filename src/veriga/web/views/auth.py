@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from veriga.coop.auth import AuthError, create_session, end_session, login
+from veriga.access.auth import AuthError, create_session, end_session, login
 from veriga.web.i18n import LANGUAGES
 from veriga.web.session import COOKIE, LANG, Web, current
 from veriga.web.views import View

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from veriga.coop.auth import state_purpose
+from veriga.access.auth import state_purpose
 from veriga.web.api import CASE, Timestamp, errors
 from veriga.web.session import (
     MAX_PURPOSE,

@@ -21,7 +21,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from veriga.coop.policy import Op
+from veriga.access.policy import Op
 from veriga.export import FORMATS
 from veriga.ingest import ImportRequest, expand
 from veriga.web.api import CASE, errors

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from veriga.coop.roles import TRAINING_ONLY, CaseKind, Role
+from veriga.access.roles import TRAINING_ONLY, CaseKind, Role
 
 R = Role
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from veriga.coop import auth
+from veriga.access import auth
 from veriga.store.schema import api_tokens, users
 from veriga.workspace import Workspace
 

@@ -1,7 +1,7 @@
 """Data minimisation for NGO users: the one path every text to a restricted reader takes.
 
 Victims (and, unless the case owner allows, suspects) and every record that may be the same
-person are pseudonymised, one pseudonym per person (:mod:`veriga.coop.protect`); their names,
+person are pseudonymised, one pseudonym per person (:mod:`veriga.access.protect`); their names,
 parts of names, phones, accounts, documents, e-mails, addresses and ids are replaced in every
 other text (other entities' values, finding titles and explanations, file names, bank
 records, saved views); special-category properties are hidden from such readers altogether.
@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from veriga.coop.protect import Protection
+from veriga.access.protect import Protection
 from veriga.findings import Finding, Key, Text
 from veriga.model import EntityProxy, model
 

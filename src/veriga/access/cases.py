@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Text, cast, delete, func, select
 
-from veriga.coop.handling import Handling, parse_code
-from veriga.coop.roles import Role, SubjectRole
+from veriga.access.handling import Handling, parse_code
+from veriga.access.roles import Role, SubjectRole
 from veriga.store.schema import case_members, case_shares, entity_handling, entity_roles, sources
 
 

@@ -1,6 +1,6 @@
 """Every role against every service operation, on its own and on a foreign case.
 
-Expectations come from the declared policy (``veriga.coop.policy.POLICY``); the calls go
+Expectations come from the declared policy (``veriga.access.policy.POLICY``); the calls go
 through the real services. If a service forgets its check, or the policy changes without
 the services following, a cell disagrees."""
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from veriga.access import cases as case_access
+from veriga.access import directory
+from veriga.access.policy import GLOBAL_OPS, Op, allows
+from veriga.access.roles import TRAINING_ONLY, CaseKind, Role
 from veriga.config import Settings
-from veriga.coop import cases as coop_cases
-from veriga.coop import directory
-from veriga.coop.policy import GLOBAL_OPS, Op, allows
-from veriga.coop.roles import TRAINING_ONLY, CaseKind, Role
 from veriga.errors import NotFound
 from veriga.findings import Evidence, Finding, ReviewState
 from veriga.ingest import ImportRequest
@@ -94,7 +94,7 @@ def test_every_role_against_every_operation(tmp_path, db_url, examples, kind):
         with root.store.begin() as conn:
             user = directory.load_user(conn, username=username)
             own_case = root.store.get_case(conn, "own")
-            coop_cases.add_member(conn, own_case["id"], user.id, role, "matrix")
+            case_access.add_member(conn, own_case["id"], user.id, role, "matrix")
         ws = root.as_user(username, purpose="matrix test")
         for op in Op:
             for case, own in (("own", True), ("foreign", False)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from veriga.coop.protect import Row, name_key, protect
+from veriga.access.protect import Row, name_key, protect
 
 
 def _rows(*entities: tuple[str, str, dict[str, list[str]]]) -> list[Row]:

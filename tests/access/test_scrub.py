@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from veriga.coop.scrub import Scrubber
+from veriga.access.scrub import Scrubber
 
 S = Scrubber({"Anna Ozola": "Victim A1", "Ozola": "[withheld]", "Țurcan": "[withheld]",
               "p-anna": "pseudo-1"},

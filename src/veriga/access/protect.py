@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
-from veriga.coop.scrub import Scrubber, compact, digits, fold
+from veriga.access.scrub import Scrubber, compact, digits, fold
 
 #: Values that identify a person, and those that tie two records to one person.
 IDENTIFYING = ("name", "phone", "email", "identifier", "iban", "address")

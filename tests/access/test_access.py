@@ -141,7 +141,7 @@ def test_trainees_only_join_training_cases(agencies):
     tom = admin.as_user("tom", purpose="course")
     with pytest.raises(PermissionDenied, match="training"):
         tom.create_case("real one")
-    from veriga.coop.roles import CaseKind
+    from veriga.access.roles import CaseKind
 
     tom.create_case("exercise 1", kind=CaseKind.TRAINING)
     tom.add_member("exercise 1", "tina")

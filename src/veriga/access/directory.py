@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
 
-from veriga.coop.roles import OrgType, Role, parse_role
+from veriga.access.roles import OrgType, Role, parse_role
 from veriga.errors import NotFound, VerigaError
 from veriga.store import new_id
 from veriga.store.schema import organisations, users
