@@ -134,8 +134,8 @@ def setup(size: str, users: int) -> dict[str, Any]:
     """The store (once per size): organisations, the case owned by the police and shared with
     every other organisation, a training case; then the accounts the run needs. Returns what
     the users ask for, per point of view."""
-    from veriga.coop import directory
-    from veriga.coop.roles import CaseKind
+    from veriga.access import directory
+    from veriga.access.roles import CaseKind
     from veriga.demo import mark_subjects
     from veriga.workspace import Workspace
 

@@ -183,7 +183,7 @@ def setup(size: str) -> dict[str, Any]:
         marker.write_text("ok")
     os.environ["VERIGA_TOKEN"] = ""
     admin = Workspace(settings, purpose="benchmark")
-    from veriga.coop import directory
+    from veriga.access import directory
 
     with admin.store.begin() as conn:
         admin.user = directory.load_user(conn, username="bench")
