@@ -1,4 +1,4 @@
-"""Findings: the one output shape of every analysis (see DESIGN.md).
+"""Findings: the one output shape of every analysis (see docs/architecture.md).
 
 Nothing the software infers becomes a fact without a person: a Finding starts ``new`` and
 an investigator confirms or dismisses it, with a reason, recorded with who and when.
