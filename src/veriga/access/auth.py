@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -116,7 +117,7 @@ def _attempt(conn: Connection, username: str, password: str,
                          .values(failed_logins=0, locked_until=None))
         elif not locked:
             failures = user["failed_logins"] + 1
-            values: dict = {"failed_logins": failures}
+            values: dict[str, Any] = {"failed_logins": failures}
             if failures >= MAX_FAILURES:
                 values["locked_until"] = now + LOCK_FOR
             conn.execute(users.update().where(users.c.id == user["id"]).values(**values))
@@ -146,7 +147,8 @@ def user_for_token(conn: Connection, token: str) -> str:
         raise AuthError("invalid or revoked API token")
     conn.execute(api_tokens.update().where(api_tokens.c.id == row["id"])
                  .values(last_used_at=datetime.now(UTC)))
-    return row["user_id"]
+    user_id: str = row["user_id"]
+    return user_id
 
 
 def create_session(conn: Connection, user_id: str) -> tuple[str, str]:

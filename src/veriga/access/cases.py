@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Text, cast, delete, func, select
 
@@ -18,7 +19,7 @@ def member_role(conn: Connection, case_id: str, user_id: str) -> Role | None:
     return Role(role) if role else None
 
 
-def share_for(conn: Connection, case_id: str, org_id: str) -> dict | None:
+def share_for(conn: Connection, case_id: str, org_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(case_shares).where(
         case_shares.c.case_id == case_id, case_shares.c.org_id == org_id)).mappings().first()
     return dict(row) if row else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -38,7 +39,7 @@ class User:
         return next(iter(sorted(self.roles)))
 
 
-def create_org(conn: Connection, name: str, org_type: str, country: str) -> dict:
+def create_org(conn: Connection, name: str, org_type: str, country: str) -> dict[str, Any]:
     name = name.strip()
     if conn.execute(select(organisations.c.id).where(organisations.c.name == name)).first():
         raise VerigaError(f"an organisation named {name!r} already exists")
@@ -55,7 +56,7 @@ def create_org(conn: Connection, name: str, org_type: str, country: str) -> dict
     return row
 
 
-def get_org(conn: Connection, name_or_id: str) -> dict:
+def get_org(conn: Connection, name_or_id: str) -> dict[str, Any]:
     row = conn.execute(select(organisations).where(
         (organisations.c.name == name_or_id) | (organisations.c.id == name_or_id)
     )).mappings().first()
@@ -64,7 +65,7 @@ def get_org(conn: Connection, name_or_id: str) -> dict:
     return dict(row)
 
 
-def list_orgs(conn: Connection) -> list[dict]:
+def list_orgs(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(select(organisations).order_by(organisations.c.name))
             .mappings()]
 
@@ -72,7 +73,7 @@ def list_orgs(conn: Connection) -> list[dict]:
 def create_user(
     conn: Connection, username: str, org: str, roles: Sequence[str], display_name: str = "",
     password_hash: str | None = None, language: str = "en",
-) -> dict:
+) -> dict[str, Any]:
     username = username.strip()
     if not username:
         raise VerigaError("a user needs a user name")
@@ -109,7 +110,7 @@ def load_user(conn: Connection, *, user_id: str | None = None,
                 roles=frozenset(Role(r) for r in row["roles"]), language=row["language"])
 
 
-def list_users(conn: Connection) -> list[dict]:
+def list_users(conn: Connection) -> list[dict[str, Any]]:
     query = select(users.c.id, users.c.username, users.c.display_name, users.c.roles,
                    users.c.active, organisations.c.name.label("organisation")).join(
         organisations, organisations.c.id == users.c.org_id).order_by(users.c.username)

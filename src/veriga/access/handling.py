@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Code(StrEnum):
@@ -82,7 +83,7 @@ class Handling:
     def label(self) -> str:
         return "+".join(sorted(c.value for c in self.codes))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"codes": sorted(c.value for c in self.codes), "court_use": self.court_use,
                 "disseminate": self.disseminate,
                 "orgs": sorted(self.orgs) if self.orgs is not None else None,

@@ -103,7 +103,7 @@ class Minimiser:
             out.add("name", self._name(proxy))
         return out
 
-    def statements(self, entity_id: str, rows: list[dict]) -> list[dict]:
+    def statements(self, entity_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """An entity's statements as the reader may see them (with their sources)."""
         hidden = self.protection.protected(entity_id)
         kept = []

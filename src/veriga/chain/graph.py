@@ -50,13 +50,14 @@ def build(entities: Iterable[EntityProxy], roles: Mapping[str, str] | None = Non
     entities = list(entities)
     graph = Graph()
     for proxy in entities:
-        if proxy.schema.edge:
+        entity_id = proxy.id
+        if proxy.schema.edge or entity_id is None:
             continue
         first, last = _dates(proxy)
-        graph.nodes[proxy.id] = {
-            "id": proxy.id, "label": proxy.caption or proxy.id, "schema": proxy.schema.name,
-            "role": roles.get(proxy.id), "stage": stages.get(proxy.id), "first": first,
-            "last": last, "url": url(proxy.id),
+        graph.nodes[entity_id] = {
+            "id": entity_id, "label": proxy.caption or entity_id, "schema": proxy.schema.name,
+            "role": roles.get(entity_id), "stage": stages.get(entity_id), "first": first,
+            "last": last, "url": url(entity_id),
             "countries": sorted(set(proxy.get_type_values(_country_type()))),
         }
     for proxy in entities:
@@ -74,7 +75,9 @@ def _country_type() -> Any:
 
 
 def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) -> None:
-    schema = proxy.schema
+    schema, entity_id = proxy.schema, proxy.id
+    if entity_id is None:
+        return
     sources = proxy.get(schema.edge_source) if schema.edge_source else []
     targets = proxy.get(schema.edge_target) if schema.edge_target else []
     first, last = _dates(proxy)
@@ -85,12 +88,12 @@ def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) ->
                 amount = _amount(proxy)
                 if amount:
                     label = f"{label} {amount:,.2f} {proxy.first('currency') or ''}".strip()
-                key = proxy.id if len(sources) * len(targets) == 1 else \
-                    f"{proxy.id}:{source}:{target}"
+                key = entity_id if len(sources) * len(targets) == 1 else \
+                    f"{entity_id}:{source}:{target}"
                 graph.edges[key] = {
                     "id": key, "source": source, "target": target, "schema": schema.name,
                     "label": label, "first": first, "last": last, "amount": amount,
-                    "url": url(proxy.id)}
+                    "url": url(entity_id)}
 
 
 def _references(graph: Graph, proxy: EntityProxy) -> None:

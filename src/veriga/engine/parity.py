@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pyarrow as pa
 
 from veriga.engine.base import Engine, Tables
 
 
-def _rows(table: pa.Table, order_by: Sequence[str] | None) -> list[tuple]:
+def _rows(table: pa.Table, order_by: Sequence[str] | None) -> list[tuple[Any, ...]]:
     rows = [tuple(r.values()) for r in table.to_pylist()]
     if order_by:
         idx = [table.column_names.index(c) for c in order_by]

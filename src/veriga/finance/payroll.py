@@ -24,7 +24,8 @@ def _months(start: str | None, end: str | None) -> list[str]:
         return []
     a = date.fromisoformat(start[:10])
     b = date.fromisoformat(end[:10]) if end else a
-    out, y, m = [], a.year, a.month
+    out: list[str] = []
+    y, m = a.year, a.month
     while (y, m) <= (b.year, b.month) and len(out) < 240:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -35,36 +36,43 @@ def payroll_gap(entities: Iterable[EntityProxy], params: Params | None = None) -
     """One finding per company whose payroll lists far fewer people than it employs."""
     q = (params or Params()).r13
     by_id: dict[str, EntityProxy] = {}
-    employments, payments = [], []
+    employments: list[EntityProxy] = []
+    payments: list[EntityProxy] = []
     for e in entities:
-        by_id[e.id] = e
+        if e.id is not None:
+            by_id[e.id] = e
         if e.schema.is_a("Employment"):
             employments.append(e)
         elif e.schema.is_a("Payment"):
             payments.append(e)
 
+    def company(entity_id: str | None) -> EntityProxy | None:
+        return by_id.get(entity_id or "")
+
     def regno(entity_id: str | None) -> str | None:
-        company = by_id.get(entity_id or "")
-        return company.first("registrationNumber") if company is not None else None
+        found = company(entity_id)
+        return found.first("registrationNumber") if found is not None else None
 
     posted: dict[tuple[str, str], set[str]] = defaultdict(set)
-    refs: dict[str, set[str]] = defaultdict(set)
+    refs: dict[str, set[str | None]] = defaultdict(set)
     names: dict[str, str] = {}
     for emp in employments:
-        reg = regno(emp.first("employer"))
+        employer = company(emp.first("employer"))
+        reg = employer.first("registrationNumber") if employer is not None else None
         worker = emp.first("employee")
-        if not reg or not worker:
+        if employer is None or not reg or not worker:
             continue
-        names.setdefault(reg, by_id[emp.first("employer")].first("name") or reg)
-        refs[reg].update([emp.id, emp.first("employer")])
+        names.setdefault(reg, employer.first("name") or reg)
+        refs[reg].update([emp.id, employer.id])
         for month in _months(emp.first("startDate"), emp.first("endDate")):
             posted[(reg, month)].add(worker)
     paid: dict[tuple[str, str], set[str]] = defaultdict(set)
     for pay in payments:
         reg = regno(pay.first("payer"))
         day = pay.first("date")
-        if reg and day and (reg, day[:7]) in posted:
-            paid[(reg, day[:7])].add(pay.first("beneficiary") or pay.id)
+        payee = pay.first("beneficiary") or pay.id
+        if reg and day and payee and (reg, day[:7]) in posted:
+            paid[(reg, day[:7])].add(payee)
             refs[reg].update([pay.id, pay.first("payer")])
     gaps: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for (reg, month), workers in posted.items():

@@ -64,7 +64,8 @@ def _shown(value: Any, locale: str, gettext: Callable[[str], str] | None) -> str
             inner = Text.from_dict(value["text"])
             return inner.render(gettext, locale) if inner else ""
         if "list" in value:
-            return value["sep"].join(_shown(v, locale, gettext) for v in value["list"])
+            sep: str = value["sep"]
+            return sep.join(_shown(v, locale, gettext) for v in value["list"])
         if "eur" in value:
             return format_decimal(Decimal(value["eur"]), "#,##0.00", locale=locale) + " EUR"
         if "pct" in value:

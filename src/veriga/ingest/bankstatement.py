@@ -77,7 +77,8 @@ class Ledger:
         self.rows: dict[str, list[Any]] = {f.name: [] for f in TRANSACTION.schema}
         self.index = 0
         self.seen_run = ctx.run_state.setdefault("bank_transactions", {})
-        self.seen_file: dict[tuple, tuple[str, str]] = {}
+        # key -> (file name, statement locator, entry locator) of the entry's first sighting
+        self.seen_file: dict[tuple[Any, ...], tuple[str, str, str]] = {}
         self.yielded: set[str] = set()
         self.accounts: dict[str, str | None] = {}  # raw -> normalised (None: rejected)
         self.ids: dict[tuple, str] = {}

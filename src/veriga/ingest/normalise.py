@@ -41,9 +41,9 @@ def _normalise(prop_type: str, raw: str, fmt: str | None, country: str | None) -
         if cleaned is None:
             raise Rejected(f"date {raw!r} is out of range")
         return cleaned
-    cleaned = registry.get(prop_type).clean(raw)  # type: ignore[union-attr]
+    cleaned = registry.get(prop_type).clean(raw)
     if cleaned is None:
-        label = registry.get(prop_type).label  # type: ignore[union-attr]
+        label = registry.get(prop_type).label
         raise Rejected(f"{raw!r} is not a valid {label.lower()}")
     return cleaned
 

@@ -14,7 +14,9 @@ from openpyxl.worksheet import _reader
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
-_original = _reader.iterparse
+# types-openpyxl leaves out the ``iterparse`` that openpyxl's worksheet reader imports (from
+# defusedxml when it is installed) and calls; that module attribute is what we replace.
+_original = _reader.iterparse  # type: ignore[attr-defined]
 
 
 def _lean_iterparse(source: IO[bytes], *args: Any, **kwargs: Any) -> Iterator[tuple[str, Any]]:
@@ -33,4 +35,4 @@ def _lean_iterparse(source: IO[bytes], *args: Any, **kwargs: Any) -> Iterator[tu
 
 def lean_rows() -> None:
     """Install the row-dropping parser (idempotent; rows read the same, memory stays flat)."""
-    _reader.iterparse = _lean_iterparse  # type: ignore[assignment]
+    _reader.iterparse = _lean_iterparse  # type: ignore[attr-defined]  # see _original

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from followthemoney import EntityProxy, model
+from followthemoney.util import make_entity_id
 
 
 def make_id(*parts: str | None) -> str:
     """A stable entity id from its natural key (FtM's hashed ``make_id``)."""
-    return EntityProxy(model, {"schema": "Thing"}).make_id(*parts)  # type: ignore[return-value]
+    entity_id = make_entity_id(*parts)
+    if entity_id is None:  # every part empty: callers always pass a kind ("account", ...)
+        raise ValueError("an entity id needs at least one non-empty part")
+    return entity_id
 
 
 @lru_cache(maxsize=65536)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow.parquet as pq
 from sqlalchemy import func, select
@@ -58,9 +59,9 @@ def check_store(store: Store, bulk: BulkStore, repair: bool = False) -> Integrit
             sources.c.id, sources.c.case_id, sources.c.file_name, sources.c.bulk,
             sources.c.statement_count, sources.c.record_count, sources.c.reject_count,
         )).mappings()]
-        counted = dict(conn.execute(select(statements.c.source_id, func.count())
+        counted: dict[str, int] = dict(conn.execute(select(statements.c.source_id, func.count())
                                     .group_by(statements.c.source_id)).all())
-        rejected = dict(conn.execute(select(rejects.c.source_id, func.count())
+        rejected: dict[str, int] = dict(conn.execute(select(rejects.c.source_id, func.count())
                                      .group_by(rejects.c.source_id)).all())
     report.sources = len(rows)
     report.statements = sum(counted.values())
@@ -80,7 +81,7 @@ def check_store(store: Store, bulk: BulkStore, repair: bool = False) -> Integrit
     return report
 
 
-def _check_source(bulk: BulkStore, row: dict, counted: dict[str, int],
+def _check_source(bulk: BulkStore, row: dict[str, Any], counted: dict[str, int],
                   rejected: dict[str, int], referenced: set[str]) -> list[str]:
     name = f"source {row['id']} ({row['file_name']})"
     problems: list[str] = []
