@@ -38,10 +38,10 @@ def _base(size: str) -> tuple[Path, str]:
     home = OUT / f"home-{size}"
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'v.db'}")
     ws = Workspace.local(settings, purpose="benchmark", username="bench")
-    if not any(c["name"] == "bench" for c in ws.cases()):
-        ws.create_case("bench")
+    if not any(c["name"] == "bench" for c in ws.cases.list()):
+        ws.cases.create("bench")
         requests, _ = expand([root / "bank"], ImportRequest(path=Path(".")))
-        ws.import_files("bench", requests)
+        ws.records.import_files("bench", requests)
     files = [str(p) for p in (home / "bulk").rglob("transaction/*.parquet")]
     duckdb.sql(f"COPY (SELECT * FROM read_parquet({files!r})) TO '{base}' (FORMAT parquet)")
     truth = json.loads((root / "ground_truth.json").read_text())

@@ -20,9 +20,9 @@ def import_file(path: str, mapping: str | None, home: str, url: str | None = Non
     db = url or f"sqlite:///{Path(home) / 'veriga.db'}"
     settings = Settings(home=Path(home), database_url=db)
     with Workspace.local(settings, purpose="benchmark", username="bench") as ws:
-        ws.create_case(f"bench-{os.getpid()}")
+        ws.cases.create(f"bench-{os.getpid()}")
         start = time.perf_counter()  # the import only: not Python start-up or migrations
-        [result] = ws.import_files(
+        [result] = ws.records.import_files(
             f"bench-{os.getpid()}",
             [ImportRequest(Path(path), mapping=Path(mapping) if mapping else None)],
         )

@@ -104,11 +104,11 @@ def _import(ws: Any, case: str, world: Path) -> None:
 
     folders = [world / f for f in ("bank", "police", "labour", "registers", "travel")]
     requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
-    ws.import_files(case, requests)
-    ws.analyze(case)
-    for f in ws.findings(case):  # the report shows confirmed findings
+    ws.records.import_files(case, requests)
+    ws.analyses.run(case)
+    for f in ws.findings.list(case):  # the report shows confirmed findings
         if f.score >= 0.5:
-            ws.review(case, f.id, ReviewState.CONFIRMED, "load test setup")
+            ws.findings.review(case, f.id, ReviewState.CONFIRMED, "load test setup")
 
 
 def _username(role: str, n: int) -> str:
@@ -155,18 +155,19 @@ def setup(size: str, users: int) -> dict[str, Any]:
             shutil.rmtree(settings.home)
         admin = Workspace.local(settings, purpose="load test setup", username="load-root")
         for org, (kind, country) in ORGS.items():
-            admin.add_org(org, kind, country)
-        admin.add_user("load-owner", "Load police", ["investigator"], "Case owner", PASSWORD)
-        admin.add_user("load-teacher", "Load academy", ["trainer"], "Teacher", PASSWORD)
+            admin.directory.add_org(org, kind, country)
+        admin.directory.add_user("load-owner", "Load police", ["investigator"], "Case owner",
+                                 PASSWORD)
+        admin.directory.add_user("load-teacher", "Load academy", ["trainer"], "Teacher", PASSWORD)
         owner = admin.as_user("load-owner", purpose="load test setup")
-        owner.create_case(CASE, f"Simulated mixed world ({size}) for the load test")
+        owner.cases.create(CASE, f"Simulated mixed world ({size}) for the load test")
         _import(owner, CASE, _world(size))
         mark_subjects(owner, CASE, _world(size))
         for org in ORGS:
             if org not in ("Load police", "Load academy"):
-                owner.share_case(CASE, org)
+                owner.cases.share(CASE, org)
         teacher = admin.as_user("load-teacher", purpose="load test setup")
-        teacher.create_case(TRAINING, "Training on a small simulated world",
+        teacher.cases.create(TRAINING, "Training on a small simulated world",
                             kind=CaseKind.TRAINING)
         _import(teacher, TRAINING, _world("small"))
         admin.close()
@@ -174,7 +175,7 @@ def setup(size: str, users: int) -> dict[str, Any]:
     admin = Workspace(settings, purpose="load test setup")
     with admin.store.begin() as conn:
         admin.user = directory.load_user(conn, username="load-root")
-    existing = {u["username"] for u in admin.users()}
+    existing = {u["username"] for u in admin.directory.users()}
     accounts: list[dict[str, str]] = []
     seen: dict[str, int] = {}
     for role in spread(users):
@@ -182,14 +183,14 @@ def setup(size: str, users: int) -> dict[str, Any]:
         name = _username(role, seen[role])
         org = ROLES[role][0]
         if name not in existing:
-            admin.add_user(name, org, [role], name, PASSWORD)
+            admin.directory.add_user(name, org, [role], name, PASSWORD)
             if role in POLICE_MEMBERS:
-                admin.as_user("load-owner", PURPOSE).add_member(CASE, name, role)
+                admin.as_user("load-owner", PURPOSE).cases.add_member(CASE, name, role)
             elif role in ("trainer", "trainee"):
-                admin.as_user("load-teacher", PURPOSE).add_member(TRAINING, name, role)
+                admin.as_user("load-teacher", PURPOSE).cases.add_member(TRAINING, name, role)
         account = {"username": name, "role": role}
         if role in CLI_ROLES:
-            account["token"] = admin.as_user(name).new_token("load test")
+            account["token"] = admin.as_user(name).directory.new_token("load test")
         accounts.append(account)
     owner = admin.as_user("load-owner", "load test setup")
     teacher = admin.as_user("load-teacher", "load test setup")
@@ -205,7 +206,7 @@ def setup(size: str, users: int) -> dict[str, Any]:
 
 def _ledger_accounts(ws: Any, case: str) -> set[str]:
     """The accounts with statements in the case's ledger (the others have no profile)."""
-    engine = ws.engine(case)
+    engine = ws.records.engine(case)
     try:
         rows = engine.query('SELECT DISTINCT account FROM "transaction"').to_pylist()
     finally:
@@ -217,7 +218,7 @@ def _view(ws: Any, case: str, accounts: set[str]) -> dict[str, list[str]]:
     """Ids, search terms and accounts (those with statements) of the case as this reader
     sees them."""
     ids, terms, ibans = [], set(), set()
-    for e in ws.entities(case, ["Person", "Company", "LegalEntity", "BankAccount"]):
+    for e in ws.entities.list(case, ["Person", "Company", "LegalEntity", "BankAccount"]):
         ids.append(e.id)
         for name in e.get("name", quiet=True):
             word = max(name.split(), key=len, default="")

@@ -41,13 +41,13 @@ def setup_child(size: str) -> dict[str, Any]:
     if not (world / "ground_truth.json").exists():
         simulate("mixed", size, 1, world)
     admin = Workspace.local(settings, purpose="benchmark setup", username="admin")
-    admin.add_org("Bench police", "police", "LV")
-    admin.add_user("bench", "Bench police", ["investigator"], "Bench", PASSWORD)
+    admin.directory.add_org("Bench police", "police", "LV")
+    admin.directory.add_user("bench", "Bench police", ["investigator"], "Bench", PASSWORD)
     ws = admin.as_user("bench", purpose="benchmark setup")
-    ws.create_case(CASE)
+    ws.cases.create(CASE)
     folders = [world / f for f in ("travel", "police", "registers", "bank")]
     requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
-    ws.import_files(CASE, requests)
+    ws.records.import_files(CASE, requests)
     admin.close()
     marker.write_text("ok")
     return {}
@@ -73,7 +73,7 @@ def geocode_child(size: str) -> dict[str, Any]:
     gazetteer()
     ws = Workspace(_settings(size), purpose="benchmark").as_user("bench", purpose="benchmark")
     start = time.perf_counter()
-    entities = list(ws.entities(CASE, MAP_SCHEMATA))
+    entities = list(ws.entities.list(CASE, MAP_SCHEMATA))
     read = time.perf_counter() - start
     start = time.perf_counter()
     found = place_map(entities)

@@ -44,22 +44,22 @@ def prepare_child(size: str) -> dict[str, Any]:
 
     settings = _settings(size)
     admin = Workspace.local(settings, purpose="benchmark of minimisation", username="admin")
-    if not any(c["name"] == CASE for c in admin.cases()):
+    if not any(c["name"] == CASE for c in admin.cases.list()):
         world = OUT / f"world-{size}"
         if not (world / "ground_truth.json").exists():
             simulate("mixed", size, 1, world)
-        admin.add_org("Police", "police", "LV")
-        admin.add_org("Safe House", "ngo", "EE")
-        admin.add_user("analyst", "Police", ["analyst"], "Analyst", PASSWORD)
-        admin.add_user("ngo", "Safe House", ["ngo_worker"], "NGO", PASSWORD)
-        admin.create_case(CASE, "Benchmark case")
+        admin.directory.add_org("Police", "police", "LV")
+        admin.directory.add_org("Safe House", "ngo", "EE")
+        admin.directory.add_user("analyst", "Police", ["analyst"], "Analyst", PASSWORD)
+        admin.directory.add_user("ngo", "Safe House", ["ngo_worker"], "NGO", PASSWORD)
+        admin.cases.create(CASE, "Benchmark case")
         requests, _ = expand([world], ImportRequest(path=Path(".")))
-        admin.import_files(CASE, requests)
-        admin.analyze(CASE)
+        admin.records.import_files(CASE, requests)
+        admin.analyses.run(CASE)
         mark_subjects(admin, CASE, world)
-        admin.add_member(CASE, "analyst", "analyst")
-        admin.share_case(CASE, "Safe House")
-    marked = len(admin.subject_roles(CASE))
+        admin.cases.add_member(CASE, "analyst", "analyst")
+        admin.cases.share(CASE, "Safe House")
+    marked = len(admin.entities.subject_roles(CASE))
     admin.close()
     return {"marked": marked}
 

@@ -34,11 +34,11 @@ def _world(size: str) -> tuple[Path, str, str]:
     home = OUT / f"home-{size}"
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'v.db'}")
     ws = Workspace.local(settings, purpose="benchmark", username="bench")
-    if not any(c["name"] == "bench" for c in ws.cases()):
-        ws.create_case("bench")
+    if not any(c["name"] == "bench" for c in ws.cases.list()):
+        ws.cases.create("bench")
         requests, _ = expand([root / "bank", root / "labour"], ImportRequest(path=Path(".")))
-        ws.import_files("bench", requests)
-        ws.analyze("bench")
+        ws.records.import_files("bench", requests)
+        ws.analyses.run("bench")
     ws.close()
     truth = json.loads((root / "ground_truth.json").read_text())
     controller = next(t["accounts"][0] for t in truth["typologies"] if t["code"] == "R9")

@@ -28,19 +28,19 @@ def prepare_child(size: str) -> dict[str, Any]:
     from veriga.simulate import simulate
 
     ws = _workspace(size)
-    if not any(c["name"] == "bench" for c in ws.cases()):
+    if not any(c["name"] == "bench" for c in ws.cases.list()):
         world = OUT / f"world-{size}"
         if not (world / "ground_truth.json").exists():
             simulate("mixed", size, 1, world)
-        ws.create_case("bench", "Benchmark case")
+        ws.cases.create("bench", "Benchmark case")
         folders = [p for p in world.iterdir() if p.is_dir()]
         requests, _ = expand(folders, ImportRequest(path=Path(".")))
-        ws.import_files("bench", requests)
-        ws.analyze("bench")
-        for f in ws.findings("bench"):
+        ws.records.import_files("bench", requests)
+        ws.analyses.run("bench")
+        for f in ws.findings.list("bench"):
             if f.score >= 0.5:
-                ws.review("bench", f.id, ReviewState.CONFIRMED, "benchmark")
-    confirmed = sum(1 for f in ws.findings("bench") if f.review.state == ReviewState.CONFIRMED)
+                ws.findings.review("bench", f.id, ReviewState.CONFIRMED, "benchmark")
+    confirmed = sum(1 for f in ws.findings.list("bench") if f.review.state == ReviewState.CONFIRMED)
     ws.close()
     return {"confirmed": confirmed}
 

@@ -38,21 +38,21 @@ def prepare_child(size: str) -> dict[str, Any]:
         simulate("mixed", size, 1, world)
     ws = Workspace.local(_settings(size), purpose="benchmark", username="bench")
     note = ""
-    if not any(c["name"] == "bench" for c in ws.cases()):
-        ws.add_user("analyst", "Local workspace", ["investigator"], "Analyst", PASSWORD)
-        ws.create_case("bench")
-        ws.add_member("bench", "analyst")
+    if not any(c["name"] == "bench" for c in ws.cases.list()):
+        ws.directory.add_user("analyst", "Local workspace", ["investigator"], "Analyst", PASSWORD)
+        ws.cases.create("bench")
+        ws.cases.add_member("bench", "analyst")
         folders = [world / d for d in ("bank", "travel", "registers", "labour")]
         requests, _ = expand(folders + [world / "ads" / "ads.ftm.jsonl"],
                              ImportRequest(path=Path(".")))
-        ws.import_files("bench", requests)
+        ws.records.import_files("bench", requests)
         try:
-            ws.analyze("bench")
+            ws.analyses.run("bench")
         except Exception as exc:  # noqa: BLE001 - the timeline is measured without findings
             note = f"analysis failed ({type(exc).__name__}): no findings on the timeline"
-    person = next(p.first("involved") for p in ws.entities("bench", ["Trip"]))
-    figures = {"person": person, "entities": sum(1 for _ in ws.entities("bench")),
-               "findings": len(ws.findings("bench")), "note": note}
+    person = next(p.first("involved") for p in ws.entities.list("bench", ["Trip"]))
+    figures = {"person": person, "entities": sum(1 for _ in ws.entities.list("bench")),
+               "findings": len(ws.findings.list("bench")), "note": note}
     ws.close()
     return figures
 
@@ -85,8 +85,8 @@ def service_child(size: str) -> dict[str, Any]:
     from veriga.workspace import Workspace
 
     ws = Workspace.local(_settings(size), purpose="benchmark", username="bench")
-    entities = list(ws.entities("bench"))
-    findings = ws.findings("bench")
+    entities = list(ws.entities.list("bench"))
+    findings = ws.findings.list("bench")
     start = time.perf_counter()
     found = tl.events(entities, findings)
     chosen = tl.select(found)

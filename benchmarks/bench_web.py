@@ -172,14 +172,14 @@ def setup(size: str) -> dict[str, Any]:
         if not (world / "ground_truth.json").exists():
             simulate("mixed", size, 1, world)
         admin = Workspace.local(settings, purpose="benchmark setup", username="admin")
-        admin.add_org("Bench police", "police", "LV")
-        admin.add_user("bench", "Bench police", ["investigator"], "Bench", PASSWORD)
+        admin.directory.add_org("Bench police", "police", "LV")
+        admin.directory.add_user("bench", "Bench police", ["investigator"], "Bench", PASSWORD)
         ws = admin.as_user("bench", purpose="benchmark setup")
-        ws.create_case("bench")
+        ws.cases.create("bench")
         folders = [world / f for f in ("bank", "police", "labour", "registers", "travel")]
         requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
-        ws.import_files("bench", requests)
-        ws.analyze("bench")
+        ws.records.import_files("bench", requests)
+        ws.analyses.run("bench")
         marker.write_text("ok")
     os.environ["VERIGA_TOKEN"] = ""
     admin = Workspace(settings, purpose="benchmark")
@@ -187,7 +187,7 @@ def setup(size: str) -> dict[str, Any]:
 
     with admin.store.begin() as conn:
         admin.user = directory.load_user(conn, username="bench")
-    ids = [e.id for e in admin.entities("bench", ["BankAccount", "Person", "Company"])]
+    ids = [e.id for e in admin.entities.list("bench", ["BankAccount", "Person", "Company"])]
     return {"settings_home": str(settings.home), "ids": ids}
 
 

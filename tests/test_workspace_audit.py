@@ -17,25 +17,27 @@ def _last(ws):
 @pytest.mark.parametrize(
     ("action", "call"),
     [
-        ("import", lambda ws, tmp: ws.import_files("c", [ImportRequest(tmp / "more.json")])),
-        ("entity.list", lambda ws, tmp: list(ws.entities("c"))),
-        ("entity.read", lambda ws, tmp: ws.entity("c", "p-ivan")),
-        ("entity.change", lambda ws, tmp: ws.set_subject_role("c", "p-anna", "victim")),
-        ("export", lambda ws, tmp: ws.export("c", "gexf", tmp / "x.gexf")),
-        ("records.read", lambda ws, tmp: ws.engine("c").close()),
-        ("finding.create", lambda ws, tmp: ws.save_findings("c", [FINDING])),
-        ("finding.list", lambda ws, tmp: ws.findings("c")),
-        ("finding.review", lambda ws, tmp: ws.review("c", FINDING.id, ReviewState.DISMISSED,
+        ("import", lambda ws, tmp: ws.records.import_files("c",
+                                                           [ImportRequest(tmp / "more.json")])),
+        ("entity.list", lambda ws, tmp: list(ws.entities.list("c"))),
+        ("entity.read", lambda ws, tmp: ws.entities.get("c", "p-ivan")),
+        ("entity.change", lambda ws, tmp: ws.entities.set_subject_role("c", "p-anna", "victim")),
+        ("export", lambda ws, tmp: ws.exports.write("c", "gexf", tmp / "x.gexf")),
+        ("records.read", lambda ws, tmp: ws.records.engine("c").close()),
+        ("finding.create", lambda ws, tmp: ws.findings.save("c", [FINDING])),
+        ("finding.list", lambda ws, tmp: ws.findings.list("c")),
+        ("finding.review", lambda ws, tmp: ws.findings.review("c", FINDING.id,
+                                                              ReviewState.DISMISSED,
                                                      "lawful")),
-        ("case.open", lambda ws, tmp: ws.open_case("c")),
-        ("audit.read", lambda ws, tmp: ws.audit_log("c")),
+        ("case.open", lambda ws, tmp: ws.cases.open("c")),
+        ("audit.read", lambda ws, tmp: ws.audit.log("c")),
     ],
 )
 def test_every_personal_data_path_is_audited(sqlite_ws, examples, tmp_path, action, call):
     ws = sqlite_ws
-    ws.create_case("c")
-    ws.import_files("c", [ImportRequest(examples["people"])])
-    ws.save_findings("c", [FINDING])
+    ws.cases.create("c")
+    ws.records.import_files("c", [ImportRequest(examples["people"])])
+    ws.findings.save("c", [FINDING])
     (tmp_path / "more.json").write_text(
         '{"id": "x", "schema": "Person", "properties": {"name": ["X"]}}\n', encoding="utf-8")
     with ws.store.begin() as conn:
@@ -46,4 +48,4 @@ def test_every_personal_data_path_is_audited(sqlite_ws, examples, tmp_path, acti
         assert len(ws.store.list_audit(conn)) > before
     assert entry["action"] == action
     assert entry["actor"] == "tester" and entry["purpose"] == "automated test"
-    assert ws.verify_audit().ok
+    assert ws.audit.verify().ok

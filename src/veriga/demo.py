@@ -29,7 +29,7 @@ def example_files() -> dict[str, Path]:
 
 
 def _free_name(ws: Workspace, base: str) -> str:
-    names = {c["name"] for c in ws.cases()}
+    names = {c["name"] for c in ws.cases.list()}
     if base not in names:
         return base
     n = 2
@@ -56,17 +56,17 @@ def demo_users(ws: Workspace, case: str, world: Path) -> dict[str, str]:
     them, and the simulated victims and suspects are marked so the NGO sees victims
     pseudonymised. Returns user name -> password."""
     passwords: dict[str, str] = {}
-    known = {o["name"] for o in ws.orgs()}
+    known = {o["name"] for o in ws.directory.orgs()}
     for user, display, org, org_type, country, roles, lang in DEMO_USERS:
         if org not in known:
-            ws.add_org(org, org_type, country)
+            ws.directory.add_org(org, org_type, country)
             known.add(org)
         password = secrets.token_urlsafe(9)
-        ws.add_user(user, org, roles, display, password, language=lang)
+        ws.directory.add_user(user, org, roles, display, password, language=lang)
         passwords[user] = password
-    ws.add_member(case, "liga", "investigator")
+    ws.cases.add_member(case, "liga", "investigator")
     for org in sorted(known - {"Valsts policija"}):
-        ws.share_case(case, org)
+        ws.cases.share(case, org)
     mark_subjects(ws, case, world)
     return passwords
 
@@ -88,7 +88,7 @@ def mark_subjects(ws: Workspace, case: str, world: Path) -> int:
             names[person["name_latin"].casefold()] = role
     held = {a["iban"]: a["holder"] for a in truth.get("accounts", [])}
     roles = {p["id"]: role_of[p["role"]] for p in truth["people"] if p["role"] in role_of}
-    for entity in ws.entities(case, ["Person", "LegalEntity", "BankAccount"]):
+    for entity in ws.entities.list(case, ["Person", "LegalEntity", "BankAccount"]):
         if entity.schema.is_a("BankAccount"):
             # the accounts an investigator knows to be a victim's or a suspect's (from the
             # banks' replies), also those no record in the case ties to a name
@@ -98,7 +98,7 @@ def mark_subjects(ws: Workspace, case: str, world: Path) -> int:
             role = next((names[n.casefold()] for n in entity.get("name")
                          if n.casefold() in names), None)
         if role:
-            ws.set_subject_role(case, entity.id, role)
+            ws.entities.set_subject_role(case, entity.id, role)
             marked += 1
     return marked
 
@@ -111,11 +111,11 @@ def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
         console.print(f"Simulating a {size} {scenario} world in {world} ...")
         summary = simulate(scenario, size, seed, world)
         requests, skipped = expand([world])
-        ws.create_case(name, f"Synthetic {scenario} world ({size}, seed {seed})")
+        ws.cases.create(name, f"Synthetic {scenario} world ({size}, seed {seed})")
         console.print(f"Importing {len(requests)} files ...")
-        results = ws.import_files(name, requests)
-        schemata = Counter(e.schema.name for e in ws.entities(name))
-        engine = ws.engine(name)
+        results = ws.records.import_files(name, requests)
+        schemata = Counter(e.schema.name for e in ws.entities.list(name))
+        engine = ws.records.engine(name)
         money = engine.query(
             "SELECT count(*) AS n, sum(amount) FILTER (WHERE amount > 0) AS credits, "
             "count(DISTINCT account) AS accounts FROM \"transaction\""
@@ -137,7 +137,7 @@ def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
         console.print(f"  ledger: {money['n']} transactions on {money['accounts']} accounts, "
                       f"credits {money['credits']} EUR; {calls} call records")
         console.print("Running the financial analyses ...")
-        run = ws.analyze(name)
+        run = ws.analyses.run(name)["finance"].detail
         flagged = Counter(f.kind for f in run.findings if f.score >= 0.5 and f.kind != "proceeds")
         console.print(f"  {sum(flagged.values())} findings: " + ", ".join(
             f"{k} {v}" for k, v in sorted(flagged.items(), key=lambda x: (len(x[0]), x[0]))))
@@ -151,7 +151,7 @@ def run_demo(console: Console, case: str = "demo", scenario: str = "mixed",
             for user, _name, org, _t, _c, roles, _l in DEMO_USERS:
                 table.add_row(user, passwords[user], ", ".join(roles), org)
             console.print(table)
-        report = ws.verify_audit()
+        report = ws.audit.verify()
         console.print(f"  audit log: {report.checked} entries, chain "
                       f"{'intact' if report.ok else 'BROKEN'}")
         console.print(f"Try: veriga findings --case {name} --explain --purpose demo")

@@ -15,17 +15,17 @@ from veriga.workspace import Workspace
 def agencies(tmp_path: Path, db_url: str, examples):
     settings = Settings(home=tmp_path / "home", database_url=db_url)
     admin = Workspace.local(settings, purpose="setting up", username="admin")
-    admin.add_org("Valsts policija", "police", "LV")
-    admin.add_org("Politsei", "police", "EE")
-    admin.add_org("Safe House", "ngo", "LV")
-    admin.add_user("liga", "Valsts policija", ["investigator"])
-    admin.add_user("mart", "Politsei", ["investigator"])
-    admin.add_user("ilze", "Safe House", ["ngo_worker"])
+    admin.directory.add_org("Valsts policija", "police", "LV")
+    admin.directory.add_org("Politsei", "police", "EE")
+    admin.directory.add_org("Safe House", "ngo", "LV")
+    admin.directory.add_user("liga", "Valsts policija", ["investigator"])
+    admin.directory.add_user("mart", "Politsei", ["investigator"])
+    admin.directory.add_user("ilze", "Safe House", ["ngo_worker"])
     liga = admin.as_user("liga", purpose="investigation LV-2026-17")
-    liga.create_case("amber")
-    liga.import_files("amber", [ImportRequest(examples["people"])])
-    liga.set_subject_role("amber", "p-anna", "victim")
-    liga.set_subject_role("amber", "p-ivan", "suspect")
+    liga.cases.create("amber")
+    liga.records.import_files("amber", [ImportRequest(examples["people"])])
+    liga.entities.set_subject_role("amber", "p-anna", "victim")
+    liga.entities.set_subject_role("amber", "p-ivan", "suspect")
     yield {"admin": admin, "liga": liga,
            "mart": admin.as_user("mart", purpose="cross-border check"),
            "ilze": admin.as_user("ilze", purpose="victim support")}

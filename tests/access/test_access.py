@@ -10,42 +10,43 @@ from veriga.workspace import PermissionDenied, PurposeRequired
 
 def test_another_agency_cannot_reach_the_case_until_it_is_shared(agencies, tmp_path):
     mart = agencies["mart"]
-    assert mart.cases() == []
-    for attempt in (lambda: list(mart.entities("amber")), lambda: mart.entity("amber", "p-ivan"),
-                    lambda: mart.export("amber", "ftm", tmp_path / "x.json"),
-                    lambda: mart.findings("amber"), lambda: mart.sources("amber")):
+    assert mart.cases.list() == []
+    for attempt in (lambda: list(mart.entities.list("amber")), lambda: mart.entities.get("amber",
+                                                                                         "p-ivan"),
+                    lambda: mart.exports.write("amber", "ftm", tmp_path / "x.json"),
+                    lambda: mart.findings.list("amber"), lambda: mart.records.sources("amber")):
         with pytest.raises(NotFound, match="that you can access"):
             attempt()
-    agencies["liga"].share_case("amber", "Politsei")
-    assert [c["name"] for c in mart.cases()] == ["amber"]
-    assert mart.entity("amber", "p-ivan").entity.first("name") == "Иван Петров"
+    agencies["liga"].cases.share("amber", "Politsei")
+    assert [c["name"] for c in mart.cases.list()] == ["amber"]
+    assert mart.entities.get("amber", "p-ivan").entity.first("name") == "Иван Петров"
 
 
 def test_sharing_selected_entities_shows_only_those(agencies):
-    agencies["liga"].share_case("amber", "Politsei", ["p-ivan", "a-ivan"])
-    assert {e.id for e in agencies["mart"].entities("amber")} == {"p-ivan", "a-ivan"}
+    agencies["liga"].cases.share("amber", "Politsei", ["p-ivan", "a-ivan"])
+    assert {e.id for e in agencies["mart"].entities.list("amber")} == {"p-ivan", "a-ivan"}
     with pytest.raises(NotFound):
-        agencies["mart"].entity("amber", "p-anna")
+        agencies["mart"].entities.get("amber", "p-anna")
 
 
 def test_ngo_sees_victims_pseudonymised(agencies):
-    agencies["liga"].share_case("amber", "Safe House")
+    agencies["liga"].cases.share("amber", "Safe House")
     ilze = agencies["ilze"]
-    people = {e.id: e for e in ilze.entities("amber", ["Person"])}
+    people = {e.id: e for e in ilze.entities.list("amber", ["Person"])}
     assert "p-anna" not in people and "p-ivan" not in people
     victim = next(e for e in people.values() if e.first("name").startswith("Victim"))
     assert victim.get("phone") == [] and victim.get("birthDate") == []
     assert victim.get("nationality") == ["lv"]
-    employment = next(iter(ilze.entities("amber", ["Employment"])))
+    employment = next(iter(ilze.entities.list("amber", ["Employment"])))
     assert employment.get("employee") == [victim.id]  # links follow the pseudonym
-    view = ilze.entity("amber", victim.id)
+    view = ilze.entities.get("amber", victim.id)
     assert all("Anna" not in json.dumps(s, default=str) for s in view.statements)
-    text = json.dumps([e.to_dict() for e in ilze.entities("amber")], ensure_ascii=False)
+    text = json.dumps([e.to_dict() for e in ilze.entities.list("amber")], ensure_ascii=False)
     assert "Anna Ozola" not in text and "2001-07-30" not in text and "p-anna" not in text
     # suspects are hidden too, until the case owner allows it
     assert not any(e.first("name") == "Иван Петров" for e in people.values())
-    agencies["liga"].configure_case("amber", ngo_sees_suspects=True)
-    names = {e.first("name") for e in ilze.entities("amber", ["Person"])}
+    agencies["liga"].cases.configure("amber", ngo_sees_suspects=True)
+    names = {e.first("name") for e in ilze.entities.list("amber", ["Person"])}
     assert "Иван Петров" in names and "Anna Ozola" not in names
 
 
@@ -60,17 +61,17 @@ def test_ngo_sees_unresolved_records_of_a_victim_pseudonymised(agencies, tmp_pat
         '{"id": "b3", "schema": "Person", "properties": {"name": ["Kadri Tamm"]}}\n',
         encoding="utf-8")
     liga = agencies["liga"]
-    phone = liga.entity("amber", "p-anna").entity.first("phone")
+    phone = liga.entities.get("amber", "p-anna").entity.first("phone")
     path.write_text(path.read_text(encoding="utf-8").replace("+37120000001", phone),
                     encoding="utf-8")
-    liga.import_files("amber", [ImportRequest(path)])
-    liga.share_case("amber", "Safe House")
-    names = [e.first("name") for e in agencies["ilze"].entities("amber", ["Person"])]
+    liga.records.import_files("amber", [ImportRequest(path)])
+    liga.cases.share("amber", "Safe House")
+    names = [e.first("name") for e in agencies["ilze"].entities.list("amber", ["Person"])]
     assert "Kadri Tamm" in names
     assert not {"ANNA OZOLA", "A. O.", "Anna Ozola"} & set(names)
     victims = [name for name in names if name.startswith("Victim ")]
     assert len(victims) == 3 and len(set(victims)) == 1  # one pseudonym for one person
-    assert liga.entity("amber", "b1").entity.first("name") == "ANNA OZOLA"
+    assert liga.entities.get("amber", "b1").entity.first("name") == "ANNA OZOLA"
 
 
 def test_ngo_reads_findings_without_the_names_of_protected_people(agencies):
@@ -80,13 +81,13 @@ def test_ngo_reads_findings_without_the_names_of_protected_people(agencies):
                       message=text, evidence=Evidence(entity_ids=["p-anna"]), detector="t",
                       detector_version="1")
     with liga.store.begin() as conn:
-        liga.store.save_findings(conn, liga.case("amber")["id"], [finding])
-    liga.share_case("amber", "Safe House")
-    [seen] = agencies["ilze"].findings("amber")
+        liga.store.save_findings(conn, liga.cases.get("amber")["id"], [finding])
+    liga.cases.share("amber", "Safe House")
+    [seen] = agencies["ilze"].findings.list("amber")
     shown = " ".join([seen.title, seen.explanation, seen.text(), seen.heading()])
     assert "anna ozola" not in shown.lower() and "Victim " in seen.text()
     assert "LV00TEST" in seen.text() and "p-anna" not in seen.evidence.entity_ids
-    assert "ANNA OZOLA" in liga.findings("amber")[0].text()
+    assert "ANNA OZOLA" in liga.findings.list("amber")[0].text()
 
 
 def test_ngo_never_sees_special_categories(agencies, tmp_path):
@@ -96,60 +97,60 @@ def test_ngo_never_sees_special_categories(agencies, tmp_path):
                     encoding="utf-8")
     from veriga.ingest import ImportRequest
 
-    agencies["liga"].import_files("amber", [ImportRequest(path)])
-    agencies["liga"].share_case("amber", "Safe House")
-    seen = agencies["ilze"].entity("amber", "w1")
+    agencies["liga"].records.import_files("amber", [ImportRequest(path)])
+    agencies["liga"].cases.share("amber", "Safe House")
+    seen = agencies["ilze"].entities.get("amber", "w1")
     assert seen.entity.get("ethnicity") == [] and seen.entity.get("religion") == []
     assert {s["prop"] for s in seen.statements} >= {"name", "nationality"}
     assert "ethnicity" not in {s["prop"] for s in seen.statements}
-    assert agencies["liga"].entity("amber", "w1").entity.get("ethnicity") == ["Roma"]
+    assert agencies["liga"].entities.get("amber", "w1").entity.get("ethnicity") == ["Roma"]
 
 
 def test_ngo_may_not_export(agencies, tmp_path):
-    agencies["liga"].share_case("amber", "Safe House")
+    agencies["liga"].cases.share("amber", "Safe House")
     with pytest.raises(PermissionDenied, match="ngo_worker"):
-        agencies["ilze"].export("amber", "ftm", tmp_path / "x.json")
+        agencies["ilze"].exports.write("amber", "ftm", tmp_path / "x.json")
 
 
 def test_personal_data_needs_a_purpose(agencies):
     no_purpose = agencies["admin"].as_user("liga")
     with pytest.raises(PurposeRequired):
-        list(no_purpose.entities("amber"))
-    assert [c["name"] for c in no_purpose.cases()] == ["amber"]
+        list(no_purpose.entities.list("amber"))
+    assert [c["name"] for c in no_purpose.cases.list()] == ["amber"]
 
 
 def test_who_looked_at_the_victim_when_and_why(agencies):
-    agencies["liga"].share_case("amber", "Safe House")
-    agencies["liga"].entity("amber", "p-anna")
-    list(agencies["ilze"].entities("amber"))
-    agencies["admin"].add_user("dpo", "Valsts policija", ["dpo"])
+    agencies["liga"].cases.share("amber", "Safe House")
+    agencies["liga"].entities.get("amber", "p-anna")
+    list(agencies["ilze"].entities.list("amber"))
+    agencies["admin"].directory.add_user("dpo", "Valsts policija", ["dpo"])
     dpo = agencies["admin"].as_user("dpo", purpose="data-protection review")
-    entries = dpo.who_accessed("amber", "p-anna")
+    entries = dpo.audit.who_accessed("amber", "p-anna")
     seen = {(e["actor"], e["action"], e["purpose"]) for e in entries}
     assert ("liga", "entity.read", "investigation LV-2026-17") in seen
     assert ("ilze", "entity.list", "victim support") in seen
     with pytest.raises(PermissionDenied):
-        agencies["liga"].who_accessed("amber", "p-anna")
+        agencies["liga"].audit.who_accessed("amber", "p-anna")
 
 
 def test_trainees_only_join_training_cases(agencies):
     admin = agencies["admin"]
-    admin.add_user("tina", "Valsts policija", ["trainee"])
+    admin.directory.add_user("tina", "Valsts policija", ["trainee"])
     with pytest.raises(PermissionDenied, match="training cases only"):
-        agencies["liga"].add_member("amber", "tina")
-    admin.add_user("tom", "Valsts policija", ["trainer"])
+        agencies["liga"].cases.add_member("amber", "tina")
+    admin.directory.add_user("tom", "Valsts policija", ["trainer"])
     tom = admin.as_user("tom", purpose="course")
     with pytest.raises(PermissionDenied, match="training"):
-        tom.create_case("real one")
+        tom.cases.create("real one")
     from veriga.access.roles import CaseKind
 
-    tom.create_case("exercise 1", kind=CaseKind.TRAINING)
-    tom.add_member("exercise 1", "tina")
-    assert [c["name"] for c in admin.as_user("tina").cases()] == ["exercise 1"]
+    tom.cases.create("exercise 1", kind=CaseKind.TRAINING)
+    tom.cases.add_member("exercise 1", "tina")
+    assert [c["name"] for c in admin.as_user("tina").cases.list()] == ["exercise 1"]
 
 
 def test_who_accessed_includes_the_import_that_brought_the_record(agencies):
-    agencies["admin"].add_user("dpo2", "Valsts policija", ["dpo"])
+    agencies["admin"].directory.add_user("dpo2", "Valsts policija", ["dpo"])
     dpo = agencies["admin"].as_user("dpo2", purpose="review")
-    entries = dpo.who_accessed("amber", "p-anna")
+    entries = dpo.audit.who_accessed("amber", "p-anna")
     assert entries[0]["action"] == "import" and entries[0]["actor"] == "liga"

@@ -10,7 +10,8 @@ from veriga.workspace import Workspace
 
 def test_passwords_are_argon2_and_logins_lock_after_failures(agencies):
     admin = agencies["admin"]
-    admin.add_user("olga", "Valsts policija", ["analyst"], password="correct horse battery")
+    admin.directory.add_user("olga", "Valsts policija", ["analyst"],
+                             password="correct horse battery")
     with admin.store.begin() as conn:
         stored = conn.execute(sa.select(users.c.password_hash)
                               .where(users.c.username == "olga")).scalar()
@@ -38,12 +39,13 @@ def test_a_guessing_client_is_slowed_down(agencies):
 
 def test_short_passwords_are_refused(agencies):
     with pytest.raises(Exception, match="at least"):
-        agencies["admin"].add_user("pat", "Valsts policija", ["analyst"], password="short")
+        agencies["admin"].directory.add_user("pat", "Valsts policija", ["analyst"],
+                                             password="short")
 
 
 def test_api_tokens_identify_the_user_and_can_be_revoked(agencies):
     liga = agencies["liga"]
-    token = liga.new_token("laptop")
+    token = liga.directory.new_token("laptop")
     ws = Workspace.local(liga.settings, purpose="via token", token=token)
     assert ws.user.username == "liga"
     with liga.store.begin() as conn:

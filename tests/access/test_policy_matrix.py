@@ -32,34 +32,34 @@ def _finding(n: int) -> Finding:
 def _call(ws: Workspace, op: Op, case: str, kind: CaseKind, tmp: Path, finding_id: str):
     n = next(counter)
     if op is Op.CASE_CREATE:
-        return ws.create_case(f"new-{n}", kind=kind)
+        return ws.cases.create(f"new-{n}", kind=kind)
     if op is Op.USER_ADMIN:
-        return ws.add_org(f"org-{n}", "police", "FI")
+        return ws.directory.add_org(f"org-{n}", "police", "FI")
     if op is Op.AUDIT_READ:
-        return ws.audit_log(case)
+        return ws.audit.log(case)
     if op is Op.AUDIT_VERIFY:
-        return ws.verify_audit()
+        return ws.audit.verify()
     if op is Op.CASE_OPEN:
-        return ws.sources(case)
+        return ws.records.sources(case)
     if op is Op.ENTITY_READ:
-        return list(ws.entities(case))
+        return list(ws.entities.list(case))
     if op is Op.ENTITY_WRITE:
-        return ws.set_subject_role(case, "p-ivan", "suspect")
+        return ws.entities.set_subject_role(case, "p-ivan", "suspect")
     if op is Op.IMPORT:
         path = tmp / f"import-{n}.ftm.json"
         path.write_text(f'{{"id": "m{n}", "schema": "Person", "properties": '
                         f'{{"name": ["Person {n}"]}}}}\n', encoding="utf-8")
-        return ws.import_files(case, [ImportRequest(path)])
+        return ws.records.import_files(case, [ImportRequest(path)])
     if op is Op.EXPORT:
-        return ws.export(case, "ftm", tmp / f"export-{n}.json")
+        return ws.exports.write(case, "ftm", tmp / f"export-{n}.json")
     if op is Op.FINDING_READ:
-        return ws.findings(case)
+        return ws.findings.list(case)
     if op is Op.FINDING_REVIEW:
-        return ws.review(case, finding_id, ReviewState.CONFIRMED, "checked")
+        return ws.findings.review(case, finding_id, ReviewState.CONFIRMED, "checked")
     if op is Op.ANALYZE:
-        return ws.save_findings(case, [_finding(n)])
+        return ws.findings.save(case, [_finding(n)])
     if op is Op.CASE_MANAGE:
-        return ws.configure_case(case, False)
+        return ws.cases.configure(case, False)
     raise AssertionError(f"no call for {op}")
 
 
@@ -75,22 +75,22 @@ def _expected(role: Role, op: Op, kind: CaseKind, own: bool) -> bool:
 def test_every_role_against_every_operation(tmp_path, db_url, examples, kind):
     settings = Settings(home=tmp_path / "home", database_url=db_url)
     root = Workspace.local(settings, purpose="matrix", username="root")
-    root.add_org("Agency A", "police", "LV")
-    root.add_org("Agency B", "police", "EE")
-    root.add_user("owner-a", "Agency A", ["investigator", "trainer"])
-    root.add_user("owner-b", "Agency B", ["investigator", "trainer"])
+    root.directory.add_org("Agency A", "police", "LV")
+    root.directory.add_org("Agency B", "police", "EE")
+    root.directory.add_user("owner-a", "Agency A", ["investigator", "trainer"])
+    root.directory.add_user("owner-b", "Agency B", ["investigator", "trainer"])
     cases = {}
     for who, case in (("owner-a", "own"), ("owner-b", "foreign")):
         ws = root.as_user(who, purpose="setup")
-        ws.create_case(case, kind=kind)
-        ws.import_files(case, [ImportRequest(examples["people"])])
-        ws.save_findings(case, [_finding(-1)])
+        ws.cases.create(case, kind=kind)
+        ws.records.import_files(case, [ImportRequest(examples["people"])])
+        ws.findings.save(case, [_finding(-1)])
         cases[case] = ws.store.get_case
     finding_id = _finding(-1).id
     mismatches = []
     for role in Role:
         username = f"user-{role.value}"
-        root.add_user(username, "Agency A", [role.value])
+        root.directory.add_user(username, "Agency A", [role.value])
         with root.store.begin() as conn:
             user = directory.load_user(conn, username=username)
             own_case = root.store.get_case(conn, "own")

@@ -28,7 +28,7 @@ class World:
     owners: dict[str, str]
 
     def context(self, by_holder: bool = True) -> flows.Context:
-        flagged = flows.flagged_accounts(self.engine, self.ws.findings("w"))
+        flagged = flows.flagged_accounts(self.engine, self.ws.findings.list("w"))
         return flows.Context(self.owners, flagged, "LV", by_holder=by_holder)
 
 
@@ -38,12 +38,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     simulate("mixed", "small", 7, root / "world")
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     ws = Workspace.local(settings, purpose="automated test", username="tester")
-    ws.create_case("w")
+    ws.cases.create("w")
     requests, _ = expand([root / "world" / "bank", root / "world" / "labour"],
                          ImportRequest(path=Path(".")))
-    ws.import_files("w", requests)
-    run = ws.analyze("w")
-    entities = list(ws.entities("w", ["BankAccount", "Ownership"]))
+    ws.records.import_files("w", requests)
+    run = ws.analyses.run("w")["finance"].detail
+    entities = list(ws.entities.list("w", ["BankAccount", "Ownership"]))
     accounts = {e.id: e for e in entities if e.schema.is_a("BankAccount")}
     owners: dict[str, str] = {}
     for own in sorted((e for e in entities if e.schema.is_a("Ownership")), key=lambda e: e.id):
@@ -51,7 +51,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         if asset is not None:
             for number in asset.get("iban"):
                 owners.setdefault(number, own.first("owner") or "")
-    engine = ws.ledger("w")
+    engine = ws.records.ledger("w").engine
     truth = json.loads((root / "world" / "ground_truth.json").read_text())
     yield World(ws, truth, run, engine, owners)
     engine.close()
@@ -99,7 +99,7 @@ def test_every_mode_is_acyclic_though_money_goes_round(world: World) -> None:
         overview,
         flows.overview(world.engine, world.context(), top=20),
         flows.around(world.engine, ctx, [start], "both", hops=3),
-        flows.proceeds(world.engine, ctx, world.ws.findings("w")),
+        flows.proceeds(world.engine, ctx, world.ws.findings.list("w")),
     ]
     for sankey in drawn:
         assert sankey.links
@@ -150,7 +150,7 @@ def test_trace_follows_the_funnel_to_the_proceeds_abroad(world: World) -> None:
 
 def test_proceeds_show_the_estimate_lines_and_where_it_went(world: World) -> None:
     ctx = world.context(by_holder=False)
-    sankey = flows.proceeds(world.engine, ctx, world.ws.findings("w"), top=100_000)
+    sankey = flows.proceeds(world.engine, ctx, world.ws.findings.list("w"), top=100_000)
     assert world.run.estimate.lines
     for line in world.run.estimate.lines:
         kind = line.label.rsplit("(", 1)[1].rstrip(")")
@@ -169,7 +169,7 @@ def test_drill_down_rows_sum_to_the_link(world: World, mode: str) -> None:
     start = next(t["accounts"][0] for t in world.truth["typologies"] if t["code"] == "R9")
     sankey = {"overview": lambda: flows.overview(world.engine, ctx, top=12),
               "trace": lambda: flows.around(world.engine, ctx, [start], "both", hops=2),
-              "proceeds": lambda: flows.proceeds(world.engine, ctx, world.ws.findings("w"),
+              "proceeds": lambda: flows.proceeds(world.engine, ctx, world.ws.findings.list("w"),
                                                  top=12)}[mode]()
     picked = sankey.links[:3] + [k for k in sankey.links if "other" in k.source + k.target][:2]
     for k in picked:

@@ -34,10 +34,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace,
     simulate("mixed", "small", 11, path)
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     ws = Workspace.local(settings, purpose="automated test", username="tester")
-    ws.create_case("w")
+    ws.cases.create("w")
     requests, _ = expand([path / "travel", path / "police", path / "registers"],
                          ImportRequest(path=Path(".")))
-    ws.import_files("w", requests)
+    ws.records.import_files("w", requests)
     yield ws, path
     ws.close()
 
@@ -57,7 +57,7 @@ def test_every_booking_is_placed_and_counted(world: tuple[Workspace, Path]) -> N
     ws, path = world
     bookings = _bookings(path)
     assert len(bookings) > 10
-    found = place_map(ws.entities("w", MAP_SCHEMATA))
+    found = place_map(ws.entities.list("w", MAP_SCHEMATA))
     assert found.trips_total == found.trips_placed == len(bookings)
     places = {p.id: p for p in found.places}
     for row in bookings:  # every city a booking names is on the map
@@ -80,17 +80,17 @@ def test_every_booking_is_placed_and_counted(world: tuple[Workspace, Path]) -> N
 def test_police_records_and_companies_are_placed_by_their_city(
         world: tuple[Workspace, Path]) -> None:
     ws, _ = world
-    found = place_map(ws.entities("w", MAP_SCHEMATA))
+    found = place_map(ws.entities.list("w", MAP_SCHEMATA))
     located = {i for p in found.places for i in p.entity_ids}
-    companies = [c for c in ws.entities("w", ["Company"]) if c.get("address")]
+    companies = [c for c in ws.entities.list("w", ["Company"]) if c.get("address")]
     assert companies and all(c.id in located for c in companies)
-    people = [p for p in ws.entities("w", ["Person"]) if p.get("address")]
+    people = [p for p in ws.entities.list("w", ["Person"]) if p.get("address")]
     assert people and all(p.id in located for p in people)
 
 
 def test_filter_by_person_and_dates(world: tuple[Workspace, Path]) -> None:
     ws, _ = world
-    entities = list(ws.entities("w", MAP_SCHEMATA))
+    entities = list(ws.entities.list("w", MAP_SCHEMATA))
     everything = place_map(entities)
     busiest = Counter(p for r in everything.routes for p in r.passenger_ids).most_common(1)[0][0]
     mine = place_map(entities, ids=[busiest])

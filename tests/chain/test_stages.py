@@ -25,10 +25,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace,
     simulate("mixed", "tiny", 5, root / "world")
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     ws = Workspace.local(settings, purpose="automated test", username="tester")
-    ws.create_case("c")
+    ws.cases.create("c")
     requests, _ = expand([root / "world"])
-    ws.import_files("c", requests)
-    ws.analyze("c")
+    ws.records.import_files("c", requests)
+    ws.analyses.run("c")
     truth = json.loads((root / "world" / "ground_truth.json").read_text(encoding="utf-8"))
     yield ws, truth
     ws.close()
@@ -37,10 +37,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace,
 @pytest.fixture(scope="module")
 def graph(world: tuple[Workspace, dict[str, Any]]) -> ChainGraph:
     ws, _ = world
-    engine = ws.ledger("c", lazy=True)
+    engine = ws.records.ledger("c", lazy=True).engine
     names = dict(finance.ledger_names(engine))
     engine.close()
-    return chain_graph(ws.entities("c"), ws.findings("c"), ws.subject_roles("c"),
+    return chain_graph(ws.entities.list("c"), ws.findings.list("c"), ws.entities.subject_roles("c"),
                        account_names=names)
 
 
@@ -53,7 +53,7 @@ def _people(ws: Workspace, truth: dict[str, Any], role: str) -> set[str]:
             names |= {r["written"].casefold() for r in p["records"] if r.get("written")}
     key = lambda n: " ".join(sorted(n.split()))  # noqa: E731
     keys = {key(n) for n in names}
-    return {e.id for e in ws.entities("c", ["Person", "LegalEntity"])
+    return {e.id for e in ws.entities.list("c", ["Person", "LegalEntity"])
             if any(key(n.casefold()) in keys for n in e.get("name"))}
 
 
@@ -63,7 +63,7 @@ def _nodes_with(graph: ChainGraph, ids: set[str]) -> set[str]:
 
 def test_stage_lists_keep_their_shape(world: tuple[Workspace, dict[str, Any]]) -> None:
     ws, _ = world
-    stages = chain(ws.findings("c"), ws.entities("c", ["Employment", "Trip", "Payment"]))
+    stages = chain(ws.findings.list("c"), ws.entities.list("c", ["Employment", "Trip", "Payment"]))
     assert [s.name for s in stages] == list(STAGES)
     assert any(s.findings for s in stages)
 

@@ -45,14 +45,14 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Case]:
     simulate("mixed", "tiny", 11, world)
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     ws = Workspace.local(settings, purpose="automated test", username="tester")
-    ws.create_case("t")
+    ws.cases.create("t")
     folders = [world / d for d in ("bank", "travel", "registers", "labour")]
     requests, _ = expand(folders + [world / "ads" / "ads.ftm.jsonl"], ImportRequest(path=Path(".")))
-    ws.import_files("t", requests)
-    ws.analyze("t")
-    entities = list(ws.entities("t"))
-    findings = ws.findings("t")
-    engine = ws.engine("t")
+    ws.records.import_files("t", requests)
+    ws.analyses.run("t")
+    entities = list(ws.entities.list("t"))
+    findings = ws.findings.list("t")
+    engine = ws.records.engine("t")
     try:
         table = engine.query('SELECT record_id, CAST(booking_date AS VARCHAR) FROM "transaction"')
     finally:

@@ -16,8 +16,8 @@ from veriga.workspace import Workspace
 
 @pytest.fixture
 def case_ws(sqlite_ws: Workspace, examples: dict[str, Path]) -> Workspace:
-    sqlite_ws.create_case("c")
-    sqlite_ws.import_files("c", [
+    sqlite_ws.cases.create("c")
+    sqlite_ws.records.import_files("c", [
         ImportRequest(examples["people"]),
         ImportRequest(examples["transactions"], mapping=examples["mapping"]),
     ])
@@ -38,8 +38,8 @@ def test_anx_is_an_export_format() -> None:
 
 def test_one_item_per_entity_and_one_link_per_edge(case_ws: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "case.anx"
-    count = case_ws.export("c", "anx", out)
-    entities = list(case_ws.entities("c"))
+    count = case_ws.exports.write("c", "anx", out)
+    entities = list(case_ws.entities.list("c"))
     assert count == len(entities)
     root, ends, links = _chart(out)
     assert root.tag == "Chart"
@@ -63,7 +63,7 @@ def test_one_item_per_entity_and_one_link_per_edge(case_ws: Workspace, tmp_path:
 
 def test_types_icons_attributes_and_handling(case_ws: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "case.anx"
-    case_ws.export("c", "anx", out)
+    case_ws.exports.write("c", "anx", out)
     root, ends, _ = _chart(out)
     types = {t.get("Name"): t.get("IconFile") for t in root.find("EntityTypeCollection")}
     assert types["Person"] == "Person" and types["BankAccount"] == "Account"

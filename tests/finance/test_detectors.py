@@ -16,7 +16,7 @@ GOAL_RECALL, GOAL_PRECISION = 0.9, 0.8
 
 
 def test_every_typology_found_in_small_world(small: World) -> None:
-    scores = {s.kind: s for s in evaluate(small.run.result, small.truth,
+    scores = {s.detector: s for s in evaluate(small.run.result, small.truth,
                                           findings=small.run.findings)}
     truth = json.loads(small.truth.read_text())
     kinds = {t["code"] if t["shape"] not in ("cycle", "scatter_gather") else
@@ -45,8 +45,8 @@ def test_decoys_and_lawful_accounts_are_not_flagged(small: World) -> None:
 
 
 def test_findings_explain_cite_and_rest_on_transactions(small: World) -> None:
-    sources = {s["id"] for s in small.ws.sources(small.case)}
-    stored = {f.id: f for f in small.ws.findings(small.case)}
+    sources = {s["id"] for s in small.ws.records.sources(small.case)}
+    stored = {f.id: f for f in small.ws.findings.list(small.case)}
     assert len(stored) == len(small.run.findings)
     for finding in small.run.findings:
         assert finding.explanation and finding.title
@@ -70,10 +70,11 @@ def test_transfer_findings_carry_both_legs(small: World) -> None:
 def test_rerun_keeps_reviewed_and_replaces_the_rest(small: World) -> None:
     from veriga.findings import ReviewState
 
-    first = small.ws.findings(small.case)
-    small.ws.review(small.case, first[0].id, ReviewState.CONFIRMED, "checked the statements")
-    run = small.ws.analyze(small.case)
-    again = {f.id: f for f in small.ws.findings(small.case)}
+    first = small.ws.findings.list(small.case)
+    small.ws.findings.review(small.case, first[0].id, ReviewState.CONFIRMED,
+                             "checked the statements")
+    run = small.ws.analyses.run(small.case)["finance"].detail
+    again = {f.id: f for f in small.ws.findings.list(small.case)}
     assert set(again) == {f.id for f in run.findings} | {first[0].id}
     assert again[first[0].id].review.state is ReviewState.CONFIRMED
 
@@ -91,7 +92,7 @@ def test_medium_worlds_meet_the_goal(scenario: str, tmp_path_factory: pytest.Tem
     short = {}
     for s in scores:
         if s.truth and s.recall < GOAL_RECALL or s.precision < GOAL_PRECISION:
-            short[s.kind] = (round(s.recall, 2), round(s.precision, 2))
+            short[s.detector] = (round(s.recall, 2), round(s.precision, 2))
     # R7 on sexual exploitation: the controller's rent for his own home is paid the same way
     # as the flats he rents for the women and cannot be told apart from the bank data alone.
     allowed = {"R7"} if scenario != "labour-exploitation" else set()

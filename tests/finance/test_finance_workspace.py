@@ -20,25 +20,25 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_analysis_is_saved_rerun_and_audited(ws: Workspace, tiny_world: Path) -> None:
-    ws.create_case("tiny")
+    ws.cases.create("tiny")
     requests, _ = expand([tiny_world / "bank"], ImportRequest(path=Path(".")))
-    ws.import_files("tiny", requests)
-    run = ws.analyze("tiny")
-    saved = ws.findings("tiny")
+    ws.records.import_files("tiny", requests)
+    run = ws.analyses.run("tiny")["finance"].detail
+    saved = ws.findings.list("tiny")
     assert {f.id for f in saved} == {f.id for f in run.findings}
     assert {"R1", "R12", "proceeds"} <= {f.kind for f in saved}
-    again = ws.analyze("tiny")
+    again = ws.analyses.run("tiny")["finance"].detail
     assert {f.id for f in again.findings} == {f.id for f in saved}  # deterministic
-    assert len(ws.findings("tiny")) == len(saved)
-    actions = [e["action"] for e in ws.audit_log("tiny")]
+    assert len(ws.findings.list("tiny")) == len(saved)
+    actions = [e["action"] for e in ws.audit.log("tiny")]
     assert actions.count("finding.create") == 2 and "records.read" in actions
 
 
 def test_only_case_workers_may_analyse(ws: Workspace, tiny_world: Path) -> None:
-    ws.create_case("tiny")
-    ws.add_org("Safe House", "ngo", "LV")
-    ws.add_user("ilze", "Safe House", ["ngo_worker"])
-    ws.share_case("tiny", "Safe House")
+    ws.cases.create("tiny")
+    ws.directory.add_org("Safe House", "ngo", "LV")
+    ws.directory.add_user("ilze", "Safe House", ["ngo_worker"])
+    ws.cases.share("tiny", "Safe House")
     ngo = ws.as_user("ilze", purpose="victim support")
     with pytest.raises(VerigaError):
-        ngo.analyze("tiny")
+        ngo.analyses.run("tiny")

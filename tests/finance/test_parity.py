@@ -15,10 +15,10 @@ pytestmark = pytest.mark.spark
 
 def test_spark_finds_exactly_what_duckdb_finds(small: World) -> None:
     pytest.importorskip("pyspark")
-    entities = list(small.ws.entities(small.case))
-    spark = small.ws.engine(small.case, "spark")
+    entities = list(small.ws.entities.list(small.case))
+    spark = small.ws.records.engine(small.case, "spark")
     on_spark = run_case(spark, entities)
-    on_duck = run_case(small.ws.engine(small.case, "duckdb"), entities)
+    on_duck = run_case(small.ws.records.engine(small.case, "duckdb"), entities)
     assert {f.kind for f in on_duck.findings} >= {d.kind for d in DETECTORS} - {"R5", "R10"}
     duck = {f.id: (f.kind, f.score, f.explanation) for f in on_duck.findings}
     assert {f.id: (f.kind, f.score, f.explanation) for f in on_spark.findings} == duck

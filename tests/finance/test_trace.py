@@ -47,7 +47,7 @@ def test_trace_from_the_controller_reaches_the_origin_country(small: World) -> N
     op = next(o for o in truth["operations"] if o["id"].startswith("OP-SEX"))
     remit = next(t for t in truth["typologies"] if t["id"] == f"{op['id']}-R9-remit")
     account = remit["accounts"][0]
-    eng = small.ws.ledger(small.case)
+    eng = small.ws.records.ledger(small.case).engine
     result = trace(eng, account, "forward", hops=4)
     origin = {p["nationality"] for p in truth["people"] if p["id"] in op["actors"]}
     countries = {country for _, _, country in result.endpoints()}
@@ -65,6 +65,6 @@ def test_trace_from_the_controller_reaches_the_origin_country(small: World) -> N
 def test_trace_on_the_lazy_ledger_is_the_same(small: World) -> None:
     truth = json.loads(small.truth.read_text())
     account = next(t["accounts"][0] for t in truth["typologies"] if t["code"] == "R9")
-    full = trace(small.ws.ledger(small.case), account, "forward", hops=4)
-    lazy = trace(small.ws.ledger(small.case, lazy=True), account, "forward", hops=4)
+    full = trace(small.ws.records.ledger(small.case).engine, account, "forward", hops=4)
+    lazy = trace(small.ws.records.ledger(small.case, lazy=True).engine, account, "forward", hops=4)
     assert [vars(h) for h in lazy.hops] == [vars(h) for h in full.hops]

@@ -30,8 +30,8 @@ def build_world(root: Path, scenario: str, size: str, seed: int) -> World:
     simulate(scenario, size, seed, path)
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     ws = Workspace.local(settings, purpose="automated test", username="tester")
-    ws.create_case("w")
+    ws.cases.create("w")
     folders = [p for p in (path / "bank", path / "labour") if p.exists()]
     requests, _ = expand(folders, ImportRequest(path=Path(".")))
-    ws.import_files("w", requests)
-    return World(ws, "w", path, ws.analyze("w"))
+    ws.records.import_files("w", requests)
+    return World(ws, "w", path, ws.analyses.run("w")["finance"].detail)

@@ -17,21 +17,21 @@ def _finding(score=0.8):
 
 
 def test_findings_round_trip_and_review(ws):
-    case_id = ws.create_case("c")["id"]
+    case_id = ws.cases.create("c")["id"]
     with ws.store.begin() as conn:
         assert ws.store.save_findings(conn, case_id, [_finding(), _finding()]) == 1
-    [stored] = ws.findings("c")
+    [stored] = ws.findings.list("c")
     assert stored.id == _finding().id and stored.review.state is ReviewState.NEW
     assert stored.evidence.keys == [Key("iban", "BG80BNBG96611020345678")]
     with pytest.raises(VerigaError, match="reason"):
-        ws.review("c", stored.id, ReviewState.CONFIRMED, " ")
-    ws.review("c", stored.id, ReviewState.CONFIRMED, "matches the bank's own report")
-    [reviewed] = ws.findings("c")
+        ws.findings.review("c", stored.id, ReviewState.CONFIRMED, " ")
+    ws.findings.review("c", stored.id, ReviewState.CONFIRMED, "matches the bank's own report")
+    [reviewed] = ws.findings.list("c")
     assert reviewed.review.state is ReviewState.CONFIRMED and reviewed.review.by == "tester"
     # running the detector again does not reset the person's review
     with ws.store.begin() as conn:
         ws.store.save_findings(conn, case_id, [_finding()])
-    assert ws.findings("c")[0].review.state is ReviewState.CONFIRMED
+    assert ws.findings.list("c")[0].review.state is ReviewState.CONFIRMED
 
 
 def test_score_must_be_a_probability():
@@ -58,10 +58,10 @@ def test_a_finding_keeps_its_translatable_texts_in_the_store(ws) -> None:
     f = Finding(kind="R1", score=0.9, explanation=str(text), message=text, title=str(title),
                 title_message=title, evidence=Evidence(entity_ids=["x"]), detector="t",
                 detector_version="1")
-    case_id = ws.create_case("c")["id"]
+    case_id = ws.cases.create("c")["id"]
     with ws.store.begin() as conn:
         ws.store.save_findings(conn, case_id, [f])
-    [back] = ws.findings("c")
+    [back] = ws.findings.list("c")
     assert back.message == text and back.title_message == title
     assert back.heading() == "Proceeds retained by A: 5.00 EUR"
     assert back.text() == "3 payments"

@@ -20,8 +20,8 @@ def _snapshot(ws):
 def test_failure_midway_changes_nothing(ws, examples, monkeypatch, tmp_path):
     more = tmp_path / "more.ftm.json"
     more.write_text(examples["people"].read_text().replace('"p-', '"q-'), encoding="utf-8")
-    ws.create_case("c")
-    ws.import_files("c", [ImportRequest(examples["people"])])
+    ws.cases.create("c")
+    ws.records.import_files("c", [ImportRequest(examples["people"])])
     before = _snapshot(ws)
     calls = {"n": 0}
     original = Store.add_statements
@@ -34,7 +34,7 @@ def test_failure_midway_changes_nothing(ws, examples, monkeypatch, tmp_path):
 
     monkeypatch.setattr(Store, "add_statements", failing)
     with pytest.raises(RuntimeError, match="simulated"):
-        ws.import_files("c", [
+        ws.records.import_files("c", [
             ImportRequest(examples["transactions"], mapping=examples["mapping"]),
             ImportRequest(more),
         ])
@@ -44,12 +44,12 @@ def test_failure_midway_changes_nothing(ws, examples, monkeypatch, tmp_path):
 def test_second_file_failing_undoes_the_first(ws, examples, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("a;b\n1;2\n", encoding="utf-8")
-    ws.create_case("c")
+    ws.cases.create("c")
     before = _snapshot(ws)
     with pytest.raises(ImportFailed):
-        ws.import_files("c", [
+        ws.records.import_files("c", [
             ImportRequest(examples["transactions"], mapping=examples["mapping"]),
             ImportRequest(bad, mapping=examples["mapping"]),
         ])
     assert _snapshot(ws) == before
-    assert list(ws.entities("c")) == []
+    assert list(ws.entities.list("c")) == []

@@ -49,13 +49,13 @@ HARD = {
 @pytest.mark.parametrize("case", list(HARD))
 def test_hard_errors_store_nothing(sqlite_ws, tmp_path, case):
     name, text, options, message = HARD[case]
-    sqlite_ws.create_case("c")
-    sqlite_ws.import_files("c", [ImportRequest(_file(tmp_path, "ok.xml", HAPPY))])
+    sqlite_ws.cases.create("c")
+    sqlite_ws.records.import_files("c", [ImportRequest(_file(tmp_path, "ok.xml", HAPPY))])
     before = _snapshot(sqlite_ws)
     fmt = {"xml": "camt", "sta": "mt940", "csv": "csv"}[name.rsplit(".", 1)[1]]
     second = document([stmt([ntry("1.00", ref="Z9")], closing="101.00")])
     with pytest.raises(ImportFailed, match=message) as err:
-        sqlite_ws.import_files("c", [
+        sqlite_ws.records.import_files("c", [
             ImportRequest(_file(tmp_path, "also.xml", second)),  # fine, but undone too
             ImportRequest(_file(tmp_path, name, text), format=fmt, options=options),
         ])
@@ -65,8 +65,8 @@ def test_hard_errors_store_nothing(sqlite_ws, tmp_path, case):
 
 def test_truncated_mt940_reports_file_and_line(sqlite_ws, tmp_path):
     cut = MT940.split(":86:083")[0]  # cut inside the last record, before :62F:
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(_file(tmp_path, "cut.sta", cut))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(_file(tmp_path, "cut.sta", cut))])
     rendered = [x.render(r.file_name) for x in r.rejects]
     assert rendered == ["cut.sta:line 2: balance=None statement has no closing balance; "
                         "the file may be truncated"]
@@ -92,13 +92,14 @@ def test_csv_dates_out_of_range_mixed_currencies_and_negative_zero(sqlite_ws, tm
             f"{OWN};01.01.2999;1,00;EUR",
             f"{OTHER};03.03.2026;-7,25;eur"]
     mapping = _file(tmp_path, "m.yml", CSV_MAPPING)
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(_file(tmp_path, "t.csv", "\n".join(rows)),
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(_file(tmp_path, "t.csv",
+                                                                   "\n".join(rows)),
                                                      mapping=mapping)])
     assert [(x.locator, x.field) for x in r.rejects] == [("line 4", "booking_date"),
                                                           ("line 5", "booking_date")]
     assert "from 1900-01-01" in r.rejects[0].reason
-    engine = sqlite_ws.engine("c")
+    engine = sqlite_ws.records.engine("c")
     got = engine.query('SELECT locator, CAST(amount AS VARCHAR) AS a, currency, amount_eur '
                        'FROM "transaction" ORDER BY locator').to_pylist()
     engine.close()
@@ -112,9 +113,9 @@ def test_csv_dates_out_of_range_mixed_currencies_and_negative_zero(sqlite_ws, tm
 def test_mixed_currencies_in_one_camt_statement(sqlite_ws, tmp_path):
     text = document([stmt([ntry("10.00", ref="M1"), ntry("3.00", ref="M2", ccy="SEK")],
                           opening="0.00", closing="13.00")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(_file(tmp_path, "m.xml", text))])
-    engine = sqlite_ws.engine("c")
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(_file(tmp_path, "m.xml", text))])
+    engine = sqlite_ws.records.engine("c")
     got = engine.query('SELECT ref, amount, currency, amount_eur FROM "transaction" '
                        "ORDER BY ref").to_pylist()
     engine.close()

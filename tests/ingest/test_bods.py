@@ -35,11 +35,11 @@ V03 = [
 def test_bods_becomes_companies_people_and_links(sqlite_ws, tmp_path):
     path = tmp_path / "register.json"
     path.write_text(json.dumps(V04), encoding="utf-8")
-    sqlite_ws.create_case("c")
-    [result] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [result] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert result.format == "bods" and result.entities == 4
     assert [(r.locator, r.field) for r in result.rejects] == [("statement 5", "recordType")]
-    by_schema = {e.schema.name: e for e in sqlite_ws.entities("c")}
+    by_schema = {e.schema.name: e for e in sqlite_ws.entities.list("c")}
     company, person = by_schema["Company"], by_schema["Person"]
     assert company.get("registrationNumber") == ["14567890"]
     assert person.get("nationality") == ["lv"]
@@ -51,8 +51,8 @@ def test_bods_becomes_companies_people_and_links(sqlite_ws, tmp_path):
 def test_bods_0_3_shape(sqlite_ws, tmp_path):
     path = tmp_path / "old.json"
     path.write_text(json.dumps(V03), encoding="utf-8")
-    sqlite_ws.create_case("c")
-    [result] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [result] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert result.entities == 3 and not result.rejects
-    owner = next(iter(sqlite_ws.entities("c", ["Ownership"])))
+    owner = next(iter(sqlite_ws.entities.list("c", ["Ownership"])))
     assert owner.get("owner") and owner.get("asset")

@@ -72,7 +72,7 @@ def write(tmp_path, text, name="s.xml"):
 
 
 def tx(ws, case="c", where=""):
-    engine = ws.engine(case)
+    engine = ws.records.engine(case)
     rows = engine.query(
         'SELECT record_id, locator, account, ref, booking_date, amount, currency, amount_eur, '
         'counterparty_account, counterparty_name, counterparty_bic, counterparty_country, '
@@ -93,8 +93,8 @@ HAPPY = document([stmt([
 
 
 def test_camt053_gives_ledger_and_entities(ws, tmp_path):
-    ws.create_case("c")
-    [r] = ws.import_files("c", [ImportRequest(write(tmp_path, HAPPY))])
+    ws.cases.create("c")
+    [r] = ws.records.import_files("c", [ImportRequest(write(tmp_path, HAPPY))])
     assert r.format == "camt"
     assert r.rejects == []
     assert r.records == {"transaction": 4}
@@ -112,12 +112,12 @@ def test_camt053_gives_ledger_and_entities(ws, tmp_path):
     assert first["amount_eur"] == Decimal("250.00") and first["description"] == "rent March"
     assert rows[1]["counterparty_name"] == "Carla Test"
     assert str(first["booking_date"]) == "2026-03-02"
-    accounts = {e.first("iban"): e for e in ws.entities("c", ["BankAccount"])}
+    accounts = {e.first("iban"): e for e in ws.entities.list("c", ["BankAccount"])}
     assert set(accounts) == {OWN, OTHER, THIRD}
     assert accounts[OWN].get("bic") == ["BANKLV2X"]
-    holders = {e.first("name"): e.id for e in ws.entities("c", ["LegalEntity"])}
+    holders = {e.first("name"): e.id for e in ws.entities.list("c", ["LegalEntity"])}
     assert set(holders) == {"Anna Example", "Boris Sample", "Carla Test"}
-    owned = {(o.first("owner"), o.first("asset")) for o in ws.entities("c", ["Ownership"])}
+    owned = {(o.first("owner"), o.first("asset")) for o in ws.entities.list("c", ["Ownership"])}
     assert (holders["Anna Example"], accounts[OWN].id) in owned
     assert (holders["Carla Test"], accounts[THIRD].id) in owned
 
@@ -127,20 +127,20 @@ def test_detect_by_namespace(tmp_path):
 
 
 def test_same_account_from_two_files_is_one_entity(sqlite_ws, tmp_path):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     a = write(tmp_path, document([stmt([ntry("1.00", ref="A1")], closing="101.00")]), "a.xml")
     b = write(tmp_path, document([stmt([ntry("2.00", ref="B1")], closing="102.00")]), "b.xml")
-    sqlite_ws.import_files("c", [ImportRequest(a)])
-    sqlite_ws.import_files("c", [ImportRequest(b)])
-    assert [e.first("iban") for e in sqlite_ws.entities("c", ["BankAccount"])] == [OWN]
+    sqlite_ws.records.import_files("c", [ImportRequest(a)])
+    sqlite_ws.records.import_files("c", [ImportRequest(b)])
+    assert [e.first("iban") for e in sqlite_ws.entities.list("c", ["BankAccount"])] == [OWN]
     assert len(tx(sqlite_ws)) == 2
 
 
 def test_balance_mismatch_is_reported_with_statement_locator(sqlite_ws, tmp_path):
     text = document([stmt([ntry("10.00", ref="X1"), ntry("3.00", "DBIT", ref="X2")],
                           opening="100.00", closing="108.00")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     [rej] = r.rejects
     assert rej.locator == "/Document/BkToCstmrStmt/Stmt[1]" and rej.field == "balance"
     assert "difference 1.00" in rej.reason and "107.00" in rej.reason
@@ -152,8 +152,8 @@ def test_bad_ibans_are_rejected_with_location(sqlite_ws, tmp_path):
         stmt([ntry("5.00", ref="Y1", name="Dora Fake", iban=BAD)], closing="105.00"),
         stmt([ntry("1.00", ref="Y2")], closing="101.00", iban=BAD),
     ])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     got = {(x.locator, x.field) for x in r.rejects}
     assert ("/Document/BkToCstmrStmt/Stmt[1]/Ntry[1]", "counterparty_account") in got
     assert ("/Document/BkToCstmrStmt/Stmt[2]", "account") in got
@@ -161,7 +161,7 @@ def test_bad_ibans_are_rejected_with_location(sqlite_ws, tmp_path):
     rows = tx(sqlite_ws)
     assert rows[0]["counterparty_account"] is None
     assert rows[1]["account"] == BAD  # kept as written so nothing is lost
-    assert BAD not in {e.first("iban") for e in sqlite_ws.entities("c", ["BankAccount"])}
+    assert BAD not in {e.first("iban") for e in sqlite_ws.entities.list("c", ["BankAccount"])}
 
 
 def test_duplicates_across_overlapping_statements_and_files(sqlite_ws, tmp_path):
@@ -173,8 +173,8 @@ def test_duplicates_across_overlapping_statements_and_files(sqlite_ws, tmp_path)
     ])
     later = document([stmt([ntry("7.00", ref="D3"), ntry("1.00", ref="D4")], opening="115.00",
                            closing="123.00")])
-    sqlite_ws.create_case("c")
-    r1, r2 = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, overlap, "a.xml")),
+    sqlite_ws.cases.create("c")
+    r1, r2 = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, overlap, "a.xml")),
                                           ImportRequest(write(tmp_path, later, "b.xml"))])
     assert sorted(x.locator for x in r1.rejects) == [
         "/Document/BkToCstmrStmt/Stmt[2]/Ntry[1]", "/Document/BkToCstmrStmt/Stmt[2]/Ntry[2]"]
@@ -189,8 +189,8 @@ def test_identical_entries_in_one_statement_are_both_kept(sqlite_ws, tmp_path):
     text = document([stmt([ntry("3.50", "DBIT", text="coffee"), ntry("3.50", "DBIT",
                                                                       text="coffee")],
                           closing="93.00")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == [] and r.records == {"transaction": 2}
 
 
@@ -207,8 +207,8 @@ def batch_entry(first, second):
 def test_batch_booking_gives_one_row_per_payment(sqlite_ws, tmp_path):
     text = document([stmt([batch_entry("100.00", "200.00")], opening="500.00",
                           closing="200.00")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == []
     got = [(x["locator"].split("Ntry[1]")[1], x["ref"], x["amount"], x["counterparty_name"],
             x["counterparty_account"]) for x in tx(sqlite_ws)]
@@ -221,8 +221,8 @@ def test_batch_booking_gives_one_row_per_payment(sqlite_ws, tmp_path):
 def test_batch_details_that_do_not_add_up_keep_the_entry_whole(sqlite_ws, tmp_path):
     text = document([stmt([batch_entry("100.00", "150.00")], opening="500.00",
                           closing="200.00")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     [rej] = r.rejects
     assert rej.locator.endswith("Ntry[1]") and "add up to -250.00" in rej.reason
     assert [x["amount"] for x in tx(sqlite_ws)] == [Decimal("-300.00")]
@@ -238,8 +238,9 @@ def test_mixed_currencies_with_eur_equivalents(sqlite_ws, tmp_path):
                 ntry("10.00", ref="U3", ccy="USD")],
                iban=OTHER, ccy="USD", opening="0.00", closing="60.00")
     eur = stmt([ntry("12.34", "DBIT", ref="E1")], closing="87.66")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, document([usd, eur])))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, document([usd,
+                                                                                       eur])))])
     assert r.rejects == []
     got = {x["ref"]: (x["currency"], x["amount"], x["amount_eur"]) for x in tx(sqlite_ws)}
     assert got == {
@@ -254,10 +255,10 @@ def test_negative_zero_and_exact_amounts(sqlite_ws, tmp_path):
     text = document([stmt([ntry("0.00", "DBIT", ref="Z1"), ntry("-0.00", "CRDT", ref="Z2"),
                            ntry("0.10", ref="Z3"), ntry("0.20", ref="Z4")],
                           opening="0.00", closing="0.30")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == []  # 0.1 + 0.2 == 0.3 exactly
-    engine = sqlite_ws.engine("c")
+    engine = sqlite_ws.records.engine("c")
     amounts = engine.query('SELECT CAST(amount AS VARCHAR) AS a FROM "transaction" '
                            "ORDER BY ref").column("a").to_pylist()
     engine.close()
@@ -271,8 +272,8 @@ def test_dates_out_of_range_and_pending_entries(sqlite_ws, tmp_path):
                           closing="106.00")], version="052.001.02",
                     container="BkToCstmrAcctRpt").replace("<Stmt>", "<Rpt>")
     text = text.replace("</Stmt>", "</Rpt>")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     got = {(x.locator.rsplit("/", 1)[-1], x.field) for x in r.rejects}
     assert got == {("Ntry[1]", "booking_date"), ("Ntry[2]", "booking_date"), ("Ntry[4]", "Sts")}
     assert [x["ref"] for x in tx(sqlite_ws)] == ["O3"]
@@ -282,8 +283,8 @@ def test_camt054_notification_without_balances(sqlite_ws, tmp_path):
     text = document([stmt([ntry("42.00", ref="N1", name="Eva Demo", iban=OTHER)],
                           opening=None, tag="Ntfctn")],
                     version="054.001.02", container="BkToCstmrDbtCdtNtfctn")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == []
     [row] = tx(sqlite_ws)
     assert row["locator"] == "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/Ntry[1]"
@@ -293,7 +294,7 @@ def test_camt054_notification_without_balances(sqlite_ws, tmp_path):
 
 
 def _nothing_stored(ws):
-    return ws.sources("c") == []
+    return ws.records.sources("c") == []
 
 
 def test_xxe_external_entity_does_not_leak(sqlite_ws, tmp_path):
@@ -303,9 +304,9 @@ def test_xxe_external_entity_does_not_leak(sqlite_ws, tmp_path):
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<?xml version="1.0"?>\n<!DOCTYPE Document [<!ENTITY x SYSTEM "file://{secret}">]>',
     ).replace("rent March", "&x;")
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed) as err:
-        sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text), format="camt")])
+        sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text), format="camt")])
     assert "TOP-SECRET" not in str(err.value) and "DTD" in str(err.value)
     assert _nothing_stored(sqlite_ws)
 
@@ -316,19 +317,19 @@ def test_billion_laughs_fails_fast(sqlite_ws, tmp_path):
     ]
     text = ('<?xml version="1.0"?>\n<!DOCTYPE Document [' + "".join(ents) + "]>\n"
             '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">&lol9;</Document>')
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     start = time.monotonic()
     with pytest.raises(ImportFailed, match="refused"):
-        sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text), format="camt")])
+        sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text), format="camt")])
     assert time.monotonic() - start < 2
     assert _nothing_stored(sqlite_ws)
 
 
 def test_file_over_size_limit_fails(sqlite_ws, tmp_path):
     path = write(tmp_path, HAPPY)
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match="over the limit of 1,000 bytes"):
-        sqlite_ws.import_files("c", [ImportRequest(path, options={"max_bytes": 1000})])
+        sqlite_ws.records.import_files("c", [ImportRequest(path, options={"max_bytes": 1000})])
     assert _nothing_stored(sqlite_ws)
 
 
@@ -344,8 +345,8 @@ def test_file_over_size_limit_fails(sqlite_ws, tmp_path):
     ],
 )
 def test_broken_xml_is_a_clean_one_line_error(sqlite_ws, tmp_path, text, message):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match=message) as err:
-        sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text), format="camt")])
+        sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text), format="camt")])
     assert "\n" not in str(err.value)
     assert _nothing_stored(sqlite_ws)

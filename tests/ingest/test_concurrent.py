@@ -16,7 +16,7 @@ from veriga.workspace import Workspace
 
 def test_concurrent_imports_of_one_file(settings, examples, monkeypatch):
     setup = Workspace.local(settings, purpose="automated test", username="tester")
-    setup.create_case("c")
+    setup.cases.create("c")
     barrier = threading.Barrier(2, timeout=30)
     original = Store.find_source
 
@@ -36,7 +36,7 @@ def test_concurrent_imports_of_one_file(settings, examples, monkeypatch):
 
     def run(ws: Workspace) -> None:
         try:
-            outcomes.append(ws.import_files("c", [ImportRequest(
+            outcomes.append(ws.records.import_files("c", [ImportRequest(
                 examples["transactions"], mapping=examples["mapping"])]))
         except BaseException as exc:  # noqa: BLE001 - the outcome is what is tested
             outcomes.append(exc)
@@ -60,7 +60,7 @@ def test_concurrent_imports_of_one_file(settings, examples, monkeypatch):
 
 
 def test_same_file_twice_in_one_command(sqlite_ws, examples):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     request = ImportRequest(examples["transactions"], mapping=examples["mapping"])
     with pytest.raises(ImportFailed, match="already in the case"):
-        sqlite_ws.import_files("c", [request, request])
+        sqlite_ws.records.import_files("c", [request, request])

@@ -15,7 +15,7 @@ def test_a_folder_imports_what_it_can_and_says_what_it_left(sqlite_ws, examples,
     assert next(r for r in requests if r.path.name == "transactions.csv").mapping.name == \
         "transactions.mapping.yml"
     assert sorted(p.name for p, _ in skipped) == ["notes.csv", "scan.bin"]
-    sqlite_ws.create_case("c")
-    results = sqlite_ws.import_files("c", requests)
+    sqlite_ws.cases.create("c")
+    results = sqlite_ws.records.import_files("c", requests)
     assert {r.format for r in results} == {"ftm", "csv"}
     assert not any(r.rejects for r in results)

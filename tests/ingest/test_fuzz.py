@@ -271,7 +271,7 @@ def fuzz_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     root = tmp_path_factory.mktemp("fuzz")
     ws = Workspace.local(Settings(home=root / "home", database_url=f"sqlite:///{root / 'f.db'}"),
                          purpose="fuzzing", username="fuzzer")
-    ws.create_case("fuzz")
+    ws.cases.create("fuzz")
     yield ws
     ws.close()
 
@@ -385,7 +385,7 @@ def test_fuzz_store(fuzz_ws: Workspace, tmp_path: Path, fmt: str) -> None:
     """Every input is imported, or refused in one clean line with the store and the bulk
     folder exactly as before."""
     name, seed, mapping = _setup(tmp_path, fmt)
-    case_id = fuzz_ws.case("fuzz")["id"]
+    case_id = fuzz_ws.cases.get("fuzz")["id"]
     outcomes = {"read": 0, "refused": 0}
     target = tmp_path / name
 

@@ -127,13 +127,13 @@ def _mapping(tmp_path: Path, kind: str | None) -> Path | None:
 @pytest.mark.parametrize("case", list(CASES))
 def test_hostile_input_refused_in_one_line(sqlite_ws, tmp_path, case):
     name, make, options, fmt, mapping, message = CASES[case]
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     ok = hostile.csv_rows(tmp_path / "ok.csv", 3)
-    sqlite_ws.import_files("c", [ImportRequest(ok, mapping=_mapping(tmp_path, "csv"))])
+    sqlite_ws.records.import_files("c", [ImportRequest(ok, mapping=_mapping(tmp_path, "csv"))])
     before = _snapshot(sqlite_ws)
     path = make(tmp_path / name)
     with pytest.raises(ImportFailed) as err:
-        sqlite_ws.import_files("c", [ImportRequest(path, format=fmt, options=options,
+        sqlite_ws.records.import_files("c", [ImportRequest(path, format=fmt, options=options,
                                                    mapping=_mapping(tmp_path, mapping))])
     text = str(err.value)
     assert len(text.splitlines()) == 1, text
@@ -150,11 +150,11 @@ def test_limits_from_options():
 
 
 def test_within_the_limits_imports(sqlite_ws, tmp_path):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     path = hostile.ftm_deep(tmp_path / "ok.ftm.json", 0)
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path, options={"max_depth": 3})])
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path, options={"max_depth": 3})])
     assert r.entities == 1
-    [r] = sqlite_ws.import_files("c", [ImportRequest(
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(
         hostile.xlsx_rows(tmp_path / "ok.xlsx", 100), mapping=_mapping(tmp_path, "xlsx"),
         options={"max_rows": 101, "max_columns": 4, "max_cells": 404})])
     assert r.records == {"transaction": 100}

@@ -41,7 +41,7 @@ def write(tmp_path, text, name="s.sta"):
 
 
 def tx(ws, case="c"):
-    engine = ws.engine(case)
+    engine = ws.records.engine(case)
     rows = engine.query(
         'SELECT record_id, locator, account, ref, booking_date, value_date, amount, currency, '
         'amount_eur, counterparty_account, counterparty_name, counterparty_bic, method, '
@@ -60,8 +60,8 @@ def statement(ref, lines, opening="C260301EUR100,00", closing="C260301EUR100,00"
 
 
 def test_mt940_gives_ledger_and_entities(ws, tmp_path):
-    ws.create_case("c")
-    [r] = ws.import_files("c", [ImportRequest(write(tmp_path, HAPPY))])
+    ws.cases.create("c")
+    [r] = ws.records.import_files("c", [ImportRequest(write(tmp_path, HAPPY))])
     assert r.format == "mt940"
     assert r.rejects == []
     rows = tx(ws)
@@ -80,11 +80,11 @@ def test_mt940_gives_ledger_and_entities(ws, tmp_path):
     assert first["description"] == "GUTSCHRIFT rent March"
     assert second["counterparty_account"] == THIRD and second["counterparty_name"] == "Carla Test"
     assert second["counterparty_bic"] == "COBADEFF" and second["description"] == "invoice 7"
-    accounts = {e.first("iban") for e in ws.entities("c", ["BankAccount"])}
+    accounts = {e.first("iban") for e in ws.entities.list("c", ["BankAccount"])}
     assert accounts == {OWN, OTHER, THIRD}
-    names = {e.first("name") for e in ws.entities("c", ["LegalEntity"])}
+    names = {e.first("name") for e in ws.entities.list("c", ["LegalEntity"])}
     assert names == {"Boris Sample", "Carla Test"}
-    assert len(list(ws.entities("c", ["Ownership"]))) == 2
+    assert len(list(ws.entities.list("c", ["Ownership"]))) == 2
 
 
 def test_detect(tmp_path):
@@ -96,8 +96,8 @@ def test_plain_multi_statement_balance_mismatch(sqlite_ws, tmp_path):
                      closing="C260302EUR110,00")
     text += statement("S2", [":61:260303D5,00NTRFNONREF//K2", ":86:two"],
                       opening="C260302EUR110,00", closing="C260303EUR104,00")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     [rej] = r.rejects
     assert rej.locator == "line 8" and rej.field == "balance"
     assert "difference -1.00" in rej.reason
@@ -106,8 +106,8 @@ def test_plain_multi_statement_balance_mismatch(sqlite_ws, tmp_path):
 
 def test_truncated_file_reports_line_numbers(sqlite_ws, tmp_path):
     text = HAPPY.split(":61:260305")[0] + ":61:2603"
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     got = {(x.locator, x.field) for x in r.rejects}
     assert ("line 13", "61") in got
     assert ("line 2", "balance") in got
@@ -116,18 +116,19 @@ def test_truncated_file_reports_line_numbers(sqlite_ws, tmp_path):
 
 
 def test_not_a_statement_is_a_clean_error(sqlite_ws, tmp_path):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match=r"s\.sta: no MT940/MT942 statement found"):
-        sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, "hello\n"),
+        sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, "hello\n"),
                                                    format="mt940")])
-    assert sqlite_ws.sources("c") == []
+    assert sqlite_ws.records.sources("c") == []
 
 
 def test_mt942_without_balances(sqlite_ws, tmp_path):
     text = "\n".join([":20:R942", f":25:{OWN}", ":28C:1", ":34F:EURD0,", ":13D:2603021200+0100",
                       ":61:260302D9,99NTRFNONREF//Q1", ":90D:1EUR9,99", ":90C:0EUR0,"]) + "\n"
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text), format="mt940")])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text),
+                                                             format="mt940")])
     assert r.rejects == []
     assert [x["amount"] for x in tx(sqlite_ws)] == [Decimal("-9.99")]
 
@@ -140,8 +141,8 @@ def test_duplicates_bad_iban_negative_zero_and_bad_dates(sqlite_ws, tmp_path):
         ":61:260303D0,00NMSCNONREF//K2", f":86:/IBAN/{BAD}/NAME/Dora Fake/",
         ":61:260230C1,00NTRFNONREF//K3",
     ], opening="C260301EUR100,00", closing="C260303EUR111,00")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     got = {(x.locator, x.field): x.reason for x in r.rejects}
     assert "duplicate" in got[("line 12", "ref")]
     assert "checksum" in got[("line 14", "counterparty_account")]
@@ -157,18 +158,18 @@ def test_account_with_bank_code_and_cp1252(sqlite_ws, tmp_path):
                      closing="C260302EUR110,00", account="37040044/0532013000")
     path = tmp_path / "s.sta"
     path.write_bytes(text.encode("cp1252"))
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert r.rejects == []
     [row] = tx(sqlite_ws)
     assert row["account"] == "37040044/0532013000"
     assert row["description"] == "Zahlung von Müller"
-    [acc] = sqlite_ws.entities("c", ["BankAccount"])
+    [acc] = sqlite_ws.entities.list("c", ["BankAccount"])
     assert acc.first("accountNumber") == "37040044/0532013000"
 
 
 def test_file_over_size_limit_fails(sqlite_ws, tmp_path):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     request = ImportRequest(write(tmp_path, HAPPY), options={"max_bytes": 10})
     with pytest.raises(ImportFailed, match="over the limit of 10 bytes"):
-        sqlite_ws.import_files("c", [request])
+        sqlite_ws.records.import_files("c", [request])

@@ -9,7 +9,7 @@ from veriga.ingest.bankstatement import make_id
 
 
 def _payments(ws, case="c"):
-    return {p.id: p for p in ws.entities(case, ["Payment"])}
+    return {p.id: p for p in ws.entities.list(case, ["Payment"])}
 
 
 def test_payments_per_pair_and_month_with_holders(sqlite_ws, tmp_path):
@@ -23,8 +23,8 @@ def test_payments_per_pair_and_month_with_holders(sqlite_ws, tmp_path):
         ntry("7.00", "CRDT", day="2026-03-03", ref="P4", name="Carla Test", iban=THIRD),
         ntry("40.00", "DBIT", ref="P5", text="ATM", code=("PMNT", "CCRD", "CWDL")),
     ], opening="200.00", closing="6.75")])
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == [] and r.records == {"transaction": 5}  # every entry still a record
     pays = _payments(sqlite_ws)
     march = pays[make_id("payment", OWN, OTHER, "2026-03")]
@@ -33,7 +33,7 @@ def test_payments_per_pair_and_month_with_holders(sqlite_ws, tmp_path):
     assert march.get("summary") == ["2 transactions"]
     assert march.get("payerAccount") == [make_id("account", OWN)]
     assert march.get("beneficiaryAccount") == [make_id("account", OTHER)]
-    holders = {e.first("name"): e.id for e in sqlite_ws.entities("c", ["LegalEntity"])}
+    holders = {e.first("name"): e.id for e in sqlite_ws.entities.list("c", ["LegalEntity"])}
     assert march.get("payer") == [holders["Anna Example"]]
     assert march.get("beneficiary") == [holders["Boris Sample"]]
     assert pays[make_id("payment", OWN, OTHER, "2026-04")].get("amount") == ["10.00"]
@@ -47,8 +47,8 @@ def test_both_legs_of_a_transfer_give_one_payment(sqlite_ws, tmp_path):
                                code=("PMNT", "ICDT", "ESCT"))], closing="25.00")])
     into = document([stmt([ntry("75.00", "CRDT", ref="L2", name="Anna Example", iban=OWN)],
                           iban=OTHER, owner="Boris Sample", opening="0.00", closing="75.00")])
-    sqlite_ws.create_case("c")
-    sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, out, "a.xml")),
+    sqlite_ws.cases.create("c")
+    sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, out, "a.xml")),
                                  ImportRequest(write(tmp_path, into, "b.xml"))])
     [pay] = _payments(sqlite_ws).values()
     assert pay.id == make_id("payment", OWN, OTHER, "2026-03")
@@ -61,8 +61,8 @@ def test_mt940_payments(sqlite_ws, tmp_path):
                       ":61:260302D30,00NTRFNONREF//K1", f":86:/IBAN/{OTHER}/NAME/Boris Sample/",
                       ":61:260303D0,50NTRFNONREF//K2", f":86:/IBAN/{OTHER}/NAME/Boris Sample/",
                       ":62F:C260303EUR69,50"]) + "\n"
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text, "s.sta"))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text, "s.sta"))])
     assert r.rejects == []
     [pay] = _payments(sqlite_ws).values()
     assert pay.id == make_id("payment", OWN, OTHER, "2026-03")
@@ -83,8 +83,8 @@ def test_camt052_checks_against_the_interim_booked_balance(sqlite_ws, tmp_path):
     good = _camt052(entries, bal("OPBD", "100.00") + bal("ITBD", "115.00")
                     + bal("ITAV", "999.00"))
     bad = _camt052([ntry("1.00", ref="I3")], bal("OPBD", "115.00") + bal("ITBD", "117.00"))
-    sqlite_ws.create_case("c")
-    r1, r2 = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, good, "a.xml")),
+    sqlite_ws.cases.create("c")
+    r1, r2 = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, good, "a.xml")),
                                           ImportRequest(write(tmp_path, bad, "b.xml"))])
     assert r1.rejects == []  # ITAV (available, with reservations) is not compared
     [rej] = r2.rejects
@@ -99,8 +99,8 @@ def test_camt052_with_only_interim_balances_and_camt054(sqlite_ws, tmp_path):
                                   code=("PMNT", "ICDT", "ESCT"))], opening=None,
                             tag="Ntfctn")], version="054.001.08",
                       container="BkToCstmrDbtCdtNtfctn")
-    sqlite_ws.create_case("c")
-    r1, r2 = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, report, "r.xml")),
+    sqlite_ws.cases.create("c")
+    r1, r2 = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, report, "r.xml")),
                                           ImportRequest(write(tmp_path, notice, "n.xml"))])
     assert r1.rejects == [] and r2.rejects == []
     assert {(x["ref"], x["amount"]) for x in tx(sqlite_ws)} == {
@@ -116,8 +116,8 @@ def test_mt942_with_block_headers_has_no_false_balance_reject(sqlite_ws, tmp_pat
                 ":61:260302D9,99NTRFNONREF//Q1", f":86:/IBAN/{OTHER}/NAME/Boris Sample/",
                 ":61:260302C5,00NTRFNONREF//Q2", ":86:refund",
             ]) + "\n-}\n")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(write(tmp_path, text, "i.942"),
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text, "i.942"),
                                                      format="mt940")])
     assert r.rejects == []
     assert [x["amount"] for x in tx(sqlite_ws)] == [Decimal("-9.99"), Decimal("5.00")]

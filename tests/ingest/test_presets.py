@@ -22,7 +22,7 @@ THIRD = "DE89370400440532013000"
 
 
 def _tx(ws, case="c"):
-    engine = ws.engine(case)
+    engine = ws.records.engine(case)
     rows = engine.query(
         'SELECT locator, account, ref, booking_date, value_date, amount, currency, '
         'counterparty_account, counterparty_name, method, description, balance_after '
@@ -60,14 +60,14 @@ def _sim_csv(tmp_path: Path, fmt: str, name: str = "export.csv") -> Path:
 def test_simulator_layouts_import_without_a_mapping(sqlite_ws, tmp_path, fmt, preset):
     path = _sim_csv(tmp_path, fmt)
     assert match_preset(path, "csv").preset.name == preset
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert r.mapping == f"preset {preset}" and r.rejects == []
     auto = _tx(sqlite_ws)
     mapping = tmp_path / "m.yml"
     mapping.write_text(bank_csv_mapping(fmt), encoding="utf-8")
-    sqlite_ws.create_case("d")
-    sqlite_ws.import_files("d", [ImportRequest(path, mapping=mapping)])
+    sqlite_ws.cases.create("d")
+    sqlite_ws.records.import_files("d", [ImportRequest(path, mapping=mapping)])
     assert auto == _tx(sqlite_ws, "d")  # the preset reads exactly what the mapping reads
     assert [x["amount"] for x in auto] == [Decimal("250.00"), Decimal("-80.50"),
                                           Decimal("-40.00")]
@@ -89,26 +89,26 @@ def load_mapping_text(text):
 
 
 def test_csv_rows_give_payment_edges_and_counterparty_accounts(sqlite_ws, tmp_path):
-    sqlite_ws.create_case("c")
-    sqlite_ws.import_files("c", [ImportRequest(_sim_csv(tmp_path, "csv_lv"))])
-    accounts = {e.first("iban"): e.id for e in sqlite_ws.entities("c", ["BankAccount"])}
+    sqlite_ws.cases.create("c")
+    sqlite_ws.records.import_files("c", [ImportRequest(_sim_csv(tmp_path, "csv_lv"))])
+    accounts = {e.first("iban"): e.id for e in sqlite_ws.entities.list("c", ["BankAccount"])}
     assert set(accounts) == {OWN, OTHER, THIRD}
     payments = {(p.first("payerAccount"), p.first("beneficiaryAccount")): p
-                for p in sqlite_ws.entities("c", ["Payment"])}
+                for p in sqlite_ws.entities.list("c", ["Payment"])}
     assert set(payments) == {(accounts[OTHER], accounts[OWN]), (accounts[OWN], accounts[THIRD])}
     incoming = payments[(accounts[OTHER], accounts[OWN])]
     assert incoming.get("amount") == ["250.00"] and incoming.get("summary") == ["1 transaction"]
-    holders = {e.first("name"): e.id for e in sqlite_ws.entities("c", ["LegalEntity"])}
+    holders = {e.first("name"): e.id for e in sqlite_ws.entities.list("c", ["LegalEntity"])}
     assert incoming.get("payer") == [holders["Boris Sample"]]
     assert "ATM Riga" not in holders  # no counterparty account: no party, no edge
 
 
 def test_preset_by_name_and_unknown_preset(sqlite_ws, tmp_path):
     path = _sim_csv(tmp_path, "csv_en")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path, mapping=Path("preset:sim-en"))])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path, mapping=Path("preset:sim-en"))])
     assert r.records == {"transaction": 3}
-    assert sqlite_ws.sources("c")[0]["mapping"].startswith("# English-language")
+    assert sqlite_ws.records.sources("c")[0]["mapping"].startswith("# English-language")
     with pytest.raises(MappingError, match="unknown preset 'nope'.*sim-en"):
         load_mapping("preset:nope")
 
@@ -116,15 +116,15 @@ def test_preset_by_name_and_unknown_preset(sqlite_ws, tmp_path):
 def test_unknown_header_is_a_clear_error_that_commits_nothing(sqlite_ws, tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("Datum;Betrag;Empfänger\n01.03.2026;-5,00;Kiosk\n", encoding="utf-8")
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed) as err:
-        sqlite_ws.import_files("c", [ImportRequest(_sim_csv(tmp_path, "csv_lv")),
+        sqlite_ws.records.import_files("c", [ImportRequest(_sim_csv(tmp_path, "csv_lv")),
                                      ImportRequest(path)])
     text = str(err.value)
     assert text.startswith("odd.csv: ")
     assert "Header: Datum, Betrag, Empfänger" in text
     assert "sim-lv" in text and "revolut-like" in text and "docs/mapping.md" in text
-    assert sqlite_ws.sources("c") == []
+    assert sqlite_ws.records.sources("c") == []
 
 
 def test_revolut_like_needs_the_account_and_keeps_completed_rows(sqlite_ws, tmp_path):
@@ -138,17 +138,17 @@ def test_revolut_like_needs_the_account_and_keeps_completed_rows(sqlite_ws, tmp_
         "EUR,COMPLETED,220.03\n"
         "ATM,Current,2026-03-05 10:00:00,,Cash at ATM,-50.00,1.00,EUR,PENDING,\n",
         encoding="utf-8")
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match=r"revolut-like.*pass --account \(the IBAN"):
-        sqlite_ws.import_files("c", [ImportRequest(path)])
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path, account=OWN)])
+        sqlite_ws.records.import_files("c", [ImportRequest(path)])
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path, account=OWN)])
     assert [(x.locator, x.field, x.value) for x in r.rejects] == [("line 4", "State",
                                                                     "PENDING")]
     rows = _tx(sqlite_ws)
     assert [(x["account"], str(x["booking_date"]), x["amount"], x["method"]) for x in rows] == [
         (OWN, "2026-03-02", Decimal("-3.46"), "card"),
         (OWN, "2026-03-04", Decimal("200.00"), "transfer")]
-    assert [e.first("iban") for e in sqlite_ws.entities("c", ["BankAccount"])] == [OWN]
+    assert [e.first("iban") for e in sqlite_ws.entities.list("c", ["BankAccount"])] == [OWN]
 
 
 def test_swedbank_baltic_row_types_sign_column_and_trailing_delimiter(sqlite_ws, tmp_path):
@@ -166,8 +166,8 @@ def test_swedbank_baltic_row_types_sign_column_and_trailing_delimiter(sqlite_ws,
     ]
     path = tmp_path / "statement.csv"
     path.write_text("\n".join([head, *lines]) + "\n", encoding="utf-8")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert r.mapping == "preset swedbank-baltic-et" and r.rejects == []
     got = [(x["locator"], x["ref"], str(x["amount"])) for x in _tx(sqlite_ws)]
     assert got == [("line 3", "2026030201", "-5.59"), ("line 4", "2026030302", "250.00"),
@@ -182,14 +182,14 @@ def test_swedbank_se_preamble_and_windows_1252(sqlite_ws, tmp_path):
             '"Swish","Kalle Kärlsson",-482.50,12345.67\n')
     path = tmp_path / "Transaktioner.csv"
     path.write_bytes(text.encode("cp1252"))
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert r.mapping == "preset swedbank-se" and r.rejects == []
     [row] = _tx(sqlite_ws)
     assert row["locator"] == "line 3" and row["account"] == "8327-9/123456789-0"
     assert row["amount"] == Decimal("-482.50") and row["currency"] == "SEK"
     assert row["description"] == "Swish / Kalle Kärlsson"
-    [acc] = sqlite_ws.entities("c", ["BankAccount"])
+    [acc] = sqlite_ws.entities.list("c", ["BankAccount"])
     assert acc.first("accountNumber") == "8327-9/123456789-0"
 
 
@@ -198,8 +198,8 @@ def test_seb_like_with_account_option(sqlite_ws, tmp_path):
     path.write_text("Bokföringsdatum;Valutadatum;Verifikationsnummer;Text/mottagare;Belopp;"
                     "Saldo\n2026-03-21;2026-03-21;5501234567;Leverantör AB;-1 000,00;8 000,00\n",
                     encoding="utf-8")
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path, account="5000-12345678")])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path, account="5000-12345678")])
     assert r.mapping == "preset seb-se-like"
     [row] = _tx(sqlite_ws)
     assert (row["account"], row["amount"], row["currency"], row["balance_after"]) == \
@@ -213,8 +213,8 @@ def test_xlsx_with_a_known_header(sqlite_ws, tmp_path):
         book.active.append(row)
     path = tmp_path / "export.xlsx"
     book.save(path)
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert r.format == "xlsx" and r.mapping == "preset sim-en"
     assert [x["locator"] for x in _tx(sqlite_ws)] == ["row 2", "row 3", "row 4"]
 

@@ -16,8 +16,8 @@ def test_read_file_brings_what_an_import_brings(sqlite_ws, tmp_path):
     requests = [ImportRequest(ex["transactions"], mapping=ex["mapping"]),
                 ImportRequest(ex["people"])]
     dry = [read_file(r) for r in requests]
-    sqlite_ws.create_case("c")
-    stored = sqlite_ws.import_files("c", requests)
+    sqlite_ws.cases.create("c")
+    stored = sqlite_ws.records.import_files("c", requests)
     for got, want in zip(dry, stored, strict=True):
         assert (got.format, got.entities, got.statements, got.records, got.mapping) == \
             (want.format, want.entities, want.statements, want.records, want.mapping)

@@ -60,7 +60,7 @@ def _csv(tmp_path, rows, name="t.csv", encoding="utf-8", header=HEADER):
 
 
 def _tx(ws, case="c"):
-    engine = ws.engine(case)
+    engine = ws.records.engine(case)
     rows = engine.query(
         'SELECT ref, booking_date, amount, locator, account FROM "transaction" ORDER BY ref'
     ).to_pylist()
@@ -69,15 +69,15 @@ def _tx(ws, case="c"):
 
 
 def test_csv_with_mapping_gives_entities_and_records(ws, tmp_path, mapping):
-    ws.create_case("c")
-    [r] = ws.import_files("c", [ImportRequest(_csv(tmp_path, ROWS), mapping=mapping)])
+    ws.cases.create("c")
+    [r] = ws.records.import_files("c", [ImportRequest(_csv(tmp_path, ROWS), mapping=mapping)])
     assert not r.rejects
     assert r.records == {"transaction": 3}
-    people = {e.first("name"): e for e in ws.entities("c", ["Person"])}
+    people = {e.first("name"): e for e in ws.entities.list("c", ["Person"])}
     assert set(people) == {"Jānis Bērziņš", "Мария Иванова"}
     assert people["Jānis Bērziņš"].get("phone") == ["+37120123456"]
     assert people["Мария Иванова"].get("birthDate") == ["1999-07-15"]
-    owners = list(ws.entities("c", ["Ownership"]))
+    owners = list(ws.entities.list("c", ["Ownership"]))
     assert len(owners) == 2 and all(o.get("owner") and o.get("asset") for o in owners)
     tx = _tx(ws)
     assert [t["amount"] for t in tx] == [Decimal("-12.50"), Decimal("100.00"), Decimal("0.00")]
@@ -94,8 +94,9 @@ def test_bad_values_are_rejected_with_their_line(sqlite_ws, tmp_path, mapping):
         "Anna;2012 3457;1990-13-45;LV80BANK0000435195001;03.03.2026;1,005;R5",
         "only;three;fields",
     ]
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(_csv(tmp_path, rows), mapping=mapping)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(_csv(tmp_path, rows),
+                                                             mapping=mapping)])
     got = sorted((x.locator, x.field or "") for x in r.rejects)
     assert ("line 3", "booking_date") in got
     assert ("line 4", "account") in got
@@ -109,27 +110,29 @@ def test_bad_values_are_rejected_with_their_line(sqlite_ws, tmp_path, mapping):
 def test_quoted_newlines_keep_true_line_numbers(sqlite_ws, tmp_path, mapping):
     rows = ['"Anna\nOzola";2012 3456;01.02.1990;LV80BANK0000435195001;01.03.2026;5,00;R1',
             "Anna;2012 3456;01.02.1990;LV80BANK0000435195001;99.03.2026;5,00;R2"]
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(_csv(tmp_path, rows), mapping=mapping)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(_csv(tmp_path, rows),
+                                                             mapping=mapping)])
     assert [(x.locator, x.field) for x in r.rejects] == [("line 4", "booking_date")]
 
 
 def test_wrong_encoding_is_a_clear_error_and_encoding_option_fixes_it(sqlite_ws, tmp_path,
                                                                        mapping):
     path = _csv(tmp_path, ROWS[2:], encoding="cp1251")
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match=r"t.csv:line 2: .*--encoding"):
-        sqlite_ws.import_files("c", [ImportRequest(path, mapping=mapping)])
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path, mapping=mapping, encoding="cp1251")])
-    assert [e.first("name") for e in sqlite_ws.entities("c", ["Person"])] == ["Мария Иванова"]
+        sqlite_ws.records.import_files("c", [ImportRequest(path, mapping=mapping)])
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path, mapping=mapping,
+                                                             encoding="cp1251")])
+    assert [e.first("name") for e in sqlite_ws.entities.list("c", ["Person"])] == ["Мария Иванова"]
     assert not r.rejects
 
 
 def test_missing_columns_name_what_the_file_has(sqlite_ws, tmp_path, mapping):
     path = _csv(tmp_path, ["a;b"], header="name;phone")
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match="'amount'.*not in the file.*it has: name, phone"):
-        sqlite_ws.import_files("c", [ImportRequest(path, mapping=mapping)])
+        sqlite_ws.records.import_files("c", [ImportRequest(path, mapping=mapping)])
 
 
 @pytest.mark.parametrize(
@@ -149,15 +152,15 @@ def test_missing_columns_name_what_the_file_has(sqlite_ws, tmp_path, mapping):
 def test_mapping_errors_name_the_place(sqlite_ws, tmp_path, text, message):
     mapping = tmp_path / "bad.yml"
     mapping.write_text(text, encoding="utf-8")
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(MappingError, match=message):
-        sqlite_ws.import_files("c", [ImportRequest(_csv(tmp_path, ROWS), mapping=mapping)])
+        sqlite_ws.records.import_files("c", [ImportRequest(_csv(tmp_path, ROWS), mapping=mapping)])
 
 
 def test_csv_without_mapping_says_so(sqlite_ws, tmp_path):
-    sqlite_ws.create_case("c")
+    sqlite_ws.cases.create("c")
     with pytest.raises(ImportFailed, match="need a mapping"):
-        sqlite_ws.import_files("c", [ImportRequest(_csv(tmp_path, ROWS))])
+        sqlite_ws.records.import_files("c", [ImportRequest(_csv(tmp_path, ROWS))])
 
 
 def test_xlsx_with_mapping(sqlite_ws, tmp_path, mapping):
@@ -170,8 +173,8 @@ def test_xlsx_with_mapping(sqlite_ws, tmp_path, mapping):
                   "1,00", "R9"])
     path = tmp_path / "t.xlsx"
     book.save(path)
-    sqlite_ws.create_case("c")
-    [r] = sqlite_ws.import_files("c", [ImportRequest(path, mapping=mapping)])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(path, mapping=mapping)])
     assert r.format == "xlsx"
     assert [(x.locator, x.field) for x in r.rejects] == [("row 5", "booking_date")]
     assert len(_tx(sqlite_ws)) == 3

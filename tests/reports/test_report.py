@@ -45,20 +45,21 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Case]:
     simulate("mixed", "tiny", 3, root / "world")
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     ws = Workspace.local(settings, purpose="prosecution of case LV-2026-17", username="tester")
-    ws.create_case("amber", DESCRIPTION)
+    ws.cases.create("amber", DESCRIPTION)
     folders = [root / "world" / d for d in ("bank", "police", "registers", "labour")]
     requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
-    ws.import_files("amber", requests)
-    run = ws.analyze("amber")
-    everything = ws.findings("amber")
+    ws.records.import_files("amber", requests)
+    run = ws.analyses.run("amber")["finance"].detail
+    everything = ws.findings.list("amber")
     strong = [f for f in everything if f.score >= 0.5]
     weak = [f for f in everything if f.score < 0.5]
     aside = [f for f in strong if f.kind not in PROCEEDS_KINDS][-2:]
     assert weak and len(aside) == 2, "the tiny world should give weak and other findings"
     confirmed = [f for f in strong if f not in aside]
     for f in confirmed:
-        ws.review("amber", f.id, ReviewState.CONFIRMED, "checked against the bank statement")
-    ws.review("amber", weak[0].id, ReviewState.DISMISSED, "a legitimate employer")
+        ws.findings.review("amber", f.id, ReviewState.CONFIRMED,
+                           "checked against the bank statement")
+    ws.findings.review("amber", weak[0].id, ReviewState.DISMISSED, "a legitimate employer")
     yield Case(ws, "amber", run, confirmed, aside + weak[1:], weak[:1])
     ws.close()
 
@@ -89,7 +90,7 @@ def test_unreviewed_findings_only_on_request_and_marked(case: Case) -> None:
 
 def test_every_cited_source_file_is_named_with_its_checksum(case: Case) -> None:
     html = _english(case)
-    sources = {s["id"]: s for s in case.ws.sources(case.name)}
+    sources = {s["id"]: s for s in case.ws.records.sources(case.name)}
     cited = {s for f in case.confirmed for s in f.evidence.source_ids}
     assert cited
     for source_id in cited:
@@ -157,8 +158,8 @@ def test_an_english_pdf_says_page_x_of_y(case: Case) -> None:
 
 def test_a_case_without_confirmed_findings_says_so(sqlite_ws: Workspace, examples: dict
                                                     ) -> None:
-    sqlite_ws.create_case("empty")
-    sqlite_ws.import_files("empty", [ImportRequest(examples["people"])])
+    sqlite_ws.cases.create("empty")
+    sqlite_ws.records.import_files("empty", [ImportRequest(examples["people"])])
     rep = build_report(sqlite_ws, "empty", translations("en").gettext, "en")
     html = render_html(rep)
     assert not rep.findings and rep.proceeds is None

@@ -32,6 +32,6 @@ browser = _web.browser
 def site(web_site: Site) -> Iterator[Site]:
     """The web tests' site, with an investigator of another agency who may not see ``amber``."""
     admin = web_site.ws.as_user("admin", purpose="setting up the attack")
-    admin.add_org("Other Agency", "police", "EE")
-    admin.add_user("outsider", "Other Agency", ["investigator"], "Outsider", PASSWORD)
+    admin.directory.add_org("Other Agency", "police", "EE")
+    admin.directory.add_user("outsider", "Other Agency", ["investigator"], "Outsider", PASSWORD)
     yield web_site

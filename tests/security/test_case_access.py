@@ -19,18 +19,18 @@ VICTIM_IBAN = "LV80BANK0000435195001"
 def agencies(tmp_path: Path, db_url: str, examples):
     settings = Settings(home=tmp_path / "home", database_url=db_url)
     admin = Workspace.local(settings, purpose="setting up", username="admin")
-    admin.add_org("Valsts policija", "police", "LV")
-    admin.add_org("Prokuratūra", "prosecution", "LV")
-    admin.add_org("Politsei", "police", "EE")
-    admin.add_org("Safe House", "ngo", "LV")
-    admin.add_user("liga", "Valsts policija", ["investigator"])
-    admin.add_user("janis", "Prokuratūra", ["prosecutor"])
-    admin.add_user("mart", "Politsei", ["investigator"])
-    admin.add_user("ilze", "Safe House", ["ngo_worker"])
-    admin.add_user("dace", "Valsts policija", ["dpo"])
+    admin.directory.add_org("Valsts policija", "police", "LV")
+    admin.directory.add_org("Prokuratūra", "prosecution", "LV")
+    admin.directory.add_org("Politsei", "police", "EE")
+    admin.directory.add_org("Safe House", "ngo", "LV")
+    admin.directory.add_user("liga", "Valsts policija", ["investigator"])
+    admin.directory.add_user("janis", "Prokuratūra", ["prosecutor"])
+    admin.directory.add_user("mart", "Politsei", ["investigator"])
+    admin.directory.add_user("ilze", "Safe House", ["ngo_worker"])
+    admin.directory.add_user("dace", "Valsts policija", ["dpo"])
     liga = admin.as_user("liga", purpose="investigation LV-2026-17")
-    liga.create_case("amber")
-    liga.import_files("amber", [ImportRequest(examples["people"])])
+    liga.cases.create("amber")
+    liga.records.import_files("amber", [ImportRequest(examples["people"])])
     # the victim's account, known only from a file named after it, and a payment to a
     # relative whose label carries her surname
     bank = tmp_path / f"export_{VICTIM_IBAN}.ftm.json"
@@ -42,11 +42,11 @@ def agencies(tmp_path: Path, db_url: str, examples):
         '{"id": "le-fam", "schema": "LegalEntity", "properties": {"name": ["Ozola family"]}}\n'
         '{"id": "le-anna", "schema": "LegalEntity", "properties": {"name": ["OZOLA ANNA"]}}\n',
         encoding="utf-8")
-    liga.import_files("amber", [ImportRequest(bank)])
-    liga.set_subject_role("amber", "p-anna", "victim")
-    liga.set_subject_role("amber", "p-ivan", "suspect")
-    liga.share_case("amber", "Prokuratūra")
-    liga.share_case("amber", "Safe House")
+    liga.records.import_files("amber", [ImportRequest(bank)])
+    liga.entities.set_subject_role("amber", "p-anna", "victim")
+    liga.entities.set_subject_role("amber", "p-ivan", "suspect")
+    liga.cases.share("amber", "Prokuratūra")
+    liga.cases.share("amber", "Safe House")
     yield {"admin": admin, "liga": liga,
            "janis": admin.as_user("janis", purpose="prosecution review of the case"),
            "mart": admin.as_user("mart", purpose="cross-border check"),
@@ -60,16 +60,16 @@ def test_only_the_owner_manages_a_case(agencies):
     share it onward or add members: that is the owner's decision."""
     janis = agencies["janis"]
     with pytest.raises(PermissionDenied, match="belongs to another organisation"):
-        janis.configure_case("amber", ngo_sees_suspects=True)
+        janis.cases.configure("amber", ngo_sees_suspects=True)
     with pytest.raises(PermissionDenied):
-        janis.share_case("amber", "Politsei")
+        janis.cases.share("amber", "Politsei")
     with pytest.raises(PermissionDenied):
-        janis.add_member("amber", "mart")
+        janis.cases.add_member("amber", "mart")
     with pytest.raises(PermissionDenied):
-        janis.set_handling("amber", "p-ivan", "H3")
-    assert "amber" not in {c["name"] for c in agencies["mart"].cases()}
-    agencies["liga"].share_case("amber", "Politsei")  # the owner may
-    assert "amber" in {c["name"] for c in agencies["mart"].cases()}
+        janis.entities.set_handling("amber", "p-ivan", "H3")
+    assert "amber" not in {c["name"] for c in agencies["mart"].cases.list()}
+    agencies["liga"].cases.share("amber", "Politsei")  # the owner may
+    assert "amber" in {c["name"] for c in agencies["mart"].cases.list()}
 
 
 def test_search_does_not_reach_restricted_sources(agencies, tmp_path):
@@ -78,26 +78,26 @@ def test_search_does_not_reach_restricted_sources(agencies, tmp_path):
     secret.write_text('{"id": "inf-1", "schema": "Person", "properties": '
                       '{"name": ["Source Seven"], "phone": ["+37129999999"]}}\n',
                       encoding="utf-8")
-    liga.import_files("amber", [ImportRequest(secret)], handling="H0",
+    liga.records.import_files("amber", [ImportRequest(secret)], handling="H0",
                       handling_orgs=["Valsts policija"])
-    assert liga.search("amber", "Source Seven")
+    assert liga.entities.search("amber", "Source Seven")
     janis = agencies["janis"]
-    assert janis.search("amber", "Source Seven") == []
-    assert janis.search("amber", "29999999") == []
+    assert janis.entities.search("amber", "Source Seven") == []
+    assert janis.entities.search("amber", "29999999") == []
 
 
 def test_ngo_search_finds_pseudonyms_only_by_pseudonym(agencies):
     ilze, liga = agencies["ilze"], agencies["liga"]
-    anna = liga.entity("amber", "p-anna").entity
+    anna = liga.entities.get("amber", "p-anna").entity
     for q in (anna.first("name"), "Ozola", anna.first("phone"), VICTIM_IBAN):
-        assert ilze.search("amber", q) == [], q
-    victims = ilze.search("amber", "Victim")
+        assert ilze.entities.search("amber", q) == [], q
+    victims = ilze.entities.search("amber", "Victim")
     assert victims and all(p.first("name").startswith("Victim ") for p in victims)
 
 
 def test_one_pseudonym_for_every_record_of_a_person(agencies):
     ilze = agencies["ilze"]
-    shown = {p.id: p.first("name", quiet=True) for p in ilze.entities("amber")}
+    shown = {p.id: p.first("name", quiet=True) for p in ilze.entities.list("amber")}
     assert "p-anna" not in shown and "acc-anna" not in shown and "le-anna" not in shown
     labels = {n for n in shown.values() if n and n.startswith("Victim ")}
     anna_label = next(iter({n for n in labels if "account" not in n}))
@@ -109,13 +109,13 @@ def test_one_pseudonym_for_every_record_of_a_person(agencies):
 
 def test_victims_accounts_are_minimised_everywhere(agencies):
     ilze = agencies["ilze"]
-    text = repr([p.to_dict() for p in ilze.entities("amber")])
-    text += repr(ilze.sources("amber")) + repr(ilze.findings("amber"))
+    text = repr([p.to_dict() for p in ilze.entities.list("amber")])
+    text += repr(ilze.records.sources("amber")) + repr(ilze.findings.list("amber"))
     assert VICTIM_IBAN not in text and "LV80 BANK" not in text
-    assert any(s["file_name"].startswith("export_Victim ") for s in ilze.sources("amber"))
+    assert any(s["file_name"].startswith("export_Victim ") for s in ilze.records.sources("amber"))
     # the pseudonym key never leaves the workspace
-    assert "pseudonym_key" not in ilze.case("amber")
-    assert all("pseudonym_key" not in c for c in ilze.cases())
+    assert "pseudonym_key" not in ilze.cases.get("amber")
+    assert all("pseudonym_key" not in c for c in ilze.cases.list())
 
 
 def test_a_real_id_tells_an_ngo_user_nothing(agencies):
@@ -123,23 +123,23 @@ def test_a_real_id_tells_an_ngo_user_nothing(agencies):
     from veriga.errors import NotFound
 
     with pytest.raises(NotFound):
-        ilze.entity("amber", "p-anna")
-    assert ilze.entities_by_id("amber", ["p-anna"]) == []
+        ilze.entities.get("amber", "p-anna")
+    assert ilze.entities.by_id("amber", ["p-anna"]) == []
 
 
 def test_saved_views_are_minimised_and_audited(agencies):
     liga, ilze = agencies["liga"], agencies["ilze"]
-    phone = liga.entity("amber", "p-anna").entity.first("phone")
-    view = liga.save_view("amber", "network", "Anna's contacts",
+    phone = liga.entities.get("amber", "p-anna").entity.first("phone")
+    view = liga.saved_views.save("amber", "network", "Anna's contacts",
                           {"ids": ["p-anna"], "note": f"call {phone}"})
-    listed = ilze.views("amber", "network")
-    got = ilze.view("amber", view)
+    listed = ilze.saved_views.list("amber", "network")
+    got = ilze.saved_views.get("amber", view)
     text = repr(listed) + repr(got)
     assert "p-anna" not in text and phone not in text and "Anna" not in text
     assert got["state"]["ids"][0].startswith("pseudo-")
     # a view the NGO user saves with a real id in it does not turn it into a pseudonym
-    mine = ilze.save_view("amber", "network", "p-anna", {"ids": ["p-anna"]})
-    again = ilze.view("amber", mine)
+    mine = ilze.saved_views.save("amber", "network", "p-anna", {"ids": ["p-anna"]})
+    again = ilze.saved_views.get("amber", mine)
     assert again["name"] == "[withheld]" and again["state"]["ids"] == ["[withheld]"]
-    actions = [e["action"] for e in agencies["dace"].audit_log("amber")]
+    actions = [e["action"] for e in agencies["dace"].audit.log("amber")]
     assert "view.list" in actions and "view.read" in actions

@@ -74,8 +74,8 @@ def test_xlsx_export_writes_formulas_as_inert_text(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def prosecutor(site: Site) -> str:
     admin = site.ws.as_user("admin", purpose="setting up the attack")
-    admin.add_user("petra", "Valsts policija", ["prosecutor"], "Petra", PASSWORD)
-    site.ws.add_member(site.case, "petra")
+    admin.directory.add_user("petra", "Valsts policija", ["prosecutor"], "Petra", PASSWORD)
+    site.ws.cases.add_member(site.case, "petra")
     return "petra"
 
 
@@ -91,8 +91,8 @@ def test_xlsx_export_from_the_browser_is_inert(client: TestClient, site: Site,
                                                tmp_path: Path) -> None:
     source = tmp_path / "hostile.ftm.json"
     source.write_text(json.dumps(_hostile_person()) + "\n", encoding="utf-8")
-    site.ws.create_case("formulas")
-    site.ws.import_files("formulas", [ImportRequest(source)])
+    site.ws.cases.create("formulas")
+    site.ws.records.import_files("formulas", [ImportRequest(source)])
     log_in(client, "liga")
     open_case(client, "formulas", "checking the spreadsheet export")
     got = client.get("/cases/formulas/export", params={"format": "xlsx"})

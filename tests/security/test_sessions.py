@@ -36,8 +36,8 @@ def _refusal(site: Site, username: str, password: str, client: str) -> tuple[flo
 def test_unknown_known_and_locked_names_get_the_same_answer(client: TestClient,
                                                              site: Site) -> None:
     admin = site.ws.as_user("admin", purpose="setting up the attack")
-    admin.add_user("locked-olga", "Valsts policija", ["analyst"], "Olga", PASSWORD)
-    admin.add_user("no-password", "Valsts policija", ["analyst"], "CLI only")
+    admin.directory.add_user("locked-olga", "Valsts policija", ["analyst"], "Olga", PASSWORD)
+    admin.directory.add_user("no-password", "Valsts policija", ["analyst"], "CLI only")
     with admin.store.begin() as conn:
         conn.execute(users.update().where(users.c.username == "locked-olga")
                      .values(locked_until=datetime.now(UTC) + timedelta(minutes=10)))
@@ -53,7 +53,7 @@ def test_login_takes_as_long_for_unknown_names_as_for_known_ones(site: Site) -> 
     """Before: 6 ms for an unknown name against 238 ms for a known one (argon2 ran only for
     known users), so the time told whether a name exists."""
     admin = site.ws.as_user("admin", purpose="setting up the attack")
-    admin.add_user("timed-rita", "Valsts policija", ["analyst"], "Rita", PASSWORD)
+    admin.directory.add_user("timed-rita", "Valsts policija", ["analyst"], "Rita", PASSWORD)
     _refusal(site, "warm-up", "a wrong password", "10.7.0.1")
     timings: dict[str, list[float]] = {"unknown": [], "known": [], "locked": []}
     messages = set()

@@ -104,12 +104,12 @@ def test_an_upload_without_the_right_to_import_is_not_read(
     else:
         page = client.get("/cases")
         token = page.text.split('name="csrf" value="')[1].split('"')[0]
-    sources = len(site.ws.sources(site.case))
+    sources = len(site.ws.records.sources(site.case))
     sent = _post(client, f"/cases/{site.case}/import", _multipart(token, 3 * 2**20), tmp_dir)
     assert sent.status == status, sent.body[:300]
     assert sent.read == 0, "not a byte of the body is read"
     assert sent.most_on_disk == 0 and _used(tmp_dir) == 0
-    assert len(site.ws.sources(site.case)) == sources
+    assert len(site.ws.records.sources(site.case)) == sources
 
 
 def test_an_upload_declared_over_the_limit_is_not_read(client: TestClient, site: Site,
@@ -131,14 +131,14 @@ def test_an_upload_over_the_limit_stops_at_the_limit(
     monkeypatch.setattr(files_view, "MAX_UPLOAD", limit)
     log_in(client)
     token = open_case(client, site.case, "adding new evidence")
-    sources = len(site.ws.sources(site.case))
+    sources = len(site.ws.records.sources(site.case))
     sent = _post(client, f"/cases/{site.case}/import", _multipart(token, 4 * 2**20), tmp_dir,
                  length=declared)
     assert sent.status == 413, sent.body[:300]
     assert sent.read <= limit + CHUNK
     assert 0 < sent.most_on_disk <= limit
     assert _used(tmp_dir) == 0 and not list(tmp_dir.iterdir())
-    assert len(site.ws.sources(site.case)) == sources
+    assert len(site.ws.records.sources(site.case)) == sources
 
 
 def test_a_forged_upload_writes_nothing(client: TestClient, site: Site,

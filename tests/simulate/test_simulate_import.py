@@ -11,8 +11,8 @@ from veriga.workspace import Workspace
 
 
 def _import(ws: Workspace, requests: list[ImportRequest]) -> list:
-    ws.create_case("sim")
-    return ws.import_files("sim", requests)
+    ws.cases.create("sim")
+    return ws.records.import_files("sim", requests)
 
 
 def _all_requests(world: Path) -> list[ImportRequest]:

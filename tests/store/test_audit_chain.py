@@ -40,18 +40,18 @@ def _seqs(ws):
 
 
 def test_seq_is_gap_free_even_after_a_rollback(ws):
-    ws.create_case("a")
+    ws.cases.create("a")
     with pytest.raises(RuntimeError), ws.store.begin() as conn:
         ws.store.audit(conn, actor="x", action="case.open", case_id=None, purpose=None)
         raise RuntimeError("rolled back")
-    ws.create_case("b")
+    ws.cases.create("b")
     assert _seqs(ws) == [1, 2, 3]
     assert _verify(ws).ok
 
 
 def test_entries_hash_their_seq(ws):
     for name in ("a", "b", "c"):
-        ws.create_case(name)
+        ws.cases.create(name)
     with ws.store.begin() as conn:
         _drop_guards(conn)
         conn.execute(sa.text("DELETE FROM audit WHERE seq = 4"))
@@ -107,10 +107,10 @@ def test_every_entity_read_is_recorded_and_chained(ws):
 
 def test_the_anchor_catches_truncation_and_rewriting(ws):
     for name in ("a", "b", "c"):
-        ws.create_case(name)
+        ws.cases.create(name)
     anchor = _verify(ws).head
     assert (anchor.seq, anchor.count) == (4, 4)
-    ws.create_case("d")
+    ws.cases.create("d")
     assert _verify(ws, anchor).ok  # later entries are fine
     with ws.store.begin() as conn:
         _drop_guards(conn)

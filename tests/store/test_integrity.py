@@ -20,7 +20,7 @@ from veriga.store.integrity import check_store
 
 
 def _import(ws, examples, case="c"):
-    [r] = ws.import_files(case, [ImportRequest(examples["transactions"],
+    [r] = ws.records.import_files(case, [ImportRequest(examples["transactions"],
                                                mapping=examples["mapping"])])
     return r
 
@@ -31,17 +31,17 @@ def _bulk_files(ws) -> list[str]:
 
 
 def test_a_whole_store_passes(ws, examples):
-    ws.create_case("c")
+    ws.cases.create("c")
     r = _import(ws, examples)
     report = check_store(ws.store, ws.bulk)
     assert report.ok, report.problems
     assert (report.sources, report.bulk_files) == (1, 1)
-    assert _bulk_files(ws) == [f"{ws.case('c')['id']}/transaction/{r.source_id}.parquet"]
+    assert _bulk_files(ws) == [f"{ws.cases.get('c')['id']}/transaction/{r.source_id}.parquet"]
 
 
 def test_missing_orphaned_and_miscounted_are_reported(sqlite_ws, examples):
     ws = sqlite_ws
-    ws.create_case("c")
+    ws.cases.create("c")
     r = _import(ws, examples)
     [rel] = _bulk_files(ws)
     orphan = ws.bulk.path(rel).with_name("src-0000000000000000.parquet")
@@ -61,11 +61,12 @@ def test_missing_orphaned_and_miscounted_are_reported(sqlite_ws, examples):
 
 def test_a_failed_import_leaves_no_staging(sqlite_ws, examples, tmp_path):
     ws = sqlite_ws
-    ws.create_case("c")
+    ws.cases.create("c")
     bad = tmp_path / "bad.csv"
     bad.write_text("a;b\n1;2\n", encoding="utf-8")
     with pytest.raises(ImportFailed):
-        ws.import_files("c", [ImportRequest(examples["transactions"], mapping=examples["mapping"]),
+        ws.records.import_files("c", [ImportRequest(examples["transactions"],
+                                                    mapping=examples["mapping"]),
                               ImportRequest(bad, mapping=examples["mapping"])])
     assert _bulk_files(ws) == []
 
@@ -94,7 +95,7 @@ if point == "after-publish":
 settings = Settings(home=__import__("pathlib").Path(sys.argv[1]), database_url=sys.argv[2])
 ws = Workspace.local(settings, purpose="test", username="tester")
 from pathlib import Path
-ws.import_files("c", [ImportRequest(Path(sys.argv[4]), mapping=Path(sys.argv[5]))])
+ws.records.import_files("c", [ImportRequest(Path(sys.argv[4]), mapping=Path(sys.argv[5]))])
 """
 
 
@@ -102,7 +103,7 @@ def test_an_import_killed_before_its_commit_leaves_nothing(sqlite_ws, examples, 
     """The process dies (as with kill -9) after its bulk files are written, before or after
     they are moved into place: the next import cleans them up."""
     ws = sqlite_ws
-    ws.create_case("c")
+    ws.cases.create("c")
     for point in ("before-publish", "after-publish"):
         done = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(KILLED), str(ws.settings.home),
@@ -115,7 +116,7 @@ def test_an_import_killed_before_its_commit_leaves_nothing(sqlite_ws, examples, 
         assert leftover.ok, leftover.problems
         assert _bulk_files(ws) == []
     r = _import(ws, examples)
-    assert _bulk_files(ws) == [f"{ws.case('c')['id']}/transaction/{r.source_id}.parquet"]
+    assert _bulk_files(ws) == [f"{ws.cases.get('c')['id']}/transaction/{r.source_id}.parquet"]
 
 
 def test_veriga_check_command(env_home, examples):

@@ -22,22 +22,22 @@ def test_migrate_twice_is_harmless(db_url):
 
 
 def test_case_names_are_unique(ws):
-    ws.create_case("Operation Amber")
+    ws.cases.create("Operation Amber")
     with pytest.raises(VerigaError, match="already exists"):
-        ws.create_case("Operation Amber")
-    assert [c["name"] for c in ws.cases()] == ["Operation Amber"]
+        ws.cases.create("Operation Amber")
+    assert [c["name"] for c in ws.cases.list()] == ["Operation Amber"]
 
 
 def test_audit_chain_verifies_and_is_append_only(ws):
-    ws.create_case("c1")
-    ws.create_case("c2")
-    report = ws.verify_audit()
+    ws.cases.create("c1")
+    ws.cases.create("c2")
+    report = ws.audit.verify()
     assert report.ok and report.checked == 3  # the account bootstrap and two cases
     with pytest.raises(sa.exc.DBAPIError), ws.store.begin() as conn:
         conn.execute(sa.text("UPDATE audit SET actor = 'mallory'"))
     with pytest.raises(sa.exc.DBAPIError), ws.store.begin() as conn:
         conn.execute(sa.text("DELETE FROM audit"))
-    assert ws.verify_audit().ok
+    assert ws.audit.verify().ok
 
 
 def _drop_guards(conn):
@@ -50,21 +50,21 @@ def _drop_guards(conn):
 
 def test_audit_chain_detects_an_edited_entry(ws):
     for name in ("a", "b", "c"):
-        ws.create_case(name)
+        ws.cases.create(name)
     with ws.store.begin() as conn:
         _drop_guards(conn)
         conn.execute(sa.text("UPDATE audit SET purpose = 'routine' WHERE seq = 2"))
-    report = ws.verify_audit()
+    report = ws.audit.verify()
     assert not report.ok
     assert report.seq == 2 and "altered" in report.problem
 
 
 def test_audit_chain_detects_a_deleted_entry(ws):
     for name in ("a", "b", "c"):
-        ws.create_case(name)
+        ws.cases.create(name)
     with ws.store.begin() as conn:
         _drop_guards(conn)
         conn.execute(sa.text("DELETE FROM audit WHERE seq = 2"))
-    report = ws.verify_audit()
+    report = ws.audit.verify()
     assert not report.ok
     assert report.seq == 3 and "deleted" in report.problem

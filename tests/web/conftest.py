@@ -29,25 +29,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     simulate("mixed", "tiny", 3, world)
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     admin = Workspace.local(settings, purpose="setting up", username="admin")
-    admin.add_org("Valsts policija", "police", "LV")
-    admin.add_org("Safe House", "ngo", "LV")
-    admin.add_user("liga", "Valsts policija", ["investigator"], "Līga Ozola", PASSWORD)
-    admin.add_user("ilze", "Safe House", ["ngo_worker"], "Ilze", PASSWORD, language="lv")
-    admin.add_user("dace", "Valsts policija", ["dpo"], "Dace", PASSWORD)
+    admin.directory.add_org("Valsts policija", "police", "LV")
+    admin.directory.add_org("Safe House", "ngo", "LV")
+    admin.directory.add_user("liga", "Valsts policija", ["investigator"], "Līga Ozola", PASSWORD)
+    admin.directory.add_user("ilze", "Safe House", ["ngo_worker"], "Ilze", PASSWORD, language="lv")
+    admin.directory.add_user("dace", "Valsts policija", ["dpo"], "Dace", PASSWORD)
     liga = admin.as_user("liga", purpose="investigation LV-2026-17")
-    liga.create_case("amber")
+    liga.cases.create("amber")
     requests, _ = expand([world / "bank", world / "police"], ImportRequest(path=Path(".")))
-    liga.import_files("amber", requests)
-    people = [e for e in liga.entities("amber", ["Person"])]
+    liga.records.import_files("amber", requests)
+    people = [e for e in liga.entities.list("amber", ["Person"])]
     victim, suspect = people[0].id, people[1].id
     # travel bookings, ads, company registers and labour records: the timeline and the map
     more, _ = expand([world / d for d in ("travel", "registers", "labour")]
                      + [world / "ads" / "ads.ftm.jsonl"], ImportRequest(path=Path(".")))
-    liga.import_files("amber", more)
-    liga.analyze("amber")
-    liga.set_subject_role("amber", victim, "victim")
-    liga.set_subject_role("amber", suspect, "suspect")
-    liga.share_case("amber", "Safe House")
+    liga.records.import_files("amber", more)
+    liga.analyses.run("amber")
+    liga.entities.set_subject_role("amber", victim, "victim")
+    liga.entities.set_subject_role("amber", suspect, "suspect")
+    liga.cases.share("amber", "Safe House")
     yield Site(settings, liga, "amber", victim, suspect,
                admin.as_user("dace", purpose="data protection review"))
     admin.close()

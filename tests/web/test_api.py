@@ -47,7 +47,7 @@ def test_filters_are_validated(client: TestClient) -> None:
 
 def test_a_review_needs_a_reason_and_a_json_body(client: TestClient, site: Site) -> None:
     token = _open(client)
-    finding = site.ws.findings("amber")[0].id
+    finding = site.ws.findings.list("amber")[0].id
     url = f"{API}/findings/{finding}/review"
     headers = {"X-CSRF-Token": token}
     blank = client.post(url, json={"state": "confirmed", "reason": "   "}, headers=headers)
@@ -65,7 +65,7 @@ def test_summary_counts_rejected_values_and_dates_have_a_zone(client: TestClient
     _open(client)
     summary = client.get(f"{API}/summary").json()
     assert summary["entities"] > 0 and summary["findings"] > 0
-    assert summary["rejects"] == sum(s["reject_count"] for s in site.ws.sources("amber"))
+    assert summary["rejects"] == sum(s["reject_count"] for s in site.ws.records.sources("amber"))
     assert all(s["imported_at"].endswith("Z") or "+" in s["imported_at"]
                for s in summary["sources"])
 

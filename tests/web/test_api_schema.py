@@ -73,8 +73,8 @@ def _copy_settings(site: Site, root: Path) -> Settings:
 def api_world(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
     settings_ = _copy_settings(site, tmp_path_factory.mktemp("api"))
     app = create_app(settings_)
-    entities = list(site.ws.entities(site.case))
-    findings = site.ws.findings(site.case)
+    entities = list(site.ws.entities.list(site.case))
+    findings = site.ws.findings.list(site.case)
     with TestClient(app, base_url="https://testserver") as client:
         log_in(client, "liga")
         csrf = open_case(client, site.case, "API schema test")
@@ -87,7 +87,7 @@ def api_world(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     hub = max(sorted(links), key=lambda n: len(links[n]))  # paths from it exist
     near = sorted(set().union(*(links[n] for n in links[hub])) | links[hub] - {hub})
     names = sorted({w for e in entities for w in e.caption.split() if len(w) >= 3})
-    ledger = site.ws.ledger(site.case)
+    ledger = site.ws.records.ledger(site.case).engine
     ibans = ledger.query("SELECT DISTINCT account FROM ledger ORDER BY account LIMIT 20"
                          ).column("account").to_pylist()
     ledger.close()

@@ -24,7 +24,7 @@ def test_investigator_reviews_a_finding(server: str, browser: object, site: Site
     page.wait_for_url("**/findings**")
     page.wait_for_load_state()
     shot(page, "findings")
-    confirmed = [f for f in site.ws.findings("amber") if f.review.state.value == "confirmed"]
+    confirmed = [f for f in site.ws.findings.list("amber") if f.review.state.value == "confirmed"]
     assert any(f.review.reason == "statements checked against the bank's originals"
                for f in confirmed)
 
@@ -40,7 +40,7 @@ def test_entity_page_and_search(server: str, browser: object, site: Site) -> Non
 
 def test_ngo_user_sees_victims_pseudonymised(server: str, browser: object, site: Site
                                              ) -> None:
-    real = set(site.ws.entity("amber", site.victim).entity.get("name"))
+    real = set(site.ws.entities.get("amber", site.victim).entity.get("name"))
     page = browser.new_page()  # type: ignore[attr-defined]
     log_in(page, server, "ilze", "amber", "support for a victim")
     # her real id answers "not found"; she is reached by her pseudonym, as an NGO user would
@@ -64,12 +64,12 @@ def test_network_expand_and_find_a_path(server: str, browser: object, site: Site
     from veriga.chain.graph import build
 
     def graph_of(ids: list[str]) -> set[str]:
-        around = site.ws.neighbourhood("amber", ids)
+        around = site.ws.entities.neighbourhood("amber", ids)
         return set(build(around.entities, around.roles).nodes)
 
     # an account with a neighbour whose own neighbours are not all shown yet
     account, neighbour = None, None
-    for candidate in site.ws.entities("amber", ["BankAccount"]):
+    for candidate in site.ws.entities.list("amber", ["BankAccount"]):
         shown = graph_of([candidate.id])
         neighbour = next((n for n in sorted(shown - {candidate.id})
                           if graph_of([n]) - shown), None)

@@ -14,12 +14,12 @@ def test_upload_imports_files_and_reports_rejects(client: TestClient, site: Site
     log_in(client)
     token = open_case(client, "amber", "adding new evidence")
     files = example_files()
-    before = len(site.ws.sources("amber"))
+    before = len(site.ws.records.sources("amber"))
     with files["people"].open("rb") as a:
         page = client.post("/cases/amber/import", data={"csrf": token, "handling": "H1"},
                            files=[("files", ("../../people.ftm.json", a, "application/json"))])
     assert page.status_code == 200 and "people.ftm.json" in page.text
-    sources = site.ws.sources("amber")
+    sources = site.ws.records.sources("amber")
     assert len(sources) == before + 1
     assert sources[-1]["file_name"] == "people.ftm.json" and sources[-1]["handling"] == "H1"
 

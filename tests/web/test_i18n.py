@@ -53,7 +53,7 @@ def test_the_template_lists_what_the_code_translates() -> None:
 def test_the_template_has_the_texts_the_analyses_write() -> None:
     """Finding titles and explanations are marked with ``N_`` where they are written."""
     src = LOCALE_DIR.parents[1]
-    found = {msg for sub in ("finance", "chain")
+    found = {msg for sub in ("analysis", "finance", "chain")
              for _, _, msg, _, _ in extract_from_dir(
                  src / sub, method_map=[("**.py", "python")], keywords={"N_": None})}
     assert len(found) > 40
@@ -102,7 +102,7 @@ def test_a_user_switches_the_dashboard_to_latvian(client: TestClient, site: Site
     assert "Konstatējumi pēc veida" in page.text and "Importētie faili" in page.text
     assert "Findings by kind" not in page.text
     assert '<option value="lv" selected>' in page.text
-    kinds = {f.kind for f in site.ws.findings("amber")}  # codes such as R12 or "proceeds"
+    kinds = {f.kind for f in site.ws.findings.list("amber")}  # codes such as R12 or "proceeds"
     english_texts = (_texts(english.text) & _ids(POT)) - kinds
     assert english_texts, "the English page shows catalog messages"
     lv = _read(LOCALE_DIR / "lv" / "LC_MESSAGES" / "messages.po", "lv")
@@ -158,7 +158,7 @@ def test_findings_are_explained_in_the_readers_language(client: TestClient, site
     token = open_case(client, "amber")
     client.post("/language", data={"lang": "bg", "csrf": token, "back": "/cases/amber"})
     page = client.get("/cases/amber/findings?state=")
-    finding = next(f for f in site.ws.findings("amber") if f.kind == "R1")
+    finding = next(f for f in site.ws.findings.list("amber") if f.kind == "R1")
     bulgarian = finding.text(translations("bg").gettext, "bg")
     assert bulgarian != finding.explanation and "малки плащания" in bulgarian
     assert bulgarian in page.text.replace("&#34;", '"').replace("&#39;", "'")

@@ -21,7 +21,7 @@ from veriga.workspace import Workspace
 
 
 def _trips(site: Site) -> list:
-    return list(site.ws.entities(site.case, ["Trip"]))
+    return list(site.ws.entities.list(site.case, ["Trip"]))
 
 
 def test_the_api_places_every_trip(client: TestClient, site: Site) -> None:
@@ -40,7 +40,7 @@ def test_the_api_places_every_trip(client: TestClient, site: Site) -> None:
             assert data["entities"][person]["url"] == f"/cases/{site.case}/entities/{person}"
     assert all(-90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180 for p in places.values())
     assert {p["country"] for p in places.values()} & {"lv", "ee", "fi"}
-    audit = site.dpo.audit_log(site.case)
+    audit = site.dpo.audit.log(site.case)
     assert any(e["action"] == "entity.list" and e["purpose"] == "mapping the victims' routes"
                for e in audit)
 
@@ -109,21 +109,22 @@ def travel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings,
     simulate("mixed", "tiny", 5, root / "world")
     settings = Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
     admin = Workspace.local(settings, purpose="setting up", username="admin")
-    admin.add_org("Valsts policija", "police", "LV")
-    admin.add_org("Safe House", "ngo", "LV")
-    admin.add_user("liga", "Valsts policija", ["investigator"], "Līga Ozola", PASSWORD)
-    admin.add_user("ilze", "Safe House", ["ngo_worker"], "Ilze", PASSWORD, language="lv")
+    admin.directory.add_org("Valsts policija", "police", "LV")
+    admin.directory.add_org("Safe House", "ngo", "LV")
+    admin.directory.add_user("liga", "Valsts policija", ["investigator"], "Līga Ozola", PASSWORD)
+    admin.directory.add_user("ilze", "Safe House", ["ngo_worker"], "Ilze", PASSWORD, language="lv")
     liga = admin.as_user("liga", purpose="investigation LV-2026-17")
-    liga.create_case("routes")
+    liga.cases.create("routes")
     requests, _ = expand([root / "world" / "travel"], ImportRequest(path=Path(".")))
-    liga.import_files("routes", requests)
-    people = list(liga.entities("routes", ["Person"]))
+    liga.records.import_files("routes", requests)
+    people = list(liga.entities.list("routes", ["Person"]))
     names = Counter(n for p in people for n in p.get("name"))
-    travelled = Counter(i for t in liga.entities("routes", ["Trip"]) for i in t.get("involved"))
+    travelled = Counter(i for t in liga.entities.list("routes",
+                                                      ["Trip"]) for i in t.get("involved"))
     victim = next(p for p in sorted(people, key=lambda p: -travelled[p.id])
                   if all(names[n] == 1 for n in p.get("name")))
-    liga.set_subject_role("routes", victim.id, "victim")
-    liga.share_case("routes", "Safe House")
+    liga.entities.set_subject_role("routes", victim.id, "victim")
+    liga.cases.share("routes", "Safe House")
     yield settings, victim.id, victim.first("name") or ""
     admin.close()
 

@@ -39,7 +39,7 @@ def test_map_draws_outlines_places_and_routes(server: str, browser: object, site
         " countries: document.querySelectorAll('.leaflet-outlines-pane path').length,"
         " tiles: document.querySelectorAll('img.leaflet-tile').length,"
         " rows: document.querySelectorAll('[data-testid=map-routes] tbody tr').length})")
-    trips = list(site.ws.entities("amber", ["Trip"]))
+    trips = list(site.ws.entities.list("amber", ["Trip"]))
     assert drawn["outlines"] > 150 and drawn["countries"] == drawn["outlines"]
     assert drawn["tiles"] == 0  # no tile server
     assert drawn["places"] > 3 and drawn["svgPlaces"] == drawn["places"]

@@ -26,7 +26,7 @@ def liga(client: TestClient) -> TestClient:
 
 
 def _held(site: Site) -> list[str]:
-    engine = site.ws.ledger(site.case)
+    engine = site.ws.records.ledger(site.case).engine
     try:
         rows = engine.query("SELECT account, COUNT(*) AS n FROM ledger GROUP BY account "
                             "ORDER BY n DESC, account").to_pylist()
@@ -109,9 +109,9 @@ def test_trace_and_profile_of_an_account(liga: TestClient, site: Site) -> None:
 
 
 def test_reads_are_audited(liga: TestClient, site: Site) -> None:
-    before = len(site.dpo.audit_log(site.case))
+    before = len(site.dpo.audit.log(site.case))
     assert liga.get(API).status_code == 200
-    actions = [r["action"] for r in site.dpo.audit_log(site.case)[before:]]
+    actions = [r["action"] for r in site.dpo.audit.log(site.case)[before:]]
     assert "records.read" in actions and "entity.read" in actions
 
 
@@ -131,12 +131,12 @@ def test_ngo_users_see_pseudonyms_and_no_statement_names(ngo_site: Settings,
                                                          site: Site) -> None:
     liga_ws = Workspace(ngo_site).as_user("liga", "marking a victim")
     account = _held(site)[0]
-    owners = [e for e in liga_ws.entities(site.case, ["Ownership"])]
-    accounts = {e.id: e for e in liga_ws.entities(site.case, ["BankAccount"])}
+    owners = [e for e in liga_ws.entities.list(site.case, ["Ownership"])]
+    accounts = {e.id: e for e in liga_ws.entities.list(site.case, ["BankAccount"])}
     owner = next(o.first("owner") for o in owners
                  if account in accounts.get(o.first("asset"), o).get("iban", quiet=True))
-    real_name = liga_ws.entities_by_id(site.case, [owner])[0].caption
-    liga_ws.set_subject_role(site.case, owner, "victim")
+    real_name = liga_ws.entities.by_id(site.case, [owner])[0].caption
+    liga_ws.entities.set_subject_role(site.case, owner, "victim")
     liga_ws.close()
     with TestClient(create_app(ngo_site), base_url="https://testserver") as ngo:
         log_in(ngo, "ilze")

@@ -34,7 +34,7 @@ def test_case_needs_a_purpose_then_shows_the_dashboard(client: TestClient, site:
     open_case(client, "amber")
     page = client.get("/cases/amber")
     assert page.status_code == 200 and "Findings by kind" in page.text and "R12" in page.text
-    audit = site.dpo.audit_log("amber")
+    audit = site.dpo.audit.log("amber")
     assert any(e["action"] == "case.open" and e["purpose"] == "reviewing findings"
                for e in audit)
 
@@ -49,7 +49,7 @@ def test_review_a_finding_needs_csrf_and_a_reason(client: TestClient, site: Site
     done = client.post(url, data={"state": "confirmed", "reason": "checked the statements",
                                   "csrf": token}, headers={"HX-Request": "true"})
     assert done.status_code == 200 and "checked the statements" in done.text
-    stored = {f.id: f for f in site.ws.findings("amber")}
+    stored = {f.id: f for f in site.ws.findings.list("amber")}
     assert stored[finding].review.by == "liga"
 
 
@@ -66,7 +66,7 @@ def test_entity_page_shows_values_with_their_sources(client: TestClient, site: S
 def test_search_and_graph_api(client: TestClient, site: Site) -> None:
     log_in(client)
     open_case(client, "amber")
-    account = next(e for e in site.ws.entities("amber", ["BankAccount"]))
+    account = next(e for e in site.ws.entities.list("amber", ["BankAccount"]))
     iban = account.first("iban")
     found = client.get("/api/cases/amber/search", params={"q": iban[4:12]}).json()
     assert account.id in {f["id"] for f in found}
@@ -79,7 +79,7 @@ def test_search_and_graph_api(client: TestClient, site: Site) -> None:
 
 
 def test_ngo_sees_victims_pseudonymised(client: TestClient, site: Site) -> None:
-    real = site.ws.entity("amber", site.victim).entity
+    real = site.ws.entities.get("amber", site.victim).entity
     real_names = set(real.get("name"))
     log_in(client, "ilze")
     open_case(client, "amber", "support for a victim")

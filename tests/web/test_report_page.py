@@ -13,7 +13,7 @@ PURPOSE = "preparing the file for the prosecutor"
 
 
 def _victim_name(site: Site) -> str:
-    return site.ws.entities_by_id(site.case, [site.victim])[0].caption
+    return site.ws.entities.by_id(site.case, [site.victim])[0].caption
 
 
 def test_the_report_page_in_the_app(client: TestClient, site: Site) -> None:
@@ -26,7 +26,7 @@ def test_the_report_page_in_the_app(client: TestClient, site: Site) -> None:
     assert "<script" not in page.text.split('data-testid="report"')[1]
     assert _victim_name(site) in page.text  # the investigator sees the victim's name
     assert "victim" in page.text
-    audit = site.dpo.audit_log(site.case)
+    audit = site.dpo.audit.log(site.case)
     assert any(e["action"] == "finding.list" and e["purpose"] == PURPOSE for e in audit)
     assert any(e["action"] == "entity.read" and e["target"] == site.victim
                and e["purpose"] == PURPOSE for e in audit)
@@ -51,7 +51,7 @@ def test_the_pdf_downloads_in_the_users_language(client: TestClient, site: Site)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(done.content)).pages)
     assert _victim_name(site) not in text  # pseudonymised for the NGO
     assert "Victim " in text  # the pseudonym label
-    audit = site.dpo.audit_log(site.case)
+    audit = site.dpo.audit.log(site.case)
     assert any(e["actor"] == "ilze" and e["action"] == "finding.list"
                and e["purpose"] == "support of a victim" for e in audit)
 

@@ -89,7 +89,7 @@ def test_timeline_filters_and_details(server: str, browser: object) -> None:
 
 def test_timeline_of_one_entity_from_its_page(server: str, browser: object, site: Site
                                               ) -> None:
-    trip = next(iter(site.ws.entities("amber", ["Trip"])))
+    trip = next(iter(site.ws.entities.list("amber", ["Trip"])))
     passenger = trip.first("involved")
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     log_in(page, server, "liga", "amber", "movements of one person")
@@ -120,7 +120,7 @@ def test_timeline_passes_an_accessibility_check(server: str, browser: object) ->
 
 
 def test_ngo_worker_in_latvian(server: str, browser: object, site: Site) -> None:
-    names = set(site.ws.entity("amber", site.victim).entity.get("name"))
+    names = set(site.ws.entities.get("amber", site.victim).entity.get("name"))
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     log_in(page, server, "ilze", "amber", "support for a victim")  # her language: Latvian
     page.goto(f"{server}/cases/amber/timeline")

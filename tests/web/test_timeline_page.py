@@ -47,7 +47,7 @@ def test_every_booking_is_a_trip_on_its_departure(client: TestClient, site: Site
     trip = trips[0]
     assert trip["url"] == f"/cases/amber/entities/{trip['entity_id']}"
     assert trip["schema"] == "Trip" and {p["role"] for p in trip["parties"]} >= {"involved"}
-    audit = site.dpo.audit_log("amber")
+    audit = site.dpo.audit.log("amber")
     assert any(e["action"] == "entity.list" and e["purpose"] == "travel pattern of the suspects"
                for e in audit)
 
@@ -103,8 +103,8 @@ def test_events_of_chosen_entities(client: TestClient, site: Site) -> None:
     assert trip["id"] in {e["id"] for e in mine["events"]}
     assert all(passenger in e["entity_ids"] for e in mine["events"])
     # an account holder: the payments on their accounts are theirs
-    account = next(iter(site.ws.entities("amber", ["BankAccount"])))
-    owner = next(o.first("owner") for o in site.ws.entities("amber", ["Ownership"])
+    account = next(iter(site.ws.entities.list("amber", ["BankAccount"])))
+    owner = next(o.first("owner") for o in site.ws.entities.list("amber", ["Ownership"])
                  if o.first("asset") == account.id)
     theirs = _get(client, ids=owner, kinds="payment")
     assert theirs["events"] and all(account.id in e["entity_ids"] or owner in e["entity_ids"]
@@ -138,13 +138,14 @@ def test_the_page_in_latvian(client: TestClient) -> None:
 
 def test_ngo_worker_sees_the_victim_only_under_a_pseudonym(client: TestClient, site: Site
                                                             ) -> None:
-    victim = site.ws.entity("amber", site.victim).entity
+    victim = site.ws.entities.get("amber", site.victim).entity
     names = set(victim.get("name"))
     ngo = site.ws.as_user("ilze", purpose="support for a victim")
-    pseudonym = next(i for i, role in ngo.subject_roles("amber").items() if role == "victim")
+    pseudonym = next(i for i,
+                     role in ngo.entities.subject_roles("amber").items() if role == "victim")
     assert pseudonym.startswith("pseudo-") and names
     # what the workspace shows her: the timeline may show no more
-    shown = {p.id: p.caption for p in ngo.entities("amber")}
+    shown = {p.id: p.caption for p in ngo.entities.list("amber")}
     log_in(client, "ilze")
     open_case(client, "amber", "support for a victim")
     res = client.get(API, params={"limit": 20000})

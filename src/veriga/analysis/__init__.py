@@ -22,6 +22,7 @@ from veriga.analysis.family import (
     Run,
     Score,
     family_params,
+    score_table,
 )
 from veriga.analysis.registry import (
     chosen,
@@ -35,4 +36,4 @@ from veriga.analysis.registry import (
 
 __all__ = ["ROLE_STAGE", "STAGES", "Detector", "Family", "Inputs", "Param", "Progress", "Run",
            "Score", "chosen", "detector", "detectors", "families", "family", "family_params",
-           "role_of", "stage_of"]
+           "role_of", "score_table", "stage_of"]

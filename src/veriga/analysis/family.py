@@ -175,3 +175,17 @@ def family_params(chosen: Sequence[Family], path: Path | None) -> dict[str, Any]
             raise VerigaError(f"{path}: {fam.name}: expected a mapping")
         out[fam.name] = fam.params(section, f"{path}: {fam.name}" if path else "params")
     return out
+
+
+def score_table(family: str, scores: Sequence[Score]) -> str:
+    """A Markdown table of one family's scores (with its own counts as further columns)."""
+    extra = list(dict.fromkeys(k for s in scores for k in s.extra))
+    head = ["family", "detector", "key items", "found", "recall", "flagged", "criminal",
+            "precision", *extra]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
+    for s in scores:
+        cells = [family, s.detector, str(s.truth), str(s.found), f"{s.recall:.2f}",
+                 str(s.flagged), str(s.correct), f"{s.precision:.2f}",
+                 *(str(s.extra.get(k, "")) for k in extra)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -28,32 +28,16 @@ from typing import Any
 from followthemoney import EntityProxy
 from normality import normalize
 
-from veriga.chain.stages import STAGES
+from veriga.analysis import ROLE_STAGE, STAGES, detectors
 from veriga.findings import Finding
 from veriga.model.ids import account_id
 
-# chain role -> stage
-ROLE_STAGE = {
-    "recruiter": "recruitment", "job_ads": "recruitment", "agency": "recruitment",
-    "fee_account": "recruitment", "victim": "recruitment",
-    "organiser": "transport", "route": "transport",
-    "sex_ads": "exploitation", "employer": "exploitation", "employer_account": "exploitation",
-    "earnings": "exploitation", "controller": "exploitation", "flat": "exploitation",
-    "front": "exploitation", "director": "exploitation",
-    "controller_account": "proceeds", "mule": "proceeds", "mule_account": "proceeds",
-    "abroad": "proceeds", "cash": "proceeds", "proceeds_account": "proceeds",
-}
 # at most this many nodes of a role (the rest of a stage's places go to other roles)
 ROLE_CAP = {"flat": 2, "abroad": 4, "route": 5, "victim": 6, "job_ads": 2, "sex_ads": 3,
             "earnings": 6, "employer": 3, "employer_account": 3, "mule_account": 3, "mule": 2,
             "proceeds_account": 3, "director": 2, "organiser": 2}
 # the roles where the proceeds end (the target of "path to the proceeds")
 SINKS = ("abroad", "cash")
-# finding kinds that make their subject account a collector of earnings / a proceeds account
-EARNING_KINDS = {"R1", "R11"}
-PROCEEDS_KINDS = {"R2", "R3", "R4", "R6", "R7", "R9", "R12", "proceeds", "shape.cycle",
-                  "shape.scatter_gather"}
-CASH_KINDS = {"R5", "R10"}
 LEGAL_FORMS = {"sia", "srl", "oy", "oyj", "as", "ou", "oü", "uab", "ab", "eood", "ood", "ead",
                "ltd", "llc", "gmbh", "tov", "sp", "spa", "sa", "bv", "nv", "ag", "kg", "plc",
                "escrow", "notary", "bank"}
@@ -311,7 +295,8 @@ class _Builder:
         "recruiter": 10, "agency": 9, "employer": 8, "front": 7, "controller": 6,
         "director": 5, "mule": 4, "organiser": 3, "victim": 1,
         "fee_account": 10, "employer_account": 9, "earnings": 8, "mule_account": 7,
-        "controller_account": 6, "proceeds_account": 5, "abroad": 3, "flat": 2}
+        "controller_account": 6, "logistics_account": 6, "proceeds_account": 5, "abroad": 3,
+        "flat": 2}
 
     def _promote(self, node: Node, role: str) -> None:
         if self.PRIORITY.get(role, 0) > self.PRIORITY.get(node.role, 0):
@@ -340,48 +325,43 @@ class _Builder:
     def from_findings(self) -> None:
         regs = {r: p for p in self.by_id.values() if p.schema.is_a("Organization")
                 for r in p.get("registrationNumber", quiet=True)}
+        described = detectors()  # each finding placed by the role its detector names
         for f in self.findings:
+            about = described.get(f.kind)
+            if about is None:
+                continue
             ibans = [k.value for k in f.evidence.keys if k.type == "iban"]
             subjects = self.subjects(f)
             others = [i for i in ibans if i not in subjects]
-            for key in f.evidence.keys:
-                if key.type == "registration" and key.value in regs and f.kind == "R13":
-                    self.tie(self.party(regs[key.value].id, "employer"), f)
+            if about.role == "employer":  # about a company, named by its registration number
+                for key in f.evidence.keys:
+                    if key.type == "registration" and key.value in regs:
+                        self.tie(self.party(regs[key.value].id, "employer"), f)
+                continue
             if f.kind == "shape.scatter_gather" and len(subjects) > 1:
                 # the named recipient at the end of the scatter-gather
                 others, subjects = others + subjects[1:], subjects[:1]
-            if f.kind == "R3":  # the worker accounts whose wages went to the named account
-                for other in others:
-                    self.tie(self.account(other, "earnings"), f)
             for iban in subjects:
-                if f.kind == "R8":
-                    self.tie(self.account(iban, "fee_account"), f)
-                    for payer in others:  # the people paying the fees: future workers
-                        self.account(payer, "earnings")
-                elif f.kind in EARNING_KINDS:
-                    self.tie(self.account(iban, "earnings"), f)
-                elif f.kind in CASH_KINDS:
-                    node = self.account(iban, "mule_account")
-                    self.tie(node, f)
+                node = self.account(iban, about.role)
+                self.tie(node, f)
+                if about.counterpart == "cash":
                     cash = self.out.nodes.setdefault("cash", Node(
-                        "cash", "cash", "Cash", "cash", "proceeds"))
+                        "cash", "cash", "Cash", "cash", ROLE_STAGE["cash"]))
                     self.tie(cash, f)
                     e = self.edge(node.id, "cash", "cash", "cash", f.evidence.record_ids[:20])
                     e.findings[f.id] = f.score
-                elif f.kind in PROCEEDS_KINDS:
-                    role = "controller_account" if f.kind in {"R2", "R3", "R6", "R7", "R9"} \
-                        else "proceeds_account"
-                    self.tie(self.account(iban, role), f)
-                if f.kind in {"R9", "shape.scatter_gather"}:
-                    for other in others:
-                        if other[:2] != iban[:2]:
-                            self.tie(self.account(other, "abroad"), f)
-                if f.kind == "R7":
-                    for other in others:
-                        self.tie(self.account(other, "flat"), f)
+                    continue
+                for other in others:
+                    if about.counterpart == "abroad" and other[:2] == iban[:2]:
+                        continue
+                    if about.role == "fee_account":  # the fee payers: future workers
+                        self.account(other, about.counterpart or "earnings")
+                    elif about.counterpart is not None:
+                        self.tie(self.account(other, about.counterpart), f)
 
     # the role of an account's holder, by the account's role: (person, organisation)
     HOLDER_ROLE = {"earnings": ("victim", "front"), "controller_account": ("controller", "front"),
+                   "logistics_account": ("controller", "front"),
                    "proceeds_account": ("controller", "front"), "mule_account": ("mule", "front"),
                    "fee_account": ("recruiter", "agency"), "employer_account": (None, "employer")}
 

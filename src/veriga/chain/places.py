@@ -8,7 +8,7 @@ of the entities it comes from, never dropped silently. The functions take entity
 :class:`veriga.workspace.Workspace` returns them, minimised for the user) and know nothing of
 the web.
 
-    found = place_map(ws.entities(case, MAP_SCHEMATA), ids=["person-1"], start="2025-03-01")
+    found = place_map(ws.entities.list(case, MAP_SCHEMATA), ids=["person-1"], start="2025-03-01")
     found.places, found.routes, found.unplaced
 """
 

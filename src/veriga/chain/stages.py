@@ -1,5 +1,6 @@
 """The case laid out as the trafficking chain: recruitment → transport → exploitation →
-proceeds, from the findings and the kinds of entities the case holds."""
+proceeds, from the findings (each in the stage its detector names) and the kinds of entities
+the case holds."""
 
 from __future__ import annotations
 
@@ -9,19 +10,9 @@ from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy
 
+from veriga.analysis import STAGES, stage_of
 from veriga.findings import Finding
 
-STAGES = ("recruitment", "transport", "exploitation", "proceeds")
-# which stage each finding kind speaks to (DOMAIN.md's red flags)
-KIND_STAGE = {
-    "R8": "recruitment",
-    "R6": "transport",
-    "R1": "exploitation", "R2": "exploitation", "R3": "exploitation", "R7": "exploitation",
-    "R11": "exploitation", "R13": "exploitation",
-    "R4": "proceeds", "R5": "proceeds", "R9": "proceeds", "R10": "proceeds",
-    "R12": "proceeds", "shape.cycle": "proceeds", "shape.scatter_gather": "proceeds",
-    "proceeds": "proceeds",
-}
 # which stage the records of each schema document
 SCHEMA_STAGE = {"Employment": "recruitment", "Trip": "transport",
                 "Advertisement": "exploitation", "Payment": "proceeds"}
@@ -40,7 +31,7 @@ def chain(findings: Iterable[Finding], entities: Iterable[EntityProxy],
     """The four stages with the findings (score ≥ min_score) and records of each."""
     stages = {name: Stage(name) for name in STAGES}
     for f in findings:
-        stage = KIND_STAGE.get(f.kind)
+        stage = stage_of(f.kind)  # as its detector describes itself
         if stage and f.score >= min_score and f.review.state.value != "dismissed":
             stages[stage].findings.append(f)
             for entity_id in f.evidence.entity_ids:

@@ -35,7 +35,7 @@ def org_add(
 ) -> None:
     """Add an organisation (administrators)."""
     with workspace() as ws:
-        org = ws.add_org(name, org_type, country)
+        org = ws.directory.add_org(name, org_type, country)
     console.print(f"Added organisation [bold]{org['name']}[/] ({org['type']}, {org['country']})")
 
 
@@ -43,7 +43,7 @@ def org_add(
 def org_list() -> None:
     """List organisations."""
     with workspace() as ws:
-        orgs = ws.orgs()
+        orgs = ws.directory.orgs()
     table = Table("name", "type", "country", "id")
     for o in orgs:
         table.add_row(o["name"], o["type"], o["country"], o["id"])
@@ -64,7 +64,7 @@ def user_add(
     """Add a user account (administrators)."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with workspace() as ws:
-        row = ws.add_user(username, org, role, name, password, language)
+        row = ws.directory.add_user(username, org, role, name, password, language)
     console.print(f"Added user [bold]{row['username']}[/] ({', '.join(row['roles'])})")
 
 
@@ -72,7 +72,7 @@ def user_add(
 def user_list() -> None:
     """List user accounts (administrators)."""
     with workspace() as ws:
-        rows = ws.users()
+        rows = ws.directory.users()
     table = Table("user", "name", "organisation", "roles", "active")
     for u in rows:
         table.add_row(u["username"], u["display_name"], u["organisation"], ", ".join(u["roles"]),
@@ -84,7 +84,7 @@ def user_list() -> None:
 def user_token(name: Annotated[str, typer.Option(help="What the token is for.")] = "cli") -> None:
     """Create an API token for yourself; it is shown once. Use it as VERIGA_TOKEN."""
     with workspace() as ws:
-        token = ws.new_token(name)
+        token = ws.directory.new_token(name)
     print(token)
 
 
@@ -98,7 +98,7 @@ def register_case_commands(case_app: typer.Typer) -> None:
     ) -> None:
         """Add a member to a case."""
         with workspace(purpose, ask=True) as ws:
-            ws.add_member(case, username, role)
+            ws.cases.add_member(case, username, role)
         console.print(f"{username} is now a member of {case}")
 
     @case_app.command("share")
@@ -111,7 +111,7 @@ def register_case_commands(case_app: typer.Typer) -> None:
     ) -> None:
         """Share a case, or selected entities, with another organisation (audited)."""
         with workspace(purpose, ask=True) as ws:
-            ws.share_case(case, org, entity)
+            ws.cases.share(case, org, entity)
         scope = f"{len(entity)} entities" if entity else "the whole case"
         console.print(f"Shared {scope} of {case} with {org}")
 
@@ -124,7 +124,7 @@ def register_case_commands(case_app: typer.Typer) -> None:
     ) -> None:
         """Change a case's settings."""
         with workspace(purpose, ask=True) as ws:
-            ws.configure_case(case, ngo_sees_suspects)
+            ws.cases.configure(case, ngo_sees_suspects)
         console.print(f"{case}: NGO members {'see' if ngo_sees_suspects else 'do not see'} "
                       "suspects' identities")
 
@@ -138,7 +138,7 @@ def entity_role(
 ) -> None:
     """Mark what a person is in the case (victims are pseudonymised for NGO members)."""
     with workspace(purpose, ask=True) as ws:
-        ws.set_subject_role(case, entity_id, role)
+        ws.entities.set_subject_role(case, entity_id, role)
     console.print(f"{entity_id} is a {role} in {case}")
 
 
@@ -155,7 +155,7 @@ def entity_handling(
 ) -> None:
     """Set an entity's handling code."""
     with workspace(purpose, ask=True) as ws:
-        ws.set_handling(case, entity_id, code, org, note)
+        ws.entities.set_handling(case, entity_id, code, org, note)
     console.print(f"{entity_id}: handling {code.upper()}")
 
 
@@ -169,7 +169,7 @@ def register_audit_commands(audit_app: typer.Typer) -> None:
     ) -> None:
         """Who reached this record, when, and why (directly or by listing the case)."""
         with workspace(purpose) as ws:
-            rows = ws.who_accessed(case, entity_id)
+            rows = ws.audit.who_accessed(case, entity_id)
         print_rows(rows, fmt, {k: AUDIT_COLUMNS[k] for k in ("at", "actor", "action",
                                                                 "purpose")})
 
@@ -182,7 +182,7 @@ def register_audit_commands(audit_app: typer.Typer) -> None:
         the store; 'veriga audit verify --anchor FILE' then detects truncation and
         rewriting."""
         with workspace() as ws:
-            head = ws.audit_anchor()
+            head = ws.audit.anchor()
         text = json.dumps(head, indent=1) + "\n"
         if out is None:
             print(text, end="")

@@ -19,7 +19,7 @@ def check(
     intact. Cleans up after interrupted imports first. One line per problem; exit code 1
     if there is any."""
     with workspace() as ws:
-        chain = ws.verify_audit()
+        chain = ws.audit.verify()
         report = check_store(ws.store, ws.bulk, repair=repair)
     for line in report.recovered + report.repaired:
         err.print(line, highlight=False, markup=False)

@@ -3,38 +3,28 @@
 from __future__ import annotations
 
 import json
-import time
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from veriga.cli.analyze import EngineName, EngineOpt
 from veriga.cli.common import (
     CaseOpt,
     OutFormat,
     PurposeOpt,
     _fail,
     console,
-    progress_bars,
     workspace,
 )
-from veriga.finance.params import Params
 from veriga.finance.profile import account_profile
-from veriga.finance.quality import evaluate, table
 from veriga.finance.trace import trace
 
 finance_app = typer.Typer(no_args_is_help=True,
-                          help="Follow the money: trace, account profile, proceeds, quality.")
-
-
-class EngineName(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
+                          help="Follow the money: trace, account profile, proceeds.")
 
 
 class DirectionName(StrEnum):
@@ -42,49 +32,8 @@ class DirectionName(StrEnum):
     backward = "backward"
 
 
-EngineOpt = Annotated[EngineName, typer.Option(
-    "--engine", help="duckdb (in-process, default) or spark (scale-out).")]
-ParamsOpt = Annotated[Path | None, typer.Option(
-    "--params", help="YAML overriding detector thresholds, e.g. {r5: {threshold: 15000}}.")]
-
-
 def _eur(value: Decimal | int | float | None) -> str:
     return f"{Decimal(value or 0):,.2f}"
-
-
-def analyze(
-    case: CaseOpt,
-    engine: EngineOpt = EngineName.duckdb,
-    params: ParamsOpt = None,
-    truth: Annotated[Path | None, typer.Option(
-        help="A simulated world's ground_truth.json: also print recall and precision.")] = None,
-    purpose: PurposeOpt = None,
-) -> None:
-    """Run every financial analysis of a case: red flags R1-R13, shapes, proceeds."""
-    settings = Params.load(params)
-    started = time.perf_counter()
-    with workspace(purpose, ask=True) as ws, progress_bars("detectors") as progress:
-        run = ws.analyze(case, engine.value, settings, progress)
-    took = time.perf_counter() - started
-    kinds = Counter(f.kind for f in run.findings
-                    if f.score >= settings.common.flag_score and f.kind != "proceeds")
-    watch = sum(1 for f in run.findings if f.score < settings.common.flag_score)
-    console.print(f"[bold]{sum(kinds.values())} findings[/] flagged ({watch} more to watch) "
-                  f"on {engine.value} in {took:.1f} s:")
-    tab = Table("kind", "title", "findings")
-    titles = {f.kind: f.title for f in run.findings}
-    for kind in sorted(kinds, key=lambda k: (len(k), k)):
-        tab.add_row(kind, titles[kind], str(kinds[kind]))
-    console.print(tab)
-    est = run.estimate
-    if est.lines:
-        console.print(f"[bold]Proceeds seen in the bank data: {_eur(est.total)} EUR[/] "
-                      "(`veriga finance proceeds` shows how).")
-    console.print("Read them with `veriga findings --case "
-                  f"{case} --explain`; trace money with `veriga finance trace`.")
-    if truth:
-        console.print(table(evaluate(run.result, truth, settings.common.flag_score,
-                                     run.findings)))
 
 
 @finance_app.command("trace")
@@ -112,7 +61,7 @@ def trace_(
         _fail(f"dates are YYYY-MM-DD: {exc}")
     account = "".join(account.split()).upper()
     with workspace(purpose, ask=True) as ws:
-        eng = ws.ledger(case, engine.value, lazy=True)
+        eng = ws.records.ledger(case, engine.value, lazy=True).engine
         result = trace(eng, account, direction.value, hops, start, end,
                        Decimal(str(min_amount)))
         eng.close()
@@ -153,7 +102,7 @@ def account_(
     """An account's timeline and balance, top counterparties and cash intensity."""
     account = "".join(account.split()).upper()
     with workspace(purpose, ask=True) as ws:
-        eng = ws.ledger(case, engine.value)
+        eng = ws.records.ledger(case, engine.value).engine
         prof = account_profile(eng, account)
         eng.close()
     if not prof.transactions:
@@ -177,7 +126,7 @@ def account_(
 def proceeds(case: CaseOpt, purpose: PurposeOpt = None) -> None:
     """The proceeds estimate of the last `veriga analyze`, with its method."""
     with workspace(purpose, ask=True) as ws:
-        items = [f for f in ws.findings(case, "proceeds")]
+        items = [f for f in ws.findings.list(case, "proceeds")]
     if not items:
         _fail(f"no proceeds estimate for case {case!r} yet: run `veriga analyze --case {case}`")
     for f in sorted(items, key=lambda f: (-f.score, -_title_amount(f.title), f.title)):
@@ -191,19 +140,3 @@ def _title_amount(title: str) -> Decimal:
         return Decimal(title.rsplit(": ", 1)[1].split()[0].replace(",", ""))
     except (IndexError, ArithmeticError):
         return Decimal(0)
-
-
-@finance_app.command("quality")
-def quality(
-    case: CaseOpt,
-    truth: Annotated[Path, typer.Option(help="The simulated world's ground_truth.json.")],
-    engine: EngineOpt = EngineName.duckdb,
-    params: ParamsOpt = None,
-    purpose: PurposeOpt = None,
-) -> None:
-    """Recall and precision of every detector against a simulated world's answer key."""
-    settings = Params.load(params)
-    with workspace(purpose, ask=True) as ws:
-        run = ws.analyze(case, engine.value, settings)
-    console.print(table(evaluate(run.result, truth, settings.common.flag_score,
-                                     run.findings)))

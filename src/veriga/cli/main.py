@@ -19,6 +19,7 @@ from veriga.cli.access import (
     register_case_commands,
     user_app,
 )
+from veriga.cli.analyze import analyze, list_families
 from veriga.cli.check import check
 from veriga.cli.common import (
     AUDIT_COLUMNS,
@@ -32,7 +33,7 @@ from veriga.cli.common import (
     progress_bars,
     workspace,
 )
-from veriga.cli.finance import analyze, finance_app
+from veriga.cli.finance import finance_app
 from veriga.cli.report import report
 from veriga.cli.serve import serve
 from veriga.errors import VerigaError
@@ -52,6 +53,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(entity_app, name="entity")
 app.add_typer(finance_app, name="finance")
 app.command("analyze")(analyze)
+app.command("families")(list_families)
 app.command("serve")(serve)
 app.command("report")(report)
 app.command("check")(check)
@@ -97,7 +99,7 @@ def case_create(
     """Create a case."""
     kind = CaseKind.TRAINING if training else CaseKind.INVESTIGATION
     with workspace(purpose) as ws:
-        case = ws.create_case(name, description, kind)
+        case = ws.cases.create(name, description, kind)
     console.print(f"Created case [bold]{case['name']}[/] ({case['id']})")
 
 
@@ -105,7 +107,7 @@ def case_create(
 def case_list(fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table) -> None:
     """List cases."""
     with workspace() as ws:
-        cases = ws.cases()
+        cases = ws.cases.list()
     if fmt is OutFormat.json:
         print(json.dumps(cases, default=str, indent=2))
         return
@@ -153,7 +155,7 @@ def import_(
     if not requests:
         _fail("nothing to import")
     with workspace(purpose, ask=True) as ws, progress_bars("bytes") as progress:
-        results = ws.import_files(case, requests, strict=strict, progress=progress,
+        results = ws.records.import_files(case, requests, strict=strict, progress=progress,
                                   handling=handling, handling_orgs=handling_org,
                                   handling_note=handling_note)
     for r in results:
@@ -186,12 +188,12 @@ def entities(
     """List the entities of a case."""
     with workspace(purpose, ask=True) as ws:
         if fmt is OutFormat.json:
-            for proxy in ws.entities(case, schema):
+            for proxy in ws.entities.list(case, schema):
                 print(json.dumps(proxy.to_dict(), ensure_ascii=False))
             return
         table = Table("id", "schema", "caption")
         shown = total = 0
-        for proxy in ws.entities(case, schema):
+        for proxy in ws.entities.list(case, schema):
             total += 1
             if limit and shown >= limit:
                 continue
@@ -211,7 +213,7 @@ def show(
 ) -> None:
     """Show an entity: every value with its source file, line and importer."""
     with workspace(purpose, ask=True) as ws:
-        view = ws.entity(case, entity_id)
+        view = ws.entities.get(case, entity_id)
     if fmt is OutFormat.json:
         data = view.entity.to_dict()
         data["statements"] = view.statements
@@ -244,7 +246,7 @@ def export(
     if fmt not in EXPORT_FORMATS:
         _fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     with workspace(purpose, ask=True) as ws:
-        count = ws.export(case, fmt, out, for_court=for_court, recipient=to)
+        count = ws.exports.write(case, fmt, out, for_court=for_court, recipient=to)
     console.print(f"Wrote {count} entities to {out} ({fmt})")
 
 
@@ -261,7 +263,7 @@ def findings(
 ) -> None:
     """List the findings of a case's analyses."""
     with workspace(purpose, ask=True) as ws:
-        items = [f for f in ws.findings(case, kind) if f.score >= min_score]
+        items = [f for f in ws.findings.list(case, kind) if f.score >= min_score]
     if fmt is OutFormat.json:
         print(json.dumps([f.to_dict() for f in items], ensure_ascii=False, indent=2))
         return
@@ -301,7 +303,7 @@ def audit(
     if ctx.invoked_subcommand is not None:
         return
     with workspace(purpose) as ws:
-        rows = ws.audit_log(case)
+        rows = ws.audit.log(case)
     print_rows(rows, fmt, AUDIT_COLUMNS)
 
 
@@ -321,7 +323,7 @@ def audit_verify(
         if not isinstance(head, dict):
             _fail(f"{anchor} is not an audit anchor (a JSON object with seq, hash, count)")
     with workspace() as ws:
-        report = ws.verify_audit(head)
+        report = ws.audit.verify(head)
     if report.ok:
         against = f", anchored entry {head['seq']} unchanged" if head else ""
         console.print(f"[green]audit log intact[/]: {report.checked} entries verified"

@@ -22,6 +22,7 @@ from veriga.finance.payroll import payroll_gap
 from veriga.finance.proceeds import Estimate, as_findings, estimate
 from veriga.finance.trace import Trace, trace
 from veriga.findings import Finding
+from veriga.model.holdings import holdings
 
 DETECTOR_PREFIX = "veriga.finance."
 SCHEMATA = ("BankAccount", "Ownership", "LegalEntity", "Person", "Company", "Organization",
@@ -38,18 +39,14 @@ class CaseRun:
 
 def account_holders(entities: Iterable[EntityProxy]) -> list[tuple[str, str]]:
     """(account number, holder name) from BankAccount, Ownership and the holder entities."""
-    by_id: dict[str, EntityProxy] = {}
-    owns = []
-    for e in entities:
-        by_id[e.id] = e
-        if e.schema.is_a("Ownership"):
-            owns.append(e)
+    entities = list(entities)
+    by_id = {e.id: e for e in entities}
     pairs = []
-    for own in owns:
-        asset, owner = by_id.get(own.first("asset") or ""), by_id.get(own.first("owner") or "")
-        if asset is None or owner is None or not asset.schema.is_a("BankAccount"):
+    for held in holdings(entities):
+        owner = by_id.get(held.owner_id)
+        if owner is None:
             continue
-        for number in asset.get("iban") + asset.get("accountNumber"):
+        for number in held.numbers:
             for name in owner.get("name")[:1]:
                 pairs.append((number, name))
     return pairs

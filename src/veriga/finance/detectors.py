@@ -1,4 +1,4 @@
-"""THB red flags R1-R12 (DOMAIN.md) and laundering shapes, as SQL over the ledger.
+"""THB red flags R1-R12 (docs/domain.md) and laundering shapes, as SQL over the ledger.
 
 Each detector runs one query (DuckDB dialect, transpiled for Spark) returning one row per
 transaction it rests on, with the group it belongs to (usually the account) and the group's
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from veriga import analysis
 from veriga.engine import Engine
 from veriga.finance.ledger import sql_decimal as D
 from veriga.finance.ledger import words_regex
@@ -49,12 +50,31 @@ class Group:
 
 @dataclass(frozen=True)
 class Detector:
-    kind: str  # R1..R13 or shape.*
+    """One detector: its SQL, how a group is explained and scored, and its description."""
+
+    kind: str  # R1..R12 or shape.*
     title: str
     citation: str
     sql: Callable[[Params], str]
     explain: Callable[[Group, Params], tuple[float, Text]]
     shape: str | None = None
+    role: str = "proceeds_account"  # the chain role of the account a finding is about
+    counterpart: str | None = None  # the role it gives the other accounts of its evidence
+    params: tuple[str, ...] = ()  # the parameter sections it reads besides ``common``
+
+    @property
+    def about(self) -> analysis.Detector:
+        return describe(self.kind, self.title, self.role, self.citation,
+                        ("common", *self.params), self.counterpart)
+
+
+def describe(kind: str, title: str, role: str, citation: str, params: tuple[str, ...],
+             counterpart: str | None = None) -> analysis.Detector:
+    """A finance detector's description, with its place in docs/domain.md."""
+    anchor = kind.lower().replace(".", "-").replace("_", "-")
+    return analysis.Detector(kind=kind, title=title, role=role, citation=citation,
+                             docs=f"docs/domain.md#{anchor}", params=params,
+                             counterpart=counterpart)
 
 
 def run(engine: Engine, detector: Detector, params: Params) -> list[Group]:
@@ -685,29 +705,33 @@ def scatter_explain(g: Group, p: Params) -> tuple[float, Text]:
 
 DETECTORS: tuple[Detector, ...] = (
     Detector("R1", N_("Many small payers fanning in"), f"{FATF}; {FINCEN14}", r1_sql, r1_explain,
-             "fan_in"),
+             "fan_in", role="earnings", params=("r1", "r12")),
     Detector("R2", N_("Several workers' wages into one account"), f"{FINCEN20}; {FATF}", r2_sql,
-             r2_explain, "fan_in"),
+             r2_explain, "fan_in", role="controller_account", params=("r2",)),
     Detector("R3", N_("Wages passed on to a third party within days"), f"{FINCEN20}; {OSCE}",
-             r3_sql, r3_explain, "fan_in"),
+             r3_sql, r3_explain, "fan_in", role="controller_account", counterpart="earnings",
+             params=("r3",)),
     Detector("R4", N_("Funnel account: cash in, transfers out"), f"{FUNNEL}; {FATF}", r4_sql,
-             r4_explain, "gather_scatter"),
+             r4_explain, "gather_scatter", params=("r4",)),
     Detector("R5", N_("Cash structured below thresholds"), f"{FATF}; {FINCEN14}", r5_sql,
-             r5_explain),
+             r5_explain, role="mule_account", counterpart="cash", params=("r5",)),
     Detector("R6", N_("Spending on ads, lodging and tickets"), f"{FINCEN14}; {FATF}", r6_sql,
-             r6_explain),
-    Detector("R7", N_("Rent and living costs for others"), f"{FATF}; {OSCE}", r7_sql, r7_explain),
+             r6_explain, role="logistics_account", params=("r6",)),
+    Detector("R7", N_("Rent and living costs for others"), f"{FATF}; {OSCE}", r7_sql, r7_explain,
+             role="controller_account", counterpart="flat", params=("r7",)),
     Detector("R8", N_("Many people paying one recipient"), f"{FINCEN20}; {EUROPOL}", r8_sql,
-             r8_explain, "fan_in"),
+             r8_explain, "fan_in", role="fee_account", counterpart="earnings", params=("r8",)),
     Detector("R9", N_("Frequent remittances to origin countries"), f"{FATF}; {EUROPOL}", r9_sql,
-             r9_explain, "fan_out"),
-    Detector("R10", N_("Cash-intensive account"), f"{EUROPOL}; {FATF}", r10_sql, r10_explain),
+             r9_explain, "fan_out", counterpart="abroad", params=("r9",)),
+    Detector("R10", N_("Cash-intensive account"), f"{EUROPOL}; {FATF}", r10_sql, r10_explain,
+             role="mule_account", counterpart="cash", params=("r10",)),
     Detector("R11", N_("Payment processors, prepaid cards, crypto"), f"{FINCEN20}; {EUROPOL}",
-             r11_sql, r11_explain),
+             r11_sql, r11_explain, role="earnings", params=("r11",)),
     Detector("R12", N_("Pass-through (mule) account"), f"{FATF}; {EUROPOL}", r12_sql,
-             r12_explain, "pass_through"),
+             r12_explain, "pass_through", params=("r12",)),
     Detector("shape.cycle", N_("Money going round in a cycle"), f"{FATF}; {OSCE}", cycle_sql,
-             cycle_explain, "cycle"),
+             cycle_explain, "cycle", params=("shapes",)),
     Detector("shape.scatter_gather", N_("Scatter-gather through intermediaries"),
-             f"{FATF}; {OSCE}", scatter_sql, scatter_explain, "scatter_gather"),
+             f"{FATF}; {OSCE}", scatter_sql, scatter_explain, "scatter_gather",
+             counterpart="abroad", params=("shapes",)),
 )

@@ -40,9 +40,9 @@ class R2:
 
 @dataclass(frozen=True)
 class R3:
-    min_wage: Decimal = Decimal("300")
+    min_wage: Decimal = Decimal("300")  # a wage credit is at least this (EUR)
     min_share: Decimal = Decimal("0.5")  # more than this share of the wage goes on
-    within_days: int = 2
+    within_days: int = 2  # passed on within this many days of the wage
 
 
 @dataclass(frozen=True)
@@ -63,20 +63,25 @@ class R5:
 
 @dataclass(frozen=True)
 class R6:
+    # words of ad sites in payment texts
     ad_words: tuple[str, ...] = ("ADS", "ADVERT", "ESCORT", "NIGHTLIST", "ONLYFANS")
+    # words of lodging in payment texts
     lodging_words: tuple[str, ...] = ("AIRBNB", "BOOKING.COM", "HOTEL", "HOSTEL", "MOTEL",
                                       "APARTMENTS")
+    # words of carriers and tickets in payment texts
     ticket_words: tuple[str, ...] = ("TICKET", "ECOLINES", "FLIXBUS", "LUX EXPRESS", "TALLINK",
                                      "VIKING LINE", "AIRBALTIC", "RYANAIR", "WIZZ")
     min_kinds: int = 2  # at least this many of: ad sites, lodging in several cities, tickets
-    min_lodging_cities: int = 2
+    min_lodging_cities: int = 2  # lodging paid in at least this many cities
 
 
 @dataclass(frozen=True)
 class R7:
+    # words of rent and lodging in payment texts
     rent_words: tuple[str, ...] = ("RENT", "ĪRE", "IRE ", "ÜÜR", "VUOKRA", "HOSTEL", "DORM",
                                    "ACCOMMODATION", "FLAT", "APARTMENT", "BEDS", "НАЕМ", "АРЕНДА")
     min_payees: int = 3  # landlords paid in one month: own home plus at least two more
+    # a text naming several beds or persons
     beds_pattern: str = r"[0-9]+ *(BEDS|PERSONS|WORKERS|GULTAS|VOODIT|KOHTA)"
 
 
@@ -86,14 +91,14 @@ class R8:
     max_payments: int = 2  # (a fee paid once, or in two instalments)
     window_days: int = 30  # ...within this many days
     min_amount: Decimal = Decimal("250")  # a fee: more than the price of a single service
-    max_amount: Decimal = Decimal("3000")
+    max_amount: Decimal = Decimal("3000")  # a fee: at most this (EUR)
 
 
 @dataclass(frozen=True)
 class R9:
-    origin_countries: tuple[str, ...] = ORIGIN_COUNTRIES
+    origin_countries: tuple[str, ...] = ORIGIN_COUNTRIES  # countries of origin (IBAN country codes)
     min_per_month: Decimal = Decimal("1.5")  # transfers to origin countries per active month
-    min_recipients: int = 2
+    min_recipients: int = 2  # distinct recipients in origin countries
 
 
 @dataclass(frozen=True)
@@ -104,24 +109,26 @@ class R10:
 
 @dataclass(frozen=True)
 class R11:
+    # words of payment processors and payouts
     processor_words: tuple[str, ...] = ("PROCESSING", "PAYOUT", "ACQUIR", "SETTLEMENT",
                                         "STRIPE", "ADYEN", "PAYPAL", "SUMUP", "ZETTLE",
                                         "WORLDLINE", "NEXI")
+    # words of crypto exchanges and prepaid cards
     crypto_words: tuple[str, ...] = ("BINANCE", "COINBASE", "KRAKEN", "BITSTAMP", "CRYPTO",
                                      "BITCOIN", "PAYSAFECARD", "NEOSURF", "PREPAID")
-    min_count: int = 5
+    min_count: int = 5  # such transactions at least
 
 
 @dataclass(frozen=True)
 class R12:
     min_pass_share: Decimal = Decimal("0.7")  # share of inflow debited again within the window
-    min_inflow: Decimal = Decimal("3000")
-    min_credit_days: int = 5
+    min_inflow: Decimal = Decimal("3000")  # EUR credited in the period at least
+    min_credit_days: int = 5  # days with a credit at least
     # an account that empties itself: nearly all inflow out again within a month, by
     # transfer or cash, with (almost) no spending of its own, as a letterbox company's
-    long_window_days: int = 31
-    long_pass_share: Decimal = Decimal("0.9")
-    max_spend_share: Decimal = Decimal("0.05")
+    long_window_days: int = 31  # the letterbox pattern: inflow out again within this many days
+    long_pass_share: Decimal = Decimal("0.9")  # ...at least this share of it
+    max_spend_share: Decimal = Decimal("0.05")  # ...with at most this share spent (card, shops)
     min_top2_share: Decimal = Decimal("0.8")  # ...and fed by one or two payers
 
 
@@ -133,7 +140,7 @@ class R13:
 @dataclass(frozen=True)
 class Shapes:
     window_days: int = 7  # hops of a cycle or scatter-gather within this many days each
-    min_amount: Decimal = Decimal("500")
+    min_amount: Decimal = Decimal("500")  # each hop carries at least this (EUR)
     min_carried: Decimal = Decimal("0.8")  # each hop carries at least this share onward
     min_branches: int = 2  # scatter-gather: intermediaries paid within a day of each other
 

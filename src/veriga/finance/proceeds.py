@@ -1,6 +1,6 @@
 """Proceeds estimate, per case and per account holder, with the method and transactions shown.
 
-Three methods (DOMAIN.md, for confiscation):
+Three methods (docs/domain.md#proceeds, for confiscation):
 
 - **client volume × price**: client payments seen in the accounts (R1 small payments, R11
   processor settlements of card takings, R4 cash deposited) — the number of payments times

@@ -11,45 +11,31 @@ the look-alike decoys are where false alarms would come from.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from veriga.analysis import Score
 from veriga.finance.analyze import Result
 from veriga.findings import Finding
 
-
-@dataclass
-class Score:
-    kind: str
-    truth: int  # transactions in the answer key for this kind
-    found: int  # of which flagged
-    flagged: int  # transactions the detector flagged
-    correct: int  # of which criminal
-    accounts_truth: int
-    accounts_found: int
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.truth if self.truth else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.flagged if self.flagged else (0.0 if self.truth else 1.0)
+#: The family-specific counts of a finance Score: accounts of the answer key, and found.
+KEY_ACCOUNTS, FOUND_ACCOUNTS = "key accounts", "found accounts"
 
 
 def truth_kind(code: str, shape: str | None) -> str:
     return f"shape.{shape}" if shape in ("cycle", "scatter_gather") else code
 
 
-def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5,
+def evaluate(result: Result, truth: Path | Mapping[str, Any], flag_score: float = 0.5,
              findings: Sequence[Finding] = ()) -> list[Score]:
     """One Score per detector kind present in the answer key or in the findings.
 
     R13 rests on registers, not transactions: it is scored on the companies' registration
     numbers, from ``findings`` (the run's findings including R13).
     """
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    if isinstance(truth, Path):
+        truth = json.loads(truth.read_text(encoding="utf-8"))
     kind_of = {t["id"]: truth_kind(t["code"], t["shape"]) for t in truth["typologies"]}
     accounts_of: dict[str, set[str]] = {}
     for t in truth["typologies"]:
@@ -69,24 +55,15 @@ def evaluate(result: Result, truth_path: Path, flag_score: float = 0.5,
         flagged_accounts = {k[0] for k in flagged}
         want = by_kind.get(kind, set())
         scores.append(Score(kind, len(want), len(want & flagged), len(flagged),
-                            len(flagged & criminal), len(accounts_of.get(kind, ())),
-                            len(accounts_of.get(kind, set()) & flagged_accounts)))
+                            len(flagged & criminal), {
+                                KEY_ACCOUNTS: len(accounts_of.get(kind, ())),
+                                FOUND_ACCOUNTS: len(accounts_of.get(kind, set())
+                                                    & flagged_accounts)}))
     regs = {e["value"] for t in truth["typologies"] if t["code"] == "R13"
             for e in t.get("evidence", [])}
     found = {k.value for f in findings if f.kind == "R13" and f.score >= flag_score
              for k in f.evidence.keys if k.type == "registration"}
     if regs or found:
         scores.append(Score("R13 (companies)", len(regs), len(regs & found), len(found),
-                            len(regs & found), 0, 0))
+                            len(regs & found)))
     return scores
-
-
-def table(scores: list[Score]) -> str:
-    """A Markdown table of the scores."""
-    lines = ["| detector | key tx | found | recall | flagged tx | criminal | precision |"
-             " key accounts | found |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for s in scores:
-        lines.append(f"| {s.kind} | {s.truth} | {s.found} | {s.recall:.2f} | {s.flagged} | "
-                     f"{s.correct} | {s.precision:.2f} | {s.accounts_truth} | "
-                     f"{s.accounts_found} |")
-    return "\n".join(lines)

@@ -15,8 +15,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from veriga import finance
+from veriga import analysis, finance
 from veriga.access.handling import Code
+from veriga.analysis import STAGES, stage_of
 from veriga.chain.stages import Stage, chain
 from veriga.finance.proceeds import LINES, Estimate, estimate
 from veriga.findings import Finding, ReviewState
@@ -172,12 +173,12 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
     as not evidence. Dismissed findings are never shown. At most ``max_transactions``
     cited transactions are listed (the count of the others is stated).
     """
-    case_row = ws.case(case)
-    every = ws.findings(case)
+    case_row = ws.cases.get(case)
+    every = ws.findings.list(case)
     confirmed = _ordered([f for f in every if f.review.state is ReviewState.CONFIRMED])
     new = _ordered([f for f in every if f.review.state is ReviewState.NEW])
     dismissed = sum(1 for f in every if f.review.state is ReviewState.DISMISSED)
-    stages = chain(confirmed, ws.entities(case, list(CHAIN_SCHEMATA)), min_score=0.0)
+    stages = chain(confirmed, ws.entities.list(case, list(CHAIN_SCHEMATA)), min_score=0.0)
     stage_of = {f.id: s.name for s in stages for f in s.findings}
 
     items = [_item(f"F{n}", f, stage_of) for n, f in enumerate(confirmed, 1)]
@@ -187,17 +188,17 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
 
     proceeds, transactions, left_out = _money(ws, case, confirmed, shown, items,
                                                 max_transactions)
-    roles = ws.subject_roles(case)
+    roles = ws.entities.subject_roles(case)
     parties, accounts, names = _parties(ws, case, shown, items, roles, stages)
     for item in shown:
         item.entities = [(i, names.get(i, i)) for i, _ in item.entities]
 
-    sources = {s["id"]: _source(s) for s in ws.sources(case)}
+    sources = {s["id"]: _source(s) for s in ws.records.sources(case)}
     cited = {i for item in shown for i in item.source_ids}
     cited |= {t.source_id for t in transactions.values()}
     cited |= {s for p in parties + accounts for fact in p.facts for s, _ in fact.places}
     user = ws.user
-    org = next((o["name"] for o in ws.orgs() if user and o["id"] == user.org_id), "")
+    org = next((o["name"] for o in ws.directory.orgs() if user and o["id"] == user.org_id), "")
     return Report(
         case=case_row, lang=lang, gettext=gettext,
         prepared_by=(user.display_name or user.username) if user else ws.actor,
@@ -213,10 +214,8 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Findings as the report numbers them: by stage of the chain, then strongest first."""
-    from veriga.chain.stages import KIND_STAGE, STAGES
-
     order = {name: n for n, name in enumerate(STAGES)}
-    return sorted(findings, key=lambda f: (order.get(KIND_STAGE.get(f.kind, ""), len(order)),
+    return sorted(findings, key=lambda f: (order.get(stage_of(f.kind) or "", len(order)),
                                            -f.score, f.kind, f.title, f.id))
 
 
@@ -255,7 +254,7 @@ FROM ledger l JOIN report_wanted w ON w.record_id = l.record_id
 def _money(ws: Workspace, case: str, confirmed: Sequence[Finding],
            shown: Sequence[ReportFinding], items: Sequence[ReportFinding], limit: int
            ) -> tuple[Proceeds | None, dict[str, Transaction], int]:
-    """Re-run the financial detectors in memory (nothing is stored) to compute the estimate
+    """Re-run the finance family in memory (nothing is stored) to compute the estimate
     of :func:`veriga.finance.proceeds.estimate` over the confirmed findings, and read the
     cited transactions with their file and line."""
     # the few shown under each finding first, then the others up to the limit
@@ -266,21 +265,24 @@ def _money(ws: Workspace, case: str, confirmed: Sequence[Finding],
     money = [f for f in confirmed if f.kind in PROCEEDS_KINDS]
     if not wanted and not money:
         return None, {}, 0
-    eng = ws.engine(case)
+    family = analysis.family("finance")
+    params = family.params()
+    run = ws.analyses.run(case, [family.name], params={family.name: params},
+                          save=False)[family.name].detail
+    reproduced = {f.id for f in run.result.findings}
+    used = [f for f in run.result.findings if f.id in number]
+    est = estimate(finance.Result(findings=used, group_of=run.result.group_of,
+                                  records=run.result.records),
+                   run.holders, params.common.flag_score)
+    proceeds = Proceeds(
+        estimate=est, min_score=params.common.flag_score,
+        used=[number[f.id] for f in used if f.kind in PROCEEDS_KINDS
+              and f.score >= params.common.flag_score],
+        not_reproduced=[number[f.id] for f in money if f.id not in reproduced])
+    left_out = max(0, len(wanted) - limit)
+    eng = ws.records.engine(case)
     try:
-        params = finance.Params()
-        run = finance.run_case(eng, ws.entities(case, finance.SCHEMATA), params)
-        reproduced = {f.id for f in run.result.findings}
-        used = [f for f in run.result.findings if f.id in number]
-        est = estimate(finance.Result(findings=used, group_of=run.result.group_of,
-                                      records=run.result.records),
-                       run.holders, params.common.flag_score)
-        proceeds = Proceeds(
-            estimate=est, min_score=params.common.flag_score,
-            used=[number[f.id] for f in used if f.kind in PROCEEDS_KINDS
-                  and f.score >= params.common.flag_score],
-            not_reproduced=[number[f.id] for f in money if f.id not in reproduced])
-        left_out = max(0, len(wanted) - limit)
+        finance.prepare(eng, lazy=True)
         transactions = _lookup(eng, wanted[:limit])
     finally:
         eng.close()
@@ -319,19 +321,19 @@ def _parties(ws: Workspace, case: str, shown: Sequence[ReportFinding],
     evidence_ids = {i for item in shown for i, _ in item.entities}
     evidence_ids |= {i for s in stages for i in s.entity_ids}
     wanted = evidence_ids | set(in_findings) | set(roles)
-    found = {p.id: p for p in ws.entities_by_id(case, sorted(wanted))} if wanted else {}
+    found = {p.id: p for p in ws.entities.by_id(case, sorted(wanted))} if wanted else {}
     owners: dict[str, list[str]] = {}  # account id -> owner ids
     held: dict[str, list[str]] = {}  # owner id -> account ids
     account_ids = {i for i, p in found.items() if p.schema.is_a("BankAccount")}
     if account_ids:
-        for own in ws.entities(case, ["Ownership"]):
+        for own in ws.entities.list(case, ["Ownership"]):
             asset, owner = own.first("asset"), own.first("owner")
             if asset in account_ids and owner:
                 owners.setdefault(asset, []).append(owner)
                 held.setdefault(owner, []).append(asset)
     more = {o for os in owners.values() for o in os} - set(found)
     if more:
-        found.update((p.id, p) for p in ws.entities_by_id(case, sorted(more)))
+        found.update((p.id, p) for p in ws.entities.by_id(case, sorted(more)))
     names = {i: _name(p) for i, p in found.items()}
 
     parties, accounts = [], []
@@ -362,7 +364,7 @@ def _name(proxy: EntityProxy) -> str:
 
 def _facts(ws: Workspace, case: str, entity_id: str) -> list[Fact]:
     """The entity's values, each with the files and lines it was read from."""
-    view = ws.entity(case, entity_id)
+    view = ws.entities.get(case, entity_id)
     props = view.entity.schema.properties
     facts: dict[tuple[str, str], Fact] = {}
     for row in view.statements:

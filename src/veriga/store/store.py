@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import secrets
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -225,6 +226,32 @@ class Store:
         if rows:
             yield _assemble(current, rows)  # type: ignore[arg-type]
 
+    def count_entities(
+        self, conn: Connection, case_id: str, exclude_sources: Collection[str] = (),
+        exclude_ids: Collection[str] = (), only_ids: Collection[str] | None = None,
+    ) -> dict[str, int]:
+        """How many entities of each schema the case holds, reading ids and schemata only
+        (an entity stated under several schemata counts once, under their common one)."""
+        query = select(statements.c.canonical_id, statements.c.schema).where(
+            statements.c.case_id == case_id).distinct()
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        if only_ids is not None:
+            query = query.where(statements.c.canonical_id.in_(list(only_ids)))
+        schema_of: dict[str, str] = {}
+        for entity_id, schema in conn.execute(query):
+            if entity_id in exclude_ids:
+                continue
+            known = schema_of.get(entity_id)
+            if known is None or known == schema:
+                schema_of[entity_id] = schema
+            else:
+                try:
+                    schema_of[entity_id] = model.common_schema(known, schema).name
+                except InvalidData:
+                    schema_of[entity_id] = known
+        return dict(Counter(schema_of.values()))
+
     def iter_entities_by_id(
         self, conn: Connection, case_id: str, entity_ids: Sequence[str],
         exclude_sources: Collection[str] = (),
@@ -428,9 +455,11 @@ class Store:
 
     def list_findings(
         self, conn: Connection, case_id: str, kind: str | None = None,
-        entity_id: str | None = None,
+        entity_id: str | None = None, finding_id: str | None = None,
     ) -> list[Finding]:
         query = select(findings).where(findings.c.case_id == case_id)
+        if finding_id:
+            query = query.where(findings.c.id == finding_id)
         if kind:
             query = query.where(findings.c.kind == kind)
         if entity_id:  # narrowed in SQL, checked exactly below

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -32,7 +31,7 @@ def home() -> Response:
 
 @router.get("/cases", include_in_schema=False)
 def cases_page(request: Request, web: Current) -> Response:
-    return request.app.state.render(request, web, "cases.html", cases=web.ws.cases())
+    return request.app.state.render(request, web, "cases.html", cases=web.ws.cases.list())
 
 
 class CaseOut(BaseModel):
@@ -81,7 +80,7 @@ class SummaryOut(BaseModel):
 def cases_api(web: Current) -> list[CaseOut]:
     """The cases the user may open."""
     return [CaseOut(id=c["id"], name=c["name"], kind=c["kind"],
-                    description=c.get("description")) for c in web.ws.cases()]
+                    description=c.get("description")) for c in web.ws.cases.list()]
 
 
 def _open_form(request: Request, web: Web, next: str, purpose: str, status: int = 200,
@@ -107,7 +106,7 @@ def open_submit(request: Request, case: str, web: Current,
         return _open_form(request, web, next, " ".join(purpose.split())[:MAX_PURPOSE],
                           status=400, error=True)
     web.ws.purpose = stated
-    row = web.ws.open_case(case)
+    row = web.ws.cases.open(case)
     with request.app.state.store.begin() as conn:
         state_purpose(conn, web.session_id, row["id"], stated)
     target = next if next.startswith(f"/cases/{case}") else f"/cases/{case}"
@@ -116,9 +115,9 @@ def open_submit(request: Request, case: str, web: Current,
 
 def summary(web: Web, case: str) -> dict[str, Any]:
     ws = web.ws
-    sources = ws.sources(case)
-    findings = ws.findings(case)
-    schemata = Counter(e.schema.name for e in ws.entities(case))
+    sources = ws.records.sources(case)
+    findings = ws.findings.list(case)
+    schemata = ws.entities.count(case)  # ids and schemata only: no entity is read
     by_kind: dict[str, dict[str, Any]] = {}
     for f in findings:
         row = by_kind.setdefault(f.kind, {"kind": f.kind, "title": f.title, "new": 0,
@@ -133,7 +132,7 @@ def summary(web: Web, case: str) -> dict[str, Any]:
 
 @router.get("/cases/{case}", include_in_schema=False)
 def dashboard(request: Request, case: str, web: Current) -> Response:
-    return request.app.state.render(request, web, "dashboard.html", info=web.ws.case(case),
+    return request.app.state.render(request, web, "dashboard.html", info=web.ws.cases.get(case),
                                     **summary(web, case))
 
 

@@ -99,9 +99,9 @@ class ChainGraphOut(BaseModel):
 
 
 def _stages(web: Web, case: str) -> list[dict[str, Any]]:
-    stages = chain(web.ws.findings(case), web.ws.entities(case, SCHEMATA))
+    stages = chain(web.ws.findings.list(case), web.ws.entities.list(case, SCHEMATA))
     ids = sorted({i for s in stages for i in s.entity_ids[:12]})
-    names = {p.id: p.caption for p in web.ws.entities_by_id(case, ids)} if ids else {}
+    names = {p.id: p.caption for p in web.ws.entities.by_id(case, ids)} if ids else {}
     return [{"name": s.name, "records": dict(s.records),
              "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score,
                            "explanation": f.explanation} for f in s.findings],
@@ -114,7 +114,7 @@ def _stages(web: Web, case: str) -> list[dict[str, Any]]:
 def _account_names(web: Web, case: str) -> dict[str, str]:
     """IBAN -> holder name as other statements give it (none when the case has no ledger)."""
     try:
-        engine = web.ws.ledger(case, lazy=True)
+        engine = web.ws.records.ledger(case, lazy=True).engine
     except Exception:  # noqa: BLE001 — a case without bank data has no ledger
         log.debug("chain: no ledger for the case", exc_info=True)
         return {}
@@ -128,9 +128,10 @@ def _account_names(web: Web, case: str) -> dict[str, str]:
 
 
 def _graph(web: Web, case: str) -> dict[str, Any]:
-    findings = web.ws.findings(case)
-    graph = chain_graph(web.ws.entities(case, GRAPH_SCHEMATA), findings,
-                        web.ws.subject_roles(case), account_names=_account_names(web, case))
+    findings = web.ws.findings.list(case)
+    graph = chain_graph(web.ws.entities.list(case, GRAPH_SCHEMATA), findings,
+                        web.ws.entities.subject_roles(case), account_names=_account_names(web,
+                                                                                          case))
     out = to_json(graph, entity_url(case))
     gettext = translations(web.lang).gettext  # finding titles in the user's language
     titles = {f.id: f.heading(gettext, web.lang) for f in findings}

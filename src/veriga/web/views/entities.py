@@ -30,7 +30,7 @@ def _brief(proxy: Any, case: str) -> dict[str, Any]:
 @router.get("/cases/{case}/entities", include_in_schema=False)
 def search_page(request: Request, case: str, web: Current, q: str = "",
                 schema: str = "") -> Response:
-    found = web.ws.search(case, q, [schema] if schema else ()) if q else []
+    found = web.ws.entities.search(case, q, [schema] if schema else ()) if q else []
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
                                     found=[_brief(p, case) for p in found])
 
@@ -106,11 +106,11 @@ def search_api(case: str, web: Current,
                ) -> list[EntityBrief]:
     """Entities whose name, phone, IBAN, e-mail or identifier contains ``q``."""
     return [EntityBrief.model_validate(_brief(p, case))
-            for p in web.ws.search(case, q, _schema_name(schema))]
+            for p in web.ws.entities.search(case, q, _schema_name(schema))]
 
 
 def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
-    page = web.ws.entity_page(case, entity_id)
+    page = web.ws.entities.page(case, entity_id)
     view, roles = page.view, page.around.roles
     proxy = view.entity
     graph = build(page.around.entities, roles, entity_url(case))

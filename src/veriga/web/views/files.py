@@ -46,7 +46,7 @@ def _safe_name(name: str | None, n: int) -> str:
 def _may(ws: Workspace, case: str, op: Op) -> bool:
     """Whether the user's role in the case allows ``op`` (a purpose may still be needed)."""
     try:
-        ws.check(case, op)
+        ws.cases.check(case, op)
     except PermissionDenied:
         return False
     except PurposeRequired:  # to be stated first: the role allows it
@@ -63,7 +63,7 @@ def _files(request: Request, web: Web, case: str, results: list | None,
            skipped: list[tuple[str, str]]) -> Response:
     """The files page, offering the imports and exports the user's role allows."""
     return request.app.state.render(
-        request, web, "files.html", sources=web.ws.sources(case), formats=FORMATS,
+        request, web, "files.html", sources=web.ws.records.sources(case), formats=FORMATS,
         results=results, skipped=skipped, may_import=_may(web.ws, case, Op.IMPORT),
         may_export=_may(web.ws, case, Op.EXPORT))
 
@@ -179,7 +179,7 @@ async def upload(request: Request, case: str,
                  web: Annotated[Web, Depends(current_unread)]) -> Response:
     """Import the uploaded files (all or none). Access and the declared size are checked
     before the body is read; the body is streamed to disk with a hard limit."""
-    web.ws.check(case, Op.IMPORT)
+    web.ws.cases.check(case, Op.IMPORT)
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_UPLOAD):
         raise _too_large()
@@ -199,7 +199,7 @@ async def upload(request: Request, case: str,
         if not requests:
             raise HTTPException(400, "none of the files is in a format Veriga knows: "
                                      + "; ".join(f"{p.name}: {why}" for p, why in skipped))
-        results = await run_in_threadpool(web.ws.import_files, case, requests,
+        results = await run_in_threadpool(web.ws.records.import_files, case, requests,
                                           handling=body.fields.get("handling", "H0"))
     finally:
         body.close()
@@ -220,11 +220,11 @@ def export(case: str, web: Current, format: str = "ftm", for_court: bool = False
     """The case's entities as FtM, FtM-core, GEXF, Cypher or XLSX (handling codes apply)."""
     if format not in FORMATS:
         raise HTTPException(422, f"format is one of {', '.join(FORMATS)}")
-    web.ws.check(case, Op.EXPORT)  # a refusal leaves nothing behind
+    web.ws.cases.check(case, Op.EXPORT)  # a refusal leaves nothing behind
     folder = Path(tempfile.mkdtemp(prefix="veriga-export-"))
     try:
         out = folder / f"{_safe_name(case, 0)}.{SUFFIX[format]}"
-        web.ws.export(case, format, out, for_court=for_court)
+        web.ws.exports.write(case, format, out, for_court=for_court)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,7 +19,7 @@ STATES = [s.value for s in ReviewState]
 
 
 def _filtered(web: Web, case: str, kind: str, state: str, min_score: float) -> list[Finding]:
-    items = web.ws.findings(case, kind or None)
+    items = web.ws.findings.list(case, kind or None)
     return [f for f in items if (not state or f.review.state.value == state)
             and f.score >= min_score]
 
@@ -27,7 +27,7 @@ def _filtered(web: Web, case: str, kind: str, state: str, min_score: float) -> l
 @router.get("/cases/{case}/findings", include_in_schema=False)
 def queue(request: Request, case: str, web: Current, kind: str = "", state: str = "new",
           min_score: float = 0.0) -> Response:
-    everything = web.ws.findings(case)
+    everything = web.ws.findings.list(case)
     kinds = sorted({(f.kind, f.title) for f in everything}, key=lambda k: (len(k[0]), k[0]))
     items = [f for f in everything if (not kind or f.kind == kind)
              and (not state or f.review.state.value == state) and f.score >= min_score]
@@ -37,16 +37,13 @@ def queue(request: Request, case: str, web: Current, kind: str = "", state: str 
 
 
 def _one(web: Web, case: str, finding_id: str) -> Finding:
-    for f in web.ws.findings(case):
-        if f.id == finding_id:
-            return f
-    raise HTTPException(404, f"no finding {finding_id}")
+    return web.ws.findings.get(case, finding_id)
 
 
 @router.post("/cases/{case}/findings/{finding_id}/review", include_in_schema=False)
 def review_form(request: Request, case: str, finding_id: str, web: Current,
                 state: Annotated[str, Form()], reason: Annotated[str, Form()]) -> Response:
-    web.ws.review(case, finding_id, ReviewState(state), reason)
+    web.ws.findings.review(case, finding_id, ReviewState(state), reason)
     if not request.headers.get("hx-request"):  # a plain form post: back to the queue
         return RedirectResponse(f"/cases/{case}/findings?state=#{finding_id}", status_code=303)
     return request.app.state.render(request, web, "finding_row.html",
@@ -123,7 +120,7 @@ def findings_api(case: str, web: Current,
              responses=errors(*BODY))
 def review_api(case: str, finding_id: str, body: Review, web: Current) -> FindingOut:
     """Confirm or dismiss a finding, with the reason (recorded with the reviewer's name)."""
-    web.ws.review(case, finding_id, body.state, body.reason.strip())
+    web.ws.findings.review(case, finding_id, body.state, body.reason.strip())
     return FindingOut.model_validate(_one(web, case, finding_id).to_dict())
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,12 +21,12 @@ from veriga.chain import flows
 from veriga.engine import Engine
 from veriga.finance.profile import account_profile
 from veriga.findings import N_
-from veriga.model import EntityProxy
 from veriga.model.ids import account_id
 from veriga.web.api import CASE, errors
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
+from veriga.workspace import Ledger
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -218,56 +216,19 @@ def params(
 Flow = Annotated[Params, Depends(params)]
 
 
-@dataclass
-class Case:
-    """The case's ledger (a DuckDB table) and who holds which account, read once."""
-
-    engine: Engine
-    owners: dict[str, str]  # account number -> the holder's entity id, as the user sees it
-
-
-@contextmanager
-def _ledger(web: Web, case: str) -> Iterator[Case]:
-    """The ledger as :meth:`Workspace.ledger` makes it, but from one read of the entities
-    that also gives the holders' ids (a second read costs seconds on a big case); a table,
-    not the lazy view, since a Sankey asks it many questions. Closed afterwards."""
-    engine = web.ws.engine(case)
-    try:
-        entities = list(web.ws.entities(case, finance.SCHEMATA[:6]))
-        holders = finance.ledger.holders_table(finance.account_holders(entities))
-        finance.prepare(engine, holders, ledger_only=True)
-        yield Case(engine, _owners(entities))
-    finally:
-        engine.close()
-
-
-def _owners(entities: list[EntityProxy]) -> dict[str, str]:
-    """Account number -> the id (as the user sees it) of its holder's entity."""
-    accounts = {e.id: e for e in entities if e.schema.is_a("BankAccount")}
-    owners: dict[str, str] = {}
-    for own in sorted((e for e in entities if e.schema.is_a("Ownership")),
-                      key=lambda e: e.id or ""):
-        asset, owner = accounts.get(own.first("asset") or ""), own.first("owner")
-        if asset is None or not owner:
-            continue
-        for number in asset.get("iban") + asset.get("accountNumber"):
-            owners.setdefault(number, owner)
-    return owners
-
-
 def _home(web: Web, case: str, engine: Engine) -> str | None:
     """The country of the organisation owning the case if some of its statements are from
     there, else the country of most of its statements."""
-    owner = web.ws.case(case).get("owner_org_id")
-    country = next((str(o["country"]).upper() for o in web.ws.orgs()
+    owner = web.ws.cases.get(case).get("owner_org_id")
+    country = next((str(o["country"]).upper() for o in web.ws.directory.orgs()
                     if o.get("id") == owner and o.get("country")), None)
     held = {flows.country_of(a) for a in flows.held_accounts(engine)}
     return country if country in held else flows.home_country(engine)
 
 
-def _sankey(web: Web, case: str, p: Params, data: Case) -> tuple[flows.Sankey, str | None]:
+def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey, str | None]:
     engine = data.engine
-    findings = web.ws.findings(case)
+    findings = web.ws.findings.list(case)
     ctx = flows.Context(data.owners, flows.flagged_accounts(engine, findings),
                         _home(web, case, engine), by_holder=p.by == "holder")
     note = None
@@ -293,8 +254,8 @@ def _out(web: Web, case: str, sankey: flows.Sankey, engine: Engine, p: Params,
     NGO), else, except for NGO users, the name other statements give the account."""
     ids = {n.entity_id for n in sankey.nodes if n.entity_id}
     ids |= {account_id(n.accounts[0]) for n in sankey.nodes if n.kind == "account"}
-    found = {e.id: e for e in web.ws.entities_by_id(case, sorted(ids))} if ids else {}
-    roles = web.ws.subject_roles(case)
+    found = {e.id: e for e in web.ws.entities.by_id(case, sorted(ids))} if ids else {}
+    roles = web.ws.entities.subject_roles(case)
     named = {} if web.user.is_ngo else dict(finance.ledger_names(engine))
     start_label = ", ".join(p.accounts()) if p.mode == "trace" else "start"
     nodes = []
@@ -333,7 +294,7 @@ def _f(value: Decimal | None) -> float | None:
 @router.get("/cases/{case}/money", include_in_schema=False)
 def money_page(request: Request, case: str, web: Current, mode: Mode = "overview",
                account: Annotated[str, Query(max_length=500)] = "") -> Response:
-    web.ws.subject_roles(case)  # a purpose is stated for the case (else: the open page)
+    web.ws.entities.subject_roles(case)  # a purpose is stated for the case (else: the open page)
     trans = translations(web.lang)
     labels = {key: trans.gettext(key) for key in UI}
     return request.app.state.render(request, web, "money.html", mode=mode, account=account,
@@ -345,7 +306,7 @@ def money_api(case: str, web: Current, p: Flow) -> MoneyFlows:
     """The money flows of the case as a Sankey: ``mode=overview`` (every movement, per
     holder or account), ``trace`` (from/into ``account``, by hop) or ``proceeds``
     (source and application of the estimated proceeds)."""
-    with _ledger(web, case) as data:
+    with web.ws.records.ledger(case) as data:
         sankey, note = _sankey(web, case, p, data)
         return _out(web, case, sankey, data.engine, p, note)
 
@@ -360,12 +321,12 @@ def transactions_api(
 ) -> MoneyTransactions:
     """The transactions behind one flow (the link ``from_node`` → ``to_node`` of the Sankey
     asked for with the same parameters), by date; their values sum to the flow's."""
-    with _ledger(web, case) as data:
+    with web.ws.records.ledger(case) as data:
         sankey, _ = _sankey(web, case, p, data)
         page = flows.transactions(data.engine, sankey, from_node, to_node, offset, limit)
     if page is None:
         raise HTTPException(404, "no such flow in this view")
-    files = {s["id"]: s["file_name"] for s in web.ws.sources(case)}
+    files = {s["id"]: s["file_name"] for s in web.ws.records.sources(case)}
     hide = web.user.is_ngo
     rows = [MoneyTransaction(
         record_id=r.record_id, date=r.day, amount=float(r.amount), currency=r.currency,
@@ -386,15 +347,15 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
         number = iban.strip()  # an account as a restricted reader sees it (minimised)
     elif not ACCOUNT.fullmatch(number):
         raise HTTPException(422, "not an account number (IBAN)")
-    with _ledger(web, case) as data:
+    with web.ws.records.ledger(case) as data:
         prof = account_profile(data.engine, number)
         if not prof.transactions:
             raise HTTPException(404, "no statements of this account in the case")
-        flagged = flows.flagged_accounts(data.engine, web.ws.findings(case)).get(number, [])
+        flagged = flows.flagged_accounts(data.engine, web.ws.findings.list(case)).get(number, [])
         home = _home(web, case, data.engine)
         owner = data.owners.get(number)
     ids = [i for i in (owner, account_id(number)) if i]
-    found = {e.id: e for e in web.ws.entities_by_id(case, ids)}
+    found = {e.id: e for e in web.ws.entities.by_id(case, ids)}
     entity = found.get(owner or "") or found.get(account_id(number))
     hide = web.user.is_ngo
     country = flows.country_of(number)

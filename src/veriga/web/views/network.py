@@ -38,7 +38,7 @@ UI = (
 
 
 def _graph(web: Web, case: str, ids: list[str]) -> Graph:
-    around = web.ws.neighbourhood(case, ids)
+    around = web.ws.entities.neighbourhood(case, ids)
     return build(around.entities, around.roles, entity_url(case))
 
 
@@ -46,7 +46,7 @@ def _graph(web: Web, case: str, ids: list[str]) -> Graph:
 def network_page(request: Request, case: str, web: Current, ids: str = "") -> Response:
     seed = [i for i in ids.split(",") if i]
     if not seed:  # start from the entities the strongest findings rest on
-        for f in web.ws.findings(case)[:3]:
+        for f in web.ws.findings.list(case)[:3]:
             seed += [e for e in f.evidence.entity_ids[:3] if e not in seed]
     trans = translations(web.lang)
     labels = {key: trans.gettext(key) for key in UI}
@@ -95,11 +95,11 @@ def path_api(case: str, web: Current, start: Annotated[str, Query(alias="from")]
 @router.get("/api/cases/{case}/pivots/{entity_id}", tags=["network"], responses=errors(*CASE))
 def pivots_api(case: str, entity_id: str, web: Current) -> GraphOut:
     """Entities sharing a phone, IBAN, e-mail or identifier with this one."""
-    me = web.ws.entities_by_id(case, [entity_id])
+    me = web.ws.entities.by_id(case, [entity_id])
     if not me:
         raise HTTPException(404, f"no entity {entity_id!r} in this case")
-    shared = web.ws.shared_identifiers(case, entity_id)
-    graph = build(me + [p for p, _, _ in shared], web.ws.subject_roles(case),
+    shared = web.ws.entities.shared_identifiers(case, entity_id)
+    graph = build(me + [p for p, _, _ in shared], web.ws.entities.subject_roles(case),
                   entity_url(case))
     anchor = me[0].id
     for proxy, kind, value in shared:
@@ -137,19 +137,19 @@ class ViewId(BaseModel):
 @router.get("/api/cases/{case}/views", tags=["network"], responses=errors(*CASE))
 def views_api(case: str, web: Current) -> list[ViewSummary]:
     """Saved network views of the case, newest first."""
-    return [ViewSummary.model_validate(v) for v in web.ws.views(case, "network")]
+    return [ViewSummary.model_validate(v) for v in web.ws.saved_views.list(case, "network")]
 
 
 @router.post("/api/cases/{case}/views", tags=["network"], responses=errors(*BODY))
 def save_view_api(case: str, body: SavedView, web: Current) -> ViewId:
     """Save the current view (node ids, positions, filters) under a name."""
-    return ViewId(id=web.ws.save_view(case, "network", body.name.strip(), body.state))
+    return ViewId(id=web.ws.saved_views.save(case, "network", body.name.strip(), body.state))
 
 
 @router.get("/api/cases/{case}/views/{view_id}", tags=["network"], responses=errors(*CASE))
 def view_api(case: str, view_id: str, web: Current) -> ViewOut:
     """A saved view with its state."""
-    view = web.ws.view(case, view_id)
+    view = web.ws.saved_views.get(case, view_id)
     return ViewOut(id=view["id"], name=view["name"], state=view["state"])
 
 

@@ -140,7 +140,7 @@ def map_api(case: str, web: Current, ids: str = "",
     trips departing in that range."""
     if start and end and start > end:
         raise HTTPException(422, "'from' is after 'to'")
-    found = place_map(web.ws.entities(case, MAP_SCHEMATA), ids=_ids(ids), start=start, end=end)
+    found = place_map(web.ws.entities.list(case, MAP_SCHEMATA), ids=_ids(ids), start=start, end=end)
     return _out(found, case)
 
 

@@ -108,7 +108,7 @@ def _record_dates(web: Web, case: str, record_ids: Collection[str]) -> dict[str,
     """The date of each cited bulk record (booking date, call start), by record id."""
     if not record_ids:
         return {}
-    engine = web.ws.engine(case)
+    engine = web.ws.records.engine(case)
     try:
         engine.register_arrow("wanted_records", pa.table({"record_id": sorted(record_ids)}))
         out: dict[str, str] = {}
@@ -131,7 +131,7 @@ def _record_dates(web: Web, case: str, record_ids: Collection[str]) -> dict[str,
 
 def _findings(web: Web, case: str) -> list[Finding]:
     try:
-        return web.ws.findings(case)
+        return web.ws.findings.list(case)
     except PermissionDenied:  # a role that sees entities but not findings
         return []
 
@@ -139,7 +139,7 @@ def _findings(web: Web, case: str) -> list[Finding]:
 def _by_id(web: Web, case: str, ids: Collection[str]) -> list[EntityProxy]:
     wanted = sorted(ids)
     return [p for i in range(0, len(wanted), ID_CHUNK)
-            for p in web.ws.entities_by_id(case, wanted[i:i + ID_CHUNK])]
+            for p in web.ws.entities.by_id(case, wanted[i:i + ID_CHUNK])]
 
 
 def _entities(web: Web, case: str, ids: list[str], kinds: list[str] | None,
@@ -150,15 +150,15 @@ def _entities(web: Web, case: str, ids: list[str], kinds: list[str] | None,
     to them), widened by the bank accounts they hold, whose payments are theirs too. For
     some kinds of event only: entities of those schemata, and those they refer to."""
     if ids:
-        around = web.ws.neighbourhood(case, ids).entities
+        around = web.ws.entities.neighbourhood(case, ids).entities
         accounts = tl.held_accounts(around, ids)
         if accounts - set(ids):
-            around = web.ws.neighbourhood(case, sorted(set(ids) | accounts)).entities
+            around = web.ws.entities.neighbourhood(case, sorted(set(ids) | accounts)).entities
         return around, set(ids) | accounts
     schemata = tl.schemata_for(kinds) if kinds else None
     if schemata is None:
-        return list(web.ws.entities(case)), set()
-    dated = list(web.ws.entities(case, schemata)) if schemata else []
+        return list(web.ws.entities.list(case)), set()
+    dated = list(web.ws.entities.list(case, schemata)) if schemata else []
     have = {p.id for p in dated}
     refs = {v for p in dated for prop, v in p.itervalues() if prop.type.name == "entity"}
     refs |= {i for f in findings for i in f.evidence.entity_ids}
@@ -214,11 +214,11 @@ def timeline_api(
 
 @router.get("/cases/{case}/timeline", include_in_schema=False)
 def timeline_page(request: Request, case: str, web: Current, ids: str = "") -> Response:
-    web.ws.case(case)  # a clear 404 for a case the user cannot open
+    web.ws.cases.get(case)  # a clear 404 for a case the user cannot open
     trans = translations(web.lang)
     labels = {key: trans.gettext(key) for key in UI}
     chosen = _split(ids)[:MAX_IDS]
-    names = {p.id: p.caption for p in web.ws.entities_by_id(case, chosen)} if chosen else {}
+    names = {p.id: p.caption for p in web.ws.entities.by_id(case, chosen)} if chosen else {}
     return request.app.state.render(
         request, web, "timeline.html", ids=",".join(chosen),
         chosen=[{"id": i, "label": names.get(i, i), "url": entity_url(case)(i)}

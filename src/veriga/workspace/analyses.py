@@ -1,0 +1,56 @@
+"""``ws.analyses``: run the analysis families of :mod:`veriga.analysis` on a case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from veriga import analysis
+from veriga.access.policy import Op
+from veriga.errors import VerigaError
+from veriga.workspace.part import Part
+
+#: ``progress(step, done, total)``, told which family is running as ``family: step``.
+Progress = Callable[[str, int, int], None]
+
+
+class Analyses(Part):
+    def families(self) -> dict[str, analysis.Family]:
+        return analysis.families()
+
+    def run(self, case: str, only: Sequence[str] | None = None, engine: str = "duckdb",
+            params: Mapping[str, Any] | None = None, progress: Progress | None = None,
+            save: bool = True) -> dict[str, analysis.Run]:
+        """Run every family (or those named in ``only``) on the case; each replaces only its
+        own unreviewed findings (those whose detector starts with its prefix), reviewed
+        ones are kept. ``params`` by family name (defaults for those not given); with
+        ``save=False`` nothing is stored (a report reproducing a run)."""
+        chosen = analysis.chosen(only)
+        # reproducing a run without storing it (for a report) only reads what the user sees
+        with self.ws.case(case, Op.ANALYZE if save else Op.ENTITY_READ):
+            pass
+        runs: dict[str, analysis.Run] = {}
+        for fam in chosen:
+            if engine not in fam.engines:
+                raise VerigaError(f"the {fam.name} analyses run on {', '.join(fam.engines)}, "
+                                  f"not {engine}")
+            told = None
+            if progress is not None:
+                def told(step: str, done: int, total: int, name: str = fam.name) -> None:
+                    progress(f"{name}: {step}", done, total)
+            given = (params or {}).get(fam.name)
+            eng = self.ws.records.engine(case, engine)
+            try:
+                inputs = analysis.Inputs(case, eng, lambda s: self.ws.entities.list(case, s),
+                                         engine)
+                run = fam.run(inputs, given if given is not None else fam.params(), told)
+            finally:
+                eng.close()
+            runs[fam.name] = run
+            if save:
+                with self.ws.case(case, Op.ANALYZE) as access:
+                    added, removed = self.ws.store.replace_findings(
+                        access.conn, access.case_id, fam.prefix, run.findings)
+                    access.audit("finding.create", family=fam.name, count=added,
+                                 removed=removed, engine=engine)
+        return runs

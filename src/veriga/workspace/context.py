@@ -1,0 +1,246 @@
+"""The access context every part of the workspace goes through.
+
+One call, :meth:`Context.case`, opens a transaction, checks the operation against the
+declared policy (:mod:`veriga.access.policy`) for the acting user's role in the case,
+requires a stated purpose where personal data is reached, works out what the user may not
+see (handling codes, a share of selected entities) and, for a restricted reader, the
+minimisation; the part then reads through the :class:`CaseAccess` it yields and writes its
+audit entry with :meth:`CaseAccess.audit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from veriga.access import cases as case_access
+from veriga.access.directory import User
+from veriga.access.minimise import Minimiser
+from veriga.access.policy import POLICY, Op, allows
+from veriga.access.roles import TRAINING_ONLY, CaseKind, Role, SubjectRole
+from veriga.config import Settings
+from veriga.errors import NotFound, VerigaError
+from veriga.model import EntityProxy
+from veriga.store import BulkStore, Store
+from veriga.workspace.protection import protection
+
+#: Operations that touch personal data: each needs a stated purpose (LED Art. 25).
+NEEDS_PURPOSE = frozenset({Op.ENTITY_READ, Op.ENTITY_WRITE, Op.IMPORT, Op.EXPORT,
+                           Op.FINDING_READ, Op.FINDING_REVIEW, Op.ANALYZE, Op.CASE_MANAGE})
+
+
+class PermissionDenied(VerigaError):
+    """The acting user may not do this."""
+
+
+class PurposeRequired(VerigaError):
+    """Personal data is reached only for a stated purpose."""
+
+
+def public(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case as shown to its readers: without the key its pseudonyms are made with."""
+    return {k: v for k, v in case.items() if k != "pseudonym_key"}
+
+
+@dataclass
+class CaseAccess:
+    """What one user may see of one case, and the transaction it was worked out in."""
+
+    ctx: Context
+    conn: Connection
+    case: dict[str, Any]
+    role: Role
+    only_ids: frozenset[str] | None = None  # a share of selected entities
+    hidden_sources: set[str] = field(default_factory=set)
+    hidden_entities: set[str] = field(default_factory=set)
+    minimiser: Minimiser | None = None
+    subject_roles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def case_id(self) -> str:
+        return str(self.case["id"])
+
+    @property
+    def kind(self) -> CaseKind:
+        return CaseKind(self.case["kind"])
+
+    def may(self, op: Op) -> bool:
+        """Whether the user's role in this case allows ``op`` too."""
+        return allows(self.role, op, self.kind)
+
+    def audit(self, action: str, target: str | None = None, *,
+              reads: Collection[str] | None = None, **detail: Any) -> None:
+        """Write the audit entry of this access (in its transaction); ``reads`` are the real
+        ids of every entity reached."""
+        self.ctx.write_audit(self.conn, action, self.case_id, target, reads=reads, **detail)
+
+    # -- what the reader sees ------------------------------------------------------------
+
+    def visible(self, proxies: Iterator[EntityProxy]) -> Iterator[EntityProxy]:
+        """The entities not hidden from the reader, minimised for a restricted one."""
+        for proxy in proxies:
+            if proxy.id in self.hidden_entities:
+                continue
+            if self.minimiser is not None:
+                proxy = self.minimiser.entity(proxy)
+            yield proxy
+
+    def shown(self, value: Any) -> Any:
+        """``value`` as the reader may see it: every text minimised for restricted readers."""
+        return self.minimiser.deep(value) if self.minimiser is not None else value
+
+    def real_id(self, entity_id: str) -> str:
+        """The real id of an entity the reader names by the id they see; a restricted reader
+        naming a protected person by the real id learns nothing (its pseudonym included)."""
+        if self.minimiser is not None:
+            if self.minimiser.protection.protected(entity_id):
+                raise NotFound(f"no entity {entity_id!r} in case {self.case['name']!r}")
+            return self.minimiser.real_id(entity_id)
+        return entity_id
+
+    def roles(self) -> dict[str, str]:
+        """Subject roles by entity id as the reader sees the ids."""
+        if self.minimiser is None:
+            return dict(self.subject_roles)
+        return {self.minimiser.entity_id(e): r for e, r in self.subject_roles.items()}
+
+    def reachable(self, entity_id: str) -> bool:
+        return entity_id not in self.hidden_entities and (
+            self.only_ids is None or entity_id in self.only_ids)
+
+
+class Context:
+    """Who is acting, why, and on which store: the base every workspace part shares."""
+
+    def __init__(self, settings: Settings, store: Store, user: User | None,
+                 purpose: str | None) -> None:
+        self.settings = settings
+        self.store = store
+        self.bulk = BulkStore(settings.bulk_dir)
+        self.purpose = purpose.strip() if purpose and purpose.strip() else None
+        self.user = user
+        #: the minimisation applied to what this session was shown, by case id
+        self.minimisers: dict[str, Minimiser] = {}
+
+    @property
+    def actor(self) -> str:
+        return self.user.username if self.user else "system"
+
+    def write_audit(self, conn: Connection, action: str, case_id: str | None,
+              target: str | None = None, *, reads: Collection[str] | None = None,
+              **detail: Any) -> None:
+        """Write an audit entry; ``reads`` are the (real) ids of every entity reached, all
+        recorded in ``audit_reads`` and covered by the chain."""
+        self.store.audit(conn, actor=self.actor, action=action, case_id=case_id,
+                         purpose=self.purpose, target=target, detail=detail, reads=reads)
+
+    def require_user(self) -> User:
+        if self.user is None:
+            raise PermissionDenied("no user: log in or use an API token")
+        return self.user
+
+    def require_global(self, op: Op) -> User:
+        user = self.require_user()
+        if not any(allows(role, op) for role in user.roles):
+            roles = ", ".join(sorted(user.roles))
+            raise PermissionDenied(f"your role ({roles}) may not do {op.value}")
+        return user
+
+    @contextmanager
+    def case(self, case: str, op: Op) -> Iterator[CaseAccess]:
+        """A transaction on ``case`` in which the user may do ``op``, or the reason not."""
+        with self.store.begin() as conn:
+            yield self.access(conn, case, op)
+
+    def access(self, conn: Connection, case: str, op: Op) -> CaseAccess:
+        """Resolve the user's access to ``case`` and check ``op`` against the policy."""
+        user = self.require_user()
+        try:
+            row = self.store.get_case(conn, case)
+        except NotFound:
+            row = None
+        role = None
+        only_ids = None
+        if row is not None:
+            role = case_access.member_role(conn, row["id"], user.id)
+            if role is None:
+                shared = case_access.share_for(conn, row["id"], user.org_id)
+                if shared is not None:
+                    role = user.case_role()
+                    if shared["entity_ids"] is not None:
+                        only_ids = frozenset(shared["entity_ids"])
+        if row is None or role is None:
+            raise NotFound(f"no case named {case!r} that you can access "
+                           "(see 'veriga case list')")
+        kind = CaseKind(row["kind"])
+        if op is Op.CASE_MANAGE and row["owner_org_id"] not in (None, user.org_id) \
+                and allows(role, op, kind):
+            raise PermissionDenied(
+                f"case {row['name']!r} belongs to another organisation: only its owner "
+                "configures it, shares it and adds members (ask the owner to share it onward)")
+        if not allows(role, op, kind):
+            why = " (trainers and trainees work on training cases only)" \
+                if role in TRAINING_ONLY and role in POLICY[op] else ""
+            raise PermissionDenied(f"as {role.value} in case {row['name']!r} you may not "
+                                   f"do {op.value}{why}")
+        if op in NEEDS_PURPOSE and not self.purpose:
+            raise PurposeRequired("state the purpose of this access (--purpose); it is "
+                                  "recorded in the audit log")
+        access = CaseAccess(self, conn, row, role, only_ids)
+        if op in NEEDS_PURPOSE:
+            self._restrict(access, user)
+        if user.is_ngo:
+            self._minimise(access)
+        return access
+
+    def _restrict(self, access: CaseAccess, user: User) -> None:
+        conn, owner = access.conn, access.case["owner_org_id"]
+        restricted = case_access.source_handling(conn, access.case_id, restricted_only=True)
+        for source_id, handling in restricted.items():
+            if not handling.visible_to(user.org_id, owner):
+                access.hidden_sources.add(source_id)
+        for entity_id, handling in case_access.entity_handling_map(conn, access.case_id).items():
+            if not handling.visible_to(user.org_id, owner):
+                access.hidden_entities.add(entity_id)
+        access.subject_roles = case_access.subject_roles(conn, access.case_id)
+
+    def _minimise(self, access: CaseAccess) -> None:
+        """Minimisation for a restricted reader: victims (and suspects, unless the case owner
+        allows) and every record that may be the same person, one pseudonym each."""
+        roles = access.subject_roles or case_access.subject_roles(access.conn, access.case_id)
+        hidden = {SubjectRole.VICTIM.value}
+        if not access.case["ngo_sees_suspects"]:
+            hidden.add(SubjectRole.SUSPECT.value)
+        marked = {e: r for e, r in roles.items() if r in hidden}
+        found = protection(self.store, self.bulk, self.settings.database_url, access.conn,
+                           access.case, marked)
+        # every record of a protected person takes the role of the person marked
+        access.subject_roles = {**{e: marked[s] for e, s in found.group_of.items()}, **roles}
+        access.minimiser = Minimiser(found)
+        self.minimisers[access.case_id] = access.minimiser
+
+    # -- reading entities as the user may see them ---------------------------------------
+
+    def fetch(self, access: CaseAccess, ids: Collection[str],
+              known: Mapping[str, EntityProxy] | None = None) -> list[EntityProxy]:
+        """The visible entities among ``ids`` (real ids), minimised for the user; ``known``
+        are entities already read in this access (not read again)."""
+        known = known or {}
+        wanted = [i for i in sorted(set(ids)) if access.reachable(i)]
+        missing = [i for i in wanted if i not in known]
+        read = {p.id: p for p in self.store.iter_entities_by_id(
+            access.conn, access.case_id, missing, exclude_sources=access.hidden_sources)}
+        found = (known[i] if i in known else read[i] for i in wanted if i in known or i in read)
+        return list(access.visible(found))
+
+    def entity_rows(self, access: CaseAccess, entity_id: str) -> list[dict[str, Any]]:
+        """The statements of one entity the user may see (NotFound if none)."""
+        rows = self.store.entity_statements(access.conn, access.case_id, entity_id)
+        rows = [r for r in rows if r["source_id"] not in access.hidden_sources]
+        if not rows or not access.reachable(entity_id):
+            raise NotFound(f"no entity {entity_id!r} in case {access.case['name']!r}")
+        return rows

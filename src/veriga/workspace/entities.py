@@ -1,0 +1,214 @@
+"""``ws.entities``: the case's entities as the user may see them, and what is set on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from veriga.access import cases as case_access
+from veriga.access import directory
+from veriga.access.policy import Op
+from veriga.access.roles import SubjectRole
+from veriga.findings import Finding
+from veriga.model import EntityProxy
+from veriga.workspace.context import CaseAccess
+from veriga.workspace.part import Part
+
+SEARCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
+
+
+@dataclass
+class EntityView:
+    """An entity with every statement and the source each came from."""
+
+    entity: EntityProxy
+    statements: list[dict[str, Any]]
+
+
+@dataclass
+class Around:
+    """Entities around some others, and the subject roles by id as the user sees them."""
+
+    entities: list[EntityProxy]
+    roles: dict[str, str]
+
+
+@dataclass
+class EntityPage:
+    view: EntityView
+    around: Around
+    findings: list[Finding]
+
+
+class Entities(Part):
+    def list(self, case: str, schemata: Sequence[str] | None = None) -> Iterator[EntityProxy]:
+        """Every entity of the case the user may see; the read is audited."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            # a listing of the whole case reaches every entity present (see who_accessed)
+            access.audit("entity.list", schemata=list(schemata or []), reads=access.only_ids)
+        with self.ws.store.begin() as conn:
+            proxies = self.ws.store.iter_entities(conn, access.case_id, schemata,
+                                                  exclude_sources=access.hidden_sources,
+                                                  only_ids=access.only_ids)
+            yield from access.visible(proxies)
+
+    def count(self, case: str) -> dict[str, int]:
+        """How many entities of each schema the user may see (no value is read)."""
+        with self.ws.case(case, Op.CASE_OPEN) as access:
+            counts = self.ws.store.count_entities(
+                access.conn, access.case_id, exclude_sources=access.hidden_sources,
+                exclude_ids=access.hidden_entities, only_ids=access.only_ids)
+        return counts
+
+    def by_id(self, case: str, entity_ids: Sequence[str]) -> list[EntityProxy]:
+        """Several entities at once (ids as the user sees them); the read is audited."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = [access.real_id(i) for i in entity_ids
+                    if access.minimiser is None or not access.minimiser.protection.protected(i)]
+            found = self.ws.fetch(access, real)
+            access.audit("entity.read", reads=real)
+        return found
+
+    def get(self, case: str, entity_id: str) -> EntityView:
+        """One entity with every value and the source it came from; the read is audited."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = access.real_id(entity_id)
+            rows = self.ws.entity_rows(access, real)
+            entity = next(self.ws.store.iter_entities_by_id(
+                access.conn, access.case_id, [real], exclude_sources=access.hidden_sources))
+            access.audit("entity.read", real)
+        if access.minimiser is not None:
+            entity = access.minimiser.entity(entity)
+            rows = access.minimiser.statements(real, rows)
+        return EntityView(entity=entity, statements=rows)
+
+    def _around(self, access: CaseAccess, real: set[str]
+                ) -> tuple[set[str], dict[str, EntityProxy]]:
+        """Ids of the entities, those linking to them and those they refer to; and the
+        entities read on the way (the first two groups)."""
+        store, hidden = self.ws.store, access.hidden_sources
+        linking = store.linked_ids(access.conn, access.case_id, real, hidden)
+        refs: set[str] = set()
+        read: dict[str, EntityProxy] = {}
+        for proxy in store.iter_entities_by_id(access.conn, access.case_id,
+                                               sorted(real | linking), hidden):
+            read[proxy.id or ""] = proxy
+            for prop, value in proxy.itervalues():
+                if prop.type.name == "entity":
+                    refs.add(value)
+        return real | linking | refs, read
+
+    def neighbourhood(self, case: str, entity_ids: Sequence[str]) -> Around:
+        """The entities, every entity linking to them (payments, ownerships, employments...)
+        with its other ends, and the entities they refer to; with the subject roles. The
+        read is audited."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = {access.real_id(i) for i in entity_ids}
+            everything, read = self._around(access, real)
+            found = self.ws.fetch(access, everything, read)
+            access.audit("entity.read", neighbourhood=True, reads=everything)
+        return Around(found, access.roles())
+
+    def page(self, case: str, entity_id: str) -> EntityPage:
+        """What the entity page shows, read at once: every value with its source, the
+        neighbourhood, the subject roles and the findings resting on the entity."""
+        store = self.ws.store
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = access.real_id(entity_id)
+            rows = self.ws.entity_rows(access, real)
+            entity = next(store.iter_entities_by_id(
+                access.conn, access.case_id, [real], exclude_sources=access.hidden_sources))
+            everything, read = self._around(access, {real})
+            around = self.ws.fetch(access, everything, read)
+            findings = store.list_findings(access.conn, access.case_id, None, real) \
+                if access.may(Op.FINDING_READ) else []
+            access.audit("entity.read", real, reads=everything | {real})
+        if access.minimiser is not None:
+            entity = access.minimiser.entity(entity)
+            rows = access.minimiser.statements(real, rows)
+            findings = [access.minimiser.finding(item) for item in findings]
+        return EntityPage(EntityView(entity, rows), Around(around, access.roles()), findings)
+
+    def shared_identifiers(self, case: str, entity_id: str
+                           ) -> list[tuple[EntityProxy, str, str]]:
+        """Other entities sharing a phone, IBAN, e-mail or identifier with this one."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = access.real_id(entity_id)
+            pairs = self.ws.store.sharing(access.conn, access.case_id, real,
+                                          access.hidden_sources)
+            others = {p.id: p for p in self.ws.fetch(access, {o for o, _, _ in pairs})}
+            # the real ids: ``others`` is keyed by the ids the reader sees (pseudonyms)
+            reached = {o for o, _, _ in pairs if access.reachable(o)}
+            access.audit("entity.read", real, pivot=True, reads=reached)
+        out = []
+        for other, kind, value in pairs:
+            proxy = others.get(access.minimiser.entity_id(other) if access.minimiser
+                               else other)
+            if proxy is not None:
+                shown = value if access.minimiser is None else access.minimiser.text(value)
+                out.append((proxy, kind, shown))
+        return out
+
+    def search(self, case: str, text: str, schemata: Sequence[str] = (),
+               limit: int = 50) -> list[EntityProxy]:
+        """Entities whose name or identifiers contain ``text``; the search is audited."""
+        if len(text.strip()) < 2:
+            return []
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            if access.minimiser is None:
+                ids = self.ws.store.search(access.conn, access.case_id, text, schemata, limit,
+                                           exclude_sources=access.hidden_sources)
+                found = self.ws.fetch(access, ids)
+            else:
+                found = self._search_minimised(access, text, schemata, limit)
+            access.audit("entity.search", query=text, count=len(found),
+                         reads={access.real_id(p.id or "") for p in found})
+        return found
+
+    def _search_minimised(self, access: CaseAccess, text: str, schemata: Sequence[str],
+                          limit: int) -> list[EntityProxy]:
+        """Search as a restricted reader sees the case: protected people by their pseudonym
+        only, everyone else by what is left of their values once minimised."""
+        assert access.minimiser is not None
+        needle = text.strip().casefold()
+        protection = access.minimiser.protection
+        pseudonymous = [real for label, reals in sorted(protection.labels().items())
+                        if needle in label.casefold() for real in reals]
+        ids = self.ws.store.search(access.conn, access.case_id, text, schemata, limit * 4,
+                                   exclude_sources=access.hidden_sources)
+        candidates = pseudonymous + [i for i in ids if not protection.protected(i)]
+        found: list[EntityProxy] = []
+        for start in range(0, len(candidates), limit):  # most match as they are: one round
+            for proxy in self.ws.fetch(access, candidates[start:start + limit]):
+                if schemata and proxy.schema.name not in schemata:
+                    continue
+                shown = [v for prop, v in proxy.itervalues() if prop.type.name in SEARCHED_TYPES]
+                if any(needle in v.casefold() for v in shown):
+                    found.append(proxy)
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def subject_roles(self, case: str) -> dict[str, str]:
+        """Subject roles (victim, suspect...) by entity id as the user sees the ids."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            return access.roles()
+
+    def set_subject_role(self, case: str, entity_id: str, role: str) -> None:
+        subject = SubjectRole(role)
+        with self.ws.case(case, Op.ENTITY_WRITE) as access:
+            self.ws.entity_rows(access, entity_id)
+            case_access.set_subject_role(access.conn, access.case_id, entity_id, subject,
+                                         self.ws.actor)
+            self.ws.store.bump_revision(access.conn, access.case_id)
+            access.audit("entity.change", entity_id, subject_role=subject.value)
+
+    def set_handling(self, case: str, entity_id: str, code: str,
+                     orgs: Sequence[str] | None = None, note: str | None = None) -> None:
+        with self.ws.case(case, Op.CASE_MANAGE) as access:
+            self.ws.entity_rows(access, entity_id)
+            org_ids = [directory.get_org(access.conn, o)["id"] for o in orgs or []]
+            case_access.set_entity_handling(access.conn, access.case_id, entity_id, code,
+                                            org_ids, note, self.ws.actor)
+            access.audit("entity.change", entity_id, handling=code, orgs=org_ids)

@@ -1,0 +1,144 @@
+"""``ws.records``: the files imported into a case, and its bulk records (bank transactions,
+call records) on a query engine; among them the money ledger of :mod:`veriga.finance`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from veriga import finance
+from veriga.access import directory
+from veriga.access.handling import parse_code
+from veriga.access.policy import Op
+from veriga.engine import Engine, get_engine
+from veriga.ingest import ImportRequest, ImportResult, run_imports
+from veriga.model.holdings import holdings
+from veriga.model.records import RECORD_KINDS
+from veriga.workspace import protection
+from veriga.workspace.context import CaseAccess
+from veriga.workspace.part import Part
+
+
+@dataclass
+class Ledger:
+    """An engine holding the case's ``ledger`` (see :mod:`veriga.finance.ledger`), and who
+    holds each account: account number -> the holder's entity id as the user sees it."""
+
+    engine: Engine
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Records(Part):
+    def sources(self, case: str) -> list[dict[str, Any]]:
+        """The files imported into the case (names minimised for restricted readers)."""
+        with self.ws.case(case, Op.CASE_OPEN) as access:
+            rows = self.ws.store.list_sources(access.conn, access.case_id)
+        return list(access.shown(rows))
+
+    def import_files(
+        self, case: str, requests: Sequence[ImportRequest], strict: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+        handling: str = "H0", handling_orgs: Sequence[str] | None = None,
+        handling_note: str | None = None,
+    ) -> list[ImportResult]:
+        """Import files into the case, each all-or-nothing; each import is audited."""
+        ws = self.ws
+        code = parse_code(handling)
+        with ws.case(case, Op.IMPORT) as access:
+            org_ids = [directory.get_org(access.conn, o)["id"] for o in handling_orgs or []]
+        source_values = {"handling": code.value, "handling_orgs": org_ids or None,
+                         "handling_note": handling_note}
+        results = run_imports(ws.store, ws.bulk, access.case_id, requests, ws.actor,
+                              ws.purpose, strict=strict, progress=progress,
+                              source_values=source_values)
+        with ws.store.begin() as conn:
+            ws.store.bump_revision(conn, access.case_id)
+        ws.store.refresh_statistics()
+        return results
+
+    def engine(self, case: str, name: str = "duckdb") -> Engine:
+        """A query engine (``duckdb`` or ``spark``) with one view per record kind over the
+        case's committed Parquet files, as the user may see them; the read is audited."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            found = self.ws.store.list_sources(access.conn, access.case_id)
+            access.audit("records.read", engine=name)
+        tables: dict[str, list[Path]] = {kind: [] for kind in RECORD_KINDS}
+        for source in found:
+            if source["id"] in access.hidden_sources:
+                continue
+            for kind, rel in (source["bulk"] or {}).items():
+                tables.setdefault(kind, []).append(self.ws.bulk.path(rel))
+        if access.minimiser is not None:
+            tables = self._minimised(access, tables)
+        engine = get_engine(name)
+        engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
+        return engine
+
+    def ledger(self, case: str, engine: str = "duckdb", lazy: bool = False) -> Ledger:
+        """The case's money ledger on an engine. ``lazy``: a view that reads only the
+        accounts asked for (a trace), without holders; else a table (many questions, as a
+        Sankey asks) with the account holders from one read of the entities."""
+        eng = self.engine(case, engine)
+        try:
+            if lazy:
+                finance.prepare(eng, lazy=True)
+                return Ledger(eng)
+            entities = list(self.ws.entities.list(case, finance.SCHEMATA[:6]))
+            pairs = finance.account_holders(entities)
+            finance.prepare(eng, finance.ledger.holders_table(pairs), ledger_only=True)
+            owners: dict[str, str] = {}
+            for held in holdings(entities):
+                for number in held.numbers:
+                    owners.setdefault(number, held.owner_id)
+            return Ledger(eng, owners)
+        except BaseException:
+            eng.close()
+            raise
+
+    def _minimised(self, access: CaseAccess, tables: dict[str, list[Path]]
+                   ) -> dict[str, list[Path]]:
+        """The bulk records with every name and identifier of a protected person replaced,
+        written once per case, data and reader kind beside the bulk records."""
+        assert access.minimiser is not None
+        found = access.minimiser.protection
+        digest = hashlib.sha256(json.dumps(
+            [access.case_id, found.key, sorted(found.group_of.items()),
+             {k: sorted(map(str, v)) for k, v in tables.items()}]).encode()).hexdigest()[:24]
+        folder = self.ws.settings.home / "minimised" / access.case_id / digest
+        out: dict[str, list[Path]] = {}
+        with protection.LOCK:
+            for kind, paths in tables.items():
+                if not paths:
+                    out[kind] = []
+                    continue
+                target = folder / f"{kind}.parquet"
+                if not target.exists():
+                    folder.mkdir(parents=True, exist_ok=True)
+                    table = pa.concat_tables([pq.read_table(p) for p in paths],
+                                             promote_options="default")
+                    tmp = target.with_name(f".{target.name}.tmp")
+                    pq.write_table(access.minimiser.table(table), tmp, compression="zstd")
+                    os.replace(tmp, target)
+                out[kind] = [target]
+        for old in folder.parent.glob("*"):
+            if old != folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        return out
