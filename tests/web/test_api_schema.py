@@ -35,7 +35,7 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from webhelpers import Site, log_in, open_case
 
 from veriga.chain.graph import adjacency, build
@@ -182,14 +182,40 @@ def _coverage(case: Any) -> bool:
 def test_api_conforms_to_its_schema(case: Any, api_world: ApiWorld) -> None:
     """One test per operation of the schema; a failure prints what was wrong and a curl
     command that reproduces it (against http://testserver: run it with a TestClient)."""
-    if not _coverage(case):
-        return
+    if _coverage(case):
+        _call(case, api_world)
+
+
+def _call(case: Any, api_world: ApiWorld) -> None:
+    """Sends the case as ``liga``, checks the response, counts its status code."""
     checks = [getattr(schemathesis.checks, name) for name in CHECKS]
     start = time.perf_counter()
     response = case.call_and_validate(app=api_world.app, cookies=api_world.cookies, timeout=60,
                                       headers={"X-CSRF-Token": api_world.csrf}, checks=checks)
     STATUSES[case.operation.label][response.status_code] += 1
     SECONDS[case.operation.label] += time.perf_counter() - start
+
+
+@pytest.fixture(scope="module")
+def statuses(api_world: ApiWorld) -> dict[str, Counter[int]]:
+    """The status codes per operation. In the file's order test_api_conforms_to_its_schema
+    has counted them; run without it (``pytest tests/web/test_api_schema.py::test_most_...``
+    or ``-k most_calls``), the operations it did not call are called here: MAX_EXAMPLES
+    generated cases each, through the same hooks and checks (without the coverage phase)."""
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.label in STATUSES:
+            continue
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def call(case: Any) -> None:
+            _call(case, api_world)
+
+        call()
+        assert STATUSES[operation.label], f"no call of {operation.label}"
+    return STATUSES
 
 
 def test_every_operation_needs_a_session(api_world: ApiWorld) -> None:
@@ -215,23 +241,25 @@ def _reachable(path: str, operation: dict[str, Any]) -> bool:
                if p["in"] == "path" or p.get("required"))
 
 
-def test_most_calls_reached_the_data(api_world: ApiWorld) -> None:
+def test_most_calls_reached_the_data(statuses: dict[str, Counter[int]]) -> None:
     """The real values made a good share of the valid calls of each operation get past 404
     to the code that does the work (a check on this file's hooks: the schema alone would
     mostly produce 404s). Operations with parameters the test has no real values for are
     left out."""
-    if not STATUSES:
-        pytest.skip("runs after test_api_conforms_to_its_schema")
-    for label, statuses in sorted(STATUSES.items()):
-        print(f"{label}: {SECONDS[label]:.1f} s, {dict(sorted(statuses.items()))}")
+    for label, counted in sorted(statuses.items()):
+        print(f"{label}: {SECONDS[label]:.1f} s, {dict(sorted(counted.items()))}")
     low = {}
+    checked = 0
     for path, operations in schema.raw_schema["paths"].items():
         for method, operation in operations.items():
-            statuses = STATUSES.get(f"{method.upper()} {path}")
-            valid = {code: n for code, n in (statuses or {}).items()
+            counted = statuses.get(f"{method.upper()} {path}")
+            assert counted, f"{method.upper()} {path} was not called"
+            valid = {code: n for code, n in counted.items()
                      if code not in (400, 405, 422)}  # requests the app took as valid
             if valid and _reachable(path, operation):
+                checked += 1
                 share = sum(n for code, n in valid.items() if code < 300) / sum(valid.values())
                 if share < 0.3:
                     low[f"{method.upper()} {path}"] = round(share, 2)
+    assert checked >= 10, f"only {checked} operations had valid calls with real values"
     assert not low, f"operations whose calls mostly failed before doing any work: {low}"
