@@ -1,7 +1,11 @@
+from importlib import resources
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from veriga.errors import VerigaError
 from veriga.store import Store
@@ -16,9 +20,26 @@ def test_migrations_match_the_schema(db_url):
     assert diff == []
 
 
+def _head() -> str:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("veriga.store") / "migrations"))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def test_migrate_twice_is_harmless(db_url):
-    Store(db_url).close()
-    Store(db_url).close()
+    """Every start opens the store and migrates it: on a store at the newest revision that
+    changes nothing, neither the data nor the revision nor the schema."""
+    first = Store(db_url)
+    with first.begin() as conn:
+        first.create_case(conn, "Operation Amber", "tester")
+        assert MigrationContext.configure(conn).get_current_revision() == _head()
+    first.close()
+    again = Store(db_url)
+    with again.begin() as conn:
+        assert [c["name"] for c in again.list_cases(conn)] == ["Operation Amber"]
+        assert MigrationContext.configure(conn).get_current_revision() == _head()
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    again.close()
 
 
 def test_case_names_are_unique(ws):
