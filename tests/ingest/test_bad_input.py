@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from test_atomic import _snapshot
+from ingesthelpers import snapshot
 from test_camt import HAPPY, OTHER, OWN, document, ntry, stmt
 from test_mt940 import HAPPY as MT940
 
@@ -51,7 +51,7 @@ def test_hard_errors_store_nothing(sqlite_ws, tmp_path, case):
     name, text, options, message = HARD[case]
     sqlite_ws.cases.create("c")
     sqlite_ws.records.import_files("c", [ImportRequest(_file(tmp_path, "ok.xml", HAPPY))])
-    before = _snapshot(sqlite_ws)
+    before = snapshot(sqlite_ws)
     fmt = {"xml": "camt", "sta": "mt940", "csv": "csv"}[name.rsplit(".", 1)[1]]
     second = document([stmt([ntry("1.00", ref="Z9")], closing="101.00")])
     with pytest.raises(ImportFailed, match=message) as err:
@@ -60,7 +60,7 @@ def test_hard_errors_store_nothing(sqlite_ws, tmp_path, case):
             ImportRequest(_file(tmp_path, name, text), format=fmt, options=options),
         ])
     assert "root:" not in str(err.value)  # no file content leaks into the message
-    assert _snapshot(sqlite_ws) == before
+    assert snapshot(sqlite_ws) == before
 
 
 def test_truncated_mt940_reports_file_and_line(sqlite_ws, tmp_path):

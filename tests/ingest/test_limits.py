@@ -13,7 +13,7 @@ from pathlib import Path
 
 import hostile
 import pytest
-from test_atomic import _snapshot
+from ingesthelpers import snapshot
 from test_camt import HAPPY as CAMT
 from test_camt import document, ntry, stmt
 from test_mt940 import HAPPY as MT940
@@ -130,7 +130,7 @@ def test_hostile_input_refused_in_one_line(sqlite_ws, tmp_path, case):
     sqlite_ws.cases.create("c")
     ok = hostile.csv_rows(tmp_path / "ok.csv", 3)
     sqlite_ws.records.import_files("c", [ImportRequest(ok, mapping=_mapping(tmp_path, "csv"))])
-    before = _snapshot(sqlite_ws)
+    before = snapshot(sqlite_ws)
     path = make(tmp_path / name)
     with pytest.raises(ImportFailed) as err:
         sqlite_ws.records.import_files("c", [ImportRequest(path, format=fmt, options=options,
@@ -139,7 +139,7 @@ def test_hostile_input_refused_in_one_line(sqlite_ws, tmp_path, case):
     assert len(text.splitlines()) == 1, text
     assert text.startswith(f"{name}:"), text
     assert re.search(message, text), text
-    assert _snapshot(sqlite_ws) == before
+    assert snapshot(sqlite_ws) == before
 
 
 def test_limits_from_options():
