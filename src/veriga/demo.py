@@ -97,7 +97,7 @@ def mark_subjects(ws: Workspace, case: str, world: Path) -> int:
         else:
             role = next((names[n.casefold()] for n in entity.get("name")
                          if n.casefold() in names), None)
-        if role:
+        if role and entity.id:
             ws.entities.set_subject_role(case, entity.id, role)
             marked += 1
     return marked

@@ -38,9 +38,9 @@ def chain(findings: Iterable[Finding], entities: Iterable[EntityProxy],
                 if entity_id not in stages[stage].entity_ids:
                     stages[stage].entity_ids.append(entity_id)
     for proxy in entities:
-        stage = SCHEMA_STAGE.get(proxy.schema.name)
-        if stage:
-            stages[stage].records[proxy.schema.name] += 1
-    for stage in stages.values():
-        stage.findings.sort(key=lambda f: (-f.score, f.kind))
+        documented = SCHEMA_STAGE.get(proxy.schema.name)
+        if documented:
+            stages[documented].records[proxy.schema.name] += 1
+    for each in stages.values():
+        each.findings.sort(key=lambda f: (-f.score, f.kind))
     return [stages[name] for name in STAGES]

@@ -35,7 +35,8 @@ def evaluate(result: Result, truth: Path | Mapping[str, Any], flag_score: float 
     numbers, from ``findings`` (the run's findings including R13).
     """
     if isinstance(truth, Path):
-        truth = json.loads(truth.read_text(encoding="utf-8"))
+        truth = dict(json.loads(truth.read_text(encoding="utf-8")))
+    assert isinstance(truth, Mapping)
     kind_of = {t["id"]: truth_kind(t["code"], t["shape"]) for t in truth["typologies"]}
     accounts_of: dict[str, set[str]] = {}
     for t in truth["typologies"]:

@@ -22,6 +22,7 @@ from veriga.chain.stages import Stage, chain
 from veriga.finance.proceeds import LINES, Estimate, estimate
 from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy
+from veriga.model.holdings import holdings
 from veriga.workspace import Workspace
 
 #: Records the chain counts per stage (as the chain view does).
@@ -321,19 +322,17 @@ def _parties(ws: Workspace, case: str, shown: Sequence[ReportFinding],
     evidence_ids = {i for item in shown for i, _ in item.entities}
     evidence_ids |= {i for s in stages for i in s.entity_ids}
     wanted = evidence_ids | set(in_findings) | set(roles)
-    found = {p.id: p for p in ws.entities.by_id(case, sorted(wanted))} if wanted else {}
+    found = {p.id or "": p for p in ws.entities.by_id(case, sorted(wanted))} if wanted else {}
     owners: dict[str, list[str]] = {}  # account id -> owner ids
     held: dict[str, list[str]] = {}  # owner id -> account ids
-    account_ids = {i for i, p in found.items() if p.schema.is_a("BankAccount")}
-    if account_ids:
-        for own in ws.entities.list(case, ["Ownership"]):
-            asset, owner = own.first("asset"), own.first("owner")
-            if asset in account_ids and owner:
-                owners.setdefault(asset, []).append(owner)
-                held.setdefault(owner, []).append(asset)
+    accounts_found = [p for p in found.values() if p.schema.is_a("BankAccount")]
+    if accounts_found:
+        for holding in holdings([*accounts_found, *ws.entities.list(case, ["Ownership"])]):
+            owners.setdefault(holding.account_id, []).append(holding.owner_id)
+            held.setdefault(holding.owner_id, []).append(holding.account_id)
     more = {o for os in owners.values() for o in os} - set(found)
     if more:
-        found.update((p.id, p) for p in ws.entities.by_id(case, sorted(more)))
+        found.update((p.id or "", p) for p in ws.entities.by_id(case, sorted(more)))
     names = {i: _name(p) for i, p in found.items()}
 
     parties, accounts = [], []

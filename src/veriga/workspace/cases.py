@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -38,7 +39,7 @@ class Cases(Part):
             ws.write_audit(conn, "case.create", case["id"], name=name, kind=kind.value)
         return case
 
-    def list(self) -> list[dict[str, Any]]:
+    def list(self) -> builtins.list[dict[str, Any]]:
         """The cases the user may open."""
         user = self.ws.require_user()
         with self.ws.store.begin() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,14 +24,14 @@ class EntityView:
     """An entity with every statement and the source each came from."""
 
     entity: EntityProxy
-    statements: list[dict[str, Any]]
+    statements: builtins.list[dict[str, Any]]
 
 
 @dataclass
 class Around:
     """Entities around some others, and the subject roles by id as the user sees them."""
 
-    entities: list[EntityProxy]
+    entities: builtins.list[EntityProxy]
     roles: dict[str, str]
 
 
@@ -38,7 +39,7 @@ class Around:
 class EntityPage:
     view: EntityView
     around: Around
-    findings: list[Finding]
+    findings: builtins.list[Finding]
 
 
 class Entities(Part):
@@ -61,7 +62,7 @@ class Entities(Part):
                 exclude_ids=access.hidden_entities, only_ids=access.only_ids)
         return counts
 
-    def by_id(self, case: str, entity_ids: Sequence[str]) -> list[EntityProxy]:
+    def by_id(self, case: str, entity_ids: Sequence[str]) -> builtins.list[EntityProxy]:
         """Several entities at once (ids as the user sees them); the read is audited."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             real = [access.real_id(i) for i in entity_ids
@@ -131,7 +132,7 @@ class Entities(Part):
         return EntityPage(EntityView(entity, rows), Around(around, access.roles()), findings)
 
     def shared_identifiers(self, case: str, entity_id: str
-                           ) -> list[tuple[EntityProxy, str, str]]:
+                           ) -> builtins.list[tuple[EntityProxy, str, str]]:
         """Other entities sharing a phone, IBAN, e-mail or identifier with this one."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             real = access.real_id(entity_id)
@@ -151,7 +152,7 @@ class Entities(Part):
         return out
 
     def search(self, case: str, text: str, schemata: Sequence[str] = (),
-               limit: int = 50) -> list[EntityProxy]:
+               limit: int = 50) -> builtins.list[EntityProxy]:
         """Entities whose name or identifiers contain ``text``; the search is audited."""
         if len(text.strip()) < 2:
             return []
@@ -167,7 +168,7 @@ class Entities(Part):
         return found
 
     def _search_minimised(self, access: CaseAccess, text: str, schemata: Sequence[str],
-                          limit: int) -> list[EntityProxy]:
+                          limit: int) -> builtins.list[EntityProxy]:
         """Search as a restricted reader sees the case: protected people by their pseudonym
         only, everyone else by what is left of their values once minimised."""
         assert access.minimiser is not None
@@ -178,7 +179,7 @@ class Entities(Part):
         ids = self.ws.store.search(access.conn, access.case_id, text, schemata, limit * 4,
                                    exclude_sources=access.hidden_sources)
         candidates = pseudonymous + [i for i in ids if not protection.protected(i)]
-        found: list[EntityProxy] = []
+        found: builtins.list[EntityProxy] = []
         for start in range(0, len(candidates), limit):  # most match as they are: one round
             for proxy in self.ws.fetch(access, candidates[start:start + limit]):
                 if schemata and proxy.schema.name not in schemata:

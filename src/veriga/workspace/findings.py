@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 
 from veriga.access.policy import Op
@@ -18,7 +19,7 @@ class Findings(Part):
         return added
 
     def list(self, case: str, kind: str | None = None, entity_id: str | None = None
-             ) -> list[Finding]:
+             ) -> builtins.list[Finding]:
         """The case's findings, of one kind or resting on one entity if given."""
         with self.ws.case(case, Op.FINDING_READ) as access:
             real = access.real_id(entity_id) if entity_id else None

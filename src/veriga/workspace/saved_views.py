@@ -3,6 +3,7 @@ timeline filter...), as the reader may see them."""
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from veriga.access.policy import Op
@@ -19,7 +20,7 @@ class SavedViews(Part):
             access.audit("view.save", view_id, kind=kind)
         return view_id
 
-    def list(self, case: str, kind: str) -> list[dict[str, Any]]:
+    def list(self, case: str, kind: str) -> builtins.list[dict[str, Any]]:
         """The saved views of the case (names and authors); the listing is audited."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             rows = self.ws.store.list_views(access.conn, access.case_id, kind)
