@@ -13,7 +13,6 @@ from typing import Any
 
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
 from veriga.ingest.guards import json_too_deep
-from veriga.ingest.registry import register
 from veriga.model import EntityProxy, model
 
 OWNERSHIP = {"shareholding", "voting-rights", "votingRights", "rights-to-surplus-assets",
@@ -28,7 +27,6 @@ def _id(record_id: str) -> str:
     return EntityProxy(model, {"schema": "Thing"}).make_id("bods", record_id) or record_id
 
 
-@register
 class BODSImporter(Importer):
     name = "veriga.ingest.bods"
     version = "1"

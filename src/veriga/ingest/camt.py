@@ -19,7 +19,6 @@ from defusedxml.ElementTree import iterparse
 from veriga.ingest.bankstatement import Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
 from veriga.ingest.guards import check_xml_text
-from veriga.ingest.registry import register
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.05"
 CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt",
@@ -59,7 +58,6 @@ def _local(tag: str) -> tuple[str, str]:
     return "", tag
 
 
-@register
 class CamtImporter(Importer):
     name = "veriga.ingest.camt"
     version = "1"

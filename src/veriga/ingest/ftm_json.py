@@ -9,13 +9,11 @@ from pathlib import Path
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
 from veriga.ingest.guards import json_too_deep
 from veriga.ingest.limits import size
-from veriga.ingest.registry import register
 from veriga.model import model
 
 TOO_DEEP = object()
 
 
-@register
 class FtMJSONImporter(Importer):
     name = "veriga.ingest.ftm_json"
     version = "1"

@@ -16,7 +16,6 @@ from pathlib import Path
 from veriga.ingest.bankstatement import Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
 from veriga.ingest.guards import check_lines
-from veriga.ingest.registry import register
 from veriga.model.normalize import Rejected, normalize_account
 
 TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
@@ -77,7 +76,6 @@ def read_fields(ctx: ImportContext, text: str) -> Iterator[Field]:
         yield current
 
 
-@register
 class MT940Importer(Importer):
     name = "veriga.ingest.mt940"
     version = "1"

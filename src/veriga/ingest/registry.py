@@ -1,49 +1,55 @@
-"""Importers by format, and format detection from a file's content."""
+"""Importers by format, and format detection from a file's content.
+
+Importers are plugins (:mod:`veriga.plugins`): each is declared in the ``veriga.importers``
+entry-point group, named by its format, e.g. ``camt = "veriga.ingest.camt:CamtImporter"``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from veriga import plugins
 from veriga.errors import ImportFailed
 from veriga.ingest.base import Importer
 
-_IMPORTERS: dict[str, type[Importer]] = {}
 HEAD_BYTES = 64 * 1024
 
 
-def register(cls: type[Importer]) -> type[Importer]:
-    """Class decorator: make an importer available by its format name."""
-    _IMPORTERS[cls.format] = cls
-    return cls
+def importers() -> dict[str, type[Importer]]:
+    """Every importer by format name (installed and added in-process), sorted by name."""
+    found = plugins.load("importers")
+    for name, cls in found.items():
+        if not (isinstance(cls, type) and issubclass(cls, Importer)):
+            raise plugins.PluginError(f"importer {name!r} is {cls!r}, not an Importer class")
+        if getattr(cls, "format", None) != name:
+            raise plugins.PluginError(
+                f"importer {name!r} ({cls.__module__}.{cls.__qualname__}) has format "
+                f"{getattr(cls, 'format', None)!r}: the entry point must be named by it")
+    return found
 
 
 def formats() -> list[str]:
-    _load_builtin()
-    return sorted(_IMPORTERS)
+    return list(importers())
 
 
 def get_importer(fmt: str) -> type[Importer]:
-    _load_builtin()
+    known = importers()
     try:
-        return _IMPORTERS[fmt]
+        return known[fmt]
     except KeyError:
-        raise ImportFailed(f"unknown format {fmt!r}; known: {', '.join(formats())}") from None
+        raise ImportFailed(f"unknown format {fmt!r}; known: {', '.join(known)}") from None
 
 
 def detect_format(path: Path) -> str:
     """The format whose importer is most confident about this file's content."""
-    _load_builtin()
+    known = importers()
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
-    scored = sorted(((cls.detect(path, head), fmt) for fmt, cls in _IMPORTERS.items()),
+    scored = sorted(((cls.detect(path, head), fmt) for fmt, cls in known.items()),
                     reverse=True)
     if not scored or scored[0][0] <= 0:
         raise ImportFailed(
             f"{path.name}: cannot tell the format from the content; pass --format "
-            f"({', '.join(formats())})"
+            f"({', '.join(known)})"
         )
     return scored[0][1]
-
-
-def _load_builtin() -> None:
-    from veriga.ingest import bods, camt, ftm_json, mt940, tabular  # noqa: F401 - importing registers them

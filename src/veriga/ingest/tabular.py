@@ -18,7 +18,6 @@ from veriga.ingest import duck
 from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
-from veriga.ingest.registry import register
 from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx, shown
 from veriga.model import EntityProxy, model
 from veriga.model.normalize import (
@@ -125,7 +124,6 @@ def _keep_rows(ctx: ImportContext, mapping: Mapping, table: pa.Table, unit: str)
     return table.filter(keep)
 
 
-@register
 class CSVImporter(TabularImporter):
     name = "veriga.ingest.tabular.csv"
     version = "1"
@@ -146,7 +144,6 @@ class CSVImporter(TabularImporter):
                         skip_rows=int(opts.get("skip_rows") or 0), limits=ctx.limits)
 
 
-@register
 class XLSXImporter(TabularImporter):
     name = "veriga.ingest.tabular.xlsx"
     version = "1"
