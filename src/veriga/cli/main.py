@@ -37,7 +37,7 @@ from veriga.cli.finance import finance_app
 from veriga.cli.report import report
 from veriga.cli.serve import serve
 from veriga.errors import VerigaError
-from veriga.export import FORMATS as EXPORT_FORMATS
+from veriga.export import exporters
 from veriga.ingest import ImportRequest, expand, formats
 
 app = typer.Typer(
@@ -234,7 +234,8 @@ def show(
 @app.command("export")
 def export(
     case: CaseOpt,
-    fmt: Annotated[str, typer.Option("--format", help=", ".join(EXPORT_FORMATS))],
+    fmt: Annotated[str, typer.Option("--format", help="; ".join(
+        f"{e.name}: {e.description}" for e in exporters().values()))],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
     for_court: Annotated[bool, typer.Option(help="Leave out what may not be used in "
                                             "judicial proceedings (H1, H3).")] = False,
@@ -243,8 +244,8 @@ def export(
     purpose: PurposeOpt = None,
 ) -> None:
     """Export a case's entities; handling codes travel in FILE.handling.json."""
-    if fmt not in EXPORT_FORMATS:
-        _fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt not in (known := exporters()):
+        _fail(f"unknown export format {fmt!r}; use one of {', '.join(known)}")
     with workspace(purpose, ask=True) as ws:
         count = ws.exports.write(case, fmt, out, for_court=for_court, recipient=to)
     console.print(f"Wrote {count} entities to {out} ({fmt})")

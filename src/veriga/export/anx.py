@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from veriga.export.base import Exporter, HandlingOf
 from veriga.model import EntityProxy
 
 #: ANB standard icon per schema (the icon set every ANB install has); others: "General".
@@ -256,3 +257,15 @@ def write_anx(entities: Iterable[EntityProxy], out: Path,
     out.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(chart.root).write(out, encoding="utf-8", xml_declaration=True)
     return len(proxies), chart.counts
+
+
+@dataclass(frozen=True)
+class AnxExporter(Exporter):
+    def write(self, entities: Iterable[EntityProxy], out: Path,
+              handling: HandlingOf | None = None) -> int:
+        count, _ = write_anx(entities, out, handling)
+        return count
+
+
+ANX = AnxExporter("anx", "anx", "application/xml",
+                  "i2 Analyst's Notebook chart (ANX), items carrying their handling codes")

@@ -15,14 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import IO, Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from veriga.access.policy import Op
-from veriga.export import FORMATS
+from veriga.export import exporters
 from veriga.ingest import ImportRequest, expand
 from veriga.web.api import CASE, errors
 from veriga.web.session import Web, current, current_unread
@@ -33,8 +33,6 @@ router = APIRouter()
 Current = Annotated[Web, Depends(current)]
 MAX_UPLOAD = 512 * 2**20  # bytes per request (the whole body)
 MAX_FIELD = 4096  # bytes of a form field that is not a file
-SUFFIX = {"ftm": "ftm.json", "ftm-core": "ftm.json", "gexf": "gexf", "cypher": "cypher",
-          "xlsx": "xlsx", "anx": "anx"}
 
 
 def _safe_name(name: str | None, n: int) -> str:
@@ -63,9 +61,9 @@ def _files(request: Request, web: Web, case: str, results: list | None,
            skipped: list[tuple[str, str]]) -> Response:
     """The files page, offering the imports and exports the user's role allows."""
     return request.app.state.render(
-        request, web, "files.html", sources=web.ws.records.sources(case), formats=FORMATS,
-        results=results, skipped=skipped, may_import=_may(web.ws, case, Op.IMPORT),
-        may_export=_may(web.ws, case, Op.EXPORT))
+        request, web, "files.html", sources=web.ws.records.sources(case),
+        formats=list(exporters()), results=results, skipped=skipped,
+        may_import=_may(web.ws, case, Op.IMPORT), may_export=_may(web.ws, case, Op.EXPORT))
 
 
 def _too_large() -> HTTPException:
@@ -206,29 +204,27 @@ async def upload(request: Request, case: str,
     return _files(request, web, case, results, [(p.name, why) for p, why in skipped])
 
 
-MEDIA = {"ftm": "application/x-ndjson", "ftm-core": "application/x-ndjson",
-         "gexf": "application/xml", "cypher": "text/plain",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "anx": "application/xml"}
-
-
 @router.get("/cases/{case}/export", tags=["files"], responses={
-    200: {"description": "the export file", "content": {m: {} for m in MEDIA.values()}},
+    200: {"description": "the export file",
+          "content": {m: {} for m in sorted({e.media_type for e in exporters().values()})}},
     **errors(*CASE)})
-def export(case: str, web: Current, format: str = "ftm", for_court: bool = False
-           ) -> Response:
-    """The case's entities as FtM, FtM-core, GEXF, Cypher or XLSX (handling codes apply)."""
-    if format not in FORMATS:
-        raise HTTPException(422, f"format is one of {', '.join(FORMATS)}")
+def export(case: str, web: Current, format: Annotated[str, Query(description="; ".join(
+               f"{e.name}: {e.description}" for e in exporters().values()))] = "ftm",
+           for_court: bool = False) -> Response:
+    """The case's entities in one of the export formats (handling codes apply)."""
+    known = exporters()
+    if format not in known:
+        raise HTTPException(422, f"format is one of {', '.join(known)}")
+    exporter = known[format]
     web.ws.cases.check(case, Op.EXPORT)  # a refusal leaves nothing behind
     folder = Path(tempfile.mkdtemp(prefix="veriga-export-"))
     try:
-        out = folder / f"{_safe_name(case, 0)}.{SUFFIX[format]}"
+        out = folder / f"{_safe_name(case, 0)}.{exporter.suffix}"
         web.ws.exports.write(case, format, out, for_court=for_court)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return FileResponse(out, filename=out.name, media_type=MEDIA[format],
+    return FileResponse(out, filename=out.name, media_type=exporter.media_type,
                         background=BackgroundTask(shutil.rmtree, folder, True))
 
 
