@@ -21,7 +21,7 @@ from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
 from veriga.web.i18n import LANGUAGES, translations
 from veriga.web.session import Web
-from veriga.web.views import VIEWS
+from veriga.web.views import views
 from veriga.workspace import PermissionDenied, PurposeRequired
 
 HERE = Path(__file__).parent
@@ -70,7 +70,8 @@ def render(request: Request, web: Web | None, name: str, status: int = 200,
     case = request.path_params.get("case")
     context.update(request=request, web=web, lang=lang, languages=LANGUAGES,
                    csrf=web.csrf if web else "", case=case,
-                   nav=[v for v in VIEWS if v.nav and case], version=__version__)
+                   nav=[v for v in request.app.state.views if v.nav and case],
+                   version=__version__)
     return templates(lang).TemplateResponse(request, name, context, status_code=status)
 
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store or Store(settings.database_url)
     app.state.render = render
+    app.state.views = views()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.middleware("http")
@@ -150,6 +152,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_exception_handler(NotFound, _error(404))
     app.add_exception_handler(VerigaError, _error(400))
 
-    for view in VIEWS:
+    for view in app.state.views:
         app.include_router(view.router)
     return app

@@ -74,4 +74,4 @@ def language(request: Request, web: Annotated[Web, Depends(current)],
     return response
 
 
-VIEW = View("login", "Log in", router, nav=False)
+VIEW = View("login", "Log in", router, nav=False, order=0)

@@ -184,4 +184,4 @@ def chain_graph_api(case: str, web: Current) -> ChainGraphOut:
     return ChainGraphOut.model_validate(_graph(web, case))
 
 
-VIEW = View("chain", "Chain", router)
+VIEW = View("chain", "Chain", router, order=20)

@@ -228,4 +228,4 @@ def export(case: str, web: Current, format: Annotated[str, Query(description="; 
                         background=BackgroundTask(shutil.rmtree, folder, True))
 
 
-VIEW = View("files", "Files", router)
+VIEW = View("files", "Files", router, order=100)

@@ -153,4 +153,4 @@ def view_api(case: str, view_id: str, web: Current) -> ViewOut:
     return ViewOut(id=view["id"], name=view["name"], state=view["state"])
 
 
-VIEW = View("network", "Network", router)
+VIEW = View("network", "Network", router, order=40)

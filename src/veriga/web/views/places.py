@@ -164,4 +164,4 @@ def _date(text: str) -> str:
         return ""
 
 
-VIEW = View("map", "Map", router)
+VIEW = View("map", "Map", router, order=60)

@@ -55,4 +55,4 @@ async def report_pdf(case: str, web: Current, unreviewed: bool = False) -> Respo
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-VIEW = View("report", "Report", router)
+VIEW = View("report", "Report", router, order=90)

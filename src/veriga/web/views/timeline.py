@@ -226,4 +226,4 @@ def timeline_page(request: Request, case: str, web: Current, ids: str = "") -> R
         i18n=json.dumps(labels, ensure_ascii=False))
 
 
-VIEW = View("timeline", "Timeline", router)
+VIEW = View("timeline", "Timeline", router, order=50)
