@@ -31,6 +31,7 @@ from normality import normalize
 from veriga.analysis import ROLE_STAGE, STAGES, detectors
 from veriga.findings import Finding
 from veriga.model.ids import account_id
+from veriga.model.normalize import country_of
 
 # at most this many nodes of a role (the rest of a stage's places go to other roles)
 ROLE_CAP = {"flat": 2, "abroad": 4, "route": 5, "victim": 6, "job_ads": 2, "sex_ads": 3,
@@ -283,7 +284,7 @@ class _Builder:
                               if g in self.by_id or g in self.out.nodes})
             node = Node(nid, iban, "BankAccount", role, ROLE_STAGE[role],
                         sub=", ".join(holders[:2]), ids=sorted(self.account_ids.get(iban, [])),
-                        iban=iban, country=iban[:2])
+                        iban=iban, country=country_of(iban))
             self.out.nodes[nid] = node
         else:
             self._promote(node, role)
@@ -352,7 +353,7 @@ class _Builder:
                     e.findings[f.id] = f.score
                     continue
                 for other in others:
-                    if about.counterpart == "abroad" and other[:2] == iban[:2]:
+                    if about.counterpart == "abroad" and country_of(other) == country_of(iban):
                         continue
                     if about.role == "fee_account":  # the fee payers: future workers
                         self.account(other, about.counterpart or "earnings")

@@ -34,7 +34,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -45,9 +45,10 @@ from veriga.finance.ledger import EDGES_SQL, HELD_SQL, LEGS_SQL
 from veriga.finance.proceeds import LINES
 from veriga.finance.trace import trace
 from veriga.findings import N_, Finding, ReviewState
+from veriga.model.dates import day_number, from_day_number
+from veriga.model.normalize import country_of
 
 ZERO = Decimal(0)
-EPOCH = date(1970, 1, 1)
 FLAG_SCORE = 0.5  # a finding scoring at least this is "flagged" (as in veriga.finance)
 OTHER_IN, OTHER_OUT = "other:payers", "other:recipients"
 BACK = "#back"  # suffix of the copy of a node that receives money coming back
@@ -195,19 +196,6 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _dn(day: date | None) -> int | None:
-    return None if day is None else (day - EPOCH).days
-
-
-def _day(dn: int | None) -> date | None:
-    return None if dn is None else EPOCH + timedelta(days=int(dn))
-
-
-def country_of(account: str) -> str | None:
-    head = account[:2].upper()
-    return head if head.isalpha() and len(account) > 4 else None
-
-
 def is_account(text: str | None) -> bool:
     """Whether a trace's endpoint names an account (an IBAN or account number), rather than
     a payee such as an ATM or a shop."""
@@ -285,9 +273,9 @@ def flagged_accounts(engine: Engine, findings: Iterable[Finding],
 def _where_days(start: date | None, end: date | None, column: str = "dn") -> str:
     parts = []
     if start is not None:
-        parts.append(f"{column} >= {_dn(start)}")
+        parts.append(f"{column} >= {day_number(start)}")
     if end is not None:
-        parts.append(f"{column} <= {_dn(end)}")
+        parts.append(f"{column} <= {day_number(end)}")
     return " AND ".join(parts) or "TRUE"
 
 
@@ -379,7 +367,7 @@ def around(engine: Engine, ctx: Context, accounts: Sequence[str],
                 pair = pairs.get((s, t))
                 if pair is None:
                     pair = pairs[(s, t)] = Pair(s, t, records={})
-                pair.add(h.record_id, h.attributed, _dn(h.day) or 0)
+                pair.add(h.record_id, h.attributed, day_number(h.day) or 0)
     held = held_accounts(engine)
     sankey = draw("trace", pairs, ctx, top, held, layered=True)
     sankey.traced = True
@@ -515,8 +503,8 @@ def draw(mode: Mode, pairs: Mapping[tuple[str, str], Pair], ctx: Context, top: i
         firsts = [m.first for m in members if m.first is not None]
         lasts = [m.last for m in members if m.last is not None]
         links.append(Link(s, t, sum((m.value for m in members), ZERO),
-                          sum(m.count for m in members), _day(min(firsts, default=None)),
-                          _day(max(lasts, default=None)),
+                          sum(m.count for m in members), from_day_number(min(firsts, default=None)),
+                          from_day_number(max(lasts, default=None)),
                           [(m.source, m.target) for m in members]))
     if not layered:
         back = feedback_links({(k.source, k.target): k.value for k in links})

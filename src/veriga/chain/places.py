@@ -24,6 +24,7 @@ from followthemoney import EntityProxy
 
 from veriga.chain.gazetteer import Gazetteer, gazetteer
 from veriga.findings import N_
+from veriga.model.dates import first_day, iso_day
 
 #: The schemata the map reads (pass them to ``Workspace.entities``).
 MAP_SCHEMATA = ("Address", "Trip", "Person", "Company", "Organization", "LegalEntity")
@@ -179,20 +180,6 @@ def _number(value: str | None) -> float | None:
         return None
 
 
-def _day(proxy: EntityProxy) -> str | None:
-    for prop in ("startDate", "date", "endDate"):
-        value = proxy.first(prop)
-        if value:
-            return value[:10]
-    return None
-
-
-def _iso(value: date | str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)[:10]
-
-
 class _Builder:
     """Collects places, routes and what could not be placed."""
 
@@ -236,7 +223,7 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
     """
     geo = geocoder or Geocoder()
     wanted = set(ids)
-    since, until = _iso(start), _iso(end)
+    since, until = iso_day(start), iso_day(end)
     addresses: dict[str, EntityProxy] = {}
     trips: list[EntityProxy] = []
     located: list[EntityProxy] = []
@@ -245,7 +232,7 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
         if not proxy.id:
             continue
         captions[proxy.id] = (proxy.caption or proxy.id, proxy.schema.name,
-                              _day(proxy) if proxy.schema.is_a("Trip") else None)
+                              first_day(proxy) if proxy.schema.is_a("Trip") else None)
         if proxy.schema.is_a("Address"):
             addresses[proxy.id] = proxy
         elif proxy.schema.is_a("Trip"):
@@ -304,7 +291,7 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
         if wanted and trip.id not in wanted and not wanted.intersection(
                 people + organizers + ends):
             continue
-        day = _day(trip)
+        day = first_day(trip)
         if day:
             first, last = min(first or day, day), max(last or day, day)
         if (since or until) and (day is None or (since and day < since)

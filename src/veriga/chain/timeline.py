@@ -21,6 +21,7 @@ from typing import Any
 from followthemoney import EntityProxy
 
 from veriga.findings import Finding
+from veriga.model.dates import iso_day
 
 #: Kinds of event, in the order the timeline shows their groups: records first, then the
 #: findings inferred from them.
@@ -90,10 +91,6 @@ class Timeline:
     counts: dict[str, int]  # matching events by kind (before the cap)
     start: str | None  # the span of the matching events
     end: str | None
-
-
-def _day(value: str) -> str:
-    return value[:10]
 
 
 def _span(proxy: EntityProxy, starts: Iterable[str], ends: Iterable[str]
@@ -286,7 +283,7 @@ def _finding_event(finding: Finding, by_id: Mapping[str, Event], dates: Mapping[
                              "Evidence", page))
     title, explanation = describe(finding)
     return Event(id=finding.id, kind="finding", start=start,
-                 end=end if _day(end) != _day(start) else None,
+                 end=end if iso_day(end) != iso_day(start) else None,
                  label=f"{finding.kind} · {title or finding.kind}",
                  entity_ids=list(evidence.entity_ids), url=url(finding) if url else None,
                  parties=parties, detail=explanation, score=finding.score,
@@ -334,9 +331,9 @@ def held_accounts(entities: Iterable[EntityProxy], ids: Collection[str]) -> set[
 
 
 def _overlaps(event: Event, start: str | None, end: str | None) -> bool:
-    if start and _day(event.last) < start:
+    if start and (iso_day(event.last) or "") < start:
         return False
-    return not (end and _day(event.start) > end)
+    return not (end and (iso_day(event.start) or "") > end)
 
 
 def _shares(sizes: Mapping[str, int], limit: int) -> dict[str, int]:

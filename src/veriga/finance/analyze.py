@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import pyarrow as pa
-
 from veriga.engine import Engine
 from veriga.finance.detectors import DETECTORS, Detector, Group, run
+from veriga.finance.ledger import ledger_rows
 from veriga.finance.params import Params
 from veriga.findings import Evidence, Finding, Key
 from veriga.model.ids import account_id
@@ -37,13 +36,7 @@ class Result:
 
 
 def _lookup(engine: Engine, ids: Sequence[str]) -> dict[str, dict]:
-    if not ids:
-        return {}
-    engine.register_arrow("wanted", pa.table({"record_id": pa.array(sorted(ids), pa.string())}))
-    table = engine.query(
-        "SELECT l.record_id, l.account, l.ref, l.source_id, l.dn, l.eur, l.cp_account "
-        "FROM ledger l JOIN wanted w ON w.record_id = l.record_id")
-    return {r["record_id"]: r for r in table.to_pylist()}
+    return ledger_rows(engine, ids, ("account", "ref", "source_id", "dn", "eur", "cp_account"))
 
 
 def _mirrors(engine: Engine) -> dict[str, list[str]]:

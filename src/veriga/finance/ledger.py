@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa
 
@@ -170,3 +171,16 @@ def prepare(engine: Engine, holders: pa.Table | None = None, window_days: int = 
     engine.materialize("held", HELD_SQL)
     engine.materialize("edges", EDGES_SQL)
     engine.materialize("flows", flows_sql(window_days, long_window_days))
+
+
+def ledger_rows(engine: Engine, record_ids: Sequence[str], columns: Sequence[str]
+                ) -> dict[str, dict[str, Any]]:
+    """The ledger's rows of these transactions (``columns`` of each), by record id."""
+    if not record_ids:
+        return {}
+    engine.register_arrow("wanted_records",
+                          pa.table({"record_id": pa.array(sorted(set(record_ids)), pa.string())}))
+    picked = ", ".join(f"l.{c}" for c in dict.fromkeys(["record_id", *columns]))
+    table = engine.query(f"SELECT {picked} FROM ledger l "
+                         "JOIN wanted_records w ON w.record_id = l.record_id")
+    return {r["record_id"]: r for r in table.to_pylist()}

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from veriga.engine import Engine
+from veriga.model.dates import EPOCH, day_number, from_day_number
+from veriga.model.normalize import country_of
 
-EPOCH = date(1970, 1, 1)
 CENT = Decimal("0.01")
 Direction = Literal["forward", "backward"]
 
@@ -59,10 +60,6 @@ class Trace:
         home = home or self.account[:2]
         return sum((h.attributed for h in self.hops if not h.followed and h.country
                     and h.country != home), Decimal(0))
-
-
-def _dn(day: date | None) -> int | None:
-    return None if day is None else (day - EPOCH).days
 
 
 def _in_list(accounts: list[str]) -> str:
@@ -115,7 +112,7 @@ def trace(engine: Engine, account: str, direction: Direction = "forward", hops: 
     Uses the ``ledger`` table made by :func:`veriga.finance.ledger.prepare`.
     """
     forward = direction == "forward"
-    lo, hi = _dn(start), _dn(end)
+    lo, hi = day_number(start), day_number(end)
     result = Trace(account, direction)
     # frontier: account -> list of (day number, amount arriving/leaving), merged per account
     frontier: dict[str, list[tuple[int, Decimal]]] = {}
@@ -134,9 +131,9 @@ def trace(engine: Engine, account: str, direction: Direction = "forward", hops: 
             follow = bool(cp) and cp in held and hop < hops and cp != account
             result.hops.append(Hop(
                 hop=hop, source=src if forward else name, target=name if forward else src,
-                day=EPOCH + timedelta(days=row["dn"]), amount=abs(Decimal(row["eur"])),
+                day=from_day_number(row["dn"]) or EPOCH, amount=abs(Decimal(row["eur"])),
                 attributed=carried.quantize(CENT), record_id=row["record_id"], ref=row["ref"],
-                method=row["method"], country=row["cp_country"] or (cp[:2] if cp else None),
+                method=row["method"], country=row["cp_country"] or (country_of(cp) if cp else None),
                 followed=follow))
             if follow:
                 frontier[cp].append((row["dn"], carried))

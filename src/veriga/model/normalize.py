@@ -103,6 +103,13 @@ def romanize(value: str) -> str | None:
     return latin if latin and latin != value else None
 
 
+def country_of(account: str) -> str | None:
+    """The country of an IBAN (its first two letters); None for an account number that is
+    not one (digits first, or too short to be an IBAN)."""
+    head = account[:2].upper()
+    return head if head.isalpha() and len(account) > 4 else None
+
+
 def normalize_account(value: str) -> str:
     """An account number without spaces; IBANs upper-cased and checked (ISO 13616 mod 97)."""
     text = "".join(value.split()).upper()

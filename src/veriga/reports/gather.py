@@ -13,12 +13,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pyarrow as pa
-
 from veriga import analysis, finance
 from veriga.access.handling import Code
 from veriga.analysis import STAGES, stage_of
 from veriga.chain.stages import Stage, chain
+from veriga.finance.ledger import ledger_rows
 from veriga.finance.proceeds import LINES, Estimate, estimate
 from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy
@@ -245,11 +244,9 @@ def _handling(codes: Iterable[str]) -> list[str]:
 
 # -- money: the cited transactions and the proceeds estimate -------------------------------
 
-LOOKUP_SQL = """
-SELECT l.record_id, l.source_id, l.locator, l.account, l.day, l.amount, l.currency, l.eur,
-       l.cp_account, l.cp_name, l.ref
-FROM ledger l JOIN report_wanted w ON w.record_id = l.record_id
-"""
+#: What the report shows of each transaction it cites.
+CITED = ("source_id", "locator", "account", "day", "amount", "currency", "eur", "cp_account",
+         "cp_name", "ref")
 
 
 def _money(ws: Workspace, case: str, confirmed: Sequence[Finding],
@@ -296,11 +293,8 @@ def _money(ws: Workspace, case: str, confirmed: Sequence[Finding],
 
 
 def _lookup(eng: Any, ids: Sequence[str]) -> dict[str, Transaction]:
-    if not ids:
-        return {}
-    eng.register_arrow("report_wanted", pa.table({"record_id": pa.array(ids, pa.string())}))
     out = {}
-    for r in eng.query(LOOKUP_SQL).to_pylist():
+    for r in ledger_rows(eng, ids, CITED).values():
         out[r["record_id"]] = Transaction(
             record_id=r["record_id"], day=r["day"], account=r["account"] or "",
             cp_account=r["cp_account"] or "", cp_name=r["cp_name"] or "",

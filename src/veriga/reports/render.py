@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from veriga.errors import VerigaError
+from veriga.model.dates import iso_day
 from veriga.reports.gather import INLINE_TRANSACTIONS, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,9 +37,7 @@ def environment() -> Environment:
 
 
 def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    return iso_day(value) or ""
 
 
 def _when(value: datetime | None) -> str:

@@ -22,6 +22,7 @@ from veriga.engine import Engine
 from veriga.finance.profile import account_profile
 from veriga.findings import N_
 from veriga.model.ids import account_id
+from veriga.model.normalize import country_of
 from veriga.web.api import CASE, errors
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
@@ -222,7 +223,7 @@ def _home(web: Web, case: str, engine: Engine) -> str | None:
     owner = web.ws.cases.get(case).get("owner_org_id")
     country = next((str(o["country"]).upper() for o in web.ws.directory.orgs()
                     if o.get("id") == owner and o.get("country")), None)
-    held = {flows.country_of(a) for a in flows.held_accounts(engine)}
+    held = {country_of(a) for a in flows.held_accounts(engine)}
     return country if country in held else flows.home_country(engine)
 
 
@@ -358,7 +359,7 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
     found = {e.id: e for e in web.ws.entities.by_id(case, ids)}
     entity = found.get(owner or "") or found.get(account_id(number))
     hide = web.user.is_ngo
-    country = flows.country_of(number)
+    country = country_of(number)
     return MoneyProfile(
         account=number, label=entity.caption if entity is not None else number,
         entity_id=entity.id if entity is not None else None,
