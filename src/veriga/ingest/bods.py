@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from followthemoney.util import make_entity_id
+
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
 from veriga.ingest.guards import json_too_deep
-from veriga.model import EntityProxy, model
 
 OWNERSHIP = {"shareholding", "voting-rights", "votingRights", "rights-to-surplus-assets",
              "rights-to-profit-or-income", "beneficial-ownership"}
@@ -24,7 +25,7 @@ KIND_0_3 = {"entityStatement": "entity", "personStatement": "person",
 
 
 def _id(record_id: str) -> str:
-    return EntityProxy(model, {"schema": "Thing"}).make_id("bods", record_id) or record_id
+    return make_entity_id("bods", record_id) or record_id
 
 
 class BODSImporter(Importer):
@@ -64,6 +65,7 @@ class BODSImporter(Importer):
                 ctx.reject(loc, "recordType", item.get("recordType"),
                            "not a BODS entity, person or relationship statement")
                 continue
+            draft: Draft | None
             if kind == "entity":
                 draft = _entity(record_id, details, loc)
             elif kind == "person":

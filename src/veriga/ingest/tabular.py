@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+from followthemoney.util import make_entity_id
 
 from veriga.ingest import duck
 from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
 from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx, shown
-from veriga.model import EntityProxy, model
 from veriga.model.normalize import (
     DATE_FORMATS,
     Rejected,
@@ -285,11 +286,10 @@ def _normalise_python_fields(
 ) -> pa.Table:
     """Phones and account numbers: normalised per distinct value in Python."""
     for name in fields:
+        fn: Callable[[str], str]
         if name in kind.phones:
             country = fields[name].country or mapping.country or ctx.country
-
-            def fn(v: str, country: str | None = country) -> str:
-                return normalize_phone(v, country)
+            fn = partial(normalize_phone, country=country)
         elif name in kind.accounts:
             fn = normalize_account
         else:
@@ -355,7 +355,7 @@ def _make_id(spec: EntitySpec, row: dict[str, str]) -> str | None:
     keys = [row.get(k, "").strip() for k in spec.keys]
     if not any(keys):
         return None
-    return EntityProxy(model, {"schema": spec.schema}).make_id(spec.key_literal, *keys)
+    return make_entity_id(spec.key_literal, *keys)
 
 
 def drafts_from_table(

@@ -6,8 +6,9 @@ import contextlib
 import hashlib
 import json
 import secrets
+import typing
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -98,7 +99,7 @@ class Store:
     # -- cases ---------------------------------------------------------------------------
 
     def create_case(self, conn: Connection, name: str, actor: str, description: str = "",
-                    **settings: Any) -> dict:
+                    **settings: Any) -> dict[str, Any]:
         if conn.execute(select(cases.c.id).where(cases.c.name == name)).first():
             raise VerigaError(f"a case named {name!r} already exists")
         row = {
@@ -115,7 +116,7 @@ class Store:
     def update_case(self, conn: Connection, case_id: str, **values: Any) -> None:
         conn.execute(cases.update().where(cases.c.id == case_id).values(**values))
 
-    def get_case(self, conn: Connection, name: str) -> dict:
+    def get_case(self, conn: Connection, name: str) -> dict[str, Any]:
         row = conn.execute(
             select(cases).where((cases.c.name == name) | (cases.c.id == name))
         ).mappings().first()
@@ -123,7 +124,7 @@ class Store:
             raise NotFound(f"no case named {name!r} (see 'veriga case list')")
         return dict(row)
 
-    def list_cases(self, conn: Connection) -> list[dict]:
+    def list_cases(self, conn: Connection) -> list[dict[str, Any]]:
         counts = (
             select(sources.c.case_id, func.count().label("n"))
             .group_by(sources.c.case_id)
@@ -138,23 +139,23 @@ class Store:
 
     # -- sources, statements, rejects ----------------------------------------------------
 
-    def find_source(self, conn: Connection, case_id: str, sha256: str) -> dict | None:
+    def find_source(self, conn: Connection, case_id: str, sha256: str) -> dict[str, Any] | None:
         row = conn.execute(
             select(sources).where(sources.c.case_id == case_id, sources.c.sha256 == sha256)
         ).mappings().first()
         return dict(row) if row else None
 
-    def add_source(self, conn: Connection, row: dict) -> None:
+    def add_source(self, conn: Connection, row: dict[str, Any]) -> None:
         conn.execute(sources.insert().values(**row))
 
     def update_source(self, conn: Connection, source_id: str, **values: Any) -> None:
         conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
 
-    def list_sources(self, conn: Connection, case_id: str) -> list[dict]:
+    def list_sources(self, conn: Connection, case_id: str) -> list[dict[str, Any]]:
         query = select(sources).where(sources.c.case_id == case_id).order_by(sources.c.imported_at)
         return [dict(r) for r in conn.execute(query).mappings()]
 
-    def add_statements(self, conn: Connection, rows: Sequence[dict]) -> None:
+    def add_statements(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         """Bulk insert through the driver (COPY on PostgreSQL): the import hot path."""
         if not rows:
             return
@@ -181,11 +182,11 @@ class Store:
                 batch.append(tuple(values))
             conn.exec_driver_sql(sql, batch)
 
-    def add_rejects(self, conn: Connection, rows: Sequence[dict]) -> None:
+    def add_rejects(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
             conn.execute(rejects.insert(), list(rows[start : start + CHUNK]))
 
-    def list_rejects(self, conn: Connection, source_id: str) -> list[dict]:
+    def list_rejects(self, conn: Connection, source_id: str) -> list[dict[str, Any]]:
         query = select(rejects).where(rejects.c.source_id == source_id).order_by(rejects.c.id)
         return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -325,7 +326,7 @@ class Store:
             | ((statements.c.prop_type == "entity") & statements.c.schema.in_(
                 ["Ownership", "Passport", "Identification", "UserAccount"]))).distinct()
         for row in conn.execute(query.execution_options(yield_per=CHUNK)):
-            yield tuple(row)  # type: ignore[misc]
+            yield tuple(row)
 
     def fingerprint(self, conn: Connection, case_id: str) -> tuple[Any, ...]:
         """What changes whenever the case's data changes: its revision, its sources."""
@@ -362,14 +363,14 @@ class Store:
             created_at=datetime.now(UTC)))
         return view_id
 
-    def list_views(self, conn: Connection, case_id: str, kind: str) -> list[dict]:
+    def list_views(self, conn: Connection, case_id: str, kind: str) -> list[dict[str, Any]]:
         query = select(saved_views.c.id, saved_views.c.name, saved_views.c.created_by,
                        saved_views.c.created_at).where(
             saved_views.c.case_id == case_id, saved_views.c.kind == kind
         ).order_by(saved_views.c.created_at.desc())
         return [dict(r) for r in conn.execute(query).mappings()]
 
-    def get_view(self, conn: Connection, case_id: str, view_id: str) -> dict:
+    def get_view(self, conn: Connection, case_id: str, view_id: str) -> dict[str, Any]:
         row = conn.execute(select(saved_views).where(
             saved_views.c.case_id == case_id, saved_views.c.id == view_id)).mappings().first()
         if row is None:
@@ -385,7 +386,8 @@ class Store:
             result.setdefault(row.canonical_id, set()).add(row.source_id)
         return result
 
-    def entity_statements(self, conn: Connection, case_id: str, entity_id: str) -> list[dict]:
+    def entity_statements(self, conn: Connection, case_id: str, entity_id: str
+                          ) -> list[dict[str, Any]]:
         """Every statement of an entity with the source it came from."""
         query = (
             select(
@@ -491,7 +493,7 @@ class Store:
         return audit_log.append(conn, **entry)
 
     def list_audit(self, conn: Connection, case_id: str | None = None,
-                   org_id: str | None = None) -> list[dict]:
+                   org_id: str | None = None) -> list[dict[str, Any]]:
         """Audit entries in order: of one case, or all. With ``org_id`` only those of the
         cases the organisation owns and those written by its users."""
         query = select(audit).order_by(audit.c.seq)
@@ -519,7 +521,9 @@ class Store:
                             .execution_options(yield_per=CHUNK))
         reads = conn.execute(select(audit_reads).where(audit_reads.c.seq <= top)
                              .order_by(audit_reads.c.seq).execution_options(yield_per=CHUNK))
-        return audit_log.verify((r._mapping for r in rows), (r._mapping for r in reads),
+        # RowMapping's type admits Column keys too; these rows are keyed by column name
+        return audit_log.verify((typing.cast(Mapping[str, Any], r._mapping) for r in rows),
+                                (typing.cast(Mapping[str, Any], r._mapping) for r in reads),
                                 anchor, legacy_gaps=conn.dialect.name == "postgresql")
 
 
