@@ -103,7 +103,7 @@ class Geocoder:
 
     def __init__(self, gaz: Gazetteer | None = None) -> None:
         self.gaz = gaz or gazetteer()
-        self._texts: dict[tuple[str, str | None], Place | None] = {}
+        self._texts: dict[tuple[str, str | None], tuple[Place | None, bool]] = {}
 
     def _city(self, name: str, country: str | None) -> Place | None:
         city = self.gaz.city(name, country)
@@ -263,10 +263,11 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
                 shown.add(address_id)
     # people, companies and organisations
     for proxy in located:
-        if wanted and proxy.id not in wanted:
+        entity_id = proxy.id
+        if entity_id is None or (wanted and entity_id not in wanted):
             continue
         found = next(filter(None, map(of_address, proxy.get("addressEntity"))), None)
-        country = (proxy.get("country") or [None])[0]
+        country = proxy.first("country")
         texts = proxy.get("address")
         exact = True
         for text in texts:
@@ -277,14 +278,17 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
             found, exact = geo.country(country), True
         if found is not None:
             out.locate(found, proxy)
-            shown.add(proxy.id)
+            shown.add(entity_id)
         if texts and (found is None or not exact):
-            out.missing(texts[0], APPROXIMATE if found else UNKNOWN, proxy.id)
+            out.missing(texts[0], APPROXIMATE if found else UNKNOWN, entity_id)
     # trips
     total = placed = 0
     first: str | None = None
     last: str | None = None
     for trip in trips:
+        trip_id = trip.id
+        if trip_id is None:
+            continue
         people = trip.get("involved")
         organizers = trip.get("organizer")
         ends = trip.get("startLocation")[:1] + trip.get("endLocation")[:1]
@@ -298,8 +302,9 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
                                  or (until and day > until)):
             continue
         total += 1
-        source = of_address(trip.first("startLocation")) if trip.has("startLocation") else None
-        target = of_address(trip.first("endLocation")) if trip.has("endLocation") else None
+        start_ref, end_ref = trip.first("startLocation"), trip.first("endLocation")
+        source = of_address(start_ref) if start_ref is not None else None
+        target = of_address(end_ref) if end_ref is not None else None
         for prop, end_place in (("startLocation", source), ("endLocation", target)):
             ref = trip.first(prop)
             if end_place is None:
@@ -309,7 +314,7 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
                     out.missing(trip.caption, NOT_VISIBLE, trip.id)
                 else:
                     out.missing(addresses[ref].caption, UNKNOWN, trip.id)
-        shown.update([trip.id, *people, *organizers])
+        shown.update([trip_id, *people, *organizers])
         for end_place, ref, leaving in ((source, trip.first("startLocation"), True),
                                         (target, trip.first("endLocation"), False)):
             if end_place is None:

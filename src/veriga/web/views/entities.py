@@ -132,7 +132,7 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
                "sha256": s.get("sha256"), "at": s.get("imported_at")}
               for s in view.statements]
     return {"entity": {"id": proxy.id, "schema": proxy.schema.name, "caption": proxy.caption,
-                       "role": roles.get(proxy.id)},
+                       "role": roles.get(proxy.id or "")},
             "values": values, "links": sorted(links, key=lambda x: (x["schema"], x["label"])),
             "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score,
                           "state": f.review.state.value} for f in findings]}
