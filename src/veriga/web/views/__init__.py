@@ -5,7 +5,6 @@ of :attr:`View.order`."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +23,6 @@ class View:
     order: int | None = None
 
 
-#: The places of views whose modules do not declare ``order`` yet, by ``View.name``. To be
-#: removed once ``cases``, ``money`` and ``findings`` pass ``order=`` themselves.
-_UNDECLARED_ORDER = {"": 10, "money": 70, "findings": 80}
-
-
 def views() -> list[View]:
     """Every view (installed and added in-process), in their order."""
     found: list[View] = []
@@ -36,11 +30,9 @@ def views() -> list[View]:
         if not isinstance(view, View):
             raise plugins.PluginError(f"view {name!r} is {view!r}, not a View")
         if view.order is None:
-            if view.name not in _UNDECLARED_ORDER:
-                raise plugins.PluginError(f"view {name!r} declares no order")
-            view = dataclasses.replace(view, order=_UNDECLARED_ORDER[view.name])
+            raise plugins.PluginError(f"view {name!r} declares no order")
         found.append(view)
-    return sorted(found, key=lambda v: (v.order, v.name))
+    return sorted(found, key=lambda v: (v.order or 0, v.name))
 
 
 def __getattr__(name: str) -> Any:
