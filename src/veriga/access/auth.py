@@ -87,9 +87,9 @@ def login(store: Store, username: str, password: str, client: str) -> str:
     time tells whether a user name exists."""
     with store.begin() as conn:
         user_id, refusal = _attempt(conn, username, password, client)
-    if refusal:
-        raise AuthError(refusal)
-    return user_id  # type: ignore[return-value]
+    if refusal or user_id is None:
+        raise AuthError(refusal or REFUSED)
+    return user_id
 
 
 def _attempt(conn: Connection, username: str, password: str,

@@ -76,7 +76,7 @@ class ImportContext:
     run_state: dict[str, Any] = field(default_factory=dict)
     #: Bounds on the file's content (:mod:`veriga.ingest.limits`), refused in one line;
     #: from the options when not given.
-    limits: Limits = None  # type: ignore[assignment]
+    limits: Limits = None  # type: ignore[assignment]  # None only until __post_init__
 
     def __post_init__(self) -> None:
         if self.limits is None:

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: interrupted runs are not detected
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no module here; checked before each use
 
 STAGING = ".staging"
 JOURNAL = "journal"

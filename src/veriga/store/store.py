@@ -216,16 +216,16 @@ class Store:
             )
             query = query.where(statements.c.canonical_id.in_(ids))
         query = query.order_by(statements.c.canonical_id)
-        current: str | None = None
+        current = ""  # the id of the rows collected (set with the first row)
         rows: list[Any] = []
         for row in conn.execute(query.execution_options(yield_per=CHUNK)):
             if row.canonical_id != current and rows:
-                yield _assemble(current, rows)  # type: ignore[arg-type]
+                yield _assemble(current, rows)
                 rows = []
             current = row.canonical_id
             rows.append(row)
         if rows:
-            yield _assemble(current, rows)  # type: ignore[arg-type]
+            yield _assemble(current, rows)
 
     def count_entities(
         self, conn: Connection, case_id: str, exclude_sources: Collection[str] = (),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
+from starlette.datastructures import UploadFile
 
 from veriga.access import directory
 from veriga.access.auth import AuthError, check_csrf, csrf_token, load_session
@@ -77,9 +78,9 @@ async def _current(request: Request, read_form: bool) -> Web:
         raise LoginRequired() from exc
     checked = True
     if request.method in UNSAFE:
-        token = request.headers.get("x-csrf-token")
+        token: str | UploadFile | None = request.headers.get("x-csrf-token")
         if token is None and read_form and "form" in request.headers.get("content-type", ""):
-            token = (await request.form()).get("csrf")  # type: ignore[assignment]
+            token = (await request.form()).get("csrf")
         if token is not None or read_form:
             if not check_csrf(state.csrf_secret, token if isinstance(token, str) else None):
                 raise HTTPException(403, "missing or wrong CSRF token; reload the page")
