@@ -158,12 +158,17 @@ def _name_key(name: str) -> str | None:
     return " ".join(tokens) if len(tokens) >= 2 else None
 
 
+def _id(proxy: EntityProxy) -> str:
+    """The id of an entity read from the store (which always has one)."""
+    return proxy.id or ""
+
+
 def _group(parties: list[EntityProxy]) -> _Groups:
     groups = _Groups()
     by_key: dict[tuple[str, str], str] = {}
     for proxy in parties:
-        groups.find(proxy.id)
-        groups.births[groups.find(proxy.id)].update(v[:10] for v in proxy.get(
+        groups.find(_id(proxy))
+        groups.births[groups.find(_id(proxy))].update(v[:10] for v in proxy.get(
             "birthDate", quiet=True))
     # strong keys first (phone, registration number), then names
     for kind in ("phone", "registrationNumber", "name"):
@@ -176,9 +181,9 @@ def _group(parties: list[EntityProxy]) -> _Groups:
                     "reg:" + (proxy.first("jurisdiction", quiet=True) or "")
                 key = (scope, value)
                 if key in by_key:
-                    groups.union(by_key[key], proxy.id, "name" if kind == "name" else kind)
+                    groups.union(by_key[key], _id(proxy), "name" if kind == "name" else kind)
                 else:
-                    by_key[key] = proxy.id
+                    by_key[key] = _id(proxy)
     return groups
 
 
@@ -192,7 +197,7 @@ class _Builder:
         self.by_id: dict[str, EntityProxy] = {}
         self.by_schema: dict[str, list[EntityProxy]] = defaultdict(list)
         for proxy in entities:
-            self.by_id[proxy.id] = proxy
+            self.by_id[_id(proxy)] = proxy
             self.by_schema[proxy.schema.name].append(proxy)
         self.findings = [f for f in findings if f.score >= min_score
                          and f.review.state.value != "dismissed"]
@@ -201,26 +206,26 @@ class _Builder:
         self.groups = _group(parties)
         self.members: dict[str, list[str]] = defaultdict(list)
         for p in parties:
-            self.members[self.groups.find(p.id)].append(p.id)
+            self.members[self.groups.find(_id(p))].append(_id(p))
         self.account_ids: dict[str, list[str]] = defaultdict(list)  # iban -> entity ids
         self.account_of_id: dict[str, str] = {}
         for p in self.by_schema["BankAccount"]:
-            iban = p.first("iban") or p.first("accountNumber") or p.id
-            self.account_ids[iban].append(p.id)
-            self.account_of_id[p.id] = iban
+            iban = p.first("iban") or p.first("accountNumber") or _id(p)
+            self.account_ids[iban].append(_id(p))
+            self.account_of_id[_id(p)] = iban
         self.out = ChainGraph(findings={f.id: f for f in self.findings})
         self.holders: dict[str, set[str]] = defaultdict(set)  # account iban -> party groups
         self.holdings: dict[str, set[str]] = defaultdict(set)  # party group -> ibans
         self.ownership_rows: dict[tuple[str, str], list[str]] = defaultdict(list)
         for own in self.by_schema["Ownership"]:
             for asset in own.get("asset"):
-                iban = self.account_of_id.get(asset)
+                owned = self.account_of_id.get(asset)
                 for owner in own.get("owner"):
-                    if iban and owner in self.by_id:
+                    if owned and owner in self.by_id:
                         g = self.groups.find(owner)
-                        self.holders[iban].add(g)
-                        self.holdings[g].add(iban)
-                        self.ownership_rows[(g, iban)].append(own.id)
+                        self.holders[owned].add(g)
+                        self.holdings[g].add(owned)
+                        self.ownership_rows[(g, owned)].append(_id(own))
         # an account without a known holder (no statement of its own): the name most often
         # given for it on payments (a name given only now and then can be a worker whose wage
         # was paid into someone else's account: not the holder)
@@ -230,15 +235,15 @@ class _Builder:
             for acct_prop, party_prop in (("payerAccount", "payer"),
                                           ("beneficiaryAccount", "beneficiary")):
                 for acct in pay.get(acct_prop):
-                    iban = self.account_of_id.get(acct)
-                    if not iban or iban in self.holders:
+                    paid = self.account_of_id.get(acct)
+                    if not paid or paid in self.holders:
                         continue
                     for party in pay.get(party_prop):
                         if party in self.by_id:
                             g = self.groups.find(party)
-                            named[iban][g] += 1
-                            if len(rows[(g, iban)]) < 5:
-                                rows[(g, iban)].append(pay.id)
+                            named[paid][g] += 1
+                            if len(rows[(g, paid)]) < 5:
+                                rows[(g, paid)].append(_id(pay))
         for iban, counts in named.items():
             (g, n), total = counts.most_common(1)[0], sum(counts.values())
             if n * 2 > total:
@@ -250,12 +255,12 @@ class _Builder:
         by_name: dict[str, str] = {}
         for p in parties:
             for key in filter(None, map(_name_key, p.get("name", quiet=True))):
-                by_name.setdefault(key, self.groups.find(p.id))
+                by_name.setdefault(key, self.groups.find(_id(p)))
         for iban, name in account_names.items():
-            key = _name_key(name)
-            if iban not in self.holders and key in by_name:
-                self.holders[iban].add(by_name[key])
-                self.holdings[by_name[key]].add(iban)
+            wanted = _name_key(name)
+            if iban not in self.holders and wanted in by_name:
+                self.holders[iban].add(by_name[wanted])
+                self.holdings[by_name[wanted]].add(iban)
 
     # -- nodes -------------------------------------------------------------------------
 
@@ -337,7 +342,7 @@ class _Builder:
             if about.role == "employer":  # about a company, named by its registration number
                 for key in f.evidence.keys:
                     if key.type == "registration" and key.value in regs:
-                        self.tie(self.party(regs[key.value].id, "employer"), f)
+                        self.tie(self.party(_id(regs[key.value]), "employer"), f)
                 continue
             if f.kind == "shape.scatter_gather" and len(subjects) > 1:
                 # the named recipient at the end of the scatter-gather
@@ -424,7 +429,7 @@ class _Builder:
                         continue
                     p = self.party(person, role)
                     kind = "directs" if d.schema.name == "Directorship" else "owns"
-                    self.edge(p.id, og, kind, kind, [d.id])
+                    self.edge(p.id, og, kind, kind, [_id(d)])
         employers = {g for g, n in nodes.items() if n.role == "employer"}
         for emp in self.by_schema["Employment"]:
             for er in emp.get("employer"):
@@ -434,7 +439,7 @@ class _Builder:
                 for ee in emp.get("employee"):
                     if ee in self.by_id:
                         worker = self.party(ee, "victim")
-                        self.edge(worker.id, eg, "employed", "employed by", [emp.id])
+                        self.edge(worker.id, eg, "employed", "employed by", [_id(emp)])
         # trips: a person booking trips for others (the recruiter or the controller), the
         # traveller, and the route
         known = set(nodes)
@@ -450,16 +455,16 @@ class _Builder:
             route = nodes.setdefault(rid, Node(rid, f"{start} → {end}", "Trip", "route",
                                                "transport", count=0))
             route.count += 1
-            route.ids.append(trip.id)
+            route.ids.append(_id(trip))
             carrier = next((n for n in trip.get("name") if n not in (start, end)), "")
             if carrier and carrier not in route.sub:
                 route.sub = ", ".join(filter(None, [route.sub, carrier]))
             for o in organisers:
-                org = self.party(o, "organiser")
-                self.edge(org.id, rid, "booked", "booked", [trip.id])
+                organiser = self.party(o, "organiser")
+                self.edge(organiser.id, rid, "booked", "booked", [_id(trip)])
             for t in others:
                 traveller = self.party(t, "victim")
-                self.edge(traveller.id, rid, "travelled", "travelled", [trip.id])
+                self.edge(traveller.id, rid, "travelled", "travelled", [_id(trip)])
 
     def _place(self, trip: EntityProxy, prop: str) -> str:
         for ref in trip.get(prop):
@@ -479,7 +484,7 @@ class _Builder:
         for p in self.by_id.values():
             if p.schema.is_a("LegalEntity"):
                 for phone in p.get("phone", quiet=True):
-                    owners[phone].add(self.groups.find(p.id))
+                    owners[phone].add(self.groups.find(_id(p)))
         for phone, ads in phones.items():
             categories = Counter(a.first("category", quiet=True) or "" for a in ads)
             job = categories.most_common(1)[0][0] == "job"
@@ -492,7 +497,7 @@ class _Builder:
             label = f"{len(ads)} × {categories.most_common(1)[0][0] or 'ad'}"
             node = self.out.nodes.setdefault(nid, Node(
                 nid, label, "Advertisement", role, ROLE_STAGE[role], sub=phone,
-                ids=sorted(a.id for a in ads)[:200], count=len(ads)))
+                ids=sorted(_id(a) for a in ads)[:200], count=len(ads)))
             for g in people:
                 person = self.out.nodes[g]
                 if job and person.role in ("organiser", "victim"):
@@ -513,7 +518,7 @@ class _Builder:
                             amount = sum(float(v) for v in pay.get("amount"))
                         except ValueError:
                             amount = 0.0
-                        self.edge(a, b, "paid", label.get(nodes[b].role, "paid"), [pay.id],
+                        self.edge(a, b, "paid", label.get(nodes[b].role, "paid"), [_id(pay)],
                                   amount=amount)
         for e in self.out.edges.values():
             if e.kind == "paid":

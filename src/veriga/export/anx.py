@@ -243,7 +243,7 @@ def write_anx(entities: Iterable[EntityProxy], out: Path,
         if source is None or target is None:
             chart.counts.skipped_links += 1
             continue
-        ends = {proxy.schema.edge_source, proxy.schema.edge_target}
+        ends = {e for e in (proxy.schema.edge_source, proxy.schema.edge_target) if e}
         values = _values(proxy, ends)
         for prop in proxy.schema.properties.values():  # other references, as text
             if prop.type.name == "entity" and prop.name not in ends:

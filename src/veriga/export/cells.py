@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +33,7 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [defuse(v) if isinstance(v, str) else v for v in values]
 
 
-def text_cells(sheet: Worksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
+def text_cells(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     """Cells of a write-only sheet holding ``values`` as text, defused (openpyxl would make
     any text starting with ``=`` a formula); control characters XLSX cannot hold are
     dropped."""

@@ -161,6 +161,7 @@ class Store:
             return
         names = [c.name for c in statements.columns]
         if conn.dialect.name == "postgresql":
+            # psycopg's own connection under SQLAlchemy's (typed as possibly none): COPY
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy(f"COPY statements ({', '.join(names)}) FROM STDIN") as copy:
                 for row in rows:

@@ -34,6 +34,7 @@ def templates(lang: str) -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, extensions=["jinja2.ext.i18n"])
     trans = translations(lang)
+    # added to the environment by the i18n extension at run time, unknown to its type
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         tr=trans.gettext,  # a text from the code (a finding's title, a stage), no formatting
@@ -85,6 +86,7 @@ async def minimise_response(response: Response, minimisers: Iterable[Minimiser])
     media = response.headers.get("content-type", "")
     if not minimisers or not media.startswith(TEXTUAL):
         return response
+    # a middleware's response streams (``body_iterator``), which the Response type leaves out
     chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
     text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks) \
         .decode(response.charset or "utf-8", errors="replace")

@@ -95,6 +95,7 @@ class _Upload:
         def mark(kind: str) -> object:
             return lambda: self._events.append((kind, b""))
 
+        # the callbacks' types are declared per name in python-multipart; a dict of them is one
         self.parser = MultipartParser(boundary, {  # type: ignore[arg-type]
             "on_part_begin": mark("begin"), "on_header_field": data("field"),
             "on_header_value": data("value"), "on_header_end": mark("header"),
