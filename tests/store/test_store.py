@@ -14,7 +14,7 @@ from veriga.store.schema import metadata
 
 def test_migrations_match_the_schema(db_url):
     store = Store(db_url)
-    with store.engine.connect() as conn:
+    with store.db.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     store.close()
     assert diff == []

@@ -11,7 +11,7 @@ import zlib
 from datetime import date, datetime, time, timedelta
 
 from veriga.simulate.banks import make_iban
-from veriga.simulate.ledger import Txn
+from veriga.simulate.bookings import Txn
 from veriga.simulate.names import LANGUAGE, make_name, make_phone
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import A1, PAYROLL, euros, ref

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from veriga.simulate.background import Background
+from veriga.simulate.bookings import MonthBook
 from veriga.simulate.ground_truth import GroundTruth
-from veriga.simulate.ledger import MonthBook
 from veriga.simulate.names import local_phone, phone_country, variant
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut, Plan
 from veriga.simulate.scenarios import SCENARIOS, build_operations

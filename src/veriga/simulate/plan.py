@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from veriga.simulate.bookings import MonthBook
 from veriga.simulate.ground_truth import GroundTruth
-from veriga.simulate.ledger import MonthBook
 from veriga.simulate.sizes import Size
 from veriga.simulate.world import World
 

@@ -60,7 +60,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_db(url: str) -> Engine:
     """A SQLAlchemy engine for a store URL (SQLite file or PostgreSQL)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -75,7 +75,9 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        #: the SQL database (a SQLAlchemy engine; "engine" in Veriga means the DuckDB or Spark
+        #: query engine over the bulk records, :mod:`veriga.engine`)
+        self.db = make_db(url)
         self.migrate()
 
     def migrate(self) -> None:
@@ -83,17 +85,17 @@ class Store:
         cfg = Config()
         location = resources.files("veriga.store") / "migrations"
         cfg.set_main_option("script_location", str(location))
-        with self.engine.begin() as conn:
+        with self.db.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.db.dispose()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One transaction: committed on success, rolled back entirely on any error."""
-        with self.engine.begin() as conn:
+        with self.db.begin() as conn:
             yield conn
 
     # -- cases ---------------------------------------------------------------------------
@@ -307,9 +309,9 @@ class Store:
     def refresh_statistics(self) -> None:
         """Let PostgreSQL's planner see what a large import added (autovacuum may be off or
         late; without statistics some analyses plan a nested loop over all statements)."""
-        if self.engine.dialect.name != "postgresql":
+        if self.db.dialect.name != "postgresql":
             return
-        with self.engine.connect() as conn:
+        with self.db.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             for table in ("statements", "sources", "rejects"):
                 conn.exec_driver_sql(f"ANALYZE {table}")

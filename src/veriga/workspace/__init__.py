@@ -82,7 +82,7 @@ class Workspace(Context):
                 ws.user = org_directory.load_user(conn, user_id=row["id"])
                 ws.write_audit(conn, "user.bootstrap", None, target=name)
             else:
-                if ws.store.engine.dialect.name != "sqlite":
+                if ws.store.db.dialect.name != "sqlite":
                     raise PermissionDenied(
                         "a server store needs an API token: set VERIGA_TOKEN (create one "
                         "with 'veriga user token')")

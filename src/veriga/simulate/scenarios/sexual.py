@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from veriga.simulate.ledger import MonthBook
+from veriga.simulate.bookings import MonthBook
 from veriga.simulate.names import LANGUAGE
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import (

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from veriga.simulate.bookings import Txn
 from veriga.simulate.ground_truth import GroundTruth
-from veriga.simulate.ledger import Txn
 from veriga.simulate.names import strip_diacritics, transliterate
 from veriga.simulate.world import Account, Company, Person, World
 
