@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
+from veriga import analysis
 from veriga.access.roles import CaseKind, SubjectRole
 from veriga.findings import ReviewState
 from veriga.web.i18n import LANGUAGES, LOCALE_DIR, translations
@@ -53,7 +54,13 @@ def test_the_template_lists_what_the_code_translates() -> None:
 def test_the_template_has_the_texts_the_analyses_write() -> None:
     """Finding titles and explanations are marked with ``N_`` where they are written."""
     src = LOCALE_DIR.parents[1]
-    found = {msg for sub in ("analysis", "finance", "chain")
+    # every analysis family's package (found through the registry), and the chain views
+    families = {type(fam).__module__.split(".")[1] for fam in analysis.families().values()}
+    extracted = (src.parents[1] / "babel.cfg").read_text(encoding="utf-8")
+    for package in families | {"chain"}:
+        assert f"[python: src/veriga/{package}/**.py]" in extracted, \
+            f"add src/veriga/{package} to babel.cfg so that `make messages` extracts it"
+    found = {msg for sub in families | {"analysis", "chain"}
              for _, _, msg, _, _ in extract_from_dir(
                  src / sub, method_map=[("**.py", "python")], keywords={"N_": None})}
     assert len(found) > 40
