@@ -25,8 +25,11 @@ from veriga.findings import Finding
 from veriga.model.holdings import holdings
 
 DETECTOR_PREFIX = "veriga.finance."
-SCHEMATA = ("BankAccount", "Ownership", "LegalEntity", "Person", "Company", "Organization",
-            "Employment", "Payment")
+#: Who holds which account: the entities the ledger's holder names come from.
+HOLDER_SCHEMATA = ("BankAccount", "Ownership", "LegalEntity", "Person", "Company",
+                   "Organization")
+#: Every schema the finance family reads (the holders, employments and payroll payments).
+SCHEMATA = (*HOLDER_SCHEMATA, "Employment", "Payment")
 
 
 @dataclass
@@ -80,6 +83,6 @@ def run_case(engine: Engine, entities: Iterable[EntityProxy], params: Params | N
     return CaseRun(result, est, findings, holders)
 
 
-__all__ = ["DETECTORS", "DETECTOR_PREFIX", "CaseRun", "Estimate", "Params", "Result", "Trace",
-           "account_holders", "analyze", "estimate", "payroll_gap", "prepare", "run_case",
-           "trace"]
+__all__ = ["DETECTORS", "DETECTOR_PREFIX", "HOLDER_SCHEMATA", "SCHEMATA", "CaseRun", "Estimate",
+           "Params", "Result", "Trace", "account_holders", "analyze", "estimate", "payroll_gap",
+           "prepare", "run_case", "trace"]

@@ -26,14 +26,15 @@ class Analyses(Part):
         ones are kept. ``params`` by family name (defaults for those not given); with
         ``save=False`` nothing is stored (a report reproducing a run)."""
         chosen = analysis.chosen(only)
+        for fam in chosen:
+            if engine not in fam.engines:
+                raise VerigaError(f"the {fam.name} analyses run on {', '.join(fam.engines)}, "
+                                  f"not {engine}")
         # reproducing a run without storing it (for a report) only reads what the user sees
         with self.ws.case(case, Op.ANALYZE if save else Op.ENTITY_READ):
             pass
         runs: dict[str, analysis.Run] = {}
         for fam in chosen:
-            if engine not in fam.engines:
-                raise VerigaError(f"the {fam.name} analyses run on {', '.join(fam.engines)}, "
-                                  f"not {engine}")
             told = None
             if progress is not None:
                 def told(step: str, done: int, total: int, name: str = fam.name) -> None:

@@ -101,7 +101,7 @@ class Records(Part):
             if lazy:
                 finance.prepare(eng, lazy=True)
                 return Ledger(eng)
-            entities = list(self.ws.entities.list(case, finance.SCHEMATA[:6]))
+            entities = list(self.ws.entities.list(case, finance.HOLDER_SCHEMATA))
             pairs = finance.account_holders(entities)
             finance.prepare(eng, finance.ledger.holders_table(pairs), ledger_only=True)
             owners: dict[str, str] = {}
