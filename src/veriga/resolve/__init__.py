@@ -1,0 +1,1 @@
+"""Entity resolution: persons, companies and account holders deduplicated within a case."""
