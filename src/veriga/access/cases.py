@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,10 +59,24 @@ def set_subject_role(conn: Connection, case_id: str, entity_id: str, role: Subje
                                               set_at=datetime.now(UTC)))
 
 
-def subject_roles(conn: Connection, case_id: str) -> dict[str, str]:
+#: When records with different subject roles are one entity, the most protective role wins.
+ROLE_PRECEDENCE = {SubjectRole.VICTIM.value: 0, SubjectRole.SUSPECT.value: 1,
+                   SubjectRole.WITNESS.value: 2, SubjectRole.OTHER.value: 3}
+
+
+def subject_roles(conn: Connection, case_id: str,
+                  canonical_of: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Subject roles by entity id; with ``canonical_of`` (merged record -> its entity) by
+    entity, a merged entity taking its records' most protective role (victim first)."""
     rows = conn.execute(select(entity_roles.c.entity_id, entity_roles.c.role)
                         .where(entity_roles.c.case_id == case_id))
-    return {r.entity_id: r.role for r in rows}
+    out: dict[str, str] = {}
+    for r in rows:
+        entity = (canonical_of or {}).get(r.entity_id, r.entity_id)
+        known = out.get(entity)
+        if known is None or ROLE_PRECEDENCE.get(r.role, 9) < ROLE_PRECEDENCE.get(known, 9):
+            out[entity] = r.role
+    return out
 
 
 def set_entity_handling(conn: Connection, case_id: str, entity_id: str, code: str,
@@ -92,10 +106,13 @@ def source_handling(conn: Connection, case_id: str, restricted_only: bool = Fals
     return result
 
 
-def entity_handling_map(conn: Connection, case_id: str) -> dict[str, Handling]:
-    result = {}
+def entity_handling_map(conn: Connection, case_id: str,
+                        canonical_of: Mapping[str, str] | None = None) -> dict[str, Handling]:
+    """Handling codes by entity id; with ``canonical_of`` (merged record -> its entity) by
+    entity, a merged entity under every code set on any of its records (the strictest)."""
+    result: dict[str, Handling] = {}
     for row in conn.execute(select(entity_handling).where(entity_handling.c.case_id == case_id)):
-        handling = Handling()
+        entity = (canonical_of or {}).get(row.entity_id, row.entity_id)
+        handling = result.setdefault(entity, Handling())
         handling.add(row.handling, row.handling_orgs, row.handling_note)
-        result[row.entity_id] = handling
     return result

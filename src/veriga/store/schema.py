@@ -249,6 +249,21 @@ entity_roles = Table(
     Column("set_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Records a person confirmed to be one entity: each member's statements carry the canonical
+#: id while merged; removing the rows (and resetting the canonical ids) splits it exactly.
+merges = Table(
+    "merges",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+    Column("entity_id", String(ID * 2), primary_key=True),
+    Column("canonical_id", String(ID * 2), nullable=False),
+    Column("merged_by", String(255), nullable=False),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("finding_id", String(ID), nullable=True),
+    Index("ix_merges_case_canonical", "case_id", "canonical_id"),
+)
+
 entity_handling = Table(
     "entity_handling",
     metadata,

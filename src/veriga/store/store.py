@@ -18,7 +18,18 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from followthemoney.exc import InvalidData
-from sqlalchemy import Connection, Engine, Text, cast, create_engine, event, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    cast,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+)
 
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Review, ReviewState
@@ -30,6 +41,7 @@ from veriga.store.schema import (
     audit_reads,
     cases,
     findings,
+    merges,
     rejects,
     saved_views,
     sources,
@@ -158,9 +170,15 @@ class Store:
         return [dict(r) for r in conn.execute(query).mappings()]
 
     def add_statements(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-        """Bulk insert through the driver (COPY on PostgreSQL): the import hot path."""
+        """Bulk insert through the driver (COPY on PostgreSQL): the import hot path. A record
+        merged into another entity stays merged: its new statements take the canonical id."""
         if not rows:
             return
+        merged = {case: found for case in {r["case_id"] for r in rows}
+                  if (found := self.canonical_map(conn, case))}
+        if merged:
+            rows = [{**r, "canonical_id": merged[r["case_id"]][r["entity_id"]]}
+                    if r["entity_id"] in merged.get(r["case_id"], ()) else r for r in rows]
         names = [c.name for c in statements.columns]
         if conn.dialect.name == "postgresql":
             # psycopg's own connection under SQLAlchemy's (typed as possibly none): COPY
@@ -203,7 +221,10 @@ class Store:
         self, conn: Connection, case_id: str, schemata: Iterable[str] | None = None,
         exclude_sources: Collection[str] = (), only_ids: Collection[str] | None = None,
     ) -> Iterator[EntityProxy]:
-        """Assemble entities from their statements, grouped by canonical id."""
+        """Assemble entities from their statements, grouped by canonical id (references to a
+        merged record point at its canonical entity). ``only_ids``: the records shared (the
+        statements of those records only, even when merged with others)."""
+        canonical_of = self.canonical_map(conn, case_id)
         query = select(
             statements.c.canonical_id, statements.c.schema, statements.c.prop,
             statements.c.value,
@@ -211,7 +232,7 @@ class Store:
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         if only_ids is not None:
-            query = query.where(statements.c.canonical_id.in_(list(only_ids)))
+            query = query.where(statements.c.entity_id.in_(list(only_ids)))
         if schemata is not None:
             names = list(schemata)
             ids = select(statements.c.canonical_id).where(
@@ -223,12 +244,12 @@ class Store:
         rows: list[Any] = []
         for row in conn.execute(query.execution_options(yield_per=CHUNK)):
             if row.canonical_id != current and rows:
-                yield _assemble(current, rows)
+                yield _assemble(current, rows, canonical_of)
                 rows = []
             current = row.canonical_id
             rows.append(row)
         if rows:
-            yield _assemble(current, rows)
+            yield _assemble(current, rows, canonical_of)
 
     def count_entities(
         self, conn: Connection, case_id: str, exclude_sources: Collection[str] = (),
@@ -241,7 +262,7 @@ class Store:
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         if only_ids is not None:
-            query = query.where(statements.c.canonical_id.in_(list(only_ids)))
+            query = query.where(statements.c.entity_id.in_(list(only_ids)))
         schema_of: dict[str, str] = {}
         for entity_id, schema in conn.execute(query):
             if entity_id in exclude_ids:
@@ -258,10 +279,13 @@ class Store:
 
     def iter_entities_by_id(
         self, conn: Connection, case_id: str, entity_ids: Sequence[str],
-        exclude_sources: Collection[str] = (),
+        exclude_sources: Collection[str] = (), only_records: Collection[str] | None = None,
     ) -> Iterator[EntityProxy]:
+        """The entities (by canonical id); ``only_records``: of the statements of these
+        records only (a share of selected records, some of them merged with others)."""
         # distinct: a value read from many files (an account in every statement of it) is
         # one value of the entity; its sources are read where provenance is shown
+        canonical_of = self.canonical_map(conn, case_id)
         query = select(
             statements.c.canonical_id, statements.c.schema, statements.c.prop,
             statements.c.value,
@@ -269,21 +293,83 @@ class Store:
                 statements.c.canonical_id.in_(entity_ids)).distinct()
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        if only_records is not None:
+            query = query.where(statements.c.entity_id.in_(list(only_records)))
         rows: dict[str, list[Any]] = {}
         for row in conn.execute(query).all():  # one fetch: far faster than row by row
             rows.setdefault(row.canonical_id, []).append(row)
         for entity_id in entity_ids:
             if entity_id in rows:
-                yield _assemble(entity_id, rows[entity_id])
+                yield _assemble(entity_id, rows[entity_id], canonical_of)
+
+    # -- merges (entity resolution confirmed by a person) ----------------------------------
+
+    def canonical_map(self, conn: Connection, case_id: str) -> dict[str, str]:
+        """Every merged record of the case -> the canonical id of the entity it is part of."""
+        rows = conn.execute(select(merges.c.entity_id, merges.c.canonical_id)
+                            .where(merges.c.case_id == case_id))
+        return {r.entity_id: r.canonical_id for r in rows}
+
+    def with_members(self, conn: Connection, case_id: str, entity_ids: Iterable[str]
+                     ) -> set[str]:
+        """The ids and, for merged entities, the ids of every record merged into them."""
+        ids = set(entity_ids)
+        canonical_of = self.canonical_map(conn, case_id)
+        if not canonical_of:
+            return ids
+        groups = {canonical_of.get(i, i) for i in ids}
+        return ids | groups | {e for e, c in canonical_of.items() if c in groups}
+
+    def merge_group(self, conn: Connection, case_id: str, entity_id: str) -> list[dict[str, Any]]:
+        """The merge rows of the entity ``entity_id`` is part of (none if not merged)."""
+        canonical = self.canonical_map(conn, case_id).get(entity_id, entity_id)
+        rows = conn.execute(select(merges).where(merges.c.case_id == case_id,
+                                                 merges.c.canonical_id == canonical)
+                            .order_by(merges.c.entity_id)).mappings()
+        return [dict(r) for r in rows]
+
+    def merge(self, conn: Connection, case_id: str, entity_ids: Collection[str], actor: str,
+              reason: str | None = None, finding_id: str | None = None) -> str:
+        """Make the records (and the entities they are already part of) one entity; returns
+        its canonical id, the smallest id among them. Statements keep their entity id."""
+        canonical_of = self.canonical_map(conn, case_id)
+        groups = {canonical_of.get(i, i) for i in entity_ids}
+        members = set(entity_ids) | groups | {e for e, c in canonical_of.items() if c in groups}
+        canonical = min(members)
+        at = datetime.now(UTC)
+        conn.execute(delete(merges).where(merges.c.case_id == case_id,
+                                          merges.c.entity_id.in_(sorted(members))))
+        conn.execute(merges.insert(), [
+            {"case_id": case_id, "entity_id": m, "canonical_id": canonical, "merged_by": actor,
+             "merged_at": at, "reason": reason, "finding_id": finding_id}
+            for m in sorted(members)])
+        conn.execute(statements.update().where(
+            statements.c.case_id == case_id, statements.c.entity_id.in_(sorted(members)))
+            .values(canonical_id=canonical))
+        return canonical
+
+    def split(self, conn: Connection, case_id: str, entity_id: str) -> list[str]:
+        """Undo the merge ``entity_id`` is part of: every record is its own entity again, as
+        before (returns their ids; none if it was not merged)."""
+        members = [r["entity_id"] for r in self.merge_group(conn, case_id, entity_id)]
+        if not members:
+            return []
+        conn.execute(delete(merges).where(merges.c.case_id == case_id,
+                                          merges.c.entity_id.in_(members)))
+        conn.execute(statements.update().where(
+            statements.c.case_id == case_id, statements.c.entity_id.in_(members))
+            .values(canonical_id=statements.c.entity_id))
+        return members
 
     def linked_ids(self, conn: Connection, case_id: str, entity_ids: Collection[str],
                    exclude_sources: Collection[str] = ()) -> set[str]:
         """Entities that refer to any of ``entity_ids`` (links, payments, ownerships...)."""
         if not entity_ids:
             return set()
+        referred = self.with_members(conn, case_id, entity_ids)  # refer to any merged record
         query = select(statements.c.canonical_id).where(
             statements.c.case_id == case_id, statements.c.prop_type == "entity",
-            statements.c.value.in_(list(entity_ids))).distinct()
+            statements.c.value.in_(sorted(referred))).distinct()
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         return set(conn.execute(query).scalars())
@@ -328,8 +414,12 @@ class Store:
                                         "address"])
             | ((statements.c.prop_type == "entity") & statements.c.schema.in_(
                 ["Ownership", "Passport", "Identification", "UserAccount"]))).distinct()
+        canonical_of = self.canonical_map(conn, case_id)
         for row in conn.execute(query.execution_options(yield_per=CHUNK)):
-            yield tuple(row)
+            entity, schema, prop, prop_type, value, latin = tuple(row)
+            if prop_type == "entity":  # a link to a merged record is to its entity
+                value = canonical_of.get(value, value)
+            yield entity, schema, prop, prop_type, value, latin
 
     def fingerprint(self, conn: Connection, case_id: str) -> tuple[Any, ...]:
         """What changes whenever the case's data changes: its revision, its sources."""
@@ -467,12 +557,14 @@ class Store:
             query = query.where(findings.c.id == finding_id)
         if kind:
             query = query.where(findings.c.kind == kind)
-        if entity_id:  # narrowed in SQL, checked exactly below
-            query = query.where(cast(findings.c.evidence, Text).contains(entity_id))
+        wanted = self.with_members(conn, case_id, [entity_id]) if entity_id else set()
+        if wanted:  # narrowed in SQL, checked exactly below (findings on any merged record)
+            query = query.where(or_(*(cast(findings.c.evidence, Text).contains(i)
+                                      for i in sorted(wanted))))
         query = query.order_by(findings.c.score.desc(), findings.c.id)
         items = [_finding(r) for r in conn.execute(query).mappings()]
-        if entity_id:
-            items = [f for f in items if entity_id in f.evidence.entity_ids]
+        if wanted:
+            items = [f for f in items if wanted & set(f.evidence.entity_ids)]
         return items
 
     def review_finding(
@@ -537,7 +629,8 @@ def _sqlite_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _assemble(entity_id: str, rows: list[Any]) -> EntityProxy:
+def _assemble(entity_id: str, rows: list[Any],
+              canonical_of: Mapping[str, str] | None = None) -> EntityProxy:
     schema = model[rows[0].schema]
     for row in rows[1:]:
         if row.schema != schema.name:
@@ -549,7 +642,10 @@ def _assemble(entity_id: str, rows: list[Any]) -> EntityProxy:
     for row in rows:
         prop = proxy.schema.properties.get(row.prop)
         if prop is not None:
-            proxy.unsafe_add(prop, row.value, cleaned=True)
+            value = row.value
+            if canonical_of and prop.type.name == "entity":
+                value = canonical_of.get(value, value)
+            proxy.unsafe_add(prop, value, cleaned=True)
     return proxy
 
 

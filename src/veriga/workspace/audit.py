@@ -82,9 +82,12 @@ class Audit(Part):
         with store.begin() as conn:
             case_id = self._case_id(conn, case, user)
             rows = store.list_audit(conn, case_id, org_id=user.org_id)
+            # a merged entity is every record merged into it, and each record is part of it
+            records = store.with_members(conn, case_id or "", [entity_id])
+            canonical = store.canonical_map(conn, case_id or "").get(entity_id, entity_id)
             sources = {s["source_id"] for s in
-                       store.entity_statements(conn, case_id or "", entity_id)}
-            reached = store.audit_seqs_reading(conn, entity_id)
+                       store.entity_statements(conn, case_id or "", canonical)}
+            reached = set().union(*(store.audit_seqs_reading(conn, r) for r in records))
             self.ws.write_audit(conn, "audit.read", case_id, target=entity_id)
             # the entity is present from its first import on (unknown: from the start)
             present = min((r["seq"] for r in rows
@@ -93,12 +96,12 @@ class Audit(Part):
             for row in rows:
                 detail = row["detail"] if isinstance(row["detail"], dict) else {}
                 ids = detail.get("entity_ids")
-                if row["target"] in sources | {entity_id}:
+                if row["target"] in sources | records:
                     hit = True
                 elif "entity_count" in detail:  # every entity reached is in audit_reads
                     hit = row["seq"] in reached
                 elif ids:  # written before audit_reads: the first 1,000 ids
-                    hit = entity_id in ids
+                    hit = bool(records & set(ids))
                 else:
                     hit = row["action"] in BULK_READS and row["seq"] > present
                 if hit:

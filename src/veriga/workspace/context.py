@@ -54,11 +54,15 @@ class CaseAccess:
     conn: Connection
     case: dict[str, Any]
     role: Role
-    only_ids: frozenset[str] | None = None  # a share of selected entities
+    only_ids: frozenset[str] | None = None  # a share of selected records (entity ids)
+    #: the entities those records are (or are part of, once merged)
+    only_entities: frozenset[str] | None = None
     hidden_sources: set[str] = field(default_factory=set)
     hidden_entities: set[str] = field(default_factory=set)
     minimiser: Minimiser | None = None
     subject_roles: dict[str, str] = field(default_factory=dict)
+    #: merged records -> the entity they are part of (confirmed by a person)
+    canonical_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def case_id(self) -> str:
@@ -110,7 +114,7 @@ class CaseAccess:
 
     def reachable(self, entity_id: str) -> bool:
         return entity_id not in self.hidden_entities and (
-            self.only_ids is None or entity_id in self.only_ids)
+            self.only_entities is None or entity_id in self.only_entities)
 
 
 class Context:
@@ -191,6 +195,9 @@ class Context:
             raise PurposeRequired("state the purpose of this access (--purpose); it is "
                                   "recorded in the audit log")
         access = CaseAccess(self, conn, row, role, only_ids)
+        access.canonical_of = self.store.canonical_map(conn, access.case_id)
+        if only_ids is not None:
+            access.only_entities = frozenset(access.canonical_of.get(i, i) for i in only_ids)
         if op in NEEDS_PURPOSE:
             self._restrict(access, user)
         if user.is_ngo:
@@ -203,15 +210,19 @@ class Context:
         for source_id, handling in restricted.items():
             if not handling.visible_to(user.org_id, owner):
                 access.hidden_sources.add(source_id)
-        for entity_id, handling in case_access.entity_handling_map(conn, access.case_id).items():
+        # a merged entity is hidden if any of its records is (the strictest code applies)
+        for entity_id, handling in case_access.entity_handling_map(
+                conn, access.case_id, access.canonical_of).items():
             if not handling.visible_to(user.org_id, owner):
                 access.hidden_entities.add(entity_id)
-        access.subject_roles = case_access.subject_roles(conn, access.case_id)
+        access.subject_roles = case_access.subject_roles(conn, access.case_id,
+                                                         access.canonical_of)
 
     def _minimise(self, access: CaseAccess) -> None:
         """Minimisation for a restricted reader: victims (and suspects, unless the case owner
         allows) and every record that may be the same person, one pseudonym each."""
-        roles = access.subject_roles or case_access.subject_roles(access.conn, access.case_id)
+        roles = access.subject_roles or case_access.subject_roles(
+            access.conn, access.case_id, access.canonical_of)
         hidden = {SubjectRole.VICTIM.value}
         if not access.case["ngo_sees_suspects"]:
             hidden.add(SubjectRole.SUSPECT.value)
@@ -233,14 +244,16 @@ class Context:
         wanted = [i for i in sorted(set(ids)) if access.reachable(i)]
         missing = [i for i in wanted if i not in known]
         read = {p.id: p for p in self.store.iter_entities_by_id(
-            access.conn, access.case_id, missing, exclude_sources=access.hidden_sources)}
+            access.conn, access.case_id, missing, exclude_sources=access.hidden_sources,
+            only_records=access.only_ids)}
         found = (known[i] if i in known else read[i] for i in wanted if i in known or i in read)
         return list(access.visible(found))
 
     def entity_rows(self, access: CaseAccess, entity_id: str) -> list[dict[str, Any]]:
         """The statements of one entity the user may see (NotFound if none)."""
         rows = self.store.entity_statements(access.conn, access.case_id, entity_id)
-        rows = [r for r in rows if r["source_id"] not in access.hidden_sources]
+        rows = [r for r in rows if r["source_id"] not in access.hidden_sources
+                and (access.only_ids is None or r["entity_id"] in access.only_ids)]
         if not rows or not access.reachable(entity_id):
             raise NotFound(f"no entity {entity_id!r} in case {access.case['name']!r}")
         return rows

@@ -11,6 +11,7 @@ from veriga.access import cases as case_access
 from veriga.access import directory
 from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
+from veriga.errors import VerigaError
 from veriga.findings import Finding
 from veriga.model import EntityProxy
 from veriga.workspace.context import CaseAccess
@@ -47,7 +48,8 @@ class Entities(Part):
         """Every entity of the case the user may see; the read is audited."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             # a listing of the whole case reaches every entity present (see who_accessed)
-            access.audit("entity.list", schemata=list(schemata or []), reads=access.only_ids)
+            access.audit("entity.list", schemata=list(schemata or []),
+                         reads=access.only_entities)
         with self.ws.store.begin() as conn:
             proxies = self.ws.store.iter_entities(conn, access.case_id, schemata,
                                                   exclude_sources=access.hidden_sources,
@@ -77,7 +79,8 @@ class Entities(Part):
             real = access.real_id(entity_id)
             rows = self.ws.entity_rows(access, real)
             entity = next(self.ws.store.iter_entities_by_id(
-                access.conn, access.case_id, [real], exclude_sources=access.hidden_sources))
+                access.conn, access.case_id, [real], exclude_sources=access.hidden_sources,
+                only_records=access.only_ids))
             access.audit("entity.read", real)
         if access.minimiser is not None:
             entity = access.minimiser.entity(entity)
@@ -93,7 +96,8 @@ class Entities(Part):
         refs: set[str] = set()
         read: dict[str, EntityProxy] = {}
         for proxy in store.iter_entities_by_id(access.conn, access.case_id,
-                                               sorted(real | linking), hidden):
+                                               sorted(real | linking), hidden,
+                                               only_records=access.only_ids):
             read[proxy.id or ""] = proxy
             for prop, value in proxy.itervalues():
                 if prop.type.name == "entity":
@@ -119,7 +123,8 @@ class Entities(Part):
             real = access.real_id(entity_id)
             rows = self.ws.entity_rows(access, real)
             entity = next(store.iter_entities_by_id(
-                access.conn, access.case_id, [real], exclude_sources=access.hidden_sources))
+                access.conn, access.case_id, [real], exclude_sources=access.hidden_sources,
+                only_records=access.only_ids))
             everything, read = self._around(access, {real})
             around = self.ws.fetch(access, everything, read)
             findings = store.list_findings(access.conn, access.case_id, None, real) \
@@ -199,7 +204,7 @@ class Entities(Part):
     def set_subject_role(self, case: str, entity_id: str, role: str) -> None:
         subject = SubjectRole(role)
         with self.ws.case(case, Op.ENTITY_WRITE) as access:
-            self.ws.entity_rows(access, entity_id)
+            self.ws.entity_rows(access, access.canonical_of.get(entity_id, entity_id))
             case_access.set_subject_role(access.conn, access.case_id, entity_id, subject,
                                          self.ws.actor)
             self.ws.store.bump_revision(access.conn, access.case_id)
@@ -208,8 +213,60 @@ class Entities(Part):
     def set_handling(self, case: str, entity_id: str, code: str,
                      orgs: Sequence[str] | None = None, note: str | None = None) -> None:
         with self.ws.case(case, Op.CASE_MANAGE) as access:
-            self.ws.entity_rows(access, entity_id)
+            self.ws.entity_rows(access, access.canonical_of.get(entity_id, entity_id))
             org_ids = [directory.get_org(access.conn, o)["id"] for o in orgs or []]
             case_access.set_entity_handling(access.conn, access.case_id, entity_id, code,
                                             org_ids, note, self.ws.actor)
             access.audit("entity.change", entity_id, handling=code, orgs=org_ids)
+
+    # -- one entity from several records: decided by a person ----------------------------
+
+    def merge(self, case: str, entity_ids: Sequence[str], reason: str,
+              finding_id: str | None = None) -> str:
+        """Make these records (or entities) one entity, as a person decided (``reason``,
+        and the proposal it confirms if any); returns its id. Statements are not rewritten:
+        :meth:`split` undoes it exactly. Audited, with every record it joins."""
+        if len(set(entity_ids)) < 2:
+            raise VerigaError("a merge joins at least two records")
+        if not reason.strip():
+            raise VerigaError("say why these records are one (--reason)")
+        with self.ws.case(case, Op.ENTITY_WRITE) as access:
+            real = [access.real_id(i) for i in dict.fromkeys(entity_ids)]
+            for entity_id in real:
+                self.ws.entity_rows(access, access.canonical_of.get(entity_id, entity_id))
+            canonical = self.ws.store.merge(access.conn, access.case_id, real, self.ws.actor,
+                                            reason.strip(), finding_id)
+            members = [r["entity_id"] for r in self.ws.store.merge_group(
+                access.conn, access.case_id, canonical)]
+            self.ws.store.bump_revision(access.conn, access.case_id)
+            access.audit("entity.merge", canonical, reads=members, members=members,
+                         reason=reason.strip(), finding_id=finding_id)
+        return canonical
+
+    def split(self, case: str, entity_id: str, reason: str) -> builtins.list[str]:
+        """Undo the merge this entity (or record) is part of: each record is its own entity
+        again, exactly as before. Audited."""
+        if not reason.strip():
+            raise VerigaError("say why these records are not one (--reason)")
+        with self.ws.case(case, Op.ENTITY_WRITE) as access:
+            real = access.real_id(entity_id)
+            self.ws.entity_rows(access, access.canonical_of.get(real, real))
+            members = self.ws.store.split(access.conn, access.case_id, real)
+            if not members:
+                raise VerigaError(f"{entity_id!r} is not merged with any other record")
+            self.ws.store.bump_revision(access.conn, access.case_id)
+            access.audit("entity.split", real, reads=members, members=members,
+                         reason=reason.strip())
+        return members
+
+    def records(self, case: str, entity_id: str) -> builtins.list[dict[str, Any]]:
+        """The records merged into this entity (who merged them, when and why); empty if it
+        is a single record."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = access.real_id(entity_id)
+            self.ws.entity_rows(access, access.canonical_of.get(real, real))
+            rows = self.ws.store.merge_group(access.conn, access.case_id, real)
+            access.audit("entity.read", real, merges=True,
+                         reads=[r["entity_id"] for r in rows] or [real])
+        return builtins.list(access.shown(rows))
+

@@ -33,7 +33,8 @@ class Exports(Part):
             to_org = directory.get_org(conn, recipient) if recipient else None
             to_id = to_org["id"] if to_org else None
             per_source = case_access.source_handling(conn, access.case_id)
-            per_entity = case_access.entity_handling_map(conn, access.case_id)
+            per_entity = case_access.entity_handling_map(conn, access.case_id,
+                                                         access.canonical_of)
             excluded_sources = set(access.hidden_sources) | {
                 source_id for source_id, handling in per_source.items()
                 if not handling.releasable(for_court, to_id, owner)
