@@ -40,14 +40,15 @@ class Detector:
     """What one detector is, for readers and for the views that place its findings.
 
     ``kind`` is the Finding kind it yields; ``role`` the chain role of the entity a finding
-    is about (its subject), ``counterpart`` the role it gives the other entities in its
+    is about (its subject; None for findings about no one stage, such as a proposed match of
+    records), ``counterpart`` the role it gives the other entities in its
     evidence, if any; ``params`` the parameter sections it reads; ``docs`` where its method
     is written down (a path in the repository, with an anchor).
     """
 
     kind: str
     title: str  # a msgid: shown translated
-    role: str
+    role: str | None  # None: its findings are not about one stage (a proposed match)
     citation: str
     docs: str
     params: tuple[str, ...] = ()
@@ -59,8 +60,8 @@ class Detector:
                 raise ValueError(f"detector {self.kind}: unknown chain role {role!r}")
 
     @property
-    def stage(self) -> str:
-        return ROLE_STAGE[self.role]
+    def stage(self) -> str | None:
+        return ROLE_STAGE[self.role] if self.role is not None else None
 
 
 @dataclass(frozen=True)

@@ -334,7 +334,7 @@ class _Builder:
         described = detectors()  # each finding placed by the role its detector names
         for f in self.findings:
             about = described.get(f.kind)
-            if about is None:
+            if about is None or about.role is None:  # not about one stage (a proposed match)
                 continue
             ibans = [k.value for k in f.evidence.keys if k.type == "iban"]
             subjects = self.subjects(f)

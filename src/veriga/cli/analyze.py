@@ -64,8 +64,8 @@ def analyze(
         tab = Table("kind", "title", "stage", "findings")
         for kind in sorted(kinds, key=lambda k: (len(k), k)):
             about = described.get(kind)
-            tab.add_row(kind, about.title if about else kind, about.stage if about else "",
-                        str(kinds[kind]))
+            stage = (about.stage or "") if about else ""
+            tab.add_row(kind, about.title if about else kind, stage, str(kinds[kind]))
         console.print(tab)
         for note in run.notes:
             console.print(note, highlight=False)
@@ -85,5 +85,6 @@ def list_families() -> None:
         console.print(f"[bold]{fam.name}[/] ({fam.prefix}*): {fam.title}", highlight=False)
         for d in fam.detectors:
             console.print(f"  [bold]{d.kind}[/] {d.title}", highlight=False, soft_wrap=True)
-            console.print(f"      {d.stage} · {d.role} · reads {', '.join(d.params)} · "
-                          f"{d.docs}", highlight=False, soft_wrap=True)
+            stage, role = d.stage or "no one stage", d.role or "-"
+            console.print(f"      {stage} · {role} · reads {', '.join(d.params)} · {d.docs}",
+                          highlight=False, soft_wrap=True)
