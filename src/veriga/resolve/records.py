@@ -1,0 +1,431 @@
+"""Resolution records: one row per person or company, in the columns the linkage reads.
+
+:func:`build_records` turns FollowTheMoney entities (``Person``; ``Company``,
+``Organization``, ``LegalEntity`` and whatever else is a legal entity; the ``BankAccount``
+and ``Ownership`` entities giving each holder its IBANs; ``Address`` entities named by an
+``addressEntity``) into one Arrow table (:data:`SCHEMA`):
+
+==============  ======================================================================
+column          value
+==============  ======================================================================
+record_id       the entity's id
+kind            ``person`` or ``company``
+name            the first value of ``name`` as written (else the first alias, else
+                first, middle and last names joined)
+names           every ``name``, ``alias`` and ``previousName`` as written
+name_key        the first usable name's key (:mod:`veriga.resolve.names`: romanised,
+                folded, stemmed, tokens sorted and joined by a space), or null
+tokens          the token keys of every usable name, sorted, each once
+phonetic        the metaphone codes of those tokens, sorted, each once
+initials        the first letters of the ``name_key`` tokens, sorted, as one string
+symbols         rigour's name symbols of the usable names (``NAME:Q…``, ``ORGCLS:LLC``)
+gender          ``f``/``m``: a person's ``gender``, else the hint its name's endings give;
+                null for companies or when nothing says
+birth_date      a person's first possible ``birthDate`` as an ISO date, or null
+phones          E.164; a number without a country code read with the record's countries
+emails          lower-cased
+ibans           normalised IBANs: of the accounts the entity holds through an
+                ``Ownership``, and identifiers of its own that are IBANs
+reg_numbers     ``registrationNumber``, ``taxNumber``, ``idNumber``, ``passportNumber``:
+                romanised, letters and digits only, upper-case
+countries       ISO 3166-1 alpha-2, upper-case, from ``country``, ``nationality``,
+                ``citizenship``, ``jurisdiction``, ``mainCountry``
+address_key     the first address's tokens (rigour's address fingerprint, romanised),
+                sorted, each once, joined by a space, or null
+problems        what was left out and why, one string each
+==============  ======================================================================
+
+Nothing in an entity stops the run: a value that cannot be used is left out and becomes a
+problem (``field: reason: "value"``; :func:`problem_report` reads them back as
+:class:`Problem` rows for the family to show).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+from rigour.addresses import address_fingerprint
+from rigour.text.translit import ascii_text
+
+from veriga.model import EntityProxy
+from veriga.model.holdings import holdings
+from veriga.model.normalize import Rejected, normalize_account, normalize_date, normalize_phone
+from veriga.resolve.names import COMPANY, PERSON, Kind, NameKey, name_key, name_symbols
+
+log = logging.getLogger(__name__)
+
+_LIST = pa.list_(pa.string())
+
+#: The columns of the resolution records, in order.
+SCHEMA = pa.schema([
+    ("record_id", pa.string()),
+    ("kind", pa.string()),
+    ("name", pa.string()),
+    ("names", _LIST),
+    ("name_key", pa.string()),
+    ("tokens", _LIST),
+    ("phonetic", _LIST),
+    ("initials", pa.string()),
+    ("symbols", _LIST),
+    ("gender", pa.string()),
+    ("birth_date", pa.string()),
+    ("phones", _LIST),
+    ("emails", _LIST),
+    ("ibans", _LIST),
+    ("reg_numbers", _LIST),
+    ("countries", _LIST),
+    ("address_key", pa.string()),
+    ("problems", _LIST),
+])
+
+NAME_PROPS = ("name", "alias", "previousName")
+COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry")
+REG_PROPS = ("registrationNumber", "taxNumber", "idNumber", "passportNumber")
+
+#: At most this many names of one entity are read (the rest is reported).
+MAX_NAMES = 20
+#: The earliest birth date taken as possible.
+MIN_BIRTH = date(1900, 1, 1)
+#: A registration number needs at least this many letters and digits.
+MIN_REG_CHARS = 4
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_REG_CHARS = re.compile(r"[^0-9A-Z]+")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+_PARTIAL = re.compile(r"^\d{4}(-\d{2})?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value left out of a record, and why."""
+
+    record_id: str
+    field: str
+    value: str
+    reason: str
+
+    def text(self) -> str:
+        """The problem as it is kept in the ``problems`` column: ``field: reason: "value"``
+        (the value JSON-quoted; a reason never contains ``": "``)."""
+        return f"{self.field}: {self.reason}: {json.dumps(self.value, ensure_ascii=False)}"
+
+    @classmethod
+    def parse(cls, record_id: str, text: str) -> Problem:
+        """The problem a ``problems`` string holds (:meth:`text` read back)."""
+        parts = text.split(": ", 2)
+        if len(parts) < 3:
+            return cls(record_id, parts[0], "", parts[-1])
+        try:
+            value = json.loads(parts[2])
+        except ValueError:
+            value = parts[2]
+        return cls(record_id, parts[0], str(value), parts[1])
+
+
+@dataclass
+class _Row:
+    record_id: str
+    kind: Kind
+    countries: list[str]
+    values: dict[str, Any] = field(default_factory=dict)
+    ibans: list[str] = field(default_factory=list)
+    address_ids: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, column: str, value: str, reason: str) -> None:
+        self.problems.append(Problem(self.record_id, column, value, reason))
+
+
+def record_kind(proxy: EntityProxy) -> Kind | None:
+    """``person`` for a Person, ``company`` for any other legal entity (Company,
+    Organization, LegalEntity, PublicBody ...), None for anything else."""
+    if proxy.schema.is_a("Person"):
+        return PERSON
+    if proxy.schema.is_a("LegalEntity"):
+        return COMPANY
+    return None
+
+
+def build_records(entities: Iterable[EntityProxy], *, today: date | None = None) -> pa.Table:
+    """The resolution records of ``entities`` (:data:`SCHEMA`), ordered by record id.
+
+    One pass: bank accounts, ownerships and addresses are kept aside and joined to their
+    holders at the end, so the entities may come in any order. ``today`` (by default the
+    current date) is the latest possible birth date. An entity id seen twice keeps its
+    first entity."""
+    today = today or date.today()
+    rows: dict[str, _Row] = {}
+    links: list[EntityProxy] = []
+    addresses: dict[str, str] = {}
+    for proxy in entities:
+        if not proxy.id:
+            continue
+        if proxy.schema.is_a("BankAccount") or proxy.schema.is_a("Ownership"):
+            links.append(proxy)
+            continue
+        if proxy.schema.is_a("Address"):
+            text = _address_text(proxy)
+            if text:
+                addresses[proxy.id] = text
+            continue
+        kind = record_kind(proxy)
+        if kind is None or proxy.id in rows:
+            continue
+        rows[proxy.id] = _read(proxy, kind, today)
+    _attach_accounts(rows, links)
+    for row in rows.values():
+        _finish_address(row, addresses)
+    return _table([rows[key] for key in sorted(rows)])
+
+
+def problem_report(table: pa.Table) -> list[Problem]:
+    """Every problem of a table of resolution records, in the table's order."""
+    out: list[Problem] = []
+    for record_id, problems in zip(table.column("record_id").to_pylist(),
+                                   table.column("problems").to_pylist(), strict=True):
+        out.extend(Problem.parse(record_id, text) for text in problems or ())
+    return out
+
+
+def _read(proxy: EntityProxy, kind: Kind, today: date) -> _Row:
+    record_id = proxy.id or ""
+    row = _Row(record_id, kind, [])
+    try:
+        row.countries = _countries(proxy)
+        _names(row, proxy)
+        _gender(row, proxy)
+        row.values["birth_date"] = _birth_date(row, proxy, today) if kind == PERSON else None
+        row.values["phones"] = _phones(row, proxy)
+        row.values["emails"] = _emails(row, proxy)
+        row.values["reg_numbers"] = _reg_numbers(row, proxy)
+        row.address_ids = [v for v in proxy.get("addressEntity", quiet=True) if v]
+        row.values["address_text"] = next((v for v in proxy.get("address", quiet=True)
+                                           if v and v.strip()), None)
+    except Exception as exc:  # noqa: BLE001 - one unreadable entity must not stop the run
+        log.warning("resolution record %s: %s left fields out", record_id,
+                    type(exc).__name__)
+        row.problem("record", "", f"could not be read completely ({type(exc).__name__})")
+    return row
+
+
+def _names(row: _Row, proxy: EntityProxy) -> None:
+    names = list(dict.fromkeys(v for p in NAME_PROPS for v in proxy.get(p, quiet=True) if v))
+    if not names and row.kind == PERSON:
+        parts = [proxy.first(p, quiet=True) for p in ("firstName", "middleName", "lastName")]
+        composed = " ".join(p for p in parts if p)
+        names = [composed] if composed else []
+    first = proxy.first("name", quiet=True) or (names[0] if names else None)
+    if len(names) > MAX_NAMES:
+        row.problem("names", str(len(names)), f"more than {MAX_NAMES} names; the rest not read")
+        names = names[:MAX_NAMES]
+    keys: list[NameKey] = []
+    for text in names:
+        key = name_key(text, row.kind)
+        keys.append(key)
+        for reason in key.problems:
+            row.problem("name", text, reason)
+    if not names:
+        row.problem("name", "", "no name")
+    usable = [k for k in keys if k.usable]
+    primary = usable[0] if usable else None
+    tokens = sorted({t for k in usable for t in k.tokens})
+    row.values.update(
+        name=first, names=names, name_key=primary.key if primary else None,
+        tokens=tokens, phonetic=sorted({c for k in usable for c in k.phonetic}),
+        initials=primary.initials if primary else None,
+        symbols=name_symbols([k.text for k in usable], row.kind),
+        gender=primary.gender if primary else None)
+
+
+def _gender(row: _Row, proxy: EntityProxy) -> None:
+    """A person's stated gender overrides the hint of the name's endings."""
+    if row.kind != PERSON:
+        return
+    stated = {v.strip().lower()[:1] for v in proxy.get("gender", quiet=True) if v}
+    stated &= {"f", "m"}
+    if len(stated) == 1:
+        row.values["gender"] = stated.pop()
+
+
+def _countries(proxy: EntityProxy) -> list[str]:
+    out: list[str] = []
+    for prop in COUNTRY_PROPS:
+        for value in proxy.get(prop, quiet=True):
+            code = value.strip().upper()
+            if code == "UK":
+                code = "GB"
+            if len(code) == 2 and code.isascii() and code.isalpha() and code not in out:
+                out.append(code)
+    return out
+
+
+def _birth_date(row: _Row, proxy: EntityProxy, today: date) -> str | None:
+    kept: str | None = None
+    for value in proxy.get("birthDate", quiet=True):
+        day, reason = _check_birth_date(value, today)
+        if day is None:
+            row.problem("birth_date", value, reason)
+        elif kept is None:
+            kept = day
+        elif day != kept:
+            row.problem("birth_date", value, f"another birth date ({kept}) was kept")
+    return kept
+
+
+def _check_birth_date(value: str, today: date) -> tuple[str | None, str]:
+    """The ISO date of a birth date, or None and why it cannot be one."""
+    text = value.strip()
+    if _PARTIAL.match(text):
+        return None, "only a year or a month; not a full date"
+    match = _ISO_DAY.match(text)
+    if match is None:
+        try:
+            text = normalize_date(text)
+        except Rejected:
+            return None, "not a date"
+        match = _ISO_DAY.match(text)
+        if match is None:
+            return None, "not a full date"
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return None, f"impossible date (month {month})"
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return None, f"impossible date (day {day} of month {month})"
+    if born < MIN_BIRTH:
+        return None, f"impossible date (before {MIN_BIRTH.year})"
+    if born > today:
+        return None, "impossible date (in the future)"
+    return born.isoformat(), ""
+
+
+def _phones(row: _Row, proxy: EntityProxy) -> list[str]:
+    out: list[str] = []
+    for value in proxy.get("phone", quiet=True):
+        number = _phone(row, value)
+        if number and number not in out:
+            out.append(number)
+    return out
+
+
+def _phone(row: _Row, value: str) -> str | None:
+    text = value.strip()
+    international = text.startswith(("+", "00"))
+    if not international and not row.countries:
+        row.problem("phones", value, "no country code and the record has no country")
+        return None
+    for region in [None] if international else row.countries:
+        try:
+            return normalize_phone(text, region)
+        except Rejected:
+            continue
+    where = "its country code" if international else "the record's countries"
+    row.problem("phones", value, f"not a possible number for {where}")
+    return None
+
+
+def _emails(row: _Row, proxy: EntityProxy) -> list[str]:
+    out: list[str] = []
+    for value in proxy.get("email", quiet=True):
+        email = value.strip().lower()
+        if not _EMAIL.match(email):
+            row.problem("emails", value, "not an email address")
+        elif email not in out:
+            out.append(email)
+    return out
+
+
+def _reg_numbers(row: _Row, proxy: EntityProxy) -> list[str]:
+    out: list[str] = []
+    for prop in REG_PROPS:
+        for value in proxy.get(prop, quiet=True):
+            number = _REG_CHARS.sub("", ascii_text(value).upper())
+            if _is_iban(number):
+                row.ibans.append(number)
+            elif len(number) < MIN_REG_CHARS or len(set(number)) == 1:
+                row.problem("reg_numbers", value, "too short or a placeholder")
+            elif number not in out:
+                out.append(number)
+    return out
+
+
+def _is_iban(text: str) -> bool:
+    if len(text) < 15 or not (text[:2].isalpha() and text[2:4].isdigit()):
+        return False
+    try:
+        normalize_account(text)
+    except Rejected:
+        return False
+    return True
+
+
+def _attach_accounts(rows: dict[str, _Row], links: list[EntityProxy]) -> None:
+    for holding in holdings(links):
+        row = rows.get(holding.owner_id)
+        if row is None:
+            continue
+        found: list[str] = []
+        others: list[str] = []
+        for number in holding.numbers:
+            try:
+                account = normalize_account(number)
+            except Rejected:
+                row.problem("ibans", number, "an IBAN that fails its checksum")
+                continue
+            (found if _is_iban(account) else others).append(account)
+        row.ibans.extend(found)
+        if not found:  # an account known only by a domestic number
+            for number in others:
+                row.problem("ibans", number, "an account number that is not an IBAN")
+
+
+def _address_text(proxy: EntityProxy) -> str | None:
+    full = proxy.first("full", quiet=True)
+    if full:
+        return full
+    parts = [proxy.first(p, quiet=True) for p in ("street", "postalCode", "city", "country")]
+    text = " ".join(p for p in parts if p)
+    return text or None
+
+
+def _finish_address(row: _Row, addresses: dict[str, str]) -> None:
+    text = row.values.pop("address_text", None) or next(
+        (addresses[i] for i in row.address_ids if i in addresses), None)
+    row.values["address_key"] = None
+    if not text:
+        return
+    try:
+        fingerprint = address_fingerprint(text)
+        tokens = ascii_text(fingerprint or "").lower().split()
+    except Exception:  # noqa: BLE001 - an address that cannot be read is a problem
+        tokens = []
+    if tokens:
+        row.values["address_key"] = " ".join(sorted(set(tokens)))
+    else:
+        row.problem("address_key", text, "nothing in the address to compare")
+
+
+def _table(rows: list[_Row]) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+    for row in rows:
+        values = row.values
+        columns["record_id"].append(row.record_id)
+        columns["kind"].append(row.kind)
+        for name in ("name", "name_key", "initials", "gender", "birth_date", "address_key"):
+            columns[name].append(values.get(name))
+        for name in ("names", "tokens", "phonetic", "symbols", "phones", "emails",
+                     "reg_numbers"):
+            columns[name].append(values.get(name) or [])
+        columns["ibans"].append(list(dict.fromkeys(row.ibans)))
+        columns["countries"].append(sorted(row.countries))
+        columns["problems"].append([p.text() for p in row.problems])
+    return pa.table(columns, schema=SCHEMA)
+
