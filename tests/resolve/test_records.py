@@ -33,8 +33,8 @@ def entity(schema: str, id_: str, cleaned: bool = True, **props: Any) -> EntityP
     return proxy
 
 
-def rows(entities: list[EntityProxy]) -> dict[str, dict[str, Any]]:
-    table = build_records(entities, today=TODAY)
+def rows(entities: list[EntityProxy], symbols: bool = False) -> dict[str, dict[str, Any]]:
+    table = build_records(entities, today=TODAY, symbols=symbols)
     return {r["record_id"]: r for r in table.to_pylist()}
 
 
@@ -71,6 +71,7 @@ def test_table_has_the_columns_the_linkage_reads():
                    "countries", "address_key", "problems"):
         assert column in table.column_names
     assert table.column("kind").to_pylist() == ["person"]
+    assert table.column("symbols").to_pylist() == [[]]  # only when asked for
 
 
 def test_rows_are_ordered_by_id_and_other_schemata_left_out():
@@ -116,7 +117,7 @@ def test_companies_across_registers():
                      jurisdiction="lv", address="Brīvības iela 12-5, Rīga, LV-1010")
     estonian = entity("Company", "ee", name="Baltic Build OÜ", registrationNumber="40003012345",
                       country="ee", email="Info@Baltic-Build.example")
-    got = rows([latvian, estonian])
+    got = rows([latvian, estonian], symbols=True)
     assert got["lv"]["name_key"] == got["ee"]["name_key"] == "baltic build"
     assert got["lv"]["reg_numbers"] == got["ee"]["reg_numbers"] == ["40003012345"]
     assert got["lv"]["kind"] == "company" and got["lv"]["gender"] is None

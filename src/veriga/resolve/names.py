@@ -42,9 +42,10 @@ Jaro-Winkler on the keys (an initial agreeing with a full token scores
 ``Olena Shevchenko``; :func:`name_symbols` gives rigour's symbols of a set of names (the
 given names it knows across languages, organisation classes, numbers), for blocking.
 
-Nothing here raises on any text: what cannot be used (an empty name, a name of initials
-only, a script that cannot be romanised) is a reason in :attr:`NameKey.problems`, and
-:attr:`NameKey.key` is then None.
+Keys are cached per distinct token and per distinct name (:func:`functools.lru_cache`), as
+names recur across the records of a case. Nothing here raises on any text: what cannot be
+used (an empty name, a name of initials only, a script that cannot be romanised) is a
+reason in :attr:`NameKey.problems`, and :attr:`NameKey.key` is then None.
 """
 
 from __future__ import annotations
@@ -286,6 +287,7 @@ def _start(text: str) -> tuple[str, list[str]]:
     return text[:MAX_NAME_CHARS], problems
 
 
+@lru_cache(maxsize=1 << 16)
 def person_key(text: str) -> NameKey:
     """The keys of a person's name: ``Олена Шевченко``, ``Olena Ševčenko`` and
     ``SHEVCHENKO OLENA`` all have the key ``olen sevcenko``; ``O. Shevchenko`` has
@@ -296,6 +298,7 @@ def person_key(text: str) -> NameKey:
     return _finish(text, PERSON, romanised, tokens, problems)
 
 
+@lru_cache(maxsize=1 << 16)
 def company_key(text: str) -> NameKey:
     """The keys of a company's name without its legal form: ``SIA "Baltic Build"``,
     ``Baltic Build, SIA`` and ``BALTIC BUILD Ltd`` all have the key ``baltic build``;

@@ -18,11 +18,13 @@ name_key        the first usable name's key (:mod:`veriga.resolve.names`: romani
 tokens          the token keys of every usable name, sorted, each once
 phonetic        the metaphone codes of those tokens, sorted, each once
 initials        the first letters of the ``name_key`` tokens, sorted, as one string
-symbols         rigour's name symbols of the usable names (``NAME:Q…``, ``ORGCLS:LLC``)
+symbols         rigour's name symbols of the usable names (``NAME:Q…``, ``ORGCLS:LLC``),
+                when asked for (``build_records(..., symbols=True)``), else empty
 gender          ``f``/``m``: a person's ``gender``, else the hint its name's endings give;
                 null for companies or when nothing says
 birth_date      a person's first possible ``birthDate`` as an ISO date, or null
-phones          E.164; a number without a country code read with the record's countries
+phones          E.164 (taken as it is when already in that form, as the importers store
+                it); a number without a country code read with the record's countries
 emails          lower-cased
 ibans           normalised IBANs: of the accounts the entity holds through an
                 ``Ownership``, and identifiers of its own that are IBANs
@@ -51,6 +53,7 @@ from datetime import date
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from rigour.addresses import address_fingerprint
 from rigour.text.translit import ascii_text
 
@@ -89,6 +92,8 @@ NAME_PROPS = ("name", "alias", "previousName")
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry")
 REG_PROPS = ("registrationNumber", "taxNumber", "idNumber", "passportNumber")
 
+#: Records are kept as Arrow batches of this many rows while they are built.
+BATCH_ROWS = 50_000
 #: At most this many names of one entity are read (the rest is reported).
 MAX_NAMES = 20
 #: The earliest birth date taken as possible.
@@ -96,6 +101,7 @@ MIN_BIRTH = date(1900, 1, 1)
 #: A registration number needs at least this many letters and digits.
 MIN_REG_CHARS = 4
 
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REG_CHARS = re.compile(r"[^0-9A-Z]+")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -153,36 +159,21 @@ def record_kind(proxy: EntityProxy) -> Kind | None:
     return None
 
 
-def build_records(entities: Iterable[EntityProxy], *, today: date | None = None) -> pa.Table:
+def build_records(entities: Iterable[EntityProxy], *, today: date | None = None,
+                  symbols: bool = False) -> pa.Table:
     """The resolution records of ``entities`` (:data:`SCHEMA`), ordered by record id.
 
     One pass: bank accounts, ownerships and addresses are kept aside and joined to their
-    holders at the end, so the entities may come in any order. ``today`` (by default the
-    current date) is the latest possible birth date. An entity id seen twice keeps its
-    first entity."""
-    today = today or date.today()
-    rows: dict[str, _Row] = {}
-    links: list[EntityProxy] = []
-    addresses: dict[str, str] = {}
+    holders at the end, so the entities may come in any order; the records are kept as
+    Arrow batches of :data:`BATCH_ROWS` meanwhile, so a million take a few hundred MB.
+    ``today`` (by default the current date) is the latest possible birth date. An entity
+    id seen twice keeps its first entity. ``symbols`` fills the ``symbols`` column (empty
+    lists otherwise): rigour's name tagger costs about 5 s and 400 MB once per process,
+    then some 10 µs a name."""
+    builder = _Builder(today or date.today(), symbols)
     for proxy in entities:
-        if not proxy.id:
-            continue
-        if proxy.schema.is_a("BankAccount") or proxy.schema.is_a("Ownership"):
-            links.append(proxy)
-            continue
-        if proxy.schema.is_a("Address"):
-            text = _address_text(proxy)
-            if text:
-                addresses[proxy.id] = text
-            continue
-        kind = record_kind(proxy)
-        if kind is None or proxy.id in rows:
-            continue
-        rows[proxy.id] = _read(proxy, kind, today)
-    _attach_accounts(rows, links)
-    for row in rows.values():
-        _finish_address(row, addresses)
-    return _table([rows[key] for key in sorted(rows)])
+        builder.add(proxy)
+    return builder.finish()
 
 
 def problem_report(table: pa.Table) -> list[Problem]:
@@ -194,12 +185,119 @@ def problem_report(table: pa.Table) -> list[Problem]:
     return out
 
 
-def _read(proxy: EntityProxy, kind: Kind, today: date) -> _Row:
+class _Builder:
+    """Resolution records gathered batch by batch, and what joins them at the end."""
+
+    def __init__(self, today: date, symbols: bool) -> None:
+        self.today = today
+        self.symbols = symbols
+        self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+        self.batches: list[pa.RecordBatch] = []
+        self.links: list[EntityProxy] = []
+        self.addresses: dict[str, str] = {}
+        self.address_refs: dict[str, list[str]] = {}  # record id: Address entity ids
+
+    def add(self, proxy: EntityProxy) -> None:
+        if not proxy.id:
+            return
+        if proxy.schema.is_a("BankAccount") or proxy.schema.is_a("Ownership"):
+            self.links.append(proxy)
+            return
+        if proxy.schema.is_a("Address"):
+            text = _address_text(proxy)
+            if text:
+                self.addresses[proxy.id] = text
+            return
+        kind = record_kind(proxy)
+        if kind is None:
+            return
+        row = _read(proxy, kind, self.today, self.symbols)
+        text = row.values.pop("address_text", None)
+        if text:
+            _address_key(row, text)
+        elif row.address_ids:
+            self.address_refs[row.record_id] = row.address_ids
+        self._append(row)
+
+    def _append(self, row: _Row) -> None:
+        columns, values = self.columns, row.values
+        columns["record_id"].append(row.record_id)
+        columns["kind"].append(row.kind)
+        for name in ("name", "name_key", "initials", "gender", "birth_date", "address_key"):
+            columns[name].append(values.get(name))
+        for name in ("names", "tokens", "phonetic", "symbols", "phones", "emails",
+                     "reg_numbers"):
+            columns[name].append(values.get(name) or [])
+        columns["ibans"].append(list(dict.fromkeys(row.ibans)))
+        columns["countries"].append(sorted(row.countries))
+        columns["problems"].append([p.text() for p in row.problems])
+        if len(columns["record_id"]) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.columns["record_id"]:
+            self.batches.append(pa.RecordBatch.from_pydict(self.columns, schema=SCHEMA))
+            self.columns = {name: [] for name in SCHEMA.names}
+
+    def finish(self) -> pa.Table:
+        self._flush()
+        table = pa.Table.from_batches(self.batches, schema=SCHEMA)
+        self.batches = []
+        if table.num_rows:
+            table = _first_of_each_id(table.take(pc.sort_indices(table["record_id"])))
+        return self._join(table)
+
+    def _join(self, table: pa.Table) -> pa.Table:
+        """The IBANs of held accounts and the addresses of Address entities, added to the
+        records they belong to."""
+        patches: dict[str, _Row] = {}
+        for record_id, ids in self.address_refs.items():
+            text = next((self.addresses[i] for i in ids if i in self.addresses), None)
+            if text:
+                row = patches.setdefault(record_id, _Row(record_id, PERSON, []))
+                _address_key(row, text)
+        _attach_accounts(patches, self.links)
+        if not patches:
+            return table
+        ids = table["record_id"]
+        where = pc.indices_nonzero(pc.is_in(ids, value_set=pa.array(list(patches)))).to_pylist()
+        if not where:
+            return table
+        ibans = table["ibans"].to_pylist()
+        problems = table["problems"].to_pylist()
+        address_keys = table["address_key"].to_pylist()
+        for i in where:
+            patch = patches[ids[i].as_py()]
+            ibans[i] = list(dict.fromkeys([*ibans[i], *patch.ibans]))
+            problems[i] = [*problems[i], *(p.text() for p in patch.problems)]
+            if patch.values.get("address_key"):
+                address_keys[i] = patch.values["address_key"]
+        for name, values in (("ibans", ibans), ("problems", problems),
+                             ("address_key", address_keys)):
+            index = SCHEMA.get_field_index(name)
+            table = table.set_column(index, SCHEMA.field(name),
+                                     pa.array(values, type=SCHEMA.field(name).type))
+        return table
+
+
+def _first_of_each_id(table: pa.Table) -> pa.Table:
+    """A table sorted by record id (stably) without the later rows of an id seen twice."""
+    ids = table["record_id"]
+    if len(ids) < 2:
+        return table
+    repeated = pc.equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+    if not pc.any(repeated).as_py():
+        return table
+    keep = pa.concat_arrays([pa.array([True]), pc.invert(repeated).combine_chunks()])
+    return table.filter(keep)
+
+
+def _read(proxy: EntityProxy, kind: Kind, today: date, symbols: bool) -> _Row:
     record_id = proxy.id or ""
     row = _Row(record_id, kind, [])
     try:
         row.countries = _countries(proxy)
-        _names(row, proxy)
+        _names(row, proxy, symbols)
         _gender(row, proxy)
         row.values["birth_date"] = _birth_date(row, proxy, today) if kind == PERSON else None
         row.values["phones"] = _phones(row, proxy)
@@ -215,7 +313,7 @@ def _read(proxy: EntityProxy, kind: Kind, today: date) -> _Row:
     return row
 
 
-def _names(row: _Row, proxy: EntityProxy) -> None:
+def _names(row: _Row, proxy: EntityProxy, symbols: bool) -> None:
     names = list(dict.fromkeys(v for p in NAME_PROPS for v in proxy.get(p, quiet=True) if v))
     if not names and row.kind == PERSON:
         parts = [proxy.first(p, quiet=True) for p in ("firstName", "middleName", "lastName")]
@@ -240,7 +338,7 @@ def _names(row: _Row, proxy: EntityProxy) -> None:
         name=first, names=names, name_key=primary.key if primary else None,
         tokens=tokens, phonetic=sorted({c for k in usable for c in k.phonetic}),
         initials=primary.initials if primary else None,
-        symbols=name_symbols([k.text for k in usable], row.kind),
+        symbols=name_symbols([k.text for k in usable], row.kind) if symbols else [],
         gender=primary.gender if primary else None)
 
 
@@ -318,6 +416,8 @@ def _phones(row: _Row, proxy: EntityProxy) -> list[str]:
 
 def _phone(row: _Row, value: str) -> str | None:
     text = value.strip()
+    if _E164.match(text):  # as the importers store a phone they could read
+        return text
     international = text.startswith(("+", "00"))
     if not international and not row.countries:
         row.problem("phones", value, "no country code and the record has no country")
@@ -368,10 +468,9 @@ def _is_iban(text: str) -> bool:
 
 
 def _attach_accounts(rows: dict[str, _Row], links: list[EntityProxy]) -> None:
+    """The IBANs of the accounts each holder holds, on a row per holder in ``rows``."""
     for holding in holdings(links):
-        row = rows.get(holding.owner_id)
-        if row is None:
-            continue
+        row = rows.setdefault(holding.owner_id, _Row(holding.owner_id, PERSON, []))
         found: list[str] = []
         others: list[str] = []
         for number in holding.numbers:
@@ -396,12 +495,7 @@ def _address_text(proxy: EntityProxy) -> str | None:
     return text or None
 
 
-def _finish_address(row: _Row, addresses: dict[str, str]) -> None:
-    text = row.values.pop("address_text", None) or next(
-        (addresses[i] for i in row.address_ids if i in addresses), None)
-    row.values["address_key"] = None
-    if not text:
-        return
+def _address_key(row: _Row, text: str) -> None:
     try:
         fingerprint = address_fingerprint(text)
         tokens = ascii_text(fingerprint or "").lower().split()
@@ -411,21 +505,3 @@ def _finish_address(row: _Row, addresses: dict[str, str]) -> None:
         row.values["address_key"] = " ".join(sorted(set(tokens)))
     else:
         row.problem("address_key", text, "nothing in the address to compare")
-
-
-def _table(rows: list[_Row]) -> pa.Table:
-    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
-    for row in rows:
-        values = row.values
-        columns["record_id"].append(row.record_id)
-        columns["kind"].append(row.kind)
-        for name in ("name", "name_key", "initials", "gender", "birth_date", "address_key"):
-            columns[name].append(values.get(name))
-        for name in ("names", "tokens", "phonetic", "symbols", "phones", "emails",
-                     "reg_numbers"):
-            columns[name].append(values.get(name) or [])
-        columns["ibans"].append(list(dict.fromkeys(row.ibans)))
-        columns["countries"].append(sorted(row.countries))
-        columns["problems"].append([p.text() for p in row.problems])
-    return pa.table(columns, schema=SCHEMA)
-
