@@ -123,7 +123,8 @@ _DOUBLE_RE = re.compile(r"(.)\1+")
 _VOWELS = str.maketrans({"y": "i", "j": "i"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPLITTERS = re.compile(r"[.,/;:|+_()\[\]{}\"“”„«»]+")  # initials "O.S." become "O S"
-_BG_HARD_SIGN = re.compile("ъ(?=[бвгджзйклмнпрстфхцчшщ])")  # Bulgarian ъ is a vowel (a)
+# Bulgarian ъ before a consonant is a vowel (romanised a); elsewhere a Russian hard sign
+_BG_HARD_SIGN = re.compile("ъ(?=[бвгджзйклмнпрстфхцчшщ])", re.IGNORECASE)
 
 _NAME_FLAGS = Normalize.CASEFOLD | Normalize.NFKC | Normalize.NAME
 _ORG_FLAGS = Normalize.CASEFOLD | Normalize.SQUASH_SPACES

@@ -254,7 +254,7 @@ class _Builder:
         for record_id, ids in self.address_refs.items():
             text = next((self.addresses[i] for i in ids if i in self.addresses), None)
             if text:
-                row = patches.setdefault(record_id, _Row(record_id, PERSON, []))
+                row = patches.setdefault(record_id, _Row(record_id, PERSON, []))  # a patch
                 _address_key(row, text)
         _attach_accounts(patches, self.links)
         if not patches:
