@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from veriga.simulate import simulate
+from veriga.simulate import SCENARIOS, simulate
 
 
 @pytest.fixture(scope="session")
@@ -14,12 +14,23 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {}
 
 
-@pytest.fixture(scope="session", params=["sexual-exploitation", "labour-exploitation", "mixed"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          worlds: dict[str, Path]) -> Path:
-    scenario = request.param
+def _small(scenario: str, tmp_path_factory: pytest.TempPathFactory,
+           worlds: dict[str, Path]) -> Path:
     if scenario not in worlds:
         out = tmp_path_factory.mktemp(scenario) / "world"
         simulate(scenario, "small", 7, out)
         worlds[scenario] = out
     return worlds[scenario]
+
+
+@pytest.fixture(scope="session", params=["sexual-exploitation", "labour-exploitation", "mixed"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          worlds: dict[str, Path]) -> Path:
+    return _small(request.param, tmp_path_factory, worlds)
+
+
+@pytest.fixture(scope="session")
+def all_worlds(tmp_path_factory: pytest.TempPathFactory,
+               worlds: dict[str, Path]) -> dict[str, Path]:
+    """The small world of every scenario."""
+    return {s: _small(s, tmp_path_factory, worlds) for s in SCENARIOS}

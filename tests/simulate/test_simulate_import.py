@@ -1,7 +1,9 @@
-"""Every file a world contains imports through the project's importers with zero rejects."""
+"""Every file a world contains imports through the project's importers with zero rejects, and
+every person and company entity the import makes is in the answer key."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,12 @@ def _check(world: Path, ws: Workspace) -> None:
     assert {"transaction", "call"} <= records
     ads = next(r for r in results if r.file_name == "ads.ftm.jsonl")
     assert ads.entities > 100
+    # the answer key names every person and company entity of the case, by its imported id
+    truth = json.loads((world / "ground_truth.json").read_text(encoding="utf-8"))
+    keyed = {r["entity_id"] for r in truth["records"] if r["entity_id"]}
+    parties = {e.id for e in ws.entities.list("sim", ["Person", "LegalEntity", "Company",
+                                                   "Organization"])}
+    assert keyed == parties and len(parties) > 300
 
 
 @pytest.mark.parametrize("scenario", ["sexual-exploitation", "labour-exploitation"])

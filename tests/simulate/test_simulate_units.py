@@ -11,13 +11,21 @@ from veriga.model.normalize import normalize_phone
 from veriga.simulate.banks import IBAN_LENGTH, Banks, make_iban, valid_iban
 from veriga.simulate.names import (
     CALLING,
+    VARIATIONS,
+    Name,
+    Style,
+    family_form,
     latvianize,
+    lithuanianize,
     local_phone,
     make_name,
     make_phone,
+    render,
+    romanize,
     transliterate,
-    variant,
+    typed,
 )
+from veriga.simulate.records import BOOKING, POLICE
 
 
 def test_ibans_valid_for_every_bank() -> None:
@@ -41,15 +49,60 @@ def test_phones_possible_and_local_forms_normalise(country: str) -> None:
             assert normalize_phone(written, recorder) == e164, written
 
 
-def test_name_variants() -> None:
+def test_transliteration_and_endings() -> None:
     assert transliterate("Иван Петров") == "Ivan Petrov"
     assert transliterate("Олена Коваленко", "UA") == "Olena Kovalenko"
+    assert romanize("Шевченко", "UA", "lv") == romanize("Шевченко", "UA", "lt") == "Ševčenko"
+    assert romanize("Шевченко", "UA", "et") == romanize("Шевченко", "UA", "fi") == "Ševtšenko"
+    assert romanize("Николай", "BG", "lv") == "Nikolaj"
+    assert romanize("Христо", "BG", "lt") == "Christo"
     assert latvianize("Ivan", "Petrov", False) == ("Ivans", "Petrovs")
+    assert latvianize("Nikolaj", "Ivanov", False) == ("Nikolajs", "Ivanovs")
     assert latvianize("Elena", "Petrova", True) == ("Elena", "Petrova")
+    assert latvianize("Olena", "Melnyk", True) == ("Olena", "Melnyka")
+    assert lithuanianize("Nikolaj", "Ivanov", False) == ("Nikolajus", "Ivanovas")
+    assert lithuanianize("Taras", "Ševčenko", False) == ("Taras", "Ševčenka")
+    assert lithuanianize("Jānis", "Bērziņš", False) == ("Janis", "Berzinis")
+    assert lithuanianize("Līga", "Bērziņa", True) == ("Lyga", "Berzina")
+    assert family_form("BG", "Иванов", True) == "Иванова"
+    assert family_form("LT", "Kazlauskas", True) == "Kazlauskienė"
+    assert family_form("LV", "Bērziņa", False) == "Bērziņš"
+
+
+def test_names_as_records_write_them() -> None:
+    olena = Name("Олена", "Шевченко", "UA", True)
+    payroll = Style(orders=(("upper_family_first", 1.0),))
+    shout = render(random.Random(1), olena, payroll)
+    assert (shout.text, shout.variation) == ("SHEVCHENKO OLENA", ("upper_family_first",))
+    native = render(random.Random(1), olena, Style((("native", 1.0),)))
+    assert (native.text, native.variation) == ("Олена Шевченко", ("native_script",))
+    latvian = render(random.Random(1), olena, Style((("lv", 1.0),), strip=1.0))
+    assert (latvian.text, latvian.variation) == ("Olena Sevcenko",
+                                                 ("transliteration", "no_diacritics"))
+    initial = render(random.Random(1), olena, Style(orders=(("initial", 1.0),)))
+    assert initial.text == "O. Shevchenko"
+    # every source's mix: a Bulgarian man in Latvian and Lithuanian police records, booked
     rng = random.Random(3)
-    name = make_name(rng, "BG", True)
-    kinds = {variant(rng, name, "LV")[1] for _ in range(300)}
-    assert {"latin", "native_script", "latvian_ending", "swapped_order", "typo"} <= kinds
+    name = make_name(rng, "BG", False)
+    kinds = {k for style in (POLICE["LV"], POLICE["LT"], BOOKING) for _ in range(300)
+             for k in render(rng, name, style).variation}
+    assert kinds == set(VARIATIONS) - {"legal_form", "missing_birth_date", "upper_case"}
+    # one edit at most per typo, never the first letter
+    for _ in range(200):
+        text = render(rng, name, Style(typo=1.0)).text
+        assert text.split()[0][0] == name.latin[0]
+
+
+def test_typed_payee_names_are_stable_per_payer() -> None:
+    assert typed("Olena Shevchenko", "LV1", "LV2", True) == \
+        typed("Olena Shevchenko", "LV1", "LV2", True)
+    forms = {typed("Olena Shevchenko", f"LV{i}", "LV0", True) for i in range(400)}
+    assert ("Olena Shevchenko", ()) in forms
+    exact = sum(1 for i in range(400) if typed("Olena Shevchenko", f"LV{i}", "LV0", True)[1]
+                == ())
+    assert 250 < exact < 350  # three in four as the bank has it
+    assert any(t == "SIA \"Relax Spa\"" for t, _ in
+               (typed("Relax Spa SIA", f"LV{i}", "LV0", False) for i in range(400)))
 
 
 def _decode(png: bytes) -> tuple[int, int, bytes]:

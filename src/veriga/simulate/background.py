@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 
 from veriga.simulate.banks import make_iban
 from veriga.simulate.bookings import Txn
-from veriga.simulate.names import LANGUAGE, make_name, make_phone
+from veriga.simulate.names import LANGUAGE, make_name, make_phone, strip_diacritics, typed
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
-from veriga.simulate.scenarios.common import A1, PAYROLL, euros, ref
+from veriga.simulate.scenarios.common import euros
 from veriga.simulate.texts import ESCORT_LAWFUL, JOB_LAWFUL, SECTOR_WORD, fill, noisy
 from veriga.simulate.world import (
     BASE_DATE,
@@ -42,25 +42,31 @@ BG_SITE = "nightlist.example"
 JOB_SITE = "jobs-abroad.example"
 
 
+Party = tuple[str, str, str, str]  # name, IBAN, BIC, identity
+
+
 class Counterparties:
-    """A fixed pool of external payers and payees (name, IBAN, BIC)."""
+    """A fixed pool of external payers and payees (name, IBAN, BIC, identity)."""
 
     def __init__(self, ctx: Ctx, n: int) -> None:
         rng = random.Random(f"{ctx.seed}:counterparties")
-        banks = ctx.world.banks.all
-        self.people = []
+        w = ctx.world
+        banks = w.banks.all
+        self.people: list[Party] = []
         for _ in range(n):
             cc = rng.choice(("LV", "EE", "FI", "LV", "PL", "LT"))
-            nat = cc if cc != "LT" else "LV"
             bank = rng.choice([b for b in banks if b.country == cc] or banks)
-            self.people.append((make_name(rng, nat, rng.random() < .5).latin,
-                                make_iban(rng, bank), bank.bic))
-        self.employers = []
+            name, iban = make_name(rng, cc, rng.random() < .5).latin, make_iban(rng, bank)
+            other = w.other("person", name, iban, bank.bic, "counterparty")
+            self.people.append((name, iban, bank.bic, other.id))
+        self.employers: list[Party] = []
         for i in range(max(10, n // 10)):
             cc = rng.choice(("LV", "EE", "FI"))
             bank = rng.choice([b for b in banks if b.country == cc])
-            self.employers.append((f"{EMPLOYERS[i % len(EMPLOYERS)]} {i // len(EMPLOYERS) + 1} "
-                                   f"{SUFFIX[cc]}", make_iban(rng, bank), bank.bic))
+            name = f"{EMPLOYERS[i % len(EMPLOYERS)]} {i // len(EMPLOYERS) + 1} {SUFFIX[cc]}"
+            iban = make_iban(rng, bank)
+            other = w.other("company", name, iban, bank.bic, "employer")
+            self.employers.append((name, iban, bank.bic, other.id))
         self.landlords = self.people[: max(5, n // 20)]
 
 
@@ -71,7 +77,9 @@ class Background:
         self.cp = Counterparties(ctx, max(200, size.background_accounts // 2))
         self.escorts: list[tuple] = []
         self.staffing: list[Account] = []
-        self.staff_workers: dict[str, list[tuple[str, str]]] = {}
+        self.staff_workers: dict[str, list[Party]] = {}
+        self.staff_clients: dict[str, Company] = {}
+        self.families: dict[str, Party] = {}  # migrant's account -> the relative paid at home
         self._phones: list[str] | None = None
         self.agency: tuple[Person, Company] | None = None
         n = size.background_accounts
@@ -88,7 +96,8 @@ class Background:
                 origin = rng.choice(("UA", "BG", "RO", "PL"))
                 p = w.person(origin, "decoy", city=rng.choice(CITIES[cc]), phone_country=cc)
                 p.note = "migrant worker remitting own wages home"
-                w.account(p, bank, profile="migrant")
+                acct = w.account(p, bank, profile="migrant")
+                self.families[acct.iban] = self._relative(p)
             else:
                 w.account(w.person(cc, "lawful"), bank, profile="salary")
         if decoys_sex:
@@ -103,6 +112,18 @@ class Background:
             for k in range(1 + n // 400):
                 self._staffing(k)
         self._decoy_ads()
+
+    def _relative(self, migrant: Person) -> Party:
+        """The relative at home a migrant sends money to: the same family name (a decoy)."""
+        w = self.ctx.world
+        krng = random.Random(f"{self.ctx.seed}:family:{migrant.id}")
+        bank = krng.choice([b for b in w.banks.all if b.fmt == "none"])
+        female = krng.random() < 0.6
+        name = migrant.name.relative(krng, female)
+        iban = make_iban(krng, bank)
+        other = w.other("person", name.latin, iban, bank.bic, "relative")
+        w.link_decoy(other, migrant.id, "relative")
+        return name.latin, iban, bank.bic, other.id
 
     # -- decoys ----------------------------------------------------------------------------
 
@@ -134,29 +155,30 @@ class Background:
             wk.note = f"posted worker of {comp.id}, paid in full"
             rid = f"A1-{len(plan.a1) + 1:06d}"
             plan.a1.append({
-                "declaration_id": rid, "worker_name": wk.name.latin,
+                "declaration_id": rid, "worker_name": None,
                 "birth_date": wk.birth.isoformat(), "nationality": "PL",
-                "sending_company": comp.name, "sending_company_id": comp.reg_no,
-                "sending_country": "PL", "host_company": client.name,
+                "sending_company": None, "sending_company_id": comp.reg_no,
+                "sending_country": "PL", "host_company": None,
                 "host_company_id": client.reg_no, "host_country": cc,
                 "site_city": CITIES[cc][0], "start_date": BASE_DATE.isoformat(),
                 "end_date": w.end.isoformat(), "sector": "construction",
-                "a1_certificate": f"PL/{rng.randint(100000, 999999)}/26"})
-            ref(wk, A1, rid)
-            comp.records.append({"file": A1, "id": rid})
+                "a1_certificate": f"PL/{rng.randint(100000, 999999)}/26",
+                "_worker": wk.id, "_sender": comp.id, "_host": client.id})
             wacct = w.account(wk, "bpko", profile="none", statement=False)
             for m in range(w.months):
                 first = month_start(m)
                 pid = f"PR{len(plan.payroll) + 1:07d}"
                 plan.payroll.append({
                     "payroll_id": pid, "period": f"{first:%Y-%m}", "company_id": comp.reg_no,
-                    "company_name": comp.name, "employee_id": f"{comp.reg_no}-{i + 1:04d}",
-                    "employee_name": wk.name.latin, "gross": "2850.00",
+                    "company_name": None, "employee_id": f"{comp.reg_no}-{i + 1:04d}",
+                    "employee_name": None, "gross": "2850.00",
                     "deduction_housing": "0.00", "deduction_transport": "0.00",
                     "net": "2280.00", "paid_to_iban": wacct.iban,
-                    "paid_on": (first + timedelta(days=9)).isoformat()})
-                ref(wk, PAYROLL, pid)
-        self.staff_workers[acct.iban] = [(wk.name.latin, wk.accounts[0]) for wk in workers]
+                    "paid_on": (first + timedelta(days=9)).isoformat(),
+                    "_company": comp.id, "_employee": wk.id})
+        self.staff_workers[acct.iban] = [(wk.name.latin, wk.accounts[0], "BPKOPLPW", wk.id)
+                                         for wk in workers]
+        self.staff_clients[acct.iban] = client
 
     def _decoy_ads(self) -> None:
         ctx, rng, w = self.ctx, self.ctx.rng, self.ctx.world
@@ -202,44 +224,50 @@ class Background:
         def day() -> date:
             return first + timedelta(days=rng.randrange(days))
 
+        def debit(when: date, cents: int, method: str, who: Party, text: str) -> Txn:
+            """A payment to ``who`` as this holder typed the payee's name."""
+            name, var = typed(who[0], acct.iban, who[1], who[3].startswith(("P", "BP")))
+            return Txn(when, -cents, method, name, who[1], who[2], text, cp_id=who[3],
+                       cp_var=var)
+
+        def credit(when: date, cents: int, method: str, who: Party, text: str) -> Txn:
+            """A payment from ``who``, named as the payer's bank names it."""
+            return Txn(when, cents, method, who[0], who[1], who[2], text, cp_id=who[3])
+
         if prof in ("salary", "migrant", "escort"):
             emp = cp.employers[zlib.crc32(acct.iban.encode()) % len(cp.employers)]
             if prof != "escort":
-                out.append(Txn(first + timedelta(days=min(days - 1, 9)),
-                               euros(rng, 900, 3200, 1), "transfer", emp[0], emp[1], emp[2],
-                               f"Alga/Salary {first:%m/%Y}"))
+                out.append(credit(first + timedelta(days=min(days - 1, 9)),
+                                  euros(rng, 900, 3200, 1), "transfer", emp,
+                                  f"Alga/Salary {first:%m/%Y}"))
             ll = cp.landlords[zlib.crc32(acct.iban.encode() + b"l") % len(cp.landlords)]
-            out.append(Txn(first + timedelta(days=2), -euros(rng, 300, 800), "transfer", ll[0],
-                           ll[1], ll[2], f"rent {first:%m/%Y}"))
+            out.append(debit(first + timedelta(days=2), euros(rng, 300, 800), "transfer", ll,
+                             f"rent {first:%m/%Y}"))
             if prof == "migrant":
-                fam_bank = rng.choice([b for b in self.ctx.world.banks.all
-                                       if b.fmt == "none"])
-                fam_iban = make_iban(random.Random(acct.iban), fam_bank)
-                out.append(Txn(first + timedelta(days=11), -euros(rng, 150, 450), "transfer",
-                               f"{acct.holder_name.split(' ')[-1]} family", fam_iban,
-                               fam_bank.bic, "support for family"))
+                out.append(debit(first + timedelta(days=11), euros(rng, 150, 450), "transfer",
+                                 self.families[acct.iban], "support for family"))
             if prof == "escort":
                 for _ in range(rng.randint(8, 20)):
-                    who = rng.choice(cp.people)
-                    out.append(Txn(day(), euros(rng, 150, 250), "p2p", who[0], who[1], who[2],
-                                   rng.choice(("", "thanks", "appointment"))))
+                    out.append(credit(day(), euros(rng, 150, 250), "p2p", rng.choice(cp.people),
+                                      rng.choice(("", "thanks", "appointment"))))
                 out.append(Txn(day(), -euros(rng, 20, 40), "card", f"{BG_SITE} ADS"))
         elif prof in ("business", "staffing"):
             for _ in range(max(2, n // 4)):
-                who = rng.choice(cp.employers)
-                out.append(Txn(day(), euros(rng, 800, 25000), "transfer", who[0], who[1], who[2],
-                               f"Invoice {rng.randint(1000, 9999)}"))
+                out.append(credit(day(), euros(rng, 800, 25000), "transfer",
+                                  rng.choice(cp.employers), f"Invoice {rng.randint(1000, 9999)}"))
             staff = self.staff_workers.get(acct.iban)
             if staff:
-                for name, iban in staff:
-                    out.append(Txn(first + timedelta(days=9), -228000, "transfer", name, iban,
-                                   "BPKOPLPW", f"wynagrodzenie {first:%m/%Y}"))
+                for worker in staff:
+                    out.append(debit(first + timedelta(days=9), 228000, "transfer", worker,
+                                     f"wynagrodzenie {first:%m/%Y}"))
+                client = self.staff_clients[acct.iban]
+                name = strip_diacritics(client.name)
                 out.append(Txn(first + timedelta(days=3), len(staff) * 330000, "transfer",
-                               "Legit Subcontractor OU", "", "", "invoice posting services"))
+                               name, "", "", "invoice posting services", cp_id=client.id,
+                               cp_var=("no_diacritics",) if name != client.name else ()))
             for _ in range(max(1, n // 6)):
-                who = rng.choice(cp.people)
-                out.append(Txn(first + timedelta(days=9), -euros(rng, 900, 3000), "transfer",
-                               who[0], who[1], who[2], f"salary {first:%m/%Y}"))
+                out.append(debit(first + timedelta(days=9), euros(rng, 900, 3000), "transfer",
+                                 rng.choice(cp.people), f"salary {first:%m/%Y}"))
             out.append(Txn(first + timedelta(days=min(22, days - 1)), -euros(rng, 500, 6000),
                            "transfer", "State Revenue Service", "", "", "taxes"))
         while len(out) < n:
@@ -252,8 +280,10 @@ class Background:
             else:
                 who = rng.choice(cp.people)
                 amt = rng.randint(500, 15000)
-                out.append(Txn(day(), amt if rng.random() < .5 else -amt, "p2p", who[0],
-                               who[1], who[2], rng.choice(("", "dinner", "thanks", "tickets"))))
+                when, incoming = day(), rng.random() < .5
+                text = rng.choice(("", "dinner", "thanks", "tickets"))
+                out.append(credit(when, amt, "p2p", who, text) if incoming
+                           else debit(when, amt, "p2p", who, text))
         out.append(Txn(first + timedelta(days=days - 1), -rng.choice((0, 150, 250, 300)) or -99,
                        "fee", "Account fee", text="monthly service fee"))
         return out

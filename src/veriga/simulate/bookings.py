@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from veriga.simulate.names import typed
 from veriga.simulate.world import Account
 
 
@@ -21,6 +22,8 @@ class Txn:
     text: str = ""
     tags: tuple[str, ...] = ()
     e2e: str = ""
+    cp_id: str = ""  # identity of the counterparty (person, company or background party)
+    cp_var: tuple[str, ...] = ()  # how cp_name differs from the name the counterparty goes by
 
 
 class MonthBook:
@@ -42,10 +45,12 @@ class MonthBook:
     def transfer(self, day: date, src: Account, dst: Account, cents: int, text: str,
                  tags: tuple[str, ...] = (), method: str = "transfer") -> None:
         e2e = self.e2e()
-        self._add(src, Txn(day, -cents, method, dst.holder_name, dst.iban, dst.bank.bic, text,
-                           tags, e2e))
+        if src.statement:  # the payee as the payer typed it; the payer as its bank names it
+            name, var = typed(dst.holder_name, src.iban, dst.iban, dst.holder.startswith("P"))
+            self._add(src, Txn(day, -cents, method, name, dst.iban, dst.bank.bic, text,
+                               tags, e2e, dst.holder, var))
         self._add(dst, Txn(day, cents, method, src.holder_name, src.iban, src.bank.bic, text,
-                           tags, e2e))
+                           tags, e2e, src.holder))
 
     def card(self, day: date, acct: Account, cents: int, merchant: str, text: str = "",
              tags: tuple[str, ...] = ()) -> None:
@@ -59,10 +64,8 @@ class MonthBook:
         self._add(acct, Txn(day, cents, "cash", label, text=label, tags=tags, e2e=self.e2e()))
 
     def credit(self, day: date, acct: Account, cents: int, name: str, iban: str, bic: str,
-               text: str, method: str = "transfer", tags: tuple[str, ...] = ()) -> None:
-        """A credit from a party whose account is not under investigation."""
-        self._add(acct, Txn(day, cents, method, name, iban, bic, text, tags, self.e2e()))
-
-    def debit(self, day: date, acct: Account, cents: int, name: str, iban: str, bic: str,
-              text: str, method: str = "transfer", tags: tuple[str, ...] = ()) -> None:
-        self._add(acct, Txn(day, -cents, method, name, iban, bic, text, tags, self.e2e()))
+               text: str, method: str = "transfer", tags: tuple[str, ...] = (),
+               cp_id: str = "", cp_var: tuple[str, ...] = ()) -> None:
+        """A credit from a party whose account is not under investigation (``cp_id``: who)."""
+        self._add(acct, Txn(day, cents, method, name, iban, bic, text, tags, self.e2e(), cp_id,
+                            cp_var))

@@ -13,15 +13,30 @@ from pathlib import Path
 from veriga.simulate.background import Background
 from veriga.simulate.bookings import MonthBook
 from veriga.simulate.ground_truth import GroundTruth
-from veriga.simulate.names import local_phone, phone_country, variant
+from veriga.simulate.names import local_phone, phone_country
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut, Plan
+from veriga.simulate.records import (
+    A1,
+    A1_COMPANY,
+    BODS,
+    BOOKING,
+    NGO,
+    PAYROLL,
+    POLICE,
+    REGISTER,
+    REGISTER_OTHER,
+    fixed,
+    namer,
+    per_person,
+    per_row,
+)
 from veriga.simulate.scenarios import SCENARIOS, build_operations
 from veriga.simulate.sizes import SIZES
 from veriga.simulate.world import BASE_DATE, World, month_days, month_start
 from veriga.simulate.writers.ads import AdWriter
 from veriga.simulate.writers.bods import write_bods
 from veriga.simulate.writers.statements import StatementWriter
-from veriga.simulate.writers.tables import MAPPINGS, TableWriter
+from veriga.simulate.writers.tables import MAPPINGS, PartyTable, TableWriter
 
 Progress = Callable[[str, int, int], None]
 
@@ -62,8 +77,8 @@ def run(scenario: str, size_name: str, seed: int, out: Path,
     report = progress or (lambda stage, done, total: None)
     size = SIZES[size_name]
     rng = random.Random(seed)
-    world = World(rng, size.months)
-    gt = GroundTruth(out)
+    world = World(rng, size.months, seed)
+    gt = GroundTruth(out, world)
     ctx = Ctx(world=world, gt=gt, plan=Plan(), size=size, seed=seed, rng=rng)
     ops = build_operations(ctx, scenario)
     background = Background(ctx, decoys_sex=scenario != "labour-exploitation",
@@ -158,46 +173,52 @@ def _ads(ctx: Ctx, bg: Background, report: Progress) -> int:
 
 
 def _records(ctx: Ctx, report: Progress) -> int:
-    out, world, plan, gt = ctx.gt.out, ctx.world, ctx.plan, ctx.gt
-    rng = random.Random(f"{ctx.seed}:records")
+    """The record files; every person and company they name goes into the answer key."""
+    out, world, plan, gt, seed = ctx.gt.out, ctx.world, ctx.plan, ctx.gt, ctx.seed
     rows = 0
-    reg = TableWriter(out / "registers" / "companies.csv", MAPPINGS["companies"], ";")
+    rel = "registers/companies.csv"
+    reg = PartyTable(out / rel, MAPPINGS["companies"], rel, "registration_number", gt,
+                     namer(world, seed, rel, lambda row: REGISTER.get(row["country"],
+                                                                      REGISTER_OTHER),
+                           per_person("country")), ";")
     for c in world.companies.values():
         d, o = world.people[c.director], world.people[c.owner]
-        written, _ = variant(rng, d.name, c.country)
-        reg.row({"registration_number": c.reg_no, "country": c.country, "name": c.name,
+        reg.row({"registration_number": c.reg_no, "country": c.country, "name": None,
                  "registered": c.founded.strftime("%d.%m.%Y"),
                  "dissolved": c.dissolved.strftime("%d.%m.%Y") if c.dissolved else "",
                  "status": "liquidated" if c.dissolved else "active", "address": c.address,
-                 "sector": c.sector, "director_name": written,
+                 "sector": c.sector, "director_name": None,
                  "director_birth_date": d.birth.strftime("%d.%m.%Y"),
-                 "director_nationality": d.nationality, "owner_name": o.name.latin,
-                 "owner_birth_date": o.birth.strftime("%d.%m.%Y"), "owner_share": "100"})
-        for holder in (c, d, o):
-            holder.records.append({"file": "registers/companies.csv", "id": c.reg_no})
+                 "director_nationality": d.nationality, "owner_name": None,
+                 "owner_birth_date": o.birth.strftime("%d.%m.%Y"), "owner_share": "100",
+                 "_company": c.id, "_director": d.id, "_owner": o.id})
     reg.close()
     rows += reg.rows
-    gt.file("registers/companies.csv", "csv", "registration_number", "company register extract")
-    for ref in write_bods(out / "registers" / "bods.json", world, world.end.isoformat()):
-        holder = world.people.get(ref["id"]) or world.companies[ref["id"]]
-        holder.records.append({"file": "registers/bods.json", "id": ref["statement"]})
+    gt.file(rel, "csv", "registration_number", "company register extract")
+    write_bods(out / "registers" / "bods.json", world, world.end.isoformat(), gt,
+               namer(world, seed, "registers/bods.json", fixed(BODS), per_person()))
     gt.file("registers/bods.json", "bods", "statementId", "BODS 0.4 statements")
-    for rel, key, data, id_field in (
-        ("labour/a1_declarations.csv", "a1", plan.a1, "declaration_id"),
-        ("labour/payroll.csv", "payroll", plan.payroll, "payroll_id"),
-        ("travel/bookings.csv", "bookings", plan.bookings, "booking_id"),
-        ("ngo/hotline_records.csv", "ngo", plan.ngo, "case_no"),
+    for rel, key, data, id_field, style, keyed, companies in (
+        ("labour/a1_declarations.csv", "a1", plan.a1, "declaration_id", A1,
+         per_row("declaration_id"), A1_COMPANY),
+        ("labour/payroll.csv", "payroll", plan.payroll, "payroll_id", PAYROLL,
+         per_person("company_id"), None),
+        ("travel/bookings.csv", "bookings", plan.bookings, "booking_id", BOOKING,
+         per_row("booking_id"), None),
+        ("ngo/hotline_records.csv", "ngo", plan.ngo, "case_no", NGO, per_row("case_no"), None),
     ):
         if not data:
             continue
-        tw = TableWriter(out / rel, MAPPINGS[key])
+        tw = PartyTable(out / rel, MAPPINGS[key], rel, id_field, gt,
+                        namer(world, seed, rel, fixed(style), keyed, companies))
         tw.rows_from(data)
         tw.close()
         rows += tw.rows
         gt.file(rel, "csv", id_field, key)
     for cc, data in sorted(plan.police.items()):
         rel = f"police/police_{cc.lower()}.csv"
-        tw = TableWriter(out / rel, MAPPINGS["police"].format(cc=cc), ";")
+        tw = PartyTable(out / rel, MAPPINGS["police"].format(cc=cc), rel, "record_id", gt,
+                        namer(world, seed, rel, fixed(POLICE[cc]), per_row("record_id")), ";")
         tw.rows_from(data)
         tw.close()
         rows += tw.rows

@@ -1,7 +1,9 @@
 """The answer key: who is who, which records refer to them, typologies, ads, routes, proceeds.
 
-Schema (documented in docs/simulate.md) is versioned by ``SCHEMA``. Ads are many at the large
-sizes, so they are spooled to a temporary file and spliced in when the key is written.
+Schema (documented in docs/simulate.md) is versioned by ``SCHEMA``. Ads, typology
+transactions and the records (every person and company each file names, with its true
+identity) are many at the large sizes, so they are spooled to temporary files and spliced in
+when the key is written.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from veriga.simulate.world import World
+from veriga.simulate.world import Company, Other, Person, World
 
-SCHEMA = "veriga.simulate.ground_truth/1"
+SCHEMA = "veriga.simulate.ground_truth/2"
 
 
 class GroundTruth:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, world: World) -> None:
         self.out = out
+        self.world = world
         self.operations: dict[str, dict[str, Any]] = {}
         self.typologies: dict[str, dict[str, Any]] = {}
         self.routes: dict[str, list[dict[str, str]]] = {}
@@ -30,6 +33,10 @@ class GroundTruth:
         self.tx_count = 0
         self._ads: IO[str] | None = None
         self.ad_count = 0
+        self._records_path = out / ".ground_truth_records.tmp"
+        self._records: IO[str] | None = None
+        self.record_count = 0
+        self.variations: dict[str, int] = {}  # kind of variation -> records carrying it
 
     # -- registration ---------------------------------------------------------------------
 
@@ -85,6 +92,32 @@ class GroundTruth:
                         json.dumps(row, ensure_ascii=False, sort_keys=True))
         self.ad_count += 1
 
+    def record(self, file: str, rid: str, locator: str, identity: str, schema: str,
+               written: str, variation: tuple[str, ...] = (),
+               entity_id: str | None = None) -> None:
+        """``file`` names ``identity`` (a person, company or background party) as ``written``
+        at ``locator`` (the importer's locator, ``#`` and the part of the record: ``line
+        12#payer``); ``entity_id`` is the id the importer gives that entity (None if it makes
+        none); ``rid`` is the record id in ``files[file].id_field`` terms."""
+        holder = self.world.holder(identity)
+        kind = holder.kind if isinstance(holder, Other) else (
+            "person" if isinstance(holder, Person) else "company")
+        row: dict[str, Any] = {"file": file, "locator": locator, "entity_id": entity_id,
+                               "schema": schema, "identity": identity, "kind": kind,
+                               "written": written, "variation": list(variation)}
+        if holder.decoy_of:
+            row["decoy_of"] = [d["id"] for d in holder.decoy_of]
+        if self._records is None:
+            self._records = self._records_path.open("w", encoding="utf-8")
+        self._records.write(("," if self.record_count else "") + "\n  " +
+                            json.dumps(row, ensure_ascii=False))
+        self.record_count += 1
+        for kind_of in variation:
+            self.variations[kind_of] = self.variations.get(kind_of, 0) + 1
+        if isinstance(holder, Person | Company):
+            holder.records.append({"file": file, "id": rid, "locator": locator,
+                                   "written": written})
+
     # -- output ---------------------------------------------------------------------------
 
     def write(self, world: World, scenario: str, size: str, seed: int) -> Path:
@@ -94,7 +127,8 @@ class GroundTruth:
                 "id": p.id, "name": p.name.native, "name_latin": p.name.latin,
                 "birth_date": p.birth.isoformat(), "nationality": p.nationality,
                 "phone": p.phone, "role": p.role, "operation": p.operation, "city": p.city,
-                "accounts": p.accounts, "records": p.records, "note": p.note})
+                "address": p.address, "accounts": p.accounts, "records": p.records,
+                "note": p.note, "decoy_of": p.decoy_of})
         companies = []
         for c in world.companies.values():
             companies.append({
@@ -103,7 +137,15 @@ class GroundTruth:
                 "dissolved": c.dissolved.isoformat() if c.dissolved else None,
                 "address": c.address, "sector": c.sector, "role": c.role,
                 "function": c.function, "director": c.director, "owner": c.owner,
-                "operation": c.operation, "accounts": c.accounts, "records": c.records})
+                "operation": c.operation, "accounts": c.accounts, "records": c.records,
+                "decoy_of": c.decoy_of})
+        background = [{"id": o.id, "kind": o.kind, "name": o.name, "iban": o.iban, "bic": o.bic,
+                       "role": o.role, "decoy_of": o.decoy_of} for o in world.others.values()]
+        holders: list[Person | Company | Other] = [*world.people.values(),
+                                                   *world.companies.values(),
+                                                   *world.others.values()]
+        decoys = [{"id": h.id, "of": d["id"], "kind": d["kind"]}
+                  for h in holders for d in h.decoy_of]
         accounts = [{"iban": a.iban, "bic": a.bank.bic, "bank": a.bank.name, "holder": a.holder,
                      "statement_format": a.bank.fmt if a.statement else None}
                     for a in world.accounts.values()]
@@ -113,7 +155,8 @@ class GroundTruth:
             "schema": SCHEMA, "scenario": scenario, "size": size, "seed": seed,
             "period": {"from": "2026-01-01", "to": world.end.isoformat()},
             "files": dict(sorted(self.files.items())),
-            "people": people, "companies": companies, "accounts": accounts,
+            "people": people, "companies": companies, "background": background,
+            "decoys": decoys, "accounts": accounts,
             "operations": list(self.operations.values()),
             "typologies": list(self.typologies.values()),
             "routes": self.routes, "malformed_records": self.malformed,
@@ -123,12 +166,16 @@ class GroundTruth:
             self._tx.close()
         if self._ads is not None:
             self._ads.close()
+        if self._records is not None:
+            self._records.close()
         text = json.dumps(head, ensure_ascii=False, indent=1)
         with path.open("w", encoding="utf-8") as fh:
             fh.write(text[:-2].rstrip() + ',\n "typology_transactions": [')
             self._splice(fh, self._tx, self._tx_path)
             fh.write('\n ],\n "ads": [')
             self._splice(fh, self._ads, self._ads_path)
+            fh.write('\n ],\n "records": [')
+            self._splice(fh, self._records, self._records_path)
             fh.write("\n ]\n}\n")
         return path
 

@@ -1,13 +1,20 @@
-"""Multilingual names and phones, and the spelling noise real records carry.
+"""Multilingual names and phones, and the ways records write a name.
 
-A person has one native spelling; records write it in Latin or Cyrillic, with Latvian
-endings, dropped diacritics, typos, swapped order or upper case, and phones in local forms.
+A person has one name as their own documents write it (:class:`Name`: Cyrillic for Bulgarian
+and Ukrainian citizens, with the passport's Latin transliteration). Each source writes it in
+its own way (:class:`Style`): in Cyrillic or Latin, transliterated by the recording country's
+system (Шевченко: Shevchenko in a passport, Ševčenko in Latvia and Lithuania, Ševtšenko in
+Estonia and Finland), with Latvian or Lithuanian endings (Ivanovs, Ivanovas), without
+diacritics, family name first or in capitals (SHEVCHENKO OLENA), with an initial
+(O. Shevchenko) or one typo. :func:`render` returns the written form and the kinds of
+variation it carries, so the answer key can say how each record writes each name.
 """
 
 from __future__ import annotations
 
 import random
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 GIVEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (male, female)
@@ -19,6 +26,8 @@ GIVEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (male, female)
            ("Ioana", "Elena", "Andreea", "Mihaela", "Alina", "Roxana", "Cristina", "Denisa")),
     "LV": (("Jānis", "Andris", "Māris", "Edgars", "Kristaps", "Raimonds", "Aivars", "Artūrs"),
            ("Anna", "Līga", "Inese", "Ilze", "Kristīne", "Dace", "Sanita", "Zane")),
+    "LT": (("Jonas", "Tomas", "Mantas", "Darius", "Lukas", "Paulius", "Andrius", "Mindaugas"),
+           ("Rūta", "Giedrė", "Ieva", "Laura", "Agnė", "Jurgita", "Eglė", "Inga")),
     "EE": (("Jaan", "Tõnu", "Andres", "Margus", "Rein", "Priit", "Tanel", "Mart"),
            ("Kadri", "Triin", "Liis", "Kristiina", "Maarja", "Piret", "Külli", "Eha")),
     "FI": (("Mikko", "Juha", "Jukka", "Timo", "Antti", "Ville", "Janne", "Sami"),
@@ -26,6 +35,8 @@ GIVEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (male, female)
     "PL": (("Piotr", "Krzysztof", "Tomasz", "Paweł", "Łukasz", "Michał", "Marcin", "Jakub"),
            ("Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Joanna", "Magdalena", "Ewa", "Zofia")),
 }
+#: Family names, (male, female) forms at the same index (Lithuanian women: married -ienė,
+#: unmarried -aitė/-ytė/-ūtė).
 FAMILY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "BG": (("Петров", "Иванов", "Георгиев", "Димитров", "Стоянов", "Николов", "Колев", "Маринов"),
            ("Петрова", "Иванова", "Георгиева", "Димитрова", "Стоянова", "Николова", "Колева",
@@ -36,6 +47,10 @@ FAMILY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     * 2,
     "LV": (("Bērziņš", "Kalniņš", "Ozols", "Liepiņš", "Krūmiņš", "Petrovs", "Ivanovs", "Zariņš"),
            ("Bērziņa", "Kalniņa", "Ozola", "Liepiņa", "Krūmiņa", "Petrova", "Ivanova", "Zariņa")),
+    "LT": (("Kazlauskas", "Petrauskas", "Jankauskas", "Stankevičius", "Vasiliauskas", "Adomaitis",
+            "Butkus", "Paulauskas"),
+           ("Kazlauskienė", "Petrauskaitė", "Jankauskienė", "Stankevičiūtė", "Vasiliauskienė",
+            "Adomaitytė", "Butkutė", "Paulauskaitė")),
     "EE": (("Tamm", "Saar", "Sepp", "Mägi", "Kask", "Põder", "Kukk", "Rebane"),) * 2,
     "FI": (("Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine",
             "Koskinen"),) * 2,
@@ -53,16 +68,41 @@ _CYR = {
     "'": "",
 }
 _UA_OVERRIDE = {"г": "h", "и": "y", "щ": "shch", "х": "kh"}
-_LAT_TO_CYR = [("sht", "щ"), ("zh", "ж"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("yu", "ю"),
-               ("ya", "я"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"),
-               ("e", "е"), ("z", "з"), ("i", "и"), ("y", "й"), ("k", "к"), ("l", "л"),
-               ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"),
-               ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("j", "й"), ("c", "к"),
-               ("w", "в"), ("x", "кс"), ("q", "к")]
+#: Cyrillic in the Latin of the recording country: Latvian and Lithuanian (š, č, ž; j for й),
+#: Estonian and Finnish (š, tš, ž; i for й). Bulgarian щ is št, Ukrainian г is h.
+_SYSTEM_BASE = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "je", "ж": "ž",
+    "з": "z", "и": "i", "і": "i", "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "ч": "č", "ш": "š", "щ": "šč", "ъ": "a", "ь": "", "ю": "ju", "я": "ja", "ы": "y", "э": "e",
+    "'": "",
+}
+SYSTEMS: dict[str, dict[str, str]] = {
+    "lv": _SYSTEM_BASE,
+    "lt": {**_SYSTEM_BASE, "х": "ch"},
+    "et": {**_SYSTEM_BASE, "й": "i", "ц": "ts", "ч": "tš", "щ": "štš"},
+    "fi": {**_SYSTEM_BASE, "й": "i", "ц": "ts", "ч": "tš", "щ": "štš"},
+}
+_SYSTEM_UA = {"lv": {"г": "h", "и": "i"}, "lt": {"г": "h", "и": "y"}, "et": {"г": "h"},
+              "fi": {"г": "h"}}
+_SYSTEM_BG = {"щ": "št"}
 
 LANGUAGE = {"BG": "bg", "UA": "uk", "RO": "ro", "LV": "lv", "EE": "et", "FI": "fi", "PL": "pl"}
 CALLING = {"BG": "359", "UA": "380", "RO": "40", "LV": "371", "EE": "372", "FI": "358",
            "PL": "48", "LT": "370"}
+CYRILLIC = ("BG", "UA")
+
+
+def _apply(text: str, table: dict[str, str]) -> str:
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if low in table:
+            rep = table[low]
+            out.append(rep[:1].upper() + rep[1:] if ch != low and rep else rep)
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def transliterate(text: str, country: str = "BG") -> str:
@@ -70,31 +110,15 @@ def transliterate(text: str, country: str = "BG") -> str:
     table = dict(_CYR)
     if country == "UA":
         table.update(_UA_OVERRIDE)
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if low in table:
-            rep = table[low]
-            out.append(rep.capitalize() if ch != low and rep else rep)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _apply(text, table)
 
 
-def cyrillize(text: str) -> str:
-    """Latin to Cyrillic the way a Russian-speaking clerk writes a foreign name."""
-    out, i, low = [], 0, strip_diacritics(text).lower()
-    while i < len(low):
-        for lat, cyr in _LAT_TO_CYR:
-            if low.startswith(lat, i):
-                upper = text[i:i + 1].isupper()
-                out.append(cyr.upper() if upper else cyr)
-                i += len(lat)
-                break
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+def romanize(text: str, country: str, system: str) -> str:
+    """Cyrillic to Latin the way a Latvian (``lv``), Lithuanian (``lt``), Estonian (``et``) or
+    Finnish (``fi``) record writes it: Шевченко -> Ševčenko (lv, lt), Ševtšenko (et, fi)."""
+    table = dict(SYSTEMS[system])
+    table.update(_SYSTEM_UA[system] if country == "UA" else _SYSTEM_BG)
+    return _apply(text, table)
 
 
 def strip_diacritics(text: str) -> str:
@@ -102,19 +126,63 @@ def strip_diacritics(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _masculine(word: str, lithuanian: bool, family: bool) -> str:
+    """A masculine Latin name with a Baltic ending: Ivanov -> Ivanovs / Ivanovas."""
+    low = word.lower()
+    if lithuanian:
+        if low.endswith(("iņš", "inš")):
+            return word[:-3] + "inis"
+        if low.endswith(("as", "is", "us", "ys")):
+            return word
+        if low.endswith(("š", "s")):
+            return word[:-1] + "as"
+        if family and low.endswith("ko"):
+            return word[:-1] + "a"
+        if low.endswith(("y", "j")):
+            return word[:-1] + "jus"
+        if low.endswith(("ei", "ai")):
+            return word[:-1] + "jus"
+        if low[-1:] in "aeiouõäöü":
+            return word
+        return word + "as"
+    if low.endswith(("s", "š")):
+        return word
+    if low.endswith(("y", "j")):
+        return word[:-1] + "js"
+    if low.endswith(("ei", "ai", "ii")):
+        return word[:-1] + "js"
+    if low[-1:] in "aeoõäö":
+        return word
+    return word + "s"
+
+
+def _feminine(word: str, lithuanian: bool) -> str:
+    """A feminine Latin name with a Baltic ending: Melnik -> Melnika (Latvian); Lithuanian
+    keeps foreign women's names (only its own have -ienė, -aitė, -ytė)."""
+    if lithuanian or word[-1:].lower() in "aeoiuyė":
+        return word
+    return word + ("e" if word[-1:].lower() == "l" else "a")
+
+
+_LV_TO_LT = str.maketrans({"ā": "a", "ē": "e", "ī": "y", "ņ": "n", "ļ": "l", "ķ": "k",
+                           "ģ": "g", "Ā": "A", "Ē": "E", "Ī": "Y", "Ņ": "N", "Ļ": "L",
+                           "Ķ": "K", "Ģ": "G"})
+
+
 def latvianize(given: str, family: str, female: bool) -> tuple[str, str]:
     """Latvian documents give foreign names Latvian endings: Petrov -> Petrovs/Petrova."""
     if female:
-        if not family.endswith(("a", "e")):
-            family += "a"
-        if not given.endswith(("a", "e")):
-            given += "a"
-        return given, family
-    if family[-1:] not in "sš":
-        family += "s"
-    if given[-1:] not in "sšo":
-        given += "s"
-    return given, family
+        return _feminine(given, False), _feminine(family, False)
+    return _masculine(given, False, False), _masculine(family, False, True)
+
+
+def lithuanianize(given: str, family: str, female: bool) -> tuple[str, str]:
+    """Lithuanian endings: Ivanov -> Ivanovas, Ševčenko -> Ševčenka, Bērziņš -> Berzinis,
+    Nikolaj -> Nikolajus; Latvian letters become Lithuanian (ī -> y, ņ -> n)."""
+    given, family = given.translate(_LV_TO_LT), family.translate(_LV_TO_LT)
+    if female:
+        return _feminine(given, True), _feminine(family, True)
+    return _masculine(given, True, False), _masculine(family, True, True)
 
 
 @dataclass(frozen=True)
@@ -132,10 +200,32 @@ class Name:
 
     @property
     def latin(self) -> str:
-        if self.country in ("BG", "UA"):
+        if self.country in CYRILLIC:
             return f"{transliterate(self.given, self.country)} " \
                    f"{transliterate(self.family, self.country)}"
         return self.native
+
+    @property
+    def latin_parts(self) -> tuple[str, str]:
+        if self.country in CYRILLIC:
+            return (transliterate(self.given, self.country),
+                    transliterate(self.family, self.country))
+        return self.given, self.family
+
+    def relative(self, rng: random.Random, female: bool) -> Name:
+        """A relative's name: the same family name (in the form of their sex) and another
+        given name."""
+        given = rng.choice([g for g in GIVEN[self.country][int(female)] if g != self.given])
+        return Name(given, family_form(self.country, self.family, female), self.country, female)
+
+
+def family_form(country: str, family: str, female: bool) -> str:
+    """The male or female form of a family name (Иванов / Иванова, Bērziņš / Bērziņa)."""
+    male, fem = FAMILY[country]
+    for forms in (male, fem):
+        if family in forms:
+            return (fem if female else male)[forms.index(family)]
+    return family
 
 
 def make_name(rng: random.Random, country: str, female: bool) -> Name:
@@ -144,41 +234,167 @@ def make_name(rng: random.Random, country: str, female: bool) -> Name:
     return Name(given, family, country, female)
 
 
-def _typo(rng: random.Random, text: str) -> str:
+# -- how a record writes a name -------------------------------------------------------------
+
+#: Every kind of variation the answer key names (``records[].variation``).
+VARIATIONS = ("native_script", "transliteration", "latvian_ending", "lithuanian_ending",
+              "no_diacritics", "swapped_order", "upper_family_first", "upper_case", "initial",
+              "typo", "legal_form", "missing_birth_date")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one source writes names: the weights of its scripts (``native`` keeps Cyrillic,
+    ``passport`` is the passport's Latin, ``lv``/``lt``/``et``/``fi`` the recording country's
+    transliteration), whether it gives Baltic endings, how often it drops diacritics, its
+    orders (``plain``, ``swapped``, ``upper_family_first``, ``upper_case``, ``initial``) and
+    how often it makes one typo."""
+
+    scripts: tuple[tuple[str, float], ...] = (("passport", 1.0),)
+    endings: str | None = None  # "lv" | "lt"
+    strip: float = 0.0
+    orders: tuple[tuple[str, float], ...] = (("plain", 1.0),)
+    typo: float = 0.0
+
+
+@dataclass(frozen=True)
+class Written:
+    """A name as one record writes it: the whole, its two parts, and how it varies."""
+
+    text: str
+    given: str
+    family: str
+    variation: tuple[str, ...]
+
+
+def _pick(rng: random.Random, weights: tuple[tuple[str, float], ...]) -> str:
+    roll = rng.random() * sum(w for _, w in weights)
+    for value, weight in weights:
+        roll -= weight
+        if roll < 0:
+            return value
+    return weights[-1][0]
+
+
+def typo(rng: random.Random, text: str) -> str:
+    """One edit inside a word (never its first letter): a swap, a dropped or a doubled letter."""
     if len(text) < 4:
         return text
     i = rng.randrange(1, len(text) - 2)
     op = rng.randrange(3)
-    if op == 0:
+    if op == 0 and text[i] != text[i + 1]:
         return text[:i] + text[i + 1] + text[i] + text[i + 2:]
     if op == 1:
         return text[:i] + text[i + 1:]
     return text[:i] + text[i] + text[i:]
 
 
-def variant(rng: random.Random, name: Name, recorder: str) -> tuple[str, str]:
-    """(written name, kind of noise) as a record kept in country ``recorder`` writes it."""
-    latin = name.latin
-    given, family = latin.split(" ", 1)
-    roll = rng.random()
-    if roll < 0.30:
-        return latin, "latin"
-    if roll < 0.40 and name.country in ("BG", "UA"):
-        return name.native, "native_script"
-    if roll < 0.50 and recorder == "LV":
-        g, f = latvianize(strip_diacritics(given), strip_diacritics(family), name.female)
-        return f"{g} {f}", "latvian_ending"
-    if roll < 0.60:
-        return strip_diacritics(latin), "no_diacritics"
-    if roll < 0.72:
-        return f"{family} {given}", "swapped_order"
-    if roll < 0.82:
-        return f"{given} {_typo(rng, family)}", "typo"
-    if roll < 0.90:
-        return f"{family.upper()} {given}", "upper_family_first"
-    if roll < 0.95 and name.country not in ("BG", "UA"):
-        return cyrillize(latin), "cyrillic"
-    return latin, "latin"
+def render(rng: random.Random, name: Name, style: Style) -> Written:
+    """How a source of ``style`` writes ``name``; ``variation`` lists what differs from the
+    passport's Latin form in its usual order (given name first)."""
+    kinds: list[str] = []
+    script = _pick(rng, style.scripts)
+    cyrillic = name.country in CYRILLIC
+    given, family = name.latin_parts
+    if script == "native" and cyrillic:
+        given, family = name.given, name.family
+        kinds.append("native_script")
+    elif script in SYSTEMS and cyrillic:
+        given = romanize(name.given, name.country, script)
+        family = romanize(name.family, name.country, script)
+        if (given, family) != name.latin_parts:
+            kinds.append("transliteration")
+    if style.endings and script == style.endings and script != "native":
+        own = {"lv": "LV", "lt": "LT"}[style.endings]
+        if name.country != own:
+            baltic = latvianize if style.endings == "lv" else lithuanianize
+            g, f = baltic(given, family, name.female)
+            if (g, f) != (given, family):
+                given, family = g, f
+                kinds.append("latvian_ending" if style.endings == "lv" else "lithuanian_ending")
+    if style.strip and rng.random() < style.strip:
+        g, f = strip_diacritics(given), strip_diacritics(family)
+        if (g, f) != (given, family):
+            given, family = g, f
+            kinds.append("no_diacritics")
+    if style.typo and rng.random() < style.typo:
+        if rng.random() < 0.7:
+            changed = typo(rng, family)
+            if changed != family:
+                family = changed
+                kinds.append("typo")
+        else:
+            changed = typo(rng, given)
+            if changed != given:
+                given = changed
+                kinds.append("typo")
+    order = _pick(rng, style.orders)
+    if order == "swapped":
+        text = f"{family} {given}"
+        kinds.append("swapped_order")
+    elif order == "upper_family_first":
+        given, family = given.upper(), family.upper()
+        text = f"{family} {given}"
+        kinds.append("upper_family_first")
+    elif order == "upper_case":
+        given, family = given.upper(), family.upper()
+        text = f"{given} {family}"
+        kinds.append("upper_case")
+    elif order == "initial":
+        given = given[:1] + "."
+        text = f"{given} {family}"
+        kinds.append("initial")
+    else:
+        text = f"{given} {family}"
+    return Written(text, given, family, tuple(kinds))
+
+
+#: Legal forms a company name may carry at its end (moved to the front by some sources).
+LEGAL_FORMS = ("Sp. z o.o.", "SIA", "OÜ", "Oy", "AS", "EOOD", "SRL", "TOV", "UAB", "OU")
+
+
+def render_company(rng: random.Random, name: str,
+                   weights: tuple[tuple[str, float], ...]) -> Written:
+    """How a source writes a company's name: ``exact``, ``upper_case``, ``no_diacritics`` or
+    ``legal_form`` (the legal form in front, as Latvian and Estonian usage has it:
+    SIA "Relax Spa")."""
+    kind = _pick(rng, weights)
+    text = name
+    if kind == "upper_case":
+        text = name.upper()
+    elif kind == "no_diacritics":
+        text = strip_diacritics(name)
+    elif kind == "legal_form":
+        form = next((f for f in LEGAL_FORMS if name.endswith(" " + f)), None)
+        if form is not None:
+            text = f'{form} "{name[:-len(form) - 1]}"'
+    kinds = () if text == name else (kind,)
+    return Written(text, "", text, kinds)
+
+
+#: A payee's name as a payer types it into a transfer (when not simply as the payee's bank has it).
+TYPED = Style(strip=0.35, orders=(("plain", 0.45), ("upper_case", 0.25), ("swapped", 0.2),
+                                  ("initial", 0.1)), typo=0.2)
+TYPED_COMPANY = (("upper_case", 0.5), ("no_diacritics", 0.3), ("legal_form", 0.2))
+
+
+def typed(text: str, payer: str, payee: str, person: bool) -> tuple[str, tuple[str, ...]]:
+    """The payee's name as the holder of account ``payer`` typed it for account ``payee``:
+    the same on every payment between the two (a saved beneficiary); three times in four as
+    the payee's bank has it, otherwise in capitals, family name first, with an initial,
+    without diacritics or with a typo. Returns the text and its kinds of variation."""
+    h = zlib.crc32(f"{payer}>{payee}".encode())
+    if h % 100 < 75:
+        return text, ()
+    rng = random.Random(h)
+    parts = text.split(" ")
+    if person and len(parts) == 2:
+        written = render(rng, Name(parts[0], parts[1], "", False), TYPED)
+    elif person:
+        written = render_company(rng, text, (("upper_case", 0.6), ("no_diacritics", 0.4)))
+    else:
+        written = render_company(rng, text, TYPED_COMPANY)
+    return written.text, written.variation
 
 
 _MOBILE = {

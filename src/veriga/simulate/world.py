@@ -65,6 +65,8 @@ class Person:
     accounts: list[str] = field(default_factory=list)
     records: list[dict[str, str]] = field(default_factory=list)
     note: str = ""
+    address: str = ""  # home address, in the country of nationality
+    decoy_of: list[dict[str, str]] = field(default_factory=list)  # {"id", "kind"}
 
 
 @dataclass
@@ -85,17 +87,38 @@ class Company:
     function: str = ""
     accounts: list[str] = field(default_factory=list)
     records: list[dict[str, str]] = field(default_factory=list)
+    decoy_of: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Other:
+    """Someone named only as the other side of payments: background payers and payees
+    (neither in ``people`` nor ``companies``), kept so that every record has an identity."""
+
+    id: str  # BP... (a person) or BC... (a company)
+    name: str
+    iban: str
+    bic: str
+    role: str  # counterparty | employer | relative
+    decoy_of: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "person" if self.id.startswith("BP") else "company"
 
 
 class World:
     """Registry of actors, with deterministic factories for people, companies, accounts."""
 
-    def __init__(self, rng: random.Random, months: int) -> None:
+    def __init__(self, rng: random.Random, months: int, seed: int = 0) -> None:
         self.rng = rng
         self.months = months
+        self.seed = seed
         self.banks = Banks()
         self.people: dict[str, Person] = {}
         self.companies: dict[str, Company] = {}
+        self.others: dict[str, Other] = {}
+        self._other_seq: dict[str, int] = {}
         self.accounts: dict[str, Account] = {}
         self._ibans: set[str] = set()
         self._phones: set[str] = set()
@@ -104,10 +127,11 @@ class World:
     def end(self) -> date:
         return month_start(self.months) - timedelta(days=1)
 
-    def address(self, country: str, city: str) -> str:
-        base = self.rng.choice(("Brīvības", "Tartu", "Mannerheimin", "Vitosha", "Unirii",
+    def address(self, country: str, city: str, rng: random.Random | None = None) -> str:
+        rng = rng or self.rng
+        base = rng.choice(("Brīvības", "Tartu", "Mannerheimin", "Vitosha", "Unirii",
                                 "Shevchenka", "Dąbrowskiego", "Kalna", "Pikk", "Satama"))
-        return f"{base}{STREETS[country]} {self.rng.randint(1, 140)}, {city}"
+        return f"{base}{STREETS[country]} {rng.randint(1, 140)}, {city}"
 
     def phone(self, country: str) -> str:
         while True:
@@ -129,8 +153,30 @@ class World:
             phone=self.phone(phone_country or country), role=role,
             city=city or rng.choice(CITIES[country]), operation=operation,
         )
+        # the home address from a stream of its own, so that adding it moved no other draw
+        home = random.Random(f"{self.seed}:home:{pid}")
+        town = person.city if person.city in CITIES[country] else home.choice(CITIES[country])
+        person.address = self.address(country, town, home)
         self.people[pid] = person
         return person
+
+    def other(self, kind: str, name: str, iban: str, bic: str, role: str) -> Other:
+        """A background payer or payee (``kind`` person or company) with an identity."""
+        prefix = "BP" if kind == "person" else "BC"
+        self._other_seq[prefix] = self._other_seq.get(prefix, 0) + 1
+        oid = f"{prefix}{self._other_seq[prefix]:06d}"
+        found = self.others[oid] = Other(oid, name, iban, bic, role)
+        return found
+
+    def holder(self, identity: str) -> Person | Company | Other:
+        """The person, company or background party of an identity."""
+        return self.people.get(identity) or self.companies.get(identity) \
+            or self.others[identity]
+
+    @staticmethod
+    def link_decoy(decoy: Person | Other, target: str, kind: str) -> None:
+        """``decoy`` may be taken for ``target``: a ``namesake`` or a ``relative``."""
+        decoy.decoy_of.append({"id": target, "kind": kind})
 
     def company(self, country: str, name: str, role: str, sector: str, director: Person,
                 owner: Person | None = None, operation: str | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from veriga.simulate.names import local_phone, variant
+from veriga.simulate.names import local_phone
 from veriga.simulate.plan import Ctx
 from veriga.simulate.world import Person
 
@@ -19,6 +19,10 @@ CARRIERS = {("bus", "int"): ("Ecolines", "FlixBus"), ("bus", "dom"): ("Lux Expre
 COUNTRY_OF = {"Helsinki": "FI", "Tampere": "FI", "Turku": "FI", "Oulu": "FI", "Rauma": "FI",
               "Tallinn": "EE", "Tartu": "EE", "Pärnu": "EE", "Riga": "LV", "Liepāja": "LV",
               "Daugavpils": "LV", "Jūrmala": "LV"}
+#: Where buses from the south cross into Lithuania on the way to Riga (Via Baltica).
+BORDER_LT = "Marijampolė"
+COUNTRY_NAME = {"BG": "Bulgaria", "RO": "Romania", "UA": "Ukraine", "LV": "Latvia",
+                "EE": "Estonia", "FI": "Finland", "PL": "Poland", "LT": "Lithuania"}
 
 
 def cents(rng: random.Random, lo: float, hi: float) -> int:
@@ -27,16 +31,6 @@ def cents(rng: random.Random, lo: float, hi: float) -> int:
 
 def euros(rng: random.Random, lo: int, hi: int, step: int = 10) -> int:
     return rng.randrange(lo, hi + 1, step) * 100
-
-
-def ref(person: Person, file: str, rid: str, written: str | None = None,
-        noise: str | None = None) -> None:
-    """Note in the ground truth that record ``rid`` of ``file`` refers to ``person``."""
-    entry = {"file": file, "id": rid}
-    if written is not None:
-        entry["written"] = written
-        entry["noise"] = noise or ""
-    person.records.append(entry)
 
 
 def carrier(rng: random.Random, a: str, b: str) -> tuple[str, str]:
@@ -53,50 +47,50 @@ def carrier(rng: random.Random, a: str, b: str) -> tuple[str, str]:
 
 def booking(ctx: Ctx, passenger: Person, payer: Person, a: str, b: str, day: date,
             price: int) -> str:
-    """Plan a travel booking row; returns the carrier (for the card payment's merchant)."""
+    """Plan a travel booking row; returns the carrier (for the card payment's merchant).
+    Names are written when the file is (:mod:`veriga.simulate.records`)."""
     rng = ctx.rng
     plan = ctx.plan
     bid = f"BK{len(plan.bookings) + 1:07d}"
     mode, name = carrier(rng, a, b)
     dep = datetime.combine(day, time(rng.choice((6, 8, 10, 13, 17, 21)), rng.choice((0, 30))))
-    written, noise = variant(rng, passenger.name, "EE")
-    paid_by, payer_noise = variant(rng, payer.name, "EE")
     plan.bookings.append({
         "booking_id": bid, "booked_at": (dep - timedelta(days=rng.randint(1, 4))).strftime(
-            "%Y-%m-%d %H:%M"), "carrier": name, "mode": mode, "passenger_name": written,
-        "passenger_phone": passenger.phone, "payer_name": paid_by, "payer_phone": payer.phone,
+            "%Y-%m-%d %H:%M"), "carrier": name, "mode": mode, "passenger_name": None,
+        "passenger_phone": passenger.phone, "payer_name": None, "payer_phone": payer.phone,
         "from_city": a, "to_city": b, "departure": dep.strftime("%Y-%m-%d %H:%M"),
-        "price": f"{price / 100:.2f}", "currency": "EUR"})
-    ref(passenger, BOOKINGS, bid, written, noise)
-    ref(payer, BOOKINGS, bid, paid_by, payer_noise)
+        "price": f"{price / 100:.2f}", "currency": "EUR",
+        "_passenger": passenger.id, "_payer": payer.id})
     return name
 
 
 def police_record(ctx: Ctx, person: Person, country: str, day: date, role_note: str,
-                  city: str) -> None:
+                  city: str, home: bool = False) -> None:
+    """Plan a police record of ``person`` in ``country``: the birth date is missing in one in
+    five, the home address known in half (always with ``home``)."""
     rng = ctx.rng
     rows = ctx.plan.police.setdefault(country, [])
     rid = f"POL-{country}-{len(rows) + 1:06d}"
-    written, noise = variant(rng, person.name, country)
     rows.append({
-        "record_id": rid, "recorded_on": day.strftime("%d.%m.%Y"), "name": written,
+        "record_id": rid, "recorded_on": day.strftime("%d.%m.%Y"), "name": None,
         "birth_date": person.birth.strftime("%d.%m.%Y") if rng.random() < 0.8 else "",
-        "nationality": person.nationality if rng.random() < 0.7 else {
-            "BG": "Bulgaria", "RO": "Romania", "UA": "Ukraine", "LV": "Latvia", "EE": "Estonia",
-            "FI": "Finland", "PL": "Poland"}[person.nationality],
+        "nationality": person.nationality if rng.random() < 0.7 else
+        COUNTRY_NAME[person.nationality],
         "phone": local_phone(rng, person.phone, country), "city": city,
-        "note": role_note})
-    ref(person, POLICE.format(cc=country.lower()), rid, written, noise)
+        "address": person.address if home or rng.random() < 0.5 else "",
+        "note": role_note, "_person": person.id})
 
 
-def ngo_record(ctx: Ctx, person: Person, day: date, situation: str, city: str) -> None:
+def ngo_record(ctx: Ctx, person: Person, day: date, situation: str, city: str,
+               home: bool = False) -> None:
+    """Plan an NGO hotline contact: callers give a birth date and a home address sometimes
+    (always the address with ``home``)."""
     rng = ctx.rng
     rid = f"NGO-{len(ctx.plan.ngo) + 1:05d}"
-    written, noise = variant(rng, person.name, "FI")
-    parts = written.split(" ", 1) + [""]
     ctx.plan.ngo.append({
-        "case_no": rid, "contact_date": day.isoformat(), "first_name": parts[0],
-        "last_name": parts[1], "nationality": person.nationality,
+        "case_no": rid, "contact_date": day.isoformat(), "first_name": None,
+        "last_name": None, "nationality": person.nationality,
+        "birth_date": person.birth.isoformat() if rng.random() < 0.5 else "",
         "phone": local_phone(rng, person.phone, person.nationality),
-        "city": city, "situation": situation})
-    ref(person, NGO, rid, written, noise)
+        "city": city, "address": person.address if home or rng.random() < 0.4 else "",
+        "situation": situation, "_person": person.id})

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from veriga.simulate.names import LANGUAGE, variant
+from veriga.simulate.names import LANGUAGE
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import (
     A1,
+    BORDER_LT,
     PAYROLL,
     booking,
     euros,
     ngo_record,
     police_record,
-    ref,
 )
 from veriga.simulate.texts import COUNTRY_WORD, JOB_OPERATION, SECTOR_WORD, fill, noisy
 from veriga.simulate.world import (
@@ -85,6 +85,13 @@ class LabourOperation:
         self.workers = [w.person(origin, "victim", female=self.sector == "cleaning" and
                                  rng.random() < .7, operation=op_id, age=(19, 55))
                         for _ in range(n_workers)]
+        # two brothers (or siblings) posted together: the same family name and home address
+        first, second = self.workers[0], self.workers[1]
+        second.name = first.name.relative(rng, second.name.female)
+        second.address = first.address
+        second.note = f"sibling of {first.id}"
+        w.link_decoy(second, first.id, "relative")
+        w.link_decoy(first, second.id, "relative")
         # accounts
         self.ctl_acct = ctl_acct or w.account(self.controller,
                                               rng.choice(("haba", "riko", "hbee", "okoy")))
@@ -184,9 +191,7 @@ class LabourOperation:
                     continue
                 rid = f"A1-{len(ctx.plan.a1) + 1:06d}"
                 ctx.plan.a1.append(self._a1_row(rid, wk, lb, start, stop))
-                ref(wk, A1, rid, ctx.plan.a1[-1]["_written"], ctx.plan.a1[-1]["_noise"])
                 self._evidence(A1, "sending_company_id", lb.reg_no)
-                lb.records.append({"file": A1, "id": rid})
         for lb in self.letterboxes:
             lb.employees = len(self.workers)
         v = rng.choice(self.workers)
@@ -195,9 +200,16 @@ class LabourOperation:
                       self.site_city)
         police_record(ctx, self.controller, self.host, first + timedelta(days=25),
                       "introduced himself as brigadier at the site", self.site_city)
-        ngo_record(ctx, self.workers[0], first + timedelta(days=35),
+        police_record(ctx, self.recruiter, "LT", first - timedelta(days=1),
+                      "accompanied a bus of workers at a border check", BORDER_LT)
+        passenger = next((wk for wk in self.workers if not wk.name.female), self.workers[0])
+        police_record(ctx, passenger, "LT", first - timedelta(days=1),
+                      "passenger of a bus of workers, border check", BORDER_LT)
+        worker = self.workers[0]
+        ngo_record(ctx, worker, first + timedelta(days=35),
                    "works 12 h/day, owes 'debt' for travel and housing, wages taken",
-                   self.site_city)
+                   self.site_city, home=True)
+        self._decoys(worker, first)
         lang = LANGUAGE[self.origin] if self.origin != "UA" else rng.choice(("uk", "ru"))
         for i in range(max(3, len(self.workers) // 3)):
             day = BASE_DATE - timedelta(days=rng.randint(1, 40)) + timedelta(days=i * 3)
@@ -213,18 +225,38 @@ class LabourOperation:
                 title=noisy(rng, title), body=noisy(rng, body), price=pay, photos=(
                     f"{op}-site",), op=op, kind="operation", advertiser=self.agency.id))
 
+    def _decoys(self, worker: Person, first: date) -> None:
+        """Look-alikes a resolver must keep apart from the workers: a worker's mother calling
+        the hotline (same family name and address) and a lawful namesake of another worker
+        in a police record."""
+        ctx, w, rng = self.ctx, self.ctx.world, self.ctx.rng
+        mother = w.person(self.origin, "decoy", female=True, age=(45, 65))
+        mother.name = worker.name.relative(rng, True)
+        mother.address, mother.city = worker.address, worker.city
+        mother.note = f"mother of {worker.id}"
+        w.link_decoy(mother, worker.id, "relative")
+        ngo_record(ctx, mother, first + timedelta(days=50),
+                   f"mother asks for help: her child stopped calling from {self.site_city}",
+                   worker.city, home=True)
+        target = self.workers[-1]
+        twin = w.person(self.origin, "decoy", female=target.name.female, age=(19, 55))
+        twin.name = target.name
+        twin.note = f"namesake of {target.id}"
+        w.link_decoy(twin, target.id, "namesake")
+        police_record(ctx, twin, self.host, first + timedelta(days=40),
+                      "witness of a traffic accident, no remarks", CITIES[self.host][1])
+
     def _a1_row(self, rid: str, wk: Person, lb: Company, start: date, stop: date) -> dict:
         rng = self.ctx.rng
-        name, noise = variant(rng, wk.name, self.host)
-        return {"declaration_id": rid, "worker_name": name,
+        return {"declaration_id": rid, "worker_name": None,
                 "birth_date": wk.birth.isoformat(), "nationality": wk.nationality,
-                "sending_company": lb.name, "sending_company_id": lb.reg_no,
-                "sending_country": lb.country, "host_company": self.sub.name,
+                "sending_company": None, "sending_company_id": lb.reg_no,
+                "sending_country": lb.country, "host_company": None,
                 "host_company_id": self.sub.reg_no, "host_country": self.host,
                 "site_city": self.site_city, "start_date": start.isoformat(),
                 "end_date": stop.isoformat(), "sector": self.sector,
                 "a1_certificate": f"{lb.country}/{rng.randint(100000, 999999)}/26",
-                "_written": name, "_noise": noise}
+                "_worker": wk.id, "_sender": lb.id, "_host": self.sub.id}
 
     # -- money per month ------------------------------------------------------------------
 
@@ -246,7 +278,8 @@ class LabourOperation:
                                   (self.t_r8,))
                 else:
                     book.credit(day, self.agency_acct, fee, wk.name.latin, "", "",
-                                f"fee {wk.name.latin}", method="cash", tags=(self.t_r8,))
+                                f"fee {wk.name.latin}", method="cash", tags=(self.t_r8,),
+                                cp_id=wk.id)
                 gt.proceeds(op, "recruitment_fee", fee)
         invoice = len(self.workers) * euros(rng, 2600, 3200, 10)
         d_inv = first + timedelta(days=4)
@@ -272,15 +305,13 @@ class LabourOperation:
                 acct = self.worker_accts.get(wk.id)
                 ctx.plan.payroll.append({
                     "payroll_id": rid, "period": f"{first:%Y-%m}", "company_id": lb.reg_no,
-                    "company_name": lb.name, "employee_id": f"{lb.reg_no}-{i + 1:04d}",
-                    "employee_name": wk.name.latin, "gross": f"{gross / 100:.2f}",
+                    "company_name": None, "employee_id": f"{lb.reg_no}-{i + 1:04d}",
+                    "employee_name": None, "gross": f"{gross / 100:.2f}",
                     "deduction_housing": f"{housing / 100:.2f}",
                     "deduction_transport": f"{transport / 100:.2f}", "net": f"{net / 100:.2f}",
                     "paid_to_iban": acct.iban if acct else self.ctl_acct.iban,
-                    "paid_on": payday.isoformat()})
-                ref(wk, PAYROLL, rid)
+                    "paid_on": payday.isoformat(), "_company": lb.id, "_employee": wk.id})
                 self._evidence(PAYROLL, "company_id", lb.reg_no)
-                lb.records.append({"file": PAYROLL, "id": rid})
             gt.proceeds(op, "housing_transport_deduction", housing + transport)
             if wk.id in self.direct:
                 book.transfer(payday, lb_acct, self.ctl_acct, net, f"alga {wk.name.latin}",

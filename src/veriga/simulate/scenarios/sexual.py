@@ -10,6 +10,7 @@ from veriga.simulate.bookings import MonthBook
 from veriga.simulate.names import LANGUAGE
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import (
+    BORDER_LT,
     COUNTRY_OF,
     booking,
     cents,
@@ -43,20 +44,20 @@ class SexualOperation:
                                city=CITIES[cc][0]) for cc in ("EE", "FI")]
         self.work_phones = [w.phone(base) for _ in range(2)]
         self.controller.note = "holds work phones " + ", ".join(self.work_phones)
-        front_cc = rng.choice(("LV", "EE"))
-        suffix = {"LV": "SIA", "EE": "OÜ"}[front_cc]
-        self.front = w.company(front_cc, f"{rng.choice(('Relax', 'Lotus', 'Orchid'))} Spa "
-                               f"{suffix}", "front_company", "wellness", self.mules[0],
+        # registered in Latvia (where its accounts are): its foreign director and owner
+        # appear in the register with Latvian endings
+        self.front = w.company("LV", f"{rng.choice(('Relax', 'Lotus', 'Orchid'))} Spa SIA",
+                               "front_company", "wellness", self.mules[0],
                                owner=self.controller, operation=op_id, employees=1,
                                function="massage salon receiving card takings")
         self.victims = [w.person(origin, "victim", female=True, operation=op_id, age=(18, 24))
                         for _ in range(n_victims)]
         self.relatives = [w.person(origin, "lawful", operation=None) for _ in range(3)]
-        for r in self.relatives:
-            r.name = type(r.name)(r.name.given, self.controller.name.family if r.name.female ==
-                                  self.controller.name.female else r.name.family,
-                                  r.name.country, r.name.female)
+        for r in self.relatives:  # the controller's family at home: his name and address
+            r.name = self.controller.name.relative(rng, r.name.female)
+            r.address = self.controller.address
             r.note = f"relative of {self.controller.id}"
+            w.link_decoy(r, self.controller.id, "relative")
         # accounts
         self.ctl_acct = w.account(self.controller, rng.choice(("haba", "unla", "hbee")))
         self.ctl_rev = w.account(self.controller, "revo", profile="none")
@@ -214,9 +215,49 @@ class SexualOperation:
             police_record(ctx, other, COUNTRY_OF[c2], a2, "ID check, hotel", c2)
         ngo_record(ctx, self.victims[-1], self.stays[self.victims[-1].id][0][1] +
                    timedelta(days=3), "called hotline: has to give all money to 'boyfriend', "
-                   "moved every week", self.stays[self.victims[-1].id][0][0])
+                   "moved every week", self.stays[self.victims[-1].id][0][0], home=True)
         police_record(ctx, self.mules[0], "EE", BASE_DATE + timedelta(days=40),
                       "traffic stop, large amount of cash", "Tallinn")
+        police_record(ctx, self.transporter, "LT", BASE_DATE + timedelta(days=2),
+                      "drove a minibus with young women, border check", BORDER_LT)
+        self._decoys(city, a)
+
+    def _decoys(self, city: str, day: date) -> None:
+        """Look-alikes a resolver must keep apart from the group: a brother of the controller
+        stopped at the same home address, a lawful namesake of the controller and one of a
+        victim (each travelling and checked by the police), a victim's mother calling the
+        hotline (same family name and address)."""
+        ctx, w, rng = self.ctx, self.ctx.world, self.ctx.rng
+        cc = COUNTRY_OF[city]
+        brother = next((r for r in self.relatives if not r.name.female), self.relatives[0])
+        police_record(ctx, self.controller, cc, day + timedelta(days=9),
+                      "questioned about the flat's rent", city, home=True)
+        police_record(ctx, brother, cc, day + timedelta(days=9),
+                      "visiting his family, car registered to him", city, home=True)
+        boss = self.controller
+        twin = w.person(self.origin, "decoy", female=False, age=(25, 60))
+        twin.name, twin.note = boss.name, f"namesake of {boss.id}"
+        w.link_decoy(twin, boss.id, "namesake")
+        police_record(ctx, twin, "FI" if cc != "FI" else "EE", day + timedelta(days=20),
+                      "witness of a theft, no remarks", "Helsinki" if cc != "FI" else "Tallinn")
+        booking(ctx, twin, twin, twin.city, "Riga", day + timedelta(days=4), euros(rng, 40, 90))
+        victim = self.victims[0]
+        namesake = w.person(self.origin, "decoy", female=True, age=(18, 30))
+        namesake.name, namesake.note = victim.name, f"namesake of {victim.id}"
+        w.link_decoy(namesake, victim.id, "namesake")
+        booking(ctx, namesake, namesake, namesake.city, "Tallinn", day + timedelta(days=6),
+                euros(rng, 40, 90))
+        police_record(ctx, namesake, "EE", day + timedelta(days=8), "ID check, no remarks",
+                      "Tallinn")
+        caller = self.victims[-1]
+        mother = w.person(self.origin, "decoy", female=True, age=(40, 60))
+        mother.name = caller.name.relative(rng, True)
+        mother.address, mother.city = caller.address, caller.city
+        mother.note = f"mother of {caller.id}"
+        w.link_decoy(mother, caller.id, "relative")
+        ngo_record(ctx, mother, day + timedelta(days=12),
+                   "mother worried: her daughter works abroad and sends no news", caller.city,
+                   home=True)
 
     # -- money and calls per month --------------------------------------------------------
 
@@ -243,7 +284,7 @@ class SexualOperation:
                         book.credit(day, vacct, price, cacct.holder_name, cacct.iban,
                                     cacct.bank.bic, rng.choice(("", "paldies", "kiitos",
                                                                 "for massage", "x")),
-                                    method="p2p", tags=(self.t_fan[v.id],))
+                                    method="p2p", tags=(self.t_fan[v.id],), cp_id=client.id)
                         takings += price
                         gt.proceeds(op, "client_p2p", price)
                     elif roll < 0.6:
@@ -267,7 +308,8 @@ class SexualOperation:
                 book.credit(day + timedelta(days=1) if d + 1 < month_days(m) else day,
                             self.front_acct, card_total * 98 // 100, "PayLink Processing OU",
                             self.acquirer.iban, self.acquirer.bank.bic,
-                            f"PAYLINK PAYOUT {day:%Y%m%d}", tags=(self.t_card,))
+                            f"PAYLINK PAYOUT {day:%Y%m%d}", tags=(self.t_card,),
+                            cp_id=self.acquirer.holder, cp_var=("no_diacritics",))
             if cash_pot > 250_000 or (cash_pot and d == month_days(m) - 1):
                 self._bank_cash(book, rng, day, cash_pot)
                 cash_pot = 0

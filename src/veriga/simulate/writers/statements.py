@@ -2,6 +2,12 @@
 
 One account-month is written at a time: the writer gets the month's movements, assigns each
 a reference unique within its bank, and appends to or creates the account's files.
+
+Every holder a statement names (camt.053) and every counterparty with an identity is an
+answer-key record, once per file and name, at the place the importer reads it first: the
+camt.053 ``Stmt`` (holder) or ``Ntry``, the MT940 ``:61:`` line, the CSV line. The importers
+make a holder entity of an account and a name, ``make_id("holder", IBAN, name)``; a name
+without an account (a CSV export, a transfer without IBAN) is a record without an entity.
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from followthemoney.util import make_entity_id
+
 from veriga.simulate.bookings import Txn
 from veriga.simulate.ground_truth import GroundTruth
 from veriga.simulate.names import strip_diacritics, transliterate
 from veriga.simulate.world import Account, Company, Person, World
 
 CAMT_NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+CAMT_STMT = "/Document/BkToCstmrStmt/Stmt[1]"  # the statement, as the importer locates it
 BKTX = {  # method -> (domain, family, sub-family) for credit / debit
     ("transfer", True): ("PMNT", "RCDT", "ESCT"), ("transfer", False): ("PMNT", "ICDT", "ESCT"),
     ("p2p", True): ("PMNT", "RCDT", "ESCT"), ("p2p", False): ("PMNT", "ICDT", "ESCT"),
@@ -55,6 +64,11 @@ def _amt(cents: int, decimal: str = ".") -> str:
     return text.replace(".", decimal)
 
 
+def holder_id(account: str, name: str) -> str | None:
+    """The id the statement importers give the holder of ``account`` called ``name``."""
+    return make_entity_id("holder", account, " ".join(name.split()))
+
+
 def _swift_text(text: str) -> str:
     """SWIFT X character set: Latin letters, digits and a little punctuation."""
     latin = strip_diacritics(transliterate(text, "UA"))
@@ -67,6 +81,8 @@ class StatementWriter:
         self.out, self.world, self.gt = out, world, gt
         self.rows = 0
         self._csv_started: set[str] = set()
+        self._lines: dict[str, int] = {}  # MT940 and CSV files: lines written so far
+        self._named: dict[str, set[tuple[str, str, str]]] = {}  # file -> parties recorded
 
     def holder(self, acct: Account) -> Person | Company:
         return self.world.people.get(acct.holder) or self.world.companies[acct.holder]
@@ -81,15 +97,27 @@ class StatementWriter:
         folder.mkdir(parents=True, exist_ok=True)
         if fmt == "camt":
             name = f"camt053_{acct.iban}_{first:%Y-%m}.xml"
+            rel = f"bank/{acct.bank.key}/{name}"
             (folder / name).write_text(self._camt(acct, m, first, last, opening, txns, refs),
                                        encoding="utf-8")
-            self._ref(acct, f"bank/{acct.bank.key}/{name}", "camt.053")
+            self.gt.file(rel, "camt.053", "IBAN", f"statement of {acct.iban} ({acct.bank.name})")
+            self.gt.record(rel, acct.iban, f"{CAMT_STMT}#holder", acct.holder, "LegalEntity",
+                           acct.holder_name, (), holder_id(acct.iban, acct.holder_name))
+            self._parties(acct, rel, [(f"{CAMT_STMT}/Ntry[{k}]", t, t.cp_name)
+                                      for k, t in enumerate(txns, start=1)
+                                      if t.method not in ("cash", "fee")], fresh=True)
         elif fmt == "mt940":
             name = f"mt940_{acct.iban}.sta"
-            with (folder / name).open("a", encoding="ascii", newline="") as fh:
-                fh.write(self._mt940(acct, m, first, last, opening, txns, refs))
+            rel = f"bank/{acct.bank.key}/{name}"
             if m == 0:
-                self._ref(acct, f"bank/{acct.bank.key}/{name}", "mt940")
+                self._ref(acct, rel, "mt940")
+            start = self._lines.get(rel, 0)
+            text, lines = self._mt940(acct, m, first, last, opening, txns, refs, start)
+            with (folder / name).open("a", encoding="ascii", newline="") as fh:
+                fh.write(text)
+            self._lines[rel] = start + text.count("\r\n")
+            self._parties(acct, rel, [(f"line {n}", t, " ".join(_swift_text(t.cp_name).split()))
+                                      for n, t in zip(lines, txns, strict=True)])
         else:
             name = f"export_{acct.iban}.csv"
             rel = f"bank/{acct.bank.key}/{name}"
@@ -101,8 +129,30 @@ class StatementWriter:
         self.rows += len(txns)
 
     def _ref(self, acct: Account, rel: str, fmt: str) -> None:
+        """A statement that does not name its holder (MT940, CSV): noted on the holder."""
         self.holder(acct).records.append({"file": rel, "id": acct.iban})
         self.gt.file(rel, fmt, "IBAN", f"statement of {acct.iban} ({acct.bank.name})")
+
+    def _parties(self, acct: Account, rel: str, named: list[tuple[str, Txn, str]],
+                 fresh: bool = False) -> None:
+        """Answer-key records of the counterparties with an identity, first sighting of each
+        (account, name) in the file; ``named`` holds (importer locator, movement, the name
+        as the importer reads it)."""
+        seen = set() if fresh else self._named.setdefault(rel, set())
+        for locator, t, written in named:
+            if not t.cp_id or not written:
+                continue
+            key = (t.cp_iban or t.cp_id, written, t.cp_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            variation = t.cp_var
+            if written != t.cp_name and "no_diacritics" not in variation:
+                variation += ("no_diacritics",)
+            entity = holder_id(t.cp_iban, written) if t.cp_iban and not rel.endswith(
+                ".csv") else None
+            self.gt.record(rel, acct.iban, f"{locator}#counterparty", t.cp_id, "LegalEntity",
+                           written, variation, entity)
 
     # -- camt.053 ------------------------------------------------------------------------
 
@@ -176,7 +226,9 @@ class StatementWriter:
     # -- MT940 ---------------------------------------------------------------------------
 
     def _mt940(self, acct: Account, m: int, first: date, last: date, opening: int,
-               txns: list[Txn], refs: list[str]) -> str:
+               txns: list[Txn], refs: list[str], start: int) -> tuple[str, list[int]]:
+        """The month's statement, and the line of each movement's ``:61:`` in the file (the
+        file has ``start`` lines before it)."""
         ccy = acct.currency
 
         def bal(tag: str, cents: int, day: date) -> str:
@@ -185,18 +237,22 @@ class StatementWriter:
         lines = [f":20:{acct.bank.key.upper()}{first:%y%m}{acct.iban[-6:]}\r\n",
                  f":25:{acct.iban}\r\n", f":28C:{m + 1:05d}/1\r\n",
                  bal("60F", opening, first - timedelta(days=1))]
+        at = start + len(lines)
+        where = []
         for t, ref in zip(txns, refs, strict=True):
             mark = "C" if t.amount > 0 else "D"
             cust = (t.e2e or "NONREF")[:16]
             lines.append(f":61:{t.day:%y%m%d}{t.day:%m%d}{mark}{_amt(t.amount, ',')}"
                          f"{MT_TYPE[t.method]}{cust}//{ref}\r\n")
+            where.append(at + 1)
             info = _swift_text(f"/NAME/{t.cp_name}" + (f"/IBAN/{t.cp_iban}" if t.cp_iban else "")
                                + f"/REMI/{t.text}")[:390]
             chunks = [info[i:i + 65] for i in range(0, len(info), 65)] or ["NONREF"]
             lines.append(":86:" + "\r\n".join(chunks) + "\r\n")
+            at += 1 + len(chunks)
         lines.append(bal("62F", acct.balance, last))
         lines.append("-\r\n")
-        return "".join(lines)
+        return "".join(lines), where
 
     # -- bank CSV exports ----------------------------------------------------------------
 
@@ -214,6 +270,11 @@ class StatementWriter:
                 bank_csv_mapping(fmt), encoding="utf-8")
             self._ref(acct, rel, fmt)
             self.gt.file(rel, "csv", cols["account"], f"bank CSV export ({fmt}) of {acct.iban}")
+            self._lines[rel] = 1
+        start = self._lines[rel]
+        self._lines[rel] = start + len(txns)
+        self._parties(acct, rel, [(f"line {start + k}", t, t.cp_name)
+                                  for k, t in enumerate(txns, start=1)])
         balance = opening
         for t, ref in zip(txns, refs, strict=True):
             balance += t.amount

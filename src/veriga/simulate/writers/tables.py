@@ -1,15 +1,23 @@
 """CSV record files (registers, A1, payroll, calls, travel, police, NGO) with their mappings.
 
 Every CSV gets ``FILE.mapping.yml`` beside it, in the format of :mod:`veriga.ingest.mapping`,
-so ``veriga import FILE --mapping FILE.mapping.yml`` loads it.
+so ``veriga import FILE --mapping FILE.mapping.yml`` loads it. :class:`PartyTable` writes the
+names of the people and companies a row names and tells the answer key who each one is.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
+from followthemoney.util import make_entity_id
+
+from veriga.simulate.ground_truth import GroundTruth
+from veriga.simulate.names import Written
 
 MAPPINGS: dict[str, str] = {
     "companies": """\
@@ -197,7 +205,7 @@ entities:
       birthDate: {{column: birth_date, format: "%d.%m.%Y"}}
       nationality: {{column: nationality}}
       phone: {{column: phone, country: {cc}}}
-      address: {{column: city}}
+      address: {{columns: [city, address]}}
       notes: {{column: note}}
 """,
     "ngo": """\
@@ -211,8 +219,9 @@ entities:
       firstName: {column: first_name}
       lastName: {column: last_name}
       nationality: {column: nationality}
+      birthDate: {column: birth_date}
       phone: {column: phone}
-      address: {column: city}
+      address: {columns: [city, address]}
       notes: {column: situation}
 """,
 }
@@ -243,3 +252,82 @@ class TableWriter:
 
     def close(self) -> None:
         self._fh.close()
+
+
+#: The schemata of the entities that are people or companies (one answer-key record each).
+PARTY_SCHEMATA = ("Person", "Company", "LegalEntity", "Organization")
+
+
+@dataclass(frozen=True)
+class Party:
+    """One person or company entity of a mapping: how the importer makes its id and where
+    its name and birth date are."""
+
+    entity: str
+    schema: str
+    keys: tuple[str, ...]
+    key_literal: str
+    names: tuple[str, ...]  # one column, or (given, family)
+    birth: str | None
+
+    def entity_id(self, cells: dict[str, str]) -> str | None:
+        """The id the tabular importer gives this entity in a row (``None``: no entity)."""
+        keys = [cells.get(k, "").strip() for k in self.keys]
+        return make_entity_id(self.key_literal, *keys) if any(keys) else None
+
+
+def parties(mapping: str) -> list[Party]:
+    """The people and companies a mapping makes from each row, in its order."""
+    found = []
+    for name, spec in (yaml.safe_load(mapping).get("entities") or {}).items():
+        if spec["schema"] not in PARTY_SCHEMATA:
+            continue
+        props = spec.get("properties") or {}
+        name_spec = props.get("name") or {}
+        columns = tuple(name_spec.get("columns") or [name_spec["column"]])
+        birth = (props.get("birthDate") or {}).get("column")
+        found.append(Party(name, spec["schema"], tuple(spec["keys"]),
+                           str(spec.get("key_literal") or name), columns, birth))
+    return found
+
+
+#: (row, party, identity, attempt) -> the name as this row writes it
+Namer = Callable[[dict[str, Any], Party, str, int], Written]
+
+
+class PartyTable(TableWriter):
+    """A record file whose rows name people and companies: each row holds the identity of
+    every party as ``_<entity>`` (``_passenger``, ``_director``); the namer writes the name,
+    and each party becomes one answer-key record (``line N#entity``) with the entity id the
+    importer will give it. Two identities never share an entity id: a name that would make
+    one (a namesake with the same birth date) is written again another way."""
+
+    def __init__(self, path: Path, mapping: str, rel: str, id_field: str, gt: GroundTruth,
+                 namer: Namer, delimiter: str = ",") -> None:
+        super().__init__(path, mapping, delimiter)
+        self.rel, self.id_field, self.gt, self.namer = rel, id_field, gt, namer
+        self.parties = parties(mapping)
+        self._owner: dict[str, str] = {}  # entity id -> identity
+
+    def row(self, data: dict[str, Any]) -> None:
+        line = self.rows + 2  # the header is line 1
+        for party in self.parties:
+            identity = data["_" + party.entity]
+            for attempt in range(20):
+                written = self.namer(data, party, identity, attempt)
+                if len(party.names) == 2:
+                    data[party.names[0]], data[party.names[1]] = written.given, written.family
+                else:
+                    data[party.names[0]] = written.text
+                cells = {k: "" if data.get(k) is None else str(data[k]) for k in party.keys}
+                entity_id = party.entity_id(cells)
+                if entity_id is None or self._owner.setdefault(entity_id, identity) == identity:
+                    break
+            else:
+                raise RuntimeError(f"{self.rel}: no name for {identity} that is not another's")
+            variation = written.variation
+            if party.birth and not data.get(party.birth):
+                variation += ("missing_birth_date",)
+            self.gt.record(self.rel, str(data[self.id_field]), f"line {line}#{party.entity}",
+                           identity, party.schema, written.text, variation, entity_id)
+        super().row(data)
