@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from veriga import analysis, plugins
 from veriga.errors import NotFound, VerigaError
+from veriga.findings import Evidence, Finding, ReviewState
 from veriga.ingest import ImportRequest
 
 ANNA_ELSEWHERE = [
@@ -125,3 +127,42 @@ def test_a_share_of_one_record_does_not_reveal_the_records_merged_with_it(agenci
     view = mart.entities.get("amber", "p-anna")
     assert {r["entity_id"] for r in view.statements} == {"p-anna"}
     assert "OZOLA ANNA" not in json.dumps(view.statements, default=str)
+
+
+class Pairs(analysis.Family):
+    """A family proposing that people who give the same phone are one person."""
+
+    name = "pairs"
+    title = "Pairs"
+    prefix = "veriga.pairs."
+    schemata = ("Person",)
+    record_kinds = ()
+    detectors = (analysis.Detector("match.test", "Possibly the same person", None, "test",
+                                   "docs/x.md#y", on_confirm="merge"),)
+
+    def run(self, inputs, params, progress=None):
+        by_phone: dict[str, list[str]] = {}
+        for person in inputs.entities(self.schemata):
+            for phone in person.get("phone"):
+                by_phone.setdefault(phone, []).append(person.id)
+        found = [Finding(kind="match.test", score=0.9, title="same phone",
+                         explanation="same phone", detector="veriga.pairs.phone",
+                         detector_version="1", evidence=Evidence(entity_ids=sorted(ids)))
+                 for ids in by_phone.values() if len(ids) > 1]
+        return analysis.Run(self.name, found)
+
+
+def test_confirming_a_proposed_match_merges_its_records(agencies, tmp_path) -> None:
+    liga = agencies["liga"]
+    _import(liga, tmp_path, "police.ftm.json", ANNA_ELSEWHERE)
+    plugins.add("analyses", "pairs", Pairs())
+    try:
+        liga.analyses.run("amber", only=["pairs"])
+        [proposal] = liga.findings.list("amber", "match.test")
+        assert proposal.evidence.entity_ids == ["p-anna", "p-anna-2"]
+        liga.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone, same age")
+    finally:
+        plugins.remove("analyses", "pairs")
+    assert [r["entity_id"] for r in liga.entities.records("amber", "p-anna-2")] == [
+        "p-anna", "p-anna-2"]
+    assert liga.entities.records("amber", "p-anna")[0]["finding_id"] == proposal.id

@@ -53,8 +53,13 @@ class Detector:
     docs: str
     params: tuple[str, ...] = ()
     counterpart: str | None = None
+    #: what confirming one of its findings does besides recording the review: "merge" (a
+    #: proposed match: its records become one entity, see ``ws.entities.merge``)
+    on_confirm: str | None = None
 
     def __post_init__(self) -> None:
+        if self.on_confirm not in (None, "merge"):
+            raise ValueError(f"detector {self.kind}: unknown on_confirm {self.on_confirm!r}")
         for role in (self.role, self.counterpart):
             if role is not None and role not in ROLE_STAGE:
                 raise ValueError(f"detector {self.kind}: unknown chain role {role!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 
+from veriga import analysis
 from veriga.access.policy import Op
 from veriga.errors import NotFound
 from veriga.findings import Finding, ReviewState
@@ -41,7 +42,18 @@ class Findings(Part):
         return access.minimiser.finding(item) if access.minimiser is not None else item
 
     def review(self, case: str, finding_id: str, state: ReviewState, reason: str) -> None:
+        """Confirm or dismiss a finding, with a reason. Confirming a proposed match (a
+        detector whose ``on_confirm`` is "merge") also merges its records."""
         with self.ws.case(case, Op.FINDING_REVIEW) as access:
+            found = self.ws.store.list_findings(access.conn, access.case_id,
+                                                finding_id=finding_id)
+            about = analysis.detector(found[0].kind) if found else None
+            merges = state is ReviewState.CONFIRMED and about is not None \
+                and about.on_confirm == "merge"
+            if merges:  # the reviewer must also be allowed to merge, before anything changes
+                self.ws.access(access.conn, case, Op.ENTITY_WRITE)
             self.ws.store.review_finding(access.conn, access.case_id, finding_id, state,
                                          self.ws.actor, reason)
             access.audit("finding.review", finding_id, state=state.value, reason=reason)
+        if merges:
+            self.ws.entities.merge(case, found[0].evidence.entity_ids, reason, finding_id)
