@@ -1,0 +1,683 @@
+"""Probabilistic record linkage of resolution records with Splink 5: scored pairs and clusters.
+
+``link(records)`` deduplicates a table of resolution records (the columns of ``COLUMNS``, one
+row per person or company as the case holds it) and returns a ``Linked``:
+
+- ``pairs``: every proposed match at or above ``LinkSettings.pair_threshold`` (0.5), with
+  ``left_id < right_id``, the ``kind``, ``match_probability``, ``match_weight`` (log2 of the
+  odds) and, per comparison of ``COMPARISONS``, ``<comparison>_level`` (the label of the level
+  the pair fell into, e.g. ``name_level = "exact"``, ``birth_date_level = "different"``) and
+  ``<comparison>_weight`` (that level's match weight, log2 of its Bayes factor m/u: positive
+  where the field agreed, negative where it disagreed, 0 where a value was missing). The
+  pair's ``match_weight`` is the prior weight plus the sum of these weights, so a finding can
+  say which fields agreed or disagreed and how much each weighed.
+- ``clusters``: every record with its ``cluster_id`` (the smallest ``record_id`` of its
+  cluster): the connected components of the pairs at or above ``LinkSettings.threshold``
+  (0.9). A record that matches nothing is a cluster of its own.
+- ``models``: per kind, how its model was made (trained or priors) and the Splink model
+  itself (the settings dictionary with every m and u probability), so a run can be explained
+  and repeated.
+
+Each kind (``person``, ``company``, any other value of ``kind``) is linked on its own, with
+its own model: a person is never linked to a company.
+
+**Blocking.** Candidate pairs share a blocking key (one exploding blocking rule over the
+array ``block_keys``, made here from the record): a phone (E.164), e-mail, IBAN or
+registration number; a full birth date together with one phonetic code of the name; two name
+tokens (in any order; the token itself for a one-word name); or two phonetic codes of the
+name. A key held by more than ``max_block_size`` records of one kind (a switchboard phone, a
+very common name) proposes no pairs: it identifies no one, and it would make the number of
+pairs grow with the square of the case.
+
+**Training.** Unsupervised, on the case itself. A case (of one kind) under ``small_case``
+records is scored with the fixed priors of ``COMPARISONS`` (the m and u probability of every
+level, chosen for small investigative cases) and a prior probability that two records match
+of ``2 * duplicates_per_record / (n - 1)``. A larger case trains the u probabilities on every
+pair of a sample of ``u_records`` records, the m probabilities by expectation maximisation
+(starting from the priors) on up to two plain blocking rules (the same birth date, the same
+name, the same address: the first two giving between ``min_em_pairs`` and ``max_em_pairs``
+pairs) over a sample of ``train_records`` records, and the probability that two records match
+from the pairs that share a registration number or both name and birth date (taken to find
+``deterministic_recall`` of the matches). No probability goes below ``min_probability``, so
+no single field decides a pair alone. The samples are chosen by the MD5 of the record id, so
+the same case gives the same model on DuckDB and on Spark.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from veriga.analysis import Progress
+
+__all__ = ["COLUMNS", "COMPARISONS", "LinkSettings", "Linked", "Model", "link"]
+
+#: The resolution records' columns (veriga.resolve.records writes them) and their types.
+COLUMNS: dict[str, pa.DataType] = {
+    "record_id": pa.string(), "kind": pa.string(), "name": pa.string(),
+    "names": pa.list_(pa.string()), "name_key": pa.string(), "tokens": pa.list_(pa.string()),
+    "phonetic": pa.list_(pa.string()), "initials": pa.string(), "birth_date": pa.string(),
+    "phones": pa.list_(pa.string()), "emails": pa.list_(pa.string()),
+    "ibans": pa.list_(pa.string()), "reg_numbers": pa.list_(pa.string()),
+    "countries": pa.list_(pa.string()), "address_key": pa.string(),
+    "problems": pa.list_(pa.string()),
+}
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """How records are linked; the defaults are documented in the module docstring."""
+
+    threshold: float = 0.9  # match probability at which two records are one cluster
+    pair_threshold: float = 0.5  # lowest match probability of a pair returned
+    small_case: int = 1000  # fewer records (of one kind) than this: priors, no training
+    max_block_size: int = 200  # records sharing one blocking key before it is dropped
+    u_records: int = 1500  # sample whose every pair (1.1M) trains the u probabilities
+    train_records: int = 100_000  # sample the m probabilities are trained on (EM)
+    min_em_pairs: int = 200  # an EM rule needs this many pairs in the sample ...
+    max_em_pairs: int = 3_000_000  # ... and no more than this
+    duplicates_per_record: float = 0.25  # prior: duplicate pairs per record in a small case ...
+    max_prior_lambda: float = 0.005  # ... and the prior probability two records match at most
+    deterministic_recall: float = 0.7  # share of matches sharing a registration or name+date
+    min_m: float = 1e-3  # floor of every m probability (then renormalised) ...
+    min_u: float = 1e-5  # ... and of every u probability
+    max_iterations: int = 25  # of EM
+
+
+@dataclass(frozen=True)
+class Model:
+    """How one kind was linked: its record count, whether it was trained, and the model."""
+
+    kind: str
+    records: int
+    trained: bool
+    probability_two_random_records_match: float
+    candidate_pairs: int  # upper bound of the pairs blocking proposes (before dedupe)
+    splink: dict[str, Any] = field(repr=False)  # the Splink settings, with m and u
+
+
+@dataclass(frozen=True)
+class Linked:
+    pairs: pa.Table
+    clusters: pa.Table
+    models: dict[str, Model]
+
+
+# -- comparisons ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Level:
+    label: str  # stable: findings and translations key on it
+    m: float  # prior m probability (share of true matches at this level)
+    u: float  # prior u probability (share of non-matches at this level)
+
+
+#: Per comparison, its levels from the most to the least similar (after the null level,
+#: "missing", which weighs 0) with their prior m and u probabilities. The SQL of each level
+#: is in ``_levels``.
+COMPARISONS: dict[str, tuple[Level, ...]] = {
+    "name": (
+        Level("exact", 0.50, 0.0005),  # the same tokens (word order ignored)
+        Level("sounds alike", 0.12, 0.0005),  # the same phonetic codes
+        Level("typo", 0.10, 0.001),  # edit similarity of the sorted tokens >= 0.85
+        Level("part of", 0.08, 0.0005),  # the tokens of one are all in the other
+        Level("initials", 0.04, 0.001),  # the same initials and a token shared
+        Level("similar", 0.06, 0.02),  # edit similarity >= 0.7
+        Level("shares a part", 0.06, 0.05),  # one token or phonetic code shared
+        Level("different", 0.04, 0.9275),
+    ),
+    "birth_date": (
+        Level("exact", 0.85, 0.0002),
+        Level("typo", 0.05, 0.002),  # full dates one character apart, or day and month swapped
+        Level("same month", 0.03, 0.002),  # the same year and month
+        Level("same year", 0.03, 0.02),
+        Level("different", 0.04, 0.9758),
+    ),
+    "phones": (Level("shared", 0.60, 0.0005), Level("different", 0.40, 0.9995)),
+    "emails": (Level("shared", 0.50, 0.0002), Level("different", 0.50, 0.9998)),
+    "ibans": (Level("shared", 0.50, 0.0005), Level("different", 0.50, 0.9995)),
+    "reg_numbers": (
+        Level("shared", 0.70, 0.0001),
+        Level("typo", 0.10, 0.0005),  # the first numbers one edit apart (two from 6 characters)
+        Level("different", 0.20, 0.9994),
+    ),
+    "countries": (Level("shared", 0.90, 0.30), Level("different", 0.10, 0.70)),
+    "address": (
+        Level("exact", 0.50, 0.002),
+        Level("typo", 0.15, 0.003),  # words: Dice coefficient >= 0.75 (one word in 4 differs)
+        Level("similar", 0.10, 0.03),  # Dice >= 0.5
+        Level("different", 0.25, 0.965),
+    ),
+}
+MISSING = "missing"
+
+# the plain blocking rules EM may train on, in order of preference
+_EM_RULES = ("birth_date", "name_key", "address_key")
+
+
+def _sql(sql: str) -> Any:
+    """A level of SQL written in DuckDB's dialect; Splink translates it for Spark."""
+    import splink.comparison_level_library as cll
+
+    return cll.CustomLevel(sql, base_dialect_str="duckdb")
+
+
+def _similar(column: str, at_least: float) -> Any:
+    """Edit similarity (1 - Levenshtein distance / the longer length) at least ``at_least``."""
+    return _sql(f"1 - levenshtein({column}_l, {column}_r) / "
+                f"greatest(length({column}_l), length({column}_r)) >= {at_least}")
+
+
+def _dice(column: str, at_least: float, dialect: str) -> Any:
+    """The Dice coefficient of two arrays of distinct values at least ``at_least``."""
+    import splink.comparison_level_library as cll
+
+    size, inter = ("size", "array_intersect") if dialect == "spark" else ("len", "list_intersect")
+    return cll.CustomLevel(f"2 * {size}({inter}({column}_l, {column}_r)) / "
+                           f"({size}({column}_l) + {size}({column}_r)) >= {at_least}")
+
+
+def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[Any]]:
+    """The null level and the SQL levels of a comparison (Splink level creators); ``tf``:
+    the exact name level adjusted for how common the name is in the case.
+
+    Only functions that DuckDB and Spark both have built in, with the same results, so that
+    the engines give the same pairs: no Jaro-Winkler (Spark's comes from Splink's Scala
+    functions and differs from DuckDB's on a few pairs in a thousand) and no
+    Damerau-Levenshtein (the same, and slow in DuckDB)."""
+    import splink.comparison_level_library as cll
+
+    if comparison in {"phones", "emails", "ibans", "countries"}:
+        return cll.NullLevel(comparison), [cll.ArrayIntersectLevel(comparison, 1),
+                                           cll.ElseLevel()]
+    if comparison == "name":
+        return cll.NullLevel("name_key"), [
+            cll.ExactMatchLevel("name_key", term_frequency_adjustments=tf),
+            cll.ExactMatchLevel("phonetic_key"),
+            _similar("name_key", 0.85),
+            cll.ArraySubsetLevel("tokens"),
+            cll.And(cll.ExactMatchLevel("initials"), cll.ArrayIntersectLevel("tokens", 1)),
+            _similar("name_key", 0.7),
+            cll.Or(cll.ArrayIntersectLevel("tokens", 1), cll.ArrayIntersectLevel("phonetic", 1)),
+            cll.ElseLevel(),
+        ]
+    if comparison == "birth_date":
+        return cll.NullLevel("birth_date"), [
+            cll.ExactMatchLevel("birth_date"),
+            _sql("levenshtein(birth_full_l, birth_full_r) <= 1 "
+                 "or birth_full_l = birth_swapped_r"),
+            cll.ExactMatchLevel("birth_ym"),
+            cll.ExactMatchLevel("birth_y"),
+            cll.ElseLevel(),
+        ]
+    if comparison == "reg_numbers":
+        return cll.NullLevel(comparison), [
+            cll.ArrayIntersectLevel(comparison, 1),
+            _sql("levenshtein(reg_first_l, reg_first_r) <= case when "
+                 "least(length(reg_first_l), length(reg_first_r)) >= 6 then 2 else 1 end"),
+            cll.ElseLevel(),
+        ]
+    if comparison == "address":
+        return cll.NullLevel("address_key"), [
+            cll.ExactMatchLevel("address_key"),
+            _dice("address_tokens", 0.75, dialect),
+            _dice("address_tokens", 0.5, dialect),
+            cll.ElseLevel(),
+        ]
+    raise KeyError(comparison)
+
+
+def _settings(lam: float, s: LinkSettings, dialect: str, tf: bool = False) -> dict[str, Any]:
+    """The Splink settings (dedupe_only) with the prior m and u of every level, in the SQL
+    dialect of the engine (``duckdb`` or ``spark``); ``tf`` as for ``_levels``."""
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    comparisons: list[Any] = []
+    for name, levels in COMPARISONS.items():
+        null, sql_levels = _levels(name, dialect, tf)
+        configured = [null.configure(label_for_charts=MISSING)]
+        for level, creator in zip(levels, sql_levels, strict=True):
+            configured.append(creator.configure(m_probability=level.m, u_probability=level.u,
+                                                label_for_charts=level.label))
+        comparisons.append(cl.CustomComparison(configured, output_column_name=name))
+    creator = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_id",
+        probability_two_random_records_match=lam,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[
+            block_on("block_keys", arrays_to_explode=["block_keys"])],
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        max_iterations=s.max_iterations,
+    )
+    return creator.create_settings_dict(dialect)
+
+
+# -- preparing the records ------------------------------------------------------------------
+
+def _clean_array(col: str, limit: int | None = None) -> str:
+    """SQL: the distinct non-empty values of an array column, sorted; NULL when none."""
+    values = f"list_sort(list_distinct(list_filter({col}, lambda v: v is not null and v <> '')))"
+    if limit:
+        values = f"{values}[1:{limit}]"
+    return f"case when len({values}) > 0 then {values} end"
+
+
+_BASE_SQL = f"""
+create or replace temp table rl_base as
+select
+    record_id, kind,
+    nullif(trim(name_key), '') as name_key,
+    {_clean_array("tokens", 8)} as tokens,
+    {_clean_array("phonetic", 8)} as phonetic,
+    nullif(trim(initials), '') as initials,
+    case when regexp_full_match(birth_date, '[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?')
+         then birth_date end as birth_date,
+    {_clean_array("phones")} as phones,
+    {_clean_array("emails")} as emails,
+    {_clean_array("ibans")} as ibans,
+    {_clean_array("reg_numbers")} as reg_numbers,
+    {_clean_array("countries")} as countries,
+    nullif(trim(address_key), '') as address_key
+from rl_input
+"""
+
+# Every blocking key of every record, as (kind, record_id, key).
+_KEYS_SQL = """
+create or replace temp table rl_keys as
+with tok as (select kind, record_id, unnest(tokens) as t, len(tokens) as n from rl_base),
+     pho as (select kind, record_id, unnest(phonetic) as t, len(phonetic) as n from rl_base)
+select kind, record_id, 'p:' || unnest(phones) as k from rl_base
+union all select kind, record_id, 'e:' || unnest(emails) from rl_base
+union all select kind, record_id, 'i:' || unnest(ibans) from rl_base
+union all select kind, record_id, 'r:' || unnest(reg_numbers) from rl_base
+union all select kind, record_id, 'a:' || address_key from rl_base where address_key is not null
+union all select kind, record_id, 'd:' || birth_date || ' ' || unnest(phonetic) from rl_base
+          where length(birth_date) = 10
+union all select a.kind, a.record_id, 't:' || a.t || ' ' || b.t from tok a join tok b
+          on a.record_id = b.record_id and a.kind = b.kind and a.t < b.t
+union all select kind, record_id, 't:' || t from tok where n = 1
+union all select a.kind, a.record_id, 'f:' || a.t || ' ' || b.t from pho a join pho b
+          on a.record_id = b.record_id and a.kind = b.kind and a.t < b.t
+union all select kind, record_id, 'f:' || t from pho where n = 1
+"""
+
+_BLOCKS_SQL = """
+create or replace temp table rl_sizes as
+select kind, k, count(distinct record_id) as size from rl_keys group by kind, k;
+create or replace temp table rl_blocks as
+select kind, record_id, list(distinct k order by k) as block_keys
+from rl_keys join rl_sizes using (kind, k)
+where size between 2 and $cap
+group by kind, record_id
+"""
+
+_PREPARED_SQL = """
+select b.record_id, b.name_key, b.tokens, b.phonetic,
+       array_to_string(b.phonetic, ' ') as phonetic_key, b.initials, b.birth_date,
+       case when length(b.birth_date) = 10 then b.birth_date end as birth_full,
+       case when length(b.birth_date) = 10
+                 and substr(b.birth_date, 6, 2) <> substr(b.birth_date, 9, 2)
+            then substr(b.birth_date, 1, 5) || substr(b.birth_date, 9, 2) || '-'
+                 || substr(b.birth_date, 6, 2) end as birth_swapped,
+       case when length(b.birth_date) >= 7 then substr(b.birth_date, 1, 7) end as birth_ym,
+       substr(b.birth_date, 1, 4) as birth_y,
+       b.phones, b.emails, b.ibans, b.reg_numbers, b.reg_numbers[1] as reg_first,
+       b.countries, b.address_key,
+       list_sort(list_distinct(string_split(b.address_key, ' '))) as address_tokens,
+       k.block_keys
+from rl_base b left join rl_blocks k on k.kind = b.kind and k.record_id = b.record_id
+where b.kind = $kind
+"""
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, records: pa.Table, cap: int) -> None:
+    con.register("rl_input", records)
+    con.execute(_BASE_SQL)
+    con.unregister("rl_input")
+    con.execute(_KEYS_SQL)
+    for statement in _BLOCKS_SQL.split(";"):
+        if "$cap" in statement:
+            con.execute(statement, {"cap": cap})
+        else:
+            con.execute(statement)
+
+
+def _kind_table(con: duckdb.DuckDBPyConnection, kind: str, limit: int | None = None) -> pa.Table:
+    """The prepared records of a kind: all (by record id), or the first ``limit`` by the MD5
+    of their id (a sample that is the same on every engine)."""
+    if limit is None:
+        sql = f"{_PREPARED_SQL} order by b.record_id"
+    else:
+        sql = f"{_PREPARED_SQL} order by md5(b.record_id), b.record_id limit {int(limit)}"
+    return con.sql(sql, params={"kind": kind}).to_arrow_table()
+
+
+def _number(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+            ) -> int:
+    rows = con.sql(sql, params=params).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def _candidate_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) -> int:
+    return _number(con, "select coalesce(sum(size * (size - 1) / 2), 0) from rl_sizes "
+                   "where kind = $kind and size between 2 and $cap", {"kind": kind, "cap": cap})
+
+
+def _rule_pairs(con: duckdb.DuckDBPyConnection, sample: pa.Table, column: str) -> int:
+    """Pairs a plain blocking rule on ``column`` gives in ``sample``."""
+    con.register("rl_sample", sample)
+    try:
+        return _number(con, f"select coalesce(sum(c * (c - 1) / 2), 0) from (select count(*) "
+                       f"as c from rl_sample where {column} is not null group by {column})")
+    finally:
+        con.unregister("rl_sample")
+
+
+def _deterministic_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) -> int:
+    """Distinct pairs of a kind that share a registration number, or both name and birth
+    date (groups larger than ``cap`` left out)."""
+    return _number(con, """
+        with keys as (
+            select record_id, 'r:' || unnest(reg_numbers) as k from rl_base where kind = $kind
+            union all
+            select record_id, 'n:' || name_key || ' ' || birth_date from rl_base
+            where kind = $kind and name_key is not null and length(birth_date) = 10),
+        sized as (select k, count(*) over (partition by k) as size, record_id from keys)
+        select count(*) from (
+            select distinct a.record_id, b.record_id from sized a join sized b
+            on a.k = b.k and a.record_id < b.record_id where a.size <= $cap)
+        """, {"kind": kind, "cap": cap})
+
+
+# -- the engines ----------------------------------------------------------------------------
+
+class _Engine:
+    """Splink's database API for one link() call."""
+
+    def __init__(self, name: str, spark: Any = None) -> None:
+        self.name = name
+        self.dialect = name
+        self._count = 0
+        if name == "duckdb":
+            from splink import DuckDBAPI
+
+            self.con = duckdb.connect()
+            self.api: Any = DuckDBAPI(connection=self.con)
+        elif name == "spark":
+            from splink import SparkAPI
+
+            if spark is None:
+                from veriga.engine.spark_engine import SparkEngine
+
+                spark = SparkEngine().spark
+            session = spark
+            # intermediate tables as parquet under the session's checkpoint directory where
+            # it has one, else cached in memory
+            has_dir = not session.sparkContext._jsc.sc().getCheckpointDir().isEmpty()
+            self.api = SparkAPI(spark_session=session,
+                                break_lineage_method="parquet" if has_dir else "persist",
+                                num_partitions_on_repartition=4,
+                                register_udfs_automatically=False)
+        else:
+            raise ValueError(f"unknown engine {name!r} (duckdb or spark)")
+
+    def linker(self, table: pa.Table, settings: dict[str, Any]) -> Any:
+        from splink import Linker
+
+        self._count += 1
+        frame = self.api.register(table, table_name=f"veriga_rl_{self._count}")
+        return Linker(frame, settings, log_level=None)
+
+    def close(self) -> None:
+        if self.name == "duckdb":
+            self.con.close()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Splink's warnings (default sample sizes and the like) are not for the investigator;
+    its errors still reach the log."""
+    logger = logging.getLogger("splink")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+# -- training -------------------------------------------------------------------------------
+
+def _prior_lambda(n: int, s: LinkSettings) -> float:
+    return min(s.max_prior_lambda, 2 * s.duplicates_per_record / max(1, n - 1))
+
+
+def _floor(model: dict[str, Any], s: LinkSettings) -> dict[str, Any]:
+    """Every m and u at least ``min_probability`` (an untrained level keeps its prior), then
+    each comparison's m and u renormalised to sum to 1."""
+    priors = {name: {lv.label: lv for lv in levels} for name, levels in COMPARISONS.items()}
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for key in ("m_probability", "u_probability"):
+            values = []
+            for lv in levels:
+                value = lv.get(key)
+                if value is None or not math.isfinite(value):
+                    prior = priors[comparison["output_column_name"]][lv["label_for_charts"]]
+                    value = prior.m if key == "m_probability" else prior.u
+                floor = s.min_m if key == "m_probability" else s.min_u
+                values.append(max(float(value), floor))
+            total = sum(values)
+            for lv, value in zip(levels, values, strict=True):
+                lv[key] = value / total
+    return model
+
+
+def _train(trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str, n: int,
+           s: LinkSettings, base: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    """The model trained on the case: u on every pair of a sample, m by EM, lambda from the
+    pairs that deterministic rules find. The samples are small whatever the size of the
+    case, so training runs in process (DuckDB) for every engine."""
+    total_pairs = n * (n - 1) / 2
+    found = _deterministic_pairs(con, kind, s.max_block_size)
+    lam = _prior_lambda(n, s)
+    if found:
+        lam = min(0.5, max(1 / total_pairs, found / s.deterministic_recall / total_pairs))
+    model = dict(base, probability_two_random_records_match=lam)
+
+    sample = _kind_table(con, kind, s.u_records)
+    pairs = sample.num_rows * (sample.num_rows - 1) / 2
+    linker = trainer.linker(sample, model)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=pairs + 1, min_count_per_level=None, num_chunks=1)
+    model = linker.misc.save_model_to_json()
+
+    sample = _kind_table(con, kind, s.train_records)
+    rules = [c for c in _EM_RULES
+             if s.min_em_pairs <= _rule_pairs(con, sample, c) <= s.max_em_pairs][:2]
+    if rules:
+        from splink import block_on
+
+        linker = trainer.linker(sample, model)
+        for column in rules:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(column), estimate_without_term_frequencies=True)
+        model = linker.misc.save_model_to_json()
+    model["probability_two_random_records_match"] = lam
+    return model, lam
+
+
+def _with_parameters(model: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:
+    """``model`` (settings in one SQL dialect) with the m, u and lambda of ``trained`` (the
+    same comparisons, trained in another)."""
+    model = dict(model, probability_two_random_records_match=trained[
+        "probability_two_random_records_match"])
+    for target, source in zip(model["comparisons"], trained["comparisons"], strict=True):
+        for a, b in zip(target["comparison_levels"], source["comparison_levels"], strict=True):
+            if a.get("label_for_charts") != b.get("label_for_charts"):
+                raise AssertionError("trained model does not fit the settings")
+            for key in ("m_probability", "u_probability"):
+                if key in b:
+                    a[key] = b[key]
+    return model
+
+
+# -- linking --------------------------------------------------------------------------------
+
+def _pairs_schema() -> pa.Schema:
+    fields = [pa.field("left_id", pa.string()), pa.field("right_id", pa.string()),
+              pa.field("kind", pa.string()), pa.field("match_probability", pa.float64()),
+              pa.field("match_weight", pa.float64())]
+    for name in COMPARISONS:
+        fields += [pa.field(f"{name}_level", pa.string()),
+                   pa.field(f"{name}_weight", pa.float64())]
+    return pa.schema(fields)
+
+
+def _labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """Per comparison, the label of each comparison vector value (gamma): -1 for the null
+    level, then from the most similar level (highest) down to the else level (0)."""
+    out: dict[str, dict[int, str]] = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        labels = {-1: MISSING}
+        for i, lv in enumerate(non_null):
+            labels[len(non_null) - 1 - i] = lv["label_for_charts"]
+        out[comparison["output_column_name"]] = labels
+    return out
+
+
+def _explained(predictions: pa.Table, kind: str, model: dict[str, Any]) -> pa.Table:
+    labels = _labels(model)
+    left = predictions.column("record_id_l").to_pylist()
+    right = predictions.column("record_id_r").to_pylist()
+    columns: dict[str, list[Any]] = {
+        "left_id": [min(a, b) for a, b in zip(left, right, strict=True)],
+        "right_id": [max(a, b) for a, b in zip(left, right, strict=True)],
+        "kind": [kind] * predictions.num_rows,
+        "match_probability": predictions.column("match_probability").to_pylist(),
+        "match_weight": predictions.column("match_weight").to_pylist(),
+    }
+    for name in COMPARISONS:
+        gammas = predictions.column(f"gamma_{name}").to_pylist()
+        columns[f"{name}_level"] = [labels[name][int(g)] for g in gammas]
+        weights = predictions.column(f"mw_{name}").to_pylist()
+        if f"mw_tf_adj_{name}" in predictions.column_names:  # how common the name is
+            adjust = predictions.column(f"mw_tf_adj_{name}").to_pylist()
+            weights = [w + (a or 0.0) for w, a in zip(weights, adjust, strict=True)]
+        columns[f"{name}_weight"] = [float(w) for w in weights]
+    return pa.Table.from_pydict(columns, schema=_pairs_schema())
+
+
+def _cluster_ids(clustered: pa.Table) -> dict[str, str]:
+    """Splink's clusters, each renamed to its smallest record id (the same on every engine)."""
+    first: dict[str, str] = {}
+    rows = list(zip(clustered.column("record_id").to_pylist(),
+                    clustered.column("cluster_id").to_pylist(), strict=True))
+    for record, cluster in rows:
+        if cluster not in first or record < first[cluster]:
+            first[cluster] = record
+    return {record: first[cluster] for record, cluster in rows}
+
+
+def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str,
+               s: LinkSettings, progress: Progress | None
+               ) -> tuple[pa.Table, dict[str, str], Model]:
+    table = _kind_table(con, kind)
+    n = table.num_rows
+    ids = table.column("record_id").to_pylist()
+    lam = _prior_lambda(n, s)
+    trained = n >= s.small_case
+    model = _settings(lam, s, engine.dialect, tf=trained)
+    candidates = _candidate_pairs(con, kind, s.max_block_size)
+    if n < 2 or candidates == 0:
+        empty = _pairs_schema().empty_table()
+        return empty, {i: i for i in ids}, Model(kind, n, False, lam, candidates, model)
+    if trained:
+        if progress:
+            progress(f"{kind}: training", 0, 3)
+        learned, lam = _train(trainer, con, kind, n, s, _settings(lam, s, "duckdb", tf=True))
+        model = _with_parameters(model, learned)
+    model = _floor(model, s)
+    if progress:
+        progress(f"{kind}: scoring", 1, 3)
+    linker = engine.linker(table, model)
+    predictions = linker.inference.predict(
+        threshold_match_probability=min(s.pair_threshold, s.threshold), warning_mode="never")
+    if progress:
+        progress(f"{kind}: clustering", 2, 3)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=s.threshold)
+    clusters = _cluster_ids(clustered.as_pyarrow_table())
+    pairs = _explained(predictions.as_pyarrow_table(), kind, model)
+    pairs = pairs.filter(pc.greater_equal(pairs.column("match_probability"), s.pair_threshold))
+    return pairs, clusters, Model(kind, n, trained, lam, candidates, model)
+
+
+def link(records: pa.Table, engine: str = "duckdb", settings: LinkSettings | None = None,
+         progress: Progress | None = None, spark: Any = None) -> Linked:
+    """Deduplicate resolution records (``COLUMNS``), each kind on its own; see the module
+    docstring. ``engine`` is ``duckdb`` (in process) or ``spark`` (``spark`` a session, by
+    default the one ``veriga.engine.spark_engine.SparkEngine`` starts)."""
+    s = settings or LinkSettings()
+    missing = [c for c in COLUMNS if c in {"record_id", "kind"} and c not in records.column_names]
+    if missing:
+        raise ValueError(f"resolution records lack the columns {', '.join(missing)}")
+    records = _conform(records)
+    ids = records.column("record_id")
+    if pc.count_distinct(ids).as_py() != records.num_rows or ids.null_count:
+        raise ValueError("resolution records need a unique, non-empty record_id each")
+    kinds = sorted({k for k in records.column("kind").to_pylist() if k is not None})
+    con = duckdb.connect()
+    runner = _Engine(engine, spark)
+    trainer = runner if engine == "duckdb" else _Engine("duckdb")
+    all_pairs: list[pa.Table] = [_pairs_schema().empty_table()]
+    clusters: dict[str, str] = {}
+    models: dict[str, Model] = {}
+    try:
+        with _quiet():
+            _prepare(con, records, s.max_block_size)
+            for i, kind in enumerate(kinds):
+                if progress:
+                    progress(kind, i, len(kinds))
+                pairs, found, model = _link_kind(runner, trainer, con, kind, s, progress)
+                all_pairs.append(pairs)
+                clusters.update(found)
+                models[kind] = model
+    finally:
+        runner.close()
+        if trainer is not runner:
+            trainer.close()
+        con.close()
+    if progress:
+        progress("done", len(kinds), len(kinds))
+    pairs = pa.concat_tables(all_pairs).sort_by(
+        [("left_id", "ascending"), ("right_id", "ascending")])
+    order = sorted(clusters)
+    cluster_table = pa.table({"record_id": pa.array(order, pa.string()),
+                              "cluster_id": pa.array([clusters[i] for i in order], pa.string())})
+    return Linked(pairs, cluster_table, models)
+
+
+def _conform(records: pa.Table) -> pa.Table:
+    """The record columns link reads, cast to their contract types (absent ones null)."""
+    wanted = [c for c in COLUMNS if c not in {"name", "names", "problems"}]
+    arrays = []
+    for name in wanted:
+        if name in records.column_names:
+            arrays.append(records.column(name).cast(COLUMNS[name]))
+        else:
+            arrays.append(pa.nulls(records.num_rows, COLUMNS[name]))
+    return pa.table(arrays, names=wanted)
