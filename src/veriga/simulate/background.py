@@ -80,6 +80,7 @@ class Background:
         self.staff_workers: dict[str, list[Party]] = {}
         self.staff_clients: dict[str, Company] = {}
         self.families: dict[str, Party] = {}  # migrant's account -> the relative paid at home
+        self.employees: dict[str, list[tuple[Party, int]]] = {}  # business -> staff, salary
         self._phones: list[str] | None = None
         self.agency: tuple[Person, Company] | None = None
         n = size.background_accounts
@@ -124,6 +125,24 @@ class Background:
         other = w.other("person", name.latin, iban, bank.bic, "relative")
         w.link_decoy(other, migrant.id, "relative")
         return name.latin, iban, bank.bic, other.id
+
+    def _employees(self, acct: Account) -> list[tuple[Party, int]]:
+        """A business's own employees and their monthly salaries (cents), the same every
+        month and nobody else's (made when first paid)."""
+        staff = self.employees.get(acct.iban)
+        if staff is None:
+            w = self.ctx.world
+            krng = random.Random(f"{self.ctx.seed}:staff:{acct.iban}")
+            cc = COUNTRY_OF_BANK.get(acct.bank.key, "LV")
+            banks = [b for b in w.banks.all if b.country == cc]
+            staff = []
+            for _ in range(max(1, self.ctx.size.tx_per_account_month // 6)):
+                bank = krng.choice(banks)
+                name, iban = make_name(krng, cc, krng.random() < .5).latin, make_iban(krng, bank)
+                other = w.other("person", name, iban, bank.bic, "employee")
+                staff.append(((name, iban, bank.bic, other.id), euros(krng, 900, 3000)))
+            self.employees[acct.iban] = staff
+        return staff
 
     # -- decoys ----------------------------------------------------------------------------
 
@@ -265,9 +284,9 @@ class Background:
                 out.append(Txn(first + timedelta(days=3), len(staff) * 330000, "transfer",
                                name, "", "", "invoice posting services", cp_id=client.id,
                                cp_var=("no_diacritics",) if name != client.name else ()))
-            for _ in range(max(1, n // 6)):
-                out.append(debit(first + timedelta(days=9), euros(rng, 900, 3000), "transfer",
-                                 rng.choice(cp.people), f"salary {first:%m/%Y}"))
+            for employee, salary in self._employees(acct):
+                out.append(debit(first + timedelta(days=9), salary, "transfer", employee,
+                                 f"salary {first:%m/%Y}"))
             out.append(Txn(first + timedelta(days=min(22, days - 1)), -euros(rng, 500, 6000),
                            "transfer", "State Revenue Service", "", "", "taxes"))
         while len(out) < n:

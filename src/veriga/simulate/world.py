@@ -99,7 +99,7 @@ class Other:
     name: str
     iban: str
     bic: str
-    role: str  # counterparty | employer | relative
+    role: str  # counterparty | employer | employee | relative
     decoy_of: list[dict[str, str]] = field(default_factory=list)
 
     @property
