@@ -21,32 +21,49 @@ row per person or company as the case holds it) and returns a ``Linked``:
 Each kind (``person``, ``company``, any other value of ``kind``) is linked on its own, with
 its own model: a person is never linked to a company.
 
+**Comparisons** (``COMPARISONS``, the SQL in ``_levels``): the name (the same name key, i.e.
+the same tokens in any order; the same phonetic codes; a typo, by edit similarity; the tokens
+of one all in the other; the same initials and a shared token; similar; one token or code
+shared), the birth date (exact; one character apart or day and month swapped; the same month;
+the same year), phones, e-mails and IBANs (one shared), registration numbers (one shared; the
+first ones an edit apart), countries (one shared), gender, the address key (exact; most words
+shared, by the Dice coefficient of its words). A missing value weighs nothing. Every function
+used is built into both DuckDB and Spark and gives the same result on both (Jaro-Winkler is
+not: Spark's comes from Splink's Scala functions and differs from DuckDB's on a few pairs in a
+thousand, which changed clusters between the engines), so the engines give the same pairs.
+
 **Blocking.** Candidate pairs share a blocking key (one exploding blocking rule over the
 array ``block_keys``, made here from the record): a phone (E.164), e-mail, IBAN or
-registration number; a full birth date together with one phonetic code of the name; two name
-tokens (in any order; the token itself for a one-word name); or two phonetic codes of the
-name. A key held by more than ``max_block_size`` records of one kind (a switchboard phone, a
-very common name) proposes no pairs: it identifies no one, and it would make the number of
-pairs grow with the square of the case.
+registration number; the address key; a full birth date together with one phonetic code of
+the name; two name tokens (in any order; the token itself for a one-word name); two phonetic
+codes of the name; two of rigour's name symbols (when the records carry them). A key held by
+more than ``max_block_size`` records of one kind (a switchboard phone, a very common name, a
+hostel) proposes no pairs: it identifies no one, and it would make the number of pairs grow
+with the square of the case.
 
 **Training.** Unsupervised, on the case itself. A case (of one kind) under ``small_case``
 records is scored with the fixed priors of ``COMPARISONS`` (the m and u probability of every
 level, chosen for small investigative cases) and a prior probability that two records match
-of ``2 * duplicates_per_record / (n - 1)``. A larger case trains the u probabilities on every
-pair of a sample of ``u_records`` records, the m probabilities by expectation maximisation
-(starting from the priors) on up to two plain blocking rules (the same birth date, the same
-name, the same address: the first two giving between ``min_em_pairs`` and ``max_em_pairs``
-pairs) over a sample of ``train_records`` records, and the probability that two records match
-from the pairs that share a registration number or both name and birth date (taken to find
-``deterministic_recall`` of the matches). No probability goes below ``min_probability``, so
-no single field decides a pair alone. The samples are chosen by the MD5 of the record id, so
-the same case gives the same model on DuckDB and on Spark.
+of ``2 * duplicates_per_record / (n - 1)``, at most ``max_prior_lambda`` (so a shared name
+alone proposes a pair for review but makes no cluster). A larger case trains the u
+probabilities on every pair of a sample of ``u_records`` records; the m probabilities by
+expectation maximisation (starting from the priors) on up to two plain blocking rules (the
+same birth date, the same name key, the same address: the first two giving between
+``min_em_pairs`` and ``max_em_pairs`` pairs) over a sample of ``train_records`` records; the
+probability that two records match from the pairs that share a registration number, or both
+name and birth date (taken to be ``deterministic_recall`` of the matches); and the weight of an
+exact name is adjusted for how common that name is in the case (Splink's term frequencies).
+No m probability goes below ``min_m`` and no u below ``min_u``, so no level is infinitely
+decisive. The samples are chosen by the MD5 of the record id and training always runs in
+process (DuckDB: the samples are small whatever the size of the case), so a case gives the
+same model, and the same pairs and clusters, on DuckDB and on Spark.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +86,8 @@ COLUMNS: dict[str, pa.DataType] = {
     "ibans": pa.list_(pa.string()), "reg_numbers": pa.list_(pa.string()),
     "countries": pa.list_(pa.string()), "address_key": pa.string(),
     "problems": pa.list_(pa.string()),
+    # optional: rigour's name symbols (blocking on pairs of them) and f/m
+    "symbols": pa.list_(pa.string()), "gender": pa.string(),
 }
 
 
@@ -150,6 +169,7 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         Level("different", 0.20, 0.9994),
     ),
     "countries": (Level("shared", 0.90, 0.30), Level("different", 0.10, 0.70)),
+    "gender": (Level("same", 0.95, 0.50), Level("different", 0.05, 0.50)),
     "address": (
         Level("exact", 0.50, 0.002),
         Level("typo", 0.15, 0.003),  # words: Dice coefficient >= 0.75 (one word in 4 differs)
@@ -195,6 +215,8 @@ def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[
     Damerau-Levenshtein (the same, and slow in DuckDB)."""
     import splink.comparison_level_library as cll
 
+    if comparison == "gender":
+        return cll.NullLevel(comparison), [cll.ExactMatchLevel(comparison), cll.ElseLevel()]
     if comparison in {"phones", "emails", "ibans", "countries"}:
         return cll.NullLevel(comparison), [cll.ArrayIntersectLevel(comparison, 1),
                                            cll.ElseLevel()]
@@ -288,7 +310,9 @@ select
     {_clean_array("ibans")} as ibans,
     {_clean_array("reg_numbers")} as reg_numbers,
     {_clean_array("countries")} as countries,
-    nullif(trim(address_key), '') as address_key
+    nullif(trim(address_key), '') as address_key,
+    {_clean_array("symbols", 8)} as symbols,
+    case when lower(gender) in ('f', 'm') then lower(gender) end as gender
 from rl_input
 """
 
@@ -296,7 +320,8 @@ from rl_input
 _KEYS_SQL = """
 create or replace temp table rl_keys as
 with tok as (select kind, record_id, unnest(tokens) as t, len(tokens) as n from rl_base),
-     pho as (select kind, record_id, unnest(phonetic) as t, len(phonetic) as n from rl_base)
+     pho as (select kind, record_id, unnest(phonetic) as t, len(phonetic) as n from rl_base),
+     sym as (select kind, record_id, unnest(symbols) as t from rl_base)
 select kind, record_id, 'p:' || unnest(phones) as k from rl_base
 union all select kind, record_id, 'e:' || unnest(emails) from rl_base
 union all select kind, record_id, 'i:' || unnest(ibans) from rl_base
@@ -310,6 +335,8 @@ union all select kind, record_id, 't:' || t from tok where n = 1
 union all select a.kind, a.record_id, 'f:' || a.t || ' ' || b.t from pho a join pho b
           on a.record_id = b.record_id and a.kind = b.kind and a.t < b.t
 union all select kind, record_id, 'f:' || t from pho where n = 1
+union all select a.kind, a.record_id, 's:' || a.t || ' ' || b.t from sym a join sym b
+          on a.record_id = b.record_id and a.kind = b.kind and a.t < b.t
 """
 
 _BLOCKS_SQL = """
@@ -333,7 +360,7 @@ select b.record_id, b.name_key, b.tokens, b.phonetic,
        case when length(b.birth_date) >= 7 then substr(b.birth_date, 1, 7) end as birth_ym,
        substr(b.birth_date, 1, 4) as birth_y,
        b.phones, b.emails, b.ibans, b.reg_numbers, b.reg_numbers[1] as reg_first,
-       b.countries, b.address_key,
+       b.countries, b.gender, b.address_key,
        list_sort(list_distinct(string_split(b.address_key, ' '))) as address_tokens,
        k.block_keys
 from rl_base b left join rl_blocks k on k.kind = b.kind and k.record_id = b.record_id
@@ -403,12 +430,13 @@ def _deterministic_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) ->
 # -- the engines ----------------------------------------------------------------------------
 
 class _Engine:
-    """Splink's database API for one link() call."""
+    """Splink's database API for one link() call, and the tables it registers."""
 
     def __init__(self, name: str, spark: Any = None) -> None:
         self.name = name
         self.dialect = name
-        self._count = 0
+        self._prefix = f"veriga_rl_{uuid.uuid4().hex[:8]}"
+        self._tables: list[str] = []
         if name == "duckdb":
             from splink import DuckDBAPI
 
@@ -421,11 +449,11 @@ class _Engine:
                 from veriga.engine.spark_engine import SparkEngine
 
                 spark = SparkEngine().spark
-            session = spark
+            self.spark = spark
             # intermediate tables as parquet under the session's checkpoint directory where
-            # it has one, else cached in memory
-            has_dir = not session.sparkContext._jsc.sc().getCheckpointDir().isEmpty()
-            self.api = SparkAPI(spark_session=session,
+            # it has one, else cached in memory (and uncached by close())
+            has_dir = not spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty()
+            self.api = SparkAPI(spark_session=spark,
                                 break_lineage_method="parquet" if has_dir else "persist",
                                 num_partitions_on_repartition=4,
                                 register_udfs_automatically=False)
@@ -435,13 +463,21 @@ class _Engine:
     def linker(self, table: pa.Table, settings: dict[str, Any]) -> Any:
         from splink import Linker
 
-        self._count += 1
-        frame = self.api.register(table, table_name=f"veriga_rl_{self._count}")
+        name = f"{self._prefix}_{len(self._tables)}"
+        self._tables.append(name)
+        frame = self.api.register(table, table_name=name)
         return Linker(frame, settings, log_level=None)
 
     def close(self) -> None:
         if self.name == "duckdb":
             self.con.close()
+            return
+        for name in list(self.api._created_tables):  # Splink's own intermediate tables
+            if self.spark.catalog.tableExists(name):
+                self.spark.table(name).unpersist()
+        self.api.delete_tables_created_by_splink_from_db()
+        for name in self._tables:
+            self.spark.catalog.dropTempView(name)
 
 
 @contextmanager
@@ -673,7 +709,7 @@ def link(records: pa.Table, engine: str = "duckdb", settings: LinkSettings | Non
 
 def _conform(records: pa.Table) -> pa.Table:
     """The record columns link reads, cast to their contract types (absent ones null)."""
-    wanted = [c for c in COLUMNS if c not in {"name", "names", "problems"}]
+    wanted = [c for c in COLUMNS if c not in {"name", "names", "problems"}]  # not read
     arrays = []
     for name in wanted:
         if name in records.column_names:
