@@ -152,3 +152,14 @@ def test_reuploaded_photo_keeps_its_perceptual_hash() -> None:
             assert bin(h ^ hashes[0]).count("1") <= 6  # ... same picture
     other = _file_dhash(render(picture("another"), 0))
     assert bin(other ^ _file_dhash(render(picture("bg-17"), 0))).count("1") > 10
+
+
+def test_entity_ids_as_followthemoney_makes_them() -> None:
+    from followthemoney.util import make_entity_id
+
+    from veriga.simulate.ground_truth import entity_id
+
+    for parts in (("holder", "LV80BANK0000435195001", "Olena Shevchenko"),
+                  ("passenger", " Олена Шевченко ", "+380501234567"),
+                  ("director", "ŠEVČENKO OLENA", ""), ("bods", "person-P000001"), ("", " ")):
+        assert entity_id(*parts) == make_entity_id(*parts), parts

@@ -8,6 +8,7 @@ when the key is written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,20 @@ from typing import IO, Any
 from veriga.simulate.world import Company, Other, Person, World
 
 SCHEMA = "veriga.simulate.ground_truth/2"
+
+
+def entity_id(*parts: str | None) -> str | None:
+    """The id an importer makes from a natural key (FollowTheMoney's ``make_entity_id``,
+    which the simulator does not import: its model costs 85 MB): the SHA-1 of the parts,
+    each stripped and UTF-8 encoded, empty ones adding nothing; ``None`` if all are empty."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    empty = True
+    for part in parts:
+        text = (part or "").strip()
+        if text:
+            digest.update(text.encode("utf-8"))
+            empty = False
+    return None if empty else digest.hexdigest()
 
 
 class GroundTruth:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from followthemoney.util import make_entity_id
-
-from veriga.simulate.ground_truth import GroundTruth
+from veriga.simulate.ground_truth import GroundTruth, entity_id
 from veriga.simulate.world import World
 from veriga.simulate.writers.tables import Namer, Party
 
@@ -21,7 +19,7 @@ SCHEMES = {"LV": "LV-RE", "EE": "EE-RIK", "FI": "FI-PRO", "PL": "PL-KRS", "BG": 
 
 def _bods_id(record_id: str) -> str | None:
     """The entity id the BODS importer gives a statement's record."""
-    return make_entity_id("bods", record_id)
+    return entity_id("bods", record_id)
 
 
 def write_bods(path: Path, world: World, published: str, gt: GroundTruth, namer: Namer) -> None:

@@ -18,10 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from followthemoney.util import make_entity_id
-
 from veriga.simulate.bookings import Txn
-from veriga.simulate.ground_truth import GroundTruth
+from veriga.simulate.ground_truth import GroundTruth, entity_id
 from veriga.simulate.names import strip_diacritics, transliterate
 from veriga.simulate.world import Account, Company, Person, World
 
@@ -66,7 +64,7 @@ def _amt(cents: int, decimal: str = ".") -> str:
 
 def holder_id(account: str, name: str) -> str | None:
     """The id the statement importers give the holder of ``account`` called ``name``."""
-    return make_entity_id("holder", account, " ".join(name.split()))
+    return entity_id("holder", account, " ".join(name.split()))
 
 
 def _swift_text(text: str) -> str:

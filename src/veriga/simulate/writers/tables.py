@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from followthemoney.util import make_entity_id
 
-from veriga.simulate.ground_truth import GroundTruth
+from veriga.simulate.ground_truth import GroundTruth, entity_id
 from veriga.simulate.names import Written
 
 MAPPINGS: dict[str, str] = {
@@ -273,7 +272,7 @@ class Party:
     def entity_id(self, cells: dict[str, str]) -> str | None:
         """The id the tabular importer gives this entity in a row (``None``: no entity)."""
         keys = [cells.get(k, "").strip() for k in self.keys]
-        return make_entity_id(self.key_literal, *keys) if any(keys) else None
+        return entity_id(self.key_literal, *keys) if any(keys) else None
 
 
 def parties(mapping: str) -> list[Party]:
