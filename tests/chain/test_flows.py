@@ -42,7 +42,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     requests, _ = expand([root / "world" / "bank", root / "world" / "labour"],
                          ImportRequest(path=Path(".")))
     ws.records.import_files("w", requests)
-    run = ws.analyses.run("w")["finance"].detail
+    run = ws.analyses.run("w", ["finance"])["finance"].detail
     entities = list(ws.entities.list("w", ["BankAccount", "Ownership"]))
     accounts = {e.id: e for e in entities if e.schema.is_a("BankAccount")}
     owners: dict[str, str] = {}

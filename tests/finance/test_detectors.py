@@ -73,7 +73,7 @@ def test_rerun_keeps_reviewed_and_replaces_the_rest(small: World) -> None:
     first = small.ws.findings.list(small.case)
     small.ws.findings.review(small.case, first[0].id, ReviewState.CONFIRMED,
                              "checked the statements")
-    run = small.ws.analyses.run(small.case)["finance"].detail
+    run = small.ws.analyses.run(small.case, ["finance"])["finance"].detail
     again = {f.id: f for f in small.ws.findings.list(small.case)}
     assert set(again) == {f.id for f in run.findings} | {first[0].id}
     assert again[first[0].id].review.state is ReviewState.CONFIRMED

@@ -23,11 +23,11 @@ def test_analysis_is_saved_rerun_and_audited(ws: Workspace, tiny_world: Path) ->
     ws.cases.create("tiny")
     requests, _ = expand([tiny_world / "bank"], ImportRequest(path=Path(".")))
     ws.records.import_files("tiny", requests)
-    run = ws.analyses.run("tiny")["finance"].detail
+    run = ws.analyses.run("tiny", ["finance"])["finance"].detail
     saved = ws.findings.list("tiny")
     assert {f.id for f in saved} == {f.id for f in run.findings}
     assert {"R1", "R12", "proceeds"} <= {f.kind for f in saved}
-    again = ws.analyses.run("tiny")["finance"].detail
+    again = ws.analyses.run("tiny", ["finance"])["finance"].detail
     assert {f.id for f in again.findings} == {f.id for f in saved}  # deterministic
     assert len(ws.findings.list("tiny")) == len(saved)
     actions = [e["action"] for e in ws.audit.log("tiny")]

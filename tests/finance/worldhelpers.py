@@ -34,4 +34,4 @@ def build_world(root: Path, scenario: str, size: str, seed: int) -> World:
     folders = [p for p in (path / "bank", path / "labour") if p.exists()]
     requests, _ = expand(folders, ImportRequest(path=Path(".")))
     ws.records.import_files("w", requests)
-    return World(ws, "w", path, ws.analyses.run("w")["finance"].detail)
+    return World(ws, "w", path, ws.analyses.run("w", ["finance"])["finance"].detail)

@@ -49,7 +49,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Case]:
     folders = [root / "world" / d for d in ("bank", "police", "registers", "labour")]
     requests, _ = expand([f for f in folders if f.exists()], ImportRequest(path=Path(".")))
     ws.records.import_files("amber", requests)
-    run = ws.analyses.run("amber")["finance"].detail
+    run = ws.analyses.run("amber", ["finance"])["finance"].detail
     everything = ws.findings.list("amber")
     strong = [f for f in everything if f.score >= 0.5]
     weak = [f for f in everything if f.score < 0.5]
