@@ -34,3 +34,11 @@ def all_worlds(tmp_path_factory: pytest.TempPathFactory,
                worlds: dict[str, Path]) -> dict[str, Path]:
     """The small world of every scenario."""
     return {s: _small(s, tmp_path_factory, worlds) for s in SCENARIOS}
+
+
+@pytest.fixture(scope="session")
+def example_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The world docs/simulate.md quotes from: mixed, small, seed 1 (groups from Bulgaria)."""
+    out = tmp_path_factory.mktemp("example") / "world"
+    simulate("mixed", "small", 1, out)
+    return out

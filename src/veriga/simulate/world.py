@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from veriga.simulate.banks import Bank, Banks, make_iban
-from veriga.simulate.names import Name, make_name, make_phone
+from veriga.simulate.names import LEGAL_FORMS, Name, make_name, make_phone
 
 BASE_DATE = date(2026, 1, 1)
 ROLES = ("recruiter", "transporter", "controller", "money_mule", "front_company", "victim",
@@ -122,6 +122,7 @@ class World:
         self.accounts: dict[str, Account] = {}
         self._ibans: set[str] = set()
         self._phones: set[str] = set()
+        self._company_names: set[tuple[str, str]] = set()
 
     @property
     def end(self) -> date:
@@ -194,13 +195,26 @@ class World:
         if founded is None:
             founded = BASE_DATE - timedelta(days=rng.randint(400, 6000))
         company = Company(
-            id=cid, name=name, country=country, reg_no=reg, founded=founded, dissolved=dissolved,
+            id=cid, name=self._free_name(country, name), country=country, reg_no=reg,
+            founded=founded, dissolved=dissolved,
             address=address or self.address(country, rng.choice(CITIES[country])), sector=sector,
             role=role, director=director.id, owner=(owner or director).id, operation=operation,
             employees=employees, function=function,
         )
         self.companies[cid] = company
         return company
+
+    def _free_name(self, country: str, name: str) -> str:
+        """``name``, or with a number before its legal form if the country's register
+        already holds it (a register holds one company of a name)."""
+        form = next((f for f in LEGAL_FORMS if name.endswith(" " + f)), "")
+        base = name[:-len(form) - 1] if form else name
+        candidate, k = name, 1
+        while (country, candidate.casefold()) in self._company_names:
+            k += 1
+            candidate = f"{base} {k} {form}".rstrip()
+        self._company_names.add((country, candidate.casefold()))
+        return candidate
 
     def account(self, holder: Person | Company, bank_key: str | None = None,
                 country: str | None = None, profile: str = "salary",
