@@ -131,6 +131,22 @@ def test_a_person_is_never_linked_to_a_company() -> None:
     assert set(linked.models) == {"person", "company"}
 
 
+def test_each_kind_is_linked_as_if_it_were_alone() -> None:
+    people = background(1100) + [record("dup", "Ivan Petrov ca x", phones=["+37120000002"])]
+    companies = [record(f"c{i:03d}", f"amber trade {i}", kind="company",
+                        reg_numbers=[f"4000{i:04d}"]) for i in range(30)]
+    companies.append(record("c-dup", "amber trade 7", kind="company", reg_numbers=["40000007"]))
+    both = link(table(*people, *companies))
+    alone = {"person": link(table(*people)), "company": link(table(*companies))}
+    for kind, linked in alone.items():
+        part = both.pairs.filter(pc.equal(both.pairs["kind"], kind))
+        assert part.equals(linked.pairs)
+        assert both.models[kind].splink == linked.models[kind].splink
+    assert both.models["person"].trained and not both.models["company"].trained
+    assert cluster_of(both) == cluster_of(alone["person"]) | cluster_of(alone["company"])
+    assert cluster_of(both)["c007"] == cluster_of(both)["c-dup"] != cluster_of(both)["c008"]
+
+
 def test_a_case_larger_than_small_is_trained_and_finds_its_duplicates() -> None:
     rows = background(1200)
     swapped = " ".join(reversed(rows[1]["name"].split()))  # bg0001, its words swapped

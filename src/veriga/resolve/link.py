@@ -146,12 +146,12 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
     "name": (
         Level("exact", 0.50, 0.0005),  # the same tokens (word order ignored)
         Level("sounds alike", 0.12, 0.0005),  # the same phonetic codes
-        Level("typo", 0.10, 0.001),  # edit similarity of the sorted tokens >= 0.85
+        Level("typo", 0.12, 0.001),  # edit similarity >= 0.85 (no initial in either name)
         Level("part of", 0.08, 0.0005),  # the tokens of one are all in the other
-        Level("initials", 0.04, 0.001),  # the same initials and a token shared
-        Level("similar", 0.06, 0.02),  # edit similarity >= 0.7
-        Level("shares a part", 0.06, 0.05),  # one token or phonetic code shared
-        Level("different", 0.04, 0.9275),
+        Level("initials", 0.05, 0.0005),  # an initial, the same initials and a token shared
+        Level("part misspelt", 0.06, 0.001),  # a token shared, the others a typo apart
+        Level("shares a part", 0.03, 0.05),  # a token or phonetic code shared, others differ
+        Level("different", 0.04, 0.9465),
     ),
     "birth_date": (
         Level("exact", 0.85, 0.0002),
@@ -180,7 +180,21 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
 MISSING = "missing"
 
 # the plain blocking rules EM may train on, in order of preference
-_EM_RULES = ("birth_date", "name_key", "address_key")
+# The plain blocking rules EM may train on, most precise first, with the comparison each one
+# leaves untrained (it uses the rule's column).
+_EM_RULES = {"reg_first": "reg_numbers", "birth_date": "birth_date", "phone_first": "phones",
+             "name_key": "name", "address_key": "address"}
+# Levels whose m EM does not train: how often one person's records carry different phones,
+# e-mails, IBANs, numbers or countries, or a different gender, cannot be learnt from a case
+# where most people carry one value each (EM makes them near 0, so that one different
+# e-mail would outweigh everything else); EM takes countries and gender, shared by most
+# pairs it sees, for what makes a match; and relatives sharing a phone or an address in its
+# blocks make it believe that a person's records often give different birth dates (they
+# differ by a typo, which has its own level).
+_FIXED_M = {("phones", "different"), ("emails", "different"), ("ibans", "different"),
+            ("reg_numbers", "different"), ("birth_date", "different"),
+            ("countries", "shared"), ("countries", "different"),
+            ("gender", "same"), ("gender", "different")}
 
 
 def _sql(sql: str) -> Any:
@@ -194,6 +208,22 @@ def _similar(column: str, at_least: float) -> Any:
     """Edit similarity (1 - Levenshtein distance / the longer length) at least ``at_least``."""
     return _sql(f"1 - levenshtein({column}_l, {column}_r) / "
                 f"greatest(length({column}_l), length({column}_r)) >= {at_least}")
+
+
+def _rest_similar(at_least: float, dialect: str) -> Any:
+    """The tokens each name has and the other has not, joined, at an edit similarity of at
+    least ``at_least`` (``hanna jesdicai`` and ``hanna jessica``: yes; two sisters,
+    ``paivi stalinen`` and ``minna stalinen``: no)."""
+    import splink.comparison_level_library as cll
+
+    def rest(a: str, b: str) -> str:
+        if dialect == "spark":
+            return f"concat_ws(' ', array_except({a}, {b}))"
+        return f"array_to_string(list_filter({a}, lambda t: not list_contains({b}, t)), ' ')"
+
+    left, right = rest("tokens_l", "tokens_r"), rest("tokens_r", "tokens_l")
+    return cll.CustomLevel(f"1 - levenshtein({left}, {right}) / "
+                           f"nullif(greatest(length({left}), length({right})), 0) >= {at_least}")
 
 
 def _dice(column: str, at_least: float, dialect: str) -> Any:
@@ -223,11 +253,12 @@ def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[
     if comparison == "name":
         return cll.NullLevel("name_key"), [
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=tf),
-            cll.ExactMatchLevel("phonetic_key"),
-            _similar("name_key", 0.85),
+            cll.ExactMatchLevel("phonetic_key"),  # null for a name with an initial
+            cll.And(_sql("not (abbreviated_l or abbreviated_r)"), _similar("name_key", 0.85)),
             cll.ArraySubsetLevel("tokens"),
-            cll.And(cll.ExactMatchLevel("initials"), cll.ArrayIntersectLevel("tokens", 1)),
-            _similar("name_key", 0.7),
+            cll.And(_sql("abbreviated_l or abbreviated_r"), cll.ExactMatchLevel("initials"),
+                    cll.ArrayIntersectLevel("tokens", 1)),
+            cll.And(cll.ArrayIntersectLevel("tokens", 1), _rest_similar(0.6, dialect)),
             cll.Or(cll.ArrayIntersectLevel("tokens", 1), cll.ArrayIntersectLevel("phonetic", 1)),
             cll.ElseLevel(),
         ]
@@ -268,8 +299,9 @@ def _settings(lam: float, s: LinkSettings, dialect: str, tf: bool = False) -> di
         null, sql_levels = _levels(name, dialect, tf)
         configured = [null.configure(label_for_charts=MISSING)]
         for level, creator in zip(levels, sql_levels, strict=True):
-            configured.append(creator.configure(m_probability=level.m, u_probability=level.u,
-                                                label_for_charts=level.label))
+            configured.append(creator.configure(
+                m_probability=level.m, u_probability=level.u, label_for_charts=level.label,
+                fix_m_probability=(name, level.label) in _FIXED_M))
         comparisons.append(cl.CustomComparison(configured, output_column_name=name))
     creator = SettingsCreator(
         link_type="dedupe_only",
@@ -301,6 +333,7 @@ select
     record_id, kind,
     nullif(trim(name_key), '') as name_key,
     {_clean_array("tokens", 8)} as tokens,
+    list_bool_or([length(t) = 1 for t in tokens]) as abbreviated,
     {_clean_array("phonetic", 8)} as phonetic,
     nullif(trim(initials), '') as initials,
     case when regexp_full_match(birth_date, '[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?')
@@ -351,7 +384,9 @@ group by kind, record_id
 
 _PREPARED_SQL = """
 select b.record_id, b.name_key, b.tokens, b.phonetic,
-       array_to_string(b.phonetic, ' ') as phonetic_key, b.initials, b.birth_date,
+       case when not coalesce(b.abbreviated, false)
+            then array_to_string(b.phonetic, ' ') end as phonetic_key, b.initials,
+       coalesce(b.abbreviated, false) as abbreviated, b.birth_date,
        case when length(b.birth_date) = 10 then b.birth_date end as birth_full,
        case when length(b.birth_date) = 10
                  and substr(b.birth_date, 6, 2) <> substr(b.birth_date, 9, 2)
@@ -359,7 +394,8 @@ select b.record_id, b.name_key, b.tokens, b.phonetic,
                  || substr(b.birth_date, 6, 2) end as birth_swapped,
        case when length(b.birth_date) >= 7 then substr(b.birth_date, 1, 7) end as birth_ym,
        substr(b.birth_date, 1, 4) as birth_y,
-       b.phones, b.emails, b.ibans, b.reg_numbers, b.reg_numbers[1] as reg_first,
+       b.phones, b.phones[1] as phone_first, b.emails, b.ibans, b.reg_numbers,
+       b.reg_numbers[1] as reg_first,
        b.countries, b.gender, b.address_key,
        list_sort(list_distinct(string_split(b.address_key, ' '))) as address_tokens,
        k.block_keys
@@ -374,10 +410,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, records: pa.Table, cap: int) -> Non
     con.unregister("rl_input")
     con.execute(_KEYS_SQL)
     for statement in _BLOCKS_SQL.split(";"):
-        if "$cap" in statement:
-            con.execute(statement, {"cap": cap})
-        else:
-            con.execute(statement)
+        con.execute(statement, {"cap": cap} if "$cap" in statement else {})
 
 
 def _kind_table(con: duckdb.DuckDBPyConnection, kind: str, limit: int | None = None) -> pa.Table:
@@ -401,14 +434,26 @@ def _candidate_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) -> int
                    "where kind = $kind and size between 2 and $cap", {"kind": kind, "cap": cap})
 
 
-def _rule_pairs(con: duckdb.DuckDBPyConnection, sample: pa.Table, column: str) -> int:
-    """Pairs a plain blocking rule on ``column`` gives in ``sample``."""
-    con.register("rl_sample", sample)
-    try:
-        return _number(con, f"select coalesce(sum(c * (c - 1) / 2), 0) from (select count(*) "
-                       f"as c from rl_sample where {column} is not null group by {column})")
-    finally:
-        con.unregister("rl_sample")
+def _em_sample(con: duckdb.DuckDBPyConnection, kind: str, column: str, s: LinkSettings
+               ) -> pa.Table:
+    """The records EM trains on with a plain blocking rule on ``column``: whole groups of
+    records sharing a value (so that sampling keeps the share of matches among the pairs),
+    groups chosen by the MD5 of the value, up to ``train_records`` records and
+    ``max_em_pairs`` pairs; groups larger than ``max_block_size`` left out."""
+    sql = f"""
+        with prepared as ({_PREPARED_SQL}),
+        groups as (
+            select {column} as v, count(*) as c from prepared where {column} is not null
+            group by {column} having count(*) between 2 and $cap),
+        chosen as (
+            select v, sum(c) over w as records, sum(c * (c - 1) / 2) over w as pairs
+            from groups window w as (order by md5(v), v))
+        select prepared.* from prepared join chosen on prepared.{column} = chosen.v
+        where chosen.records <= $records and chosen.pairs <= $pairs
+        order by prepared.record_id"""
+    return con.sql(sql, params={"kind": kind, "cap": s.max_block_size,
+                                "records": s.train_records,
+                                "pairs": s.max_em_pairs}).to_arrow_table()
 
 
 def _deterministic_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) -> int:
@@ -429,55 +474,66 @@ def _deterministic_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) ->
 
 # -- the engines ----------------------------------------------------------------------------
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 class _Engine:
-    """Splink's database API for one link() call, and the tables it registers."""
+    """Splink's database APIs for one link() call: one per linker, as Splink caches its
+    intermediate tables (the input concatenated, term frequencies) in the API by their
+    templated names, and a linker must not find another one's."""
 
     def __init__(self, name: str, spark: Any = None) -> None:
+        if name not in {"duckdb", "spark"}:
+            raise ValueError(f"unknown engine {name!r} (duckdb or spark)")
         self.name = name
         self.dialect = name
         self._prefix = f"veriga_rl_{uuid.uuid4().hex[:8]}"
-        self._tables: list[str] = []
-        if name == "duckdb":
+        self._apis: list[Any] = []
+        self._connections: list[duckdb.DuckDBPyConnection] = []
+        if name == "spark" and spark is None:
+            from veriga.engine.spark_engine import SparkEngine
+
+            spark = SparkEngine().spark
+        self.spark = spark
+
+    def _api(self) -> Any:
+        if self.name == "duckdb":
             from splink import DuckDBAPI
 
-            self.con = duckdb.connect()
-            self.api: Any = DuckDBAPI(connection=self.con)
-        elif name == "spark":
-            from splink import SparkAPI
+            con = _connect()
+            self._connections.append(con)
+            return DuckDBAPI(connection=con)
+        from splink import SparkAPI
 
-            if spark is None:
-                from veriga.engine.spark_engine import SparkEngine
-
-                spark = SparkEngine().spark
-            self.spark = spark
-            # intermediate tables as parquet under the session's checkpoint directory where
-            # it has one, else cached in memory (and uncached by close())
-            has_dir = not spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty()
-            self.api = SparkAPI(spark_session=spark,
-                                break_lineage_method="parquet" if has_dir else "persist",
-                                num_partitions_on_repartition=4,
-                                register_udfs_automatically=False)
-        else:
-            raise ValueError(f"unknown engine {name!r} (duckdb or spark)")
+        # intermediate tables as parquet under the session's checkpoint directory where it
+        # has one, else cached in memory (and uncached by close())
+        has_dir = not self.spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty()
+        return SparkAPI(spark_session=self.spark,
+                        break_lineage_method="parquet" if has_dir else "persist",
+                        num_partitions_on_repartition=4, register_udfs_automatically=False)
 
     def linker(self, table: pa.Table, settings: dict[str, Any]) -> Any:
         from splink import Linker
 
-        name = f"{self._prefix}_{len(self._tables)}"
-        self._tables.append(name)
-        frame = self.api.register(table, table_name=name)
+        api = self._api()
+        self._apis.append(api)
+        frame = api.register(table, table_name=f"{self._prefix}_{len(self._apis)}")
         return Linker(frame, settings, log_level=None)
 
     def close(self) -> None:
-        if self.name == "duckdb":
-            self.con.close()
+        for con in self._connections:
+            con.close()
+        if self.name != "spark":
             return
-        for name in list(self.api._created_tables):  # Splink's own intermediate tables
-            if self.spark.catalog.tableExists(name):
-                self.spark.table(name).unpersist()
-        self.api.delete_tables_created_by_splink_from_db()
-        for name in self._tables:
-            self.spark.catalog.dropTempView(name)
+        for i, api in enumerate(self._apis, start=1):
+            for name in list(api._created_tables):  # Splink's own intermediate tables
+                if self.spark.catalog.tableExists(name):
+                    self.spark.table(name).unpersist()
+            api.delete_tables_created_by_splink_from_db()
+            self.spark.catalog.dropTempView(f"{self._prefix}_{i}")
 
 
 @contextmanager
@@ -500,23 +556,20 @@ def _prior_lambda(n: int, s: LinkSettings) -> float:
 
 
 def _floor(model: dict[str, Any], s: LinkSettings) -> dict[str, Any]:
-    """Every m and u at least ``min_probability`` (an untrained level keeps its prior), then
-    each comparison's m and u renormalised to sum to 1."""
+    """Every m at least ``min_m`` and every u at least ``min_u`` (an untrained level keeps
+    its prior). Each level's weight is log2(m / u) on its own: they are not renormalised."""
     priors = {name: {lv.label: lv for lv in levels} for name, levels in COMPARISONS.items()}
     for comparison in model["comparisons"]:
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        for key in ("m_probability", "u_probability"):
-            values = []
-            for lv in levels:
+        for lv in comparison["comparison_levels"]:
+            if lv.get("is_null_level"):
+                continue
+            prior = priors[comparison["output_column_name"]][lv["label_for_charts"]]
+            for key, floor, default in (("m_probability", s.min_m, prior.m),
+                                        ("u_probability", s.min_u, prior.u)):
                 value = lv.get(key)
                 if value is None or not math.isfinite(value):
-                    prior = priors[comparison["output_column_name"]][lv["label_for_charts"]]
-                    value = prior.m if key == "m_probability" else prior.u
-                floor = s.min_m if key == "m_probability" else s.min_u
-                values.append(max(float(value), floor))
-            total = sum(values)
-            for lv, value in zip(levels, values, strict=True):
-                lv[key] = value / total
+                    value = default
+                lv[key] = max(float(value), floor)
     return model
 
 
@@ -525,6 +578,8 @@ def _train(trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str, n: int,
     """The model trained on the case: u on every pair of a sample, m by EM, lambda from the
     pairs that deterministic rules find. The samples are small whatever the size of the
     case, so training runs in process (DuckDB) for every engine."""
+    from splink import block_on
+
     total_pairs = n * (n - 1) / 2
     found = _deterministic_pairs(con, kind, s.max_block_size)
     lam = _prior_lambda(n, s)
@@ -539,19 +594,39 @@ def _train(trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str, n: int,
         max_pairs=pairs + 1, min_count_per_level=None, num_chunks=1)
     model = linker.misc.save_model_to_json()
 
-    sample = _kind_table(con, kind, s.train_records)
-    rules = [c for c in _EM_RULES
-             if s.min_em_pairs <= _rule_pairs(con, sample, c) <= s.max_em_pairs][:2]
-    if rules:
-        from splink import block_on
-
+    # m by EM, one session per rule (each from the priors, on its own sample), averaged
+    m_values: dict[tuple[str, str], list[float]] = {}
+    sessions = 0
+    for column, untrained in _EM_RULES.items():
+        if sessions == 2:
+            break
+        sample = _em_sample(con, kind, column, s)
+        if _pairs_in(sample, column) < s.min_em_pairs:
+            continue
+        sessions += 1
         linker = trainer.linker(sample, model)
-        for column in rules:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(column), estimate_without_term_frequencies=True)
-        model = linker.misc.save_model_to_json()
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(column), estimate_without_term_frequencies=True)
+        for comparison in linker.misc.save_model_to_json()["comparisons"]:
+            if comparison["output_column_name"] == untrained:
+                continue
+            for lv in comparison["comparison_levels"]:
+                if not lv.get("is_null_level") and not lv.get("fix_m_probability") \
+                        and lv.get("m_probability") is not None:
+                    key = (comparison["output_column_name"], lv["label_for_charts"])
+                    m_values.setdefault(key, []).append(lv["m_probability"])
+    for comparison in model["comparisons"]:
+        for lv in comparison["comparison_levels"]:
+            trained = m_values.get((comparison["output_column_name"], lv.get("label_for_charts")))
+            if trained:
+                lv["m_probability"] = sum(trained) / len(trained)
     model["probability_two_random_records_match"] = lam
     return model, lam
+
+
+def _pairs_in(sample: pa.Table, column: str) -> int:
+    counts = pc.value_counts(sample.column(column).drop_null()).field("counts").to_pylist()
+    return sum(c * (c - 1) // 2 for c in counts)
 
 
 def _with_parameters(model: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:
@@ -676,7 +751,7 @@ def link(records: pa.Table, engine: str = "duckdb", settings: LinkSettings | Non
     if pc.count_distinct(ids).as_py() != records.num_rows or ids.null_count:
         raise ValueError("resolution records need a unique, non-empty record_id each")
     kinds = sorted({k for k in records.column("kind").to_pylist() if k is not None})
-    con = duckdb.connect()
+    con = _connect()
     runner = _Engine(engine, spark)
     trainer = runner if engine == "duckdb" else _Engine("duckdb")
     all_pairs: list[pa.Table] = [_pairs_schema().empty_table()]
