@@ -109,7 +109,7 @@ class Score:
     truth: int  # items in the answer key for this detector
     found: int  # of which flagged
     flagged: int  # items flagged
-    correct: int  # of which criminal
+    correct: int  # of which right (for finance: criminal)
     extra: dict[str, int] = field(default_factory=dict)  # family-specific counts
 
     @property
@@ -186,7 +186,7 @@ def family_params(chosen: Sequence[Family], path: Path | None) -> dict[str, Any]
 def score_table(family: str, scores: Sequence[Score]) -> str:
     """A Markdown table of one family's scores (with its own counts as further columns)."""
     extra = list(dict.fromkeys(k for s in scores for k in s.extra))
-    head = ["family", "detector", "key items", "found", "recall", "flagged", "criminal",
+    head = ["family", "detector", "key items", "found", "recall", "flagged", "correct",
             "precision", *extra]
     lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
     for s in scores:
