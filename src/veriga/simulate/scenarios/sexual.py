@@ -223,17 +223,18 @@ class SexualOperation:
         self._decoys(city, a)
 
     def _decoys(self, city: str, day: date) -> None:
-        """Look-alikes a resolver must keep apart from the group: a brother of the controller
-        stopped at the same home address, a lawful namesake of the controller and one of a
-        victim (each travelling and checked by the police), a victim's mother calling the
-        hotline (same family name and address)."""
+        """Look-alikes a resolver must keep apart from the group: a relative of the controller
+        (a brother if he has one) checked at the same home address, a lawful namesake of the
+        controller and one of a victim (each travelling and checked by the police), a
+        victim's mother calling the hotline (same family name and address)."""
         ctx, w, rng = self.ctx, self.ctx.world, self.ctx.rng
         cc = COUNTRY_OF[city]
-        brother = next((r for r in self.relatives if not r.name.female), self.relatives[0])
+        relative = next((r for r in self.relatives if not r.name.female), self.relatives[0])
         police_record(ctx, self.controller, cc, day + timedelta(days=9),
                       "questioned about the flat's rent", city, home=True)
-        police_record(ctx, brother, cc, day + timedelta(days=9),
-                      "visiting his family, car registered to him", city, home=True)
+        police_record(ctx, relative, cc, day + timedelta(days=9),
+                      "visiting family, the car is registered to this relative", city,
+                      home=True)
         boss = self.controller
         twin = w.person(self.origin, "decoy", female=False, age=(25, 60))
         twin.name, twin.note = boss.name, f"namesake of {boss.id}"
