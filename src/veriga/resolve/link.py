@@ -63,6 +63,9 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -483,7 +486,12 @@ def _connect() -> duckdb.DuckDBPyConnection:
 class _Engine:
     """Splink's database APIs for one link() call: one per linker, as Splink caches its
     intermediate tables (the input concatenated, term frequencies) in the API by their
-    templated names, and a linker must not find another one's."""
+    templated names, and a linker must not find another one's.
+
+    On Spark, the records are handed over as Parquet files (an Arrow table would be embedded
+    in every query plan), and Splink writes its intermediate tables as Parquet under the
+    session's checkpoint directory (a temporary one is set if the session has none), which
+    cuts the lineage that the iterations of clustering would otherwise grow without end."""
 
     def __init__(self, name: str, spark: Any = None) -> None:
         if name not in {"duckdb", "spark"}:
@@ -493,10 +501,15 @@ class _Engine:
         self._prefix = f"veriga_rl_{uuid.uuid4().hex[:8]}"
         self._apis: list[Any] = []
         self._connections: list[duckdb.DuckDBPyConnection] = []
-        if name == "spark" and spark is None:
-            from veriga.engine.spark_engine import SparkEngine
+        self._files: str | None = None
+        if name == "spark":
+            if spark is None:
+                from veriga.engine.spark_engine import SparkEngine
 
-            spark = SparkEngine().spark
+                spark = SparkEngine().spark
+            if spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty():
+                spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="veriga-spark-"))
+            self._files = tempfile.mkdtemp(prefix="veriga-link-")
         self.spark = spark
 
     def _api(self) -> Any:
@@ -508,11 +521,7 @@ class _Engine:
             return DuckDBAPI(connection=con)
         from splink import SparkAPI
 
-        # intermediate tables as parquet under the session's checkpoint directory where it
-        # has one, else cached in memory (and uncached by close())
-        has_dir = not self.spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty()
-        return SparkAPI(spark_session=self.spark,
-                        break_lineage_method="parquet" if has_dir else "persist",
+        return SparkAPI(spark_session=self.spark, break_lineage_method="parquet",
                         num_partitions_on_repartition=4, register_udfs_automatically=False)
 
     def linker(self, table: pa.Table, settings: dict[str, Any]) -> Any:
@@ -520,20 +529,30 @@ class _Engine:
 
         api = self._api()
         self._apis.append(api)
-        frame = api.register(table, table_name=f"{self._prefix}_{len(self._apis)}")
-        return Linker(frame, settings, log_level=None)
+        name = f"{self._prefix}_{len(self._apis)}"
+        data: Any = table
+        if self._files is not None:
+            import pyarrow.parquet as pq
+
+            path = os.path.join(self._files, f"{name}.parquet")
+            pq.write_table(table, path)
+            data = self.spark.read.parquet(path)
+        return Linker(api.register(data, table_name=name), settings, log_level=None)
 
     def close(self) -> None:
         for con in self._connections:
             con.close()
-        if self.name != "spark":
+        if self._files is None:
             return
+        checkpoints = str(self.spark.sparkContext._jsc.sc().getCheckpointDir().get())
+        checkpoints = checkpoints.removeprefix("file:")
         for i, api in enumerate(self._apis, start=1):
-            for name in list(api._created_tables):  # Splink's own intermediate tables
-                if self.spark.catalog.tableExists(name):
-                    self.spark.table(name).unpersist()
+            created = list(api._created_tables)  # Splink's intermediate tables
             api.delete_tables_created_by_splink_from_db()
+            for table in created:
+                shutil.rmtree(os.path.join(checkpoints, table), ignore_errors=True)
             self.spark.catalog.dropTempView(f"{self._prefix}_{i}")
+        shutil.rmtree(self._files, ignore_errors=True)
 
 
 @contextmanager
