@@ -103,13 +103,13 @@ class LinkSettings:
     small_case: int = 1000  # fewer records (of one kind) than this: priors, no training
     max_block_size: int = 200  # records sharing one blocking key before it is dropped
     u_records: int = 1500  # sample whose every pair (1.1M) trains the u probabilities
-    train_records: int = 100_000  # sample the m probabilities are trained on (EM)
-    min_em_pairs: int = 200  # an EM rule needs this many pairs in the sample ...
+    train_records: int = 100_000  # records (whole blocks) EM trains the m probabilities on
+    min_em_pairs: int = 200  # an EM rule needs this many pairs in its sample ...
     max_em_pairs: int = 3_000_000  # ... and no more than this
     duplicates_per_record: float = 0.25  # prior: duplicate pairs per record in a small case ...
     max_prior_lambda: float = 0.005  # ... and the prior probability two records match at most
     deterministic_recall: float = 0.7  # share of matches sharing a registration or name+date
-    min_m: float = 1e-3  # floor of every m probability (then renormalised) ...
+    min_m: float = 1e-3  # floor of every m probability ...
     min_u: float = 1e-5  # ... and of every u probability
     max_iterations: int = 25  # of EM
 
@@ -182,7 +182,6 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
 }
 MISSING = "missing"
 
-# the plain blocking rules EM may train on, in order of preference
 # The plain blocking rules EM may train on, most precise first, with the comparison each one
 # leaves untrained (it uses the rule's column).
 _EM_RULES = {"reg_first": "reg_numbers", "birth_date": "birth_date", "phone_first": "phones",
