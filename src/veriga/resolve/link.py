@@ -476,6 +476,9 @@ def _deterministic_pairs(con: duckdb.DuckDBPyConnection, kind: str, cap: int) ->
 
 # -- the engines ----------------------------------------------------------------------------
 
+_CHECKPOINTS = "veriga-spark-checkpoints-"  # the name of the temporary ones link() sets
+
+
 def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
@@ -489,8 +492,9 @@ class _Engine:
 
     On Spark, the records are handed over as Parquet files (an Arrow table would be embedded
     in every query plan), and Splink writes its intermediate tables as Parquet under the
-    session's checkpoint directory (a temporary one is set if the session has none), which
-    cuts the lineage that the iterations of clustering would otherwise grow without end."""
+    session's checkpoint directory, which cuts the lineage that the iterations of clustering
+    would otherwise grow without end. Unless the session has a checkpoint directory of its
+    own, that is a temporary one for this call, removed by ``close()``."""
 
     def __init__(self, name: str, spark: Any = None) -> None:
         if name not in {"duckdb", "spark"}:
@@ -501,13 +505,16 @@ class _Engine:
         self._apis: list[Any] = []
         self._connections: list[duckdb.DuckDBPyConnection] = []
         self._files: str | None = None
+        self._checkpoints: str | None = None
         if name == "spark":
             if spark is None:
                 from veriga.engine.spark_engine import SparkEngine
 
                 spark = SparkEngine().spark
-            if spark.sparkContext._jsc.sc().getCheckpointDir().isEmpty():
-                spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="veriga-spark-"))
+            current = spark.sparkContext._jsc.sc().getCheckpointDir()
+            if current.isEmpty() or _CHECKPOINTS in str(current.get()):
+                self._checkpoints = tempfile.mkdtemp(prefix=_CHECKPOINTS)
+                spark.sparkContext.setCheckpointDir(self._checkpoints)
             self._files = tempfile.mkdtemp(prefix="veriga-link-")
         self.spark = spark
 
@@ -552,6 +559,8 @@ class _Engine:
                 shutil.rmtree(os.path.join(checkpoints, table), ignore_errors=True)
             self.spark.catalog.dropTempView(f"{self._prefix}_{i}")
         shutil.rmtree(self._files, ignore_errors=True)
+        if self._checkpoints is not None:
+            shutil.rmtree(self._checkpoints, ignore_errors=True)
 
 
 @contextmanager
