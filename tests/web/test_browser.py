@@ -144,6 +144,7 @@ def test_main_pages_pass_an_accessibility_check(server: str, browser: object) ->
     problems = []
     for path in PAGES:
         page.goto(server + path)
+        page.wait_for_load_state("networkidle")  # the views draw after their data arrives
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations

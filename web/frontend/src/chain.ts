@@ -297,10 +297,11 @@ class ChainDiagram {
       const l1 = svg("text", { x: 12, y: 18, class: "vc-label" });
       l1.textContent = shorten(n.label, 21);
       const l2 = svg("text", { x: 12, y: 35, class: "vc-sub" });
-      l2.textContent = shorten([t(roleName), n.sub].filter(Boolean).join(" · "), 27);
+      // a leading space (not drawn) so that the two lines read as words, not one run of text
+      l2.textContent = ` ${shorten([t(roleName), n.sub].filter(Boolean).join(" · "), 27)}`;
       // the accessible name starts with the visible (shortened) text, then says it in full
       const full = `${n.label}, ${[t(roleName), n.sub].filter(Boolean).join(", ")}`;
-      group.setAttribute("aria-label", `${l1.textContent} ${l2.textContent}. ${full}`);
+      group.setAttribute("aria-label", `${l1.textContent}${l2.textContent}. ${full}`);
       group.append(l1, l2);
       if (n.flagged) {
         const flag = svg("text", { x: NODE_W - 16, y: 17, class: "vc-flag", "aria-hidden": "true" });
