@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from veriga import analysis
@@ -10,29 +10,23 @@ from veriga.access.policy import Op
 from veriga.errors import VerigaError
 from veriga.workspace.part import Part
 
-#: ``progress(step, done, total)``, told which family is running as ``family: step``.
-Progress = Callable[[str, int, int], None]
-
 
 class Analyses(Part):
-    def families(self) -> dict[str, analysis.Family]:
-        return analysis.families()
-
     def run(self, case: str, only: Sequence[str] | None = None, engine: str = "duckdb",
-            params: Mapping[str, Any] | None = None, progress: Progress | None = None,
+            params: Mapping[str, Any] | None = None, progress: analysis.Progress | None = None,
             save: bool = True) -> dict[str, analysis.Run]:
         """Run every family (or those named in ``only``) on the case; each replaces only its
         own unreviewed findings (those whose detector starts with its prefix), reviewed
-        ones are kept. ``params`` by family name (defaults for those not given); with
-        ``save=False`` nothing is stored (a report reproducing a run)."""
+        ones are kept. ``params`` by family name (defaults for those not given);
+        ``progress`` is told ``family: step``; with ``save=False`` nothing is stored (a
+        report reproducing a run)."""
         chosen = analysis.chosen(only)
         for fam in chosen:
             if engine not in fam.engines:
                 raise VerigaError(f"the {fam.name} analyses run on {', '.join(fam.engines)}, "
                                   f"not {engine}")
         # reproducing a run without storing it (for a report) only reads what the user sees
-        with self.ws.case(case, Op.ANALYZE if save else Op.ENTITY_READ):
-            pass
+        self.ws.cases.check(case, Op.ANALYZE if save else Op.ENTITY_READ)
         runs: dict[str, analysis.Run] = {}
         for fam in chosen:
             told = None
