@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from veriga import analysis, plugins
+from veriga import analysis
 from veriga.config import Settings
 from veriga.findings import ReviewState
 from veriga.ingest import expand
@@ -26,13 +26,11 @@ def world(tmp_path_factory: pytest.TempPathFactory):
     ws.cases.create("w")
     requests, _ = expand([root / "world"])
     ws.records.import_files("w", requests)
-    plugins.add("analyses", "resolve", FAMILY)  # not yet an installed family
     try:
         run = ws.analyses.run("w", ["resolve"])["resolve"]
         truth = json.loads((root / "world" / "ground_truth.json").read_text(encoding="utf-8"))
         yield ws, run, truth
     finally:
-        plugins.remove("analyses", "resolve")
         ws.close()
 
 

@@ -1,8 +1,5 @@
 """Entity resolution as an analysis family: records of one person or company proposed as one,
 with reasons, for a person to confirm (which merges them) or dismiss.
-
-Not yet declared in the ``veriga.analyses`` entry points: it joins the registry together with
-its review page, ``veriga resolve`` and the chain diagram's "possibly the same".
 """
 
 from __future__ import annotations
