@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import pyarrow as pa
+
 from veriga import analysis
 from veriga.analysis.params import dataclass_params
 from veriga.errors import VerigaError
@@ -32,6 +34,8 @@ class Detail:
     record_ids: list[str]
     clusters: dict[str, str]  # record id -> cluster id
     problems: int
+    pairs: pa.Table  # the scored pairs of ``veriga.resolve.link.Linked``
+    records: pa.Table  # the resolution records (``veriga.resolve.records.SCHEMA``)
 
 
 class Resolution(analysis.Family):
@@ -75,7 +79,8 @@ class Resolution(analysis.Family):
         problems = sum(len(p or ()) for p in records.column("problems").to_pylist())
         notes = [f"{records.num_rows} records of people and companies, {len(found)} proposed "
                  f"matches; {problems} values could not be used (see the records' problems)."]
-        detail = Detail(records.column("record_id").to_pylist(), clusters, problems)
+        detail = Detail(records.column("record_id").to_pylist(), clusters, problems,
+                        linked.pairs, records)
         return analysis.Run(self.name, found, params.link.pair_threshold, notes, detail)
 
     def evaluate(self, run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score]:
