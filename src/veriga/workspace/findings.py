@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from veriga import analysis
 from veriga.access.policy import Op
 from veriga.errors import NotFound
 from veriga.findings import Finding, ReviewState
+from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 
 
@@ -57,3 +60,80 @@ class Findings(Part):
             access.audit("finding.review", finding_id, state=state.value, reason=reason)
         if merges:
             self.ws.entities.merge(case, found[0].evidence.entity_ids, reason, finding_id)
+
+    def members(self, case: str, finding_ids: Sequence[str]
+                ) -> dict[str, builtins.list[Member]]:
+        """The records each of these findings rests on (a proposed match: the records it
+        proposes as one), side by side: each with its own values and their sources and
+        the accounts it holds, as the user may see them. One audited read."""
+        store = self.ws.store
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            found = [item for fid in dict.fromkeys(finding_ids)
+                     for item in store.list_findings(access.conn, access.case_id,
+                                                     finding_id=fid)]
+            records = {r for item in found for r in item.evidence.entity_ids}
+            entities = {access.canonical_of.get(r, r) for r in records}
+            rows_of: dict[str, builtins.list[dict[str, Any]]] = {}
+            for entity in sorted(e for e in entities if access.reachable(e)):
+                for row in store.entity_statements(access.conn, access.case_id, entity):
+                    if row["source_id"] not in access.hidden_sources and (
+                            access.only_ids is None or row["entity_id"] in access.only_ids):
+                        rows_of.setdefault(row["entity_id"], []).append(row)
+            held = _held_accounts(access, records & set(rows_of))
+            access.audit("entity.read", reads=set(rows_of) | {a for accounts in held.values()
+                                                               for a, _ in accounts},
+                         findings=[item.id for item in found])
+        out: dict[str, builtins.list[Member]] = {}
+        minimiser = access.minimiser
+        for item in found:
+            members = []
+            for record in item.evidence.entity_ids:
+                rows = rows_of.get(record)
+                if not rows:
+                    continue  # hidden from this reader (a handling code, a share)
+                entity = access.canonical_of.get(record, record)
+                numbers = [n for _, n in held.get(record, [])]
+                if minimiser is not None:
+                    rows = minimiser.statements(record, rows)
+                    numbers = [minimiser.text(n) for n in numbers]
+                    record, entity = minimiser.entity_id(record), minimiser.entity_id(entity)
+                members.append(Member(record, rows[0]["schema"], rows, numbers, entity))
+            out[item.id] = members
+        return out
+
+
+@dataclass
+class Member:
+    """A record a finding rests on, as the reader may see it."""
+
+    id: str
+    schema: str
+    statements: list[dict[str, Any]]  # its own, each with its source (file, locator)
+    accounts: list[str]  # numbers of the bank accounts it holds (through an Ownership)
+    entity_id: str  # the entity it is part of: itself unless merged
+
+
+def _held_accounts(access: CaseAccess, records: set[str]
+                   ) -> dict[str, list[tuple[str, str]]]:
+    """(account id, number) of the visible accounts each record holds by an Ownership."""
+    store, conn, case_id = access.ctx.store, access.conn, access.case_id
+    hidden = access.hidden_sources
+    linking = store.linked_ids(conn, case_id, records, hidden)
+    owned: dict[str, list[str]] = {}
+    for proxy in store.iter_entities_by_id(conn, case_id, sorted(linking), hidden,
+                                           only_records=access.only_ids):
+        if not proxy.schema.is_a("Ownership") or not proxy.id:
+            continue
+        rows = [r for r in store.entity_statements(conn, case_id, proxy.id)
+                if r["source_id"] not in hidden]
+        assets = [r["value"] for r in rows if r["prop"] == "asset"]
+        for row in rows:
+            if row["prop"] == "owner" and row["value"] in records:
+                owned.setdefault(row["value"], []).extend(assets)
+    wanted = sorted({a for assets in owned.values() for a in assets if access.reachable(a)})
+    numbers = {p.id: p.get("iban") + p.get("accountNumber", quiet=True)
+               for p in store.iter_entities_by_id(conn, case_id, wanted, hidden,
+                                                  only_records=access.only_ids)
+               if p.schema.is_a("BankAccount")}
+    return {record: [(a, n) for a in dict.fromkeys(assets) for n in numbers.get(a, [])]
+            for record, assets in owned.items()}
