@@ -35,7 +35,7 @@ from veriga.cli.common import (
 )
 from veriga.cli.finance import finance_app
 from veriga.cli.report import report
-from veriga.cli.resolve import merge, split
+from veriga.cli.resolve import merge, resolve, split
 from veriga.cli.serve import serve
 from veriga.errors import VerigaError
 from veriga.export import exporters
@@ -55,6 +55,7 @@ app.add_typer(entity_app, name="entity")
 app.add_typer(finance_app, name="finance")
 app.command("analyze")(analyze)
 app.command("families")(list_families)
+app.command("resolve")(resolve)
 app.command("merge")(merge)
 app.command("split")(split)
 app.command("serve")(serve)

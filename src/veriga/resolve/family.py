@@ -4,7 +4,7 @@ with reasons, for a person to confirm (which merges them) or dismiss.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -27,6 +27,10 @@ class Params:
     link: LinkSettings = field(default_factory=LinkSettings)
 
 
+#: The columns of :meth:`Detail.pair_rows` (``veriga resolve --out``).
+PAIR_COLUMNS = ("left_id", "right_id", "match_probability", "cluster_id")
+
+
 @dataclass
 class Detail:
     """What a run leaves for its evaluation: the records and how they were linked."""
@@ -36,6 +40,26 @@ class Detail:
     problems: int
     pairs: pa.Table  # the scored pairs of ``veriga.resolve.link.Linked``
     records: pa.Table  # the resolution records (``veriga.resolve.records.SCHEMA``)
+
+    def pair_rows(self) -> list[dict[str, Any]]:
+        """The scored pairs as others evaluate them (:data:`PAIR_COLUMNS`): left and right
+        record id, match probability, and the cluster id when both records ended in one
+        cluster (else empty); ordered by left and right id."""
+        columns = self.pairs.select(["left_id", "right_id", "match_probability"]).to_pydict()
+        rows = []
+        for left, right, probability in zip(columns["left_id"], columns["right_id"],
+                                            columns["match_probability"], strict=True):
+            cluster = self.clusters.get(left)
+            rows.append({"left_id": left, "right_id": right,
+                         "match_probability": float(probability),
+                         "cluster_id": cluster if cluster == self.clusters.get(right) else ""})
+        return sorted(rows, key=lambda r: (r["left_id"], r["right_id"]))
+
+    def per_kind(self) -> dict[str, tuple[int, int]]:
+        """Records and scored pairs per kind of record (``person``, ``company``)."""
+        records = Counter(self.records.column("kind").to_pylist())
+        pairs = Counter(self.pairs.column("kind").to_pylist()) if self.pairs.num_rows else {}
+        return {k: (records.get(k, 0), pairs.get(k, 0)) for k in sorted({*records, *pairs})}
 
 
 class Resolution(analysis.Family):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import builtins
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from veriga import analysis
@@ -49,3 +50,17 @@ class Analyses(Part):
                     access.audit("finding.create", family=fam.name, count=added,
                                  removed=removed, engine=engine)
         return runs
+
+    def export_rows(self, case: str, family: str, rows: Iterable[Mapping[str, Any]],
+                    entity_ids: Iterable[str], target: str) -> builtins.list[dict[str, Any]]:
+        """Rows a run left (resolution's scored pairs, say) as the user may take them out of
+        the tool: only for a user allowed to export from the case; every text, ids
+        included, minimised for a restricted reader (a protected person's records by
+        pseudonym id); audited as an export to ``target`` (a file name) with every entity
+        the rows name (``entity_ids``, as the run saw them)."""
+        with self.ws.case(case, Op.EXPORT) as access:
+            seen = set(entity_ids)
+            real = {access.minimiser.real_id(i) for i in seen} if access.minimiser else seen
+            out = [dict(row) for row in rows]
+            access.audit("export", target, format=f"{family} rows", rows=len(out), reads=real)
+        return builtins.list(access.shown(out))
