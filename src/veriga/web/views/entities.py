@@ -13,6 +13,7 @@ from veriga.model import model
 from veriga.web.api import CASE, Node, Timestamp, errors
 from veriga.web.session import Web, current
 from veriga.web.views import View
+from veriga.web.views.resolve import merged_records
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -129,7 +130,8 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
     values = [{"prop": s["prop"], "value": s["value"], "original": s.get("original_value"),
                "file": s.get("file_name"), "locator": s.get("locator"),
                "importer": f"{s.get('importer')} {s.get('importer_version')}",
-               "sha256": s.get("sha256"), "at": s.get("imported_at")}
+               "sha256": s.get("sha256"), "at": s.get("imported_at"),
+               "record": s.get("entity_id")}
               for s in view.statements]
     return {"entity": {"id": proxy.id, "schema": proxy.schema.name, "caption": proxy.caption,
                        "role": roles.get(proxy.id or "")},
@@ -140,8 +142,11 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
 
 @router.get("/cases/{case}/entities/{entity_id}", include_in_schema=False)
 def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Response:
-    return request.app.state.render(request, web, "entity.html",
-                                    **entity_data(web, case, entity_id))
+    data = entity_data(web, case, entity_id)
+    return request.app.state.render(request, web, "entity.html", **data,
+                                    **merged_records(web, case, entity_id, data["values"]),
+                                    parted=[p for p in request.query_params.get(
+                                        "parted", "").split(",") if p])
 
 
 @router.get("/api/cases/{case}/entities/{entity_id}", tags=["entities"],
