@@ -10,6 +10,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.records``: imported files, bulk records on a query engine, the money ledger;
 - ``ws.findings``: findings and their review;
 - ``ws.analyses``: the analysis families of :mod:`veriga.analysis`;
+- ``ws.xref``: cross-referencing cases (shared entities, candidate matches);
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -37,6 +38,7 @@ from veriga.workspace.exports import Exports
 from veriga.workspace.findings import Findings
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
+from veriga.workspace.xref import XrefPart
 
 
 class Workspace(Context):
@@ -58,6 +60,7 @@ class Workspace(Context):
         self.exports = Exports(self)
         self.directory = Directory(self)
         self.audit = Audit(self)
+        self.xref = XrefPart(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,

@@ -41,6 +41,11 @@ class PurposeRequired(VerigaError):
     """Personal data is reached only for a stated purpose."""
 
 
+def no_such_case(case: str) -> NotFound:
+    """The one error for a case that does not exist and for one the user may not reach."""
+    return NotFound(f"no case named {case!r} that you can access (see 'veriga case list')")
+
+
 def public(case: Mapping[str, Any]) -> dict[str, Any]:
     """A case as shown to its readers: without the key its pseudonyms are made with."""
     return {k: v for k, v in case.items() if k != "pseudonym_key"}
@@ -178,8 +183,7 @@ class Context:
                     if shared["entity_ids"] is not None:
                         only_ids = frozenset(shared["entity_ids"])
         if row is None or role is None:
-            raise NotFound(f"no case named {case!r} that you can access "
-                           "(see 'veriga case list')")
+            raise no_such_case(case)
         kind = CaseKind(row["kind"])
         if op is Op.CASE_MANAGE and row["owner_org_id"] not in (None, user.org_id) \
                 and allows(role, op, kind):
