@@ -1,0 +1,132 @@
+"""What a reviewer waits for on the server store: confirming a proposed match (which merges its
+records), splitting the merge again and dismissing a proposal, each repeated on a simulated
+case whose resolution ran once, on PostgreSQL; p50 and p95 against the goal p95 < 100 ms
+(``python -m benchmarks bench_review``; ``VERIGA_BENCH_PROFILE=1`` also writes a cProfile of
+the actions to benchmarks/out/review/review.prof)."""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import measure
+
+OUT = Path("benchmarks/out/review")
+CASE = "bench"
+GOAL_MS = 100.0
+
+
+def _server() -> str | None:
+    """The PostgreSQL server, when one is reachable."""
+    import sqlalchemy as sa
+
+    url = os.environ.get("VERIGA_BENCH_POSTGRES_URL",
+                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - no server: the figures are skipped
+        return None
+    return url
+
+
+def _schema(url: str, name: str, create: bool) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        if create:
+            conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+
+
+def _percentiles(times: list[float]) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    ms = sorted(t * 1000 for t in times)
+    p95 = statistics.quantiles(ms, n=20, method="inclusive")[-1] if len(ms) > 1 else ms[0]
+    return statistics.median(ms), p95
+
+
+def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
+    """Import a simulated world, resolve it once, then time ``rounds`` of each action."""
+    from veriga.config import Settings
+    from veriga.findings import ReviewState
+    from veriga.ingest import expand
+    from veriga.simulate import simulate
+    from veriga.workspace import Workspace
+
+    world = OUT / f"world-{size}"
+    if not (world / "ground_truth.json").exists():
+        simulate("mixed", size, 1, world)
+    ws = Workspace.local(Settings(home=Path(home), database_url=url), purpose="benchmark",
+                         username="bench")
+    ws.cases.create(CASE)
+    requests, _ = expand([world])
+    ws.records.import_files(CASE, requests)
+    ws.analyses.run(CASE, ["resolve"])
+    proposals = sorted(ws.findings.list(CASE), key=lambda f: f.id)
+    half = max(1, len(proposals) // 2)
+    merging, dismissing = proposals[:half], proposals[half:] or proposals
+    times: dict[str, list[float]] = {"confirm": [], "split": [], "dismiss": []}
+
+    def timed(name: str, action: Callable[[], Any]) -> None:
+        start = time.perf_counter()
+        action()
+        times[name].append(time.perf_counter() - start)
+
+    profile = cProfile.Profile() if os.environ.get("VERIGA_BENCH_PROFILE") else None
+    if profile is not None:
+        profile.enable()
+    for i in range(rounds):
+        proposal = merging[i % len(merging)]
+        timed("confirm", lambda p=proposal: ws.findings.review(
+            CASE, p.id, ReviewState.CONFIRMED, "benchmark: the same person"))
+        timed("split", lambda p=proposal: ws.entities.split(
+            CASE, p.evidence.entity_ids[0], "benchmark: not the same after all"))
+        other = dismissing[i % len(dismissing)]
+        timed("dismiss", lambda p=other: ws.findings.review(
+            CASE, p.id, ReviewState.DISMISSED, "benchmark: different people"))
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(str(OUT / "review.prof"))
+    figures: dict[str, Any] = {"entities": sum(ws.entities.count(CASE).values()),
+                               "proposals": len(proposals)}
+    for name, taken in times.items():
+        figures[f"{name}_p50"], figures[f"{name}_p95"] = _percentiles(taken)
+    ws.close()
+    return figures
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    url = _server()
+    if url is None:
+        return []  # no PostgreSQL here: nothing to measure
+    OUT.mkdir(parents=True, exist_ok=True)
+    size, rounds = ("tiny", 30) if quick else ("small", 100)
+    schema = f"veriga_bench_review_{secrets.token_hex(4)}"
+    _schema(url, schema, create=True)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            f = measure("benchmarks.bench_review:review_child",
+                        url=f"{url}?options=-csearch_path%3D{schema}", home=home, size=size,
+                        rounds=rounds)
+    finally:
+        _schema(url, schema, create=False)
+    labels = {"confirm": "confirm a proposal (merges its records)",
+              "split": "split the merge", "dismiss": "dismiss a proposal"}
+    return [{"name": f"{label}, PostgreSQL, {f['entities']:,} entities, {f['proposals']} "
+                     f"proposals ({size}, {rounds}x; goal p95 < {GOAL_MS:.0f} ms)",
+             "seconds": round(f[f"{name}_p95"] / 1000, 4), "per_s": "",
+             "peak_rss_mb": f["peak_rss_mb"],
+             "ratio_to_duckdb": f"p50 {f[f'{name}_p50']:.0f} ms, p95 {f[f'{name}_p95']:.0f} ms"}
+            for name, label in labels.items()]
