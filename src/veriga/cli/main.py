@@ -37,6 +37,7 @@ from veriga.cli.finance import finance_app
 from veriga.cli.report import report
 from veriga.cli.resolve import merge, resolve, split
 from veriga.cli.serve import serve
+from veriga.cli.xref import xref
 from veriga.errors import VerigaError
 from veriga.export import exporters
 from veriga.ingest import ImportRequest, expand, formats
@@ -58,6 +59,7 @@ app.command("families")(list_families)
 app.command("resolve")(resolve)
 app.command("merge")(merge)
 app.command("split")(split)
+app.command("xref")(xref)
 app.command("serve")(serve)
 app.command("report")(report)
 app.command("check")(check)

@@ -192,7 +192,16 @@ def _shared(a: _Read, b: _Read) -> builtins.list[Shared]:
         joined.setdefault((a.record_of[record], b.record_of[record]), set()).add(record)
     out = [Shared(_side(a, left), _side(b, right), tuple(sorted(records)))
            for (left, right), records in joined.items()]
-    return sorted(out, key=lambda s: (s.left.schema, s.left.name.casefold(), s.left.entity_id))
+    return sorted(out, key=lambda s: (_rank(s.left.schema), s.left.schema,
+                                      s.left.name.casefold(), s.left.entity_id))
+
+
+def _rank(schema: str) -> int:
+    """People first, then companies and other parties, accounts, everything else."""
+    for rank, parent in enumerate(("Person", "LegalEntity", "BankAccount")):
+        if model[schema].is_a(parent):
+            return rank
+    return 3
 
 
 def _candidates(read: builtins.list[_Read], min_probability: float, engine: str
