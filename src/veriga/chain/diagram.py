@@ -4,10 +4,16 @@ worked and lived, which accounts took the earnings and where the proceeds ended.
 Built from the case's entities and findings only (no new inference beyond what is stated on
 every node and edge):
 
-- **identity groups**: records of one person or company in several sources are drawn as one
-  node when they share a phone, a registration number, or a name (for people: the same name
-  with no conflicting birth date). Every node lists its member entity ids and why they were
-  grouped, so an investigator can see and undo the grouping in the network explorer.
+- **one node per entity**: records of one person or company are one node only once a person
+  has merged them (confirmed a proposed match, or ``veriga merge``): the store then gives every
+  reference the entity's canonical id. Nothing is grouped for drawing alone. A node lists the
+  records merged into it (``merged``, from the reader's view of the merges).
+- **possibly the same**: an unreviewed proposed match (a finding whose detector merges on
+  confirmation, ``match.person`` / ``match.company``) between two drawn nodes is a dashed
+  ``same`` edge with its match probability, tied to the finding; one between a drawn node and
+  records not drawn is noted on the node (``possibly``: the finding, its score and the names
+  of those records). Dismissed proposals are not shown; confirmed ones are merges already.
+  These edges are hypotheses, not links of the chain: paths and bounding ignore them.
 - **roles** from the findings (R1 client payments → earnings account, R8 recruitment fees →
   agency, R9 remittances → accounts abroad, R7 rent → flats, R10/R5 → cash, R13 → employer…),
   from the records (trip organiser and traveller, employer and posted worker, director, account
@@ -42,6 +48,8 @@ SINKS = ("abroad", "cash")
 LEGAL_FORMS = {"sia", "srl", "oy", "oyj", "as", "ou", "oü", "uab", "ab", "eood", "ood", "ead",
                "ltd", "llc", "gmbh", "tov", "sp", "spa", "sa", "bv", "nv", "ag", "kg", "plc",
                "escrow", "notary", "bank"}
+#: the kind of edge between two nodes a proposed match says are possibly the same
+SAME = "same"
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b")
 
 
@@ -53,9 +61,11 @@ class Node:
     role: str
     stage: str
     sub: str = ""  # a second line: the holder of an account, the phone of ads…
-    ids: list[str] = field(default_factory=list)  # member entity ids (records)
+    ids: list[str] = field(default_factory=list)  # entity ids (trips, ads, account records)
     findings: dict[str, float] = field(default_factory=dict)  # finding id -> score
-    grouped_by: set[str] = field(default_factory=set)
+    merged: list[str] = field(default_factory=list)  # records a person merged into it
+    # proposed matches with records not drawn: finding id -> (score, their names)
+    possibly: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
     iban: str | None = None
     country: str | None = None
     count: int = 1  # trips on a route, ads in a cluster
@@ -71,11 +81,12 @@ class Edge:
     source: str
     target: str
     label: str
-    kind: str  # holds, paid, posted, booked, travelled, employed, directs, owns, cash…
+    kind: str  # holds, paid, posted, booked, travelled, employed, directs, owns, cash, same…
     records: list[str] = field(default_factory=list)
     findings: dict[str, float] = field(default_factory=dict)
     amount: float = 0.0
     count: int = 0
+    probability: float | None = None  # a proposed match ("same"): its match probability
 
     @property
     def id(self) -> str:
@@ -93,8 +104,11 @@ class ChainGraph:
         return [n.id for n in self.nodes.values() if entity_id in n.ids]
 
     def adjacency(self) -> dict[str, set[str]]:
+        """Neighbours by the links of the chain (not the proposed matches: hypotheses)."""
         adj: dict[str, set[str]] = {n: set() for n in self.nodes}
         for e in self.edges.values():
+            if e.kind == SAME:
+                continue
             adj[e.source].add(e.target)
             adj[e.target].add(e.source)
         return adj
@@ -120,34 +134,7 @@ class ChainGraph:
         return None
 
 
-# ------------------------------------------------------------------------ identity groups
-
-
-class _Groups:
-    """Union-find over entity ids, remembering why two were joined."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-        self.why: dict[str, set[str]] = defaultdict(set)
-        self.births: dict[str, set[str]] = defaultdict(set)
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str, why: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if self.births[ra] and self.births[rb] and not self.births[ra] & self.births[rb]:
-            return  # two different birth dates: not the same person
-        keep, drop = sorted((ra, rb))
-        self.parent[drop] = keep
-        self.births[keep] |= self.births.pop(drop, set())
-        self.why[keep] |= self.why.pop(drop, set()) | {why}
+# ------------------------------------------------------------------------ helpers
 
 
 def _name_key(name: str) -> str | None:
@@ -163,50 +150,33 @@ def _id(proxy: EntityProxy) -> str:
     return proxy.id or ""
 
 
-def _group(parties: list[EntityProxy]) -> _Groups:
-    groups = _Groups()
-    by_key: dict[tuple[str, str], str] = {}
-    for proxy in parties:
-        groups.find(_id(proxy))
-        groups.births[groups.find(_id(proxy))].update(v[:10] for v in proxy.get(
-            "birthDate", quiet=True))
-    # strong keys first (phone, registration number), then names
-    for kind in ("phone", "registrationNumber", "name"):
-        for proxy in parties:
-            values = proxy.get(kind, quiet=True)
-            if kind == "name":
-                values = [k for k in map(_name_key, values) if k]
-            for value in values:
-                scope = kind if kind != "registrationNumber" else \
-                    "reg:" + (proxy.first("jurisdiction", quiet=True) or "")
-                key = (scope, value)
-                if key in by_key:
-                    groups.union(by_key[key], _id(proxy), "name" if kind == "name" else kind)
-                else:
-                    by_key[key] = _id(proxy)
-    return groups
-
-
 # ------------------------------------------------------------------------ building
 
 
 class _Builder:
     def __init__(self, entities: Iterable[EntityProxy], findings: Iterable[Finding],
                  roles: Mapping[str, str], min_score: float,
-                 account_names: Mapping[str, str]) -> None:
+                 account_names: Mapping[str, str], merged: Mapping[str, str]) -> None:
         self.by_id: dict[str, EntityProxy] = {}
         self.by_schema: dict[str, list[EntityProxy]] = defaultdict(list)
         for proxy in entities:
             self.by_id[_id(proxy)] = proxy
             self.by_schema[proxy.schema.name].append(proxy)
-        self.findings = [f for f in findings if f.score >= min_score
+        described = detectors()
+        merging = {k for k, d in described.items() if d.on_confirm == "merge"}
+        findings = list(findings)
+        # proposed matches a person has not reviewed yet (confirmed ones are merges)
+        self.proposals = [f for f in findings if f.kind in merging
+                          and f.review.state.value == "new"]
+        self.findings = [f for f in findings if f.score >= min_score and f.kind not in merging
                          and f.review.state.value != "dismissed"]
         self.roles = roles
+        self.entity_of = dict(merged)  # merged record -> the entity it is part of
+        self.records: dict[str, list[str]] = defaultdict(list)
+        for record, entity in merged.items():
+            if record != entity:
+                self.records[entity].append(record)
         parties = [p for p in self.by_id.values() if p.schema.is_a("LegalEntity")]
-        self.groups = _group(parties)
-        self.members: dict[str, list[str]] = defaultdict(list)
-        for p in parties:
-            self.members[self.groups.find(_id(p))].append(_id(p))
         self.account_ids: dict[str, list[str]] = defaultdict(list)  # iban -> entity ids
         self.account_of_id: dict[str, str] = {}
         for p in self.by_schema["BankAccount"]:
@@ -214,7 +184,7 @@ class _Builder:
             self.account_ids[iban].append(_id(p))
             self.account_of_id[_id(p)] = iban
         self.out = ChainGraph(findings={f.id: f for f in self.findings})
-        self.holders: dict[str, set[str]] = defaultdict(set)  # account iban -> party groups
+        self.holders: dict[str, set[str]] = defaultdict(set)  # account iban -> parties
         self.holdings: dict[str, set[str]] = defaultdict(set)  # party group -> ibans
         self.ownership_rows: dict[tuple[str, str], list[str]] = defaultdict(list)
         for own in self.by_schema["Ownership"]:
@@ -222,7 +192,7 @@ class _Builder:
                 owned = self.account_of_id.get(asset)
                 for owner in own.get("owner"):
                     if owned and owner in self.by_id:
-                        g = self.groups.find(owner)
+                        g = owner
                         self.holders[owned].add(g)
                         self.holdings[g].add(owned)
                         self.ownership_rows[(g, owned)].append(_id(own))
@@ -240,7 +210,7 @@ class _Builder:
                         continue
                     for party in pay.get(party_prop):
                         if party in self.by_id:
-                            g = self.groups.find(party)
+                            g = party
                             named[paid][g] += 1
                             if len(rows[(g, paid)]) < 5:
                                 rows[(g, paid)].append(_id(pay))
@@ -255,7 +225,7 @@ class _Builder:
         by_name: dict[str, str] = {}
         for p in parties:
             for key in filter(None, map(_name_key, p.get("name", quiet=True))):
-                by_name.setdefault(key, self.groups.find(_id(p)))
+                by_name.setdefault(key, _id(p))
         for iban, name in account_names.items():
             wanted = _name_key(name)
             if iban not in self.holders and wanted in by_name:
@@ -265,17 +235,14 @@ class _Builder:
     # -- nodes -------------------------------------------------------------------------
 
     def party(self, entity_id: str, role: str) -> Node:
-        gid = self.groups.find(entity_id)
-        node = self.out.nodes.get(gid)
+        """The node of a person or company (an entity read from the case)."""
+        node = self.out.nodes.get(entity_id)
         if node is None:
-            members = sorted(self.members.get(gid) or [gid])
-            proxies = [self.by_id[i] for i in members if i in self.by_id]
-            best = max(proxies, key=lambda p: (p.schema.name in ("Person", "Company"),
-                                               len(p.properties), p.id))
-            node = Node(gid, best.caption, best.schema.name, role, ROLE_STAGE[role],
-                        ids=sorted(members), grouped_by=set(self.groups.why.get(gid, ())))
-            node.subject_role = next((self.roles[i] for i in members if i in self.roles), None)
-            self.out.nodes[gid] = node
+            proxy = self.by_id[entity_id]
+            node = Node(entity_id, proxy.caption, proxy.schema.name, role, ROLE_STAGE[role],
+                        ids=[entity_id], merged=sorted(self.records.get(entity_id, ())))
+            node.subject_role = self.roles.get(entity_id)
+            self.out.nodes[entity_id] = node
         else:
             self._promote(node, role)
         return node
@@ -395,15 +362,14 @@ class _Builder:
                            if g in self.out.nodes)
             node.sub = ", ".join(names)[:60] or node.sub
 
-    def is_org(self, group: str) -> bool:
+    def is_org(self, entity_id: str) -> bool:
         """A company or organisation, or a name on a bank statement with a legal form."""
-        proxies = [self.by_id[i] for i in self.members.get(group, [group]) if i in self.by_id]
-        if any(p.schema.is_a("Person") for p in proxies):
+        proxy = self.by_id.get(entity_id)
+        if proxy is None or proxy.schema.is_a("Person"):
             return False
-        if any(p.schema.is_a("Organization") for p in proxies):
+        if proxy.schema.is_a("Organization"):
             return True
-        words = {w for p in proxies for n in p.get("name", quiet=True)
-                 for w in (normalize(n) or "").split()}
+        words = {w for n in proxy.get("name", quiet=True) for w in (normalize(n) or "").split()}
         return bool(words & LEGAL_FORMS)
 
     def from_records(self) -> None:
@@ -414,7 +380,7 @@ class _Builder:
             org_prop, person_prop = ("organization", "director") if d.schema.name == \
                 "Directorship" else ("asset", "owner")
             for org in d.get(org_prop):
-                og = self.groups.find(org) if org in self.by_id else None
+                og = org if org in self.by_id else None
                 if og is None or og not in nodes or nodes[og].schema == "BankAccount":
                     continue
                 for person in d.get(person_prop):
@@ -433,7 +399,7 @@ class _Builder:
         employers = {g for g, n in nodes.items() if n.role == "employer"}
         for emp in self.by_schema["Employment"]:
             for er in emp.get("employer"):
-                eg = self.groups.find(er) if er in self.by_id else None
+                eg = er if er in self.by_id else None
                 if eg not in employers:
                     continue
                 for ee in emp.get("employee"):
@@ -444,8 +410,8 @@ class _Builder:
         # traveller, and the route
         known = set(nodes)
         for trip in self.by_schema["Trip"]:
-            organisers = [self.groups.find(o) for o in trip.get("organizer") if o in self.by_id]
-            travellers = [self.groups.find(i) for i in trip.get("involved") if i in self.by_id]
+            organisers = [o for o in trip.get("organizer") if o in self.by_id]
+            travellers = [i for i in trip.get("involved") if i in self.by_id]
             others = [t for t in travellers if t not in organisers]
             if not others or not (set(organisers) | set(others)) & known:
                 continue
@@ -484,7 +450,7 @@ class _Builder:
         for p in self.by_id.values():
             if p.schema.is_a("LegalEntity"):
                 for phone in p.get("phone", quiet=True):
-                    owners[phone].add(self.groups.find(_id(p)))
+                    owners[phone].add(_id(p))
         for phone, ads in phones.items():
             categories = Counter(a.first("category", quiet=True) or "" for a in ads)
             job = categories.most_common(1)[0][0] == "job"
@@ -553,26 +519,54 @@ class _Builder:
         linked = {e.source for e in g.edges.values()} | {e.target for e in g.edges.values()}
         g.nodes = {k: v for k, v in g.nodes.items() if k in linked}
 
+    # -- proposed matches (after bounding: they neither place nor keep a node) -----------
+
+    def possibly_same(self) -> None:
+        """Unreviewed proposals: a dashed edge between the drawn nodes they join, a note on
+        a drawn node about the records it may be that are not drawn."""
+        nodes = self.out.nodes
+        for f in self.proposals:
+            entities = list(dict.fromkeys(self.entity_of.get(i, i)
+                                          for i in f.evidence.entity_ids))
+            drawn = sorted(i for i in entities if i in nodes)
+            if not drawn:
+                continue
+            self.out.findings[f.id] = f
+            for a, b in zip(drawn, drawn[1:], strict=False):  # one chain of edges per proposal
+                e = self.edge(a, b, SAME, "possibly the same", count=0)
+                e.findings[f.id] = f.score
+                e.probability = max(e.probability or 0.0, f.score)
+            others = [self.by_id[i].caption for i in entities
+                      if i not in nodes and i in self.by_id]
+            if others:
+                for nid in drawn:
+                    nodes[nid].possibly[f.id] = (f.score, sorted(others))
+
 
 def chain_graph(entities: Iterable[EntityProxy], findings: Iterable[Finding],
                 roles: Mapping[str, str] | None = None, min_score: float = 0.5,
                 per_stage: int = 16, min_ads: int = 10,
-                account_names: Mapping[str, str] | None = None) -> ChainGraph:
+                account_names: Mapping[str, str] | None = None,
+                merged: Mapping[str, str] | None = None) -> ChainGraph:
     """The case's chain as a graph: key entities per stage and the links between them.
 
-    ``roles``: subject roles set by investigators (entity id -> victim/suspect…);
-    ``account_names``: IBAN -> the holder's name as other statements give it (for accounts
-    whose own statement names no holder)."""
-    b = _Builder(entities, findings, roles or {}, min_score, account_names or {})
+    ``entities`` and ``findings`` as the workspace gives them (references to merged records
+    point at their entity); ``roles``: subject roles set by investigators (entity id ->
+    victim/suspect…); ``account_names``: IBAN -> the holder's name as other statements give
+    it (for accounts whose own statement names no holder); ``merged``: record -> the entity a
+    person merged it into (findings name records, so a proposal about a record since merged
+    is drawn on its entity)."""
+    b = _Builder(entities, findings, roles or {}, min_score, account_names or {}, merged or {})
     b.from_findings()
     b.from_holders()
     b.from_records()
     b.from_ads(min_ads)
     b.from_payments()
     for nid, role in (b.roles or {}).items():  # people the investigators marked
-        if role == "victim" and b.groups.find(nid) in b.out.nodes:
-            b.out.nodes[b.groups.find(nid)].subject_role = role
+        if role == "victim" and nid in b.out.nodes:
+            b.out.nodes[nid].subject_role = role
     b.bound(per_stage)
+    b.possibly_same()
     return b.out
 
 
@@ -583,7 +577,7 @@ def sinks(graph: ChainGraph) -> list[str]:
 
 def to_json(graph: ChainGraph, url: Any = lambda i: i) -> dict[str, Any]:
     """Nodes, edges and the findings they rest on, for the API."""
-    used = {f for n in graph.nodes.values() for f in n.findings} | {
+    used = {f for n in graph.nodes.values() for f in (*n.findings, *n.possibly)} | {
         f for e in graph.edges.values() for f in e.findings}
     return {
         "stages": list(STAGES),
@@ -591,13 +585,17 @@ def to_json(graph: ChainGraph, url: Any = lambda i: i) -> dict[str, Any]:
                    "role": n.role, "stage": n.stage, "ids": n.ids[:50],
                    "url": url(n.ids[0]) if n.ids else None, "iban": n.iban,
                    "country": n.country, "count": n.count,
-                   "grouped_by": sorted(n.grouped_by), "subject_role": n.subject_role,
+                   "merged": n.merged[:50], "subject_role": n.subject_role,
                    "flagged": bool(n.findings), "score": round(n.score, 3),
-                   "findings": sorted(n.findings, key=lambda f: -n.findings[f])[:10]}
+                   "findings": sorted(n.findings, key=lambda f: -n.findings[f])[:10],
+                   "possibly": [{"finding": fid, "score": score, "names": names[:5],
+                                 "count": len(names)}
+                                for fid, (score, names) in sorted(
+                                    n.possibly.items(), key=lambda x: (-x[1][0], x[0]))[:10]]}
                   for n in graph.nodes.values()],
         "edges": [{"id": e.id, "source": e.source, "target": e.target, "label": e.label,
                    "kind": e.kind, "records": e.records[:20], "count": max(e.count, 1),
-                   "amount": round(e.amount, 2) or None,
+                   "amount": round(e.amount, 2) or None, "probability": e.probability,
                    "findings": sorted(e.findings)} for e in graph.edges.values()],
         "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score}
                      for fid, f in graph.findings.items() if fid in used],
@@ -605,5 +603,5 @@ def to_json(graph: ChainGraph, url: Any = lambda i: i) -> dict[str, Any]:
     }
 
 
-__all__ = ["ROLE_STAGE", "SINKS", "ChainGraph", "Edge", "Node", "chain_graph", "sinks",
+__all__ = ["ROLE_STAGE", "SAME", "SINKS", "ChainGraph", "Edge", "Node", "chain_graph", "sinks",
            "to_json"]

@@ -259,6 +259,18 @@ class Entities(Part):
                          reason=reason.strip())
         return members
 
+    def merged(self, case: str) -> dict[str, str]:
+        """Every merged record -> the entity it is part of, by the ids the reader sees (ids
+        only: findings name records, drawings need their entity). Audited."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            found = {r: c for r, c in access.canonical_of.items()
+                     if access.reachable(c) and r != c}
+            access.audit("entity.read", merges=True, reads=set(found.values()))
+        if access.minimiser is None:
+            return found
+        shown = access.minimiser.entity_id
+        return {shown(r): shown(c) for r, c in found.items()}
+
     def records(self, case: str, entity_id: str) -> builtins.list[dict[str, Any]]:
         """The records merged into this entity (who merged them, when and why); empty if it
         is a single record."""

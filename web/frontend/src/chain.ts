@@ -6,7 +6,12 @@
  * entity page, the network explorer, the timeline and the money flows; "Path to the proceeds"
  * highlights the shortest chain of links from that node to an account abroad or cash.
  *
- * `window.verigaChain = { ready, nodes, edges }` for tests.
+ * Records a person merged are one node. A link of kind "same" is an unreviewed proposed match
+ * ("possibly the same", with its match probability): drawn dashed, outside the layout and the
+ * path to the proceeds, and a link to the finding to review. A node whose proposed matches are
+ * not drawn carries a small dashed mark and lists them in its details.
+ *
+ * `window.verigaChain = { ready, nodes, edges, same }` for tests.
  */
 import dagre from "dagre";
 
@@ -23,11 +28,12 @@ interface ChainNode {
   url: string | null;
   iban: string | null;
   count: number;
-  grouped_by: string[];
+  merged: string[];
   subject_role: string | null;
   flagged: boolean;
   score: number;
   findings: string[];
+  possibly: { finding: string; score: number; names: string[]; count: number }[];
 }
 
 interface ChainEdge {
@@ -39,6 +45,7 @@ interface ChainEdge {
   records: string[];
   count: number;
   amount: number | null;
+  probability: number | null;
   findings: string[];
 }
 
@@ -53,7 +60,8 @@ interface ChainData {
 export interface VerigaChain {
   ready: Promise<void>;
   nodes: number;
-  edges: number;
+  edges: number; // links of the chain
+  same: number; // "possibly the same" links (unreviewed proposed matches)
 }
 
 declare global {
@@ -66,6 +74,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const NODE_W = 150;
 const NODE_H = 46;
 const TOP = 34; // room for the stage labels
+/** The kind of link of a proposed match (possibly the same person or company). */
+const SAME = "same";
 
 /** Role → [msgid of its name, colour]. */
 const ROLES: Record<string, [string, string]> = {
@@ -111,11 +121,16 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+function percent(p: number | null): string {
+  return `${Math.round((p ?? 0) * 100)}%`;
+}
+
 /** Layout edges: forward in the stage order, or within a stage without closing a cycle. */
 function layoutEdges(data: ChainData, stageOf: Map<string, number>): ChainEdge[] {
   const forward: ChainEdge[] = [];
   const within = new Map<string, ChainEdge[]>();
   for (const e of data.edges) {
+    if (e.kind === SAME) continue; // a proposed match: drawn over the layout, never placing a node
     const a = stageOf.get(e.source)!;
     const b = stageOf.get(e.target)!;
     if (a < b) forward.push(e);
@@ -182,14 +197,16 @@ class ChainDiagram {
     }
     this.byId = new Map(this.data.nodes.map((n) => [n.id, n]));
     this.data.edges = this.data.edges.filter((e) => this.byId.has(e.source) && this.byId.has(e.target));
+    const links = this.data.edges.filter((e) => e.kind !== SAME).length;
     this.handle.nodes = this.data.nodes.length;
-    this.handle.edges = this.data.edges.length;
+    this.handle.edges = links;
+    this.handle.same = this.data.edges.length - links;
     if (!this.data.nodes.length) {
       this.status.textContent = this.t("No chain could be drawn from this case's findings yet.");
       return;
     }
     this.draw();
-    this.status.textContent = this.t("%(nodes)s entities and %(edges)s links in the chain.", { nodes: this.data.nodes.length, edges: this.data.edges.length });
+    this.status.textContent = this.t("%(nodes)s entities and %(edges)s links in the chain.", { nodes: this.data.nodes.length, edges: links });
   }
 
   private legend(): HTMLElement {
@@ -201,6 +218,8 @@ class ChainDiagram {
     }
     const flag = el("span", { class: "vc-swatch vc-swatch-flag", "aria-hidden": "true" });
     list.append(el("li", {}, flag, this.t("flagged by a finding")));
+    const same = el("span", { class: "vc-swatch vc-swatch-same", "aria-hidden": "true" });
+    list.append(el("li", { "data-testid": "chain-legend-same" }, same, this.t("possibly the same (a proposed match, not yet reviewed)")));
     return list;
   }
 
@@ -257,6 +276,7 @@ class ChainDiagram {
 
     const edges = svg("g", { class: "vc-edges" });
     for (const e of data.edges) {
+      if (e.kind === SAME) continue; // drawn above the chain's links, below
       const pts = laid.has(e.id) ? (g.edge({ v: e.source, w: e.target, name: e.id })?.points ?? []) : [];
       const a = g.node(e.source);
       const b = g.node(e.target);
@@ -276,6 +296,7 @@ class ChainDiagram {
       this.edgeEls.set(e.id, group);
     }
     root.append(edges);
+    root.append(this.drawSame(g));
 
     const nodes = svg("g", { class: "vc-nodes" });
     for (const n of data.nodes) {
@@ -301,8 +322,15 @@ class ChainDiagram {
       l2.textContent = ` ${shorten([t(roleName), n.sub].filter(Boolean).join(" · "), 27)}`;
       // the accessible name starts with the visible (shortened) text, then says it in full
       const full = `${n.label}, ${[t(roleName), n.sub].filter(Boolean).join(", ")}`;
-      group.setAttribute("aria-label", `${l1.textContent}${l2.textContent}. ${full}`);
+      const maybe = n.possibly.length ? `, ${t("possibly the same as records not drawn")}` : "";
+      group.setAttribute("aria-label", `${l1.textContent}${l2.textContent}. ${full}${maybe}`);
       group.append(l1, l2);
+      if (n.possibly.length) {
+        // two dashed rings at the lower right: proposed matches with records not drawn
+        const mark = svg("g", { class: "vc-maybe", "aria-hidden": "true", "data-testid": "chain-possibly-mark" });
+        mark.append(svg("circle", { cx: NODE_W - 16, cy: NODE_H - 11, r: 4.5 }), svg("circle", { cx: NODE_W - 10, cy: NODE_H - 11, r: 4.5 }));
+        group.append(mark);
+      }
       if (n.flagged) {
         const flag = svg("text", { x: NODE_W - 16, y: 17, class: "vc-flag", "aria-hidden": "true" });
         flag.textContent = "⚑";
@@ -323,6 +351,45 @@ class ChainDiagram {
     }
     root.append(nodes);
     this.canvas.replaceChildren(root);
+  }
+
+  /** The proposed matches between drawn nodes: dashed curves, each a link to its finding. */
+  private drawSame(g: dagre.graphlib.Graph): SVGGElement {
+    const { t } = this;
+    const layer = svg("g", { class: "vc-same-layer" });
+    for (const e of this.data.edges) {
+      if (e.kind !== SAME) continue;
+      const a = g.node(e.source);
+      const b = g.node(e.target);
+      // from the lower edge of one box to the lower edge of the other, bowed downwards
+      const [x1, y1, x2, y2] = [a.x, a.y + NODE_H / 2 + TOP, b.x, b.y + NODE_H / 2 + TOP];
+      const bow = Math.min(90, 24 + Math.hypot(x2 - x1, y2 - y1) / 5);
+      const [cx, cy] = [(x1 + x2) / 2, Math.max(y1, y2) + bow];
+      const finding = this.data.findings.find((f) => e.findings.includes(f.id));
+      const visible = `${t("possibly the same")} ${percent(e.probability)}`;
+      const names = `${this.byId.get(e.source)!.label} — ${this.byId.get(e.target)!.label}`;
+      const href = finding ? this.findingUrl(finding.kind, finding.id) : null;
+      const group = svg(href ? "a" : "g", { class: `vc-edge vc-edge-${SAME}`, "data-id": e.id, "data-testid": "chain-same" });
+      if (href) {
+        group.setAttribute("href", href);
+        group.setAttribute("aria-label", `${visible}. ${names}: ${finding!.title}`);
+      }
+      const path = svg("path", { d: `M${x1.toFixed(1)},${y1.toFixed(1)} Q${cx.toFixed(1)},${cy.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}` });
+      const title = svg("title");
+      title.textContent = `${names}: ${t("possibly the same")}, ${t("match probability %(p)s", { p: percent(e.probability) })}`;
+      path.append(title);
+      // the label at the curve's lowest point (the middle of a quadratic Bézier)
+      const text = svg("text", { x: (x1 + 2 * cx + x2) / 4, y: (y1 + 2 * cy + y2) / 4 + 11, class: "vc-edge-label vc-same-label", "text-anchor": "middle" });
+      text.textContent = visible;
+      group.append(path, text);
+      layer.append(group);
+      this.edgeEls.set(e.id, group as SVGGElement);
+    }
+    return layer;
+  }
+
+  private findingUrl(kind: string, id: string): string {
+    return `/cases/${encodeURIComponent(this.caseName)}/findings?kind=${encodeURIComponent(kind)}&state=#${encodeURIComponent(id)}`;
   }
 
   // ------------------------------------------------------------------ interaction
@@ -359,11 +426,25 @@ class ChainDiagram {
     const row = (k: string, v: string) => dl.append(el("dt", {}, k), el("dd", {}, v));
     row(t(n.stage), t(roleName));
     if (n.sub) row("", n.sub);
-    if (n.ids.length > 1) row(t("Records"), t("Grouped from %(n)s records (same %(keys)s)", { n: n.ids.length, keys: n.grouped_by.map((k) => t(k === "registrationNumber" ? "registration number" : k)).join(", ") || "—" }));
+    if (n.merged.length) row(t("Records"), t("%(n)s records merged by a person", { n: n.merged.length + 1 }));
     const found = this.data.findings.filter((f) => n.findings.includes(f.id));
     const findings = el("ul", { class: "vc-findings" });
     for (const f of found) {
-      findings.append(el("li", {}, el("a", { href: `${base}/findings?kind=${encodeURIComponent(f.kind)}&state=#${encodeURIComponent(f.id)}` }, `${f.kind} ${f.title}`), ` ${f.score.toFixed(2)}`));
+      findings.append(el("li", {}, el("a", { href: this.findingUrl(f.kind, f.id) }, `${f.kind} ${f.title}`), ` ${f.score.toFixed(2)}`));
+    }
+    // proposed matches: with nodes drawn (the dashed links) and with records not drawn
+    const maybe = el("ul", { class: "vc-findings", "data-testid": "chain-possibly" });
+    const kindOf = new Map(this.data.findings.map((f) => [f.id, f.kind]));
+    const item = (fid: string, text: string, p: number) =>
+      maybe.append(el("li", {}, el("a", { href: this.findingUrl(kindOf.get(fid) ?? "", fid) }, text), ` ${t("match probability %(p)s", { p: percent(p) })}`));
+    for (const e of this.data.edges) {
+      if (e.kind !== SAME || (e.source !== n.id && e.target !== n.id)) continue;
+      const other = this.byId.get(e.source === n.id ? e.target : e.source)!;
+      for (const fid of e.findings) item(fid, other.label, e.probability ?? 0);
+    }
+    for (const m of n.possibly) {
+      const more = m.count > m.names.length ? ` (+${m.count - m.names.length})` : "";
+      item(m.finding, `${m.names.join(", ")}${more} (${t("not drawn")})`, m.score);
     }
     const pathBtn = el("button", { type: "button", class: "vc-btn", "data-testid": "chain-path" }, t("Path to the proceeds"));
     pathBtn.addEventListener("click", () => this.highlightPath(n.id));
@@ -371,6 +452,7 @@ class ChainDiagram {
     clearBtn.addEventListener("click", () => this.clearPath());
     this.panel.replaceChildren(el("h3", { class: "vc-h" }, n.label), dl, links);
     if (found.length) this.panel.append(el("h4", {}, t("Findings")), findings);
+    if (maybe.childElementCount) this.panel.append(el("h4", {}, t("Possibly the same as")), maybe);
     this.panel.append(el("div", { class: "vc-actions" }, pathBtn, clearBtn));
   }
 
@@ -379,6 +461,7 @@ class ChainDiagram {
     const sinks = new Set(this.data.sinks);
     const adj = new Map<string, string[]>();
     for (const e of this.data.edges) {
+      if (e.kind === SAME) continue; // a proposed match is not a link of the chain
       adj.set(e.source, [...(adj.get(e.source) ?? []), e.target]);
       adj.set(e.target, [...(adj.get(e.target) ?? []), e.source]);
     }
@@ -413,6 +496,7 @@ class ChainDiagram {
     this.canvas.classList.add("vc-has-path");
     for (const id of path) this.nodeEls.get(id)?.classList.add("vc-on-path");
     for (const e of this.data.edges) {
+      if (e.kind === SAME) continue;
       if (on.has(e.source) && on.has(e.target) && (steps.has(`${e.source}|${e.target}`) || steps.has(`${e.target}|${e.source}`))) {
         const g = this.edgeEls.get(e.id);
         g?.classList.add("vc-on-path");
@@ -433,7 +517,7 @@ class ChainDiagram {
 
 const mountPoint = document.getElementById("chain");
 if (mountPoint) {
-  const handle: VerigaChain = { ready: Promise.resolve(), nodes: 0, edges: 0 };
+  const handle: VerigaChain = { ready: Promise.resolve(), nodes: 0, edges: 0, same: 0 };
   const diagram = new ChainDiagram(mountPoint, handle);
   handle.ready = diagram.load(mountPoint.dataset.api ?? "");
   window.verigaChain = handle;

@@ -1,5 +1,7 @@
 """The chain view: the case in stages, recruitment → transport → exploitation → proceeds,
-drawn as a diagram (static/dist/chain.js, laid out with dagre) above the stage lists."""
+drawn as a diagram (static/dist/chain.js, laid out with dagre) above the stage lists. Records
+a person merged are one node; unreviewed proposed matches are dashed "possibly the same"
+links (or a note on a node whose counterpart is not drawn)."""
 
 from __future__ import annotations
 
@@ -38,8 +40,11 @@ UI = (
     N_('Money mule'), N_('Mule account'), N_('Account abroad'), N_('Cash'),
     N_('Account passing proceeds on'), N_('Open entity page'), N_('Network'), N_('Timeline'),
     N_('Money flows'), N_('Path to the proceeds'), N_('Clear path'), N_('Findings'), N_('Records'),
-    N_('Grouped from %(n)s records (same %(keys)s)'), N_('phone'), N_('name'),
-    N_('registration number'), N_('flagged by a finding'), N_('Select a node to see its details.'),
+    N_('%(n)s records merged by a person'), N_('possibly the same'),
+    N_('possibly the same (a proposed match, not yet reviewed)'),
+    N_('Possibly the same as'), N_('not drawn'), N_('possibly the same as records not drawn'),
+    N_('match probability %(p)s'), N_('flagged by a finding'),
+    N_('Select a node to see its details.'),
     N_('%(nodes)s entities and %(edges)s links in the chain.'),
     N_("No chain could be drawn from this case's findings yet."), N_('Loading…'),
     N_('Error: %(message)s'), N_('No path to the proceeds from here.'), N_('holds'),
@@ -47,6 +52,15 @@ UI = (
     N_('recruitment fee'), N_('booked'), N_('travelled'), N_('employed by'), N_('directs'),
     N_('owns'), N_('cash'), N_('posted (same phone)'),
 )
+
+
+class PossiblySame(BaseModel):
+    """A proposed match between a node and records not drawn in the chain."""
+
+    finding: str = Field(description="id of the proposal (a match.* finding)")
+    score: float = Field(description="its match probability")
+    names: list[str] = Field(description="names of the records not drawn (5 at most)")
+    count: int = Field(description="how many records not drawn")
 
 
 class ChainNode(BaseModel):
@@ -61,12 +75,15 @@ class ChainNode(BaseModel):
     iban: str | None = None
     country: str | None = None
     count: int = 1
-    grouped_by: list[str] = Field(default_factory=list,
-                                  description="why records were drawn as one node")
+    merged: list[str] = Field(default_factory=list,
+                              description="records a person merged into this entity (50 at most)")
     subject_role: str | None = None
     flagged: bool = False
     score: float = 0.0
     findings: list[str] = Field(default_factory=list, description="finding ids")
+    possibly: list[PossiblySame] = Field(
+        default_factory=list,
+        description="unreviewed proposed matches with records not drawn (10 at most)")
 
     model_config = {"populate_by_name": True}
 
@@ -80,6 +97,9 @@ class ChainEdge(BaseModel):
     records: list[str] = Field(default_factory=list, description="ids of the records behind it")
     count: int = 1
     amount: float | None = None
+    probability: float | None = Field(
+        None, description="kind 'same' (possibly the same, an unreviewed proposed match): "
+                          "its match probability")
     findings: list[str] = Field(default_factory=list)
 
 
@@ -130,8 +150,9 @@ def _account_names(web: Web, case: str) -> dict[str, str]:
 def _graph(web: Web, case: str) -> dict[str, Any]:
     findings = web.ws.findings.list(case)
     graph = chain_graph(web.ws.entities.list(case, GRAPH_SCHEMATA), findings,
-                        web.ws.entities.subject_roles(case), account_names=_account_names(web,
-                                                                                          case))
+                        web.ws.entities.subject_roles(case),
+                        account_names=_account_names(web, case),
+                        merged=web.ws.entities.merged(case))
     out = to_json(graph, entity_url(case))
     gettext = translations(web.lang).gettext  # finding titles in the user's language
     titles = {f.id: f.heading(gettext, web.lang) for f in findings}
@@ -180,7 +201,8 @@ def chain_graph_api(case: str, web: Current) -> ChainGraphOut:
     """The chain as a graph: the key entities of each stage (recruiters and their ads,
     victims, trips, employers, flats, the accounts taking the earnings, the controllers'
     accounts and where the proceeds end) and the links between them, each tied to the
-    findings and records it rests on."""
+    findings and records it rests on. Links of kind 'same' are unreviewed proposed matches
+    (possibly the same person or company), not links of the chain."""
     return ChainGraphOut.model_validate(_graph(web, case))
 
 
