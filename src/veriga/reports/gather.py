@@ -7,7 +7,7 @@ fact carries its source: the file (name, SHA-256, importer) and the line or reco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -181,15 +181,17 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
     stages = chain(confirmed, ws.entities.list(case, list(CHAIN_SCHEMATA)), min_score=0.0)
     stage_of = {f.id: s.name for s in stages for f in s.findings}
 
-    items = [_item(f"F{n}", f, stage_of) for n, f in enumerate(confirmed, 1)]
-    extra = [_item(f"U{n}", f, {}) for n, f in enumerate(new, 1)] \
+    # findings name records; a record merged since is named by its entity
+    merged = ws.entities.merged(case)
+    items = [_item(f"F{n}", f, stage_of, merged) for n, f in enumerate(confirmed, 1)]
+    extra = [_item(f"U{n}", f, {}, merged) for n, f in enumerate(new, 1)] \
         if include_unreviewed else None
     shown = items + (extra or [])
 
     proceeds, transactions, left_out = _money(ws, case, confirmed, shown, items,
                                                 max_transactions)
     roles = ws.entities.subject_roles(case)
-    parties, accounts, names = _parties(ws, case, shown, items, roles, stages)
+    parties, accounts, names = _parties(ws, case, shown, items, roles, stages, merged)
     for item in shown:
         item.entities = [(i, names.get(i, i)) for i, _ in item.entities]
 
@@ -219,10 +221,12 @@ def _ordered(findings: Iterable[Finding]) -> list[Finding]:
                                            -f.score, f.kind, f.title, f.id))
 
 
-def _item(number: str, f: Finding, stage_of: dict[str, str]) -> ReportFinding:
+def _item(number: str, f: Finding, stage_of: dict[str, str],
+          merged: Mapping[str, str]) -> ReportFinding:
     ev = f.evidence
     return ReportFinding(number=number, finding=f, stage=stage_of.get(f.id),
-                         entities=[(i, i) for i in ev.entity_ids],
+                         entities=[(i, i) for i in dict.fromkeys(
+                             merged.get(e, e) for e in ev.entity_ids)],
                          record_ids=list(dict.fromkeys(ev.record_ids)),
                          source_ids=sorted(set(ev.source_ids)),
                          keys=[(k.type, k.value) for k in ev.keys if k.type != "transaction"])
@@ -307,14 +311,14 @@ def _lookup(eng: Any, ids: Sequence[str]) -> dict[str, Transaction]:
 # -- parties: persons, organisations and accounts, with their facts ------------------------
 
 def _parties(ws: Workspace, case: str, shown: Sequence[ReportFinding],
-             items: Sequence[ReportFinding], roles: dict[str, str], stages: Sequence[Stage]
-             ) -> tuple[list[Party], list[Party], dict[str, str]]:
+             items: Sequence[ReportFinding], roles: dict[str, str], stages: Sequence[Stage],
+             merged: Mapping[str, str]) -> tuple[list[Party], list[Party], dict[str, str]]:
     in_findings: dict[str, list[str]] = {}
     for item in items:
         for entity_id, _ in item.entities:
             in_findings.setdefault(entity_id, []).append(item.number)
     evidence_ids = {i for item in shown for i, _ in item.entities}
-    evidence_ids |= {i for s in stages for i in s.entity_ids}
+    evidence_ids |= {merged.get(i, i) for s in stages for i in s.entity_ids}
     wanted = evidence_ids | set(in_findings) | set(roles)
     found = {p.id or "": p for p in ws.entities.by_id(case, sorted(wanted))} if wanted else {}
     owners: dict[str, list[str]] = {}  # account id -> owner ids

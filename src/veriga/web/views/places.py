@@ -140,7 +140,11 @@ def map_api(case: str, web: Current, ids: str = "",
     trips departing in that range."""
     if start and end and start > end:
         raise HTTPException(422, "'from' is after 'to'")
-    found = place_map(web.ws.entities.list(case, MAP_SCHEMATA), ids=_ids(ids), start=start, end=end)
+    wanted = _ids(ids)
+    if wanted:  # a record merged since: its entity (trips and places name the entity)
+        merged = web.ws.entities.merged(case)
+        wanted = list(dict.fromkeys(merged.get(i, i) for i in wanted))
+    found = place_map(web.ws.entities.list(case, MAP_SCHEMATA), ids=wanted, start=start, end=end)
     return _out(found, case)
 
 

@@ -176,6 +176,9 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
     if start and end and start > end:
         raise HTTPException(422, "'from' is after 'to'")
     findings = _findings(web, case) if kinds is None or "finding" in kinds else []
+    if ids:  # a record merged since: its entity (events name the entity)
+        merged = web.ws.entities.merged(case)
+        ids = list(dict.fromkeys(merged.get(i, i) for i in ids))
     entities, involved = _entities(web, case, ids[:MAX_IDS], kinds, findings)
     if involved:
         findings = [f for f in findings if involved & set(f.evidence.entity_ids)]
