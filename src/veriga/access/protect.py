@@ -157,13 +157,15 @@ def _parts(names: Iterable[str]) -> set[str]:
 
 
 def protect(key: str, marked: Mapping[str, str], values: Iterable[Row],
-            links: Iterable[Row], named_accounts: Iterable[tuple[str, str]] = ()
-            ) -> Protection:
+            links: Iterable[Row], named_accounts: Iterable[tuple[str, str]] = (),
+            merged: Mapping[str, str] | None = None) -> Protection:
     """The protection of the people in ``marked`` (entity id → subject role), from the case's
     identifying ``values``, the ``links`` of belongings to their owners (a link row:
     ``entity_id`` the linking record, ``prop`` its property, ``value`` the id it names), and
     ``named_accounts``: (account number, holder name) as bank records name the other side of
-    a payment, which ties an account to a protected person by her name."""
+    a payment, which ties an account to a protected person by her name. ``merged`` (record →
+    the entity a person merged it into): every record of a protected entity is protected
+    under its one pseudonym, however its name is written."""
     by_entity: dict[str, list[Row]] = {}
     schema_of: dict[str, str] = {}
     for row in values:
@@ -182,7 +184,7 @@ def protect(key: str, marked: Mapping[str, str], values: Iterable[Row],
             things = props.get(thing_prop, []) if thing_prop else [link_id]
             for owner in props.get(owner_prop, []):
                 holders.setdefault(owner, set()).update(things)
-    protection = _grow(key, dict(marked), by_entity, schema_of, holders)
+    protection = _grow(key, dict(marked), by_entity, schema_of, holders, merged or {})
     extra = _accounts_named(protection, by_entity, named_accounts)
     protection.scrubber = _scrubber(protection, by_entity, extra)
     return protection
@@ -214,7 +216,8 @@ def _accounts_named(protection: Protection, by_entity: Mapping[str, list[Row]],
 
 
 def _grow(key: str, marked: dict[str, str], by_entity: dict[str, list[Row]],
-          schema_of: dict[str, str], holders: dict[str, set[str]]) -> Protection:
+          schema_of: dict[str, str], holders: dict[str, set[str]],
+          merged: Mapping[str, str]) -> Protection:
     group_of = {entity_id: entity_id for entity_id in marked}
     # marked records of one person (same role, same name) are one person: one pseudonym
     first: dict[tuple[str, str], str] = {}
@@ -225,6 +228,10 @@ def _grow(key: str, marked: dict[str, str], by_entity: dict[str, list[Row]],
                                         group_of[entity_id])
                 if seed != group_of[entity_id]:
                     group_of[entity_id] = seed
+    # the records a person merged into a marked entity are that person
+    for record, entity in sorted(merged.items()):
+        if entity in group_of and record not in group_of:
+            group_of[record] = group_of[entity]
     index: dict[tuple[str, str], set[str]] = {}
     for entity_id, entity_rows in by_entity.items():
         if schema_of.get(entity_id) not in ALIKE:
@@ -234,7 +241,7 @@ def _grow(key: str, marked: dict[str, str], by_entity: dict[str, list[Row]],
                 index.setdefault(_key(row.prop_type, row.value), set()).add(entity_id)
                 if row.prop_type == "name" and row.latin:
                     index.setdefault(_key("name", row.latin), set()).add(entity_id)
-    frontier = sorted(marked)
+    frontier = sorted(group_of)
     for _ in range(ROUNDS):
         grown: list[str] = []
         for entity_id in frontier:

@@ -74,4 +74,5 @@ def _compute(store: Store, bulk: BulkStore, conn: Connection, case: Mapping[str,
         row = Row(entity_id, schema, prop, prop_type, value, latin)
         (links if prop_type == "entity" else values).append(row)
     return protect(case["pseudonym_key"] or case["id"], marked, values, links,
-                   named_accounts(store, bulk, conn, case["id"]))
+                   named_accounts(store, bulk, conn, case["id"]),
+                   merged=store.canonical_map(conn, case["id"]))
