@@ -49,7 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     liga.entities.set_subject_role("amber", suspect, "suspect")
     liga.cases.share("amber", "Safe House")
     yield Site(settings, liga, "amber", victim, suspect,
-               admin.as_user("dace", purpose="data protection review"))
+               admin.as_user("dace", purpose="data protection review"), world)
     admin.close()
 
 

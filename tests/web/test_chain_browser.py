@@ -1,18 +1,41 @@
-"""The chain diagram and the network explorer's centrality panel, in Chromium."""
+"""The chain diagram (once the true proposed matches are confirmed; with unreviewed ones as
+dashed "possibly the same" links) and the network explorer's centrality panel, in Chromium."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from browserhelpers import log_in, poll, shot
-from webhelpers import Site
+from webhelpers import Site, confirm_true_matches
+
+from veriga.ingest import ImportRequest, expand
 
 pytestmark = pytest.mark.browser
+MERGED = "cedar"  # the amber world, every file, its true proposed matches confirmed
 
 
-def test_chain_diagram_in_four_stage_columns(server: str, browser: object, site: Site) -> None:
+@pytest.fixture(scope="module")
+def merged(site: Site) -> str:
+    """A case of the site's world where an investigator confirmed the proposed matches that
+    are right (by the answer key): the records of one person are one entity."""
+    assert site.world is not None
+    site.ws.cases.create(MERGED)
+    requests, _ = expand([site.world / d for d in ("bank", "police", "travel", "registers",
+                                                   "labour")]
+                         + [site.world / "ads" / "ads.ftm.jsonl"], ImportRequest(path=Path(".")))
+    site.ws.records.import_files(MERGED, requests)
+    site.ws.analyses.run(MERGED)
+    truth = json.loads((site.world / "ground_truth.json").read_text(encoding="utf-8"))
+    assert confirm_true_matches(site.ws, MERGED, truth) > 0
+    return MERGED
+
+
+def test_chain_diagram_in_four_stage_columns(server: str, browser: object, merged: str) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
-    log_in(page, server, "liga", "amber", "following the chain of the case")
-    page.goto(f"{server}/cases/amber/chain")
+    log_in(page, server, "liga", merged, "following the chain of the case")
+    page.goto(f"{server}/cases/{merged}/chain")
     poll(page, "() => window.verigaChain && window.verigaChain.nodes > 0 && "
                "document.querySelectorAll('[data-testid=chain-node]').length > 0")
     nodes = page.locator("[data-testid=chain-node]")
@@ -38,11 +61,11 @@ def test_chain_diagram_in_four_stage_columns(server: str, browser: object, site:
     account.click()
     panel = page.locator("[data-testid=chain-panel]")
     assert panel.locator("[data-testid=chain-entity-link]").count() == 1
-    assert "/cases/amber/network?ids=" in panel.locator(
+    assert f"/cases/{merged}/network?ids=" in panel.locator(
         "[data-testid=chain-network-link]").get_attribute("href")
-    assert "/cases/amber/timeline?ids=" in panel.locator(
+    assert f"/cases/{merged}/timeline?ids=" in panel.locator(
         "[data-testid=chain-timeline-link]").get_attribute("href")
-    assert "/cases/amber/money?account=" in panel.locator(
+    assert f"/cases/{merged}/money?account=" in panel.locator(
         "[data-testid=chain-money-link]").get_attribute("href")
     # the path from the recruiter to the proceeds
     page.locator("[data-testid=chain-node][data-role=recruiter]").first.click()
@@ -51,6 +74,40 @@ def test_chain_diagram_in_four_stage_columns(server: str, browser: object, site:
         ".vc-node.vc-on-path", "els => els.map(e => e.dataset.role)")
     assert "recruiter" in on_path and {"abroad", "cash"} & set(on_path), on_path
     shot(page, "chain")
+    page.close()
+
+
+def test_unreviewed_matches_are_dashed_possibly_the_same_links(
+        server: str, browser: object, site: Site) -> None:
+    """In amber nobody has reviewed the proposed matches: nothing is grouped, records a
+    proposal joins are linked by a dashed line with the match probability, which opens the
+    proposal; in the reader's language."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", site.case, "following the chain of the case")
+    page.goto(f"{server}/cases/{site.case}/chain")
+    poll(page, "() => window.verigaChain && window.verigaChain.nodes > 0 && "
+               "document.querySelectorAll('[data-testid=chain-node]').length > 0")
+    same = page.locator("[data-testid=chain-same]")
+    assert same.count() == page.evaluate("window.verigaChain.same") > 0
+    for i in range(same.count()):
+        link = same.nth(i)
+        assert "/findings?kind=match." in (link.get_attribute("href") or "")
+        assert link.evaluate("e => getComputedStyle(e.querySelector('path'))"
+                             ".strokeDasharray") not in ("", "none")
+        label = link.locator("text").text_content() or ""
+        assert label.startswith("possibly the same ") and label.endswith("%")
+        assert (link.get_attribute("aria-label") or "").startswith(label)
+    assert page.locator("[data-testid=chain-legend-same]").count() == 1
+    # a node at one end lists the proposal with the other, linked to the finding
+    end = same.first.get_attribute("data-id").split(">same>")[0]  # type: ignore[union-attr]
+    page.locator(f"[data-testid=chain-node][data-id='{end}']").click()
+    listed = page.locator("[data-testid=chain-panel] [data-testid=chain-possibly] a")
+    assert listed.count() >= 1
+    assert "/findings?kind=match." in (listed.first.get_attribute("href") or "")
+    shot(page, "chain-possibly-the-same")
+    href = same.first.get_attribute("href") or ""
+    same.first.locator("text").click()
+    page.wait_for_url(f"**{href.split('#')[0]}*")
     page.close()
 
 

@@ -361,10 +361,14 @@ class ChainDiagram {
       if (e.kind !== SAME) continue;
       const a = g.node(e.source);
       const b = g.node(e.target);
-      // from the lower edge of one box to the lower edge of the other, bowed downwards
-      const [x1, y1, x2, y2] = [a.x, a.y + NODE_H / 2 + TOP, b.x, b.y + NODE_H / 2 + TOP];
+      // boxes in one column: from right edge to right edge, bowed to the right; else from
+      // lower edge to lower edge, bowed downwards
+      const column = Math.abs(a.x - b.x) < NODE_W;
+      const [x1, y1, x2, y2] = column
+        ? [a.x + NODE_W / 2, a.y + TOP, b.x + NODE_W / 2, b.y + TOP]
+        : [a.x, a.y + NODE_H / 2 + TOP, b.x, b.y + NODE_H / 2 + TOP];
       const bow = Math.min(90, 24 + Math.hypot(x2 - x1, y2 - y1) / 5);
-      const [cx, cy] = [(x1 + x2) / 2, Math.max(y1, y2) + bow];
+      const [cx, cy] = column ? [Math.max(x1, x2) + bow, (y1 + y2) / 2] : [(x1 + x2) / 2, Math.max(y1, y2) + bow];
       const finding = this.data.findings.find((f) => e.findings.includes(f.id));
       const visible = `${t("possibly the same")} ${percent(e.probability)}`;
       const names = `${this.byId.get(e.source)!.label} — ${this.byId.get(e.target)!.label}`;
@@ -379,7 +383,7 @@ class ChainDiagram {
       title.textContent = `${names}: ${t("possibly the same")}, ${t("match probability %(p)s", { p: percent(e.probability) })}`;
       path.append(title);
       // the label at the curve's lowest point (the middle of a quadratic Bézier)
-      const text = svg("text", { x: (x1 + 2 * cx + x2) / 4, y: (y1 + 2 * cy + y2) / 4 + 11, class: "vc-edge-label vc-same-label", "text-anchor": "middle" });
+      const text = svg("text", { x: (x1 + 2 * cx + x2) / 4 + (column ? 4 : 0), y: (y1 + 2 * cy + y2) / 4 + (column ? 3 : 11), class: "vc-edge-label vc-same-label", "text-anchor": column ? "start" : "middle" });
       text.textContent = visible;
       group.append(path, text);
       layer.append(group);
