@@ -13,6 +13,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +89,13 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
     if profile is not None:
         profile.enable()
     for i in range(rounds):
-        proposal = merging[i % len(merging)]
-        timed("confirm", lambda p=proposal: ws.findings.review(
-            CASE, p.id, ReviewState.CONFIRMED, "benchmark: the same person"))
-        timed("split", lambda p=proposal: ws.entities.split(
-            CASE, p.evidence.entity_ids[0], "benchmark: not the same after all"))
-        other = dismissing[i % len(dismissing)]
-        timed("dismiss", lambda p=other: ws.findings.review(
-            CASE, p.id, ReviewState.DISMISSED, "benchmark: different people"))
+        proposal, other = merging[i % len(merging)], dismissing[i % len(dismissing)]
+        timed("confirm", partial(ws.findings.review, CASE, proposal.id,
+                                 ReviewState.CONFIRMED, "benchmark: the same person"))
+        timed("split", partial(ws.entities.split, CASE, proposal.evidence.entity_ids[0],
+                               "benchmark: not the same after all"))
+        timed("dismiss", partial(ws.findings.review, CASE, other.id, ReviewState.DISMISSED,
+                                 "benchmark: different people"))
     if profile is not None:
         profile.disable()
         profile.dump_stats(str(OUT / "review.prof"))
