@@ -74,9 +74,10 @@ def resolve(
     if out is not None and rows is not None:
         _write_pairs(out, rows)
         console.print(f"Wrote {len(rows)} scored pairs to {out}", highlight=False)
-    console.print(f"Done in {took:.1f} s. Review them with `veriga findings --case {case} "
-                  "--kind match.person --explain`; confirm with `veriga merge` or in the "
-                  "browser.", highlight=False)
+    console.print(f"Done in {took:.1f} s. Review them on the case's Same records page, or "
+                  f"read them with `veriga findings --case {case} --kind match.person "
+                  "--explain` and confirm one with `veriga merge ... --finding ID`.",
+                  highlight=False)
 
 
 def _summary(run: analysis.Run, engine: str) -> None:
