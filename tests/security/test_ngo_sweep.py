@@ -34,6 +34,7 @@ pytestmark = pytest.mark.slow
 SIZE = os.environ.get("VERIGA_SWEEP_SIZE", "medium")
 PROTECTED_ROLES = {"victim", "controller", "recruiter", "transporter", "money_mule"}
 CASE = "sweep"
+OTHER = "sweep-police"
 
 
 class World:
@@ -84,6 +85,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     liga.analyses.run(CASE)
     assert mark_subjects(liga, CASE, folder) > 0
     liga.cases.share(CASE, "Safe House")
+    # a second case holding the police files, for the cross-reference page
+    liga.cases.create(OTHER)
+    police, _ = expand([folder / "police"], ImportRequest(path=Path(".")))
+    liga.records.import_files(OTHER, police)
+    mark_subjects(liga, OTHER, folder)
+    liga.cases.share(OTHER, "Safe House")
     ids = set(liga.entities.subject_roles(CASE))
     victim = next(e for e, r in liga.entities.subject_roles(CASE).items() if r == "victim")
     phone = liga.entities.get(CASE, victim).entity.first("phone") or "+37120000001"
@@ -127,6 +134,7 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
                     f"{api}/timeline", f"{api}/map", f"{api}/findings", f"{api}/views",
                     f"{api}/chain/graph"):
             _get(ngo, url, seen)
+        _get(ngo, f"/cases/{CASE}/xref", seen, **{"with": OTHER, "min_probability": 0.5})
         # searches for the real names, phones and accounts: nothing, and no echo of them
         people = [p for p in world.truth["people"] if p["role"] == "victim"][:5]
         for person in people:
