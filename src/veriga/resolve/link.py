@@ -12,8 +12,9 @@ row per person or company as the case holds it) and returns a ``Linked``:
   pair's ``match_weight`` is the prior weight plus the sum of these weights, so a finding can
   say which fields agreed or disagreed and how much each weighed.
 - ``clusters``: every record with its ``cluster_id`` (the smallest ``record_id`` of its
-  cluster): the connected components of the pairs at or above ``LinkSettings.threshold``
-  (0.9). A record that matches nothing is a cluster of its own.
+  cluster): the pairs at or above ``LinkSettings.threshold`` (0.9) joined strongest first,
+  short of a birth date or legal form conflict (see **Clusters**). A record that matches
+  nothing is a cluster of its own.
 - ``models``: per kind, how its model was made (trained or priors) and the Splink model
   itself (the settings dictionary with every m and u probability), so a run can be explained
   and repeated.
@@ -35,28 +36,45 @@ thousand, which changed clusters between the engines), so the engines give the s
 **Blocking.** Candidate pairs share a blocking key (one exploding blocking rule over the
 array ``block_keys``, made here from the record): a phone (E.164), e-mail, IBAN or
 registration number; the address key; a full birth date together with one phonetic code of
-the name; two name tokens (in any order; the token itself for a one-word name); two phonetic
+the name; two name tokens (in any order; the token itself for a one-word name); a token and
+the initial of another (``P. Georgiev`` meets ``Petar Georgiev``); two phonetic
 codes of the name; two of rigour's name symbols (when the records carry them). A key held by
 more than ``max_block_size`` records of one kind (a switchboard phone, a very common name, a
 hostel) proposes no pairs: it identifies no one, and it would make the number of pairs grow
 with the square of the case.
 
-**Training.** Unsupervised, on the case itself. A case (of one kind) under ``small_case``
-records is scored with the fixed priors of ``COMPARISONS`` (the m and u probability of every
-level, chosen for small investigative cases) and a prior probability that two records match
-of ``2 * duplicates_per_record / (n - 1)``, at most ``max_prior_lambda`` (so a shared name
-alone proposes a pair for review but makes no cluster). A larger case trains the u
-probabilities on every pair of a sample of ``u_records`` records; the m probabilities by
-expectation maximisation (starting from the priors) on up to two plain blocking rules (the
-same birth date, the same name key, the same address: the first two giving between
-``min_em_pairs`` and ``max_em_pairs`` pairs) over a sample of ``train_records`` records; the
-probability that two records match from the pairs that share a registration number, or both
-name and birth date (taken to be ``deterministic_recall`` of the matches); and the weight of an
-exact name is adjusted for how common that name is in the case (Splink's term frequencies).
-No m probability goes below ``min_m`` and no u below ``min_u``, so no level is infinitely
-decisive. The samples are chosen by the MD5 of the record id and training always runs in
-process (DuckDB: the samples are small whatever the size of the case), so a case gives the
-same model, and the same pairs and clusters, on DuckDB and on Spark.
+**Training.** Unsupervised, on the case itself. First the case says how many of its pairs are
+matches and how many are namesakes (``_estimate``): of the pairs with the same full name where
+both records give a birth date, the share whose dates cannot be one person's is taken for the
+share of namesakes among all same-name pairs, the rest are matches; the pairs sharing a
+registration number, or name and birth date, taken to be ``deterministic_recall`` of the
+matches, are a second estimate of the matches, the larger kept. That gives the prior
+probability that two records match and the u of the exact name level. (Investigative cases
+hold many records of few people: a suspect is in every booking and statement. Pairs of random
+records, which u is usually trained on, are then mostly one person's records wherever a name
+or a date is shared.) A case (of one kind) under ``estimate_records`` records keeps the fixed
+priors of ``COMPARISONS`` (the m and u of every level, chosen for small investigative cases)
+and a prior probability of ``2 * duplicates_per_record / (n - 1)``, at most
+``max_prior_lambda``, so that a shared name alone proposes a pair but makes no cluster; one
+under ``small_case`` records uses the estimate (between that prior and ``max_small_lambda``)
+with the priors. A larger case trains the u probabilities on every pair of a sample of
+``u_records`` records, less the share the matches make of each level (``_without_matches``);
+the m probabilities by expectation maximisation (starting from the priors) on up to two plain
+blocking rules (the same birth date, the same name key, the same address: the first two giving
+between ``min_em_pairs`` and ``max_em_pairs`` pairs) over a sample of ``train_records``
+records. With ``name_frequencies`` the weight of an exact name is adjusted for how common that
+name is in the case (Splink's term frequencies; off by default, as a name is "common" in a
+case mostly because one person has many records). No m probability goes below ``min_m`` and
+no u below ``min_u``, so no level is infinitely decisive. The samples are chosen by the MD5 of
+the record id and training always runs in process (DuckDB: the samples are small whatever the
+size of the case), so a case gives the same model, and the same pairs and clusters, on DuckDB
+and on Spark.
+
+**Clusters** are not plain connected components of the pairs at or above ``threshold``:
+components chain namesakes together through records that give no birth date. The pairs are
+joined strongest first, and a pair that would put two birth dates that cannot be one
+person's, or two different legal forms of a company, into one cluster is left out
+(``_clusters``); it stays a proposal for a person to decide.
 """
 
 from __future__ import annotations
@@ -89,8 +107,9 @@ COLUMNS: dict[str, pa.DataType] = {
     "ibans": pa.list_(pa.string()), "reg_numbers": pa.list_(pa.string()),
     "countries": pa.list_(pa.string()), "address_key": pa.string(),
     "problems": pa.list_(pa.string()),
-    # optional: rigour's name symbols (blocking on pairs of them) and f/m
+    # optional: rigour's name symbols (blocking on pairs of them), f/m, a company's legal forms
     "symbols": pa.list_(pa.string()), "gender": pa.string(),
+    "legal_forms": pa.list_(pa.string()),
 }
 
 
@@ -108,10 +127,13 @@ class LinkSettings:
     max_em_pairs: int = 3_000_000  # ... and no more than this
     duplicates_per_record: float = 0.25  # prior: duplicate pairs per record in a small case ...
     max_prior_lambda: float = 0.005  # ... and the prior probability two records match at most
+    estimate_records: int = 50  # from this many records on, a small case's prior is estimated
+    max_small_lambda: float = 0.02  # ... from the case, at most this
     deterministic_recall: float = 0.7  # share of matches sharing a registration or name+date
     min_m: float = 1e-3  # floor of every m probability ...
     min_u: float = 1e-5  # ... and of every u probability
     max_iterations: int = 25  # of EM
+    name_frequencies: bool = False  # weigh an exact name by how common it is in the case
 
 
 @dataclass(frozen=True)
@@ -165,7 +187,7 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
     ),
     "phones": (Level("shared", 0.60, 0.0005), Level("different", 0.40, 0.9995)),
     "emails": (Level("shared", 0.50, 0.0002), Level("different", 0.50, 0.9998)),
-    "ibans": (Level("shared", 0.50, 0.0005), Level("different", 0.50, 0.9995)),
+    "ibans": (Level("shared", 0.80, 0.0005), Level("different", 0.20, 0.9995)),
     "reg_numbers": (
         Level("shared", 0.70, 0.0001),
         Level("typo", 0.10, 0.0005),  # the first numbers one edit apart (two from 6 characters)
@@ -181,6 +203,9 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
     ),
 }
 MISSING = "missing"
+#: The comparisons that identify someone beyond the name (a birth date conflict inside a
+#: cluster is let through only when one of them agrees).
+IDENTIFYING = ("phones", "emails", "ibans", "reg_numbers", "address")
 
 # The plain blocking rules EM may train on, most precise first, with the comparison each one
 # leaves untrained (it uses the rule's column).
@@ -347,6 +372,7 @@ select
     {_clean_array("countries")} as countries,
     nullif(trim(address_key), '') as address_key,
     {_clean_array("symbols", 8)} as symbols,
+    {_clean_array("legal_forms", 4)} as legal_forms,
     case when lower(gender) in ('f', 'm') then lower(gender) end as gender
 from rl_input
 """
@@ -367,6 +393,9 @@ union all select kind, record_id, 'd:' || birth_date || ' ' || unnest(phonetic) 
 union all select a.kind, a.record_id, 't:' || a.t || ' ' || b.t from tok a join tok b
           on a.record_id = b.record_id and a.kind = b.kind and a.t < b.t
 union all select kind, record_id, 't:' || t from tok where n = 1
+union all select a.kind, a.record_id, 'g:' || a.t || ' ' || left(b.t, 1) from tok a join tok b
+          on a.record_id = b.record_id and a.kind = b.kind and a.t <> b.t
+          where length(a.t) > 1
 union all select a.kind, a.record_id, 'f:' || a.t || ' ' || b.t from pho a join pho b
           on a.record_id = b.record_id and a.kind = b.kind and a.t < b.t
 union all select kind, record_id, 'f:' || t from pho where n = 1
@@ -398,7 +427,7 @@ select b.record_id, b.name_key, b.tokens, b.phonetic,
        substr(b.birth_date, 1, 4) as birth_y,
        b.phones, b.phones[1] as phone_first, b.emails, b.ibans, b.reg_numbers,
        b.reg_numbers[1] as reg_first,
-       b.countries, b.gender, b.address_key,
+       b.countries, b.gender, b.address_key, b.legal_forms,
        list_sort(list_distinct(string_split(b.address_key, ' '))) as address_tokens,
        k.block_keys
 from rl_base b left join rl_blocks k on k.kind = b.kind and k.record_id = b.record_id
@@ -582,6 +611,78 @@ def _prior_lambda(n: int, s: LinkSettings) -> float:
     return min(s.max_prior_lambda, 2 * s.duplicates_per_record / max(1, n - 1))
 
 
+@dataclass(frozen=True)
+class _Estimate:
+    """What a case says of itself before any model: the prior probability that two records
+    match, and the share of all pairs that are namesakes (different people, one name)."""
+
+    lam: float
+    namesakes: float
+
+
+def _estimate(con: duckdb.DuckDBPyConnection, kind: str, n: int, s: LinkSettings,
+              small: bool) -> _Estimate:
+    """How many pairs are matches, and how many namesakes, read from the case.
+
+    Pairs with the same (full) name are matches or namesakes. Among those where both
+    records give a full birth date, the share whose dates cannot be one person's
+    (Laplace-smoothed) is taken for the share of namesakes among all same-name pairs; the
+    rest are matches, which are the exact name level's m (its prior) of all matches (for
+    companies, which have no birth date, the namesakes are the prior u of all pairs). The
+    pairs that deterministic rules find (a registration number, or name and birth date),
+    taken to be ``deterministic_recall`` of the matches, give a second estimate; the larger
+    is kept. A small case's is no less than the prior of ``duplicates_per_record`` and no
+    more than ``max_small_lambda``. Random pairs (what u is trained on) cannot tell the
+    two apart: in a case where one person has many records, most pairs that share a name
+    are that person's."""
+    total_pairs = n * (n - 1) / 2
+    found = _deterministic_pairs(con, kind, s.max_block_size)
+    rows = con.sql("""
+        with named as (
+            select record_id, name_key,
+                   case when length(birth_date) = 10 then birth_date end as born,
+                   count(*) over (partition by name_key) as size
+            from rl_base where kind = $kind and name_key is not null
+            and not coalesce(abbreviated, false)),
+        same as (
+            select a.born as x, b.born as y from named a join named b
+            on a.name_key = b.name_key and a.record_id < b.record_id
+            where a.size <= $cap)
+        select count(*),
+               count(*) filter (where x is not null and y is not null),
+               count(*) filter (where x is not null and y is not null and x <> y
+                                and levenshtein(x, y) > 1
+                                and substr(x, 1, 5) || substr(x, 9, 2) || '-'
+                                    || substr(x, 6, 2) <> y)
+        from same""", params={"kind": kind, "cap": s.max_block_size}).fetchall()
+    same_name, dated, conflicting = (int(v or 0) for v in rows[0])
+    exact = COMPARISONS["name"][0]
+    if kind == "person":
+        namesakes = same_name * (conflicting + 1) / (dated + 2)
+    else:  # no birth dates to tell: the prior share
+        namesakes = min(same_name, exact.u * total_pairs)
+    by_name = (same_name - namesakes) / exact.m / total_pairs
+    lam = max(found / s.deterministic_recall / total_pairs, by_name)
+    if small:
+        lam = min(s.max_small_lambda, max(_prior_lambda(n, s), lam))
+    else:
+        lam = min(0.5, max(1 / total_pairs, lam))
+    return _Estimate(lam, namesakes / total_pairs)
+
+
+def _with_namesakes(model: dict[str, Any], estimate: _Estimate, s: LinkSettings
+                    ) -> dict[str, Any]:
+    """The exact name level's u: the share of namesakes among all pairs the case shows
+    (:func:`_estimate`), at least ``min_u``."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != "name":
+            continue
+        for lv in comparison["comparison_levels"]:
+            if lv.get("label_for_charts") == COMPARISONS["name"][0].label:
+                lv["u_probability"] = max(s.min_u, estimate.namesakes)
+    return model
+
+
 def _floor(model: dict[str, Any], s: LinkSettings) -> dict[str, Any]:
     """Every m at least ``min_m`` and every u at least ``min_u`` (an untrained level keeps
     its prior). Each level's weight is log2(m / u) on its own: they are not renormalised."""
@@ -607,11 +708,8 @@ def _train(trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str, n: int,
     case, so training runs in process (DuckDB) for every engine."""
     from splink import block_on
 
-    total_pairs = n * (n - 1) / 2
-    found = _deterministic_pairs(con, kind, s.max_block_size)
-    lam = _prior_lambda(n, s)
-    if found:
-        lam = min(0.5, max(1 / total_pairs, found / s.deterministic_recall / total_pairs))
+    estimate = _estimate(con, kind, n, s, small=False)
+    lam = estimate.lam
     model = dict(base, probability_two_random_records_match=lam)
 
     sample = _kind_table(con, kind, s.u_records)
@@ -619,7 +717,8 @@ def _train(trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str, n: int,
     linker = trainer.linker(sample, model)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=pairs + 1, min_count_per_level=None, num_chunks=1)
-    model = linker.misc.save_model_to_json()
+    model = _with_namesakes(_without_matches(linker.misc.save_model_to_json(), lam, s.min_u),
+                            estimate, s)
 
     # m by EM, one session per rule (each from the priors, on its own sample), averaged
     m_values: dict[tuple[str, str], list[float]] = {}
@@ -649,6 +748,21 @@ def _train(trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str, n: int,
                 lv["m_probability"] = sum(trained) / len(trained)
     model["probability_two_random_records_match"] = lam
     return model, lam
+
+
+def _without_matches(model: dict[str, Any], lam: float, min_u: float) -> dict[str, Any]:
+    """u with the matches taken out. Random sampling counts every pair as a non-match, but in
+    a case where one person has many records (a suspect in every booking and statement) the
+    pairs of their records are most of those that share a name, a birth date or a phone: u
+    of such a level is the share of all pairs at it, less ``lam`` times its m (the share the
+    matches make), over ``1 - lam``."""
+    for comparison in model["comparisons"]:
+        for lv in comparison["comparison_levels"]:
+            u, m = lv.get("u_probability"), lv.get("m_probability")
+            if lv.get("is_null_level") or u is None or m is None:
+                continue
+            lv["u_probability"] = max(min_u, (u - lam * m) / (1 - lam))
+    return model
 
 
 def _pairs_in(sample: pa.Table, column: str) -> int:
@@ -719,15 +833,70 @@ def _explained(predictions: pa.Table, kind: str, model: dict[str, Any]) -> pa.Ta
     return pa.Table.from_pydict(columns, schema=_pairs_schema())
 
 
-def _cluster_ids(clustered: pa.Table) -> dict[str, str]:
-    """Splink's clusters, each renamed to its smallest record id (the same on every engine)."""
-    first: dict[str, str] = {}
-    rows = list(zip(clustered.column("record_id").to_pylist(),
-                    clustered.column("cluster_id").to_pylist(), strict=True))
-    for record, cluster in rows:
-        if cluster not in first or record < first[cluster]:
-            first[cluster] = record
-    return {record: first[cluster] for record, cluster in rows}
+def _dates_agree(a: str, b: str) -> bool:
+    """Two full birth dates that may be one person's: the same, one character apart, or
+    day and month swapped (the typo level of the birth date comparison); two companies'
+    legal forms (comma-separated) that share one (an EOOD is not a Sp. z o.o.)."""
+    if a == b:
+        return True
+    if "," in a or "," in b or not a[:1].isdigit() or not b[:1].isdigit():
+        return bool(set(a.split(",")) & set(b.split(",")))
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    return a[:5] + a[8:10] + "-" + a[5:7] == b
+
+
+def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
+              ) -> dict[str, str]:
+    """Every record's cluster (named by its smallest record id): the pairs at or above
+    ``threshold`` joined strongest first, except a pair that would put two birth dates that
+    cannot be one person's, or two companies' different legal forms (:func:`_dates_agree`),
+    into one cluster. A pair's own two records' dates may differ when something that
+    identifies (``IDENTIFYING``: a phone, e-mail, account, number or address) agrees, as a
+    typo of two digits in a date would. Plain connected components chain namesakes together
+    through records that give no birth date (a booking with only a name joins two different
+    men of that name); the refused pair stays a proposal of its own for a person to decide."""
+    parent = {i: i for i in ids}
+    dates: dict[str, set[str]] = {}
+    own_date: dict[str, str] = {}  # record id: its own full birth date (or legal forms)
+    forms = (",".join(f) if f else None for f in table.column("legal_forms").to_pylist())
+    for record_id, birth, form in zip(table.column("record_id").to_pylist(),
+                                      table.column("birth_full").to_pylist(), forms,
+                                      strict=True):
+        value = birth or form
+        if value:
+            dates[record_id] = {value}
+            own_date[record_id] = value
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    strong = pairs.filter(pc.greater_equal(pairs.column("match_probability"), threshold))
+    identified = [any(w > 0 for w in weights) for weights in zip(
+        *(strong.column(f"{c}_weight").fill_null(0.0).to_pylist() for c in IDENTIFYING),
+        strict=True)] if strong.num_rows else []
+    order = sorted(zip(strong.column("match_probability").to_pylist(),
+                       strong.column("left_id").to_pylist(),
+                       strong.column("right_id").to_pylist(), identified, strict=True),
+                   key=lambda p: (-p[0], p[1], p[2]))
+    for _, left, right, backed in order:
+        a, b = find(left), find(right)
+        if a == b:
+            continue
+        da, db = dates.get(a, set()), dates.get(b, set())
+        own = {(own_date.get(left), own_date.get(right)),
+               (own_date.get(right), own_date.get(left))} if backed else set()
+        if any(not _dates_agree(x, y) and (x, y) not in own for x in da for y in db):
+            continue
+        root, child = (a, b) if a < b else (b, a)
+        parent[child] = root
+        if da or db:
+            dates[root] = da | db
+            dates.pop(child, None)
+    return {i: find(i) for i in ids}
 
 
 def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str,
@@ -738,7 +907,13 @@ def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection
     ids = table.column("record_id").to_pylist()
     lam = _prior_lambda(n, s)
     trained = n >= s.small_case
-    model = _settings(lam, s, engine.dialect, tf=trained)
+    estimate = None
+    if not trained and n >= s.estimate_records:
+        estimate = _estimate(con, kind, n, s, small=True)
+        lam = estimate.lam
+    model = _settings(lam, s, engine.dialect, tf=trained and s.name_frequencies)
+    if estimate is not None:
+        model = _with_namesakes(model, estimate, s)
     candidates = _candidate_pairs(con, kind, s.max_block_size)
     if n < 2 or candidates == 0:
         empty = _pairs_schema().empty_table()
@@ -746,7 +921,8 @@ def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection
     if trained:
         if progress:
             progress(f"{kind}: training", 0, 3)
-        learned, lam = _train(trainer, con, kind, n, s, _settings(lam, s, "duckdb", tf=True))
+        learned, lam = _train(trainer, con, kind, n, s,
+                              _settings(lam, s, "duckdb", tf=s.name_frequencies))
         model = _with_parameters(model, learned)
     model = _floor(model, s)
     if progress:
@@ -756,10 +932,8 @@ def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection
         threshold_match_probability=min(s.pair_threshold, s.threshold), warning_mode="never")
     if progress:
         progress(f"{kind}: clustering", 2, 3)
-    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=s.threshold)
-    clusters = _cluster_ids(clustered.as_pyarrow_table())
     pairs = _explained(predictions.as_pyarrow_table(), kind, model)
+    clusters = _clusters(ids, pairs, table, s.threshold)
     pairs = pairs.filter(pc.greater_equal(pairs.column("match_probability"), s.pair_threshold))
     return pairs, clusters, Model(kind, n, trained, lam, candidates, model)
 

@@ -295,8 +295,23 @@ def person_key(text: str) -> NameKey:
     ``o sevcenko`` (and is :func:`initials_compatible` with them); honorifics (Mr, Dr)
     are left out."""
     cut, problems = _start(text)
-    romanised, tokens = _tokens(_raw_tokens(remove_person_prefixes(cut)), problems)
+    romanised, tokens = _tokens(_raw_tokens(_without_prefix(cut)), problems)
     return _finish(text, PERSON, romanised, tokens, problems)
+
+
+def _without_prefix(text: str) -> str:
+    """The name without an honorific in front (Mr, Dr): only whole leading words written in
+    a readable script are taken away (rigour's prefix removal also changes words of other
+    scripts, e.g. the Han ``丨``, which then gave a key that depends on word order)."""
+    out = remove_person_prefixes(text)
+    before, after = text.split(), out.split()
+    cut = len(before) - len(after)
+    if cut < 0 or before[cut:] != after:
+        return text
+    if not all(text_scripts(word) and text_scripts(word) <= READABLE_SCRIPTS
+               for word in before[:cut]):
+        return text
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -328,6 +343,41 @@ def company_key(text: str) -> NameKey:
         romanised, tokens = romanised[1:], tokens[1:]
     romanised, tokens = _join_acronyms(romanised, tokens)
     return _finish(text, COMPANY, romanised, tokens, problems, tuple(dict.fromkeys(forms)))
+
+
+#: Words (romanised) that name an organisation rather than a person, for a party of
+#: unknown kind (a bank statement's counterparty): trades, premises and bodies.
+ORGANISATION_WORDS = frozenset({
+    "agency", "agentura", "association", "bank", "bar", "biedriba", "build", "building",
+    "centre", "center", "cleaning", "club", "company", "construction", "consulting",
+    "fund", "fonds", "foundation", "group", "grupa", "holding", "holdings", "hostel",
+    "hotel", "house", "international", "invest", "investment", "logistics", "management",
+    "market", "media", "partners", "print", "property", "recruitment", "rent", "restaurant",
+    "salon", "service", "services", "shop", "solutions", "spa", "staff", "staffing",
+    "studio", "systems", "tech", "trade", "trading", "trans", "transport", "travel",
+    "union", "wellness", "work", "works", "apartments", "beauty", "care", "cafe", "kafe",
+    "nightclub", "massage", "models", "escort", "insurance", "office", "school", "tours",
+})
+#: A person's name has at most this many tokens (more is taken for an organisation).
+MAX_PERSON_TOKENS = 5
+
+
+@lru_cache(maxsize=1 << 16)
+def looks_like_company(text: str) -> bool:
+    """Whether a name of a party of unknown kind (a ``LegalEntity``, as a bank statement's
+    counterparty is) reads as a company's: it has a legal form, a digit, an organisation's
+    word (:data:`ORGANISATION_WORDS`), more tokens than a person's name or a single one."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    if any(c.isdigit() for c in text):
+        return True
+    key = company_key(text)
+    if key.legal_forms:
+        return True
+    words = {w for w in (_NOT_ALNUM.sub("", x) for x in romanise(text).split()) if w}
+    if words & ORGANISATION_WORDS:
+        return True
+    return not 2 <= len(words) <= MAX_PERSON_TOKENS
 
 
 def _legal_forms(text: str) -> list[str]:

@@ -20,6 +20,8 @@ phonetic        the metaphone codes of those tokens, sorted, each once
 initials        the first letters of the ``name_key`` tokens, sorted, as one string
 symbols         rigour's name symbols of the usable names (``NAME:Q…``, ``ORGCLS:LLC``),
                 when asked for (``build_records(..., symbols=True)``), else empty
+legal_forms     a company's legal forms, as rigour's generic classes (``llc``) where it
+                has one (:attr:`veriga.resolve.names.NameKey.legal_forms`)
 gender          ``f``/``m``: a person's ``gender``, else the hint its name's endings give;
                 null for companies or when nothing says
 birth_date      a person's first possible ``birthDate`` as an ISO date, or null
@@ -60,7 +62,15 @@ from rigour.text.translit import ascii_text
 from veriga.model import EntityProxy
 from veriga.model.holdings import holdings
 from veriga.model.normalize import Rejected, normalize_account, normalize_date, normalize_phone
-from veriga.resolve.names import COMPANY, PERSON, Kind, NameKey, name_key, name_symbols
+from veriga.resolve.names import (
+    COMPANY,
+    PERSON,
+    Kind,
+    NameKey,
+    looks_like_company,
+    name_key,
+    name_symbols,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +87,7 @@ SCHEMA = pa.schema([
     ("phonetic", _LIST),
     ("initials", pa.string()),
     ("symbols", _LIST),
+    ("legal_forms", _LIST),
     ("gender", pa.string()),
     ("birth_date", pa.string()),
     ("phones", _LIST),
@@ -151,9 +162,14 @@ class _Row:
 
 def record_kind(proxy: EntityProxy) -> Kind | None:
     """``person`` for a Person, ``company`` for any other legal entity (Company,
-    Organization, LegalEntity, PublicBody ...), None for anything else."""
+    Organization, PublicBody ...), None for anything else. A plain ``LegalEntity`` (a party
+    of unknown kind, as a bank statement's counterparty is) is a person when its name reads
+    as a person's (:func:`~veriga.resolve.names.looks_like_company` says no)."""
     if proxy.schema.is_a("Person"):
         return PERSON
+    if proxy.schema.name == "LegalEntity":
+        name = proxy.first("name", quiet=True)
+        return PERSON if name and not looks_like_company(name) else COMPANY
     if proxy.schema.is_a("LegalEntity"):
         return COMPANY
     return None
@@ -225,7 +241,7 @@ class _Builder:
         columns["kind"].append(row.kind)
         for name in ("name", "name_key", "initials", "gender", "birth_date", "address_key"):
             columns[name].append(values.get(name))
-        for name in ("names", "tokens", "phonetic", "symbols", "phones", "emails",
+        for name in ("names", "tokens", "phonetic", "symbols", "legal_forms", "phones", "emails",
                      "reg_numbers"):
             columns[name].append(values.get(name) or [])
         columns["ibans"].append(list(dict.fromkeys(row.ibans)))
@@ -339,6 +355,7 @@ def _names(row: _Row, proxy: EntityProxy, symbols: bool) -> None:
         tokens=tokens, phonetic=sorted({c for k in usable for c in k.phonetic}),
         initials=primary.initials if primary else None,
         symbols=name_symbols([k.text for k in usable], row.kind) if symbols else [],
+        legal_forms=sorted({f for k in usable for f in k.legal_forms}),
         gender=primary.gender if primary else None)
 
 
