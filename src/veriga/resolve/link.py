@@ -278,14 +278,18 @@ def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[
         return cll.NullLevel(comparison), [cll.ArrayIntersectLevel(comparison, 1),
                                            cll.ElseLevel()]
     if comparison == "name":
+        # names with different numbers (``Group 109`` and ``Group 379``) are never similar
+        numbers = _sql("name_numbers_l is null or name_numbers_r is null "
+                       "or name_numbers_l = name_numbers_r")
         return cll.NullLevel("name_key"), [
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=tf),
-            cll.ExactMatchLevel("phonetic_key"),  # null for a name with an initial
-            cll.And(_sql("not (abbreviated_l or abbreviated_r)"), _similar("name_key", 0.85)),
-            cll.ArraySubsetLevel("tokens"),
-            cll.And(_sql("abbreviated_l or abbreviated_r"), cll.ExactMatchLevel("initials"),
-                    cll.ArrayIntersectLevel("tokens", 1)),
-            cll.And(cll.ArrayIntersectLevel("tokens", 1), _rest_similar(0.6, dialect)),
+            cll.And(numbers, cll.ExactMatchLevel("phonetic_key")),  # null with an initial
+            cll.And(numbers, _sql("not (abbreviated_l or abbreviated_r)"),
+                    _similar("name_key", 0.85)),
+            cll.And(numbers, cll.ArraySubsetLevel("tokens")),
+            cll.And(numbers, _sql("abbreviated_l or abbreviated_r"),
+                    cll.ExactMatchLevel("initials"), cll.ArrayIntersectLevel("tokens", 1)),
+            cll.And(numbers, cll.ArrayIntersectLevel("tokens", 1), _rest_similar(0.6, dialect)),
             cll.Or(cll.ArrayIntersectLevel("tokens", 1), cll.ArrayIntersectLevel("phonetic", 1)),
             cll.ElseLevel(),
         ]
@@ -417,7 +421,10 @@ _PREPARED_SQL = """
 select b.record_id, b.name_key, b.tokens, b.phonetic,
        case when not coalesce(b.abbreviated, false)
             then array_to_string(b.phonetic, ' ') end as phonetic_key, b.initials,
-       coalesce(b.abbreviated, false) as abbreviated, b.birth_date,
+       coalesce(b.abbreviated, false) as abbreviated,
+       nullif(array_to_string(list_filter(b.tokens, lambda t: regexp_full_match(t, '[0-9]+')), ' '),
+              '') as name_numbers,
+       b.birth_date,
        case when length(b.birth_date) = 10 then b.birth_date end as birth_full,
        case when length(b.birth_date) = 10
                  and substr(b.birth_date, 6, 2) <> substr(b.birth_date, 9, 2)
@@ -851,11 +858,12 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
     """Every record's cluster (named by its smallest record id): the pairs at or above
     ``threshold`` joined strongest first, except a pair that would put two birth dates that
     cannot be one person's, or two companies' different legal forms (:func:`_dates_agree`),
-    into one cluster. A pair's own two records' dates may differ when something that
-    identifies (``IDENTIFYING``: a phone, e-mail, account, number or address) agrees, as a
-    typo of two digits in a date would. Plain connected components chain namesakes together
-    through records that give no birth date (a booking with only a name joins two different
-    men of that name); the refused pair stays a proposal of its own for a person to decide."""
+    into one cluster. A pair's own two records' dates (not legal forms) may differ when
+    something that identifies (``IDENTIFYING``: a phone, e-mail, account, number or address)
+    agrees, as a typo of two digits in a date would. Plain connected components chain
+    namesakes together through records that give no birth date (a booking with only a name
+    joins two different men of that name); the refused pair stays a proposal of its own for a
+    person to decide."""
     parent = {i: i for i in ids}
     dates: dict[str, set[str]] = {}
     own_date: dict[str, str] = {}  # record id: its own full birth date (or legal forms)
@@ -889,6 +897,7 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
         da, db = dates.get(a, set()), dates.get(b, set())
         own = {(own_date.get(left), own_date.get(right)),
                (own_date.get(right), own_date.get(left))} if backed else set()
+        own = {(x, y) for x, y in own if x and y and x[:1].isdigit() and y[:1].isdigit()}
         if any(not _dates_agree(x, y) and (x, y) not in own for x in da for y in db):
             continue
         root, child = (a, b) if a < b else (b, a)

@@ -319,7 +319,8 @@ def company_key(text: str) -> NameKey:
     """The keys of a company's name without its legal form: ``SIA "Baltic Build"``,
     ``Baltic Build, SIA`` and ``BALTIC BUILD Ltd`` all have the key ``baltic build``;
     ``Бар ЕООД`` and ``Bar EOOD`` have ``bar``. The legal forms found are kept in
-    :attr:`NameKey.legal_forms` as rigour's generic classes (``llc``, ``jsc``)."""
+    :attr:`NameKey.legal_forms`, one spelling each (:func:`legal_form_code`: ``spzoo``,
+    ``eood``, ``ou``)."""
     cut, problems = _start(text)
     norm = normalize(unicodedata.normalize("NFKC", cut), _ORG_FLAGS, Cleanup.Strong) or ""
     forms: list[str] = []
@@ -336,10 +337,10 @@ def company_key(text: str) -> NameKey:
             forms.extend(_legal_forms(" ".join(romanised)))
             romanised, tokens = _tokens(latin, problems)
     if len(tokens) > 1 and romanised[-1] in TRAILING_LEGAL_FORMS:
-        forms.append(romanised[-1])
+        forms.append(legal_form_code(romanised[-1]))
         romanised, tokens = romanised[:-1], tokens[:-1]
     if len(tokens) > 1 and romanised[0] in LEADING_LEGAL_FORMS:
-        forms.append(romanised[0])
+        forms.append(legal_form_code(romanised[0]))
         romanised, tokens = romanised[1:], tokens[1:]
     romanised, tokens = _join_acronyms(romanised, tokens)
     return _finish(text, COMPANY, romanised, tokens, problems, tuple(dict.fromkeys(forms)))
@@ -381,11 +382,16 @@ def looks_like_company(text: str) -> bool:
 
 
 def _legal_forms(text: str) -> list[str]:
-    """The legal forms in a normalised company name: rigour's generic class (``llc``,
-    ``jsc``) where it has one, else its compare form (``ab``)."""
-    generic = dict(extract_org_types(text, _ORG_FLAGS, Cleanup.Strong, generic=True))
-    return [generic.get(found, compare)
-            for found, compare in extract_org_types(text, _ORG_FLAGS, Cleanup.Strong)]
+    """The legal forms in a normalised company name, each as rigour's compare form in ASCII
+    without spaces (``spzoo``, ``sia``, ``eood``, ``ou``): one spelling per form, so that two
+    companies' forms can be compared (an EOOD is not a Sp. z o.o.)."""
+    return [legal_form_code(compare)
+            for _, compare in extract_org_types(text, _ORG_FLAGS, Cleanup.Strong)]
+
+
+def legal_form_code(form: str) -> str:
+    """One spelling of a legal form: romanised, lower-case, letters and digits only."""
+    return _NOT_ALNUM.sub("", romanise(form))
 
 
 def _join_acronyms(romanised: list[str], tokens: list[str]) -> tuple[list[str], list[str]]:

@@ -20,8 +20,8 @@ phonetic        the metaphone codes of those tokens, sorted, each once
 initials        the first letters of the ``name_key`` tokens, sorted, as one string
 symbols         rigour's name symbols of the usable names (``NAME:Q…``, ``ORGCLS:LLC``),
                 when asked for (``build_records(..., symbols=True)``), else empty
-legal_forms     a company's legal forms, as rigour's generic classes (``llc``) where it
-                has one (:attr:`veriga.resolve.names.NameKey.legal_forms`)
+legal_forms     a company's legal forms, one spelling each (``spzoo``, ``sia``, ``eood``:
+                :attr:`veriga.resolve.names.NameKey.legal_forms`)
 gender          ``f``/``m``: a person's ``gender``, else the hint its name's endings give;
                 null for companies or when nothing says
 birth_date      a person's first possible ``birthDate`` as an ISO date, or null
