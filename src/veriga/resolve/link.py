@@ -858,7 +858,9 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
     """Every record's cluster (named by its smallest record id): the pairs at or above
     ``threshold`` joined strongest first, except a pair that would put two birth dates that
     cannot be one person's, or two companies' different legal forms (:func:`_dates_agree`),
-    into one cluster. A pair's own two records' dates (not legal forms) may differ when
+    into one cluster, and a pair through a name with an initial that would join clusters
+    whose names written in full all sound different (``M. Nieminen`` between Maria and Matti
+    Nieminen). A pair's own two records' dates (not legal forms) may differ when
     something that identifies (``IDENTIFYING``: a phone, e-mail, account, number or address)
     agrees, as a typo of two digits in a date would. Plain connected components chain
     namesakes together through records that give no birth date (a booking with only a name
@@ -875,6 +877,16 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
         if value:
             dates[record_id] = {value}
             own_date[record_id] = value
+
+    sounds: dict[str, set[str]] = {}  # cluster: the sounds of its names written in full
+    initialled: set[str] = set()  # records whose name has an initial
+    for record_id, sound, short in zip(table.column("record_id").to_pylist(),
+                                       table.column("phonetic_key").to_pylist(),
+                                       table.column("abbreviated").to_pylist(), strict=True):
+        if short:
+            initialled.add(record_id)
+        elif sound:
+            sounds[record_id] = {sound}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -900,11 +912,17 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
         own = {(x, y) for x, y in own if x and y and x[:1].isdigit() and y[:1].isdigit()}
         if any(not _dates_agree(x, y) and (x, y) not in own for x in da for y in db):
             continue
+        sa, sb = sounds.get(a, set()), sounds.get(b, set())
+        if (left in initialled or right in initialled) and sa and sb and not sa & sb:
+            continue  # "M. Nieminen" does not make Maria and Matti Nieminen one
         root, child = (a, b) if a < b else (b, a)
         parent[child] = root
         if da or db:
             dates[root] = da | db
             dates.pop(child, None)
+        if sa or sb:
+            sounds[root] = sa | sb
+            sounds.pop(child, None)
     return {i: find(i) for i in ids}
 
 
