@@ -278,9 +278,9 @@ def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[
         return cll.NullLevel(comparison), [cll.ArrayIntersectLevel(comparison, 1),
                                            cll.ElseLevel()]
     if comparison == "name":
-        # names with different numbers (``Group 109`` and ``Group 379``) are never similar
-        numbers = _sql("name_numbers_l is null or name_numbers_r is null "
-                       "or name_numbers_l = name_numbers_r")
+        # names with different numbers (``Group 109`` and ``Group 379``, ``GlobalLabor SRL``
+        # and its successor ``GlobalLabor 2 SRL``) are never similar
+        numbers = _sql("coalesce(name_numbers_l, '') = coalesce(name_numbers_r, '')")
         return cll.NullLevel("name_key"), [
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=tf),
             cll.And(numbers, cll.ExactMatchLevel("phonetic_key")),  # null with an initial
@@ -632,8 +632,9 @@ def _estimate(con: duckdb.DuckDBPyConnection, kind: str, n: int, s: LinkSettings
     """How many pairs are matches, and how many namesakes, read from the case.
 
     Pairs with the same (full) name are matches or namesakes. Among those where both
-    records give a full birth date, the share whose dates cannot be one person's
-    (Laplace-smoothed) is taken for the share of namesakes among all same-name pairs; the
+    records give a full birth date, the share whose dates cannot be one person's (smoothed
+    towards the share the prior u expects, as if ten more such pairs had shown it) is taken
+    for the share of namesakes among all same-name pairs; the
     rest are matches, which are the exact name level's m (its prior) of all matches (for
     companies, which have no birth date, the namesakes are the prior u of all pairs). The
     pairs that deterministic rules find (a registration number, or name and birth date),
@@ -664,10 +665,14 @@ def _estimate(con: duckdb.DuckDBPyConnection, kind: str, n: int, s: LinkSettings
         from same""", params={"kind": kind, "cap": s.max_block_size}).fetchall()
     same_name, dated, conflicting = (int(v or 0) for v in rows[0])
     exact = COMPARISONS["name"][0]
-    if kind == "person":
-        namesakes = same_name * (conflicting + 1) / (dated + 2)
-    else:  # no birth dates to tell: the prior share
-        namesakes = min(same_name, exact.u * total_pairs)
+    expected = min(same_name, exact.u * total_pairs)  # namesakes the prior expects
+    if kind == "person" and same_name:
+        # the share of namesakes: what the dated pairs show, smoothed towards the prior's
+        # (as if ten more dated pairs had shown it)
+        prior_share = expected / same_name
+        namesakes = same_name * (conflicting + 10 * prior_share) / (dated + 10)
+    else:  # no birth dates to tell: the prior's
+        namesakes = expected
     by_name = (same_name - namesakes) / exact.m / total_pairs
     lam = max(found / s.deterministic_recall / total_pairs, by_name)
     if small:

@@ -7,7 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from veriga.simulate.bookings import MonthBook
-from veriga.simulate.names import LANGUAGE
+from veriga.simulate.names import LANGUAGE, strip_diacritics
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import (
     BORDER_LT,
@@ -71,9 +71,11 @@ class SexualOperation:
         self.clients = [w.person(rng.choice(("FI", "EE", "LV")), "client", female=False)
                         for _ in range(6 * n_victims)]
         self.client_accts = [w.account(c, profile="none", statement=False) for c in self.clients]
-        self.acquirer = w.account(w.company("EE", "PayLink Processing OÜ", "lawful", "payments",
-                                            w.person("EE", "lawful")),
-                                  "hbee", profile="none", statement=False)
+        acquirer = w.company("EE", "PayLink Processing OÜ", "lawful", "payments",
+                             w.person("EE", "lawful"))
+        # the statements name it as its register does (a second one is "... 2 OÜ"), unaccented
+        self.acquirer_name = strip_diacritics(acquirer.name)
+        self.acquirer = w.account(acquirer, "hbee", profile="none", statement=False)
         self.landlords = [w.account(w.person(cc, "lawful"), country=cc, profile="none",
                                     statement=False) for cc in ("FI", "EE", "LV")]
         self.dealer = w.account(w.company("LV", "Auto Baltic Motors SIA", "lawful", "car sales",
@@ -307,7 +309,7 @@ class SexualOperation:
                     "voice"))
             if card_total:
                 book.credit(day + timedelta(days=1) if d + 1 < month_days(m) else day,
-                            self.front_acct, card_total * 98 // 100, "PayLink Processing OU",
+                            self.front_acct, card_total * 98 // 100, self.acquirer_name,
                             self.acquirer.iban, self.acquirer.bank.bic,
                             f"PAYLINK PAYOUT {day:%Y%m%d}", tags=(self.t_card,),
                             cp_id=self.acquirer.holder, cp_var=("no_diacritics",))
