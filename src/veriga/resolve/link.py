@@ -203,6 +203,12 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
     ),
 }
 MISSING = "missing"
+#: Priors of a kind of record that differ from ``COMPARISONS``: a register holds one company
+#: of a name (per country), so two companies of one name (its legal form aside) are far
+#: rarer than two people of one name.
+KIND_PRIORS: dict[str, dict[tuple[str, str], Level]] = {
+    "company": {("name", "exact"): Level("exact", 0.50, 0.00002)},
+}
 #: The comparisons that identify someone beyond the name (a birth date conflict inside a
 #: cluster is let through only when one of them agrees).
 IDENTIFYING = ("phones", "emails", "ibans", "reg_numbers", "address")
@@ -319,14 +325,23 @@ def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[
     raise KeyError(comparison)
 
 
-def _settings(lam: float, s: LinkSettings, dialect: str, tf: bool = False) -> dict[str, Any]:
-    """The Splink settings (dedupe_only) with the prior m and u of every level, in the SQL
-    dialect of the engine (``duckdb`` or ``spark``); ``tf`` as for ``_levels``."""
+def priors(kind: str) -> dict[str, tuple[Level, ...]]:
+    """The prior levels of every comparison for a kind of record (``KIND_PRIORS`` over
+    ``COMPARISONS``)."""
+    override = KIND_PRIORS.get(kind, {})
+    return {name: tuple(override.get((name, lv.label), lv) for lv in levels)
+            for name, levels in COMPARISONS.items()}
+
+
+def _settings(lam: float, s: LinkSettings, dialect: str, tf: bool = False,
+              kind: str = "person") -> dict[str, Any]:
+    """The Splink settings (dedupe_only) with the prior m and u of every level of ``kind``,
+    in the SQL dialect of the engine (``duckdb`` or ``spark``); ``tf`` as for ``_levels``."""
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
     comparisons: list[Any] = []
-    for name, levels in COMPARISONS.items():
+    for name, levels in priors(kind).items():
         null, sql_levels = _levels(name, dialect, tf)
         configured = [null.configure(label_for_charts=MISSING)]
         for level, creator in zip(levels, sql_levels, strict=True):
@@ -664,7 +679,7 @@ def _estimate(con: duckdb.DuckDBPyConnection, kind: str, n: int, s: LinkSettings
                                     || substr(x, 6, 2) <> y)
         from same""", params={"kind": kind, "cap": s.max_block_size}).fetchall()
     same_name, dated, conflicting = (int(v or 0) for v in rows[0])
-    exact = COMPARISONS["name"][0]
+    exact = priors(kind)["name"][0]
     expected = min(same_name, exact.u * total_pairs)  # namesakes the prior expects
     if kind == "person" and same_name:
         # the share of namesakes: what the dated pairs show, smoothed towards the prior's
@@ -695,15 +710,15 @@ def _with_namesakes(model: dict[str, Any], estimate: _Estimate, s: LinkSettings
     return model
 
 
-def _floor(model: dict[str, Any], s: LinkSettings) -> dict[str, Any]:
+def _floor(model: dict[str, Any], s: LinkSettings, kind: str) -> dict[str, Any]:
     """Every m at least ``min_m`` and every u at least ``min_u`` (an untrained level keeps
     its prior). Each level's weight is log2(m / u) on its own: they are not renormalised."""
-    priors = {name: {lv.label: lv for lv in levels} for name, levels in COMPARISONS.items()}
+    by_label = {name: {lv.label: lv for lv in levels} for name, levels in priors(kind).items()}
     for comparison in model["comparisons"]:
         for lv in comparison["comparison_levels"]:
             if lv.get("is_null_level"):
                 continue
-            prior = priors[comparison["output_column_name"]][lv["label_for_charts"]]
+            prior = by_label[comparison["output_column_name"]][lv["label_for_charts"]]
             for key, floor, default in (("m_probability", s.min_m, prior.m),
                                         ("u_probability", s.min_u, prior.u)):
                 value = lv.get(key)
@@ -943,7 +958,7 @@ def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection
     if not trained and n >= s.estimate_records:
         estimate = _estimate(con, kind, n, s, small=True)
         lam = estimate.lam
-    model = _settings(lam, s, engine.dialect, tf=trained and s.name_frequencies)
+    model = _settings(lam, s, engine.dialect, tf=trained and s.name_frequencies, kind=kind)
     if estimate is not None:
         model = _with_namesakes(model, estimate, s)
     candidates = _candidate_pairs(con, kind, s.max_block_size)
@@ -954,9 +969,9 @@ def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection
         if progress:
             progress(f"{kind}: training", 0, 3)
         learned, lam = _train(trainer, con, kind, n, s,
-                              _settings(lam, s, "duckdb", tf=s.name_frequencies))
+                              _settings(lam, s, "duckdb", tf=s.name_frequencies, kind=kind))
         model = _with_parameters(model, learned)
-    model = _floor(model, s)
+    model = _floor(model, s, kind)
     if progress:
         progress(f"{kind}: scoring", 1, 3)
     linker = engine.linker(table, model)
