@@ -2,8 +2,9 @@ import json
 
 import pytest
 
+from veriga import analysis, plugins
 from veriga.errors import NotFound
-from veriga.findings import N_, Evidence, Finding, Text
+from veriga.findings import N_, Evidence, Finding, ReviewState, Text
 from veriga.ingest import ImportRequest
 from veriga.workspace import PermissionDenied, PurposeRequired
 
@@ -88,6 +89,10 @@ def test_ngo_reads_findings_without_the_names_of_protected_people(agencies):
     assert "anna ozola" not in shown.lower() and "Victim " in seen.text()
     assert "LV00TEST" in seen.text() and "p-anna" not in seen.evidence.entity_ids
     assert "ANNA OZOLA" in liga.findings.list("amber")[0].text()
+    # a reviewer's reason is text a person typed: minimised as any other
+    liga.findings.review("amber", finding.id, ReviewState.CONFIRMED, "Anna Ozola said so")
+    [seen] = agencies["ilze"].findings.list("amber")
+    assert "Anna" not in (seen.review.reason or "") and "said so" in (seen.review.reason or "")
 
 
 def test_ngo_never_sees_special_categories(agencies, tmp_path):
@@ -154,3 +159,72 @@ def test_who_accessed_includes_the_import_that_brought_the_record(agencies):
     dpo = agencies["admin"].as_user("dpo2", purpose="review")
     entries = dpo.audit.who_accessed("amber", "p-anna")
     assert entries[0]["action"] == "import" and entries[0]["actor"] == "liga"
+
+
+class Flag(analysis.Family):
+    """A family flagging every person of the case, counting its runs."""
+
+    name = "flag"
+    title = "Flag"
+    prefix = "veriga.flag."
+    schemata = ("Person",)
+    record_kinds = ()
+    detectors = (analysis.Detector("flag.person", "A person", "victim", "test", "docs/x.md#y"),)
+    runs = 0
+
+    def run(self, inputs, params, progress=None):
+        self.runs += 1
+        found = [Finding(kind="flag.person", score=0.9, title="A person", explanation="seen",
+                         evidence=Evidence(entity_ids=[p.id]), detector="veriga.flag.p",
+                         detector_version="1") for p in inputs.entities(self.schemata)]
+        return analysis.Run(self.name, found)
+
+
+@pytest.fixture
+def flag():
+    fam = Flag()
+    plugins.add("analyses", "flag", fam)
+    yield fam
+    plugins.remove("analyses", "flag")
+
+
+def test_a_run_is_stored_only_from_a_view_of_the_whole_case(agencies, flag):
+    """An NGO's analyst sees the case minimised: a stored run of hers would name victims by
+    pseudonym and replace the investigators' unreviewed findings, so it is refused before
+    anything runs; without storing it runs as she sees the case. A share of selected
+    records, or records withheld by handling codes, are refused alike."""
+    liga, admin = agencies["liga"], agencies["admin"]
+    liga.analyses.run("amber", only=["flag"])
+    stored = {f.id: f.evidence.entity_ids for f in liga.findings.list("amber", "flag.person")}
+    assert ["p-anna"] in stored.values()
+    admin.directory.add_user("sanna", "Safe House", ["analyst"])
+    liga.cases.share("amber", "Safe House")
+    sanna = admin.as_user("sanna", purpose="victim support analysis")
+    flag.runs = 0
+    with pytest.raises(PermissionDenied, match="minimised.*--no-save"):
+        sanna.analyses.run("amber", only=["flag"])
+    assert flag.runs == 0  # refused before any work
+    with pytest.raises(PermissionDenied, match="minimised"):
+        sanna.findings.save("amber", [Finding(kind="flag.person", score=0.5, title="x",
+                                              explanation="x", detector="veriga.flag.p",
+                                              detector_version="1",
+                                              evidence=Evidence(entity_ids=["p-ivan"]))])
+    seen = sanna.analyses.run("amber", only=["flag"], save=False)["flag"].findings
+    assert any(f.evidence.entity_ids[0].startswith("pseudo-") for f in seen)
+    assert {f.id: f.evidence.entity_ids
+            for f in liga.findings.list("amber", "flag.person")} == stored
+
+
+def test_a_partial_view_stores_no_run(agencies, flag):
+    liga, mart = agencies["liga"], agencies["mart"]
+    liga.cases.share("amber", "Politsei", ["p-ivan", "a-ivan"])
+    with pytest.raises(PermissionDenied, match="selected records"):
+        mart.analyses.run("amber", only=["flag"])
+    liga.cases.share("amber", "Politsei")
+    liga.entities.set_handling("amber", "p-anna", "H3", ["Valsts policija"], "LV only")
+    with pytest.raises(PermissionDenied, match="handling codes"):
+        mart.analyses.run("amber", only=["flag"])
+    assert flag.runs == 0
+    assert len(mart.analyses.run("amber", only=["flag"], save=False)["flag"].findings) >= 1
+    liga.analyses.run("amber", only=["flag"])  # the owner sees it whole
+    assert flag.runs == 2

@@ -152,17 +152,95 @@ class Pairs(analysis.Family):
         return analysis.Run(self.name, found)
 
 
-def test_confirming_a_proposed_match_merges_its_records(agencies, tmp_path) -> None:
+@pytest.fixture
+def pairs():
+    plugins.add("analyses", "pairs", Pairs())
+    yield
+    plugins.remove("analyses", "pairs")
+
+
+def _proposal(ws) -> Finding:
+    ws.analyses.run("amber", only=["pairs"])
+    [proposal] = ws.findings.list("amber", "match.test")
+    assert proposal.evidence.entity_ids == ["p-anna", "p-anna-2"]
+    return proposal
+
+
+def _log(agencies) -> list[dict]:
+    admin = agencies["admin"]
+    if "dpo" not in {u["username"] for u in admin.directory.users()}:
+        admin.directory.add_user("dpo", "Valsts policija", ["dpo"])
+    return admin.as_user("dpo", purpose="review").audit.log("amber")
+
+
+def test_confirming_a_proposed_match_merges_its_records(agencies, tmp_path, pairs) -> None:
     liga = agencies["liga"]
     _import(liga, tmp_path, "police.ftm.json", ANNA_ELSEWHERE)
-    plugins.add("analyses", "pairs", Pairs())
-    try:
-        liga.analyses.run("amber", only=["pairs"])
-        [proposal] = liga.findings.list("amber", "match.test")
-        assert proposal.evidence.entity_ids == ["p-anna", "p-anna-2"]
-        liga.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone, same age")
-    finally:
-        plugins.remove("analyses", "pairs")
+    proposal = _proposal(liga)
+    liga.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone, same age")
     assert [r["entity_id"] for r in liga.entities.records("amber", "p-anna-2")] == [
         "p-anna", "p-anna-2"]
     assert liga.entities.records("amber", "p-anna")[0]["finding_id"] == proposal.id
+    done = [(e["action"], e["target"]) for e in _log(agencies)
+            if e["action"] in ("entity.merge", "finding.review")]
+    assert done == [("entity.merge", "p-anna"), ("finding.review", proposal.id)]
+
+
+def test_a_confirmation_whose_merge_fails_changes_nothing(agencies, tmp_path, pairs) -> None:
+    """A record the reviewer may not see (a handling code) cannot be merged: the proposal
+    stays unreviewed, nothing is merged, and the audit log says neither happened."""
+    liga, mart = agencies["liga"], agencies["mart"]
+    _import(liga, tmp_path, "police.ftm.json", ANNA_ELSEWHERE)
+    proposal = _proposal(liga)
+    liga.cases.share("amber", "Politsei")
+    liga.entities.set_handling("amber", "p-anna-2", "H3", ["Valsts policija"], "LV only")
+    with pytest.raises(NotFound):
+        mart.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone")
+    kept = liga.findings.get("amber", proposal.id)
+    assert kept.review.state is ReviewState.NEW and kept.review.by is None
+    assert liga.entities.records("amber", "p-anna") == []
+    assert not [e for e in _log(agencies) if e["actor"] == "mart"
+                and e["action"] in ("entity.merge", "finding.review")]
+    liga.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone")
+    assert len(liga.entities.records("amber", "p-anna")) == 2
+
+
+def test_a_split_puts_the_proposal_that_made_the_merge_back_for_review(agencies, tmp_path,
+                                                                       pairs) -> None:
+    liga = agencies["liga"]
+    _import(liga, tmp_path, "police.ftm.json", ANNA_ELSEWHERE)
+    proposal = _proposal(liga)
+    liga.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone")
+    liga.entities.split("amber", "p-anna-2", "two women share a phone")
+    again = liga.findings.get("amber", proposal.id)
+    assert again.review.state is ReviewState.NEW
+    assert again.review.by == "liga" and again.review.at is not None
+    assert again.review.reason == "Split: two women share a phone"
+    log = _log(agencies)
+    split = next(e for e in log if e["action"] == "entity.split")
+    assert split["detail"]["reopened"] == [proposal.id]
+    reopened = [e for e in log if e["action"] == "finding.review"][-1]
+    assert reopened["target"] == proposal.id and reopened["seq"] > split["seq"]
+    assert reopened["detail"]["state"] == "new" and reopened["detail"]["split"] == "p-anna-2"
+    # a re-run treats it as any unreviewed proposal: replaced by today's, without the note
+    liga.analyses.run("amber", only=["pairs"])
+    [rerun] = liga.findings.list("amber", "match.test")
+    assert rerun.id == proposal.id and rerun.review.state is ReviewState.NEW
+    assert rerun.review.by is None and rerun.review.reason is None
+
+
+def test_a_split_reopens_a_proposal_whose_merge_grew(agencies, tmp_path, pairs) -> None:
+    """A confirmed proposal's records later merged with another by hand: the merge rows
+    name the last decision only, and a split still puts the proposal back for review;
+    a proposal left unreviewed stays as it was."""
+    liga = agencies["liga"]
+    _import(liga, tmp_path, "police.ftm.json", ANNA_ELSEWHERE)
+    proposal = _proposal(liga)
+    liga.findings.review("amber", proposal.id, ReviewState.CONFIRMED, "same phone")
+    liga.entities.merge("amber", ["p-anna", "p-ivan"], "a test of a wider merge")
+    assert {r["finding_id"] for r in liga.entities.records("amber", "p-anna")} == {None}
+    liga.entities.split("amber", "p-ivan", "not one person")
+    assert liga.findings.get("amber", proposal.id).review.state is ReviewState.NEW
+    liga.entities.merge("amber", ["p-anna", "p-anna-2"], "by hand, no proposal")
+    liga.entities.split("amber", "p-anna", "undone")
+    assert liga.findings.get("amber", proposal.id).review.reason == "Split: not one person"

@@ -1,5 +1,6 @@
 """`veriga resolve` as a user runs it on a simulated world: the summary, the pairs CSV others
-evaluate, a re-run keeping a confirmed proposal, and the CSV of a restricted reader."""
+evaluate, a re-run keeping a confirmed proposal, and the CSV of a restricted reader (who
+stores no run)."""
 
 from __future__ import annotations
 
@@ -106,8 +107,10 @@ def test_parameters_are_read_and_checked(case, tmp_path) -> None:
 
 def test_a_restricted_reader_sees_protected_records_by_pseudonym(case, tmp_path,
                                                                    monkeypatch) -> None:
-    """An analyst of an NGO sees victims minimised: the CSV names their records by pseudonym
-    id only; an NGO worker (who may not export) is refused before anything runs."""
+    """An analyst of an NGO sees victims minimised: her run is not stored (its proposals
+    would name pseudonyms and replace the investigators'), and run without storing, the
+    CSV names their records by pseudonym id only; an NGO worker (who may not export) is
+    refused before anything runs."""
     run("resolve", "--case", case, "--out", str(tmp_path / "all.csv"))
     _, rows = _read(tmp_path / "all.csv")
     victim = max(rows, key=lambda r: float(r["match_probability"]))["left_id"]
@@ -117,10 +120,18 @@ def test_a_restricted_reader_sees_protected_records_by_pseudonym(case, tmp_path,
         ws.directory.add_user("nora", "Safe House", ["analyst"])
         ws.directory.add_user("ilze", "Safe House", ["ngo_worker"])
         ws.cases.share(case, "Safe House")
+        stored = {f.id: f.evidence.entity_ids for f in ws.findings.list(case)}
     monkeypatch.setenv("VERIGA_USER", "nora")
-    run("resolve", "--case", case, "--out", str(tmp_path / "ngo.csv"))
+    kept = runner.invoke(app, ["resolve", "--case", case, "--out", str(tmp_path / "ngo.csv")])
+    assert isinstance(kept.exception, PermissionDenied)
+    assert "minimised" in str(kept.exception) and "--no-save" in str(kept.exception)
+    assert not (tmp_path / "ngo.csv").exists()
+    out = run("resolve", "--case", case, "--no-save", "--out", str(tmp_path / "ngo.csv"))
+    assert "no proposal was stored" in out
     text = (tmp_path / "ngo.csv").read_text(encoding="utf-8")
     assert victim not in text and "pseudo-" in text
+    with _workspace() as ws:
+        assert {f.id: f.evidence.entity_ids for f in ws.findings.list(case)} == stored
     monkeypatch.setenv("VERIGA_USER", "ilze")
     refused = runner.invoke(app, ["resolve", "--case", case, "--out",
                                   str(tmp_path / "no.csv")])

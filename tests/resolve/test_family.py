@@ -48,12 +48,23 @@ def test_proposals_are_stored_findings_and_score_against_the_answer_key(world) -
 
 
 def test_confirming_a_proposal_merges_its_records(world) -> None:
+    """Confirmed, its records are one; split, it waits for review again, with a note of the
+    split, and a re-run replaces it as any unreviewed proposal."""
     ws, run, _ = world
     proposal = max(ws.findings.list("w", "match.person"), key=lambda f: f.score)
     ws.findings.review("w", proposal.id, ReviewState.CONFIRMED, "same person, checked")
     records = ws.entities.records("w", proposal.evidence.entity_ids[0])
     assert sorted(r["entity_id"] for r in records) == sorted(proposal.evidence.entity_ids)
-    ws.entities.split("w", proposal.evidence.entity_ids[0], "undo for the test")
+    parted = ws.entities.split("w", proposal.evidence.entity_ids[0], "undo for the test")
+    assert parted.reopened == [proposal.id]
+    back = ws.findings.get("w", proposal.id)
+    assert back.review.state is ReviewState.NEW
+    assert (back.review.by, back.review.reason) == ("tester", "Split: undo for the test")
+    rerun = ws.analyses.run("w", ["resolve"])["resolve"]
+    stored = {f.id: f for f in ws.findings.list("w")}
+    assert set(stored) == {f.id for f in rerun.findings}  # every one unreviewed: replaced
+    assert proposal.id in stored and stored[proposal.id].review.by is None
+    assert all(f.review.state is ReviewState.NEW for f in stored.values())
 
 
 def test_parameters_are_checked(tmp_path: Path) -> None:

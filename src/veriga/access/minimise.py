@@ -131,6 +131,8 @@ class Minimiser:
         """The finding with its texts minimised and the ids it cites pseudonymised."""
         finding.title = self.text(finding.title)
         finding.explanation = self.text(finding.explanation)
+        if finding.review.reason:  # typed by a reviewer: it may name the person
+            finding.review.reason = self.text(finding.review.reason)
         for attr in ("message", "title_message"):
             text = getattr(finding, attr)
             if text is not None:

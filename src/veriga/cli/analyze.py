@@ -25,6 +25,9 @@ class EngineName(StrEnum):
 
 EngineOpt = Annotated[EngineName, typer.Option(
     "--engine", help="duckdb (in-process, default) or spark (scale-out).")]
+SaveOpt = Annotated[bool, typer.Option(
+    "--save/--no-save", help="Store the findings (the default); --no-save only shows them, "
+                             "as a reader who sees the case minimised or in part must.")]
 
 
 def analyze(
@@ -39,10 +42,11 @@ def analyze(
     truth: Annotated[Path | None, typer.Option(
         help="A simulated world's ground_truth.json: also print recall and precision per "
              "detector of every family that can be scored.")] = None,
+    save: SaveOpt = True,
     purpose: PurposeOpt = None,
 ) -> None:
     """Run the analysis families of a case (all, or --only some); a re-run replaces each
-    family's unreviewed findings and keeps the reviewed ones."""
+    family's unreviewed findings and keeps the reviewed ones (--no-save: stores nothing)."""
     try:
         chosen = analysis.chosen(only)
         settings = analysis.family_params(chosen, params)
@@ -52,7 +56,7 @@ def analyze(
     started = time.perf_counter()
     with workspace(purpose, ask=True) as ws, progress_bars("steps") as progress:
         runs = ws.analyses.run(case, [f.name for f in chosen], engine.value, settings,
-                               progress)
+                               progress, save=save)
     took = time.perf_counter() - started
     for fam in chosen:
         run = runs[fam.name]
@@ -75,6 +79,9 @@ def analyze(
                 console.print(f"({fam.name} has no answer-key evaluation)")
             else:
                 console.print(analysis.score_table(fam.name, scores))
+    if not save:
+        console.print(f"Done in {took:.1f} s; nothing was stored.")
+        return
     console.print(f"Done in {took:.1f} s. Read them with `veriga findings --case {case} "
                   "--explain`; trace money with `veriga finance trace`.")
 

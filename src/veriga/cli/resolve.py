@@ -15,7 +15,7 @@ from rich.table import Table
 
 from veriga import analysis
 from veriga.access.policy import Op
-from veriga.cli.analyze import EngineName, EngineOpt
+from veriga.cli.analyze import EngineName, EngineOpt, SaveOpt
 from veriga.cli.common import CaseOpt, PurposeOpt, _fail, console, progress_bars, workspace
 from veriga.errors import VerigaError
 
@@ -48,11 +48,12 @@ def resolve(
     params: Annotated[Path | None, typer.Option(
         "--params", help="YAML overriding the linkage settings, e.g. "
                          "{link: {threshold: 0.95}}.")] = None,
+    save: SaveOpt = True,
     purpose: PurposeOpt = None,
 ) -> None:
     """Propose the records of one person or company as one (people decide: `veriga findings
     --kind match.person`); a re-run replaces the unreviewed proposals and keeps the
-    reviewed ones."""
+    reviewed ones (--no-save: stores no proposal)."""
     try:
         settings = _params(params)
     except VerigaError as exc:
@@ -63,7 +64,7 @@ def resolve(
             ws.cases.check(case, Op.EXPORT)
         with progress_bars("steps") as progress:
             run = ws.analyses.run(case, [FAMILY], engine.value, {FAMILY: settings},
-                                  progress)[FAMILY]
+                                  progress, save=save)[FAMILY]
         rows = None
         if out is not None:
             detail = run.detail
@@ -74,6 +75,9 @@ def resolve(
     if out is not None and rows is not None:
         _write_pairs(out, rows)
         console.print(f"Wrote {len(rows)} scored pairs to {out}", highlight=False)
+    if not save:
+        console.print(f"Done in {took:.1f} s; no proposal was stored.", highlight=False)
+        return
     console.print(f"Done in {took:.1f} s. Review them on the case's Same records page, or "
                   f"read them with `veriga findings --case {case} --kind match.person "
                   "--explain` and confirm one with `veriga merge ... --finding ID`.",
@@ -138,8 +142,12 @@ def split(
     reason: ReasonOpt,
     purpose: PurposeOpt = None,
 ) -> None:
-    """Undo a merge: each record is its own entity again, exactly as before."""
+    """Undo a merge: each record is its own entity again, exactly as before; the proposed
+    matches confirmed into it wait for review again."""
     with workspace(purpose, ask=True) as ws:
         records = ws.entities.split(case, entity_id, reason)
     console.print(f"{len(records)} records are separate again: {', '.join(records)}",
                   highlight=False)
+    if records.reopened:
+        console.print(f"Proposed matches waiting for review again: "
+                      f"{', '.join(records.reopened)}", highlight=False)

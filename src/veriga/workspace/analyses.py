@@ -9,6 +9,7 @@ from typing import Any
 from veriga import analysis
 from veriga.access.policy import Op
 from veriga.errors import VerigaError
+from veriga.workspace.context import CaseAccess, PermissionDenied
 from veriga.workspace.part import Part
 
 
@@ -20,14 +21,20 @@ class Analyses(Part):
         own unreviewed findings (those whose detector starts with its prefix), reviewed
         ones are kept. ``params`` by family name (defaults for those not given);
         ``progress`` is told ``family: step``; with ``save=False`` nothing is stored (a
-        report reproducing a run)."""
+        report reproducing a run). A run is stored only from a view of the whole case:
+        a reader who sees it minimised or in part is refused before any work (their
+        findings would name pseudonyms, or miss what they may not see, and replace
+        everyone's), and may still run it without storing it."""
         chosen = analysis.chosen(only)
         for fam in chosen:
             if engine not in fam.engines:
                 raise VerigaError(f"the {fam.name} analyses run on {', '.join(fam.engines)}, "
                                   f"not {engine}")
-        # reproducing a run without storing it (for a report) only reads what the user sees
-        self.ws.cases.check(case, Op.ANALYZE if save else Op.ENTITY_READ)
+        if save:
+            with self.ws.case(case, Op.ANALYZE) as access:
+                whole(access)
+        else:  # reproducing a run without storing it (a report) reads what the user sees
+            self.ws.cases.check(case, Op.ENTITY_READ)
         runs: dict[str, analysis.Run] = {}
         for fam in chosen:
             told = None
@@ -45,6 +52,7 @@ class Analyses(Part):
             runs[fam.name] = run
             if save:
                 with self.ws.case(case, Op.ANALYZE) as access:
+                    whole(access)
                     added, removed = self.ws.store.replace_findings(
                         access.conn, access.case_id, fam.prefix, run.findings)
                     access.audit("finding.create", family=fam.name, count=added,
@@ -64,3 +72,16 @@ class Analyses(Part):
             out = [dict(row) for row in rows]
             access.audit("export", target, format=f"{family} rows", rows=len(out), reads=real)
         return builtins.list(access.shown(out))
+
+
+def whole(access: CaseAccess) -> None:
+    """Refuse to store findings made from a view that is not the whole case (PermissionDenied,
+    saying why): they would rest on pseudonyms or on part of the records, and a stored run
+    replaces the unreviewed findings of everyone who works on the case."""
+    why = access.partial()
+    if why is not None:
+        raise PermissionDenied(
+            f"findings are not stored from your view of case {access.case['name']!r}: {why}. "
+            "A stored run replaces the unreviewed findings everyone reviews, so it is made "
+            "from the whole case only: run it without storing (--no-save) to read its "
+            "results, or ask an investigator of the case's owner to run it")

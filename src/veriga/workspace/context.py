@@ -117,6 +117,17 @@ class CaseAccess:
             return dict(self.subject_roles)
         return {self.minimiser.entity_id(e): r for e, r in self.subject_roles.items()}
 
+    def partial(self) -> str | None:
+        """Why the reader does not see the case as it is stored (None if they do): what
+        is made from their view (an analysis run, say) is not the case's to keep."""
+        if self.minimiser is not None:
+            return "you see it minimised (protected people by pseudonym)"
+        if self.only_ids is not None:
+            return "only selected records of it are shared with your organisation"
+        if self.hidden_sources or self.hidden_entities:
+            return "handling codes withhold some of its records from you"
+        return None
+
     def reachable(self, entity_id: str) -> bool:
         return entity_id not in self.hidden_entities and (
             self.only_entities is None or entity_id in self.only_entities)

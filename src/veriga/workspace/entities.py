@@ -7,17 +7,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from veriga import analysis
 from veriga.access import cases as case_access
 from veriga.access import directory
 from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
 from veriga.errors import VerigaError
-from veriga.findings import Finding
+from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 
 SEARCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
+#: How the review note of a proposal unreviewed again by a split begins.
+SPLIT_NOTE = "Split: "
 
 
 @dataclass
@@ -41,6 +44,17 @@ class EntityPage:
     view: EntityView
     around: Around
     findings: builtins.list[Finding]
+
+
+class Parted(builtins.list[str]):
+    """The records of a split entity, each its own entity again; ``reopened``: the proposed
+    matches that had made them one, unreviewed again."""
+
+    reopened: builtins.list[str]
+
+    def __init__(self, members: Sequence[str], reopened: Sequence[str]) -> None:
+        super().__init__(members)
+        self.reopened = builtins.list(reopened)
 
 
 class Entities(Part):
@@ -226,38 +240,55 @@ class Entities(Part):
         """Make these records (or entities) one entity, as a person decided (``reason``,
         and the proposal it confirms if any); returns its id. Statements are not rewritten:
         :meth:`split` undoes it exactly. Audited, with every record it joins."""
+        with self.ws.case(case, Op.ENTITY_WRITE) as access:
+            return self.merge_in(access, entity_ids, reason, finding_id)
+
+    def merge_in(self, access: CaseAccess, entity_ids: Sequence[str], reason: str,
+                 finding_id: str | None = None) -> str:
+        """:meth:`merge` in the transaction of ``access`` (opened for ``ENTITY_WRITE``), so
+        that what else that transaction does happens with it or not at all."""
         if len(set(entity_ids)) < 2:
             raise VerigaError("a merge joins at least two records")
         if not reason.strip():
             raise VerigaError("say why these records are one (--reason)")
-        with self.ws.case(case, Op.ENTITY_WRITE) as access:
-            real = [access.real_id(i) for i in dict.fromkeys(entity_ids)]
-            for entity_id in real:
-                self.ws.entity_rows(access, access.canonical_of.get(entity_id, entity_id))
-            canonical = self.ws.store.merge(access.conn, access.case_id, real, self.ws.actor,
-                                            reason.strip(), finding_id)
-            members = [r["entity_id"] for r in self.ws.store.merge_group(
-                access.conn, access.case_id, canonical)]
-            self.ws.store.bump_revision(access.conn, access.case_id)
-            access.audit("entity.merge", canonical, reads=members, members=members,
-                         reason=reason.strip(), finding_id=finding_id)
+        real = [access.real_id(i) for i in dict.fromkeys(entity_ids)]
+        for entity_id in real:
+            self.ws.entity_rows(access, access.canonical_of.get(entity_id, entity_id))
+        canonical = self.ws.store.merge(access.conn, access.case_id, real, self.ws.actor,
+                                        reason.strip(), finding_id)
+        members = [r["entity_id"] for r in self.ws.store.merge_group(
+            access.conn, access.case_id, canonical)]
+        self.ws.store.bump_revision(access.conn, access.case_id)
+        access.audit("entity.merge", canonical, reads=members, members=members,
+                     reason=reason.strip(), finding_id=finding_id)
         return canonical
 
-    def split(self, case: str, entity_id: str, reason: str) -> builtins.list[str]:
+    def split(self, case: str, entity_id: str, reason: str) -> Parted:
         """Undo the merge this entity (or record) is part of: each record is its own entity
-        again, exactly as before. Audited."""
+        again, exactly as before; the proposed matches confirmed into it are unreviewed
+        again (back on the review page, with a note of the split: by whom, when, why).
+        Audited."""
         if not reason.strip():
             raise VerigaError("say why these records are not one (--reason)")
+        store = self.ws.store
         with self.ws.case(case, Op.ENTITY_WRITE) as access:
             real = access.real_id(entity_id)
             self.ws.entity_rows(access, access.canonical_of.get(real, real))
-            members = self.ws.store.split(access.conn, access.case_id, real)
+            group = store.merge_group(access.conn, access.case_id, real)
+            proposals = _confirmed_proposals(access, real, group)
+            members = store.split(access.conn, access.case_id, real)
             if not members:
                 raise VerigaError(f"{entity_id!r} is not merged with any other record")
-            self.ws.store.bump_revision(access.conn, access.case_id)
+            store.bump_revision(access.conn, access.case_id)
             access.audit("entity.split", real, reads=members, members=members,
-                         reason=reason.strip())
-        return members
+                         reason=reason.strip(), reopened=proposals)
+            note = f"{SPLIT_NOTE}{reason.strip()}"
+            for finding_id in proposals:
+                store.review_finding(access.conn, access.case_id, finding_id,
+                                     ReviewState.NEW, self.ws.actor, note)
+                access.audit("finding.review", finding_id, state=ReviewState.NEW.value,
+                             reason=note, split=real)
+        return Parted(members, proposals)
 
     def merged(self, case: str) -> dict[str, str]:
         """Every merged record -> the entity it is part of, by the ids the reader sees (ids
@@ -282,3 +313,21 @@ class Entities(Part):
                          reads=[r["entity_id"] for r in rows] or [real])
         return builtins.list(access.shown(rows))
 
+
+
+def _confirmed_proposals(access: CaseAccess, entity_id: str,
+                         group: builtins.list[dict[str, Any]]) -> builtins.list[str]:
+    """The confirmed proposed matches that made the merged entity ``entity_id`` (merge
+    rows ``group``): those its merges name, and any other confirmed proposal whose records
+    are all in it (a later merge of the entity renames the proposal its rows name)."""
+    members = {r["entity_id"] for r in group}
+    named = {r["finding_id"] for r in group if r["finding_id"]}
+    found = []
+    for item in access.ctx.store.list_findings(access.conn, access.case_id,
+                                               entity_id=entity_id):
+        about = analysis.detector(item.kind)
+        merging = about is not None and about.on_confirm == "merge" \
+            and set(item.evidence.entity_ids) <= members
+        if item.review.state is ReviewState.CONFIRMED and (item.id in named or merging):
+            found.append(item.id)
+    return found

@@ -9,15 +9,18 @@ from typing import Any
 
 from veriga import analysis
 from veriga.access.policy import Op
-from veriga.errors import NotFound
+from veriga.errors import NotFound, VerigaError
 from veriga.findings import Finding, ReviewState
+from veriga.workspace.analyses import whole
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 
 
 class Findings(Part):
     def save(self, case: str, items: Sequence[Finding]) -> int:
+        """Store findings made outside a run (only from a view of the whole case)."""
         with self.ws.case(case, Op.ANALYZE) as access:
+            whole(access)
             added = self.ws.store.save_findings(access.conn, access.case_id, items)
             access.audit("finding.create", count=added)
         return added
@@ -46,20 +49,26 @@ class Findings(Part):
 
     def review(self, case: str, finding_id: str, state: ReviewState, reason: str) -> None:
         """Confirm or dismiss a finding, with a reason. Confirming a proposed match (a
-        detector whose ``on_confirm`` is "merge") also merges its records."""
+        detector whose ``on_confirm`` is "merge") also merges its records: both or
+        neither, in one transaction (a record the reviewer may not see, say, leaves the
+        proposal unreviewed), each audited."""
+        if not reason.strip():
+            raise VerigaError("a review needs a reason")
         with self.ws.case(case, Op.FINDING_REVIEW) as access:
             found = self.ws.store.list_findings(access.conn, access.case_id,
                                                 finding_id=finding_id)
-            about = analysis.detector(found[0].kind) if found else None
-            merges = state is ReviewState.CONFIRMED and about is not None \
-                and about.on_confirm == "merge"
-            if merges:  # the reviewer must also be allowed to merge, before anything changes
-                self.ws.access(access.conn, case, Op.ENTITY_WRITE)
+            if not found:
+                raise NotFound(f"no finding {finding_id!r} in case {access.case['name']!r}")
+            about = analysis.detector(found[0].kind)
+            if state is ReviewState.CONFIRMED and about is not None \
+                    and about.on_confirm == "merge":
+                # merged first, as the reviewer may merge: a failure changes nothing
+                writer = self.ws.access(access.conn, case, Op.ENTITY_WRITE)
+                self.ws.entities.merge_in(writer, found[0].evidence.entity_ids, reason,
+                                          finding_id)
             self.ws.store.review_finding(access.conn, access.case_id, finding_id, state,
                                          self.ws.actor, reason)
             access.audit("finding.review", finding_id, state=state.value, reason=reason)
-        if merges:
-            self.ws.entities.merge(case, found[0].evidence.entity_ids, reason, finding_id)
 
     def members(self, case: str, finding_ids: Sequence[str]
                 ) -> dict[str, builtins.list[Member]]:
