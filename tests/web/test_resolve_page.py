@@ -155,6 +155,15 @@ def test_same_merges_and_a_split_restores(web: TestClient, review: Review) -> No
     assert review.liga.entities.records(CASE, merged) == []
     for record in (a, b):
         assert web.get(f"/cases/{CASE}/entities/{record}").status_code == 200
+    # the proposal that made the merge waits for review again, with a note of the split
+    assert 'data-testid="reopened"' in page.text and f"/cases/{CASE}/resolve" in page.text
+    back = review.liga.findings.get(CASE, proposal.id)
+    assert back.review.state is ReviewState.NEW and back.review.by == "liga"
+    listed = _page_with(web, proposal.id, "match.company")
+    item = listed.split(f'id="{proposal.id}"')[1].split("</li>")[0]
+    note = item.split('data-testid="reopened">')[1].split("</p>")[0]
+    assert "liga split the records" in note and "two firms of one name" in note
+    assert "Split:" not in note and 'data-testid="same"' in item
 
 
 def test_not_the_same_dismisses_without_merging(web: TestClient, review: Review) -> None:
@@ -187,9 +196,9 @@ def test_a_reader_sees_no_buttons_and_may_not_review(web: TestClient, review: Re
     review.liga.entities.split(CASE, merged, "done with the judge's check")
 
 
-def _page_with(client: TestClient, finding_id: str) -> str:
+def _page_with(client: TestClient, finding_id: str, kind: str = "match.person") -> str:
     for n in range(1, 40):
-        text = client.get(f"/cases/{CASE}/resolve?kind=match.person&page={n}").text
+        text = client.get(f"/cases/{CASE}/resolve?kind={kind}&page={n}").text
         if f'id="{finding_id}"' in text:
             return text
     raise AssertionError(f"{finding_id} on no page")

@@ -146,7 +146,8 @@ def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Re
     return request.app.state.render(request, web, "entity.html", **data,
                                     **merged_records(web, case, entity_id, data["values"]),
                                     parted=[p for p in request.query_params.get(
-                                        "parted", "").split(",") if p])
+                                        "parted", "").split(",") if p],
+                                    reopened=request.query_params.get("reopened", "0") != "0")
 
 
 @router.get("/api/cases/{case}/entities/{entity_id}", tags=["entities"],

@@ -13,10 +13,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from veriga.access.policy import Op
 from veriga.errors import NotFound
-from veriga.findings import N_, ReviewState
+from veriga.findings import N_, Finding, ReviewState
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.workspace import PermissionDenied, PurposeRequired, Workspace
+from veriga.workspace.entities import SPLIT_NOTE
 from veriga.workspace.findings import Member
 
 router = APIRouter()
@@ -95,6 +96,17 @@ def _proposal(members: list[Member], case: str) -> dict[str, Any]:
     return {"records": records, "rows": rows}
 
 
+def _reopened(finding: Finding) -> dict[str, Any] | None:
+    """Who split the records a confirmation of this proposal had merged, when and why (the
+    note of a proposal back for review); None for one never reviewed."""
+    review = finding.review
+    if review.state is not ReviewState.NEW or not review.by:
+        return None
+    why = (review.reason or "").removeprefix(SPLIT_NOTE)
+    return {"by": review.by, "at": review.at.strftime("%Y-%m-%d %H:%M") if review.at else "",
+            "why": why}
+
+
 def _done(web: Web, case: str, finding_id: str) -> dict[str, Any] | None:
     """What became of the proposal just reviewed (for the message above the next one)."""
     try:
@@ -121,7 +133,8 @@ def review_page(request: Request, case: str, web: Current, kind: str = "", page:
     page = min(max(page, 1), pages)
     shown = waiting[(page - 1) * PER_PAGE:page * PER_PAGE]
     members = web.ws.findings.members(case, [f.id for f in shown]) if shown else {}
-    items = [{"f": f, **_proposal(members.get(f.id, []), case)} for f in shown]
+    items = [{"f": f, "reopened": _reopened(f), **_proposal(members.get(f.id, []), case)}
+             for f in shown]
     return request.app.state.render(
         request, web, "resolve.html", items=items, total=len(waiting), page=page,
         pages=pages, kind=kind if kind in KINDS else "", kinds=KINDS,
@@ -159,9 +172,10 @@ def merged_records(web: Web, case: str, entity_id: str, values: list[dict[str, A
 @router.post("/cases/{case}/entities/{entity_id}/split", include_in_schema=False)
 def split(case: str, entity_id: str, web: Current, reason: Annotated[str, Form()]
           ) -> Response:
-    """Undo the merge: each record is its own entity again."""
+    """Undo the merge: each record is its own entity again, and the proposals confirmed
+    into it are back on the review page."""
     members = web.ws.entities.split(case, entity_id, reason)
-    query = urlencode({"parted": ",".join(members)})
+    query = urlencode({"parted": ",".join(members), "reopened": len(members.reopened)})
     return RedirectResponse(f"/cases/{case}/entities/{entity_id}?{query}", status_code=303)
 
 
