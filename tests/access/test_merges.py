@@ -244,3 +244,22 @@ def test_a_split_reopens_a_proposal_whose_merge_grew(agencies, tmp_path, pairs) 
     liga.entities.merge("amber", ["p-anna", "p-anna-2"], "by hand, no proposal")
     liga.entities.split("amber", "p-anna", "undone")
     assert liga.findings.get("amber", proposal.id).review.reason == "Split: not one person"
+
+
+def test_a_merge_naming_a_proposal_confirms_it_or_does_nothing(agencies, tmp_path,
+                                                               pairs) -> None:
+    """`veriga merge --finding`: the proposal is confirmed with the merge, in one step; a
+    merge that leaves out one of its records, or names no proposed match, does neither."""
+    liga = agencies["liga"]
+    _import(liga, tmp_path, "police.ftm.json", ANNA_ELSEWHERE)
+    proposal = _proposal(liga)
+    with pytest.raises(VerigaError, match="leaves out"):
+        liga.entities.merge("amber", ["p-anna", "p-ivan"], "same", proposal.id)
+    with pytest.raises(NotFound, match="no proposed match"):
+        liga.entities.merge("amber", ["p-anna", "p-anna-2"], "same", "f-nothing")
+    assert liga.entities.records("amber", "p-anna") == []
+    assert liga.findings.get("amber", proposal.id).review.state is ReviewState.NEW
+    liga.entities.merge("amber", ["p-anna", "p-anna-2"], "same phone", proposal.id)
+    done = liga.findings.get("amber", proposal.id)
+    assert done.review.state is ReviewState.CONFIRMED and done.review.reason == "same phone"
+    assert liga.entities.split("amber", "p-anna", "no").reopened == [proposal.id]

@@ -138,3 +138,24 @@ def test_a_restricted_reader_sees_protected_records_by_pseudonym(case, tmp_path,
     assert isinstance(refused.exception, PermissionDenied)
     assert "may not do export" in str(refused.exception)
     assert not (tmp_path / "no.csv").exists()
+
+
+def test_merge_of_a_proposal_confirms_it_and_a_split_puts_it_back(case) -> None:
+    out = run("analyze", "--case", case, "--only", "resolve", "--no-save")
+    assert "nothing was stored" in out
+    with _workspace() as ws:
+        assert ws.findings.list(case) == []
+    run("resolve", "--case", case)
+    with _workspace() as ws:
+        proposal = max(ws.findings.list(case, "match.person"), key=lambda f: f.score)
+    first = proposal.evidence.entity_ids[0]
+    run("merge", *proposal.evidence.entity_ids, "--case", case, "--reason", "one passport",
+        "--finding", proposal.id)
+    with _workspace() as ws:
+        assert ws.findings.get(case, proposal.id).review.state is ReviewState.CONFIRMED
+    out = run("split", first, "--case", case, "--reason", "two passports after all")
+    assert "waiting for review again" in out and proposal.id in out
+    with _workspace() as ws:
+        back = ws.findings.get(case, proposal.id)
+        assert back.review.state is ReviewState.NEW
+        assert back.review.reason == "Split: two passports after all"

@@ -12,7 +12,7 @@ from veriga.access import cases as case_access
 from veriga.access import directory
 from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
-from veriga.errors import VerigaError
+from veriga.errors import NotFound, VerigaError
 from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy
 from veriga.workspace.context import CaseAccess
@@ -238,10 +238,33 @@ class Entities(Part):
     def merge(self, case: str, entity_ids: Sequence[str], reason: str,
               finding_id: str | None = None) -> str:
         """Make these records (or entities) one entity, as a person decided (``reason``,
-        and the proposal it confirms if any); returns its id. Statements are not rewritten:
-        :meth:`split` undoes it exactly. Audited, with every record it joins."""
+        and the proposed match it confirms if any: confirmed with it, or neither); returns
+        its id. Statements are not rewritten: :meth:`split` undoes it exactly. Audited,
+        with every record it joins."""
         with self.ws.case(case, Op.ENTITY_WRITE) as access:
-            return self.merge_in(access, entity_ids, reason, finding_id)
+            canonical = self.merge_in(access, entity_ids, reason, finding_id)
+            if finding_id is not None:
+                self._confirm(access, canonical, finding_id, reason.strip())
+            return canonical
+
+    def _confirm(self, access: CaseAccess, canonical: str, finding_id: str,
+                 reason: str) -> None:
+        """Confirm the proposed match a merge names, in its transaction, if the reviewer
+        may review findings and the merge joins every record it proposes."""
+        store, conn = self.ws.store, access.conn
+        reviewer = self.ws.access(conn, access.case["name"], Op.FINDING_REVIEW)
+        found = store.list_findings(conn, access.case_id, finding_id=finding_id)
+        about = analysis.detector(found[0].kind) if found else None
+        if about is None or about.on_confirm != "merge":
+            raise NotFound(f"no proposed match {finding_id!r} in case {access.case['name']!r}")
+        joined = {r["entity_id"] for r in store.merge_group(conn, access.case_id, canonical)}
+        if not set(found[0].evidence.entity_ids) <= joined:
+            raise VerigaError(f"the proposal {finding_id} joins records this merge leaves out: "
+                              "name every record it proposes")
+        store.review_finding(conn, access.case_id, finding_id, ReviewState.CONFIRMED,
+                             self.ws.actor, reason)
+        reviewer.audit("finding.review", finding_id, state=ReviewState.CONFIRMED.value,
+                       reason=reason)
 
     def merge_in(self, access: CaseAccess, entity_ids: Sequence[str], reason: str,
                  finding_id: str | None = None) -> str:
