@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from veriga.model import model
-from veriga.resolve.link import COLUMNS, Linked, link
+from veriga.resolve.link import COLUMNS, Linked, LinkSettings, link
 from veriga.resolve.names import company_key, looks_like_company
 from veriga.resolve.records import build_records, record_kind
 
@@ -141,3 +141,23 @@ def test_a_counterparty_of_unknown_kind_is_read_by_its_name(name: str, company: 
     proxy.add("name", name)
     assert record_kind(proxy) == ("company" if company else "person")
     assert build_records([proxy]).column("kind").to_pylist() == [record_kind(proxy)]
+
+
+def test_a_record_between_two_namesakes_is_left_on_its_own() -> None:
+    """A bank counterparty called Nikolay Todorov, as close to a recruiter of that name as to a
+    victim of that name born a year apart: it belongs to neither cluster, and both pairs are
+    proposed for a person to decide."""
+    rows = crowd(60) + [
+        record("r1", "Николай Тодоров", birth_date="1978-05-25", countries=["BG"]),
+        record("r2", "Todorov Nikolay", birth_date="1978-05-25", countries=["BG"]),
+        record("v1", "Nikolay Todorov", birth_date="1977-11-14", countries=["BG"]),
+        record("x1", "NIKOLAY TODOROV", ibans=["LV35UNLA0042965399686"]),
+    ]
+    linked = link(table(rows), settings=LinkSettings(threshold=0.85))
+    assert all(p["match_probability"] >= 0.85 for p in linked.pairs.to_pylist()
+               if "x1" in (p["left_id"], p["right_id"]))
+    clusters = cluster_of(linked)
+    assert clusters["r1"] == clusters["r2"] != clusters["v1"]
+    assert clusters["x1"] == "x1"
+    pairs = {(p["left_id"], p["right_id"]) for p in linked.pairs.to_pylist()}
+    assert {("r1", "x1"), ("v1", "x1")} <= pairs

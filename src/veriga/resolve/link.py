@@ -885,35 +885,12 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
     agrees, as a typo of two digits in a date would. Plain connected components chain
     namesakes together through records that give no birth date (a booking with only a name
     joins two different men of that name); the refused pair stays a proposal of its own for a
-    person to decide."""
-    parent = {i: i for i in ids}
-    dates: dict[str, set[str]] = {}
-    own_date: dict[str, str] = {}  # record id: its own full birth date (or legal forms)
-    forms = (",".join(f) if f else None for f in table.column("legal_forms").to_pylist())
-    for record_id, birth, form in zip(table.column("record_id").to_pylist(),
-                                      table.column("birth_full").to_pylist(), forms,
-                                      strict=True):
-        value = birth or form
-        if value:
-            dates[record_id] = {value}
-            own_date[record_id] = value
+    person to decide.
 
-    sounds: dict[str, set[str]] = {}  # cluster: the sounds of its names written in full
-    initialled: set[str] = set()  # records whose name has an initial
-    for record_id, sound, short in zip(table.column("record_id").to_pylist(),
-                                       table.column("phonetic_key").to_pylist(),
-                                       table.column("abbreviated").to_pylist(), strict=True):
-        if short:
-            initialled.add(record_id)
-        elif sound:
-            sounds[record_id] = {sound}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    A record that gives neither date nor legal form and is as close to a cluster it was
+    refused as to the one it joined (a bank counterparty called Nikolay Todorov, between a
+    recruiter and a victim of that name born a year apart) cannot be placed: it is left on
+    its own, and both pairs stay proposals."""
     strong = pairs.filter(pc.greater_equal(pairs.column("match_probability"), threshold))
     identified = [any(w > 0 for w in weights) for weights in zip(
         *(strong.column(f"{c}_weight").fill_null(0.0).to_pylist() for c in IDENTIFYING),
@@ -922,7 +899,63 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
                        strong.column("left_id").to_pylist(),
                        strong.column("right_id").to_pylist(), identified, strict=True),
                    key=lambda p: (-p[0], p[1], p[2]))
-    for _, left, right, backed in order:
+    facts = _Facts(table)
+    clusters, refused = _join(ids, order, facts)
+    best: dict[str, float] = {}  # record: its strongest pair inside its cluster
+    for probability, left, right, _ in order:
+        if clusters[left] == clusters[right]:
+            for record in (left, right):
+                best[record] = max(best.get(record, 0.0), probability)
+    unplaced = {record for probability, left, right in refused for record in (left, right)
+                if record not in facts.own_date and best.get(record, 0.0) <= probability}
+    if not unplaced:
+        return clusters
+    kept = [p for p in order if p[1] not in unplaced and p[2] not in unplaced]
+    return _join(ids, kept, facts)[0]
+
+
+class _Facts:
+    """What may keep records apart: each record's own full birth date (or a company's legal
+    forms, comma-separated), whether its name has an initial, and the sound of its name
+    written in full."""
+
+    own_date: dict[str, str]
+    initialled: set[str]
+    sound: dict[str, str]
+
+    def __init__(self, table: pa.Table) -> None:
+        self.own_date, self.initialled, self.sound = {}, set(), {}
+        forms = (",".join(f) if f else None for f in table.column("legal_forms").to_pylist())
+        for record_id, birth, form, sound, short in zip(
+                table.column("record_id").to_pylist(), table.column("birth_full").to_pylist(),
+                forms, table.column("phonetic_key").to_pylist(),
+                table.column("abbreviated").to_pylist(), strict=True):
+            value = birth or form
+            if value:
+                self.own_date[record_id] = value
+            if short:
+                self.initialled.add(record_id)
+            elif sound:
+                self.sound[record_id] = sound
+
+
+def _join(ids: list[str], order: list[tuple[float, str, str, bool]], facts: _Facts
+          ) -> tuple[dict[str, str], list[tuple[float, str, str]]]:
+    """One pass of :func:`_clusters` over its pairs (strongest first): every record's cluster,
+    and the pairs refused for a date or legal form conflict."""
+    parent = {i: i for i in ids}
+    dates = {record: {value} for record, value in facts.own_date.items()}
+    sounds = {record: {value} for record, value in facts.sound.items()}
+    own_date = facts.own_date
+    refused: list[tuple[float, str, str]] = []
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for probability, left, right, backed in order:
         a, b = find(left), find(right)
         if a == b:
             continue
@@ -931,9 +964,11 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
                (own_date.get(right), own_date.get(left))} if backed else set()
         own = {(x, y) for x, y in own if x and y and x[:1].isdigit() and y[:1].isdigit()}
         if any(not _dates_agree(x, y) and (x, y) not in own for x in da for y in db):
+            refused.append((probability, left, right))
             continue
         sa, sb = sounds.get(a, set()), sounds.get(b, set())
-        if (left in initialled or right in initialled) and sa and sb and not sa & sb:
+        if (left in facts.initialled or right in facts.initialled) and sa and sb \
+                and not sa & sb:
             continue  # "M. Nieminen" does not make Maria and Matti Nieminen one
         root, child = (a, b) if a < b else (b, a)
         parent[child] = root
@@ -943,7 +978,7 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
         if sa or sb:
             sounds[root] = sa | sb
             sounds.pop(child, None)
-    return {i: find(i) for i in ids}
+    return {i: find(i) for i in ids}, refused
 
 
 def _link_kind(engine: _Engine, trainer: _Engine, con: duckdb.DuckDBPyConnection, kind: str,

@@ -113,7 +113,8 @@ TRAILING_LEGAL_FORMS = frozenset({
     "tu", "uab", "sia", "as", "ab", "oy", "oyj", "fie", "ltd", "llc", "inc", "plc",
 })
 LEADING_LEGAL_FORMS = frozenset({"uab", "sia", "vsi", "tov", "ooo", "zao", "oao", "pao", "ao",
-                                 "ip", "ik", "fie", "mb", "as"})
+                                 "eood", "ood", "ead", "ou", "oy", "ab", "ip", "ik", "fie",
+                                 "mb", "as"})
 
 _CONSONANTS = {"shch": "s", "tsch": "c", "sch": "s", "tch": "c", "ch": "c", "sh": "s",
                "zh": "z", "kh": "h", "ts": "c", "tz": "c", "cz": "c", "sz": "s", "ph": "f",
