@@ -137,8 +137,9 @@ class AdWriter:
         rng = random.Random(f"{self.seed}:adw:{ad.site}:{site.count}")
         shown = (obfuscated_phone(rng, ad.phone, ad.country) if ad.kind == "operation"
                  and ad.category != "job" else local_phone(rng, ad.phone, ad.country))
-        body = ad.body.replace("{phone}", shown)
-        title = ad.title.replace("{phone}", shown)
+        # A text shouted in capitals by ``noisy`` has its slot in capitals too.
+        body = ad.body.replace("{phone}", shown).replace("{PHONE}", shown)
+        title = ad.title.replace("{phone}", shown).replace("{PHONE}", shown)
         imgs, hashes = [], []
         for k, key in enumerate(ad.photos):
             data, h = self._photo(key, rng.randrange(3))

@@ -1,0 +1,1 @@
+"""Online investigation: collect ads as evidence, extract identifiers, find operations."""
