@@ -56,6 +56,9 @@ def test_two_numbers_side_by_side() -> None:
 
 def test_prices_and_dates_are_no_phones() -> None:
     assert find_phones("Only 150 EUR for 1h, 24/7, 12.03.2026", "LV") == []
+    assert find_phones("posted 24.02.2026 14:30, 2026-02-24", "LV") == []
+    assert find_phones("posted 23.02.2026", "FI") == []
+    assert find_phones("posted 01.01.2026 10:00", "FI") == []
 
 
 def _world(tmp_path_factory: pytest.TempPathFactory, scenario: str) -> Path:

@@ -22,6 +22,7 @@ def test_scripts_and_inflections(text: str, city: str) -> None:
 
 def test_given_name_is_no_city_without_a_preposition() -> None:
     assert find_places("Sofia, 22, sweet girl") == []
+    assert find_places("Sofi just arrived") == []
 
 
 def test_curated_forms_name_known_cities() -> None:

@@ -177,6 +177,10 @@ def _parse(digits: str, plus: bool, region: str | None) -> tuple[str, bool] | No
     return None
 
 
+_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]"
+                   r"\d{1,2})(?!\d)")
+
+
 def find_phones(text: str, region: str | None = None) -> list[Phone]:
     """Every phone number in ``text``, in order, with the region (ISO 3166 alpha-2) as the
     hint for numbers written in national form."""
@@ -186,6 +190,9 @@ def find_phones(text: str, region: str | None = None) -> list[Phone]:
         total = sum(len(g.digits) for g in groups if not g.trunk)
         if total < 7:
             continue
+        run_start, run_end = groups[0].start, groups[-1].end
+        dates = [(run_start + m.start(), run_start + m.end())
+                 for m in _DATE.finditer(text[run_start:run_end])]
         candidates: list[tuple[int, int, int, Phone]] = []
         for i in range(len(groups)):
             if groups[i].trunk:
@@ -200,6 +207,8 @@ def find_phones(text: str, region: str | None = None) -> list[Phone]:
                 if len(digits) > 17:
                     break
                 if len(digits) < 7:
+                    continue
+                if any(a < groups[j].end and groups[i].start < b for a, b in dates):
                     continue
                 got = _parse(digits, lead, region)
                 if got is None:

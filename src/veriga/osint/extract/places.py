@@ -61,7 +61,9 @@ def gazetteer() -> Gazetteer:
                     float(c["longitude"]), int(c["population"]))
         by_name.setdefault(c["name"], city)
         for alias in [c["name"], *c.get("alternatenames", ())]:
-            if len(alias) < 4 or alias.isupper() or not _SCRIPT_OK.match(alias):
+            # short alternate names are mostly given names and abbreviations ("Sofi", "SOF")
+            if (len(alias) < (4 if alias == c["name"] else 5) or alias.isupper()
+                    or not _SCRIPT_OK.match(alias)):
                 continue
             names.setdefault(fold(alias), city)
     for english, forms in data["forms"].items():
