@@ -64,7 +64,7 @@ def pipes_file(tmp_path: Path) -> Path:
 
 
 def test_the_built_in_importers_are_found() -> None:
-    assert formats() == ["bods", "camt", "csv", "ftm", "mt940", "xlsx"]
+    assert formats() == ["bods", "camt", "csv", "ftm", "mt940", "warc", "xlsx"]
     assert get_importer("camt").__name__ == "CamtImporter"
 
 

@@ -1,0 +1,86 @@
+"""A simulated ad site served on localhost, with traps and bad pages added for the tests."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+EXTRA_LINKS = ('<p><a href="/trap/calendar?date=2026-01-01">calendar</a> '
+               '<a href="/list/page-1.html?sid=0a1b2c3d">session</a> '
+               '<a href="/huge.html">huge</a> <a href="/loop-a">loop</a> '
+               '<a href="/admin/secret.html">admin</a></p>')
+
+
+class Handler(SimpleHTTPRequestHandler):
+    hits: Counter[str]
+    huge_bytes: int = 3 * 1024 * 1024
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.hits[self.path] += 1
+        path, _, query = self.path.partition("?")
+        if path == "/trap/calendar":
+            day = int(query.rsplit("-", 1)[-1]) if query else 1
+            month = 1 + (day // 28)
+            nxt = f"2026-{month:02d}-{day % 28 + 1:02d}"
+            return self._send(200, "text/html",
+                              f'<html><body><a href="/trap/calendar?date={nxt}">next</a>'
+                              "</body></html>".encode())
+        if path == "/huge.html":
+            return self._send(200, "text/html", b"<html><body>" + b"x" * self.huge_bytes)
+        if path in ("/loop-a", "/loop-b"):
+            self.send_response(302)
+            self.send_header("Location", "/loop-b" if path == "/loop-a" else "/loop-a")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if path == "/redirect-private":
+            self.send_response(302)
+            self.send_header("Location", "http://10.0.0.1/metadata")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if path == "/broken.html":
+            return self._send(200, "text/html; charset=no-such-charset",
+                              b"<html><body><a href='/ad/'\xff\xfe<<<div <p")
+        return super().do_GET()
+
+    def _send(self, status: int, ctype: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def add_traps(root: Path) -> None:
+    """Link the traps and bad pages from the site's home page."""
+    index = root / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("</body>",
+                     EXTRA_LINKS + "</body>"), encoding="utf-8")
+    (root / "admin").mkdir(exist_ok=True)
+    (root / "admin" / "secret.html").write_text("<html>secret</html>", encoding="utf-8")
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[tuple[int, Counter[str]]]:
+    """Serve ``root`` on 127.0.0.1; yields (port, hits per request path)."""
+    hits: Counter[str] = Counter()
+    handler = type("SiteHandler", (Handler,), {"hits": hits})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler,
+                                                                   directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()
+        server.server_close()
