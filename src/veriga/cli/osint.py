@@ -1,0 +1,67 @@
+"""`veriga osint ...`: the online investigation tool from the terminal."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from veriga.cli.common import CaseOpt, PurposeOpt, console, err, progress_bars, workspace
+from veriga.ingest import ImportRequest
+from veriga.osint.crawl import Crawler, CrawlOptions
+
+osint_app = typer.Typer(no_args_is_help=True,
+                        help="Online investigation: collect and archive ads as evidence.")
+
+
+class ScopeName(StrEnum):
+    same_domain = "same-domain"
+    prefix = "prefix"
+
+
+@osint_app.command("crawl")
+def crawl(
+    urls: Annotated[list[str], typer.Argument(help="Seed URLs (http or https).")],
+    case: CaseOpt,
+    depth: Annotated[int, typer.Option(min=0, max=50, help="Links to follow from a seed.")] = 3,
+    scope: Annotated[ScopeName, typer.Option(help="same-domain: the seeds' hosts and their "
+                                             "subdomains; prefix: URLs under a seed.")
+                     ] = ScopeName.same_domain,
+    rate: Annotated[float, typer.Option(min=0, help="Requests per second per host "
+                                        "(0: no limit; robots.txt Crawl-delay is obeyed).")
+                    ] = 1.0,
+    resume: Annotated[bool, typer.Option(help="Go on with an earlier crawl in --out.")] = False,
+    allow_private: Annotated[bool, typer.Option(
+        help="Allow private, loopback and link-local addresses (local test sites).")] = False,
+    out: Annotated[Path, typer.Option(help="Folder of the WARC files and crawl state.")
+                   ] = Path("crawl"),
+    contact: Annotated[str, typer.Option(help="Who runs the crawl (written in the WARC).")
+                       ] = "",
+    purpose: PurposeOpt = None,
+) -> None:
+    """Crawl sites politely, archive every page and image as WARC, import it into the case."""
+    options = CrawlOptions(depth=depth, scope=scope.value, rate=rate,
+                           allow_private=allow_private, contact=contact)
+    with progress_bars() as progress:
+        crawler = Crawler(urls, out, options,
+                          progress=lambda done, total, url: progress("crawl", done, total))
+        summary = crawler.run(resume=resume)
+    console.print(f"[green]crawled[/] {summary.pages} pages, {summary.images} images, "
+                  f"{summary.other} other ({summary.requests} requests) -> {summary.warc}")
+    for url, reason in summary.cut:
+        console.print(f"  cut {url}: {reason}", highlight=False, markup=False)
+    if summary.skipped:
+        console.print(f"[yellow]{len(summary.skipped)} skipped:[/]")
+        for reason, n in summary.reasons().most_common():
+            console.print(f"  {n} x {reason}", highlight=False, markup=False)
+    with workspace(purpose, ask=True) as ws, progress_bars("bytes") as progress:
+        results = ws.records.import_files(case, [ImportRequest(path=summary.warc,
+                                                               format="warc")],
+                                          progress=progress)
+    for r in results:
+        console.print(f"[green]imported[/] {r.file_name} ({r.entities} entities) -> source "
+                      f"{r.source_id}")
+        for rej in r.rejects[:20]:
+            err.print("  " + rej.render(r.file_name), highlight=False, markup=False)
