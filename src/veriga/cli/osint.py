@@ -65,3 +65,48 @@ def crawl(
                       f"{r.source_id}")
         for rej in r.rejects[:20]:
             err.print("  " + rej.render(r.file_name), highlight=False, markup=False)
+
+
+@osint_app.command("operations")
+def operations(
+    case: CaseOpt,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="CSV to write: ad id -> operation id, one row per ad.")] = None,
+    min_ads: Annotated[int, typer.Option(min=1, help="Show operations of at least this many "
+                                         "ads.")] = 2,
+    limit: Annotated[int, typer.Option(min=0, help="Operations shown (0 for all).")] = 20,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Group the case's ads into operations by shared identifiers and near-duplicate text."""
+    import csv
+
+    from rich.table import Table
+
+    from veriga.osint.ad_records import ads_from_entities
+    from veriga.osint.operations import group_ads
+
+    with workspace(purpose, ask=True) as ws:
+        ads = ads_from_entities(ws.entities.list(case, ["Advertisement"]))
+    grouping = group_ads(ads)
+    groups = grouping.groups(min_ads)
+    console.print(f"{len(ads)} ads, {len(groups)} operation(s) of {min_ads}+ ads")
+    table = Table("operation", "ads", "identifiers", "template", "route")
+    for op in groups[:limit or None]:
+        idents = ", ".join(f"{k} {v} ({n})" for k, v, n in op.identifiers[:3])
+        tpl = op.templates[0].text[:80] if op.templates else ""
+        stops = " > ".join(s.city for s in op.route[:6])
+        table.add_row(op.id, str(op.size), idents, tpl, stops)
+    if groups:
+        console.print(table)
+    for kind, value, n in grouping.hubs:
+        console.print(f"[yellow]not used as a link[/]: {kind} {value} on {n} ads of unrelated "
+                      "text", highlight=False)
+    if out is not None:
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["ad_id", "operation_id", "operation_ads"])
+            sizes = {op.id: op.size for op in grouping.operations}
+            for ad in ads:
+                label = grouping.labels[ad.id]
+                writer.writerow([ad.id, label, sizes[label]])
+        console.print(f"Wrote {len(ads)} rows to {out}")

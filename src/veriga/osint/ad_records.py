@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from veriga.osint.operations import Ad
@@ -41,12 +42,27 @@ def ad_from_properties(entity_id: str, props: Mapping[str, Sequence[Any]]) -> Ad
               city=city, posted_at=posted[0] if posted else None)
 
 
-def ads_from_entities(entities: Iterable[Any]) -> list[Ad]:
+def ad_from_entity(entity: Any, extract: bool = True) -> Ad:
+    """An ``Ad`` from an Advertisement proxy or FtM dict. With ``extract`` the identifiers
+    are the stated ones merged with those the full extraction reads in its text (obfuscated
+    and national phone numbers, e-mails, messenger handles)."""
+    if isinstance(entity, Mapping):
+        entity_id, props = str(entity["id"]), entity.get("properties", {})
+    else:
+        entity_id, props = str(entity.id), entity.properties
+    ad = ad_from_properties(entity_id, props)
+    if not extract:
+        return ad
+    from veriga.osint.extract import extract_advertisement
+
+    values = extract_advertisement(entity)
+    return replace(ad, phones=tuple(dict.fromkeys((*ad.phones, *values.phones))),
+                   emails=tuple(dict.fromkeys((*ad.emails, *values.emails))),
+                   handles=tuple(dict.fromkeys((*ad.handles, *(f"{platform}:{value}" for
+                                                             platform, value in
+                                                             values.handles)))))
+
+
+def ads_from_entities(entities: Iterable[Any], extract: bool = True) -> list[Ad]:
     """Ads from Advertisement entity proxies or FtM dicts (``id`` and ``properties``)."""
-    ads = []
-    for entity in entities:
-        if isinstance(entity, Mapping):
-            ads.append(ad_from_properties(str(entity["id"]), entity.get("properties", {})))
-        else:
-            ads.append(ad_from_properties(str(entity.id), entity.properties))
-    return ads
+    return [ad_from_entity(entity, extract) for entity in entities]

@@ -70,7 +70,7 @@ def candidate_pairs(sig: NDArray[np.uint32], bands: int = 16) -> NDArray[np.int6
 
 
 def jaccard(flat: NDArray[np.uint32], offsets: NDArray[np.int64], pairs: NDArray[np.int64],
-            batch: int = 200_000) -> NDArray[np.float64]:
+            batch: int = 20_000) -> NDArray[np.float64]:
     """Exact Jaccard similarity of the shingle sets of each pair."""
     out = np.zeros(len(pairs), dtype=np.float64)
     sizes = np.diff(offsets)

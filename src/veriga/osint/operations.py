@@ -64,6 +64,7 @@ class GroupingParams:
     num_perm: int = 64
     bands: int = 16
     threshold: float = 0.5
+    margin: float = 0.2
     max_bridge: int = 2
     hub_min_ads: int = 25
     hub_text_share: float = 0.5
@@ -170,11 +171,20 @@ def _components(n: int, edges: NDArray[np.int64]) -> NDArray[np.int64]:
 
 def text_links(texts: Sequence[str], params: GroupingParams
                ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Verified near-duplicate pairs of ``texts`` and their Jaccard similarity."""
+    """Verified near-duplicate pairs of ``texts`` and their Jaccard similarity.
+
+    A candidate pair whose MinHash estimate is far from the threshold (more than
+    ``params.margin``, over three standard errors of the estimate) is decided by the
+    estimate; the others by the exact Jaccard of their shingle sets."""
     flat, offsets = shingle_sets([normalise(t) for t in texts], params.shingle)
     sig = signatures(flat, offsets, params.num_perm)
     pairs = candidate_pairs(sig, params.bands)
-    sims = jaccard(flat, offsets, pairs)
+    sims = np.zeros(len(pairs), dtype=np.float64)
+    for lo in range(0, len(pairs), 100_000):
+        part = pairs[lo:lo + 100_000]
+        sims[lo:lo + 100_000] = (sig[part[:, 0]] == sig[part[:, 1]]).mean(axis=1)
+    unsure = np.flatnonzero(np.abs(sims - params.threshold) <= params.margin)
+    sims[unsure] = jaccard(flat, offsets, pairs[unsure])
     keep = sims >= params.threshold
     return pairs[keep], sims[keep]
 
@@ -267,7 +277,7 @@ def route(ads: Iterable[Ad]) -> tuple[Stop, ...]:
     return tuple(sorted(stops, key=lambda s: (s.first_seen, s.city)))
 
 
-def template(texts: Sequence[str], sample: int = 25, max_values: int = 8) -> Template:
+def template(texts: Sequence[str], sample: int = 12, max_values: int = 8) -> Template:
     """The tokens common to ``texts`` in order, the positions between them being slots.
 
     The first text is aligned with each of the others (at most ``sample``); a token of the
