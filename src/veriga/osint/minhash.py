@@ -66,7 +66,10 @@ def candidate_pairs(sig: NDArray[np.uint32], bands: int = 16) -> NDArray[np.int6
     pairs = np.concatenate(found)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     pairs.sort(axis=1)
-    return np.unique(pairs, axis=0)
+    codes = np.sort(pairs[:, 0].astype(np.uint64) * np.uint64(n) + pairs[:, 1].astype(np.uint64))
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return np.stack([(codes // np.uint64(n)).astype(np.int64),
+                     (codes % np.uint64(n)).astype(np.int64)], axis=1)
 
 
 def jaccard(flat: NDArray[np.uint32], offsets: NDArray[np.int64], pairs: NDArray[np.int64],

@@ -196,9 +196,10 @@ def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None) -> Groupi
     edges, sims = text_links([a.text for a in ads], params)
     text_cluster = _components(n, edges)
 
+    idents = [ad.identifiers() for ad in ads]
     carriers: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, ad in enumerate(ads):
-        for ident in ad.identifiers():
+    for i, own in enumerate(idents):
+        for ident in own:
             carriers[ident].append(i)
     hubs: list[tuple[str, str, int]] = []
     id_edges: list[tuple[int, int]] = []
@@ -212,16 +213,16 @@ def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None) -> Groupi
             continue
         id_edges += [(members[0], m) for m in members[1:]]
     hub_keys = {(k, v) for k, v, _ in hubs}
-    identified = np.array([any(i not in hub_keys for i in ad.identifiers()) for ad in ads],
+    identified = np.array([any(i not in hub_keys for i in own) for own in idents],
                           dtype=bool)
     id_comp = _components(n, np.array(id_edges, dtype=np.int64).reshape(-1, 2))
 
     ident_ads = np.flatnonzero(identified)
     spans_of = np.zeros(n, dtype=np.int64)
     if len(ident_ads):
-        combos = np.unique(np.stack([text_cluster[ident_ads], id_comp[ident_ads]], axis=1),
-                           axis=0)
-        spans_of = np.bincount(combos[:, 0], minlength=n)
+        combos = np.sort(text_cluster[ident_ads] * n + id_comp[ident_ads])
+        combos = combos[np.concatenate(([True], combos[1:] != combos[:-1]))]
+        spans_of = np.bincount(combos // n, minlength=n)
     chosen: list[NDArray[np.int64]] = [np.array(id_edges, dtype=np.int64).reshape(-1, 2)]
     if len(edges):
         spans = spans_of[text_cluster[edges[:, 0]]]

@@ -43,11 +43,26 @@ def _mix(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return h ^ (h >> np.uint64(31))
 
 
-def shingle_sets(texts: Sequence[str], k: int = SHINGLE
+def shingle_sets(texts: Sequence[str], k: int = SHINGLE, chunk: int = 20_000
                  ) -> tuple[NDArray[np.uint32], NDArray[np.int64]]:
     """Each normalised text's distinct k-gram hashes, sorted, as one flat array with offsets
     (text ``i`` owns ``flat[offsets[i]:offsets[i + 1]]``). A text shorter than ``k`` is one
-    shingle; an empty text has none."""
+    shingle; an empty text has none. Texts are hashed ``chunk`` at a time (memory)."""
+    flats: list[NDArray[np.uint32]] = []
+    sizes: list[NDArray[np.int64]] = []
+    for lo in range(0, len(texts), chunk):
+        flat, offsets = _shingle_chunk(texts[lo:lo + chunk], k)
+        flats.append(flat)
+        sizes.append(np.diff(offsets))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    if sizes:
+        np.cumsum(np.concatenate(sizes), out=offsets[1:])
+    flat = np.concatenate(flats) if flats else np.zeros(0, dtype=np.uint32)
+    return flat, offsets
+
+
+def _shingle_chunk(texts: Sequence[str], k: int
+                   ) -> tuple[NDArray[np.uint32], NDArray[np.int64]]:
     padded = [t.ljust(k) if t else "" for t in texts]
     lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=len(padded))
     codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
@@ -63,7 +78,8 @@ def shingle_sets(texts: Sequence[str], k: int = SHINGLE
         hashed = (_mix(h) & np.uint64(0xFFFFFFFF)).astype(np.uint64)
     doc = np.repeat(np.arange(len(padded), dtype=np.uint64), lengths)[:windows]
     valid = np.arange(windows) + k <= starts[1:][doc.astype(np.int64)]
-    keys = np.unique((doc[valid] << np.uint64(32)) | hashed[valid])
+    keys = np.sort((doc[valid] << np.uint64(32)) | hashed[valid])
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
     owner = (keys >> np.uint64(32)).astype(np.int64)
     offsets = np.searchsorted(owner, np.arange(len(padded) + 1), side="left").astype(np.int64)
     return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets
