@@ -137,6 +137,8 @@ class Minimiser:
             text = getattr(finding, attr)
             if text is not None:
                 setattr(finding, attr, Text(text.msgid, self.deep(text.args)))
+        if finding.details is not None:  # phones, cities, names of the detector's detail
+            finding.details = self.deep(finding.details)
         evidence = finding.evidence
         evidence.entity_ids = [self.entity_id(e) for e in evidence.entity_ids]
         # record ids are ``source:row``: nothing personal in them

@@ -166,6 +166,10 @@ class Finding:
     id: str = ""
     message: Text | None = None  # the explanation, translatable; ``explanation`` is its English
     title_message: Text | None = None  # a title with values; a plain title is its own msgid
+    #: structured detail a detector gives beside its texts (JSON values), read by the views:
+    #: ``route``, a list of stops ``{"city", "country", "first_seen", "last_seen", "count"}``
+    #: in time order, puts the finding's movement on the map and the timeline
+    details: dict[str, Any] | None = None
 
     def text(self, gettext: Callable[[str], str] | None = None, locale: str = "en") -> str:
         """The explanation in the reader's language (English where it has no message)."""
@@ -187,6 +191,8 @@ class Finding:
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score must be within [0, 1], got {self.score}")
+        if self.details is not None:
+            self.details = _plain(self.details)
         if not self.id:
             self.id = self.make_id()
 

@@ -191,6 +191,7 @@ findings = Table(
     Column("review_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("message", JSON, nullable=True),  # the explanation as msgid + values (translatable)
+    Column("details", JSON, nullable=True),  # structured detail (Finding.details)
     Index("ix_findings_case_kind", "case_id", "kind"),
 )
 

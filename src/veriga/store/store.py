@@ -518,7 +518,7 @@ class Store:
                 "detector_version": f.detector_version, "state": f.review.state.value,
                 "reviewed_by": f.review.by, "reviewed_at": f.review.at,
                 "review_reason": f.review.reason, "created_at": now,
-                "message": f.messages(),
+                "message": f.messages(), "details": f.details,
             })
         if rows:
             conn.execute(findings.insert(), rows)
@@ -660,11 +660,14 @@ def _finding(row: Any) -> Finding:
     messages = row.get("message") or {}
     if isinstance(messages, str):
         messages = json.loads(messages)
+    details = row.get("details")
+    if isinstance(details, str):
+        details = json.loads(details)
     return Finding(
         id=row["id"], kind=row["kind"], score=row["score"], title=row["title"],
         explanation=row["explanation"], citation=row["citation"],
         evidence=Evidence.from_dict(evidence), detector=row["detector"],
         detector_version=row["detector_version"], review=review,
         message=Message.from_dict(messages.get("explanation")),
-        title_message=Message.from_dict(messages.get("title")),
+        title_message=Message.from_dict(messages.get("title")), details=details,
     )
