@@ -89,7 +89,35 @@ def seeds(tmp: Path) -> dict[str, tuple[str, bytes, str | None]]:
         "camt": ("seed.xml", CAMT.encode(), None),
         "mt940": ("seed.sta", MT940.encode(), None),
         "bods": ("seed.json", json.dumps(V04 + V03, ensure_ascii=False).encode(), None),
+        "warc": ("seed.warc", _warc_bytes(tmp), None),
     }
+
+
+AD_PAGE = ('<html lang="lv"><body><article data-ad-id="A7"><h1>Darbs Rīgā</h1>'
+           '<p class="text">Zvaniet +371 2 000 0001, 23 g.</p><span class="city">Rīga</span>'
+           '<img src="/img/a7.jpg"></article></body></html>').encode()
+
+
+def _warc_bytes(tmp: Path) -> bytes:
+    """An uncompressed WARC with an ad page, an image and a redirect, as the crawler writes."""
+    from datetime import UTC, datetime
+
+    from veriga.osint.archive import WarcArchive
+    from veriga.osint.fetch import Exchange
+
+    path = tmp / "seed.warc"
+    path.unlink(missing_ok=True)
+    pages = [("/ad/A7.html", 200, "text/html; charset=utf-8", AD_PAGE),
+             ("/img/a7.jpg", 200, "image/jpeg", b"\xff\xd8\xff\xe0" + bytes(60)),
+             ("/old", 301, "text/plain", b"")]
+    with WarcArchive(path) as archive:
+        for loc, status, ctype, body in pages:
+            archive.write(Exchange(
+                url="http://ads.example" + loc, ip="192.0.2.1",
+                request_line=f"GET {loc} HTTP/1.1", request_headers=[], status=status,
+                reason="OK", headers=[("Content-Type", ctype)], body=body,
+                captured_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC)))
+    return path.read_bytes()
 
 
 # -- generated inputs ------------------------------------------------------------------------
@@ -212,6 +240,10 @@ def xml_tree(r: random.Random, depth: int = 0) -> str:
     return f"<{tag}>{children}</{tag}>"
 
 
+WARC_LINES = ["WARC/1.1", "WARC-Type: response", "WARC-Type: request", "Content-Length: 12",
+              "Content-Length: 99999999999", "WARC-Target-URI: http://ads.example/ad/1",
+              "WARC-Payload-Digest: sha256:00", "Content-Type: application/http; msgtype=response",
+              "HTTP/1.1 200 OK", "Content-Type: text/html", "", "<article data-ad-id=\"1\">"]
 MT940_TAGS = [":20:", ":25:", ":28C:", ":60F:", ":61:", ":86:", ":62F:", ":64:", "-}", "{1:"]
 CAMT_HEAD = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">'
 
@@ -230,6 +262,9 @@ def garbage(fmt: str) -> Gen:
     if fmt == "mt940":
         return lambda r: "\n".join(r.choice(MT940_TAGS) + text(r, 30)
                                    for _ in range(r.randint(0, 12))).encode()
+    if fmt == "warc":
+        return lambda r: "\r\n".join(r.choice(WARC_LINES) if r.random() < 0.8 else text(r, 30)
+                                     for _ in range(r.randint(0, 20))).encode()
     return lambda r: r.randbytes(r.randint(0, 600))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ from veriga.osint.links import decode_html
 #: Optional hook: ``extract(draft, html)`` adds identifiers found in an ad page to its draft.
 AdHook = Callable[[Draft, str], None]
 MAX_PAYLOAD = 50 * 1024 * 1024
+#: What warcio raises on a cut or malformed record (its parser has no error type of its own
+#: for most of them): the archive is read up to there and the rest reported as skipped.
+DAMAGE = (ArchiveLoadFailed, ValueError, AttributeError, IndexError, KeyError, TypeError,
+          EOFError, OSError, zlib.error)
 
 
 def ad_entity_id(site: str, ad_id: str) -> str:
@@ -73,25 +78,34 @@ class WARCImporter(Importer):
         most = min(ctx.limits.max_read_bytes or MAX_PAYLOAD, MAX_PAYLOAD)
         seen: set[str] = set()
         with ctx.path.open("rb") as fh:
-            try:
-                for n, record in enumerate(ArchiveIterator(fh), start=1):
-                    if n % 200 == 0:
-                        ctx.progress(fh.tell())
-                    if record.rec_type != "response":
-                        continue
-                    draft = self._response(ctx, f"record {n}", record, most, hook)
-                    if draft is not None and draft.id not in seen:
-                        seen.add(draft.id)
-                        yield draft
-            except ArchiveLoadFailed as exc:
-                ctx.reject("end", None, None, f"WARC cut or damaged, the rest is skipped: {exc}")
+            records = ArchiveIterator(fh)
+            n = 0
+            while True:
+                n += 1
+                try:
+                    record = next(records)
+                    body = record.content_stream().read(most + 1) \
+                        if record.rec_type == "response" else b""
+                except StopIteration:
+                    break
+                except DAMAGE as exc:
+                    ctx.reject(f"record {n}", None, None, "WARC cut or damaged here, the rest "
+                               f"is skipped: {type(exc).__name__}: {str(exc)[:200]}")
+                    break
+                if record.rec_type != "response":
+                    continue
+                draft = self._response(ctx, f"record {n}", record, body, most, hook)
+                if n % 200 == 0:
+                    ctx.progress(fh.tell())
+                if draft is not None and draft.id not in seen:
+                    seen.add(draft.id)
+                    yield draft
         ctx.progress(ctx.path.stat().st_size)
 
-    def _response(self, ctx: ImportContext, loc: str, record: Any, most: int,
+    def _response(self, ctx: ImportContext, loc: str, record: Any, body: bytes, most: int,
                   hook: AdHook | None) -> Draft | None:
         url = record.rec_headers.get_header("WARC-Target-URI") or ""
         captured = record.rec_headers.get_header("WARC-Date") or ""
-        body = record.content_stream().read(most + 1)
         if len(body) > most:
             ctx.reject(loc, "payload", url, f"payload larger than {most} bytes; skipped")
             return None
@@ -101,7 +115,14 @@ class WARCImporter(Importer):
                        "skipped as altered or damaged")
             return None
         http = record.http_headers
-        status = int(http.get_statuscode() or 0) if http else 0
+        code = (http.get_statuscode() or "") if http else ""
+        if not code:  # not an HTTP response (a dns: record, say): nothing to read
+            return None
+        if not code.isascii() or not code.isdigit():
+            ctx.reject(loc, "HTTP status", url, f"not an HTTP status code: {code[:40]!r}; "
+                       "record skipped")
+            return None
+        status = int(code)
         if status != 200:
             return None
         ctype = (http.get_header("Content-Type") or "") if http else ""
