@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -189,11 +189,19 @@ def text_links(texts: Sequence[str], params: GroupingParams
     return pairs[keep], sims[keep]
 
 
-def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None) -> Grouping:
-    """Group ``ads`` into operations (see the module's docstring)."""
+#: ``links(texts, params) -> (pairs, similarities)``: the near-duplicate pairs of texts, as
+#: :func:`text_links` finds them in this process (``veriga.osint.spark_links`` on Spark).
+TextLinks = Callable[[Sequence[str], GroupingParams],
+                     tuple[NDArray[np.int64], NDArray[np.float64]]]
+
+
+def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None,
+              links: TextLinks | None = None) -> Grouping:
+    """Group ``ads`` into operations (see the module's docstring); ``links`` finds the
+    near-duplicate texts (default :func:`text_links`, in this process)."""
     params = params or GroupingParams()
     n = len(ads)
-    edges, sims = text_links([a.text for a in ads], params)
+    edges, sims = (links or text_links)([a.text for a in ads], params)
     text_cluster = _components(n, edges)
 
     idents = [ad.identifiers() for ad in ads]
