@@ -30,7 +30,14 @@ def extract_world(size: str, repeat: int, source: str) -> dict[str, Any]:
             items: list[Any] = [json.loads(line) for line in
                                 (out / "ads" / "ads.ftm.jsonl").read_text("utf-8").splitlines()]
         else:
-            items = [(out / ad["file"]).read_text(encoding="utf-8") for ad in truth]
+            from veriga.osint.links import decode_html
+            from veriga.simulate.siteserver import load_style
+
+            def page(file: str) -> str:  # pages in the site's charset, named in site.json
+                style, _ = load_style((out / file).parent.parent)
+                return decode_html((out / file).read_bytes(), f"text/html; charset={style.charset}")
+
+            items = [page(ad["file"]) for ad in truth]
         extract_html("warm up Riga 040 123 4567")  # gazetteer and language model load once
         started = time.perf_counter()
         phones = 0

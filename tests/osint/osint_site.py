@@ -1,15 +1,14 @@
-"""A simulated ad site served on localhost, with traps and bad pages added for the tests."""
+"""A simulated ad site served on localhost (:mod:`veriga.simulate.siteserver`), with traps and
+bad pages added for the tests."""
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+
+from veriga.simulate.siteserver import SiteHandler, serving
 
 EXTRA_LINKS = ('<p><a href="/trap/calendar?date=2026-01-01">calendar</a> '
                '<a href="/list/page-1.html?sid=0a1b2c3d">session</a> '
@@ -17,12 +16,9 @@ EXTRA_LINKS = ('<p><a href="/trap/calendar?date=2026-01-01">calendar</a> '
                '<a href="/admin/secret.html">admin</a></p>')
 
 
-class Handler(SimpleHTTPRequestHandler):
+class Handler(SiteHandler):
     hits: Counter[str]
     huge_bytes: int = 3 * 1024 * 1024
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature
-        pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self.hits[self.path] += 1
@@ -54,11 +50,7 @@ class Handler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def _send(self, status: int, ctype: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_body(status, ctype, body)
 
 
 def add_traps(root: Path) -> None:
@@ -75,12 +67,5 @@ def serve(root: Path) -> Iterator[tuple[int, Counter[str]]]:
     """Serve ``root`` on 127.0.0.1; yields (port, hits per request path)."""
     hits: Counter[str] = Counter()
     handler = type("SiteHandler", (Handler,), {"hits": hits})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler,
-                                                                   directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(root, base=handler) as server:
         yield server.server_address[1], hits
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -98,7 +98,14 @@ def test_photos_are_png_and_reused_photos_share_hash(world: Path) -> None:
 
 
 def test_site_has_crawl_entry_points(world: Path) -> None:
+    from veriga.simulate.siteserver import load_style
+
     for site in world.glob("ads/sites/*"):
-        assert "Sitemap:" in (site / "robots.txt").read_text()
-        assert "<sitemapindex" in (site / "sitemap.xml").read_text()
+        style, _ = load_style(site)
+        # a site without a sitemap is crawled through its listing pages only
+        assert ("Sitemap:" in (site / "robots.txt").read_text()) == style.sitemap
+        assert (site / "sitemap.xml").exists() == style.sitemap
+        if style.sitemap:
+            assert "<sitemapindex" in (site / "sitemap.xml").read_text()
         assert (site / "index.html").exists() and any((site / "list").iterdir())
+    assert {load_style(s)[0].charset for s in world.glob("ads/sites/*")} - {"utf-8"}  # legacy

@@ -11,6 +11,7 @@ import typer
 from veriga.cli.common import CaseOpt, PurposeOpt, console, err, progress_bars, workspace
 from veriga.ingest import ImportRequest
 from veriga.osint.crawl import Crawler, CrawlOptions
+from veriga.osint.fetch import Fetcher, fixed_resolver
 
 osint_app = typer.Typer(no_args_is_help=True,
                         help="Online investigation: collect and archive ads as evidence.")
@@ -39,13 +40,20 @@ def crawl(
                    ] = Path("crawl"),
     contact: Annotated[str, typer.Option(help="Who runs the crawl (written in the WARC).")
                        ] = "",
+    resolve: Annotated[list[str] | None, typer.Option(
+        help="HOST=IP: connect to IP for HOST instead of asking DNS (a copy of a site served "
+             "locally; repeatable). The address checks still apply.")] = None,
     purpose: PurposeOpt = None,
 ) -> None:
     """Crawl sites politely, archive every page and image as WARC, import it into the case."""
     options = CrawlOptions(depth=depth, scope=scope.value, rate=rate,
                            allow_private=allow_private, contact=contact)
+    fetcher = None
+    if resolve:
+        fetcher = Fetcher(allow_private=allow_private, limits=options.limits,
+                          resolve=fixed_resolver(_pairs(resolve)))
     with progress_bars() as progress:
-        crawler = Crawler(urls, out, options,
+        crawler = Crawler(urls, out, options, fetcher=fetcher,
                           progress=lambda done, total, url: progress("crawl", done, total))
         summary = crawler.run(resume=resume)
     console.print(f"[green]crawled[/] {summary.pages} pages, {summary.images} images, "
@@ -65,6 +73,16 @@ def crawl(
                       f"{r.source_id}")
         for rej in r.rejects[:20]:
             err.print("  " + rej.render(r.file_name), highlight=False, markup=False)
+
+
+def _pairs(items: list[str]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in items:
+        host, sep, ip = item.partition("=")
+        if not sep or not host.strip() or not ip.strip():
+            raise typer.BadParameter(f"{item!r} is not HOST=IP", param_hint="--resolve")
+        pairs[host.strip().lower()] = ip.strip()
+    return pairs
 
 
 @osint_app.command("operations")

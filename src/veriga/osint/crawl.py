@@ -1,7 +1,12 @@
 """A polite, resumable crawler that archives what it fetches as WARC.
 
 Seeds, robots.txt obeyed, sitemaps read, links followed by depth within a scope, a rate
-limit per host, crawler traps skipped. The state (every URL with its depth, kind, status and
+limit per host, crawler traps skipped. The next page of a listing (``rel="next"``, or the
+same URL with another page number) is one more page at the same depth, as long as the
+listing brings links not seen before: a site reachable only by paging is crawled whole, an
+endless run of empty pages stops. URLs that a seed site's sitemap lists under the same host
+name with another scheme or port (``https://site/`` in the sitemap of ``http://site:8080/``)
+are fetched from the seed's origin. The state (every URL with its depth, kind, status and
 reason) is a small SQLite file next to the WARC files, so a second run with ``resume`` fetches
 only what is left. Each run appends a new WARC file; nothing already archived is touched.
 """
@@ -22,7 +27,7 @@ from defusedxml import DefusedXmlException
 
 from veriga.osint.archive import WarcArchive
 from veriga.osint.fetch import Exchange, Fetcher, FetchLimits
-from veriga.osint.links import decode_html, normalise_url, page_links
+from veriga.osint.links import decode_html, normalise_url, read_page
 from veriga.osint.traps import TrapDetector, TrapRules
 
 STATE = "crawl-state.sqlite"
@@ -117,6 +122,7 @@ class Crawler:
         self._delay: dict[str, float] = {}
         self._seq = 0
         self._db: sqlite3.Connection | None = None
+        self._links_seen: set[int] = set()  # hashes of links found on pages, for paging
 
     # -- state -------------------------------------------------------------------------------
 
@@ -135,10 +141,12 @@ class Crawler:
         return db
 
     def _add(self, db: sqlite3.Connection, url: str, depth: int, kind: str,
-             parent: str | None) -> None:
+             parent: str | None) -> bool:
+        """Queue ``url`` unless it is known; whether it was new."""
         self._seq += 1
-        db.execute("INSERT OR IGNORE INTO urls (url, depth, kind, parent, seq) "
-                   "VALUES (?, ?, ?, ?, ?)", (url, depth, kind, parent, self._seq))
+        return db.execute("INSERT OR IGNORE INTO urls (url, depth, kind, parent, seq) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          (url, depth, kind, parent, self._seq)).rowcount == 1
 
     def _finish(self, db: sqlite3.Connection, url: str, status: str, reason: str | None,
                 sha: str | None = None) -> None:
@@ -163,6 +171,19 @@ class Crawler:
     def _origin(self, url: str) -> str:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
+
+    def seed_origin(self, url: str) -> str:
+        """``url`` on the origin of the seed with the same host name, if its scheme or port
+        differs (a sitemap of ``http://site:8080/`` listing ``https://site/...``)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        for seed in self.seeds:
+            seed_parts = urlsplit(seed)
+            if (seed_parts.hostname or "").lower() == host and \
+                    (seed_parts.scheme, seed_parts.netloc) != (parts.scheme, parts.netloc):
+                return normalise_url(parts._replace(scheme=seed_parts.scheme,
+                                                    netloc=seed_parts.netloc).geturl()) or url
+        return url
 
     def _wait(self, url: str) -> None:
         host = self._origin(url)
@@ -309,16 +330,28 @@ class Crawler:
     def _follow(self, db: sqlite3.Connection, page: Exchange, depth: int) -> None:
         try:
             html = decode_html(page.body, page.header("Content-Type"))
-            links, images = page_links(page.url, html)
+            found = read_page(page.url, html)
         except (ValueError, LookupError, RecursionError):
             return
         if self.options.images:
-            for img in images:
+            for img in found.images:
                 self._add(db, img, depth, "image", page.url)
         if depth < self.options.depth:
-            for link in links:
+            paging = set(found.paging)
+            fresh = 0
+            for link in found.links:
+                if link in paging:
+                    continue
+                key = hash(link)
+                if key not in self._links_seen:
+                    self._links_seen.add(key)
+                    fresh += 1
                 if self.in_scope(link):
                     self._add(db, link, depth + 1, "page", page.url)
+            if fresh:  # links not seen before: the listing goes on at this depth
+                for link in found.paging:
+                    if self.in_scope(link):
+                        self._add(db, link, depth, "page", page.url)
         db.commit()
 
     def _read_sitemaps(self, db: sqlite3.Connection, archive: WarcArchive,
@@ -333,6 +366,7 @@ class Crawler:
         found = 0
         while queue and found < MAX_SITEMAP_URLS:
             sitemap = normalise_url(queue.pop(0))
+            sitemap = sitemap and self.seed_origin(sitemap)
             if not sitemap or sitemap in seen or not self.in_scope(sitemap):
                 continue
             seen.add(sitemap)
@@ -361,6 +395,7 @@ class Crawler:
                 loc = normalise_url(el.text or "")
                 if not loc:
                     continue
+                loc = self.seed_origin(loc)
                 if root.tag.endswith("sitemapindex"):
                     queue.append(loc)
                 elif self.in_scope(loc) and self.options.depth >= 1:

@@ -48,6 +48,15 @@ def system_resolve(host: str, port: int) -> list[str]:
     return seen
 
 
+def fixed_resolver(hosts: dict[str, str], fallback: Resolver = system_resolve) -> Resolver:
+    """A resolver answering ``hosts`` (host name -> IP address) itself, others by
+    ``fallback`` (as ``curl --resolve``: a copy of a site served under its own name)."""
+    def resolve(host: str, port: int) -> list[str]:
+        ip = hosts.get(host.lower())
+        return [ip] if ip else fallback(host, port)
+    return resolve
+
+
 def address_problem(ip: str) -> str | None:
     """Why ``ip`` may not be contacted without ``allow_private``, or ``None`` if it is public."""
     addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip.split("%")[0])

@@ -1,5 +1,6 @@
 """Online ads: a static website per site (listings, ad pages with photos, robots.txt,
-sitemap) and a FollowTheMoney JSON-lines export of the same ads (overlay `Advertisement`)."""
+sitemap; see :mod:`veriga.simulate.writers.sites`) and a FollowTheMoney JSON-lines export of
+the same ads (overlay `Advertisement`)."""
 
 from __future__ import annotations
 
@@ -12,85 +13,10 @@ from pathlib import Path
 from veriga.simulate.names import local_phone, obfuscated_phone
 from veriga.simulate.plan import AdPlan
 from veriga.simulate.writers.png import dhash, picture, render
+from veriga.simulate.writers.sites import CSS, Site
 
 ISO3 = {"en": "eng", "ru": "rus", "bg": "bul", "lv": "lav", "et": "est", "fi": "fin",
         "ro": "ron", "uk": "ukr", "pl": "pol"}
-PAGE = 50
-SITEMAP_MAX = 50_000
-CSS = ("body{font-family:sans-serif;max-width:760px;margin:auto}"
-       ".ad{border-bottom:1px solid #ccc;padding:6px}img{margin:2px}")
-
-
-class Site:
-    """One static site written while ads stream in."""
-
-    def __init__(self, root: Path, domain: str, title: str) -> None:
-        self.root, self.domain, self.title = root, domain, title
-        for sub in ("ad", "img", "list"):
-            (root / sub).mkdir(parents=True, exist_ok=True)
-        self.count = 0
-        self._page: list[tuple[str, str, str]] = []
-        self.pages = 0
-        self._sitemap: list[str] = []
-        self.sitemaps = 0
-        self.prefix = "".join(w[0] for w in domain.split(".")[0].split("-")).upper()[:2] or "AD"
-
-    def url(self, rel: str) -> str:
-        return f"https://{self.domain}/{rel}"
-
-    def add(self, ad_id: str, title: str, city: str, lastmod: str) -> None:
-        self._page.append((ad_id, title, city))
-        self._sitemap.append(f"<url><loc>{self.url(f'ad/{ad_id}.html')}</loc>"
-                             f"<lastmod>{lastmod}</lastmod></url>")
-        if len(self._page) == PAGE:
-            self._flush_page()
-        if len(self._sitemap) == SITEMAP_MAX:
-            self._flush_sitemap()
-
-    def _flush_page(self) -> None:
-        if not self._page:
-            return
-        self.pages += 1
-        items = "\n".join(f'<li class="ad"><a href="../ad/{a}.html">{escape(t)}</a> '
-                          f"<span>{escape(c)}</span></li>" for a, t, c in self._page)
-        nav = (f'<a href="page-{self.pages - 1}.html">prev</a> ' if self.pages > 1 else "") + \
-            f'<a href="page-{self.pages + 1}.html">next</a>'
-        (self.root / "list" / f"page-{self.pages}.html").write_text(
-            f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{escape(self.title)} "
-            f"- page {self.pages}</title><style>{CSS}</style></head><body>\n<h1>"
-            f"{escape(self.title)}</h1>\n<ul>\n{items}\n</ul>\n<nav>{nav}</nav>\n</body></html>\n",
-            encoding="utf-8")
-        self._page = []
-
-    def _flush_sitemap(self) -> None:
-        if not self._sitemap:
-            return
-        self.sitemaps += 1
-        (self.root / f"sitemap-{self.sitemaps}.xml").write_text(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-            'schemas/sitemap/0.9">\n' + "\n".join(self._sitemap) + "\n</urlset>\n",
-            encoding="utf-8")
-        self._sitemap = []
-
-    def close(self) -> None:
-        self._flush_page()
-        self._flush_sitemap()
-        links = "\n".join(f'<li><a href="list/page-{i}.html">page {i}</a></li>'
-                          for i in range(1, self.pages + 1))
-        (self.root / "index.html").write_text(
-            f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{escape(self.title)}"
-            f"</title><style>{CSS}</style></head><body>\n<h1>{escape(self.title)}</h1>\n"
-            f"<p>{self.count} ads</p>\n<ul>\n{links}\n</ul>\n</body></html>\n", encoding="utf-8")
-        (self.root / "robots.txt").write_text(
-            f"User-agent: *\nAllow: /\nDisallow: /admin/\nSitemap: {self.url('sitemap.xml')}\n",
-            encoding="utf-8")
-        maps = "\n".join(f"<sitemap><loc>{self.url(f'sitemap-{i}.xml')}</loc></sitemap>"
-                         for i in range(1, self.sitemaps + 1))
-        (self.root / "sitemap.xml").write_text(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
-            f'schemas/sitemap/0.9">\n{maps}\n</sitemapindex>\n', encoding="utf-8")
-
-
 class AdWriter:
     """Writes every ad to its site and to ``ads/ads.ftm.jsonl``; returns what it wrote."""
 
@@ -151,8 +77,9 @@ class AdWriter:
         page_rel = f"ad/{ad_id}.html"
         photos_html = "".join(f'<img src="../img/{n}" width="48" height="60" alt="photo">'
                               for n in imgs)
-        (site.root / page_rel).write_text(
-            f"<!DOCTYPE html>\n<html lang=\"{ad.lang}\"><head><meta charset=\"utf-8\">"
+        site.write_page(
+            page_rel,
+            f"<!DOCTYPE html>\n<html lang=\"{ad.lang}\"><head>{site.meta}"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>\n"
             f'<article class="ad" data-ad-id="{ad_id}">\n<h1>{escape(title)}</h1>\n'
             f'<p class="meta">Ad {ad_id} · <span class="city">{escape(ad.city)}</span> · '
@@ -160,8 +87,7 @@ class AdWriter:
             f'<div class="photos">{photos_html}</div>\n<p class="text">{escape(body)}</p>\n'
             f'<p class="contact">{escape(ad.contact)} · <span class="phone">{escape(shown)}'
             f'</span></p>\n<p class="price">{ad.price} EUR</p>\n</article>\n'
-            '<p><a href="../index.html">back to listings</a></p>\n</body></html>\n',
-            encoding="utf-8")
+            '<p><a href="../index.html">back to listings</a></p>\n</body></html>\n')
         site.add(ad_id, title, ad.city, ad.when.date().isoformat())
         props: dict[str, list] = {
             "title": [title], "bodyText": [body], "site": [ad.site], "adId": [ad_id],
