@@ -93,9 +93,36 @@ def group_child(n: int) -> dict[str, Any]:
             "precision": round(score.precision, 4), "recall": round(score.recall, 4)}
 
 
+def group_spark_child(n: int) -> dict[str, Any]:
+    """The same grouping with the near-duplicate texts found on Spark (local[2])."""
+    from veriga.engine.spark_engine import SparkEngine
+    from veriga.osint.operations import group_ads
+    from veriga.osint.quality import agreement
+    from veriga.osint.spark_links import spark_text_links
+
+    ads, truth = synthetic_ads(n)
+    spark = SparkEngine().spark
+    start = time.perf_counter()
+    grouping = group_ads(ads, links=spark_text_links(spark))
+    seconds = time.perf_counter() - start
+    score = agreement(truth, grouping.labels)
+    return {"seconds": round(seconds, 2), "ads_per_s": round(n / seconds),
+            "operations": len(grouping.groups()), "ari": round(score.ari, 4)}
+
+
 def run(quick: bool = False) -> list[dict[str, Any]]:
     rows = []
     for n in ((20_000, 100_000) if quick else (100_000, 1_000_000)):
         figures = measure("benchmarks.bench_osint_operations:group_child", n=n)
         rows.append({"name": f"osint operations: {n:,} synthetic ads grouped", **figures})
+    n = 20_000 if quick else 100_000
+    local = next(r for r in rows if r["name"].startswith(f"osint operations: {n:,} "))
+    try:
+        spark = measure("benchmarks.bench_osint_operations:group_spark_child", n=n)
+    except Exception as exc:  # noqa: BLE001 - no Java on this machine: say so, go on
+        print(f"spark skipped: {str(exc)[-300:]}")
+    else:
+        spark["ratio_to_one_process"] = f"{spark['seconds'] / local['seconds']:.1f}×"
+        rows.append({"name": f"osint operations: {n:,} synthetic ads, texts on spark "
+                     "local[2]", **spark})
     return rows

@@ -45,27 +45,29 @@ def band_keys(sig: NDArray[np.uint32], bands: int) -> NDArray[np.uint64]:
     return keys
 
 
+def _lists(values: NDArray[Any], offsets: NDArray[np.int64]) -> pa.ListArray:
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(values))
+
+
 def _partition(params: GroupingParams) -> Any:
-    """The function each Spark partition runs: texts in, signatures, band keys and shingle
-    sets out (unsigned values carried in signed columns of the same width)."""
+    """The function each Spark partition runs (``mapInArrow``): texts in, signatures, band
+    keys and shingle sets out (unsigned values carried in signed columns of the same
+    width)."""
 
-    def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pandas as pd
-
-        for frame in batches:
-            texts = [normalise(t or "") for t in frame["text"].tolist()]
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            texts = [normalise(t or "") for t in batch.column("text").to_pylist()]
             flat, offsets = shingle_sets(texts, params.shingle)
             sig = signatures(flat, offsets, params.num_perm)
             keys = band_keys(sig, params.bands)
-            live = sig[:, 0] != EMPTY if len(sig) else np.zeros(0, dtype=bool)
-            signed = flat.view(np.int32)
-            yield pd.DataFrame({
-                "idx": frame["idx"].to_numpy(),
-                "live": live,
-                "sig": list(sig.view(np.int32)),
-                "keys": list(keys.view(np.int64)),
-                "sh": [signed[offsets[i]:offsets[i + 1]] for i in range(len(texts))],
-            })
+            n = len(texts)
+            live = sig[:, 0] != EMPTY if n else np.zeros(0, dtype=bool)
+            yield pa.RecordBatch.from_arrays([
+                batch.column("idx"), pa.array(live),
+                _lists(sig.view(np.int32).ravel(), np.arange(n + 1) * params.num_perm),
+                _lists(keys.view(np.int64).ravel(), np.arange(n + 1) * params.bands),
+                _lists(flat.view(np.int32), offsets),
+            ], names=["idx", "live", "sig", "keys", "sh"])
 
     return run
 
@@ -100,7 +102,7 @@ def _links(spark: Any, path: str, params: GroupingParams, partitions: int
     from pyspark.sql import functions as F
 
     texts = spark.read.parquet(path).repartition(partitions, "idx")
-    sets = texts.mapInPandas(_partition(params), SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+    sets = texts.mapInArrow(_partition(params), SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         keyed = (sets.where("live")
                  .select("idx", F.posexplode("keys").alias("band", "key")))
