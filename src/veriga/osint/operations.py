@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from veriga.osint.minhash import candidate_pairs, jaccard, signatures
+from veriga.osint.photos import PhotoHashes, cluster
 from veriga.osint.shingles import normalise, shingle_sets, tokens
 
 
@@ -60,14 +61,16 @@ class Ad:
 class GroupingParams:
     """Knobs of the grouping; the defaults are the ones measured in docs and tests."""
 
-    shingle: int = 5
-    num_perm: int = 64
-    bands: int = 16
-    threshold: float = 0.5
+    shingle: int = 5  # characters per shingle of the normalised text
+    num_perm: int = 64  # MinHash permutations per text
+    bands: int = 16  # LSH bands (num_perm / bands rows each): more bands, more candidates
+    threshold: float = 0.5  # Jaccard similarity of shingles above which two texts link
+    # a candidate whose MinHash estimate is within this of the threshold is checked exactly
     margin: float = 0.2
+    # a template used by more advertisers than this (told apart by identifiers) links no one
     max_bridge: int = 2
-    hub_min_ads: int = 25
-    hub_text_share: float = 0.5
+    hub_min_ads: int = 25  # an identifier on this many ads or more may be a hub...
+    hub_text_share: float = 0.5  # ...if its ads fall in at least this share of text groups
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None,
     edges, sims = (links or text_links)([a.text for a in ads], params)
     text_cluster = _components(n, edges)
 
-    idents = [ad.identifiers() for ad in ads]
+    idents = identifiers(ads)
     carriers: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, own in enumerate(idents):
         for ident in own:
@@ -250,7 +253,7 @@ def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None,
     for i, c in enumerate(final.tolist()):
         members_of[c].append(i)
     in_op_edges: Counter[int] = Counter(int(final[x]) for x, _ in edges.tolist())
-    operations = [_operation(ads, idx, text_cluster, in_op_edges[c], hub_keys)
+    operations = [_operation(ads, idents, idx, text_cluster, in_op_edges[c], hub_keys)
                   for c, idx in members_of.items()]
     operations.sort(key=lambda op: (-op.size, op.route[0].first_seen if op.route else "",
                                     op.id))
@@ -259,11 +262,43 @@ def group_ads(ads: Sequence[Ad], params: GroupingParams | None = None,
     return Grouping(tuple(operations), labels, tuple(hubs), params)
 
 
-def _operation(ads: Sequence[Ad], idx: list[int], text_cluster: NDArray[np.int64],
-               links: int, hubs: set[tuple[str, str]]) -> Operation:
+def identifiers(ads: Sequence[Ad]) -> list[list[tuple[str, str]]]:
+    """Each ad's identifiers (``Ad.identifiers``), its photo hashes replaced by the picture
+    they show: photos matched by ``veriga.osint.photos.cluster`` (near pHashes, mirrors,
+    crop-resistant segments) share one ``("image", pHash of the first of them)``; a blank
+    photo is no identifier."""
+    values: dict[str, int] = {}
+    parsed: list[PhotoHashes] = []
+    for ad in ads:
+        for value in ad.image_hashes:
+            key = value.strip().lower()
+            if key and key not in values:
+                photo = PhotoHashes.parse(key)
+                if photo is not None:
+                    values[key] = len(parsed)
+                    parsed.append(photo)
+    picture = cluster(parsed)
+    out = []
+    for ad in ads:
+        own = {ident for ident in ad.identifiers() if ident[0] != "image"}
+        for value in ad.image_hashes:
+            key = value.strip().lower()
+            if key in values:
+                photo = parsed[picture[values[key]]]
+                if not photo.blank:
+                    own.add(("image", photo.phash))
+            elif key and not _degenerate_hash(key):
+                own.add(("image", key))
+        out.append(sorted(own))
+    return out
+
+
+def _operation(ads: Sequence[Ad], idents: Sequence[list[tuple[str, str]]], idx: list[int],
+               text_cluster: NDArray[np.int64], links: int, hubs: set[tuple[str, str]]
+               ) -> Operation:
     ad_ids = tuple(sorted(ads[i].id for i in idx))
     digest = hashlib.sha1("\n".join(ad_ids).encode("utf-8")).hexdigest()[:12]
-    counts = Counter(ident for i in idx for ident in ads[i].identifiers())
+    counts = Counter(ident for i in idx for ident in idents[i])
     shared = tuple(sorted(((k, v, c) for (k, v), c in counts.items()
                            if c >= 2 and (k, v) not in hubs), key=lambda t: (-t[2], t[0], t[1])))
     by_text: dict[int, list[int]] = defaultdict(list)

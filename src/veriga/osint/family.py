@@ -1,0 +1,152 @@
+"""The online investigation as an analysis family: over every ``Advertisement`` of the case,
+however it came in (crawled, from a WARC, imported as FtM), the operations behind groups of
+ads and where they meet the people, companies, phones and accounts of the rest of the case.
+
+The family runs the detectors listed in :data:`STEPS`, each a function of the case's ads
+(:class:`veriga.osint.detect.AdCase`, read and grouped once for all of them) and of the
+parameters. Adding a detector from another module is one more :class:`Step` in the list
+(and a section in :class:`Params` if it takes parameters).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from veriga import analysis
+from veriga.analysis.params import dataclass_params
+from veriga.errors import VerigaError
+from veriga.findings import N_
+from veriga.osint.detect import (
+    LINK_DETECTORS,
+    OPERATION_DETECTORS,
+    PREFIX,
+    AdCase,
+    LinkParams,
+    ReportParams,
+    Step,
+    operations,
+    shared_identifiers,
+)
+from veriga.osint.operations import GroupingParams, Operation
+from veriga.osint.quality import agreement
+
+
+@dataclass(frozen=True)
+class Params:
+    """The family's parameters, a section each (``osint: {grouping: {threshold: 0.6}}``)."""
+
+    grouping: GroupingParams = field(default_factory=GroupingParams)
+    report: ReportParams = field(default_factory=ReportParams)
+    links: LinkParams = field(default_factory=LinkParams)
+
+    def override(self, data: Mapping[str, Any], where: str) -> Params:
+        """These parameters with ``data``'s values (section -> name -> value); an unknown
+        section or name is an error naming ``where``."""
+        sections = {f.name: f for f in dataclasses.fields(self)}
+        out = self
+        for section, values in data.items():
+            if section not in sections:
+                raise VerigaError(f"{where}: unknown section {section!r} "
+                                  f"(known: {', '.join(sections)})")
+            if not isinstance(values, Mapping):
+                raise VerigaError(f"{where}: {section}: expected a mapping of name: value")
+            current = getattr(out, section)
+            known = {f.name for f in dataclasses.fields(current)}
+            for name in values:
+                if name not in known:
+                    raise VerigaError(f"{where}: {section} has no setting {name!r} "
+                                      f"(known: {', '.join(sorted(known))})")
+            try:
+                typed = {k: type(getattr(current, k))(v) for k, v in values.items()}
+            except (TypeError, ValueError) as exc:
+                raise VerigaError(f"{where}: {section}: {exc}") from exc
+            out = dataclasses.replace(out, **{section: dataclasses.replace(current, **typed)})
+        return out
+
+
+#: The detectors the family runs, in order.
+STEPS: list[Step] = [
+    Step(OPERATION_DETECTORS, lambda case, p: operations(case, p.report)),
+    Step(LINK_DETECTORS, lambda case, p: shared_identifiers(case, p.report, p.links)),
+]
+
+
+@dataclass
+class Detail:
+    """What a run leaves for its evaluation: every ad's operation, and the operations."""
+
+    labels: dict[str, str]  # ad id -> operation id (an ad on its own: its own operation)
+    operations: list[Operation]
+
+
+class OnlineInvestigation(analysis.Family):
+    """Operations behind the case's ads, and where they meet the rest of the case."""
+
+    name = "osint"
+    title = N_("Online investigation")
+    prefix = PREFIX
+    schemata = ("Advertisement", "Person", "Company", "Organization", "LegalEntity",
+                "BankAccount", "Ownership", "Address")
+    record_kinds = ("call",)
+
+    detectors = tuple(d for step in STEPS for d in step.detectors)
+
+    def params(self, data: Mapping[str, Any] | None = None, where: str = "params") -> Params:
+        return Params().override(dict(data or {}), where)
+
+    def describe_params(self) -> list[analysis.Param]:
+        return dataclass_params(Params())
+
+    def run(self, inputs: analysis.Inputs, params: Params | None,
+            progress: analysis.Progress | None = None) -> analysis.Run:
+        params = params or Params()
+        case = AdCase(inputs, params.grouping, progress)
+        findings = []
+        if case.entities:
+            for step in STEPS:
+                findings += step.run(case, params)
+        grouping = case.grouping if case.entities else None
+        kinds = Counter(f.kind for f in findings)
+        notes = [f"{len(case.entities)} ads, "
+                 f"{kinds['operation.sex'] + kinds['operation.job']} operation(s) of "
+                 f"{params.report.min_ads}+ ads, "
+                 f"{kinds['shared_identifier.sex'] + kinds['shared_identifier.job']} "
+                 "meeting people or accounts of the case."]
+        if grouping is not None and grouping.hubs:
+            notes.append("Not used as links (on many ads of unrelated text): " + ", ".join(
+                f"{k} {v} ({n} ads)" for k, v, n in grouping.hubs[:5]) + ".")
+        detail = Detail(dict(grouping.labels) if grouping else {},
+                        list(grouping.operations) if grouping else [])
+        return analysis.Run(self.name, findings, 0.5, notes, detail)
+
+    def evaluate(self, run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score]:
+        """Operations against the answer key's (``ads`` rows with their ``operation``): an
+        operation of the key is found when a flagged operation finding holds most of its
+        ads; a flagged operation finding is correct when most of its ads are one operation
+        of the key. The adjusted Rand index of the whole grouping is a further count."""
+        detail: Detail = run.detail
+        rows = truth.get("ads", [])
+        truth_of = {a["entity_id"]: a["operation"] or f"{a['kind']}:{a['phone']}" for a in rows}
+        operation_of = {a["entity_id"]: a["operation"] for a in rows}
+        members: dict[str, set[str]] = defaultdict(set)
+        for ad, op in operation_of.items():
+            if op:
+                members[op].add(ad)
+        flagged = [f for f in run.findings
+                   if f.kind.startswith("operation.") and f.score >= run.flag_score]
+        correct = 0
+        for f in flagged:
+            top, n = Counter(operation_of.get(a) for a in f.evidence.entity_ids).most_common(1)[0]
+            correct += bool(top) and n * 2 > len(f.evidence.entity_ids)
+        found = sum(any(len(ads & set(f.evidence.entity_ids)) * 2 > len(ads) for f in flagged)
+                    for ads in members.values())
+        ari = agreement(truth_of, detail.labels).ari if detail.labels else 0.0
+        return [analysis.Score("operation", len(members), found, len(flagged), correct,
+                               {"ARI %": round(100 * ari)})]
+
+
+FAMILY = OnlineInvestigation()
