@@ -1,6 +1,10 @@
 """Places and routes of a case, for the map: where the addresses, people and companies are,
 and the trips between cities and countries.
 
+An operation's movement (a finding whose ``details["route"]`` lists the cities it was seen
+in, in time order, such as an online-investigation operation's) is drawn as routes of kind
+``finding`` between its consecutive cities, beside the trips.
+
 Everything is geocoded offline (:mod:`veriga.chain.gazetteer`). An address with coordinates
 keeps them; otherwise its city, the city in its full text ("Brīvības iela 12, LV-1010 Rīga,
 Latvija"), or at least its country places it. What cannot be placed is reported with the ids
@@ -23,7 +27,7 @@ from typing import Literal
 from followthemoney import EntityProxy
 
 from veriga.chain.gazetteer import Gazetteer, gazetteer
-from veriga.findings import N_
+from veriga.findings import N_, Finding
 from veriga.model.dates import first_day, iso_day
 
 #: The schemata the map reads (pass them to ``Workspace.entities``).
@@ -55,20 +59,26 @@ class Place:
     person_ids: list[str] = field(default_factory=list)  # living here or travelling through
     departures: int = 0
     arrivals: int = 0
+    finding_ids: list[str] = field(default_factory=list)  # findings whose route stops here
 
     @property
     def activity(self) -> int:
-        """What the marker's size shows: the entities located here and the trips."""
-        return len(self.entity_ids) + len(self.trip_ids)
+        """What the marker's size shows: the entities located here, the trips and the
+        findings whose route stops here."""
+        return len(self.entity_ids) + len(self.trip_ids) + len(self.finding_ids)
 
 
 @dataclass
 class Route:
-    """The trips from one place to another (one direction)."""
+    """The trips from one place to another (one direction), or (``kind`` "finding") the
+    moves of what findings followed, such as an operation's ads, from one city to the next."""
 
     source: str  # place id
     target: str
     trips: int = 0
+    kind: str = "trip"  # trip | finding
+    moves: int = 0  # kind "finding": moves along this leg
+    finding_ids: list[str] = field(default_factory=list)
     first: str | None = None  # ISO date of the first trip
     last: str | None = None
     passenger_ids: list[str] = field(default_factory=list)  # Trip.involved
@@ -186,11 +196,47 @@ class _Builder:
     def __init__(self, geo: Geocoder) -> None:
         self.geo = geo
         self.places: dict[str, Place] = {}
-        self.routes: dict[tuple[str, str], Route] = {}
+        self.routes: dict[tuple[str, str, str], Route] = {}
         self.unplaced: dict[tuple[str, str], Unplaced] = {}
 
     def place(self, found: Place) -> Place:
         return self.places.setdefault(found.id, found)
+
+    def followed(self, finding: Finding, wanted: set[str], since: str | None,
+                 until: str | None) -> None:
+        """The cities of a finding's route and the legs between them (within the dates)."""
+        stops = (finding.details or {}).get("route") or []
+        if not isinstance(stops, list) or not stops:
+            return
+        if wanted and not wanted.intersection(finding.evidence.entity_ids) \
+                and finding.id not in wanted:
+            return
+        previous: Place | None = None
+        for stop in stops:
+            if not isinstance(stop, dict) or not stop.get("city"):
+                continue
+            first = iso_day(stop.get("first_seen")) or ""
+            last = iso_day(stop.get("last_seen")) or first
+            inside = not ((since and last < since) or (until and first > until))
+            found, exact = self.geo.text(str(stop["city"]), stop.get("country") or None)
+            if found is None or not exact:
+                self.missing(str(stop["city"]), APPROXIMATE if found else UNKNOWN, finding.id)
+            if found is None:
+                continue
+            if not inside:
+                previous = found
+                continue
+            here = self.place(found)
+            _add(here.finding_ids, finding.id)
+            if previous is not None and previous.id != here.id:
+                self.place(previous)
+                route = self.routes.setdefault((previous.id, here.id, "finding"), Route(
+                    previous.id, here.id, kind="finding"))
+                route.moves += 1
+                _add(route.finding_ids, finding.id)
+                route.first = min(route.first or first, first) if first else route.first
+                route.last = max(route.last or first, first) if first else route.last
+            previous = found
 
     def missing(self, text: str, reason: str, entity_id: str | None) -> None:
         if not entity_id:
@@ -213,8 +259,11 @@ def _add(items: list[str], value: str | None) -> None:
 
 def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
               start: date | str | None = None, end: date | str | None = None,
-              geocoder: Geocoder | None = None) -> PlaceMap:
-    """The places and routes among ``entities`` (addresses, trips, people, companies).
+              geocoder: Geocoder | None = None, findings: Iterable[Finding] = ()
+              ) -> PlaceMap:
+    """The places and routes among ``entities`` (addresses, trips, people, companies), and
+    the routes of ``findings`` that follow something from city to city (``details["route"]``:
+    those of the ids' findings only, and only stops seen within the dates).
 
     ``ids``: only the trips of these entities (as passengers, organisers, the trips themselves
     or their start and end addresses) and the places where these entities are located.
@@ -333,7 +382,8 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
         if source is None or target is None:
             continue
         placed += 1
-        route = out.routes.setdefault((source.id, target.id), Route(source.id, target.id))
+        route = out.routes.setdefault((source.id, target.id, "trip"),
+                                      Route(source.id, target.id))
         route.trips += 1
         _add(route.trip_ids, trip.id)
         for person in people:
@@ -344,10 +394,15 @@ def place_map(entities: Iterable[EntityProxy], ids: Collection[str] = (),
             route.first = min(route.first or day, day)
             route.last = max(route.last or day, day)
 
+    for finding in findings:
+        if finding.review.state.value != "dismissed":
+            out.followed(finding, wanted, since, until)
+
     for item in out.unplaced.values():
         shown.update(item.entity_ids)
     places = sorted(out.places.values(), key=lambda p: (-p.activity, p.name))
-    routes = sorted(out.routes.values(), key=lambda r: (-r.trips, r.source, r.target))
+    routes = sorted(out.routes.values(), key=lambda r: (r.kind != "trip", -r.trips, -r.moves,
+                                                         r.source, r.target))
     return PlaceMap(places, routes, list(out.unplaced.values()),
                     {i: captions[i] for i in sorted(shown) if i in captions},
                     trips_total=total, trips_placed=placed, first=first, last=last)

@@ -2,7 +2,9 @@
 
 Trips, payments (FtM ``Payment`` entities: one per account pair and month, so a date range),
 advertisements, employment, directorships and ownerships, company lifetimes (registered to
-dissolved), any other dated link, and findings dated by the records and events they rest on.
+dissolved), any other dated link, findings dated by the records and events they rest on, and
+the stops of a finding that follows something from city to city (``details["route"]``, an
+operation's ads say): one ``route`` event per city, from first to last seen there.
 
 The functions here are pure: they take entity proxies and findings (as the workspace returned
 them, so already minimised for NGO users) and never reach the store or the web.
@@ -26,7 +28,7 @@ from veriga.model.dates import iso_day
 #: Kinds of event, in the order the timeline shows their groups: records first, then the
 #: findings inferred from them.
 KINDS = ("trip", "ad", "payment", "employment", "directorship", "ownership", "company",
-         "other", "finding")
+         "other", "route", "finding")
 #: The kind of event each schema's entities make (other dated Interval schemata: "other").
 SCHEMA_KIND = {"Trip": "trip", "Payment": "payment", "Advertisement": "ad",
                "Employment": "employment", "Directorship": "directorship",
@@ -259,6 +261,8 @@ def events(
                                describe or (lambda f: (f.title or f.kind, f.explanation)))
         if event is not None:
             out.append(event)
+        out += _route_events(finding, finding_url,
+                             describe or (lambda f: (f.title or f.kind, f.explanation)))
     out.sort(key=lambda e: (e.start, KINDS.index(e.kind), e.id))
     return out
 
@@ -290,9 +294,35 @@ def _finding_event(finding: Finding, by_id: Mapping[str, Event], dates: Mapping[
                  state=finding.review.state.value)
 
 
+def _route_events(finding: Finding, url: Callable[[Finding], str] | None,
+                  describe: Callable[[Finding], tuple[str, str]]) -> list[Event]:
+    """One event per stop of the finding's route: the city, from first to last seen."""
+    stops = (finding.details or {}).get("route") or []
+    if not isinstance(stops, list):
+        return []
+    title = None
+    out = []
+    for i, stop in enumerate(stops):
+        if not isinstance(stop, dict) or not stop.get("city") or not stop.get("first_seen"):
+            continue
+        if title is None:
+            title = describe(finding)[0] or finding.kind
+        start, last = str(stop["first_seen"]), str(stop.get("last_seen") or stop["first_seen"])
+        count = stop.get("count")
+        out.append(Event(
+            id=f"{finding.id}:{i}", kind="route", start=start,
+            end=last if iso_day(last) != iso_day(start) else None,
+            label=f"{stop['city']} · {title}", entity_ids=list(finding.evidence.entity_ids),
+            url=url(finding) if url else None,
+            detail=f"{stop['city']} ({count})" if count else str(stop["city"]),
+            score=finding.score, state=finding.review.state.value))
+    return out
+
+
 #: The schemata whose entities make each kind of event (None: any Interval schema).
 KIND_SCHEMATA: dict[str, tuple[str, ...] | None] = {
-    "finding": (), "trip": ("Trip",), "payment": ("Payment",), "ad": ("Advertisement",),
+    "finding": (), "route": (), "trip": ("Trip",), "payment": ("Payment",),
+    "ad": ("Advertisement",),
     "employment": ("Employment",), "directorship": ("Directorship",),
     "ownership": ("Ownership",),
     "company": ("Company", "Organization", "LegalEntity", "PublicBody"), "other": None,

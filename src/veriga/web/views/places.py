@@ -9,6 +9,7 @@ import json
 import threading
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -22,6 +23,7 @@ from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
+from veriga.workspace import PermissionDenied
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -49,6 +51,7 @@ UI = (
     N_("Person"), N_("Company"), N_("LegalEntity"), N_("Organization"), N_("Address"),
     N_("Trip"), N_("unknown place"), N_("city not recognised, shown in its country"),
     N_("no location"), N_("location not visible"),
+    N_("Moves of an operation: %(n)s"), N_("Findings"), N_("Moves"),
 )
 
 
@@ -65,6 +68,7 @@ class PlaceOut(BaseModel):
     person_ids: list[str] = Field(description="people living here or travelling through")
     departures: int
     arrivals: int
+    finding_ids: list[str] = Field(description="findings whose route stops here")
 
 
 class RouteOut(BaseModel):
@@ -76,6 +80,16 @@ class RouteOut(BaseModel):
     passenger_ids: list[str]
     organizer_ids: list[str] = Field(description="who booked or paid the trips")
     trip_ids: list[str]
+    kind: Literal["trip", "finding"] = Field(
+        description="trip: trips travelled; finding: an operation's ads moving on")
+    moves: int = Field(description="kind finding: moves along this leg")
+    finding_ids: list[str]
+
+
+class FindingRef(BaseModel):
+    title: str
+    url: str
+    score: float
 
 
 class UnplacedOut(BaseModel):
@@ -102,6 +116,8 @@ class MapOut(BaseModel):
     trips_placed: int = Field(description="of those, trips with both ends on the map")
     first: str | None = Field(description="first trip date (before the date filter)")
     last: str | None
+    findings: dict[str, FindingRef] = Field(
+        default_factory=dict, description="the findings whose routes are drawn")
 
 
 def _ids(raw: str) -> list[str]:
@@ -111,23 +127,26 @@ def _ids(raw: str) -> list[str]:
     return ids
 
 
-def _out(found: PlaceMap, case: str) -> MapOut:
+def _out(found: PlaceMap, case: str, findings: dict[str, FindingRef] | None = None) -> MapOut:
     url = entity_url(case)
     return MapOut(
         places=[PlaceOut(id=p.id, name=p.name, country=p.country, lat=p.lat, lon=p.lon,
                          kind=p.kind, activity=p.activity, entity_ids=p.entity_ids,
                          trip_ids=p.trip_ids, person_ids=p.person_ids,
-                         departures=p.departures, arrivals=p.arrivals) for p in found.places],
+                         departures=p.departures, arrivals=p.arrivals,
+                         finding_ids=p.finding_ids) for p in found.places],
         routes=[RouteOut(source=r.source, target=r.target, trips=r.trips, first=r.first,
                          last=r.last, passenger_ids=r.passenger_ids,
-                         organizer_ids=r.organizer_ids, trip_ids=r.trip_ids)
+                         organizer_ids=r.organizer_ids, trip_ids=r.trip_ids,
+                         kind="finding" if r.kind == "finding" else "trip", moves=r.moves,
+                         finding_ids=r.finding_ids)
                 for r in found.routes],
         unplaced=[UnplacedOut(text=u.text, reason=u.reason, entity_ids=u.entity_ids)
                   for u in found.unplaced],
         entities={i: EntityOut(name=name, schema=schema, url=url(i), date=day)
                   for i, (name, schema, day) in found.entities.items()},
         trips_total=found.trips_total, trips_placed=found.trips_placed,
-        first=found.first, last=found.last)
+        first=found.first, last=found.last, findings=findings or {})
 
 
 @router.get("/api/cases/{case}/map", tags=["map"], response_model=MapOut,
@@ -144,8 +163,18 @@ def map_api(case: str, web: Current, ids: str = "",
     if wanted:  # a record merged since: its entity (trips and places name the entity)
         merged = web.ws.entities.merged(case)
         wanted = list(dict.fromkeys(merged.get(i, i) for i in wanted))
-    found = place_map(web.ws.entities.list(case, MAP_SCHEMATA), ids=wanted, start=start, end=end)
-    return _out(found, case)
+    try:  # the routes findings follow (an operation's ads moving from city to city)
+        followed = [f for f in web.ws.findings.list(case) if (f.details or {}).get("route")]
+    except PermissionDenied:  # a role that sees entities but not findings
+        followed = []
+    found = place_map(web.ws.entities.list(case, MAP_SCHEMATA), ids=wanted, start=start, end=end,
+                      findings=followed)
+    trans = translations(web.lang)
+    drawn = {i for r in found.routes for i in r.finding_ids}
+    refs = {f.id: FindingRef(title=f.heading(trans.gettext, web.lang), score=f.score,
+                             url=f"/cases/{quote(case)}/findings?kind={quote(f.kind)}&state=#{f.id}")
+            for f in followed if f.id in drawn}
+    return _out(found, case, refs)
 
 
 @router.get("/cases/{case}/map", include_in_schema=False)

@@ -55,6 +55,7 @@ UI = (
     N_("Start location"), N_("End location"), N_("Organizer"), N_("Employer"),
     N_("Employee"), N_("Director"), N_("Organization"), N_("Owner"), N_("Asset"),
     N_("Advertiser"), N_("Evidence"), N_("new"), N_("confirmed"), N_("dismissed"),
+    N_("Moves"),
 )
 
 
@@ -175,7 +176,8 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
                                  f"known: {', '.join(tl.KINDS)}")
     if start and end and start > end:
         raise HTTPException(422, "'from' is after 'to'")
-    findings = _findings(web, case) if kinds is None or "finding" in kinds else []
+    findings = (_findings(web, case) if kinds is None or {"finding", "route"} & set(kinds)
+                else [])
     if ids:  # a record merged since: its entity (events name the entity)
         merged = web.ws.entities.merged(case)
         ids = list(dict.fromkeys(merged.get(i, i) for i in ids))

@@ -39,6 +39,19 @@ export function placePopup(place: Place, ctx: PopupContext): HTMLElement {
   );
 }
 
+function findingList(ids: string[], data: MapData): HTMLElement | null {
+  const items = ids.filter((id) => data.findings?.[id]);
+  if (!items.length) return null;
+  return el(
+    "ul",
+    {},
+    ...items.map((id) => {
+      const f = data.findings[id];
+      return el("li", {}, el("a", { href: f.url }, f.title), ` (${f.score.toFixed(2)})`);
+    }),
+  );
+}
+
 export function routePopup(route: Route, ctx: PopupContext): HTMLElement {
   const { t, data } = ctx;
   const from = ctx.data.places.find((p) => p.id === route.source);
@@ -49,10 +62,20 @@ export function routePopup(route: Route, ctx: PopupContext): HTMLElement {
         ? route.first
         : `${route.first} – ${route.last}`
       : "";
+  const heading = `${from ? ctx.placeName(from) : route.source} → ${to ? ctx.placeName(to) : route.target}`;
+  if (route.kind === "finding") {
+    return el(
+      "div",
+      { class: "map-popup", "data-route": `finding:${route.source}>${route.target}` },
+      el("h3", {}, heading),
+      el("p", {}, t("Moves of an operation: %(n)s", { n: route.moves }), dates ? ` · ${dates}` : ""),
+      section(t("Findings"), findingList(route.finding_ids, data)),
+    );
+  }
   return el(
     "div",
     { class: "map-popup", "data-route": `${route.source}>${route.target}` },
-    el("h3", {}, `${from ? ctx.placeName(from) : route.source} → ${to ? ctx.placeName(to) : route.target}`),
+    el("h3", {}, heading),
     el("p", {}, t("Trips: %(n)s", { n: route.trips }), dates ? ` · ${dates}` : ""),
     section(t("Passengers"), entityList(route.passenger_ids, data.entities, t)),
     section(t("Booked by"), entityList(route.organizer_ids, data.entities, t, 6)),

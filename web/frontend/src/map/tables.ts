@@ -44,10 +44,10 @@ export function routeTable(ctx: PopupContext, actions: TableActions): HTMLTableE
   const rows = data.routes.map((route) =>
     el(
       "tr",
-      { "data-route": `${route.source}>${route.target}` },
+      { "data-route": `${route.kind === "finding" ? "finding:" : ""}${route.source}>${route.target}` },
       el("th", { scope: "row" }, name(route.source)),
       el("td", {}, name(route.target)),
-      num(route.trips),
+      route.kind === "finding" ? el("td", {}, t("Moves of an operation: %(n)s", { n: route.moves })) : num(route.trips),
       el("td", {}, route.first ?? ""),
       el("td", {}, route.last ?? ""),
       num(route.passenger_ids.length),

@@ -16,6 +16,8 @@ export interface Place {
   person_ids: string[];
   departures: number;
   arrivals: number;
+  /** Findings whose route stops here (an operation's ads). */
+  finding_ids: string[];
 }
 
 export interface Route {
@@ -27,6 +29,16 @@ export interface Route {
   passenger_ids: string[];
   organizer_ids: string[];
   trip_ids: string[];
+  /** trip: trips travelled; finding: an operation's ads moving on from city to city. */
+  kind: "trip" | "finding";
+  moves: number;
+  finding_ids: string[];
+}
+
+export interface FindingRef {
+  title: string;
+  url: string;
+  score: number;
 }
 
 export interface Unplaced {
@@ -52,6 +64,7 @@ export interface MapData {
   trips_placed: number;
   first: string | null;
   last: string | null;
+  findings: Record<string, FindingRef>;
 }
 
 export interface Filters {

@@ -14,6 +14,11 @@ import { placePopup, routePopup, type PopupContext } from "./popups";
 import { placeTable, routeTable, unplacedList } from "./tables";
 import type { Filters, MapData, Place, Route } from "./types";
 
+/** The key of a route's line: trips and an operation's moves between two places are apart. */
+function routeKey(route: Route): string {
+  return `${route.kind === "finding" ? "finding:" : ""}${route.source}>${route.target}`;
+}
+
 /** What the map shows when there is nothing to fit: Europe. */
 const EUROPE = L.latLngBounds([34, -11], [71, 42]);
 
@@ -193,20 +198,24 @@ export class MapView {
       const b = byId.get(route.target);
       if (!a || !b || a.id === b.id) continue; // trips within one place are in the table
       const arc = curve(L.latLng(a.lat, a.lon), L.latLng(b.lat, b.lon));
+      const followed = route.kind === "finding"; // an operation's ads moving on
+      const count = followed ? route.moves : route.trips;
       const line = L.polyline(arc.points, {
-        color: "#b3261e",
+        color: followed ? "#6a3d9a" : "#b3261e",
         opacity: 0.75,
-        weight: weight(route.trips),
-        className: "map-route",
+        weight: weight(count),
+        dashArray: followed ? "6 5" : undefined,
+        className: followed ? "map-route map-route-finding" : "map-route",
         lineCap: "round",
       });
       line.bindPopup(() => routePopup(route, ctx), { maxWidth: 340 });
-      line.bindTooltip(`${this.placeName(a)} → ${this.placeName(b)}: ${t("Trips: %(n)s", { n: route.trips })}`, {
+      const what = followed ? t("Moves of an operation: %(n)s", { n: count }) : t("Trips: %(n)s", { n: count });
+      line.bindTooltip(`${this.placeName(a)} → ${this.placeName(b)}: ${what}`, {
         sticky: true,
       });
       line.addTo(this.routeLayer);
-      this.lines.set(`${route.source}>${route.target}`, line);
-      const size = 8 + weight(route.trips);
+      this.lines.set(routeKey(route), line);
+      const size = 8 + weight(count);
       const arrow = el("span", { class: "map-arrow" });
       arrow.style.transform = `rotate(${arc.arrowAngle.toFixed(1)}deg)`;
       arrow.style.borderLeftWidth = `${size}px`;
@@ -284,7 +293,7 @@ export class MapView {
   }
 
   showRoute(route: Route): void {
-    const line = this.lines.get(`${route.source}>${route.target}`);
+    const line = this.lines.get(routeKey(route));
     if (!line) return;
     this.map.fitBounds(line.getBounds().pad(0.3), { maxZoom: 8 });
     line.openPopup(line.getCenter());

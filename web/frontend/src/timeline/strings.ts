@@ -15,6 +15,7 @@ export const KIND_NAMES: Record<string, string> = {
   ownership: "Ownerships",
   company: "Companies",
   other: "Other links",
+  route: "Moves",
   finding: "Findings",
 };
 
