@@ -44,6 +44,11 @@ def test_warc_ads_agree_with_ftm_copy(tmp_path: Path) -> None:
         for prop in ("title", "bodyText", "adId", "city", "postedAt", "price", "language"):
             assert [values[prop]] == ftm[ad_id][prop], prop
         assert len(values["contentHash"]) == 64 and values["retrievedAt"]
+    # the phone shown (obfuscated) on each page is read into the ad, as the FtM copy states it
+    found = sum(1 for ad_id, d in ((d.id, d) for d in drafts if d.schema == "Advertisement")
+                if ("phone", ftm[ad_id]["phone"][0]) in d.values)
+    assert found >= 0.95 * len(ads)
+    assert all(v.startswith("+") for d in drafts for p, v in d.values if p == "phone")
     assert len(images) == summary.images and all(len(i["contentHash"]) == 64 for i in images)
 
 

@@ -7,6 +7,7 @@ from veriga.osint.extract.advertisement import AdValues, advertisement_text, ext
 from veriga.osint.extract.ages_prices import find_ages, find_prices
 from veriga.osint.extract.contacts import find_emails, find_handles
 from veriga.osint.extract.html import html_text
+from veriga.osint.extract.into_draft import extract_into_draft
 from veriga.osint.extract.language import detect_language
 from veriga.osint.extract.phones import find_phones
 from veriga.osint.extract.places import find_places
@@ -43,6 +44,6 @@ def extract_html(html: str, *, country_hint: str | None = None) -> Extracted:
 __all__ = [
     "AdValues", "Age", "Email", "Extracted", "Handle", "Language", "Phone", "Place", "Price",
     "Span", "advertisement_text", "detect_language", "extract", "extract_advertisement",
-    "extract_html", "find_ages", "find_emails", "find_handles", "find_phones", "find_places",
-    "find_prices",
+    "extract_html", "extract_into_draft", "find_ages", "find_emails", "find_handles",
+    "find_phones", "find_places", "find_prices",
 ]
