@@ -48,6 +48,15 @@ SINKS = ("abroad", "cash")
 LEGAL_FORMS = {"sia", "srl", "oy", "oyj", "as", "ou", "oü", "uab", "ab", "eood", "ood", "ead",
                "ltd", "llc", "gmbh", "tov", "sp", "spa", "sa", "bv", "nv", "ag", "kg", "plc",
                "escrow", "notary", "bank"}
+#: the roles of findings about groups of ads (drawn as one node per group of ads)
+ADS_ROLES = ("sex_ads", "job_ads")
+#: the role of an account an ads finding links to, by the role of the ads' holders
+ACCOUNT_ROLE = {"recruiter": "fee_account", "controller": "controller_account",
+                "agency": "fee_account", "employer": "employer_account"}
+#: the label of the edge between ads and what shares an identifier with them, by identifier
+ADS_EDGE = {"phone": "holds the ads' phone", "email": "uses the ads' e-mail",
+            "iban": "account named in the ads", "calls": "called the ads' phone",
+            "identifier": "shares an identifier with the ads"}
 #: the kind of edge between two nodes a proposed match says are possibly the same
 SAME = "same"
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b")
@@ -303,6 +312,9 @@ class _Builder:
             about = described.get(f.kind)
             if about is None or about.role is None:  # not about one stage (a proposed match)
                 continue
+            if about.role in ADS_ROLES:  # about a group of ads (an operation)
+                self.ads_finding(f, about.role, about.counterpart)
+                continue
             ibans = [k.value for k in f.evidence.keys if k.type == "iban"]
             subjects = self.subjects(f)
             others = [i for i in ibans if i not in subjects]
@@ -331,6 +343,58 @@ class _Builder:
                         self.account(other, about.counterpart or "earnings")
                     elif about.counterpart is not None:
                         self.tie(self.account(other, about.counterpart), f)
+
+    def ads_finding(self, f: Finding, role: str, counterpart: str | None) -> None:
+        """A finding about ads: one node per group of ads (``details["group"]``, else its
+        ads), tied to the finding; the people, companies and accounts it links them to
+        (``details["links"]``: by a phone, an e-mail or an IBAN they hold, given the
+        detector's counterpart role; by calls, only when already in the chain; without
+        details, the people and companies among its evidence) joined to it by an edge."""
+        details = f.details or {}
+        ads = [i for i in f.evidence.entity_ids
+               if i in self.by_id and self.by_id[i].schema.is_a("Advertisement")]
+        group = str(details.get("group") or (min(ads) if ads else f.id))
+        nid = f"ads:{group}"
+        node = self.out.nodes.get(nid)
+        if node is None:
+            count = int(details.get("ads") or len(ads))
+            cities = [str(s.get("city")) for s in details.get("route") or []
+                      if isinstance(s, dict) and s.get("city")]
+            node = Node(nid, f"{count} × {'job' if role == 'job_ads' else 'ad'}",
+                        "Advertisement", role, ROLE_STAGE[role], sub=" → ".join(cities[:4]),
+                        ids=sorted(ads)[:200], count=count)
+            self.out.nodes[nid] = node
+        node.ids.extend(a for a in sorted(ads)[:200] if a not in node.ids)
+        self.tie(node, f)
+        links = details.get("links")
+        if not isinstance(links, list):
+            links = [{"entity_id": i, "via": "identifier"} for i in f.evidence.entity_ids
+                     if i in self.by_id and self.by_id[i].schema.is_a("LegalEntity")]
+        for link in links:
+            if not isinstance(link, dict):
+                continue
+            entity_id = self.entity_of.get(link.get("entity_id", ""), link.get("entity_id"))
+            via = str(link.get("via") or "identifier")
+            if link.get("kind") == "account" or entity_id in self.account_of_id:
+                iban = self.account_of_id.get(entity_id or "", str(link.get("value") or ""))
+                if iban and counterpart in ACCOUNT_ROLE:
+                    account = self.account(iban, ACCOUNT_ROLE[counterpart])
+                    e = self.edge(nid, account.id, "advertised", ADS_EDGE["iban"])
+                    e.findings[f.id] = f.score
+                continue
+            if entity_id not in self.by_id:
+                continue
+            if via == "calls":
+                if entity_id not in self.out.nodes:
+                    continue
+                party = self.out.nodes[entity_id]
+            elif counterpart is not None:
+                party = self.party(entity_id, counterpart)
+            else:
+                continue
+            e = self.edge(party.id, nid, "called" if via == "calls" else "posted",
+                          ADS_EDGE.get(via, ADS_EDGE["identifier"]))
+            e.findings[f.id] = f.score
 
     # the role of an account's holder, by the account's role: (person, organisation)
     HOLDER_ROLE = {"earnings": ("victim", "front"), "controller_account": ("controller", "front"),
@@ -451,7 +515,12 @@ class _Builder:
             if p.schema.is_a("LegalEntity"):
                 for phone in p.get("phone", quiet=True):
                     owners[phone].add(_id(p))
+        drawn = {i for n in self.out.nodes.values() if n.schema == "Advertisement"
+                 for i in n.ids}  # ads a finding already placed
         for phone, ads in phones.items():
+            ads = [a for a in ads if _id(a) not in drawn]
+            if not ads:
+                continue
             categories = Counter(a.first("category", quiet=True) or "" for a in ads)
             job = categories.most_common(1)[0][0] == "job"
             people = [g for g in owners.get(phone, ()) if g in self.out.nodes]

@@ -50,7 +50,9 @@ UI = (
     N_('Error: %(message)s'), N_('No path to the proceeds from here.'), N_('holds'),
     N_('holder named on statements'), N_('paid'), N_('sent abroad'), N_('rent'),
     N_('recruitment fee'), N_('booked'), N_('travelled'), N_('employed by'), N_('directs'),
-    N_('owns'), N_('cash'), N_('posted (same phone)'),
+    N_('owns'), N_('cash'), N_('posted (same phone)'), N_("holds the ads' phone"),
+    N_("uses the ads' e-mail"), N_('account named in the ads'), N_("called the ads' phone"),
+    N_('shares an identifier with the ads'),
 )
 
 
