@@ -3,6 +3,8 @@ bad pages added for the tests."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +16,20 @@ EXTRA_LINKS = ('<p><a href="/trap/calendar?date=2026-01-01">calendar</a> '
                '<a href="/list/page-1.html?sid=0a1b2c3d">session</a> '
                '<a href="/huge.html">huge</a> <a href="/loop-a">loop</a> '
                '<a href="/admin/secret.html">admin</a></p>')
+#: Bad input for the crawler: broken markup in an unknown charset, a page in another charset
+#: than it says, a text served as an image, a decompression bomb.
+BAD_LINKS = ('<p><a href="/broken.html">broken</a> <a href="/wrong-charset.html">wrong</a> '
+             '<img src="/bad/not-an-image.png"> <img src="/bad/bomb.png"></p>')
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A valid PNG header declaring ``width`` x ``height`` pixels, in under 100 bytes."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
 
 
 class Handler(SiteHandler):
@@ -44,6 +60,13 @@ class Handler(SiteHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        if path == "/bad/not-an-image.png":
+            return self._send(200, "image/png", b"<html><body>not a picture</body></html>")
+        if path == "/bad/bomb.png":
+            return self._send(200, "image/png", png_bomb())
+        if path == "/wrong-charset.html":  # says windows-1251, is UTF-8, links the front page
+            return self._send(200, "text/html; charset=windows-1251",
+                              '<p>Привет <a href="/index.html">home</a></p>'.encode())
         if path == "/broken.html":
             return self._send(200, "text/html; charset=no-such-charset",
                               b"<html><body><a href='/ad/'\xff\xfe<<<div <p")
@@ -53,11 +76,10 @@ class Handler(SiteHandler):
         self.send_body(status, ctype, body)
 
 
-def add_traps(root: Path) -> None:
-    """Link the traps and bad pages from the site's home page."""
+def add_traps(root: Path, links: str = EXTRA_LINKS) -> None:
+    """Link the traps and bad pages (``links``) from the site's home page."""
     index = root / "index.html"
-    index.write_text(index.read_text(encoding="utf-8").replace("</body>",
-                     EXTRA_LINKS + "</body>"), encoding="utf-8")
+    index.write_bytes(index.read_bytes().replace(b"</body>", links.encode() + b"</body>"))
     (root / "admin").mkdir(exist_ok=True)
     (root / "admin" / "secret.html").write_text("<html>secret</html>", encoding="utf-8")
 

@@ -101,7 +101,7 @@ def test_depth_and_prefix_scope(world: Path, site: tuple[str, Counter[str]],
     # page 1 and the pages of its listing under /list/ (the next page of a listing is at the
     # same depth), the last one's "next" (not found); no ad pages (outside the prefix)
     pages = {f"/list/{p.name}" for p in (world / "ads" / "sites" / HOST / "list").iterdir()}
-    assert fetched == pages | {f"/list/page-{len(pages) + 1}.html"} and len(pages) > 2
+    assert fetched == pages | {f"/list/page-{len(pages) + 1}.html"} and len(pages) >= 2
     assert summary.pages == len(pages) and summary.images == 0
 
 
