@@ -104,53 +104,34 @@ def test_typed_payee_names_are_stable_per_payer() -> None:
                (typed("Relax Spa SIA", f"LV{i}", "LV0", False) for i in range(400)))
 
 
-def _decode(png: bytes) -> tuple[int, int, bytes]:
-    import struct
-    import zlib
+def test_reposted_photo_keeps_its_perceptual_hash_and_others_do_not() -> None:
+    import io
+    import random
 
-    w, h = struct.unpack(">II", png[16:24])
-    pos, idat = 8, b""
-    while pos < len(png):
-        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
-        if kind == b"IDAT":
-            idat += png[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    rows = [raw[y * (3 * w + 1) + 1:(y + 1) * (3 * w + 1)] for y in range(h)]
-    assert all(raw[y * (3 * w + 1)] == 0 for y in range(h))  # filter type None
-    return w, h, b"".join(rows)
+    import imagehash
+    from PIL import Image
 
+    from veriga.simulate.photos import TRANSFORMS, Uploads
 
-def _file_dhash(png: bytes) -> int:
-    w, h, px = _decode(png)
-    grey = []
-    for j in range(8):
-        row = []
-        for i in range(9):
-            cells = [px[3 * (y * w + x):3 * (y * w + x) + 3]
-                     for y in range(j * h // 8, (j + 1) * h // 8)
-                     for x in range(i * w // 9, (i + 1) * w // 9)]
-            row.append(sum(0.299 * r + 0.587 * g + 0.114 * b for r, g, b in cells) / len(cells))
-        grey.append(row)
-    bits = 0
-    for row in grey:
-        for i in range(8):
-            bits = (bits << 1) | (row[i] > row[i + 1])
-    return bits
+    uploads = Uploads()
 
+    def phash(data: bytes) -> imagehash.ImageHash:
+        return imagehash.phash(Image.open(io.BytesIO(data)))
 
-def test_reuploaded_photo_keeps_its_perceptual_hash() -> None:
-    from veriga.simulate.writers.png import picture, render
-
+    rng = random.Random(1)
     for key in ("OP-SEX-001-P000006-0", "bg-17", "decoy-P000042-1"):
-        grid = picture(key)
-        uploads = [render(grid, v) for v in range(3)]
-        assert len(set(uploads)) == 3  # different bytes ...
-        hashes = [_file_dhash(u) for u in uploads]
-        for h in hashes[1:]:
-            assert bin(h ^ hashes[0]).count("1") <= 6  # ... same picture
-    other = _file_dhash(render(picture("another"), 0))
-    assert bin(other ^ _file_dhash(render(picture("bg-17"), 0))).count("1") > 10
+        plain = uploads.upload(key, (), rng, "site.example")
+        assert plain == uploads.upload(key, (), rng, "site.example")  # the same file again
+        for edit in ("resize", "recompress", "watermark"):
+            edited = uploads.upload(key, (edit,), rng, "site.example")
+            assert edited.data != plain.data and edited.edits == (edit,)
+            assert phash(edited.data) - phash(plain.data) <= 12, edit
+        mirrored = Image.open(io.BytesIO(uploads.upload(key, ("mirror",), rng, "x").data))
+        assert imagehash.phash(mirrored.transpose(Image.Transpose.FLIP_LEFT_RIGHT)) - phash(
+            plain.data) <= 4
+    other = phash(uploads.upload("another", (), rng, "x").data)
+    assert other - phash(uploads.upload("bg-17", (), rng, "x").data) > 12
+    assert set(TRANSFORMS) == {"resize", "recompress", "mirror", "crop", "watermark"}
 
 
 def test_entity_ids_as_followthemoney_makes_them() -> None:

@@ -68,7 +68,7 @@ class GroupingParams:
     # a candidate whose MinHash estimate is within this of the threshold is checked exactly
     margin: float = 0.2
     # a template used by more advertisers than this (told apart by identifiers) links no one
-    max_bridge: int = 2
+    max_bridge: int = 1
     hub_min_ads: int = 25  # an identifier on this many ads or more may be a hub...
     hub_text_share: float = 0.5  # ...if its ads fall in at least this share of text groups
 

@@ -156,8 +156,8 @@ def _ads(ctx: Ctx, bg: Background, report: Progress) -> int:
                          key=lambda t: (t[0], t[1], t[2]))
     people, companies = ctx.world.people, ctx.world.companies
     for n, (_when, _src, _k, ad) in enumerate(merged, start=1):
-        ad_id, page, ent_id = writer.write(ad)
-        ctx.gt.ad(ad_id, ad.op, ad.kind, page, ad.phone, list(ad.photos), ent_id)
+        ad_id, page, ent_id, photo_files = writer.write(ad)
+        ctx.gt.ad(ad_id, ad.op, ad.kind, page, ad.phone, list(ad.photos), ent_id, photo_files)
         owner = people.get(ad.advertiser or "") or companies.get(ad.advertiser or "")
         if owner is not None:
             owner.records.append({"file": "ads/ads.ftm.jsonl", "id": ent_id})

@@ -98,11 +98,15 @@ class GroundTruth:
         self.files[rel] = {"format": fmt, "id_field": id_field or "", "description": description}
 
     def ad(self, ad_id: str, op_id: str | None, kind: str, file: str, phone: str,
-           image_keys: list[str], entity_id: str) -> None:
+           image_keys: list[str], entity_id: str,
+           photo_files: list[dict[str, object]] | None = None) -> None:
+        """An ad; ``image_keys`` are the pictures it shows and ``photo_files`` its photo
+        files, each with its picture and the edits made to it (resize, recompress, mirror,
+        crop, watermark): files of one picture are the same photo."""
         if self._ads is None:
             self._ads = self._ads_path.open("w", encoding="utf-8")
         row = {"ad_id": ad_id, "operation": op_id, "kind": kind, "file": file, "phone": phone,
-               "photos": image_keys, "entity_id": entity_id}
+               "photos": image_keys, "photo_files": photo_files or [], "entity_id": entity_id}
         self._ads.write(("," if self.ad_count else "") + "\n    " +
                         json.dumps(row, ensure_ascii=False, sort_keys=True))
         self.ad_count += 1

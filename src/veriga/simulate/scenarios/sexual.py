@@ -24,6 +24,11 @@ from veriga.simulate.world import BASE_DATE, CITIES, Person, month_days, month_s
 SCENARIO = "sexual-exploitation"
 ESCORT_SITE = "nightlist.example"
 ROTATION = [c for cc in ("FI", "EE", "LV") for c in CITIES[cc][:3]]
+SECOND_SITE = "baltic-dates.example"  # a second board the operations cross-post to
+CROSS_POST = 0.3  # share of an operation's ads posted on the second board
+# share of a woman's ads posted under the operation's other work phone: her photos (reposted,
+# transformed) are what ties the two phones together, as investigators find them
+SWAP_PHONE = 0.2
 
 
 class SexualOperation:
@@ -180,6 +185,9 @@ class SexualOperation:
         templates = ESCORT_OPERATION[lang]
         nat = NATIONALITY_WORD["en" if lang == "en" else "ru"][self.origin]
         names = ["Nika", "Vika", "Alisa", "Mia", "Sofi", "Lara", "Kira", "Eva", "Bella", "Jana"]
+        # choices added later draw from a stream of their own, so that the world's other
+        # draws (records, decoys) stay as they were
+        extra = random.Random(f"{ctx.seed}:ads:{self.op}")
         for i, v in enumerate(self.victims):
             photos = tuple(f"{self.op}-{v.id}-{k}" for k in range(3))
             for city, a, b in self.stays[v.id]:
@@ -188,6 +196,9 @@ class SexualOperation:
                     hour = rng.choice((10, 21))
                     for _ in range(rng.randint(1, 2)):
                         phone = self.work_phones[i % 2]
+                        if extra.random() < SWAP_PHONE:  # the other phone takes her ads
+                            phone = self.work_phones[(i + 1) % 2]
+                        site = ESCORT_SITE if extra.random() >= CROSS_POST else SECOND_SITE
                         local_lang = rng.choice((lang, LANGUAGE[COUNTRY_OF[city]]))
                         tpl = rng.choice(ESCORT_OPERATION.get(local_lang, templates))
                         contact = rng.choice(names)
@@ -197,7 +208,7 @@ class SexualOperation:
                                            price=price, phone="{phone}")
                         ctx.plan.ads.append(AdPlan(
                             when=datetime.combine(day, time(hour, 0, rng.randint(0, 50))),
-                            site=ESCORT_SITE, category="escort", lang=local_lang, city=city,
+                            site=site, category="escort", lang=local_lang, city=city,
                             country=COUNTRY_OF[city], phone=phone, contact=contact,
                             title=noisy(rng, title), body=noisy(rng, body), price=price,
                             photos=tuple(rng.sample(photos, 2)), op=self.op, kind="operation",

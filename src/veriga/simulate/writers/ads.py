@@ -11,8 +11,8 @@ from html import escape
 from pathlib import Path
 
 from veriga.simulate.names import local_phone, obfuscated_phone
+from veriga.simulate.photos import Uploads, edits_for
 from veriga.simulate.plan import AdPlan
-from veriga.simulate.writers.png import dhash, picture, render
 from veriga.simulate.writers.sites import CSS, Site
 
 ISO3 = {"en": "eng", "ru": "rus", "bg": "bul", "lv": "lav", "et": "est", "fi": "fin",
@@ -27,35 +27,21 @@ class AdWriter:
         self.jsonl = (self.out / "ads.ftm.jsonl")
         self.out.mkdir(parents=True, exist_ok=True)
         self._fh = self.jsonl.open("w", encoding="utf-8")
-        self._photos: dict[tuple[str, int], bytes] = {}
-        self._hashes: dict[str, str] = {}
-        self._grids: dict[str, list] = {}
+        self._uploads = Uploads()
         self.count = 0
 
     def site(self, domain: str) -> Site:
         if domain not in self.sites:
             title = {"nightlist.example": "NightList - companions & massage",
-                     "jobs-abroad.example": "Jobs Abroad - work in the Nordics and Baltics"
+                     "jobs-abroad.example": "Jobs Abroad - work in the Nordics and Baltics",
+                     "baltic-dates.example": "Baltic Dates - meet in Riga, Tallinn, Helsinki"
                      }.get(domain, domain)
             self.sites[domain] = Site(self.out / "sites" / domain, domain, title)
         return self.sites[domain]
 
-    def _photo(self, key: str, variant: int) -> tuple[bytes, str]:
-        """PNG bytes of one upload of photo ``key`` and its hash (bounded caches)."""
-        data = self._photos.get((key, variant))
-        if data is None:
-            grid = self._grids.get(key)
-            if grid is None:
-                if len(self._grids) > 256:
-                    self._grids.clear()
-                    self._photos.clear()
-                grid = self._grids[key] = picture(key)
-                self._hashes[key] = dhash(grid)
-            data = self._photos[(key, variant)] = render(grid, variant)
-        return data, self._hashes[key]
-
-    def write(self, ad: AdPlan) -> tuple[str, str, str]:
-        """Write one ad; returns (ad id, relative page path, FtM entity id)."""
+    def write(self, ad: AdPlan) -> tuple[str, str, str, list[dict[str, object]]]:
+        """Write one ad; returns (ad id, relative page path, FtM entity id, its photo files
+        with their picture and edits)."""
         site = self.site(ad.site)
         site.count += 1
         self.count += 1
@@ -66,16 +52,19 @@ class AdWriter:
         # A text shouted in capitals by ``noisy`` has its slot in capitals too.
         body = ad.body.replace("{phone}", shown).replace("{PHONE}", shown)
         title = ad.title.replace("{phone}", shown).replace("{PHONE}", shown)
-        imgs, hashes = [], []
+        imgs, hashes, files = [], [], []
         for k, key in enumerate(ad.photos):
-            data, h = self._photo(key, rng.randrange(3))
-            name = f"{ad_id}-{k + 1}.png"
-            (site.root / "img" / name).write_bytes(data)
+            prng = random.Random(f"{self.seed}:photo:{ad.site}:{ad_id}:{k}")
+            upload = self._uploads.upload(key, edits_for(ad.kind, prng), prng, ad.site)
+            name = f"{ad_id}-{k + 1}.jpg"
+            (site.root / "img" / name).write_bytes(upload.data)
             imgs.append(name)
-            hashes.append(h)
+            hashes.append(upload.phash)
+            files.append({"file": f"ads/sites/{ad.site}/img/{name}", "picture": key,
+                          "edits": list(upload.edits)})
         posted = ad.when.isoformat(timespec="seconds")
         page_rel = f"ad/{ad_id}.html"
-        photos_html = "".join(f'<img src="../img/{n}" width="48" height="60" alt="photo">'
+        photos_html = "".join(f'<img src="../img/{n}" height="150" alt="photo">'
                               for n in imgs)
         site.write_page(
             page_rel,
@@ -104,7 +93,7 @@ class AdWriter:
         ent_id = "ad-" + hashlib.sha1(f"{ad.site}:{ad_id}".encode()).hexdigest()[:20]
         self._fh.write(json.dumps({"id": ent_id, "schema": "Advertisement",
                                    "properties": props}, ensure_ascii=False) + "\n")
-        return ad_id, f"ads/sites/{ad.site}/{page_rel}", ent_id
+        return ad_id, f"ads/sites/{ad.site}/{page_rel}", ent_id, files
 
     def close(self) -> None:
         self._fh.close()
