@@ -224,19 +224,19 @@ def operations(case: AdCase, report: ReportParams) -> list[Finding]:
         ident_text = joined([f"{i['kind']} {i['value']}" for i in idents[:5]], ", ")
         if stops:
             text = Text(N_(
-                "%(ads)s ads on %(sites)s site(s) are one operation: they share %(idents)s "
+                "%(ads)s ads on %(sites)s site(s) are one operation: they share %(idents)s, "
                 "and %(links)s pairs of them are near-duplicates of one text template. They "
-                "name %(names)s different people and were posted in %(cities)s city(ies) from "
-                "%(first)s to %(last)s: %(route)s."),
+                "use %(names)s name(s) and were posted in %(cities)s city(ies) from %(first)s "
+                "to %(last)s: %(route)s."),
                 {"ads": op.size, "sites": len(sites), "idents": ident_text if idents
                  else nested(Text(N_("no identifier"))), "links": op.text_links,
                  "names": len(names), "cities": len(stops), "first": first[:10],
                  "last": last[:10], "route": route})
         else:
             text = Text(N_(
-                "%(ads)s ads on %(sites)s site(s) are one operation: they share %(idents)s "
+                "%(ads)s ads on %(sites)s site(s) are one operation: they share %(idents)s, "
                 "and %(links)s pairs of them are near-duplicates of one text template. They "
-                "name %(names)s different people; no city and date are known for them."),
+                "use %(names)s name(s); no city and date are known for them."),
                 {"ads": op.size, "sites": len(sites), "idents": ident_text if idents
                  else nested(Text(N_("no identifier"))), "links": op.text_links,
                  "names": len(names)})
@@ -362,20 +362,21 @@ def shared_identifiers(case: AdCase, report: ReportParams, links: LinkParams
         keys = list(dict.fromkeys(Key(m.via if m.via != "calls" else "phone", m.value)
                                   for m in matches))
         about = (nested(Text(N_("%(n)s ads of one operation"), {"n": len(ad_ids)}))
-                 if op is not None else nested(Text(N_("One ad"))))
+                 if op is not None else nested(Text(N_("one ad"))))
         shared = joined([nested(_shared_text(m)) for m in _unique(direct)], "; ")
         called = joined([nested(Text(N_("%(name)s (%(calls)s calls with %(phone)s)"),
                                      {"name": m.name, "calls": m.calls, "phone": m.value}))
                          for m in _unique([m for m in matches if m.via == "calls"])], "; ")
         if direct and len(direct) < len(matches):
-            text = Text(N_("%(about)s share identifiers with the case: %(shared)s. In call "
-                           "records their phone spoke with: %(called)s."),
+            text = Text(N_("Identifiers of %(about)s are in the rest of the case: "
+                           "%(shared)s. In call records, their phone spoke with %(called)s."),
                         {"about": about, "shared": shared, "called": called})
         elif direct:
-            text = Text(N_("%(about)s share identifiers with the case: %(shared)s."),
+            text = Text(N_("Identifiers of %(about)s are in the rest of the case: "
+                           "%(shared)s."),
                         {"about": about, "shared": shared})
         else:
-            text = Text(N_("%(about)s: in call records their phone spoke with %(called)s."),
+            text = Text(N_("In call records, the phone of %(about)s spoke with %(called)s."),
                         {"about": about, "called": called})
         names = sorted({m.name for m in matches})
         title = Text(N_("Ads meet the case: %(names)s"), {"names": joined(names[:3], ", ")})
