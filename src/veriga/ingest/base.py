@@ -105,6 +105,9 @@ class Importer:
     needs_mapping: ClassVar[bool] = False
     #: Parses the whole file in memory: the runner applies ``max_read_bytes``.
     reads_whole: ClassVar[bool] = False
+    #: The file itself is evidence (a WARC: pages are shown as captured): the runner keeps
+    #: it as imported (:mod:`veriga.store.originals`).
+    keeps_original: ClassVar[bool] = False
 
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:

@@ -24,6 +24,7 @@ from veriga.ingest.registry import detect_format, get_importer
 from veriga.store import BulkStore, Store, new_id
 from veriga.store.bulk import BulkRun
 from veriga.store.integrity import recover_bulk
+from veriga.store.originals import KeptRun, Originals
 
 FLUSH = 20_000
 Progress = Callable[[str, int, int], None]
@@ -77,14 +78,17 @@ def run_imports(
     strict: bool = False,
     progress: Progress | None = None,
     source_values: dict[str, Any] | None = None,
+    originals: Originals | None = None,
 ) -> list[ImportResult]:
     """Import every file in one transaction: if any file fails, nothing is stored.
 
     ``source_values`` are stored with every source (e.g. its handling code). Bulk files
     are staged and moved into place just before the commit (:class:`BulkRun`); files left
-    by an interrupted import are cleaned up first."""
+    by an interrupted import are cleaned up first. The files of importers that keep their
+    original are copied into ``originals`` (removed again if the import fails)."""
     recover_bulk(store, bulk)
     run = bulk.begin()
+    kept = originals.begin() if originals is not None else None
     results: list[ImportResult] = []
     run_state: dict[str, Any] = {}
     shas: dict[str, str] = {}
@@ -92,7 +96,7 @@ def run_imports(
         with store.begin() as conn:
             for req in requests:
                 result = _import_one(store, conn, run, case_id, req, actor, strict, progress,
-                                     source_values or {}, run_state, shas)
+                                     source_values or {}, run_state, shas, kept)
                 store.audit(
                     conn, actor=actor, action="import", case_id=case_id, purpose=purpose,
                     target=result.source_id,
@@ -105,9 +109,13 @@ def run_imports(
             run.publish()
     except (IntegrityError, OperationalError) as exc:
         run.abort()  # another import committed one of these files first?
+        if kept is not None:
+            kept.abort()
         raise _duplicate(store, case_id, shas) or exc from None
     except BaseException:
         run.abort()
+        if kept is not None:
+            kept.abort()
         raise
     run.finish()
     return results
@@ -130,7 +138,7 @@ def _duplicate(store: Store, case_id: str, shas: dict[str, str]) -> ImportFailed
 def _import_one(
     store: Store, conn: Any, run: BulkRun, case_id: str, req: ImportRequest, actor: str,
     strict: bool, progress: Progress | None, source_values: dict[str, Any],
-    run_state: dict[str, Any], shas: dict[str, str],
+    run_state: dict[str, Any], shas: dict[str, str], kept: KeptRun | None = None,
 ) -> ImportResult:
     path = req.path
     if not path.is_file():
@@ -180,6 +188,8 @@ def _import_one(
                         statement_count=result.statements,
                         record_count=sum(result.records.values()),
                         reject_count=len(ctx.rejects), bulk=paths)
+    if kept is not None and importer.keeps_original:
+        kept.keep(case_id, sha, path)
     return result
 
 

@@ -1,5 +1,13 @@
 """Import a WARC file (gzip or not): ad pages become ``Advertisement`` entities, images
-``Image`` entities, each with its URL, capture time and the SHA-256 of its payload.
+``Photo`` entities (an ``Image`` with perceptual hashes), each with its URL, capture time and
+the SHA-256 of its payload.
+
+A first pass over the archive hashes every image from its own bytes
+(``veriga.osint.photos``: pHash and dHash of the image and its mirror, a crop-resistant
+hash) and notes which ad pages show it, so that each ad states the hashes of its photos
+(``imageHash``, which the grouping into operations matches) and each photo the ads it is
+``shownIn``. An image that cannot be decoded (not an image, a decompression bomb, too big)
+stays a ``Photo`` of its record, with the reason as its ``processingError``.
 
 The WARC file itself is the source (stored with its own SHA-256 by the runner); a response
 whose payload does not match its ``WARC-Payload-Digest`` is rejected. An ad page is one that
@@ -22,8 +30,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
-from veriga.osint.adpage import parse_ad_page
+from veriga.osint.adpage import read_ad_page
 from veriga.osint.links import decode_html
+from veriga.osint.photos import PhotoHashes, PhotoRejected, hash_image
 
 #: Optional hook: ``extract(draft, html)`` adds identifiers found in an ad page to its draft.
 AdHook = Callable[[Draft, str], None]
@@ -64,6 +73,7 @@ class WARCImporter(Importer):
     version = "1"
     format = "warc"
     media_type = "application/warc"
+    keeps_original = True  # pages are shown in the browser from their record
 
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:
@@ -77,6 +87,7 @@ class WARCImporter(Importer):
         hook: AdHook | None = ctx.options.get("ad_hook") or _default_hook()
         most = min(ctx.limits.max_read_bytes or MAX_PAYLOAD, MAX_PAYLOAD)
         seen: set[str] = set()
+        self._photos, self._shown = _survey(ctx, most)
         with ctx.path.open("rb") as fh:
             records = ArchiveIterator(fh)
             n = 0
@@ -130,13 +141,20 @@ class WARCImporter(Importer):
         sha = hashlib.sha256(body).hexdigest()
         truncated = record.rec_headers.get_header("WARC-Truncated")
         if mime.startswith("image/"):
-            draft = Draft("Image", "img-" + hashlib.sha1(f"{url}:{sha}".encode()).hexdigest()[:20],
+            draft = Draft("Photo", "img-" + hashlib.sha1(f"{url}:{sha}".encode()).hexdigest()[:20],
                           loc)
             draft.add("fileName", url.rstrip("/").rsplit("/", 1)[-1] or url)
+            photo = self._photos.get((url, sha)) or _hash(body)
+            if isinstance(photo, PhotoHashes):
+                draft.add("perceptualHash", photo.key())
+            else:
+                draft.add("processingError", f"no perceptual hash: {photo}")
+            for ad_entity in self._shown.get(url, ()):
+                draft.add("shownIn", ad_entity)
         elif mime in ("text/html", "application/xhtml+xml"):
             try:
                 html = decode_html(body, ctype)
-                ad = parse_ad_page(url, html)
+                ad, images = read_ad_page(url, html)
             except (ValueError, LookupError, RecursionError) as exc:
                 ctx.reject(loc, "html", url, f"page could not be read: {exc}")
                 return None
@@ -145,6 +163,10 @@ class WARCImporter(Importer):
             draft = Draft("Advertisement", ad_entity_id(ad["site"], ad["adId"]), loc)
             for prop, value in ad.items():
                 draft.add(prop, value)
+            for image in images:
+                for (img_url, _), shown in self._photos.items():
+                    if img_url == image and isinstance(shown, PhotoHashes):
+                        draft.add("imageHash", shown.key())
             if hook is not None:
                 hook(draft, html)
         else:
@@ -157,3 +179,51 @@ class WARCImporter(Importer):
         if truncated:
             draft.add("processingError", f"payload cut when captured ({truncated})")
         return draft
+
+
+Survey = tuple[dict[tuple[str, str], "PhotoHashes | str"], dict[str, list[str]]]
+
+
+def _hash(body: bytes) -> PhotoHashes | str:
+    """An image's hashes, or why it has none."""
+    try:
+        return hash_image(body)
+    except PhotoRejected as exc:
+        return exc.reason
+
+
+def _survey(ctx: ImportContext, most: int) -> Survey:
+    """First pass: each image response's hashes by (URL, SHA-256) and, by image URL, the
+    ads whose pages show it. Damaged records end the pass (the second one reports them)."""
+    photos: dict[tuple[str, str], PhotoHashes | str] = {}
+    shown: dict[str, list[str]] = {}
+    with ctx.path.open("rb") as fh:
+        records = ArchiveIterator(fh)
+        while True:
+            try:
+                record = next(records)
+                if record.rec_type != "response" or not record.http_headers or \
+                        record.http_headers.get_statuscode() != "200":
+                    continue
+                body = record.content_stream().read(most + 1)
+            except StopIteration:
+                break
+            except DAMAGE:
+                break
+            declared = record.rec_headers.get_header("WARC-Payload-Digest")
+            if len(body) > most or (declared and _digest_matches(declared, body) is False):
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            ctype = record.http_headers.get_header("Content-Type") or ""
+            mime = ctype.split(";")[0].strip().lower()
+            if mime.startswith("image/"):
+                photos[(url, hashlib.sha256(body).hexdigest())] = _hash(body)
+            elif mime in ("text/html", "application/xhtml+xml"):
+                try:
+                    ad, images = read_ad_page(url, decode_html(body, ctype))
+                except (ValueError, LookupError, RecursionError):
+                    continue
+                if ad is not None:
+                    for image in images:
+                        shown.setdefault(image, []).append(ad_entity_id(ad["site"], ad["adId"]))
+    return photos, shown

@@ -277,6 +277,31 @@ class Store:
                     schema_of[entity_id] = known
         return dict(Counter(schema_of.values()))
 
+    def value_counts(
+        self, conn: Connection, case_id: str, schema: str, props: Sequence[str],
+        exclude_sources: Collection[str] = (), exclude_ids: Collection[str] = (),
+        only_ids: Collection[str] | None = None,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """For each of ``props``: its values among the entities of ``schema`` and how many
+        entities state each, most first (counted in SQL)."""
+        n = func.count(statements.c.canonical_id.distinct())
+        query = select(statements.c.prop, statements.c.value, n).where(
+            statements.c.case_id == case_id, statements.c.schema == schema,
+            statements.c.prop.in_(list(props)))
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        if exclude_ids:
+            query = query.where(statements.c.canonical_id.not_in(list(exclude_ids)))
+        if only_ids is not None:
+            query = query.where(statements.c.entity_id.in_(list(only_ids)))
+        query = query.group_by(statements.c.prop, statements.c.value)
+        found: dict[str, list[tuple[str, int]]] = {p: [] for p in props}
+        for prop, value, count in conn.execute(query):
+            found[prop].append((value, int(count)))
+        for values in found.values():
+            values.sort(key=lambda item: (-item[1], item[0]))
+        return found
+
     def iter_entities_by_id(
         self, conn: Connection, case_id: str, entity_ids: Sequence[str],
         exclude_sources: Collection[str] = (), only_records: Collection[str] | None = None,

@@ -11,6 +11,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.findings``: findings and their review;
 - ``ws.analyses``: the analysis families of :mod:`veriga.analysis`;
 - ``ws.xref``: cross-referencing cases (shared entities, candidate matches);
+- ``ws.ads``: online ads, each ad's page as captured (from its WARC record, verified);
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -22,6 +23,7 @@ from veriga.access.directory import User
 from veriga.access.roles import OrgType, Role
 from veriga.config import Settings, current_user, load_settings
 from veriga.store import Store
+from veriga.workspace.ads import Ads
 from veriga.workspace.analyses import Analyses
 from veriga.workspace.audit import WITHHELD, Audit
 from veriga.workspace.cases import Cases
@@ -61,6 +63,7 @@ class Workspace(Context):
         self.directory = Directory(self)
         self.audit = Audit(self)
         self.xref = XrefPart(self)
+        self.ads = Ads(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,

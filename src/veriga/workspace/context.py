@@ -26,6 +26,7 @@ from veriga.config import Settings
 from veriga.errors import NotFound, VerigaError
 from veriga.model import EntityProxy
 from veriga.store import BulkStore, Store
+from veriga.store.originals import Originals
 from veriga.workspace.protection import protection
 
 #: Operations that touch personal data: each needs a stated purpose (LED Art. 25).
@@ -141,6 +142,8 @@ class Context:
         self.settings = settings
         self.store = store
         self.bulk = BulkStore(settings.bulk_dir)
+        #: imported files kept as evidence (WARC archives), by case and SHA-256
+        self.originals = Originals(settings.home / "originals")
         self.purpose = purpose.strip() if purpose and purpose.strip() else None
         self.user = user
         #: the minimisation applied to what this session was shown, by case id

@@ -68,7 +68,7 @@ class Records(Part):
                          "handling_note": handling_note}
         results = run_imports(ws.store, ws.bulk, access.case_id, requests, ws.actor,
                               ws.purpose, strict=strict, progress=progress,
-                              source_values=source_values)
+                              source_values=source_values, originals=ws.originals)
         with ws.store.begin() as conn:
             ws.store.bump_revision(conn, access.case_id)
         ws.store.refresh_statistics()

@@ -1,0 +1,255 @@
+"""Online ads: the case's ads with filters, and each ad beside its captured page.
+
+The ads page lists every ad the reader may see with its site, city, language, date and
+phones (stated or read from its text), filtered by site, city, language or phone; the counts
+per site, city and language come from SQL. The ad page shows what was extracted from the ad
+(phones in E.164, e-mails, messenger handles, ages, prices, cities, language) with each
+found value marked in the text, the operation the ad is grouped into (its shared
+identifiers, template with slots and route), and, for an ad imported from a WARC file, its
+capture (URL, time, SHA-256, whether the record still verifies) with the page itself in a
+frame sandboxed without scripts or same origin, served under a policy that allows no
+request (:data:`veriga.osint.capture.PAGE_CSP`). Readers who see the case minimised get the
+extraction only: the page is withheld from them (see :mod:`veriga.workspace.ads`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from veriga.findings import N_
+from veriga.model import EntityProxy
+from veriga.osint.ad_records import ad_from_properties
+from veriga.osint.capture import PAGE_CSP
+from veriga.osint.extract import AdValues, extract_advertisement
+from veriga.osint.extract.advertisement import TEXT_PROPS
+from veriga.osint.operations import Ad, Grouping, Operation, group_ads
+from veriga.web.session import Web, current
+from veriga.web.views import View
+from veriga.workspace import PermissionDenied
+
+router = APIRouter()
+Current = Annotated[Web, Depends(current)]
+PER_PAGE = 100
+#: What each kind of extracted value is called (a msgid).
+KINDS = {"phone": N_("Phone"), "email": N_("E-mail"), "handle": N_("Messenger handle"),
+         "age": N_("Age"), "price": N_("Price"), "city": N_("City")}
+
+
+# -- what an ad says ---------------------------------------------------------------------
+
+def _first(entity: EntityProxy, *props: str) -> str:
+    for prop in props:
+        values = entity.get(prop, quiet=True)
+        if values:
+            return str(values[0])
+    return ""
+
+
+@lru_cache(maxsize=100_000)
+def _phones(key: str) -> tuple[str, ...]:
+    """Phones of an ad (stated and read from its text), memoised by the ad's values."""
+    data = json.loads(key)
+    return tuple(extract_advertisement({"id": "", "properties": data}).phones)
+
+
+def _phone_key(entity: EntityProxy) -> str:
+    props = {p: list(entity.get(p, quiet=True)) for p in (*TEXT_PROPS, "phone", "country")}
+    return json.dumps(props, sort_keys=True, ensure_ascii=False)
+
+
+def _row(entity: EntityProxy, case: str) -> dict[str, Any]:
+    return {
+        "id": entity.id, "url": f"/cases/{case}/ads/{entity.id}",
+        "title": _first(entity, "title", "name", "adId") or entity.id,
+        "site": _first(entity, "site"), "city": _first(entity, "city"),
+        "language": _first(entity, "language"),
+        "date": _first(entity, "postedAt", "publishedAt", "retrievedAt")[:16].replace("T", " "),
+        "phones": list(_phones(_phone_key(entity))),
+        "archived": bool(entity.get("contentHash", quiet=True)),
+    }
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _matches(row: dict[str, Any], site: str, city: str, language: str, phone: str) -> bool:
+    if site and row["site"] != site or city and row["city"] != city:
+        return False
+    if language and row["language"] != language:
+        return False
+    wanted = _digits(phone)
+    return not wanted or any(wanted in _digits(p) for p in row["phones"])
+
+
+# -- operations ----------------------------------------------------------------------------
+
+_GROUPINGS: OrderedDict[str, Grouping] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _grouping(ads: Sequence[Ad]) -> Grouping:
+    """The operations of these ads, memoised by their content (the same ads as the reader
+    sees them give the same grouping: nothing of another reader's view is reused)."""
+    digest = hashlib.sha256(json.dumps(
+        [(a.id, a.text, a.phones, a.emails, a.handles, a.image_hashes, a.city, a.posted_at)
+         for a in ads], ensure_ascii=False).encode()).hexdigest()
+    with _LOCK:
+        found = _GROUPINGS.get(digest)
+        if found is not None:
+            _GROUPINGS.move_to_end(digest)
+            return found
+    grouping = group_ads(ads)
+    with _LOCK:
+        _GROUPINGS[digest] = grouping
+        while len(_GROUPINGS) > 8:
+            _GROUPINGS.popitem(last=False)
+    return grouping
+
+
+def _ad(entity: EntityProxy, values: AdValues | None = None) -> Ad:
+    ad = ad_from_properties(str(entity.id), entity.properties)
+    phones = values.phones if values is not None else list(_phones(_phone_key(entity)))
+    return Ad(id=ad.id, text=ad.text, phones=tuple(dict.fromkeys((*ad.phones, *phones))),
+              emails=ad.emails, handles=ad.handles, image_hashes=ad.image_hashes,
+              city=ad.city, posted_at=ad.posted_at)
+
+
+def _operation(op: Operation | None, case: str, titles: dict[str, str]) -> dict[str, Any] | None:
+    if op is None or op.size < 2:
+        return None
+    return {
+        "id": op.id, "size": op.size,
+        "identifiers": [{"kind": k, "value": v, "ads": n} for k, v, n in op.identifiers],
+        "templates": [{"text": t.text, "ads": t.ads,
+                       "slots": [{"n": i + 1, "values": list(s.values)}
+                                 for i, s in enumerate(t.slots)]} for t in op.templates[:3]],
+        "route": [{"city": s.city, "first": s.first_seen[:10], "last": s.last_seen[:10],
+                   "ads": s.ads} for s in op.route],
+        "ads": [{"id": a, "url": f"/cases/{case}/ads/{a}", "title": titles.get(a, a)}
+                for a in op.ad_ids[:50]],
+    }
+
+
+# -- the text with what was found in it --------------------------------------------------
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    kind: str | None = None  # what was found here (a key of KINDS), None for plain text
+
+
+def _pieces(values: AdValues) -> list[Piece]:
+    """The ad's text cut at every extracted value (the first one wins where two overlap)."""
+    found = values.extracted
+    spans: list[tuple[int, int, str]] = []
+    for kind, items in (("phone", found.phones), ("email", found.emails),
+                        ("handle", found.handles), ("age", found.ages),
+                        ("price", found.prices), ("city", found.places)):
+        spans.extend((item.start, item.end, kind) for item in items)
+    pieces: list[Piece] = []
+    at = 0
+    for start, end, kind in sorted(spans):
+        if start < at:
+            continue
+        if start > at:
+            pieces.append(Piece(found.text[at:start]))
+        pieces.append(Piece(found.text[start:end], kind))
+        at = end
+    if at < len(found.text):
+        pieces.append(Piece(found.text[at:]))
+    return pieces
+
+
+def _extracted(values: AdValues) -> dict[str, Any]:
+    found = values.extracted
+    return {
+        "phones": values.phones, "emails": values.emails,
+        "handles": [f"{platform}: {value}" for platform, value in values.handles],
+        "ages": values.ages,
+        "prices": [f"{amount:g} {currency}" + (f" / {unit}" if unit else "")
+                   for amount, currency, unit in values.prices],
+        "cities": [f"{p.name} ({p.country})" for p in found.places] or values.cities,
+        "language": values.language or "",
+    }
+
+
+# -- pages -------------------------------------------------------------------------------
+
+@router.get("/cases/{case}/ads", include_in_schema=False)
+def ads_page(request: Request, case: str, web: Current,
+             site: Annotated[str, Query(max_length=200)] = "",
+             city: Annotated[str, Query(max_length=200)] = "",
+             language: Annotated[str, Query(max_length=16)] = "",
+             phone: Annotated[str, Query(max_length=40)] = "",
+             page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The case's ads, filtered, with counts per site, city and language."""
+    facets = web.ws.ads.facets(case)
+    rows = [_row(e, case) for e in web.ws.entities.list(case, ["Advertisement"])]
+    rows = [r for r in rows if _matches(r, site, city, language, phone)]
+    rows.sort(key=lambda r: (r["date"], r["site"], r["title"]), reverse=True)
+    shown = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
+    return request.app.state.render(
+        request, web, "ads.html", facets=facets, rows=shown, total=len(rows),
+        site=site, city=city, language=language, phone=phone, page=page,
+        pages=max(1, -(-len(rows) // PER_PAGE)),
+        filtered=bool(site or city or language or phone))
+
+
+@router.get("/cases/{case}/ads/{entity_id}", include_in_schema=False)
+def ad_page(request: Request, case: str, entity_id: str, web: Current) -> Response:
+    """One ad: what was extracted from it, its operation, and its page as captured."""
+    entity = web.ws.entities.get(case, entity_id).entity
+    values = extract_advertisement(entity)
+    capture = web.ws.ads.capture(case, entity_id)
+    everyone = list(web.ws.entities.list(case, ["Advertisement"]))
+    ads = [_ad(e, values if e.id == entity.id else None) for e in everyone]
+    grouping = _grouping(ads)
+    label = grouping.labels.get(str(entity.id))
+    op = next((o for o in grouping.operations if o.id == label), None)
+    titles = {str(e.id): _first(e, "title", "adId") for e in everyone}
+    return request.app.state.render(
+        request, web, "ad.html", entity=entity, title=titles.get(str(entity.id), entity_id),
+        props={p: [str(v) for v in entity.get(p, quiet=True)]
+               for p in ("site", "adId", "category", "city", "postedAt", "contactName")},
+        pieces=_pieces(values), extracted=_extracted(values), kinds=KINDS,
+        capture=capture, operation=_operation(op, case, titles))
+
+
+@router.get("/cases/{case}/ads/{entity_id}/archived", include_in_schema=False)
+def archived_page(case: str, entity_id: str, web: Current) -> Response:
+    """The ad's page as captured, made safe and served under a policy that lets it load
+    nothing and run nothing (shown in the ad page's sandboxed frame)."""
+    capture = web.ws.ads.capture(case, entity_id, page=True)
+    if capture is None:
+        raise HTTPException(404, "this entity was not captured from a web page")
+    if capture.withheld:
+        raise PermissionDenied("the captured page is withheld from readers who see this case "
+                               "minimised; the values extracted from it are shown instead")
+    if capture.page is None:
+        why = "its WARC record is not in the workspace" if not capture.found else \
+            "its record no longer matches its digest" if not capture.verified else \
+            "it is not an HTML page"
+        raise HTTPException(409, f"the captured page cannot be shown: {why}")
+    return HTMLResponse(capture.page.html, headers=page_headers())
+
+
+def page_headers() -> dict[str, str]:
+    """Headers of a captured page: the strict policy, framed by the application only."""
+    return {"Content-Security-Policy": PAGE_CSP, "X-Frame-Options": "SAMEORIGIN",
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+            "Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-store"}
+
+
+VIEW = View("ads", N_("Ads"), router, order=45)
