@@ -110,6 +110,8 @@ def test_the_people_holding_the_ads_phones_are_found(world: Any) -> None:
         assert f.score >= run.flag_score
         checked += 1
     assert checked >= 1
+    links = next(s for s in FAMILY.evaluate(run, truth) if s.detector == "shared_identifier")
+    assert links.truth == checked and links.recall == 1.0 and links.precision == 1.0
     # no link finding names an ad of a lawful advertiser with a person of an operation
     lawful = {a["entity_id"] for a in truth["ads"] if a["kind"] == "lawful"}
     operation_people = {e for p in truth["people"] if p.get("operation")

@@ -145,8 +145,33 @@ class OnlineInvestigation(analysis.Family):
         found = sum(any(len(ads & set(f.evidence.entity_ids)) * 2 > len(ads) for f in flagged)
                     for ads in members.values())
         ari = agreement(truth_of, detail.labels).ari if detail.labels else 0.0
-        return [analysis.Score("operation", len(members), found, len(flagged), correct,
-                               {"ARI %": round(100 * ari)})]
+        scores = [analysis.Score("operation", len(members), found, len(flagged), correct,
+                                 {"ARI %": round(100 * ari)})]
+        # shared identifiers: the operations whose ads' phone a person of the key holds, found
+        # when a flagged link finding holds most of their ads and names a record of that
+        # person; a flagged link finding is correct when it names a record of a person of
+        # the operation its ads are
+        identity = {r["entity_id"]: r["identity"] for r in truth.get("records", [])}
+        person_op = {p["id"]: p.get("operation") for p in truth.get("people", [])}
+        holder = {p["phone"]: p["id"] for p in truth.get("people", []) if p.get("phone")}
+        held = {op: {holder[a["phone"]] for a in rows if a["operation"] == op
+                     and a["phone"] in holder} for op in members}
+        held = {op: people for op, people in held.items() if people}
+        links = [f for f in run.findings
+                 if f.kind.startswith("shared_identifier.") and f.score >= run.flag_score]
+        found = sum(any(len(members[op] & set(f.evidence.entity_ids)) * 2 > len(members[op])
+                        and people & {identity.get(e) for e in f.evidence.entity_ids}
+                        for f in links) for op, people in held.items())
+        correct = 0
+        for f in links:
+            ops = Counter(operation_of.get(a) for a in f.evidence.entity_ids
+                          if a in operation_of)
+            top = ops.most_common(1)[0][0] if ops else None
+            correct += bool(top) and any(person_op.get(identity.get(e)) == top
+                                         for e in f.evidence.entity_ids)
+        scores.append(analysis.Score("shared_identifier", len(held), found, len(links),
+                                     correct))
+        return scores
 
 
 FAMILY = OnlineInvestigation()
