@@ -201,6 +201,20 @@ def test_other_police_cannot_reach_the_page(world: dict[str, Any], app: Any) -> 
         assert c.get(f"/cases/{CASE}/ads").status_code == 404
 
 
+def test_ad_page_shows_the_stored_operation_once_analysed(world: dict[str, Any],
+                                                          client: TestClient) -> None:
+    ws = world["ws"]
+    ws.analyses.run(CASE, only=["osint"])
+    stored = [f for f in ws.findings.list(CASE) if f.kind.startswith("operation.")]
+    assert stored
+    member = stored[0].evidence.entity_ids[0]
+    page = client.get(f"/cases/{CASE}/ads/{member}")
+    link = page.text.split('data-testid="operation-finding">')[1].split("</a>")[0]
+    assert link == stored[0].heading()
+    assert f"/cases/{CASE}/findings#{stored[0].id}" in page.text
+    assert page.text.count('data-testid="template"') == min(3, len(stored[0].details["templates"]))
+
+
 # -- in Chromium -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

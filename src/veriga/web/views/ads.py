@@ -27,7 +27,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from veriga.findings import N_
+from veriga.findings import N_, Finding
 from veriga.model import EntityProxy
 from veriga.osint.ad_records import ad_from_properties
 from veriga.osint.capture import PAGE_CSP
@@ -126,11 +126,31 @@ def _ad(entity: EntityProxy, values: AdValues | None = None) -> Ad:
               city=ad.city, posted_at=ad.posted_at)
 
 
+def _found_operation(finding: Finding, case: str, titles: dict[str, str]) -> dict[str, Any]:
+    """An operation as the online investigation family stored it (a finding)."""
+    details = finding.details or {}
+    return {
+        "id": details.get("group", finding.id), "size": details.get("ads", 0),
+        "finding": finding, "url": f"/cases/{case}/findings#{finding.id}",
+        "identifiers": details.get("identifiers", []),
+        "templates": [{"text": t.get("text", ""), "ads": t.get("ads", 0),
+                       "slots": [{"n": i + 1, "values": list(s.get("values", []))}
+                                 for i, s in enumerate(t.get("slots", []))]}
+                      for t in details.get("templates", [])[:3]],
+        "route": [{"city": s.get("city", ""), "first": str(s.get("first_seen", ""))[:10],
+                   "last": str(s.get("last_seen", ""))[:10], "ads": s.get("count", 0)}
+                  for s in details.get("route", [])],
+        "ads": [{"id": a, "url": f"/cases/{case}/ads/{a}", "title": titles.get(a, a)}
+                for a in finding.evidence.entity_ids[:50]],
+    }
+
+
 def _operation(op: Operation | None, case: str, titles: dict[str, str]) -> dict[str, Any] | None:
+    """An operation of the grouping computed here (no stored finding names the ad)."""
     if op is None or op.size < 2:
         return None
     return {
-        "id": op.id, "size": op.size,
+        "id": op.id, "size": op.size, "finding": None, "url": None,
         "identifiers": [{"kind": k, "value": v, "ads": n} for k, v, n in op.identifiers],
         "templates": [{"text": t.text, "ads": t.ads,
                        "slots": [{"n": i + 1, "values": list(s.values)}
@@ -214,17 +234,26 @@ def ad_page(request: Request, case: str, entity_id: str, web: Current) -> Respon
     values = extract_advertisement(entity)
     capture = web.ws.ads.capture(case, entity_id)
     everyone = list(web.ws.entities.list(case, ["Advertisement"]))
-    ads = [_ad(e, values if e.id == entity.id else None) for e in everyone]
-    grouping = _grouping(ads)
-    label = grouping.labels.get(str(entity.id))
-    op = next((o for o in grouping.operations if o.id == label), None)
     titles = {str(e.id): _first(e, "title", "adId") for e in everyone}
+    try:  # the operation the family found and stored, with its review
+        stored = [f for f in web.ws.findings.list(case, entity_id=entity_id)
+                  if f.kind.startswith("operation.") and f.details]
+    except PermissionDenied:
+        stored = []
+    operation: dict[str, Any] | None
+    if stored:
+        operation = _found_operation(max(stored, key=lambda f: f.score), case, titles)
+    else:  # not analysed yet: grouped here, as `veriga osint operations` does
+        grouping = _grouping([_ad(e, values if e.id == entity.id else None) for e in everyone])
+        label = grouping.labels.get(str(entity.id))
+        op = next((o for o in grouping.operations if o.id == label), None)
+        operation = _operation(op, case, titles)
     return request.app.state.render(
         request, web, "ad.html", entity=entity, title=titles.get(str(entity.id), entity_id),
         props={p: [str(v) for v in entity.get(p, quiet=True)]
                for p in ("site", "adId", "category", "city", "postedAt", "contactName")},
         pieces=_pieces(values), extracted=_extracted(values), kinds=KINDS,
-        capture=capture, operation=_operation(op, case, titles))
+        capture=capture, operation=operation)
 
 
 @router.get("/cases/{case}/ads/{entity_id}/archived", include_in_schema=False)
