@@ -363,10 +363,10 @@ def shared_identifiers(case: AdCase, report: ReportParams, links: LinkParams
                                   for m in matches))
         about = (nested(Text(N_("%(n)s ads of one operation"), {"n": len(ad_ids)}))
                  if op is not None else nested(Text(N_("one ad"))))
-        shared = joined([nested(_shared_text(m)) for m in _unique(direct)], "; ")
-        called = joined([nested(Text(N_("%(name)s (%(calls)s calls with %(phone)s)"),
-                                     {"name": m.name, "calls": m.calls, "phone": m.value}))
-                         for m in _unique([m for m in matches if m.via == "calls"])], "; ")
+        shared = _listed([nested(_shared_text(m)) for m in _unique(direct)])
+        called = _listed([nested(Text(N_("%(name)s (%(calls)s calls with %(phone)s)"),
+                                      {"name": m.name, "calls": m.calls, "phone": m.value}))
+                          for m in _unique([m for m in matches if m.via == "calls"])])
         if direct and len(direct) < len(matches):
             text = Text(N_("Identifiers of %(about)s are in the rest of the case: "
                            "%(shared)s. In call records, their phone spoke with %(called)s."),
@@ -378,7 +378,9 @@ def shared_identifiers(case: AdCase, report: ReportParams, links: LinkParams
         else:
             text = Text(N_("In call records, the phone of %(about)s spoke with %(called)s."),
                         {"about": about, "called": called})
-        names = sorted({m.name for m in matches})
+        # the holders first, then those they spoke with; each name once
+        names = list(dict.fromkeys(m.name for m in sorted(
+            matches, key=lambda m: (m.via == "calls", m.name))))
         title = Text(N_("Ads meet the case: %(names)s"), {"names": joined(names[:3], ", ")})
         score = 0.8 if direct else 0.55
         if op is not None and len(direct) and len(op.route) >= report.move_cities:
@@ -396,6 +398,12 @@ def shared_identifiers(case: AdCase, report: ReportParams, links: LinkParams
                                 "via": m.via, "value": m.value, "calls": m.calls}
                                for m in matches]}))
     return out
+
+
+def _listed(parts: list[Any], most: int = 6) -> dict[str, Any]:
+    """At most ``most`` parts, then how many more there are."""
+    shown = parts[:most] + ([f"… (+{len(parts) - most})"] if len(parts) > most else [])
+    return joined(shown, "; ")
 
 
 def _idents(ad: Ad) -> set[tuple[str, str]]:
