@@ -13,6 +13,7 @@ from veriga.ingest.registry import detect_format
 from veriga.ingest.warc import WARCImporter
 from veriga.osint.crawl import Crawler, CrawlOptions
 from veriga.osint.fetch import Fetcher
+from veriga.osint.photos import PhotoHashes
 from veriga.simulate import simulate
 
 HOST = "jobs-abroad.example"
@@ -33,7 +34,7 @@ def test_warc_ads_agree_with_ftm_copy(tmp_path: Path) -> None:
     drafts = list(WARCImporter().parse(ctx))
     assert ctx.rejects == []
     ads = {d.id: dict(d.values) for d in drafts if d.schema == "Advertisement"}
-    images = [dict(d.values) for d in drafts if d.schema == "Image"]
+    images = [dict(d.values) for d in drafts if d.schema == "Photo"]
     ftm = {}
     for line in (world / "ads" / "ads.ftm.jsonl").read_text(encoding="utf-8").splitlines():
         entity = json.loads(line)
@@ -48,6 +49,19 @@ def test_warc_ads_agree_with_ftm_copy(tmp_path: Path) -> None:
     found = sum(1 for ad_id, d in ((d.id, d) for d in drafts if d.schema == "Advertisement")
                 if ("phone", ftm[ad_id]["phone"][0]) in d.values)
     assert found >= 0.95 * len(ads)
+    # each photo is hashed from its own bytes and linked to the ad showing it; the ad states
+    # its photos' hashes, whose pHash is the one the FtM copy states for the same file
+    photos = [d for d in drafts if d.schema == "Photo"]
+    assert photos
+    for photo in photos:
+        shown = [v for k, v in photo.values if k == "shownIn"]
+        assert shown and set(shown) <= set(ads)
+        assert PhotoHashes.parse(next(v for k, v in photo.values if k == "perceptualHash"))
+    for d in drafts:
+        if d.schema == "Advertisement":
+            keys = [PhotoHashes.parse(v) for k, v in d.values if k == "imageHash"]
+            assert keys and all(k is not None and k.dhash and k.crop for k in keys)
+            assert {k.phash for k in keys if k} == set(ftm[d.id]["imageHash"])
     assert all(v.startswith("+") for d in drafts for p, v in d.values if p == "phone")
     assert len(images) == summary.images and all(len(i["contentHash"]) == 64 for i in images)
 

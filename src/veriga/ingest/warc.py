@@ -88,6 +88,7 @@ class WARCImporter(Importer):
         most = min(ctx.limits.max_read_bytes or MAX_PAYLOAD, MAX_PAYLOAD)
         seen: set[str] = set()
         self._photos, self._shown = _survey(ctx, most)
+        self._by_url = {url: photo for (url, _), photo in self._photos.items()}
         with ctx.path.open("rb") as fh:
             records = ArchiveIterator(fh)
             n = 0
@@ -164,9 +165,9 @@ class WARCImporter(Importer):
             for prop, value in ad.items():
                 draft.add(prop, value)
             for image in images:
-                for (img_url, _), shown in self._photos.items():
-                    if img_url == image and isinstance(shown, PhotoHashes):
-                        draft.add("imageHash", shown.key())
+                hashed = self._by_url.get(image)
+                if isinstance(hashed, PhotoHashes):
+                    draft.add("imageHash", hashed.key())
             if hook is not None:
                 hook(draft, html)
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 ISO3 = {"en": "eng", "ru": "rus", "bg": "bul", "lv": "lav", "et": "est", "fi": "fin",
         "ro": "ron", "uk": "ukr", "pl": "pol", "de": "deu", "sv": "swe", "lt": "lit"}
@@ -22,6 +22,7 @@ class _AdParser(HTMLParser):
         self.lang: str | None = None
         self.posted: str | None = None
         self.fields: dict[str, list[str]] = {}
+        self.images: list[str] = []
         self._stack: list[str | None] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -32,6 +33,8 @@ class _AdParser(HTMLParser):
             self.ad_id = values["data-ad-id"].strip()
         if tag == "time" and values.get("datetime") and self.posted is None:
             self.posted = values["datetime"]
+        if tag == "img" and self.ad_id is not None and values.get("src"):
+            self.images.append(values["src"].strip())
         if tag in ("br", "img", "meta", "link", "hr", "input"):
             return
         cls = values.get("class", "").split()
@@ -58,6 +61,12 @@ class _AdParser(HTMLParser):
 
 def parse_ad_page(url: str, html: str) -> dict[str, str] | None:
     """The ad's fields, or ``None`` when the page does not mark an ad."""
+    return read_ad_page(url, html)[0]
+
+
+def read_ad_page(url: str, html: str) -> tuple[dict[str, str] | None, list[str]]:
+    """The ad's fields (``None`` when the page does not mark an ad) and the absolute URLs
+    of the images shown from its ad on (its photos)."""
     parser = _AdParser()
     try:
         parser.feed(html)
@@ -65,7 +74,7 @@ def parse_ad_page(url: str, html: str) -> dict[str, str] | None:
     except AssertionError:
         pass
     if not parser.ad_id:
-        return None
+        return None, []
 
     def text(name: str) -> str:
         return "".join(parser.fields.get(name, [])).strip()
@@ -89,4 +98,5 @@ def parse_ad_page(url: str, html: str) -> dict[str, str] | None:
     if match:
         ad["priceAmount"] = match.group(1).replace(",", ".")
         ad["priceCurrency"] = {"€": "EUR", "$": "USD"}.get(match.group(2), match.group(2))
-    return ad
+    images = [urljoin(url, src) for src in parser.images if not src.startswith("data:")]
+    return ad, list(dict.fromkeys(images))

@@ -259,13 +259,14 @@ def cluster(photos: Sequence[PhotoHashes], max_bucket: int = 200) -> list[int]:
                   dtype=np.uint64)
     width = 8 if n < 20_000 else 16
     found: list[np.ndarray] = []
+    both = np.concatenate([ph, pm])  # a photo's mirror meets the other photos too
+    m = len(usable)
     for shift in range(0, 64, 8):
-        for values in (ph, pm):
-            rotated = (values >> np.uint64(shift)) | (values << np.uint64((64 - shift) % 64)) \
-                if shift else values
-            keys = rotated & np.uint64((1 << width) - 1)
-            found.append(_bucket_pairs(keys, max_bucket))
-    pairs = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), np.int64)
+        rotated = (both >> np.uint64(shift)) | (both << np.uint64((64 - shift) % 64)) \
+            if shift else both
+        found.append(_bucket_pairs(rotated & np.uint64((1 << width) - 1), max_bucket) % m)
+    pairs = np.concatenate(found) if found else np.zeros((0, 2), np.int64)
+    pairs = np.unique(np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1), axis=0)
     if len(pairs):
         a, b = ph[pairs[:, 0]], ph[pairs[:, 1]]
         near = np.minimum(np.bitwise_count(a ^ b),
