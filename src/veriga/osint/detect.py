@@ -23,7 +23,7 @@ from followthemoney.proxy import EntityProxy
 from veriga.analysis import Detector, Inputs, Progress
 from veriga.engine import Engine
 from veriga.findings import N_, Evidence, Finding, Key, Text, joined, nested
-from veriga.model.normalize import Rejected, normalize_account
+from veriga.model.normalize import Rejected, normalize_account, normalize_phone
 from veriga.osint.ad_records import ad_from_entity
 from veriga.osint.operations import Ad, Grouping, GroupingParams, Operation, group_ads
 
@@ -146,28 +146,43 @@ class AdCase:
         return out
 
     @cached_property
-    def parties(self) -> pa.Table:
-        """Resolution records of the case's people and companies (E.164 phones, e-mails,
-        IBANs of the accounts they hold), as entity resolution compares them."""
-        from veriga.resolve.records import build_records
-
+    def parties(self) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+        """(identifier kind, value) -> (entity id, name, person|company) of the case's
+        people and companies: their phones in E.164 (a number without a country code read
+        with the entity's countries), e-mails lower-cased, the IBANs of the accounts they
+        hold (``Ownership``) and of their own; and ("account", IBAN) -> the BankAccount
+        entities of that IBAN (id, IBAN, "account")."""
         self.tell("parties", 0, 1)
-        records = build_records(self.inputs.entities(PARTY_SCHEMATA))
+        index: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+        ibans: dict[str, str] = {}  # BankAccount id -> IBAN
+        owners: list[tuple[str, str]] = []  # (owner, asset)
+        who_of: dict[str, tuple[str, str, str]] = {}
+        for proxy in self.inputs.entities(PARTY_SCHEMATA):
+            if not proxy.id:
+                continue
+            schema = proxy.schema
+            if schema.is_a("BankAccount"):
+                for value in proxy.get("iban", quiet=True):
+                    try:
+                        ibans[proxy.id] = normalize_account(value)
+                    except Rejected:
+                        continue
+            elif schema.is_a("Ownership"):
+                owners += [(o, a) for o in proxy.get("owner") for a in proxy.get("asset")]
+            elif schema.is_a("LegalEntity"):
+                who = (proxy.id, proxy.caption or proxy.id,
+                       "person" if schema.is_a("Person") else "company")
+                who_of[proxy.id] = who
+                for ident in _party_identifiers(proxy):
+                    index[ident].append(who)
+        for owner, asset in owners:
+            if asset in ibans and owner in who_of \
+                    and who_of[owner] not in index[("iban", ibans[asset])]:
+                index[("iban", ibans[asset])].append(who_of[owner])
+        for account, iban in sorted(ibans.items()):
+            index[("account", iban)].append((account, iban, "account"))
         self.tell("parties", 1, 1)
-        return records
-
-    @cached_property
-    def accounts(self) -> dict[str, list[str]]:
-        """BankAccount entity ids by normalised IBAN or account number."""
-        out: dict[str, list[str]] = defaultdict(list)
-        for proxy in self.inputs.entities(("BankAccount",)):
-            for value in proxy.get("iban", quiet=True) + proxy.get("accountNumber", quiet=True):
-                try:
-                    out[normalize_account(value)].append(proxy.id or "")
-                except Rejected:
-                    continue
-        return out
-
+        return index
 
 # -------------------------------------------------------------------- operations
 
@@ -274,18 +289,30 @@ class _Match:
     calls: int = 0
 
 
-def _party_index(parties: pa.Table) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
-    """(identifier kind, value) -> (entity id, name, person|company) of the parties."""
-    index: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
-    cols = parties.select(["record_id", "name", "kind", "phones", "emails", "ibans"]
-                          ).to_pydict()
-    for i, record in enumerate(cols["record_id"]):
-        who = (record, cols["name"][i] or record, cols["kind"][i])
-        for kind, values in (("phone", cols["phones"][i]), ("email", cols["emails"][i]),
-                             ("iban", cols["ibans"][i])):
-            for value in values or ():
-                index[(kind, value)].append(who)
-    return index
+def _party_identifiers(proxy: EntityProxy) -> set[tuple[str, str]]:
+    """A person's or company's phones (E.164), e-mails and IBANs of its own."""
+    countries = [c for prop in ("country", "nationality", "jurisdiction")
+                 for c in proxy.get(prop, quiet=True)]
+    found: set[tuple[str, str]] = set()
+    for value in proxy.get("phone", quiet=True):
+        text = value.strip()
+        international = text.startswith(("+", "00"))
+        for region in [None] if international else countries:
+            try:
+                found.add(("phone", normalize_phone(text, region)))
+                break
+            except Rejected:
+                continue
+    found |= {("email", e.strip().casefold()) for e in proxy.get("email", quiet=True)}
+    for prop in ("iban", "accountNumber", "idNumber"):
+        for value in proxy.get(prop, quiet=True):
+            try:
+                number = normalize_account(value)
+            except Rejected:
+                continue
+            if len(number) >= 15 and number[:2].isalpha():
+                found.add(("iban", number))
+    return found
 
 
 def _contacts(engine: Engine, phones: Sequence[str], min_calls: int
@@ -331,7 +358,7 @@ def shared_identifiers(case: AdCase, report: ReportParams, links: LinkParams
     wanted = set().union(*ident_of.values()) if ident_of else set()
     if not wanted:
         return []
-    index = _party_index(case.parties)
+    index = case.parties
     phones = sorted(v for k, v in wanted if k == "phone")
     contacts = _contacts(case.inputs.engine, phones, links.min_calls)
     held = {v: who for (k, v), who in index.items() if k == "phone"}
@@ -343,7 +370,7 @@ def shared_identifiers(case: AdCase, report: ReportParams, links: LinkParams
             for entity_id, name, party_kind in index.get((kind, value), ()):
                 matches.append(_Match(entity_id, name, party_kind, kind, value))
             if kind == "iban":
-                for account in case.accounts.get(value, ()):
+                for account, _, _ in index.get(("account", value), ()):
                     matches.append(_Match(account, value, "account", kind, value))
             if kind == "phone":
                 for other, n, some in contacts.get(value, [])[:links.max_contacts]:
