@@ -45,7 +45,7 @@ HOLDER_ROLES = {"sex": "controller", "job": "recruiter"}
 PARTY_SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "BankAccount",
                   "Ownership", "Address")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-MAX_EVIDENCE_ADS = 200  # ads cited by one finding (the details say how many there are)
+MAX_EVIDENCE_ADS = 2000  # ads cited by one finding (the details say how many there are)
 MAX_RECORDS = 20  # call records cited by one finding
 
 

@@ -138,11 +138,15 @@ class OnlineInvestigation(analysis.Family):
                 members[op].add(ad)
         flagged = [f for f in run.findings
                    if f.kind.startswith("operation.") and f.score >= run.flag_score]
+        # every ad of a finding's operation (its evidence cites the first ones only)
+        ads_of = {op.id: set(op.ad_ids) for op in detail.operations}
+        grouped = [ads_of.get((f.details or {}).get("group"), set(f.evidence.entity_ids))
+                   for f in flagged]
         correct = 0
-        for f in flagged:
-            top, n = Counter(operation_of.get(a) for a in f.evidence.entity_ids).most_common(1)[0]
-            correct += bool(top) and n * 2 > len(f.evidence.entity_ids)
-        found = sum(any(len(ads & set(f.evidence.entity_ids)) * 2 > len(ads) for f in flagged)
+        for ads in grouped:
+            top, n = Counter(operation_of.get(a) for a in ads).most_common(1)[0]
+            correct += bool(top) and n * 2 > len(ads)
+        found = sum(any(len(ads & mine) * 2 > len(ads) for mine in grouped)
                     for ads in members.values())
         ari = agreement(truth_of, detail.labels).ari if detail.labels else 0.0
         scores = [analysis.Score("operation", len(members), found, len(flagged), correct,
@@ -159,9 +163,11 @@ class OnlineInvestigation(analysis.Family):
         held = {op: people for op, people in held.items() if people}
         links = [f for f in run.findings
                  if f.kind.startswith("shared_identifier.") and f.score >= run.flag_score]
-        found = sum(any(len(members[op] & set(f.evidence.entity_ids)) * 2 > len(members[op])
-                        and people & {identity.get(e) for e in f.evidence.entity_ids}
-                        for f in links) for op, people in held.items())
+        found = sum(any(len(members[op] & ads_of.get((f.details or {}).get("group"),
+                                                      set(f.evidence.entity_ids)))
+                            * 2 > len(members[op])
+                            and people & {identity.get(e) for e in f.evidence.entity_ids}
+                            for f in links) for op, people in held.items())
         correct = 0
         for f in links:
             ops = Counter(operation_of.get(a) for a in f.evidence.entity_ids
