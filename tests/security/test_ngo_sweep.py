@@ -135,6 +135,11 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
                     f"{api}/chain/graph"):
             _get(ngo, url, seen)
         _get(ngo, f"/cases/{CASE}/xref", seen, **{"with": OTHER, "min_probability": 0.5})
+        # the ads, and ad pages (the extraction; a captured page is withheld from them)
+        listed_ads = _get(ngo, f"/cases/{CASE}/ads", seen).text
+        for ad_id in list(dict.fromkeys(re.findall(
+                rf'href="/cases/{CASE}/ads/([^"#/?]+)"', listed_ads)))[:25]:
+            _get(ngo, f"/cases/{CASE}/ads/{ad_id}", seen)
         # searches for the real names, phones and accounts: nothing, and no echo of them
         people = [p for p in world.truth["people"] if p["role"] == "victim"][:5]
         for person in people:

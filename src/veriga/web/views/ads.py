@@ -170,22 +170,27 @@ class Piece:
     kind: str | None = None  # what was found here (a key of KINDS), None for plain text
 
 
-def _pieces(values: AdValues) -> list[Piece]:
-    """The ad's text cut at every extracted value (the first one wins where two overlap)."""
+def _pieces(values: AdValues, minimised: bool = False) -> list[Piece]:
+    """The ad's text cut at every extracted value (the first one wins where two overlap).
+    For a minimised reader a phone, e-mail or handle is shown as the value read from it
+    (E.164, the address), the form minimisation recognises and replaces, never as written
+    (digits as words, emoji), which it could not."""
     found = values.extracted
-    spans: list[tuple[int, int, str]] = []
-    for kind, items in (("phone", found.phones), ("email", found.emails),
-                        ("handle", found.handles), ("age", found.ages),
-                        ("price", found.prices), ("city", found.places)):
-        spans.extend((item.start, item.end, kind) for item in items)
+    spans: list[tuple[int, int, str, str | None]] = []
+    spans.extend((p.start, p.end, "phone", p.e164) for p in found.phones)
+    spans.extend((e.start, e.end, "email", e.address) for e in found.emails)
+    spans.extend((h.start, h.end, "handle", h.value) for h in found.handles)
+    for kind, items in (("age", found.ages), ("price", found.prices), ("city", found.places)):
+        spans.extend((item.start, item.end, kind, None) for item in items)
     pieces: list[Piece] = []
     at = 0
-    for start, end, kind in sorted(spans):
+    for start, end, kind, value in sorted(spans):
         if start < at:
             continue
         if start > at:
             pieces.append(Piece(found.text[at:start]))
-        pieces.append(Piece(found.text[start:end], kind))
+        shown = value if minimised and value is not None else found.text[start:end]
+        pieces.append(Piece(shown, kind))
         at = end
     if at < len(found.text):
         pieces.append(Piece(found.text[at:]))
@@ -252,7 +257,8 @@ def ad_page(request: Request, case: str, entity_id: str, web: Current) -> Respon
         request, web, "ad.html", entity=entity, title=titles.get(str(entity.id), entity_id),
         props={p: [str(v) for v in entity.get(p, quiet=True)]
                for p in ("site", "adId", "category", "city", "postedAt", "contactName")},
-        pieces=_pieces(values), extracted=_extracted(values), kinds=KINDS,
+        pieces=_pieces(values, minimised=bool(web.ws.minimisers)),
+        extracted=_extracted(values), kinds=KINDS,
         capture=capture, operation=operation)
 
 
