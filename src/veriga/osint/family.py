@@ -33,6 +33,8 @@ from veriga.osint.detect import (
 )
 from veriga.osint.operations import GroupingParams, Operation
 from veriga.osint.quality import agreement
+from veriga.osint.screen.findings import DETECTORS as SCREEN_DETECTORS
+from veriga.osint.screen.findings import ScreenSettings, screening, screening_score
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Params:
     grouping: GroupingParams = field(default_factory=GroupingParams)
     report: ReportParams = field(default_factory=ReportParams)
     links: LinkParams = field(default_factory=LinkParams)
+    screen: ScreenSettings = field(default_factory=ScreenSettings)
 
     def override(self, data: Mapping[str, Any], where: str) -> Params:
         """These parameters with ``data``'s values (section -> name -> value); an unknown
@@ -72,6 +75,7 @@ class Params:
 STEPS: list[Step] = [
     Step(OPERATION_DETECTORS, lambda case, p: operations(case, p.report)),
     Step(LINK_DETECTORS, lambda case, p: shared_identifiers(case, p.report, p.links)),
+    Step(SCREEN_DETECTORS, lambda case, p: screening(case, p.screen, p.report.min_ads)),
 ]
 
 
@@ -177,6 +181,7 @@ class OnlineInvestigation(analysis.Family):
                                          for e in f.evidence.entity_ids)
         scores.append(analysis.Score("shared_identifier", len(held), found, len(links),
                                      correct))
+        scores.append(screening_score(run.findings, truth, run.flag_score))
         return scores
 
 
