@@ -90,12 +90,25 @@ def seeds(tmp: Path) -> dict[str, tuple[str, bytes, str | None]]:
         "mt940": ("seed.sta", MT940.encode(), None),
         "bods": ("seed.json", json.dumps(V04 + V03, ensure_ascii=False).encode(), None),
         "warc": ("seed.warc", _warc_bytes(tmp), None),
+        "html": ("seed.html", SAVED_PAGE, None),
+        "adjson": ("seed.json", json.dumps(AD_DUMP, ensure_ascii=False).encode(), None),
     }
 
 
 AD_PAGE = ('<html lang="lv"><body><article data-ad-id="A7"><h1>Darbs Rīgā</h1>'
            '<p class="text">Zvaniet +371 2 000 0001, 23 g.</p><span class="city">Rīga</span>'
            '<img src="/img/a7.jpg"></article></body></html>').encode()
+
+
+#: A page as SingleFile saves it, and a scraper's dump of ads (the html and adjson seeds).
+SAVED_PAGE = (b"<!DOCTYPE html><html lang=\"lv\"><!--\n Page saved with SingleFile \n url: "
+              b"https://ads.example/ad/A7.html \n saved date: Sun Mar 01 2026 12:00:00 GMT+0200 "
+              b"(EET)\n--><head><meta charset=\"utf-8\"><title>Darbs</title></head>"
+              + AD_PAGE.split(b"<html lang=\"lv\">", 1)[1])
+AD_DUMP = {"items": [{"id": "A7", "title": "Darbs Rīgā", "description": "Zvaniet +371 2 000 0001",
+                      "url": "https://ads.example/ad/A7.html", "posted": 1772366400,
+                      "location": {"city": "Rīga"}, "price": {"amount": 90, "currency": "EUR"}},
+                     {"title": "Работа", "text": "звоните", "phone": ["+359 88 123 4567"]}]}
 
 
 def _warc_bytes(tmp: Path) -> bytes:
@@ -194,16 +207,17 @@ def json_leaf(r: random.Random) -> Any:
     return text(r, 30)
 
 
-def json_value(r: random.Random, leaves: list[int] | None = None) -> Any:
-    """Random JSON: leaves, lists and objects (keys of BODS and FtM, or random), at most 20
-    leaves."""
+def json_value(r: random.Random, leaves: list[int] | None = None,
+               keys: list[str] = JSON_KEYS) -> Any:
+    """Random JSON: leaves, lists and objects (``keys``: those of BODS and FtM, or random),
+    at most 20 leaves."""
     leaves = leaves if leaves is not None else [20]
     if leaves[0] <= 0 or r.random() < 0.4:
         leaves[0] -= 1
         return json_leaf(r)
     if r.random() < 0.5:
-        return [json_value(r, leaves) for _ in range(r.randint(0, 4))]
-    return {(r.choice(JSON_KEYS) if r.random() < 0.7 else text(r, 8)): json_value(r, leaves)
+        return [json_value(r, leaves, keys) for _ in range(r.randint(0, 4))]
+    return {(r.choice(keys) if r.random() < 0.7 else text(r, 8)): json_value(r, leaves, keys)
             for _ in range(r.randint(0, 5))}
 
 
@@ -244,6 +258,28 @@ WARC_LINES = ["WARC/1.1", "WARC-Type: response", "WARC-Type: request", "Content-
               "Content-Length: 99999999999", "WARC-Target-URI: http://ads.example/ad/1",
               "WARC-Payload-Digest: sha256:00", "Content-Type: application/http; msgtype=response",
               "HTTP/1.1 200 OK", "Content-Type: text/html", "", "<article data-ad-id=\"1\">"]
+HTML_BITS = ["<html>", "<!--", "-->", "<![CDATA[", "<script>", "</script>", "<article data-ad-id",
+             "<h1>", "</h1>", '<p class="text">', '<span class="phone">', "<time datetime=",
+             '<meta charset="windows-1251">', "&#x110000;", "&amp", '"', ">", "<",
+             "<!-- saved from url=(0020)http://x.example/ -->", "Page saved with SingleFile"]
+AD_KEYS = ["id", "title", "text", "description", "phone", "url", "city", "posted", "date",
+           "location", "contact", "name", "price", "amount", "items", "images", "x"]
+
+
+def tag_soup(r: random.Random) -> bytes:
+    return "".join(r.choice(HTML_BITS) if r.random() < 0.6 else text(r, 20)
+                   for _ in range(r.randint(0, 30))).encode("utf-8", "replace")
+
+
+def _zipped(r: random.Random, page: bytes) -> bytes:
+    """A zip of saved pages (one of them ``page``) and an image that is none."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("x.example/ad/1.html", page)
+        zf.writestr("x.example/img/1.png", r.randbytes(r.randint(0, 40)))
+    return buf.getvalue()
+
+
 MT940_TAGS = [":20:", ":25:", ":28C:", ":60F:", ":61:", ":86:", ":62F:", ":64:", "-}", "{1:"]
 CAMT_HEAD = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">'
 
@@ -265,6 +301,11 @@ def garbage(fmt: str) -> Gen:
     if fmt == "warc":
         return lambda r: "\r\n".join(r.choice(WARC_LINES) if r.random() < 0.8 else text(r, 30)
                                      for _ in range(r.randint(0, 20))).encode()
+    if fmt == "html":
+        return lambda r: _zipped(r, tag_soup(r)) if r.random() < 0.3 else tag_soup(r)
+    if fmt == "adjson":
+        return lambda r: json.dumps({"items": [json_value(r, [8], AD_KEYS)
+                                               for _ in range(r.randint(0, 5))]}).encode()
     return lambda r: r.randbytes(r.randint(0, 600))
 
 

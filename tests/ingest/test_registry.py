@@ -64,7 +64,7 @@ def pipes_file(tmp_path: Path) -> Path:
 
 
 def test_the_built_in_importers_are_found() -> None:
-    assert formats() == ["bods", "camt", "csv", "ftm", "mt940", "warc", "xlsx"]
+    assert formats() == ["adjson", "bods", "camt", "csv", "ftm", "html", "mt940", "warc", "xlsx"]
     assert get_importer("camt").__name__ == "CamtImporter"
 
 
@@ -94,7 +94,7 @@ def test_an_added_importer_imports_from_the_command_line(pipes: type[Importer],
 def test_once_removed_it_is_unknown_and_the_error_lists_the_known(pipes_file: Path) -> None:
     plugins.add("importers", "pipes", PipesImporter)
     plugins.remove("importers", "pipes")
-    with pytest.raises(ImportFailed, match="unknown format 'pipes'; known: bods, camt, csv"):
+    with pytest.raises(ImportFailed, match="unknown format 'pipes'; known: adjson, bods, camt, csv"):
         get_importer("pipes")
     assert detect_format(pipes_file) == "csv"  # any text looks like a CSV
 
