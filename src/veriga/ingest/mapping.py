@@ -288,6 +288,7 @@ def parse_mapping(data: Any, text: str = "", name: str = "mapping") -> Mapping:
                                    "options")
             specs[field_name] = spec
         missing = [f for f in kind.required if f not in specs]
+        missing += [" or ".join(g) for g in kind.required_any if not any(f in specs for f in g)]
         if missing:
             raise MappingError(f"{where}: required field(s) not mapped: {', '.join(missing)}")
         records[kind_name] = specs

@@ -28,6 +28,7 @@ from veriga.model.normalize import (
     normalize_phone,
 )
 from veriga.model.records import RECORD_KINDS, RecordKind
+from veriga.model.regnum import normalize_registration
 
 TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S",
                      "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S")
@@ -252,6 +253,12 @@ def records_from_table(
             if data.get("raw_" + name) is None and data.get(name) is None:
                 ctx.reject(loc, name, None, f"required field {name} is empty; record skipped")
                 bad_lines.add(data["__line"])
+        for group in _mapped_groups(kind, fields):
+            if all(data.get("raw_" + n) is None for n in group):
+                ctx.reject(loc, group[0], None,
+                           f"{' and '.join(group)} are all empty (one is required); "
+                           "record skipped")
+                bad_lines.add(data["__line"])
     table = _normalise_python_fields(ctx, mapping, kind, fields, table, unit, bad_lines)
     if bad_lines:
         keep = pc.invert(pc.is_in(table["__line"], pa.array(sorted(bad_lines), pa.int64())))
@@ -259,9 +266,17 @@ def records_from_table(
     return _shape(ctx, kind, table, unit)
 
 
+def _mapped_groups(kind: RecordKind, fields: dict[str, ValueSpec]) -> list[tuple[str, ...]]:
+    """The kind's ``required_any`` groups, each narrowed to the fields the mapping fills."""
+    return [g for g in (tuple(n for n in group if n in fields) for group in kind.required_any)
+            if g]
+
+
 def _conv_checks(fields: dict[str, ValueSpec], kind: RecordKind) -> list[str]:
     checks = [f"({_q('raw_' + n)} IS NOT NULL AND {_q(n)} IS NULL)" for n in fields]
     checks += [f"({_q(n)} IS NULL)" for n in kind.required]
+    checks += ["(" + " AND ".join(f"{_q('raw_' + n)} IS NULL" for n in group) + ")"
+               for group in _mapped_groups(kind, fields)]
     return checks
 
 
@@ -284,7 +299,8 @@ def _normalise_python_fields(
     ctx: ImportContext, mapping: Mapping, kind: RecordKind, fields: dict[str, ValueSpec],
     table: pa.Table, unit: str, bad_lines: set[int],
 ) -> pa.Table:
-    """Phones and account numbers: normalised per distinct value in Python."""
+    """Phones, account and registration numbers: normalised per distinct value in Python."""
+    table = _normalise_registrations(ctx, mapping, kind, fields, table, unit)
     for name in fields:
         fn: Callable[[str], str]
         if name in kind.phones:
@@ -318,14 +334,61 @@ def _normalise_python_fields(
     return table
 
 
+def _normalise_registrations(
+    ctx: ImportContext, mapping: Mapping, kind: RecordKind, fields: dict[str, ValueSpec],
+    table: pa.Table, unit: str,
+) -> pa.Table:
+    """Registration and VAT numbers checked per country (:mod:`veriga.model.regnum`); an
+    invalid one is reported with its line and left empty, the record kept. Country fields
+    are upper-cased first."""
+    for _name, country_field, _scheme in kind.registrations:
+        if country_field in fields:
+            i = table.schema.get_field_index(country_field)
+            table = table.set_column(i, country_field, pc.utf8_upper(
+                pc.utf8_trim_whitespace(table[country_field])))
+    for name, country_field, scheme in kind.registrations:
+        if name not in fields:
+            continue
+        default = fields[name].country or mapping.country
+        if country_field in fields:
+            countries = table[country_field]
+            if default:
+                countries = pc.fill_null(countries, default)
+        else:
+            countries = pa.array([default] * table.num_rows, pa.string())
+        keys = pc.binary_join_element_wise(table[name], pc.fill_null(countries, ""), "\x1f")
+        uniques = pc.unique(keys).drop_null()
+        mapped: list[str | None] = []
+        reasons: dict[str, str] = {}
+        for key in uniques.to_pylist():
+            value, cc = key.split("\x1f", 1)
+            try:
+                mapped.append(normalize_registration(value, cc or None, scheme))
+            except Rejected as exc:
+                mapped.append(None)
+                reasons[key] = str(exc)
+        new = pc.take(pa.array(mapped, pa.string()), pc.index_in(keys, uniques))
+        if reasons:
+            bad = pc.is_in(keys, pa.array(list(reasons), pa.string()))
+            rows = table.filter(bad)
+            for line, key in zip(rows["__line"].to_pylist(),
+                                 pc.filter(keys, bad).to_pylist(), strict=True):
+                ctx.reject(f"{unit} {line}", name, key.split("\x1f", 1)[0],
+                           f"{reasons[key]}; value left empty")
+        table = table.set_column(table.schema.get_field_index(name), name, new)
+    return table
+
+
 def _shape(ctx: ImportContext, kind: RecordKind, table: pa.Table, unit: str) -> pa.Table:
     """Put the converted columns into the record kind's schema, with provenance."""
     lines = table["__line"]
     n = table.num_rows
-    if kind.name == "transaction" and "amount_eur" not in table.column_names:
+    source = kind.eur_amount
+    if (source is not None and "amount_eur" not in table.column_names
+            and source in table.column_names and "currency" in table.column_names):
         eur = pc.fill_null(pc.equal(pc.utf8_upper(table["currency"]), "EUR"), False)
         table = table.append_column("amount_eur", pc.if_else(
-            eur, table["amount"], pa.nulls(n, table.schema.field("amount").type)))
+            eur, table[source], pa.nulls(n, table.schema.field(source).type)))
     locator = pc.binary_join_element_wise(pa.array([unit] * n, pa.string()),
                                           pc.cast(lines, pa.string()), " ")
     record_id = pc.binary_join_element_wise(pa.array([ctx.source_id] * n, pa.string()),

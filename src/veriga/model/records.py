@@ -1,4 +1,4 @@
-"""Bulk record kinds: rows too many for statements (transactions, call records).
+"""Bulk record kinds: rows too many for statements (transactions, call records, invoices).
 
 Each kind has a fixed Arrow schema; importers fill it and the engine queries it as Parquet.
 Every row keeps ``record_id``, ``source_id`` and ``locator`` so a finding can cite it.
@@ -29,6 +29,13 @@ class RecordKind:
     description: str
     phones: tuple[str, ...] = ()  # fields normalised to E.164
     accounts: tuple[str, ...] = ()  # fields normalised as IBAN / account numbers
+    #: groups of fields of which each row needs at least one (e.g. a party's number or name)
+    required_any: tuple[tuple[str, ...], ...] = ()
+    #: registration numbers: (field, the field holding its country, "company" | "vat"),
+    #: checked and normalised per country (see :mod:`veriga.model.regnum`)
+    registrations: tuple[tuple[str, str, str], ...] = ()
+    #: the amount field whose value, when the currency is EUR, fills ``amount_eur``
+    eur_amount: str | None = None
 
     @property
     def schema(self) -> pa.Schema:
@@ -62,6 +69,7 @@ TRANSACTION = RecordKind(
     ),
     required=("account", "booking_date", "amount", "currency"),
     accounts=("account", "counterparty_account"),
+    eur_amount="amount",
 )
 
 CALL = RecordKind(
@@ -80,4 +88,41 @@ CALL = RecordKind(
     phones=("caller", "callee"),
 )
 
-RECORD_KINDS: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL)}
+INVOICE = RecordKind(
+    name="invoice",
+    description="One invoice from a supplier company to a buyer company (amounts without "
+                "sign; `amount_eur` is the net amount when the currency is EUR).",
+    fields=(
+        pa.field("invoice_no", pa.string()),
+        pa.field("issue_date", pa.date32()),
+        pa.field("due_date", pa.date32()),
+        pa.field("supplier_reg", pa.string()),  # registration number, compact (stdnum)
+        pa.field("supplier_vat", pa.string()),  # VAT number, compact with country prefix
+        pa.field("supplier_country", pa.string()),  # ISO 3166-1 alpha-2
+        pa.field("supplier_name", pa.string()),
+        pa.field("buyer_reg", pa.string()),
+        pa.field("buyer_vat", pa.string()),
+        pa.field("buyer_country", pa.string()),
+        pa.field("buyer_name", pa.string()),
+        pa.field("contract_ref", pa.string()),
+        pa.field("description", pa.string()),
+        pa.field("net_amount", AMOUNT),
+        pa.field("vat_amount", AMOUNT),
+        pa.field("total_amount", AMOUNT),  # as written in the ledger (net + VAT)
+        pa.field("currency", pa.string()),
+        pa.field("amount_eur", AMOUNT),
+        pa.field("pay_to_account", pa.string()),  # IBAN or account the invoice asks to pay
+    ),
+    required=("issue_date", "net_amount", "currency"),
+    required_any=(("supplier_reg", "supplier_name"), ("buyer_reg", "buyer_name")),
+    accounts=("pay_to_account",),
+    registrations=(
+        ("supplier_reg", "supplier_country", "company"),
+        ("supplier_vat", "supplier_country", "vat"),
+        ("buyer_reg", "buyer_country", "company"),
+        ("buyer_vat", "buyer_country", "vat"),
+    ),
+    eur_amount="net_amount",
+)
+
+RECORD_KINDS: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL, INVOICE)}
