@@ -128,3 +128,63 @@ def operations(
                 label = grouping.labels[ad.id]
                 writer.writerow([ad.id, label, sizes[label]])
         console.print(f"Wrote {len(ads)} rows to {out}")
+
+
+@osint_app.command("screen")
+def screen(
+    case: CaseOpt,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="CSV to write: one row per indicator hit (ad, indicator, family, "
+        "language, span in the ad's text, matched text, the ad's score).")] = None,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Flag ads and "
+                                             "advertisers scoring at least this.")] = 0.5,
+    limit: Annotated[int, typer.Option(min=0, help="Advertisers shown (0 for all).")] = 20,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Screen the case's ads for trafficking indicators: which fired, where, and how they
+    weigh together, per ad and per advertiser (ads sharing a phone)."""
+    import csv
+    from collections import Counter
+
+    from rich.table import Table
+
+    from veriga.osint.screen import ScreenParams, advertisers, default_library, screen_ads
+
+    library = default_library()
+    params = ScreenParams(threshold=threshold)
+    with workspace(purpose, ask=True) as ws:
+        entities = ws.entities.list(case, ["Advertisement"])
+    facts, screenings = screen_ads(entities, library, params)
+    groups = advertisers(facts, screenings, params)
+    flagged = [s for s in screenings if s.flagged]
+    shown = [g for g in groups if g.flagged]
+    console.print(f"{len(screenings)} ads, {len(flagged)} flagged; {len(shown)} of "
+                  f"{len(groups)} advertisers flagged (threshold {threshold:g})")
+    fired = Counter(h.indicator for s in screenings for h in s.hits)
+    if fired:
+        counts = Table("indicator", "title", "ads")
+        for indicator, n in sorted(fired.items(), key=lambda kv: (-kv[1], kv[0])):
+            counts.add_row(indicator, library.indicator(indicator).title, str(n))
+        console.print(counts)
+    table = Table("advertiser", "ads", "flagged", "score", "families")
+    for g in shown[:limit or None]:
+        fams = ", ".join(f"{f} {v:.2f}" for f, v in sorted(g.families.items(),
+                                                          key=lambda kv: -kv[1]))
+        table.add_row(g.id, str(len(g.ad_ids)), str(len(g.flagged_ads)), f"{g.score:.2f}",
+                      fams)
+    if shown:
+        console.print(table)
+    if out is not None:
+        rows = 0
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["ad_id", "domain", "ad_score", "flagged", "indicator", "family",
+                             "lang", "start", "end", "text"])
+            for s in screenings:
+                for h in s.hits:
+                    writer.writerow([s.ad_id, s.domain or "", f"{s.score:.4f}",
+                                     int(s.flagged), h.indicator, h.family, h.lang or "",
+                                     "" if h.start is None else h.start,
+                                     "" if h.end is None else h.end, h.text])
+                    rows += 1
+        console.print(f"Wrote {rows} hits to {out}")
