@@ -144,7 +144,7 @@ class OnlineInvestigation(analysis.Family):
                    if f.kind.startswith("operation.") and f.score >= run.flag_score]
         # every ad of a finding's operation (its evidence cites the first ones only)
         ads_of = {op.id: set(op.ad_ids) for op in detail.operations}
-        grouped = [ads_of.get((f.details or {}).get("group"), set(f.evidence.entity_ids))
+        grouped = [ads_of.get(str((f.details or {}).get("group")), set(f.evidence.entity_ids))
                    for f in flagged]
         correct = 0
         for ads in grouped:
@@ -167,7 +167,7 @@ class OnlineInvestigation(analysis.Family):
         held = {op: people for op, people in held.items() if people}
         links = [f for f in run.findings
                  if f.kind.startswith("shared_identifier.") and f.score >= run.flag_score]
-        found = sum(any(len(members[op] & ads_of.get((f.details or {}).get("group"),
+        found = sum(any(len(members[op] & ads_of.get(str((f.details or {}).get("group")),
                                                       set(f.evidence.entity_ids)))
                             * 2 > len(members[op])
                             and people & {identity.get(e) for e in f.evidence.entity_ids}
