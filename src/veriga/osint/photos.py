@@ -11,9 +11,11 @@ uploads, advertisers mirror, crop and watermark them. Each photo therefore gets
 Two photos are the same picture when their pHashes (either orientation) are within
 ``PHASH_MAX`` bits and their dHashes in that orientation within ``DHASH_MAX`` bits (within
 ``PHASH_ALONE_MAX`` bits when one has no dHash: a bare pHash from another tool), or when
-at least ``CROP_SEGMENTS`` segments of each one's crop-resistant hash have a segment of the
-other's within ``CROP_SEGMENT_MAX`` bits and their pHashes are within ``CROP_PHASH_MAX``
-bits (segments alone match unrelated pictures of similar composition too often). A blank
+at least ``CROP_SEGMENTS`` segments (and ``CROP_SHARE`` of the segments of the one with
+fewer) of each one's crop-resistant hash have a segment of the other's within
+``CROP_SEGMENT_MAX`` bits and their pHashes, in the same orientation, are within
+``CROP_PHASH_MAX`` bits (segments alone match unrelated pictures of similar composition
+too often). A blank
 or one-colour image matches nothing. docs/osint-operations.md has the recall under each
 transformation measured on simulated photos.
 
@@ -25,6 +27,7 @@ bare hexadecimal hash (as other tools export one) as a pHash without mirror.
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 from collections import defaultdict
@@ -44,7 +47,8 @@ PHASH_ALONE_MAX = 6  # without a dHash to confirm (a bare pHash from another too
 DHASH_MAX = 16
 CROP_SEGMENTS = 2
 CROP_SEGMENT_MAX = 10  # Hamming distance of two matching segment hashes
-CROP_PHASH_MAX = 18  # a crop match must still be this close in pHash
+CROP_PHASH_MAX = 18  # a crop match must still be this close in pHash (same orientation)
+CROP_SHARE = 0.4  # ... and match this share of the segments of the one with fewer
 FLAT_CONTRAST = 3.0  # standard deviation of grey levels below which an image is blank
 
 _HEX64 = re.compile(r"^[0-9a-f]{16}$")
@@ -203,7 +207,7 @@ def crop_resistant(img: Image.Image, side: int = CROP_SEGMENTATION,
     takes ten to a hundred times longer (its regions can differ in a few pixels)."""
     import imagehash
     from PIL import ImageFilter
-    from scipy import ndimage
+    from scipy import ndimage  # type: ignore[import-untyped]
 
     small = img.convert("L").resize((side, side), Image.Resampling.LANCZOS)
     small = small.filter(ImageFilter.GaussianBlur()).filter(ImageFilter.MedianFilter())
@@ -266,8 +270,11 @@ def same_picture(a: PhotoHashes, b: PhotoHashes, phash_max: int = PHASH_MAX,
             mine, theirs = a.dhash_mirror, b.dhash
         if mine is None or theirs is None or hamming(mine, theirs) <= dhash_max:
             return True
-    return d <= crop_phash_max and crop_matches(a, b) >= crop_segments and crop_matches(
-        b, a) >= crop_segments
+    # segments are hashed in the image's own orientation: so is the pHash they must agree with
+    if hamming(a.phash, b.phash) > crop_phash_max or not a.crop or not b.crop:
+        return False
+    need = max(crop_segments, math.ceil(CROP_SHARE * min(len(a.crop), len(b.crop))))
+    return crop_matches(a, b) >= need and crop_matches(b, a) >= need
 
 
 def cluster(photos: Sequence[PhotoHashes], max_bucket: int = 200) -> list[int]:

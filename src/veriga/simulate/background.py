@@ -10,6 +10,7 @@ import random
 import zlib
 from datetime import date, datetime, time, timedelta
 
+from veriga.simulate.ad_templates import with_stock_phrases
 from veriga.simulate.banks import make_iban
 from veriga.simulate.bookings import Txn
 from veriga.simulate.names import LANGUAGE, make_name, make_phone, strip_diacritics, typed
@@ -342,6 +343,8 @@ class Background:
             price = arng.choice((120, 150, 180, 200, 250))
             title, body = fill(tpl, name=name.given, age=arng.randint(23, 45), city=city,
                                price=price, phone="{phone}")
+            # independent advertisers use the trade's stock phrases too (own stream)
+            body = with_stock_phrases(random.Random(f"{seed}:adx:{i}"), body, lang)
             return AdPlan(when=when, site=BG_SITE, category=arng.choice(("escort", "massage")),
                           lang=lang, city=city, country=cc, phone=phone, contact=name.given,
                           title=noisy(rng, title), body=body, price=price,
@@ -353,6 +356,8 @@ class Background:
         company = f"{arng.choice(EMPLOYERS)} {SUFFIX[cc]}"
         title, body = fill(tpl, sector=SECTOR_WORD[sector][lang], city=city, pay=pay,
                            company=company, phone="{phone}")
+        if random.Random(f"{seed}:adx:{i}").random() < 0.5:
+            body = with_stock_phrases(random.Random(f"{seed}:adx:{i}:p"), body, lang, job=True)
         return AdPlan(when=when, site=JOB_SITE, category="job", lang=lang, city=city,
                       country=cc, phone=phone, contact=company, title=title, body=body,
                       price=pay, photos=(f"bg-{adv}",), op=None, kind="lawful")

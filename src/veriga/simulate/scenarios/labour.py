@@ -3,9 +3,11 @@ phoenix companies, posted workers with A1 forms, recruitment fees and wage kickb
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 
-from veriga.simulate.names import LANGUAGE
+from veriga.simulate.ad_templates import edit_body
+from veriga.simulate.names import LANGUAGE, make_phone
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import (
     A1,
@@ -29,6 +31,9 @@ from veriga.simulate.world import (
 
 SCENARIO = "labour-exploitation"
 JOB_SITE = "jobs-abroad.example"
+SECOND_JOB_SITE = "work-nordic.example"  # a second board the recruiters cross-post to
+CROSS_POST = 0.3
+SECOND_PHONE = 0.35  # share of the recruiter's ads given with the agency's Viber number
 SECTORS = ("construction", "agriculture", "cleaning", "shipyard")
 
 
@@ -211,6 +216,12 @@ class LabourOperation:
                    self.site_city, home=True)
         self._decoys(worker, first)
         lang = LANGUAGE[self.origin] if self.origin != "UA" else rng.choice(("uk", "ru"))
+        # choices added later draw from a stream of their own (the world's draws stay); the
+        # agency's second number is tied to the recruiter's by the agency's logo, reposted
+        extra = random.Random(f"{ctx.seed}:ads:{op}")
+        viber = make_phone(extra, self.origin)
+        self.recruiter.note = (self.recruiter.note + "; " if self.recruiter.note else "") + \
+            f"also advertises under {viber}"
         for i in range(max(3, len(self.workers) // 3)):
             day = BASE_DATE - timedelta(days=rng.randint(1, 40)) + timedelta(days=i * 3)
             tpl = rng.choice(JOB_OPERATION[lang])
@@ -220,9 +231,11 @@ class LabourOperation:
                                count=rng.choice((10, 20, 30, 50)), phone="{phone}")
             ctx.plan.ads.append(AdPlan(
                 when=datetime.combine(max(day, BASE_DATE), time(9, rng.randint(0, 59))),
-                site=JOB_SITE, category="job", lang=lang, city=self.recruiter.city,
-                country=self.origin, phone=self.recruiter.phone, contact=self.agency.name,
-                title=noisy(rng, title), body=noisy(rng, body), price=pay, photos=(
+                site=JOB_SITE if extra.random() >= CROSS_POST else SECOND_JOB_SITE,
+                category="job", lang=lang, city=self.recruiter.city, country=self.origin,
+                phone=self.recruiter.phone if extra.random() >= SECOND_PHONE else viber,
+                contact=self.agency.name, title=noisy(rng, title),
+                body=edit_body(extra, noisy(rng, body), lang, job=True), price=pay, photos=(
                     f"{op}-site",), op=op, kind="operation", advertiser=self.agency.id))
 
     def _decoys(self, worker: Person, first: date) -> None:

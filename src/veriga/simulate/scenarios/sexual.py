@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from veriga.simulate.ad_templates import edit_body
 from veriga.simulate.bookings import MonthBook
 from veriga.simulate.names import LANGUAGE, strip_diacritics
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
@@ -29,6 +30,7 @@ CROSS_POST = 0.3  # share of an operation's ads posted on the second board
 # share of a woman's ads posted under the operation's other work phone: her photos (reposted,
 # transformed) are what ties the two phones together, as investigators find them
 SWAP_PHONE = 0.2
+HANDLE_SHARE = 0.1  # share of an operation's ads that give its Telegram handle
 
 
 class SexualOperation:
@@ -188,6 +190,14 @@ class SexualOperation:
         # choices added later draw from a stream of their own, so that the world's other
         # draws (records, decoys) stay as they were
         extra = random.Random(f"{ctx.seed}:ads:{self.op}")
+        handle = (f"{extra.choice(('vip', 'sweet', 'angel', 'baltic', 'nordic'))}_"
+                  f"{extra.choice(('girls', 'ladies', 'models', 'dolls'))}{extra.randint(10, 99)}")
+
+        def repost(body: str, lang: str) -> str:
+            """A repost's edit, sometimes with the operation's Telegram handle."""
+            body = edit_body(extra, body, lang)
+            return f"{body} Telegram @{handle}" if extra.random() < HANDLE_SHARE else body
+
         for i, v in enumerate(self.victims):
             photos = tuple(f"{self.op}-{v.id}-{k}" for k in range(3))
             for city, a, b in self.stays[v.id]:
@@ -210,9 +220,10 @@ class SexualOperation:
                             when=datetime.combine(day, time(hour, 0, rng.randint(0, 50))),
                             site=site, category="escort", lang=local_lang, city=city,
                             country=COUNTRY_OF[city], phone=phone, contact=contact,
-                            title=noisy(rng, title), body=noisy(rng, body), price=price,
-                            photos=tuple(rng.sample(photos, 2)), op=self.op, kind="operation",
-                            advertiser=v.id, age=age, nationality=self.origin))
+                            title=noisy(rng, title), body=repost(noisy(rng, body), local_lang),
+                            price=price, photos=tuple(rng.sample(photos, 2)), op=self.op,
+                            kind="operation", advertiser=v.id, age=age,
+                            nationality=self.origin))
                     day += timedelta(days=rng.randint(2, 4))
 
     def _plan_records(self) -> None:

@@ -34,7 +34,8 @@ class AdWriter:
         if domain not in self.sites:
             title = {"nightlist.example": "NightList - companions & massage",
                      "jobs-abroad.example": "Jobs Abroad - work in the Nordics and Baltics",
-                     "baltic-dates.example": "Baltic Dates - meet in Riga, Tallinn, Helsinki"
+                     "baltic-dates.example": "Baltic Dates - meet in Riga, Tallinn, Helsinki",
+                     "work-nordic.example": "Work Nordic - jobs with housing"
                      }.get(domain, domain)
             self.sites[domain] = Site(self.out / "sites" / domain, domain, title)
         return self.sites[domain]
