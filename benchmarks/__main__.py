@@ -21,7 +21,8 @@ from rich.table import Table
 SUITES = ["bench_import", "bench_simulate", "bench_finance", "bench_web", "bench_timeline",
           "bench_map", "bench_money", "bench_report", "bench_minimise",
           "bench_load", "bench_house", "bench_resolve_keys", "bench_resolve", "bench_review",
-          "bench_osint_extract", "bench_osint_crawl", "bench_osint_operations"]
+          "bench_osint_extract", "bench_osint_crawl", "bench_osint_operations",
+          "bench_osint_screen"]
 
 
 def load(suites: list[str]) -> tuple[dict[str, ModuleType], dict[str, str]]:
