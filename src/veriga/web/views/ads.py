@@ -68,6 +68,13 @@ def _phone_key(entity: EntityProxy) -> str:
     return json.dumps(props, sort_keys=True, ensure_ascii=False)
 
 
+def _ad_phones(entity: EntityProxy) -> list[str]:
+    """The phones an ad states (stored in E.164 by the import), else those read from its
+    text (memoised: the list pages read every ad)."""
+    stated = [str(p) for p in entity.get("phone", quiet=True) if str(p).startswith("+")]
+    return stated or list(_phones(_phone_key(entity)))
+
+
 def _row(entity: EntityProxy, case: str) -> dict[str, Any]:
     return {
         "id": entity.id, "url": f"/cases/{case}/ads/{entity.id}",
@@ -75,7 +82,7 @@ def _row(entity: EntityProxy, case: str) -> dict[str, Any]:
         "site": _first(entity, "site"), "city": _first(entity, "city"),
         "language": _first(entity, "language"),
         "date": _first(entity, "postedAt", "publishedAt", "retrievedAt")[:16].replace("T", " "),
-        "phones": list(_phones(_phone_key(entity))),
+        "phones": _ad_phones(entity),
         "archived": bool(entity.get("contentHash", quiet=True)),
     }
 
@@ -120,7 +127,7 @@ def _grouping(ads: Sequence[Ad]) -> Grouping:
 
 def _ad(entity: EntityProxy, values: AdValues | None = None) -> Ad:
     ad = ad_from_properties(str(entity.id), entity.properties)
-    phones = values.phones if values is not None else list(_phones(_phone_key(entity)))
+    phones = values.phones if values is not None else _ad_phones(entity)
     return Ad(id=ad.id, text=ad.text, phones=tuple(dict.fromkeys((*ad.phones, *phones))),
               emails=ad.emails, handles=ad.handles, image_hashes=ad.image_hashes,
               city=ad.city, posted_at=ad.posted_at)
