@@ -100,3 +100,12 @@ def test_stated_ages_from_properties_count_without_a_span() -> None:
 
 def test_the_default_library_is_loaded_once() -> None:
     assert default_library() is default_library()
+
+
+def test_a_huge_ad_is_screened_in_its_first_part_only() -> None:
+    from veriga.osint.screen.scoring import MAX_TEXT
+
+    text = "Young girl, no days off. " + "x " * MAX_TEXT + "Our girls wait."
+    found = screen(text, domain="sex_ads")
+    assert {h.indicator for h in found.hits} == {"youth.words", "availability.around_the_clock"}
+    assert all(h.end is not None and h.end <= MAX_TEXT for h in found.hits)

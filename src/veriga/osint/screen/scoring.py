@@ -25,6 +25,7 @@ JOB_CATEGORIES = {"job", "jobs", "work", "employment", "recruitment", "vacancy",
 SEX_CATEGORIES = {"escort", "escorts", "massage", "adult", "dating", "companion", "erotic",
                   "sex"}
 NEGATION_WINDOW = 40  # characters before a match in which a negation cue is looked for
+MAX_TEXT = 100_000  # characters of an ad screened (an ad page is a few thousand at most)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def screen(text: str, extraction: Extracted | None = None, *, domain: str | None
     """Screen one ad's ``text`` (with its ``extraction``, made here if not given). With
     ``domain`` None both the sex-ad and the job-ad indicators are tried and the better
     scoring domain is kept; ``context`` (from :func:`build_context`) enables the corpus
-    indicators."""
+    indicators. Only the first :data:`MAX_TEXT` characters of an ad are screened."""
     library = library or default_library()
     params = params or ScreenParams()
     if facts is None:
@@ -176,10 +177,10 @@ def screen(text: str, extraction: Extracted | None = None, *, domain: str | None
                         phones=tuple(p.e164 for p in extraction.phones),
                         cities=tuple(p.name for p in extraction.places))
     domains = [domain or facts.domain] if (domain or facts.domain) else ["sex_ads", "job_ads"]
-    folded = fold(facts.text)
+    folded = fold(facts.text[:MAX_TEXT])
     best: Screening | None = None
     for dom in domains:
-        hits = text_hits(facts.text, library, dom, folded)
+        hits = text_hits(facts.text[:MAX_TEXT], library, dom, folded)
         hits += rule_hits(facts, library, dom, context)
         hits.sort(key=lambda h: (h.start if h.start is not None else -1, h.indicator))
         fams = family_scores(hits)
