@@ -112,3 +112,20 @@ def test_operations_of_one_ad_are_no_findings_but_their_links_are(engine: Engine
     assert [s["city"] for s in operations[0].details["route"]] == ["Sofia", "Pleven"]
     sex = next(f for f in run.findings if f.kind == "shared_identifier.sex")
     assert sex.details["group"] == "ad-3" and sex.details["ads"] == 1
+
+
+@pytest.mark.spark
+def test_spark_finds_the_same_links_as_duckdb(engine: Engine) -> None:
+    pytest.importorskip("pyspark")
+    spark = get_engine("spark")
+    try:
+        spark.register({kind: [] for kind in RECORD_KINDS},
+                       {k: v.schema for k, v in RECORD_KINDS.items()})
+        spark.register_arrow("call", _calls([("+359875000806", "+37129123456")] * 3
+                                            + [("+37120000000", "+37129123456")]))
+        on_spark = _run(spark)
+    finally:
+        spark.close()
+    on_duckdb = _run(engine)
+    assert sorted(f.id for f in on_spark.findings) == sorted(f.id for f in on_duckdb.findings)
+    assert [f.details for f in on_spark.findings] == [f.details for f in on_duckdb.findings]
