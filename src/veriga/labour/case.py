@@ -1,0 +1,438 @@
+"""The labour case: the companies, people, roles, accounts, contracts, workers and payroll of
+a case, read once from its entities into plain tables the detectors share.
+
+A company is one *firm*, keyed ``COUNTRY:REGISTRATION`` (``?:REG`` where no record gives its
+country and no other firm has that number): the register, the BODS statements, the A1
+declarations, the payroll and the invoices name the same company by its registration number,
+each in its own file. People are keyed by their entity id; a worker of the A1 declarations
+and of the payroll by name and (when given) birth date, folded (case, accents, order of
+the names) so that ``JABŁONSKI WOJCIECH`` and ``Wojciech Jabłonski`` are one worker.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import pyarrow as pa
+from followthemoney import EntityProxy
+
+from veriga.model.holdings import holdings
+
+#: What the family reads (besides the bulk records).
+SCHEMATA = ("Company", "Organization", "LegalEntity", "Person", "Directorship", "Ownership",
+            "BankAccount", "Employment", "Payment", "Contract", "ContractAward", "Event",
+            "UnknownLink", "Trip")
+
+HOUSING_WORDS = ("HOUSING", "ACCOMMODATION", "RENT", "DORMITORY", "MAJOITUS", "MAJUTUS",
+                 "ĪRE", "NAKTSMĪTNE", "ЖИЛЬЕ", "КВАРТИРА", "NOCLEG", "ZAKWATEROWANIE")
+TRANSPORT_WORDS = ("TRANSPORT", "TRAVEL", "BUS", "KULJETUS", "TRANSPORTS", "ТРАНСПОРТ",
+                   "DOJAZD", "PRZEJAZD")
+
+
+def reg_key(reg: str | None) -> str:
+    """A registration number as compared: upper case, spaces out (the SQL does the same)."""
+    return (reg or "").strip().replace(" ", "").upper()
+
+
+def fold(name: str | None) -> str:
+    """A person's name as compared: case and accents folded, parts sorted."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("ł", "l").replace("ø", "o").replace("đ", "d")
+    return " ".join(sorted(re.findall(r"\w+", text)))
+
+
+def day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def amount(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value) if value not in (None, "") else None
+    except (InvalidOperation, TypeError):
+        return None
+
+
+def address_key(text: str | None) -> str:
+    """An address as compared: case, accents and punctuation folded."""
+    return " ".join(fold(text).split()) if text else ""
+
+
+@dataclass
+class Firm:
+    key: str
+    reg: str
+    country: str
+    name: str = ""
+    entity_ids: list[str] = field(default_factory=list)
+    founded: date | None = None
+    dissolved: date | None = None
+    address: str = ""
+    employees: int | None = None  # headcount declared to the register or tax office
+    turnover: Decimal | None = None  # last annual turnover declared, EUR
+    vat: str = ""
+    sector: str = ""
+    status: str = ""
+
+    @property
+    def entity_id(self) -> str:
+        return self.entity_ids[0] if self.entity_ids else self.key
+
+
+@dataclass
+class Posting:
+    """One A1 / posting declaration: a worker sent by a firm to a host country."""
+
+    entity_id: str
+    worker: str  # folded worker key
+    worker_id: str  # the Person entity
+    sender: str  # firm key
+    host_firm: str | None
+    host_country: str | None
+    start: date | None
+    end: date | None
+    employed_since: date | None = None
+    record: str = ""  # the declaration's number
+
+
+@dataclass
+class Pay:
+    """One payroll payment to a worker, with what the payroll deducted for housing and
+    transport (deduction payments from the worker to the firm in the same month)."""
+
+    entity_id: str
+    firm: str
+    worker: str
+    worker_id: str
+    month: str
+    net: Decimal
+    account: str | None = None
+    housing: Decimal = Decimal(0)
+    transport: Decimal = Decimal(0)
+    deduction_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Contract:
+    entity_id: str
+    ref: str
+    client: str | None
+    contractor: str | None
+    signed: date | None
+    signed_country: str | None
+    value: Decimal | None
+    start: date | None
+    end: date | None
+    award_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LabourCase:
+    """The case's labour facts, by firm."""
+
+    firms: dict[str, Firm] = field(default_factory=dict)
+    people: dict[str, EntityProxy] = field(default_factory=dict)
+    #: (firm, person entity id, "director" | "owner", the link's entity id)
+    roles: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: account number -> ("firm" | "person", firm key or person id)
+    accounts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    postings: list[Posting] = field(default_factory=list)
+    pays: list[Pay] = field(default_factory=list)
+    contracts: list[Contract] = field(default_factory=list)
+    #: firm -> register events (date, event, value, entity id)
+    events: dict[str, list[tuple[date, str, str, str]]] = field(default_factory=dict)
+    #: worker key -> phones; person id -> worker key
+    phones: dict[str, set[str]] = field(default_factory=dict)
+    worker_of: dict[str, str] = field(default_factory=dict)
+    #: worker key -> trips (entity id, arrival country, date)
+    trips: dict[str, list[tuple[str, str, date]]] = field(default_factory=dict)
+    worker_names: dict[str, str] = field(default_factory=dict)
+    #: name key -> the one firm of that name
+    firm_named: dict[str, str] = field(default_factory=dict)
+
+    def name_account(self, account: str, name: str) -> None:
+        """An account another statement names: a firm's if the name is one firm's."""
+        firm = self.firm_named.get(name_key(name))
+        if firm and account not in self.accounts:
+            self.accounts[account] = ("firm", firm)
+
+    def name(self, firm: str) -> str:
+        f = self.firms.get(firm)
+        return (f.name or f.reg) if f else firm.split(":", 1)[-1]
+
+    def reg(self, firm: str) -> str:
+        f = self.firms.get(firm)
+        return f.reg if f else firm.split(":", 1)[-1]
+
+    def country(self, firm: str) -> str:
+        f = self.firms.get(firm)
+        return f.country if f else firm.split(":", 1)[0]
+
+    def directors(self, firm: str) -> set[str]:
+        return {p for f, p, r, _ in self.roles if f == firm and r == "director"}
+
+    def controllers(self, firm: str) -> set[str]:
+        return {p for f, p, _, _ in self.roles if f == firm}
+
+    def person_name(self, pid: str) -> str:
+        p = self.people.get(pid)
+        return p.caption if p is not None else pid
+
+    # -- tables for the engine ------------------------------------------------------------
+
+    def firm_table(self) -> pa.Table:
+        rows = list(self.firms.values())
+        return pa.table({
+            "firm": [f.key for f in rows], "country": [f.country for f in rows],
+            "founded": pa.array([f.founded for f in rows], pa.date32()),
+            "dissolved": pa.array([f.dissolved for f in rows], pa.date32()),
+            "address": [f.address or None for f in rows],
+            "employees": pa.array([f.employees for f in rows], pa.int64())})
+
+    def account_table(self) -> pa.Table:
+        items = sorted(self.accounts.items())
+        return pa.table({"account": [a for a, _ in items], "kind": [k for _, (k, _) in items],
+                         "holder": [h for _, (_, h) in items]},
+                        schema=pa.schema([("account", pa.string()), ("kind", pa.string()),
+                                          ("holder", pa.string())]))
+
+    def contract_table(self) -> pa.Table:
+        rows = [c for c in self.contracts if c.client and c.contractor]
+        return pa.table({
+            "buyer": pa.array([c.client for c in rows], pa.string()),
+            "supplier": pa.array([c.contractor for c in rows], pa.string()),
+            "value": pa.array([c.value for c in rows], pa.decimal128(18, 2)),
+            "signed": pa.array([c.signed for c in rows], pa.date32())})
+
+
+def name_key(name: str | None) -> str:
+    """A firm's name as compared where it has no valid registration number: folded as
+    :func:`fold` does, without spaces, upper case (invoices without a number: their name
+    in upper case, letters and digits only)."""
+    return "~" + fold(name).replace(" ", "").upper()
+
+
+def _firm_key(reg: str, country: str | None) -> str:
+    return f"{(country or '?').upper()}:{reg_key(reg)}"
+
+
+def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
+    """Read the case's entities into a :class:`LabourCase`."""
+    entities = list(entities)
+    by_id = {e.id: e for e in entities if e.id}
+    case = LabourCase()
+    # firms: every organisation with a registration number
+    orgs = [e for e in entities if e.schema.is_a("Organization")]
+    countries: dict[str, set[str]] = defaultdict(set)
+    for o in orgs:
+        for reg in o.get("registrationNumber"):
+            for c in o.get("jurisdiction") + o.get("country"):
+                countries[reg_key(reg)].add(c.upper())
+    firm_of: dict[str, str] = {}  # entity id -> firm key
+    by_name: dict[str, set[str]] = defaultdict(set)  # name key -> firms with a number
+    for o in orgs:
+        for reg in o.get("registrationNumber")[:1]:
+            own = [c.upper() for c in o.get("jurisdiction") + o.get("country")]
+            known = sorted(countries.get(reg_key(reg), ()))
+            country = own[0] if own else (known[0] if len(known) == 1 else "?")
+            for n in o.get("name"):
+                by_name[name_key(n)].add(_firm_key(reg, country))
+    for o in sorted(orgs, key=lambda e: e.id or ""):
+        regs = o.get("registrationNumber")
+        own = [c.upper() for c in o.get("jurisdiction") + o.get("country")]
+        if regs:
+            reg = reg_key(regs[0])
+            known = sorted(countries.get(reg, ()))
+            country = own[0] if own else (known[0] if len(known) == 1 else "?")
+        elif o.schema.is_a("Company") and name_key(o.first("name")) != "~":
+            # no valid registration number: the firm by its name and country
+            reg, country = name_key(o.first("name")), own[0] if own else "?"
+        else:
+            continue
+        key = _firm_key(reg, country)
+        if reg.startswith("~"):
+            same = {k for k in by_name.get(reg, ()) if k.split(":")[0] in (country, "?")
+                    or country == "?"}
+            if len(same) == 1:
+                key = same.pop()
+        firm = case.firms.get(key)
+        if firm is None:
+            firm = case.firms[key] = Firm(key, reg, country)
+        firm.entity_ids.append(o.id or "")
+        if firm.country == "?" and country != "?":
+            firm.country = country
+        firm_of[o.id or ""] = key
+        firm.name = firm.name or o.first("name") or ""
+        firm.founded = firm.founded or day(o.first("incorporationDate"))
+        firm.dissolved = firm.dissolved or day(o.first("dissolutionDate"))
+        firm.address = firm.address or address_key(o.first("address"))
+        firm.vat = firm.vat or o.first("vatCode") or ""
+        firm.sector = firm.sector or o.first("sector") or ""
+        firm.status = firm.status or o.first("status") or ""
+        for prop in ("employees",):
+            if prop in o.schema.properties and firm.employees is None:
+                value = amount(o.first(prop))
+                firm.employees = int(value) if value is not None else None
+        for prop in ("amountEur", "amount"):
+            if firm.turnover is None:
+                firm.turnover = amount(o.first(prop))
+    for e in entities:
+        if e.schema.is_a("Person"):
+            case.people[e.id or ""] = e
+    # directors and owners of firms
+    for e in entities:
+        if e.schema.is_a("Directorship"):
+            pairs = [(o, d, "director") for o in e.get("organization") for d in e.get("director")]
+        elif e.schema.is_a("Ownership"):
+            pairs = [(a, o, "owner") for a in e.get("asset") for o in e.get("owner")]
+        else:
+            continue
+        for org, person, role in pairs:
+            if org in firm_of and person in case.people:
+                case.roles.append((firm_of[org], person, role, e.id or ""))
+    # accounts and their holders
+    firm_named: dict[str, set[str]] = defaultdict(set)
+    for f in case.firms.values():
+        for eid in f.entity_ids:
+            for n in by_id[eid].get("name") if eid in by_id else ():
+                firm_named[name_key(n)].add(f.key)
+    case.firm_named = {k: next(iter(v)) for k, v in firm_named.items() if len(v) == 1}
+    for held in holdings(entities):
+        owner = by_id.get(held.owner_id)
+        if held.owner_id not in firm_of and owner is not None and not owner.schema.is_a(
+                "Person"):
+            for n in owner.get("name"):
+                if name_key(n) in case.firm_named:
+                    firm_of[held.owner_id] = case.firm_named[name_key(n)]
+        for number in held.numbers:
+            if held.owner_id in firm_of:
+                case.accounts[number] = ("firm", firm_of[held.owner_id])
+            elif held.owner_id in case.people:
+                case.accounts.setdefault(number, ("person", held.owner_id))
+
+    def worker_key(pid: str) -> str:
+        p = case.people.get(pid)
+        if p is None:
+            return pid
+        key = fold(p.first("name"))
+        if key:
+            case.worker_names.setdefault(key, p.first("name") or key)
+        return key or pid
+
+    # postings: A1 declarations (Employment by the sending firm) and where they were posted
+    hosts: dict[str, tuple[str | None, str | None]] = {}
+    for link in entities:
+        if link.schema.is_a("UnknownLink"):
+            for obj in link.get("object"):
+                if obj in firm_of:
+                    for subj in link.get("subject"):
+                        hosts[f"{subj}|{link.first('role') or ''}"] = (firm_of[obj], None)
+                        hosts.setdefault(subj, (firm_of[obj], case.country(firm_of[obj])))
+    for emp in entities:
+        if not emp.schema.is_a("Employment"):
+            continue
+        employer = emp.first("employer")
+        worker = emp.first("employee")
+        if employer not in firm_of or not worker:
+            continue
+        key = worker_key(worker)
+        case.worker_of[worker] = key
+        host_firm, host_country = hosts.get(worker, (None, None))
+        case.postings.append(Posting(
+            emp.id or "", key, worker, firm_of[employer], host_firm, host_country,
+            day(emp.first("startDate")), day(emp.first("endDate")),
+            day(emp.first("date")), emp.first("recordId") or emp.first("summary") or ""))
+    # payroll: wage payments from a firm to a person, and deductions the other way
+    deductions: dict[tuple[str, str, str], list[tuple[str, Decimal, str]]] = defaultdict(list)
+    account_no = {e.id: (e.first("iban") or e.first("accountNumber"))
+                  for e in entities if e.schema.is_a("BankAccount")}
+    for pay in entities:
+        if not pay.schema.is_a("Payment"):
+            continue
+        payer, payee = pay.first("payer"), pay.first("beneficiary")
+        value = amount(pay.first("amount"))
+        when = pay.first("date") or pay.first("startDate") or ""
+        month = (pay.first("purpose") or "")[:7] if re.match(
+            r"^\d{4}-\d{2}", pay.first("purpose") or "") else when[:7]
+        if value is None or not month:
+            continue
+        if payer in firm_of and payee in case.people:
+            key = worker_key(payee)
+            case.worker_of[payee] = key
+            acct = account_no.get(pay.first("beneficiaryAccount"))
+            case.pays.append(Pay(pay.id or "", firm_of[payer], key, payee, month, value, acct))
+        elif payee in firm_of and payer in case.people:
+            text = " ".join(pay.get("purpose") + pay.get("programme") + pay.get("description")
+                            + pay.get("summary")).upper()
+            kind = ("housing" if any(w in text for w in HOUSING_WORDS) else "transport"
+                    if any(w in text for w in TRANSPORT_WORDS) else None)
+            if kind:
+                deductions[(firm_of[payee], worker_key(payer), month)].append(
+                    (kind, value, pay.id or ""))
+    for p in case.pays:
+        for kind, value, pid in deductions.pop((p.firm, p.worker, p.month), []):
+            if kind == "housing":
+                p.housing += value
+            else:
+                p.transport += value
+            p.deduction_ids.append(pid)
+    # contracts and their awards
+    awards: dict[str, list[EntityProxy]] = defaultdict(list)
+    for e in entities:
+        if e.schema.is_a("ContractAward"):
+            for c in e.get("contract"):
+                awards[c].append(e)
+    for c in entities:
+        if not c.schema.is_a("Contract"):
+            continue
+        client = next((firm_of[a] for a in c.get("authority") if a in firm_of), None)
+        given = awards.get(c.id or "", [])
+        contractor = next((firm_of[s] for a in given for s in a.get("supplier")
+                           if s in firm_of), None)
+        value = amount(c.first("amountEur") or c.first("amount"))
+        if value is None:
+            value = next((v for a in given if (v := amount(a.first("amount"))) is not None),
+                         None)
+        starts = [d for a in given if (d := day(a.first("startDate")))]
+        ends = [d for a in given if (d := day(a.first("endDate")))]
+        signed_country = next(iter(c.get("country")), None)
+        case.contracts.append(Contract(
+            c.id or "", c.first("procedureNumber") or c.first("name") or c.first("title")
+            or c.id or "", client, contractor, day(c.first("contractDate")),
+            signed_country.upper() if signed_country else None, value,
+            min(starts) if starts else None, max(ends) if ends else None,
+            [a.id or "" for a in given]))
+    # register events of firms
+    for ev in entities:
+        if ev.schema.is_a("Event"):
+            for inv in ev.get("involved"):
+                if inv in firm_of and (when := day(ev.first("date") or ev.first("startDate"))):
+                    case.events.setdefault(firm_of[inv], []).append(
+                        (when, (ev.first("name") or "").lower(), ev.first("summary") or "",
+                         ev.id or ""))
+    # phones and trips of workers
+    for pid, key in case.worker_of.items():
+        p = case.people[pid]
+        case.phones.setdefault(key, set()).update(p.get("phone"))
+    for trip in entities:
+        if not trip.schema.is_a("Trip"):
+            continue
+        when = day(trip.first("endDate") or trip.first("startDate") or trip.first("date"))
+        end = by_id.get(trip.first("endLocation") or "")
+        country = (end.first("country") if end is not None else None) or ""
+        if not when or not country:
+            continue
+        for who in trip.get("involved"):
+            if who in case.worker_of:
+                case.trips.setdefault(case.worker_of[who], []).append(
+                    (trip.id or "", country.upper(), when))
+    return case

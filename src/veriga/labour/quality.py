@@ -1,0 +1,92 @@
+"""The labour family against a simulated world's answer key.
+
+With the key's ``labour_schemes`` (each ``{id, kind, operation, companies, records}``, the
+lawful decoys among them): a scheme is found when a flagged finding of the detector for its
+kind names (by registration number) one of its companies; a flagged finding is correct when
+it names a company of a scheme of its kinds that is no decoy. Without them (older worlds):
+the operations stand for the schemes, each detector scored on the operations whose
+companies its flagged findings name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from veriga import analysis
+from veriga.labour.case import name_key
+
+#: answer-key scheme kind -> the detector that should find it
+KIND_DETECTOR = {
+    "subcontracting_chain": "labour.chain", "letterbox": "labour.shared_address",
+    "shared_address": "labour.shared_address", "straw_director": "labour.straw_director",
+    "phoenix": "labour.phoenix", "no_employees_large_flows": "labour.no_employees",
+    "new_firm_large_subcontract": "labour.new_firm", "bogus_posting": "labour.posting",
+    "recruitment_fees": "labour.fees", "wage_kickback": "labour.wage_control",
+    "shared_wage_account": "labour.wage_control", "excessive_deductions": "labour.deductions",
+    "below_min_wage": "labour.below_min_wage", "unregistered_worker": "labour.unregistered",
+}
+DECOYS = ("lawful_subcontracting", "staffing_agency", "genuine_posting")
+#: detectors a bogus posting may also be found by
+ALSO = {"labour.a1_conflict": "bogus_posting"}
+
+
+def _regs(finding: Any) -> set[str]:
+    """A finding's firms: registration numbers, and names of firms it names without one."""
+    return {k.value if k.type == "registration" else name_key(k.value)
+            for k in finding.evidence.keys if k.type in ("registration", "other")}
+
+
+def evaluate(run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score]:
+    company = {c["id"]: c for c in truth.get("companies", [])}
+
+    def ids(c: Mapping[str, Any]) -> set[str]:
+        return {str(c.get("registration_number") or "").replace(" ", "").upper(),
+                name_key(c.get("name"))} - {"", "~"}
+
+    def regs(refs: Any) -> set[str]:
+        out: set[str] = set()
+        for ref in refs or []:
+            ref = ref.get("id", ref.get("registration_number")) if isinstance(ref, dict) else ref
+            out |= ids(company[ref]) if ref in company else {str(ref)}
+        return out
+
+    flagged = [f for f in run.findings if f.score >= run.flag_score]
+    schemes = truth.get("labour_schemes")
+    scores = []
+    kinds = sorted(set(KIND_DETECTOR.values()) | set(ALSO))
+    if schemes:
+        bad = set().union(*[regs(s.get("companies")) for s in schemes
+                            if s.get("kind") in DECOYS]) if schemes else set()
+        for det in kinds:
+            wanted_kinds = {k for k, d in KIND_DETECTOR.items() if d == det} | (
+                {ALSO[det]} if det in ALSO else set())
+            wanted = [regs(s.get("companies")) for s in schemes if s.get("kind") in wanted_kinds]
+            mine = [_regs(f) for f in flagged if f.kind == det]
+            good = set().union(*wanted) if wanted else set()
+            found = sum(1 for w in wanted if any(w & m for m in mine))
+            correct = sum(1 for m in mine if m & good and not (m & bad - good))
+            if det in ALSO:  # scored with the detector it helps
+                continue
+            also = [d for d, k in ALSO.items() if k in wanted_kinds]
+            for d in also:
+                extra = [_regs(f) for f in flagged if f.kind == d]
+                found = sum(1 for w in wanted if any(w & m for m in mine + extra))
+                correct += sum(1 for m in extra if m & good and not (m & bad - good))
+                mine += extra
+            scores.append(analysis.Score(det, len(wanted), found, len(mine), correct))
+        return scores
+    # older worlds: the operations and their companies
+    ops: dict[str, set[str]] = {}
+    for c in truth.get("companies", []):
+        if c.get("operation"):
+            ops.setdefault(c["operation"], set()).update(ids(c))
+    criminal = set().union(*ops.values()) if ops else set()
+    for det in kinds:
+        mine = [_regs(f) for f in flagged if f.kind == det]
+        if not mine:
+            continue
+        found = sum(1 for companies in ops.values() if any(companies & m for m in mine))
+        correct = sum(1 for m in mine if m & criminal)
+        scores.append(analysis.Score(det, len(ops), found, len(mine), correct))
+    return scores
