@@ -6,7 +6,7 @@ V04 = [
     {"statementId": "s1", "recordId": "entity-1", "recordType": "entity",
      "recordDetails": {"entityType": {"type": "registeredEntity"}, "name": "Nordbuild OÜ",
                        "jurisdiction": {"code": "EE"},
-                       "identifiers": [{"id": "14567890", "scheme": "EE-RIK"}],
+                       "identifiers": [{"id": "14567897", "scheme": "EE-RIK"}],
                        "foundingDate": "2024-05-01"}},
     {"statementId": "s2", "recordId": "person-1", "recordType": "person",
      "recordDetails": {"names": [{"type": "legal", "fullName": "Ivans Petrovs"}],
@@ -41,7 +41,7 @@ def test_bods_becomes_companies_people_and_links(sqlite_ws, tmp_path):
     assert [(r.locator, r.field) for r in result.rejects] == [("statement 5", "recordType")]
     by_schema = {e.schema.name: e for e in sqlite_ws.entities.list("c")}
     company, person = by_schema["Company"], by_schema["Person"]
-    assert company.get("registrationNumber") == ["14567890"]
+    assert company.get("registrationNumber") == ["14567897"]
     assert person.get("nationality") == ["lv"]
     assert by_schema["Ownership"].get("owner") == [person.id]
     assert by_schema["Ownership"].get("asset") == [company.id]

@@ -12,9 +12,12 @@ from followthemoney.types import registry
 from veriga.ingest.base import Draft, ImportContext
 from veriga.model import model
 from veriga.model.normalize import Rejected, normalize_date, normalize_phone, romanize
+from veriga.model.regnum import COMPANY, VAT, normalize_registration
 from veriga.store import statement_id
 
 COUNTRY_PROPS = ("country", "nationality", "jurisdiction", "citizenship")
+#: Identifiers of companies checked per country (:mod:`veriga.model.regnum`).
+REGISTRATION_PROPS = {"registrationNumber": COMPANY, "vatCode": VAT}
 
 
 def _country_hint(draft: Draft, default: str | None) -> str | None:
@@ -54,6 +57,8 @@ def draft_statements(
     """Statement rows for one draft; values that fail are reported to ``ctx``."""
     schema = model[draft.schema]
     country = _country_hint(draft, ctx.country)
+    own_country = _country_hint(draft, None)
+    company = schema.is_a("LegalEntity") and not schema.is_a("Person")
     base = {
         "case_id": case_id, "entity_id": draft.id, "canonical_id": draft.id,
         "schema": schema.name, "lang": None, "source_id": ctx.source_id,
@@ -74,8 +79,13 @@ def draft_statements(
             ctx.reject(draft.locator, prop_name, raw,
                        f"{prop_name!r} is a reverse property; set it on the other entity")
             continue
+        hints = draft.hints.get(prop_name, {})
         try:
-            value = normalise_value(prop.type.name, raw, draft.hints.get(prop_name, {}), country)
+            if company and prop_name in REGISTRATION_PROPS:
+                where = own_country or hints.get("country") or ctx.country
+                value = normalize_registration(raw, where, REGISTRATION_PROPS[prop_name])
+            else:
+                value = normalise_value(prop.type.name, raw, hints, country)
         except Rejected as exc:
             ctx.reject(draft.locator, prop_name, raw, str(exc))
             continue

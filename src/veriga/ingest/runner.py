@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from veriga.errors import ImportFailed, VerigaError
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch, Reject
+from veriga.ingest.checks import FileChecks
 from veriga.ingest.guards import check_file_size
 from veriga.ingest.limits import Limits
 from veriga.ingest.mapping import load_mapping
@@ -253,6 +254,7 @@ def _read(importer: Importer, ctx: ImportContext, fmt: str, case_id: str, now: d
     """Parse and normalise: new statement rows in chunks of about :data:`FLUSH`; entity ids
     into ``entities``, statement ids into ``seen``, bulk tables into ``batches``."""
     pending: list[dict] = []
+    checks = FileChecks(ctx)
     for item in _guarded(importer, ctx, fmt):
         if isinstance(item, RecordBatch):
             _check_batch(ctx, item)
@@ -261,13 +263,16 @@ def _read(importer: Importer, ctx: ImportContext, fmt: str, case_id: str, now: d
         assert isinstance(item, Draft)
         _check_draft(ctx, item)
         entities.add(item.id)
-        for row in draft_statements(item, ctx, case_id, now):
+        rows = list(draft_statements(item, ctx, case_id, now))
+        checks.draft(item, rows)
+        for row in rows:
             if row["id"] not in seen:
                 seen.add(row["id"])
                 pending.append(row)
         if len(pending) >= FLUSH:
             yield pending
             pending = []
+    checks.finish()
     yield pending
 
 

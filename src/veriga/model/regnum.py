@@ -69,7 +69,7 @@ VAT_RULES: dict[str, tuple[Rule, ...]] = {
     "GB": (Rule("UK VAT number", "stdnum.gb.vat"),),
     "CH": (Rule("Swiss VAT number", "stdnum.ch.vat"),),
     "UA": (Rule("Ukrainian individual tax number (IPN)", pattern=r"\d{10}|\d{12}"),),
-    "MD": (Rule("Moldovan fiscal code", "stdnum.md.idno"),),
+    "MD": (Rule("Moldovan VAT code", pattern=r"\d{7}"),),
 }
 
 #: VAT prefixes that are not the ISO code (Greece writes EL).
@@ -142,8 +142,8 @@ def _vat(text: str, value: str, cc: str) -> str:
     if re.match(r"^[A-Z]{2}", squeezed) and not squeezed.isdigit():
         given = squeezed[:2]
         if cc and given not in (prefix, cc):
-            raise Rejected(f"VAT number {value!r} has the prefix {given}, not {prefix} "
-                           f"of its country {cc}")
+            raise Rejected(f"VAT number {value!r} is not valid for {cc}: it has the prefix "
+                           f"{given}, not {prefix}")
         if not cc:
             cc = "GR" if given == "EL" else given
             prefix = VAT_PREFIX.get(cc, cc)
@@ -153,7 +153,8 @@ def _vat(text: str, value: str, cc: str) -> str:
         checked = _check(rules, prefix + squeezed, value, "VAT number", cc)
         return checked if checked[:2] == prefix else prefix + checked
     if cc in VAT_RULES:
-        return prefix + _check(VAT_RULES[cc], squeezed, value, "VAT number", cc)
+        checked = _check(VAT_RULES[cc], squeezed, value, "VAT number", cc)
+        return checked if checked.startswith(prefix) else prefix + checked
     return (prefix + squeezed) if cc else re.sub(r"\s+", "", text)
 
 

@@ -1,0 +1,121 @@
+"""Checks across the entities of an import: reported as rejects, never fatal, nothing dropped.
+
+- **Duplicate registration numbers**: one registration or VAT number of one country on two
+  different entities of one file (two register entries of one number) is reported on the
+  second one's line; both entities keep every value.
+- **Circular ownership**: ownership edges (``Ownership``: owner -> asset) that close a cycle,
+  within a file or with the files imported before it in the same run (BODS statements,
+  register extracts), are reported once, on the line of the edge that closed it; every
+  statement is kept (cross-holdings exist, and a cycle in a register may be an error or a
+  scheme: an investigator decides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx  # type: ignore[import-untyped]
+
+from veriga.ingest.base import Draft, ImportContext
+from veriga.model import model
+
+#: Cycles longer than this are not searched for (a register of a million companies).
+MAX_CYCLE = 8
+#: Names kept to show the entities of a cycle (the rest are shown by id).
+MAX_NAMES = 200_000
+
+
+@dataclass
+class RunChecks:
+    """Shared by the files of one import run (kept in the context's ``run_state``)."""
+
+    ownership: nx.DiGraph = field(default_factory=nx.DiGraph)
+    names: dict[str, str] = field(default_factory=dict)
+    reported: set[frozenset[str]] = field(default_factory=set)
+
+
+@dataclass
+class FileChecks:
+    """Observes the drafts of one file; :meth:`finish` reports what it found."""
+
+    ctx: ImportContext
+    numbers: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)  # owner, asset, locator
+
+    @property
+    def run(self) -> RunChecks:
+        found = self.ctx.run_state.get("checks")
+        if not isinstance(found, RunChecks):
+            found = self.ctx.run_state["checks"] = RunChecks()
+        return found
+
+    def draft(self, draft: Draft, rows: list[dict[str, Any]]) -> None:
+        """Look at one draft and the statement rows it gave."""
+        schema = model.get(draft.schema)
+        if schema is None:
+            return
+        if schema.is_a("Ownership"):
+            owners = [v for p, v in draft.values if p == "owner"]
+            assets = [v for p, v in draft.values if p == "asset"]
+            for owner in owners:
+                for asset in assets:
+                    self.edges.append((owner, asset, draft.locator))
+            return
+        if not schema.is_a("LegalEntity"):
+            return
+        names = self.run.names
+        if draft.id not in names and len(names) < MAX_NAMES:
+            name = next((v for p, v in draft.values if p == "name"), None)
+            if name:
+                names[draft.id] = name
+        if schema.is_a("Person"):
+            return
+        country = next((r["value"].upper() for r in rows
+                        if r["prop"] in ("jurisdiction", "country")), "")
+        for row in rows:
+            if row["prop"] not in ("registrationNumber", "vatCode"):
+                continue
+            key = (row["prop"], country, row["value"])
+            first = self.numbers.setdefault(key, (draft.id, draft.locator))
+            if first[0] != draft.id:
+                self.ctx.reject(
+                    draft.locator, row["prop"], row["value"],
+                    f"duplicate {_label(row['prop'])}: also on {first[1]} for another "
+                    f"entity{' of ' + country if country else ''}; both kept")
+
+    def finish(self) -> None:
+        """Report the ownership cycles this file's edges closed."""
+        if not self.edges:
+            return
+        run = self.run
+        graph = run.ownership
+        locators: dict[tuple[str, str], str] = {}
+        for owner, asset, locator in self.edges:
+            graph.add_edge(owner, asset)
+            locators.setdefault((owner, asset), locator)
+        touched = {n for edge in locators for n in edge}
+        cyclic = [c for c in nx.strongly_connected_components(graph) if len(c) > 1
+                  or any(graph.has_edge(n, n) for n in c)]
+        for component in cyclic:
+            if not component & touched:
+                continue
+            sub = graph.subgraph(component)
+            for cycle in nx.simple_cycles(sub, length_bound=MAX_CYCLE):
+                key = frozenset(cycle)
+                if key in run.reported:
+                    continue
+                pairs = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+                closing = next((locators[p] for p in reversed(pairs) if p in locators), None)
+                if closing is None:  # a cycle of earlier files only: reported there
+                    continue
+                run.reported.add(key)
+                path = " → ".join(run.names.get(n, n) for n in [*cycle, cycle[0]])
+                self.ctx.reject(closing, "owner", path,
+                                f"circular ownership ({len(cycle)} "
+                                f"{'entity' if len(cycle) == 1 else 'entities'}): every "
+                                "statement kept")
+
+
+def _label(prop: str) -> str:
+    return "VAT number" if prop == "vatCode" else "registration number"
