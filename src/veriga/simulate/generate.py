@@ -31,6 +31,12 @@ from veriga.simulate.records import (
     per_row,
 )
 from veriga.simulate.scenarios import SCENARIOS, build_operations
+from veriga.simulate.scenarios.chains import (
+    LabourSchemes,
+    register_events,
+    register_status,
+    turnover,
+)
 from veriga.simulate.sizes import SIZES
 from veriga.simulate.world import BASE_DATE, World, month_days, month_start
 from veriga.simulate.writers.ads import AdWriter
@@ -86,6 +92,9 @@ def run(scenario: str, size_name: str, seed: int, out: Path,
     summary = Summary(scenario, size_name, seed, out)
     summary.transactions, summary.calls = _statements(ctx, ops, background, report)
     summary.ads = _ads(ctx, background, report)
+    for op in ops:
+        if isinstance(op, LabourSchemes):
+            op.write_key()
     summary.records = _records(ctx, report)
     gt.write(world, scenario, size_name, seed)
     summary.people, summary.companies = len(world.people), len(world.companies)
@@ -181,20 +190,39 @@ def _records(ctx: Ctx, report: Progress) -> int:
                      namer(world, seed, rel, lambda row: REGISTER.get(row["country"],
                                                                       REGISTER_OTHER),
                            per_person("country")), ";")
+    labour = bool(plan.a1 or plan.contracts)
+    rel_ev = "registers/company_events.csv"
+    events = PartyTable(out / rel_ev, MAPPINGS["company_events"], rel_ev, "event_id", gt,
+                        namer(world, seed, rel_ev, fixed(REGISTER_OTHER), per_row("event_id")),
+                        ";") if labour else None
     for c in world.companies.values():
         d, o = world.people[c.director], world.people[c.owner]
+        status, since = register_status(c)
+        employees = c.declared_employees if c.declared_employees is not None else c.employees
+        sales = turnover(c, seed)
         reg.row({"registration_number": c.reg_no, "country": c.country, "name": None,
                  "registered": c.founded.strftime("%d.%m.%Y"),
                  "dissolved": c.dissolved.strftime("%d.%m.%Y") if c.dissolved else "",
-                 "status": "liquidated" if c.dissolved else "active", "address": c.address,
+                 "status": status, "address": c.address,
                  "sector": c.sector, "director_name": None,
                  "director_birth_date": d.birth.strftime("%d.%m.%Y"),
                  "director_nationality": d.nationality, "owner_name": None,
                  "owner_birth_date": o.birth.strftime("%d.%m.%Y"), "owner_share": "100",
+                 "vat_number": c.vat, "status_date": since.strftime("%d.%m.%Y"),
+                 "employees": employees if employees or c.role != "front_company" else "",
+                 "turnover_eur": "" if sales is None else f"{sales}.00",
                  "_company": c.id, "_director": d.id, "_owner": o.id})
+        if events is not None:
+            events.rows_from(register_events(c, world.people))
     reg.close()
     rows += reg.rows
     gt.file(rel, "csv", "registration_number", "company register extract")
+    if events is not None:
+        events.close()
+        rows += events.rows
+        gt.file(rel_ev, "csv", "event_id",
+                "company register history: registrations, directors, owners, addresses, "
+                "liquidations, dissolutions and strike-offs")
     write_bods(out / "registers" / "bods.json", world, world.end.isoformat(), gt,
                namer(world, seed, "registers/bods.json", fixed(BODS), per_person()))
     gt.file("registers/bods.json", "bods", "statementId", "BODS 0.4 statements")
@@ -203,6 +231,8 @@ def _records(ctx: Ctx, report: Progress) -> int:
          per_row("declaration_id"), A1_COMPANY),
         ("labour/payroll.csv", "payroll", plan.payroll, "payroll_id", PAYROLL,
          per_person("company_id"), None),
+        ("labour/contracts.csv", "contracts", plan.contracts, "contract_ref", A1,
+         per_row("contract_ref"), None),
         ("travel/bookings.csv", "bookings", plan.bookings, "booking_id", BOOKING,
          per_row("booking_id"), None),
         ("ngo/hotline_records.csv", "ngo", plan.ngo, "case_no", NGO, per_row("case_no"), None),
@@ -211,10 +241,17 @@ def _records(ctx: Ctx, report: Progress) -> int:
             continue
         tw = PartyTable(out / rel, MAPPINGS[key], rel, id_field, gt,
                         namer(world, seed, rel, fixed(style), keyed, companies))
-        tw.rows_from(data)
+        tw.rows_from(_same_columns(data))
         tw.close()
         rows += tw.rows
         gt.file(rel, "csv", id_field, key)
+    if plan.invoices:
+        rel = "labour/invoices.csv"
+        ledger = TableWriter(out / rel, MAPPINGS["invoices"])
+        ledger.rows_from(plan.invoices)
+        ledger.close()
+        rows += ledger.rows
+        gt.file(rel, "csv", "invoice_no", "invoices between companies (record kind invoice)")
     for cc, data in sorted(plan.police.items()):
         rel = f"police/police_{cc.lower()}.csv"
         tw = PartyTable(out / rel, MAPPINGS["police"].format(cc=cc), rel, "record_id", gt,
@@ -225,3 +262,14 @@ def _records(ctx: Ctx, report: Progress) -> int:
         gt.file(rel, "csv", "record_id", f"police records ({cc})")
     report("records", rows, rows)
     return rows
+
+
+def _same_columns(rows: list[dict]) -> list[dict]:
+    """Rows planned by several scenarios, each with every column any of them has (in the
+    order first seen): a file's header is its first row's."""
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    if all(len(row) == len(columns) for row in rows):
+        return rows
+    return [{c: row.get(c) for c in columns} for row in rows]

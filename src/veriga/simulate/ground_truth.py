@@ -42,6 +42,8 @@ class GroundTruth:
         self.routes: dict[str, list[dict[str, str]]] = {}
         self.files: dict[str, dict[str, str]] = {}
         self.malformed: list[dict[str, str]] = []
+        #: labour schemes and their lawful look-alikes (docs/simulate.md, "Labour schemes")
+        self.labour_schemes: list[dict[str, Any]] = []
         self._ads_path = out / ".ground_truth_ads.tmp"
         self._tx_path = out / ".ground_truth_tx.tmp"
         self._tx: IO[str] | None = None
@@ -156,6 +158,7 @@ class GroundTruth:
                 "dissolved": c.dissolved.isoformat() if c.dissolved else None,
                 "address": c.address, "sector": c.sector, "role": c.role,
                 "function": c.function, "director": c.director, "owner": c.owner,
+                "vat_number": c.vat,
                 "operation": c.operation, "accounts": c.accounts, "records": c.records,
                 "decoy_of": c.decoy_of})
         background = [{"id": o.id, "kind": o.kind, "name": o.name, "iban": o.iban, "bic": o.bic,
@@ -179,6 +182,7 @@ class GroundTruth:
             "operations": list(self.operations.values()),
             "typologies": list(self.typologies.values()),
             "routes": self.routes, "malformed_records": self.malformed,
+            "labour_schemes": self.labour_schemes,
         }
         path = self.out / "ground_truth.json"
         if self._tx is not None:

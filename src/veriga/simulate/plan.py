@@ -46,6 +46,8 @@ class Plan:
     payroll: list[dict[str, Any]] = field(default_factory=list)
     police: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by country
     ngo: list[dict[str, Any]] = field(default_factory=list)
+    contracts: list[dict[str, Any]] = field(default_factory=list)
+    invoices: list[dict[str, Any]] = field(default_factory=list)  # written month by month
 
 
 @dataclass

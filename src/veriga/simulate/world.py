@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from veriga.simulate.banks import Bank, Banks, make_iban
 from veriga.simulate.names import LEGAL_FORMS, Name, make_name, make_phone
+from veriga.simulate.regnumbers import registration_number, vat_number
 
 BASE_DATE = date(2026, 1, 1)
 ROLES = ("recruiter", "transporter", "controller", "money_mule", "front_company", "victim",
@@ -25,9 +26,14 @@ CITIES: dict[str, tuple[str, ...]] = {
     "RO": ("Bucharest", "Iași", "Constanța", "Craiova"),
     "UA": ("Kyiv", "Lviv", "Odesa", "Kharkiv"),
     "PL": ("Warsaw", "Gdańsk", "Łódź"),
+    "LT": ("Vilnius", "Kaunas", "Klaipėda"),
 }
 STREETS = {"FI": "katu", "EE": " tn", "LV": " iela", "BG": " ul.", "RO": " str.", "UA": " vul.",
-           "PL": " ul."}
+           "PL": " ul.", "LT": " g."}
+#: The range of the random draw a registration number is made from, per country.
+REG_DRAW = {"LV": (1000000, 9999999), "EE": (10000000, 16999999), "PL": (0, 999999),
+            "BG": (100000000, 209999999), "RO": (10000000, 49999999),
+            "UA": (30000000, 45999999)}
 CURRENCY = {"PL": "PLN", "BG": "BGN", "RO": "RON", "UA": "UAH"}
 
 
@@ -88,6 +94,12 @@ class Company:
     accounts: list[str] = field(default_factory=list)
     records: list[dict[str, str]] = field(default_factory=list)
     decoy_of: list[dict[str, str]] = field(default_factory=list)
+    vat: str = ""
+    turnover: int | None = None  # last annual turnover declared, EUR (None: not filed)
+    declared_employees: int | None = None  # headcount declared to the register, if other
+    #: the register's history beyond founding and dissolution: (date, event, value)
+    events: list[tuple[date, str, str]] = field(default_factory=list)
+    status: str = ""  # the register's status if not active/liquidated (struck_off ...)
 
 
 @dataclass
@@ -123,6 +135,7 @@ class World:
         self._ibans: set[str] = set()
         self._phones: set[str] = set()
         self._company_names: set[tuple[str, str]] = set()
+        self._reg_nos: set[tuple[str, str]] = set()
 
     @property
     def end(self) -> date:
@@ -185,13 +198,21 @@ class World:
                 address: str | None = None, employees: int = 0, function: str = "") -> Company:
         rng = self.rng
         cid = f"C{len(self.companies) + 1:06d}"
-        reg = {"LV": lambda: "4000" + str(rng.randint(1000000, 9999999)),
-               "EE": lambda: str(rng.randint(10000000, 16999999)),
-               "FI": lambda: f"{rng.randint(1000000, 3299999)}-{rng.randint(0, 9)}",
-               "PL": lambda: f"{rng.randint(0, 999999):010d}",
-               "BG": lambda: str(rng.randint(100000000, 209999999)),
-               "RO": lambda: str(rng.randint(10000000, 49999999)),
-               "UA": lambda: str(rng.randint(30000000, 45999999))}[country]()
+        # the draws made before numbers were checked, so that no other draw moves; the
+        # registration number then gets its country's check digit
+        if country == "FI":
+            draw = rng.randint(1000000, 3299999)
+            rng.randint(0, 9)
+        else:
+            lo, hi = REG_DRAW.get(country, (0, 10 ** 9))
+            draw = rng.randint(lo, hi)
+        year = (founded or BASE_DATE).year
+        reg = registration_number(country, draw, year)
+        k = 0
+        while (country, reg) in self._reg_nos:
+            k += 1
+            reg = registration_number(country, draw + 7919 * k, year)
+        self._reg_nos.add((country, reg))
         if founded is None:
             founded = BASE_DATE - timedelta(days=rng.randint(400, 6000))
         company = Company(
@@ -199,7 +220,7 @@ class World:
             founded=founded, dissolved=dissolved,
             address=address or self.address(country, rng.choice(CITIES[country])), sector=sector,
             role=role, director=director.id, owner=(owner or director).id, operation=operation,
-            employees=employees, function=function,
+            employees=employees, function=function, vat=vat_number(country, reg),
         )
         self.companies[cid] = company
         return company

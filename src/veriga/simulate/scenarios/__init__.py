@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from veriga.simulate.plan import Ctx
+from veriga.simulate.scenarios.chains import LabourSchemes
 from veriga.simulate.scenarios.labour import LabourOperation
 from veriga.simulate.scenarios.sexual import SexualOperation
 
@@ -13,10 +14,12 @@ SCENARIOS: dict[str, str] = {
         "reused photos posted in batches; client payments by P2P, card and cash; spend on ads, "
         "rentals, hotels and tickets; remittances home; proceeds into a car and a flat."),
     "labour-exploitation": (
-        "A main contractor with a subcontracting chain ending in letterbox and phoenix "
-        "companies; posted workers with A1 forms; a recruitment agency charging fees; wages "
-        "taken back within 48 h or paid into the controller's account; housing and transport "
-        "deductions; payroll far below headcount; deceptive job ads."),
+        "Main contractors with subcontracting chains of 2-5 tiers ending in letterbox and "
+        "phoenix companies, with contracts and invoices; posted workers with A1 forms; a "
+        "recruitment agency charging fees; wages taken back within 48 h or paid into the "
+        "controller's account; housing and transport deductions; net pay below the minimum; "
+        "payroll far below headcount; deceptive job ads; lawful chains, staffing agencies and "
+        "genuine postings as decoys."),
     "mixed": (
         "Both operations, sharing the controller and his account, with lawful escorts, honest "
         "staffing firms, migrants remitting their own wages and legitimate subcontractors as "
@@ -43,4 +46,7 @@ def build_operations(ctx: Ctx, scenario: str) -> list:
             if shared:
                 shared.controller.note += f"; also controls {op.op}"
             ops.append(op)
+        labour = [o for o in ops if isinstance(o, LabourOperation)]
+        if labour:  # booked after the operations: it invoices what they paid
+            ops.append(LabourSchemes(ctx, labour, size.labour_chains, size.labour_decoys))
     return ops
