@@ -104,7 +104,7 @@ class HTMLImporter(Importer):
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
-        if SINGLEFILE.search(head) or SAVED_FROM.search(start[:1024]):
+        if start[:1] == b"<" and (SINGLEFILE.search(head) or SAVED_FROM.search(start[:1024])):
             return 85
         if start[:2] != b"PK" and MHTML_HEAD.match(start.replace(b"\r\n", b"\n")) \
                 and b"snapshot-content-location" in start.lower():

@@ -4,7 +4,7 @@ Seeds, robots.txt obeyed, sitemaps read, links followed by depth within a scope,
 limit per host, crawler traps skipped. The next page of a listing (``rel="next"``, or the
 same URL with another page number) is one more page at the same depth, as long as the
 listing brings links not seen before: a site reachable only by paging is crawled whole, an
-endless run of empty pages stops. An image response that is no image, or declares more pixels
+endless run of empty pages stops. A raster image response that is no image, or declares more pixels
 than ``max_image_pixels`` (a decompression bomb), stays in the WARC as captured but is
 skipped with the reason. URLs that a seed site's sitemap lists under the same host
 name with another scheme or port (``https://site/`` in the sitemap of ``http://site:8080/``)
@@ -29,7 +29,7 @@ from defusedxml import DefusedXmlException
 
 from veriga.osint.archive import WarcArchive
 from veriga.osint.fetch import Exchange, Fetcher, FetchLimits
-from veriga.osint.imagecheck import MAX_PIXELS, image_problem
+from veriga.osint.imagecheck import CHECKED, MAX_PIXELS, image_problem
 from veriga.osint.links import decode_html, normalise_url, read_page
 from veriga.osint.traps import TrapDetector, TrapRules
 
@@ -322,7 +322,7 @@ class Crawler:
                       else "cut by the time limit")
             summary.cut.append((url, reason))
         ctype = final.content_type
-        if ctype.startswith("image/") and not final.truncated:
+        if ctype in CHECKED and not final.truncated:
             problem = image_problem(final.body, self.options.max_image_pixels)
             if problem:  # archived as captured, but no image of the crawl
                 self._skip(db, summary, url, f"image: {problem}")

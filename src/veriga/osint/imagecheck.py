@@ -11,6 +11,10 @@ from PIL import Image, UnidentifiedImageError
 #: Pixels an image may have (width x height); Pillow's own warning starts at about 89 million.
 MAX_PIXELS = 40_000_000
 FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF", "ICO")
+#: Content types whose header is checked; others (SVG, AVIF, HEIC) are taken as they come.
+CHECKED = frozenset({"image/png", "image/jpeg", "image/jpg", "image/pjpeg", "image/gif",
+                     "image/webp", "image/bmp", "image/x-ms-bmp", "image/tiff", "image/x-icon",
+                     "image/vnd.microsoft.icon"})
 
 
 def image_problem(body: bytes, max_pixels: int = MAX_PIXELS) -> str | None:
