@@ -17,8 +17,9 @@ EXTRA_LINKS = ('<p><a href="/trap/calendar?date=2026-01-01">calendar</a> '
                '<a href="/huge.html">huge</a> <a href="/loop-a">loop</a> '
                '<a href="/admin/secret.html">admin</a></p>')
 #: Bad input for the crawler: broken markup in an unknown charset, a page in another charset
-#: than it says, a text served as an image, a decompression bomb.
+#: than it says, endless redirects, a text served as an image, a decompression bomb.
 BAD_LINKS = ('<p><a href="/broken.html">broken</a> <a href="/wrong-charset.html">wrong</a> '
+             '<a href="/redirect/1">endless redirects</a> '
              '<img src="/bad/not-an-image.png"> <img src="/bad/bomb.png"></p>')
 
 
@@ -51,6 +52,12 @@ class Handler(SiteHandler):
         if path in ("/loop-a", "/loop-b"):
             self.send_response(302)
             self.send_header("Location", "/loop-b" if path == "/loop-a" else "/loop-a")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if path.startswith("/redirect/"):  # a new address each time, never an end
+            self.send_response(302)
+            self.send_header("Location", f"/redirect/{int(path.rsplit('/', 1)[1] or 0) + 1}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None

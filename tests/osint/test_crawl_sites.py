@@ -194,6 +194,8 @@ def test_bad_input_skipped_with_reason(world: Path, served: dict, tmp_path: Path
     assert reasons[seed + "bad/not-an-image.png"].startswith("image: not an image")
     assert "decompression bomb" in reasons[seed + "bad/bomb.png"]
     assert "redirect loop" in reasons[seed + "loop-a"]
+    assert reasons[seed + "redirect/1"] == "more than 5 redirects"
+    assert sum(1 for p in hits if p.startswith("/redirect/")) == 6
     assert summary.cut == [(seed + "huge.html", "cut at 1048576 bytes (max_bytes)")]
     found = responses(tmp_path / "c")
     # broken markup in an unknown charset and a page in another charset than it says are
