@@ -28,6 +28,7 @@ from veriga.workspace import PermissionDenied
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
 MAX_IDS = 200
+MIN_SCORE = 0.5  # findings whose routes are drawn score at least this (flagged, as the chain)
 
 #: The UI strings of static/dist/map.js, translated into the page's data-i18n.
 UI = (
@@ -163,8 +164,9 @@ def map_api(case: str, web: Current, ids: str = "",
     if wanted:  # a record merged since: its entity (trips and places name the entity)
         merged = web.ws.entities.merged(case)
         wanted = list(dict.fromkeys(merged.get(i, i) for i in wanted))
-    try:  # the routes findings follow (an operation's ads moving from city to city)
-        followed = [f for f in web.ws.findings.list(case) if (f.details or {}).get("route")]
+    try:  # the routes flagged findings follow (an operation's ads moving from city to city)
+        followed = [f for f in web.ws.findings.list(case)
+                    if (f.details or {}).get("route") and f.score >= MIN_SCORE]
     except PermissionDenied:  # a role that sees entities but not findings
         followed = []
     found = place_map(web.ws.entities.list(case, MAP_SCHEMATA), ids=wanted, start=start, end=end,
