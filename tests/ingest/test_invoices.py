@@ -122,3 +122,96 @@ def test_a_mapping_must_name_each_party(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MappingError, match="buyer_reg or buyer_name"):
         load_mapping(path)
+
+
+# -- presets: plain invoice ledgers without a mapping file ---------------------------------
+
+LEDGER_EN = """\
+Invoice No,Invoice Date,Due Date,Supplier,Supplier Reg No,Supplier VAT No,Customer,\
+Customer Reg No,Customer VAT No,Description,Net,VAT,Total,Currency,Reference
+2026/001,2026-03-01,2026-03-31,Būve SIA,40003000002,LV40003000002,Ehitus OÜ,10000001,\
+EE100000007,Construction works,"12,500.00","2,625.00","15,125.00",EUR,K-1
+2026/002,2026-03-05,,Rakennus Oy,1000000-4,FI10000004,Ehitus OÜ,10000001,EE100000007,\
+Staff hire,800.00,192.00,992.00,EUR,
+2026/003,05/03/2026,,Budowa sp. z o.o.,0000123456,PL5260000005,Ehitus OÜ,10000002,\
+EE100000007,Scaffolding,100.00,,100.00,PLN,K-9
+"""
+
+LEDGER_LV = """\
+Rēķina Nr.;Datums;Apmaksas termiņš;Piegādātājs;Piegādātāja reģ. Nr.;Piegādātāja PVN Nr.;\
+Pircējs;Pircēja reģ. Nr.;Pircēja PVN Nr.;Apraksts;Summa bez PVN;PVN;Kopā;Valūta;Atsauce
+BV-17;01.03.2026;31.03.2026;SIA "Būve";40003000002;LV40003000002;SIA "Pasūtītājs";\
+40003000017;LV40003000017;Celtniecības darbi;12 500,00;2 625,00;15 125,00;EUR;L-2026/4
+BV-18;02.03.2026;;SIA "Būve";40003000002;LV40003000002;SIA "Pasūtītājs";40003000017;\
+LV40003000017;Darbaspēka noma;1 000,50;210,11;1 210,61;EUR;L-2026/4
+"""
+
+LEDGER_ET = """\
+Arve nr;Kuupäev;Maksetähtaeg;Tarnija;Tarnija registrikood;Tarnija KMKR nr;Ostja;\
+Ostja registrikood;Ostja KMKR nr;Selgitus;Summa km-ta;Käibemaks;Kokku;Valuuta;Viide
+A-100;15.03.2026;14.04.2026;Ehitus OÜ;10000001;EE100000007;Būve SIA;40003000002;\
+LV40003000002;Ehitustööd;4 000,00;880,00;4 880,00;EUR;H-7
+"""
+
+
+def _ledger(tmp_path, text, name):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_english_ledger_imports_by_its_preset(sqlite_ws, tmp_path):
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(
+        _ledger(tmp_path, LEDGER_EN, "ledger.csv"))])
+    assert r.mapping == "preset invoice-ledger-en"
+    assert r.records == {"invoice": 3}
+    # the third buyer's registry code has a wrong check digit: reported, invoice kept
+    assert [(x.locator, x.field, x.value) for x in r.rejects] == [
+        ("line 4", "buyer_reg", "10000002")]
+    first, second, third = _invoices(sqlite_ws)
+    assert first["net_amount"] == Decimal("12500.00")
+    assert first["total_amount"] == Decimal("15125.00")
+    assert (first["supplier_country"], first["buyer_country"]) == ("LV", "EE")  # VAT prefix
+    assert first["contract_ref"] == "K-1"
+    assert second["supplier_reg"] == "10000004" and second["supplier_country"] == "FI"
+    assert str(third["issue_date"]) == "2026-03-05"  # day first
+    assert third["buyer_reg"] is None and third["buyer_name"] == "Ehitus OÜ"
+    assert third["buyer_country"] == "EE" and third["buyer_vat"] == "EE100000007"
+
+
+def test_latvian_and_estonian_ledgers_import_by_their_presets(sqlite_ws, tmp_path):
+    sqlite_ws.cases.create("c")
+    results = sqlite_ws.records.import_files("c", [
+        ImportRequest(_ledger(tmp_path, LEDGER_LV, "rekini.csv")),
+        ImportRequest(_ledger(tmp_path, LEDGER_ET, "arved.csv"))])
+    assert [r.mapping for r in results] == ["preset invoice-ledger-lv", "preset invoice-ledger-et"]
+    assert all(not r.rejects for r in results)
+    rows = _invoices(sqlite_ws)
+    by_no = {r["invoice_no"]: r for r in rows}
+    assert by_no["BV-18"]["net_amount"] == Decimal("1000.50")
+    assert by_no["BV-18"]["vat_amount"] == Decimal("210.11")
+    assert by_no["BV-17"]["buyer_vat"] == "LV40003000017"
+    assert str(by_no["BV-17"]["due_date"]) == "2026-03-31"
+    assert by_no["A-100"]["supplier_reg"] == "10000001"
+    assert by_no["A-100"]["supplier_country"] == "EE"
+    assert by_no["A-100"]["amount_eur"] == Decimal("4000.00")
+
+
+def test_ledger_party_country_comes_from_the_import_when_the_file_has_none(sqlite_ws,
+                                                                          tmp_path):
+    text = LEDGER_EN.splitlines()[0] + "\n" + \
+        "X-1,2026-03-01,,Ehitus OÜ,10000001,,Other OÜ,10000018,,Work,1.00,,1.00,EUR,\n"
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(
+        _ledger(tmp_path, text, "ee.csv"), country="EE")])
+    assert not r.rejects
+    [row] = _invoices(sqlite_ws)
+    assert (row["supplier_country"], row["buyer_reg"]) == ("EE", "10000018")
+    # without a country, a number cannot be checked: kept as written, nothing rejected
+    sqlite_ws.cases.create("d")
+    [r] = sqlite_ws.records.import_files("d", [ImportRequest(
+        _ledger(tmp_path, text.replace("10000018", "10000019"), "any.csv"))])
+    assert not r.rejects
+    [row] = _invoices(sqlite_ws, "d")
+    assert (row["buyer_country"], row["buyer_reg"]) == (None, "10000019")

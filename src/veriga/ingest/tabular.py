@@ -339,23 +339,39 @@ def _normalise_registrations(
     table: pa.Table, unit: str,
 ) -> pa.Table:
     """Registration and VAT numbers checked per country (:mod:`veriga.model.regnum`); an
-    invalid one is reported with its line and left empty, the record kept. Country fields
-    are upper-cased first."""
+    invalid one is reported with its line and left empty, the record kept. A party's country
+    is its country field (upper-cased), else the prefix of its VAT number, else the
+    mapping's or the import's country."""
+    countries_of: dict[str, pa.ChunkedArray | pa.Array] = {}
     for _name, country_field, _scheme in kind.registrations:
-        if country_field in fields:
-            i = table.schema.get_field_index(country_field)
-            table = table.set_column(i, country_field, pc.utf8_upper(
-                pc.utf8_trim_whitespace(table[country_field])))
+        if country_field in countries_of or not any(
+                f in fields for f, c, _s in kind.registrations if c == country_field):
+            continue
+        n = table.num_rows
+        column = pc.utf8_upper(pc.utf8_trim_whitespace(table[country_field])) \
+            if country_field in fields else pa.nulls(n, pa.string())
+        for vat_field in (f for f, c, s in kind.registrations
+                          if c == country_field and s == "vat" and f in fields):
+            prefix = pc.utf8_upper(pc.utf8_slice_codeunits(
+                pc.utf8_trim_whitespace(table[vat_field]), 0, 2))
+            prefix = pc.if_else(pc.fill_null(pc.match_substring_regex(prefix, "^[A-Z]{2}$"),
+                                             False), prefix, pa.nulls(n, pa.string()))
+            column = pc.fill_null(column, pc.replace_substring(prefix, "EL", "GR"))
+        default = next((fields[f].country for f, c, _s in kind.registrations
+                        if c == country_field and f in fields and fields[f].country),
+                       None) or mapping.country or ctx.country
+        if default:
+            column = pc.fill_null(column, default.upper())
+        countries_of[country_field] = column
+        if country_field in table.column_names:
+            table = table.set_column(table.schema.get_field_index(country_field),
+                                     country_field, column)
+        else:
+            table = table.append_column(country_field, column)
     for name, country_field, scheme in kind.registrations:
         if name not in fields:
             continue
-        default = fields[name].country or mapping.country
-        if country_field in fields:
-            countries = table[country_field]
-            if default:
-                countries = pc.fill_null(countries, default)
-        else:
-            countries = pa.array([default] * table.num_rows, pa.string())
+        countries = countries_of[country_field]
         keys = pc.binary_join_element_wise(table[name], pc.fill_null(countries, ""), "\x1f")
         uniques = pc.unique(keys).drop_null()
         mapped: list[str | None] = []
