@@ -378,36 +378,36 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
             if kind:
                 deductions[(firm_of[payee], worker_key(payer), month)].append(
                     (kind, value, pay.id or ""))
-    for p in case.pays:
-        for kind, value, pid in deductions.pop((p.firm, p.worker, p.month), []):
+    for slip in case.pays:
+        for kind, value, pid in deductions.pop((slip.firm, slip.worker, slip.month), []):
             if kind == "housing":
-                p.housing += value
+                slip.housing += value
             else:
-                p.transport += value
-            p.deduction_ids.append(pid)
+                slip.transport += value
+            slip.deduction_ids.append(pid)
     # contracts and their awards
     awards: dict[str, list[EntityProxy]] = defaultdict(list)
     for e in entities:
         if e.schema.is_a("ContractAward"):
             for c in e.get("contract"):
                 awards[c].append(e)
-    for c in entities:
-        if not c.schema.is_a("Contract"):
+    for ct in entities:
+        if not ct.schema.is_a("Contract"):
             continue
-        client = next((firm_of[a] for a in c.get("authority") if a in firm_of), None)
-        given = awards.get(c.id or "", [])
+        client = next((firm_of[a] for a in ct.get("authority") if a in firm_of), None)
+        given = awards.get(ct.id or "", [])
         contractor = next((firm_of[s] for a in given for s in a.get("supplier")
                            if s in firm_of), None)
-        value = amount(c.first("amountEur") or c.first("amount"))
+        value = amount(ct.first("amountEur") or ct.first("amount"))
         if value is None:
             value = next((v for a in given if (v := amount(a.first("amount"))) is not None),
                          None)
         starts = [d for a in given if (d := day(a.first("startDate")))]
         ends = [d for a in given if (d := day(a.first("endDate")))]
-        signed_country = next(iter(c.get("country")), None)
+        signed_country = next(iter(ct.get("country")), None)
         case.contracts.append(Contract(
-            c.id or "", c.first("procedureNumber") or c.first("name") or c.first("title")
-            or c.id or "", client, contractor, day(c.first("contractDate")),
+            ct.id or "", ct.first("procedureNumber") or ct.first("name") or ct.first("title")
+            or ct.id or "", client, contractor, day(ct.first("contractDate")),
             signed_country.upper() if signed_country else None, value,
             min(starts) if starts else None, max(ends) if ends else None,
             [a.id or "" for a in given]))
@@ -415,24 +415,23 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
     for ev in entities:
         if ev.schema.is_a("Event"):
             for inv in ev.get("involved"):
-                if inv in firm_of and (when := day(ev.first("date") or ev.first("startDate"))):
+                if inv in firm_of and (on := day(ev.first("date") or ev.first("startDate"))):
                     case.events.setdefault(firm_of[inv], []).append(
-                        (when, (ev.first("name") or "").lower(), ev.first("summary") or "",
+                        (on, (ev.first("name") or "").lower(), ev.first("summary") or "",
                          ev.id or ""))
     # phones and trips of workers
     for pid, key in case.worker_of.items():
-        p = case.people[pid]
-        case.phones.setdefault(key, set()).update(p.get("phone"))
+        case.phones.setdefault(key, set()).update(case.people[pid].get("phone"))
     for trip in entities:
         if not trip.schema.is_a("Trip"):
             continue
-        when = day(trip.first("endDate") or trip.first("startDate") or trip.first("date"))
+        arrived = day(trip.first("endDate") or trip.first("startDate") or trip.first("date"))
         end = by_id.get(trip.first("endLocation") or "")
         country = (end.first("country") if end is not None else None) or ""
-        if not when or not country:
+        if not arrived or not country:
             continue
         for who in trip.get("involved"):
             if who in case.worker_of:
                 case.trips.setdefault(case.worker_of[who], []).append(
-                    (trip.id or "", country.upper(), when))
+                    (trip.id or "", country.upper(), arrived))
     return case

@@ -5,6 +5,7 @@ records they rest on."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -74,10 +75,10 @@ def _clip(x: float) -> float:
     return round(min(0.95, max(0.05, x)), 2)
 
 
-def finding(det: analysis.Detector, score: float, text: Text, *, firms: list[str] = (),
-            case: LabourCase, entities: list[str] = (), records: list[str] = (),
-            ibans: list[str] = (), details: dict[str, Any] | None = None,
-            other: list[str] = ()) -> Finding:
+def finding(det: analysis.Detector, score: float, text: Text, *, case: LabourCase,
+            firms: Sequence[str] = (), entities: Sequence[str] = (),
+            records: Sequence[str] = (), ibans: Sequence[str] = (),
+            details: dict[str, Any] | None = None, other: Sequence[str] = ()) -> Finding:
     """A Finding of ``det`` with its evidence: the firms by registration number and entity."""
     ids = [i for f in firms for i in (case.firms[f].entity_ids if f in case.firms else [])]
     keys = [Key("registration", case.reg(f)) if not case.reg(f).startswith("~") else
@@ -231,7 +232,7 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
             if x.start and x.end:
                 spans[x.worker].append((x.start, x.end))
         long = []
-        for w, ss in spans.items():
+        for ss in spans.values():
             first, last = min(s for s, _ in ss), max(e for _, e in ss)
             months = (last - first).days / 30.44
             if months > q.limit_months:
@@ -325,23 +326,23 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
     findings = []
     # many firms at one address
     at: dict[str, list[str]] = defaultdict(list)
-    for f in case.firms.values():
-        if f.address:
-            at[f.address].append(f.key)
+    for firm in case.firms.values():
+        if firm.address:
+            at[firm.address].append(firm.key)
     for address, firms in sorted(at.items()):
         firms = sorted(set(firms))
         if len(firms) < q.min_firms_at_address:
             continue
-        lives = [case.firms[f] for f in firms]
-        short = sum(1 for f in lives if f.dissolved and f.founded
-                    and (f.dissolved - f.founded).days <= q.short_lived_days)
+        lives = [case.firms[k] for k in firms]
+        short = sum(1 for x in lives if x.dissolved and x.founded
+                    and (x.dissolved - x.founded).days <= q.short_lived_days)
         text = Text(N_("%(n)s firms are registered at %(address)s: %(names)s; %(short)s of "
                        "them lived less than %(days)s days."),
                     {"n": len(firms), "address": case.firms[firms[0]].address,
                      "names": ", ".join(case.name(f) for f in firms), "short": short,
                      "days": q.short_lived_days})
-        for f in firms:
-            signals[f].add("shared address")
+        for k in firms:
+            signals[k].add("shared address")
         findings.append(finding(ADDRESS, 0.35 + 0.1 * min(3, len(firms) - q.min_firms_at_address)
                                 + 0.15 * min(2, short), text, firms=firms, case=case,
                                 other=[address],
@@ -350,30 +351,27 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
     # one director behind many firms
     directed: dict[str, set[str]] = defaultdict(set)
     links: dict[str, list[str]] = defaultdict(list)
-    for firm, person, role, link in case.roles:
+    for key, person, role, link in case.roles:
         if role == "director":
-            directed[person].add(firm)
+            directed[person].add(key)
             links[person].append(link)
     for person, firms_set in sorted(directed.items()):
         firms = sorted(firms_set)
         if len(firms) < q.min_firms_per_director:
             continue
-        lives = [case.firms[f] for f in firms]
-        short = sum(1 for f in lives if f.dissolved and f.founded
-                    and (f.dissolved - f.founded).days <= q.short_lived_days)
-        foreign = sum(1 for f in lives if case.people[person].first("nationality")
-                      and (case.people[person].first("nationality") or "").upper()
-                      != f.country)
+        lives = [case.firms[k] for k in firms]
+        short = sum(1 for x in lives if x.dissolved and x.founded
+                    and (x.dissolved - x.founded).days <= q.short_lived_days)
         owners_elsewhere = sum(1 for f in firms if case.controllers(f) - {person})
         text = Text(N_("%(person)s directs %(n)s firms (%(names)s); %(short)s of them lived "
                        "less than %(days)s days and %(owned)s are owned by someone else."),
                     {"person": case.person_name(person), "n": len(firms),
                      "names": ", ".join(case.name(f) for f in firms), "short": short,
                      "days": q.short_lived_days, "owned": owners_elsewhere})
-        for f in firms:
-            signals[f].add("straw director")
+        for k in firms:
+            signals[k].add("straw director")
         score = 0.3 + 0.1 * min(3, len(firms) - q.min_firms_per_director) \
-            + 0.15 * min(2, short) + 0.1 * (owners_elsewhere > 0) + 0.0 * foreign
+            + 0.15 * min(2, short) + 0.1 * (owners_elsewhere > 0)
         roles = dict.fromkeys(firms, "front")
         roles[person] = "director"
         findings.append(finding(STRAW, score, text, firms=firms, case=case,
@@ -464,21 +462,21 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
                                 details={"parties": _parties(case, {key: "front"})}))
     # young firms with large subcontracts
     for c in case.contracts:
-        f = case.firms.get(c.contractor or "")
-        if (f is None or not f.founded or not c.signed or c.value is None
+        young = case.firms.get(c.contractor or "")
+        if (young is None or not young.founded or not c.signed or c.value is None
                 or c.value < q.large_contract):
             continue
-        age = (c.signed - f.founded).days
+        age = (c.signed - young.founded).days
         if 0 <= age <= q.new_firm_days:
             text = Text(N_("%(name)s (%(reg)s) was founded %(days)s days before it signed "
                            "contract %(ref)s worth %(value)s with %(client)s."),
-                        {"name": case.name(f.key), "reg": f.reg, "days": age, "ref": c.ref,
+                        {"name": case.name(young.key), "reg": young.reg, "days": age, "ref": c.ref,
                          "value": eur(c.value), "client": case.name(c.client or "")})
-            signals[f.key].add("new firm")
+            signals[young.key].add("new firm")
             findings.append(finding(NEW_FIRM, 0.5 + 0.3 * (1 - age / q.new_firm_days), text,
-                                    firms=[f.key], case=case,
+                                    firms=[young.key], case=case,
                                     entities=[c.entity_id, *c.award_ids], other=[c.ref],
-                                    details={"parties": _parties(case, {f.key: "front"})}))
+                                    details={"parties": _parties(case, {young.key: "front"})}))
     return findings, signals
 
 
