@@ -206,3 +206,28 @@ def test_bad_input_skipped_with_reason(world: Path, served: dict, tmp_path: Path
     # and the crawl went on: every ad archived
     assert archived_ads(tmp_path / "c") == set(ftm_ads(world, NIGHT))
     assert hits["/index.html"] == 1  # linked from the wrong-charset page, fetched once
+
+
+def test_command_line_crawl_of_a_served_site(world: Path, served: dict, tmp_path: Path,
+                                             env_home: Path) -> None:
+    """`veriga osint crawl --resolve`: the paginated site crawled under its own name, its
+    ads in the case; a bad --resolve is refused before anything is fetched."""
+    from typer.testing import CliRunner
+
+    from veriga.cli.main import app
+
+    seed, hits, _ = served[JOBS]
+    runner = CliRunner()
+    assert runner.invoke(app, ["case", "create", "Jobs"]).exit_code == 0
+    args = ["osint", "crawl", seed, "--case", "Jobs", "--rate", "0", "--allow-private",
+            "--out", str(tmp_path / "c")]
+    done = runner.invoke(app, [*args, "--resolve", "nowhere"])
+    assert done.exit_code != 0 and "HOST=IP" in done.output and not hits
+    done = runner.invoke(app, [*args, "--resolve", f"{JOBS}=127.0.0.1"],
+                         catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    ads = len(ftm_ads(world, JOBS))
+    assert "crawled" in done.output and "imported crawl-00001.warc.gz" in done.output
+    listed = runner.invoke(app, ["entities", "-c", "Jobs", "--format", "json"],
+                           catch_exceptions=False)
+    assert listed.output.count('"Advertisement"') == ads
