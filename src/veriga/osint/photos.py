@@ -296,20 +296,24 @@ def cluster(photos: Sequence[PhotoHashes], max_bucket: int = 200) -> list[int]:
                   dtype=np.uint64)
     width = 8 if n < 20_000 else 16
     found: list[np.ndarray] = []
-    both = np.concatenate([ph, pm])  # a photo's mirror meets the other photos too
     m = len(usable)
+    mirrored = np.flatnonzero(pm != ph)  # a photo's mirror meets the other photos too
+    both = np.concatenate([ph, pm[mirrored]])
+    owner = np.concatenate([np.arange(m, dtype=np.int64), mirrored])
     for shift in range(0, 64, 8):
         rotated = (both >> np.uint64(shift)) | (both << np.uint64((64 - shift) % 64)) \
             if shift else both
-        found.append(_bucket_pairs(rotated & np.uint64((1 << width) - 1), max_bucket) % m)
+        found.append(owner[_bucket_pairs(rotated & np.uint64((1 << width) - 1), max_bucket)])
     pairs = np.concatenate(found) if found else np.zeros((0, 2), np.int64)
-    pairs = np.unique(np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1), axis=0)
     if len(pairs):
         a, b = ph[pairs[:, 0]], ph[pairs[:, 1]]
         near = np.minimum(np.bitwise_count(a ^ b),
                           np.minimum(np.bitwise_count(a ^ pm[pairs[:, 1]]),
                                      np.bitwise_count(pm[pairs[:, 0]] ^ b)))
-        pairs = pairs[near <= max(PHASH_MAX, CROP_PHASH_MAX)]
+        pairs = pairs[(near <= max(PHASH_MAX, CROP_PHASH_MAX)) & (pairs[:, 0] != pairs[:, 1])]
+        pairs = np.sort(pairs, axis=1)
+        codes = np.unique(pairs[:, 0] * m + pairs[:, 1])
+        pairs = np.stack([codes // m, codes % m], axis=1)
     candidates = [(int(idx[x]), int(idx[y])) for x, y in pairs.tolist()]
     segments: dict[str, list[int]] = defaultdict(list)
     others: dict[str, list[int]] = defaultdict(list)
