@@ -109,3 +109,10 @@ def test_a_huge_ad_is_screened_in_its_first_part_only() -> None:
     found = screen(text, domain="sex_ads")
     assert {h.indicator for h in found.hits} == {"youth.words", "availability.around_the_clock"}
     assert all(h.end is not None and h.end <= MAX_TEXT for h in found.hits)
+
+
+def test_a_family_at_exactly_min_family_counts() -> None:
+    # a fee and a mass hiring (weight 0.2, exactly min_family): two families
+    found = screen("Angajam 10 muncitori. Taxa 200 EUR.", domain="job_ads")
+    assert found.families == {"fees": 0.5, "urgent_hiring": 0.2}
+    assert found.flagged and found.score == pytest.approx(0.6)

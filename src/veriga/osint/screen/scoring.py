@@ -65,10 +65,12 @@ class Screening:
 
 
 def noisy_or(weights: Iterable[float]) -> float:
+    """``1 - prod(1 - w)``, rounded to 9 places (so that one indicator of weight 0.2 scores
+    its family 0.2, not 0.19999...)."""
     out = 1.0
     for w in weights:
         out *= 1.0 - w
-    return 1.0 - out
+    return round(1.0 - out, 9)
 
 
 def combine(families: Mapping[str, float], params: ScreenParams) -> float:
