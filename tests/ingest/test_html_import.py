@@ -149,6 +149,21 @@ def test_zip_of_a_wget_mirror(world: Path, tmp_path: Path, sqlite_ws) -> None:
     assert view.entity.get("title") == copy[ad_id]["title"]
 
 
+def test_undeclared_legacy_charset_reported(world: Path, tmp_path: Path) -> None:
+    """A page whose server named the charset, saved without it: read, and the reader told."""
+    page = sorted((world / "ads" / "sites" / NIGHT / "ad").iterdir())
+    latvian = next(p for p in page if "lang=\"lv\"" in p.read_text("latin-1"))
+    saved = tmp_path / "saved.html"
+    saved.write_bytes(b"<!-- saved from url=(0030)https://nightlist.example/ad/1 -->"
+                      + latvian.read_bytes())
+    drafts, ctx = parse(saved)
+    assert drafts and ctx.rejects[0].field == "encoding"
+    assert "--encoding" in ctx.rejects[0].reason
+    drafts, ctx = parse(saved, encoding="windows-1257")
+    assert ctx.rejects == []
+    agree(drafts, ftm(world, NIGHT))
+
+
 def test_page_not_marked_as_an_ad(tmp_path: Path) -> None:
     """A saved page without ad marks: an ad of its title and visible text (scripts out)."""
     path = tmp_path / "page.html"

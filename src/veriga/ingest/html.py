@@ -36,7 +36,7 @@ from veriga.ingest.limits import size
 from veriga.ingest.warc import AdHook, _default_hook, ad_entity_id
 from veriga.osint.adpage import parse_ad_page
 from veriga.osint.imagecheck import image_problem
-from veriga.osint.links import decode_html, normalise_url
+from veriga.osint.links import META_CHARSET, decode_html, normalise_url
 
 #: Bytes of one page (or image) read; a larger one is rejected.
 MAX_PAGE = 8 * 1024 * 1024
@@ -154,6 +154,13 @@ class HTMLImporter(Importer):
         encoding = ctx.options.get("encoding")
         if encoding and not ctype:  # --encoding: pages whose server named the charset
             ctype = f"text/html; charset={encoding}"
+        if not ctype and not META_CHARSET.search(data[:4096]):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                ctx.reject(loc, "encoding", None, f"names no charset and is not UTF-8 (byte "
+                           f"{exc.start}): read as UTF-8 with replacement characters; give "
+                           "its charset with --encoding")
         try:
             html = decode_html(data.removeprefix(b"\xef\xbb\xbf"), ctype)
             head = _Head()
