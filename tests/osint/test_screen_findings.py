@@ -100,3 +100,19 @@ def test_the_screen_section_of_the_parameters(tmp_path: Path) -> None:
     assert params.screen.threshold == 0.7
     names = {p.name for p in FAMILY.describe_params()}
     assert {"screen.threshold", "screen.single_cap", "screen.min_family"} <= names
+
+
+def test_make_messages_extracts_the_indicator_texts() -> None:
+    from babel.messages.extract import extract_from_dir
+
+    from veriga.osint.screen.library import ROOT
+
+    library = default_library()
+    wanted = {t for fam in library.families for t in (fam.title, fam.explanation)}
+    wanted |= {t for ind in library.indicators for t in (ind.title, ind.explanation)}
+    method = "veriga.osint.screen.messages.extract_yaml"
+    found = {msg for _, _, msg, _, _ in extract_from_dir(ROOT, method_map=[("*/*.yaml",
+                                                                             method)])}
+    assert found == wanted
+    cfg = (ROOT.parents[4] / "babel.cfg").read_text(encoding="utf-8")
+    assert f"[{method}: src/veriga/osint/screen/indicators/*/*.yaml]" in cfg
