@@ -94,7 +94,8 @@ def test_an_added_importer_imports_from_the_command_line(pipes: type[Importer],
 def test_once_removed_it_is_unknown_and_the_error_lists_the_known(pipes_file: Path) -> None:
     plugins.add("importers", "pipes", PipesImporter)
     plugins.remove("importers", "pipes")
-    with pytest.raises(ImportFailed, match="unknown format 'pipes'; known: adjson, bods, camt, csv"):
+    with pytest.raises(ImportFailed,
+                       match="unknown format 'pipes'; known: adjson, bods, camt, csv"):
         get_importer("pipes")
     assert detect_format(pipes_file) == "csv"  # any text looks like a CSV
 
