@@ -38,11 +38,11 @@ REGISTRATION: dict[str, Check] = {
     "SE": se_orgnr.is_valid,
 }
 #: The VAT number's check per country (with its country prefix; UA and MD are not in the EU
-#: VAT system: their numbers are written bare, UA's with no check digit to test).
+#: VAT system: their numbers are written bare, with no check digit to test).
 VAT: dict[str, Check] = {
     "LV": lv_pvn.is_valid, "EE": ee_kmkr.is_valid, "FI": fi_ytunnus.is_valid,
     "BG": bg_vat.is_valid, "RO": ro_cui.is_valid, "PL": pl_nip.is_valid,
-    "LT": lt_pvm.is_valid, "DE": de_vat.is_valid, "MD": md_idno.is_valid,
+    "LT": lt_pvm.is_valid, "DE": de_vat.is_valid,
     "SE": lambda n: luhn.is_valid(n[2:-2]) and n.endswith("01"),
 }
 
@@ -92,7 +92,7 @@ def registration_number(country: str, draw: int, extra: int = 0) -> str:
 
 def vat_number(country: str, reg_no: str) -> str:
     """The company's VAT number as registers and invoices write it (country prefix in the
-    EU; UA's 12-digit taxpayer number and MD's IDNO bare), derived from its
+    EU; UA's 12-digit taxpayer number and MD's 7-digit VAT code bare), derived from its
     registration number so that no random draw is spent."""
     digits = "".join(c for c in reg_no if c.isdigit())
     seed = int(hashlib.sha1(reg_no.encode(), usedforsecurity=False).hexdigest()[:12], 16)
@@ -109,6 +109,6 @@ def vat_number(country: str, reg_no: str) -> str:
                           lambda d: "DE" + d)
     if country == "UA":  # individual tax number of a VAT payer, 12 digits
         return f"{digits}{seed % 10 ** 4:04d}"
-    if country == "MD":  # the fiscal code is the IDNO
-        return digits
+    if country == "MD":  # the VAT payer's code: 7 digits
+        return f"{seed % 10 ** 7:07d}"
     raise ValueError(f"no VAT numbers for {country}")
