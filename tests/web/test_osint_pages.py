@@ -14,12 +14,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from adhelpers import site_warc
-from browserhelpers import CHROMIUM, acquire_browser, release_browser, shot
+from browserhelpers import CHROMIUM, SHOTS, acquire_browser, release_browser, shot
 from browserhelpers import log_in as browser_log_in
 from fastapi.testclient import TestClient
 from webhelpers import PASSWORD, log_in, open_case
@@ -130,6 +131,43 @@ def test_ad_page_shows_extraction_capture_and_operation(world: dict[str, Any],
     assert 'data-testid="template"' in op_page.text
 
 
+def test_ad_page_marks_the_indicators_where_they_fired(world: dict[str, Any],
+                                                      client: TestClient) -> None:
+    from veriga.osint.screen import facts_from_entity, screen
+
+    operation_ads = [a["entity_id"] for a in world["truth"]["ads"] if a["kind"] == "operation"]
+    by_id = {a.id: a for a in world["ads"]}
+    checked = 0
+    for ad_id in operation_ads[:8]:
+        facts = facts_from_entity(by_id[ad_id])
+        placed = [h for h in screen(facts.text, facts.extracted, facts=facts).hits
+                  if h.start is not None]
+        if not placed:
+            continue
+        page = client.get(f"/cases/{CASE}/ads/{ad_id}").text
+        assert 'data-testid="screened-here"' in page
+        listed = set(re.findall(r'data-testid="indicator" data-indicator="([^"]+)"', page))
+        assert {h.indicator for h in placed} <= listed
+        text = page.split('data-testid="ad-text">')[1].split("</p>")[0]
+        marked = re.findall(r'<span class="indicator" data-indicators="([^"]+)"[^>]*>(.*?)</span>',
+                            text, re.S)
+        for hit in placed:  # the marked pieces of each indicator spell the text it fired on
+            pieces = "".join(re.sub(r"<[^>]+>", "", piece) for names, piece in marked
+                             if hit.indicator in names.split())
+            assert hit.text in html_unescape(pieces), (hit.indicator, hit.text)
+        checked += 1
+    assert checked >= 3
+
+
+def test_a_large_case_is_not_grouped_on_the_page(world: dict[str, Any], client: TestClient,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from veriga.web.views import ads
+
+    monkeypatch.setattr(ads, "MAX_GROUPED_HERE", 5)
+    page = client.get(f"/cases/{CASE}/ads/{world['ads'][0].id}").text
+    assert 'data-testid="not-grouped"' in page and 'data-testid="operation"' not in page
+
+
 def test_archived_page_is_sanitised_and_locked(world: dict[str, Any],
                                                client: TestClient) -> None:
     hostile = _ad(world, HOSTILE_ID)
@@ -221,6 +259,13 @@ def test_ad_page_shows_the_stored_operation_once_analysed(world: dict[str, Any],
     assert link == stored[0].heading()
     assert f"/cases/{CASE}/findings#{stored[0].id}" in page.text
     assert page.text.count('data-testid="template"') == min(3, len(stored[0].details["templates"]))
+    screened = [f for f in ws.findings.list(CASE) if f.kind.startswith("indicators.")]
+    assert screened
+    hit = screened[0].details["hits"][0]
+    page = client.get(f"/cases/{CASE}/ads/{hit['ad']}").text
+    assert page.split('data-testid="indicator-finding">')[1].split("</a>")[0] == \
+        screened[0].heading()
+    assert f'data-indicator="{hit["indicator"]}"' in page
 
 
 # -- in Chromium -------------------------------------------------------------------------
@@ -312,6 +357,7 @@ def test_ads_page_and_viewer_in_the_browser(world: dict[str, Any], server: str,
         assert images.count() >= 1
         page.locator("[data-testid=verified] .ok").wait_for()
         shot(page, "osint-ad")
-        page.locator("iframe[data-testid=archived-page]").screenshot(path="/tmp/shots14/frame.png")
+        page.locator("iframe[data-testid=archived-page]").screenshot(
+            path=str(SHOTS / "osint-ad-frame.png"))
     finally:
         context.close()

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
 import re
 import zlib
 from collections.abc import Callable
@@ -93,8 +95,32 @@ class _Entry:
 
 @lru_cache(maxsize=32)
 def _index(path: str, size: int, mtime_ns: int) -> tuple[dict[str, list[_Entry]], bool]:
-    """Response records of a WARC file by URL (read once per file version); and whether
-    the file was read to its end (False: damaged from some record on)."""
+    """Response records of a WARC file by URL, and whether the file was read to its end
+    (False: damaged from some record on). Read once per file version: kept in memory and in
+    a file beside it (``NAME.index.json``, used while the file's size and time match)."""
+    saved = Path(path + ".index.json")
+    try:
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        if data["size"] == size and data["mtime_ns"] == mtime_ns:
+            found: dict[str, list[_Entry]] = {}
+            for n, offset, url, mime in data["entries"]:
+                found.setdefault(url, []).append(_Entry(n, offset, url, mime))
+            return found, bool(data["whole"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or unusable: read the file again
+    found, whole = _read_index(path)
+    entries = [[e.number, e.offset, e.url, e.mime] for es in found.values() for e in es]
+    tmp = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps({"size": size, "mtime_ns": mtime_ns, "whole": whole,
+                                   "entries": entries}), encoding="utf-8")
+        os.replace(tmp, saved)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a folder we may not write to: kept in memory only
+    return found, whole
+
+
+def _read_index(path: str) -> tuple[dict[str, list[_Entry]], bool]:
     found: dict[str, list[_Entry]] = {}
     whole = True
     with open(path, "rb") as fh:

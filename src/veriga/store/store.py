@@ -220,15 +220,19 @@ class Store:
     def iter_entities(
         self, conn: Connection, case_id: str, schemata: Iterable[str] | None = None,
         exclude_sources: Collection[str] = (), only_ids: Collection[str] | None = None,
+        props: Collection[str] | None = None,
     ) -> Iterator[EntityProxy]:
         """Assemble entities from their statements, grouped by canonical id (references to a
         merged record point at its canonical entity). ``only_ids``: the records shared (the
-        statements of those records only, even when merged with others)."""
+        statements of those records only, even when merged with others); ``props``: only
+        these properties are read (a list page's columns)."""
         canonical_of = self.canonical_map(conn, case_id)
         query = select(
             statements.c.canonical_id, statements.c.schema, statements.c.prop,
             statements.c.value,
         ).where(statements.c.case_id == case_id)
+        if props is not None:
+            query = query.where(statements.c.prop.in_(list(props)))
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         if only_ids is not None:

@@ -58,8 +58,10 @@ class Parted(builtins.list[str]):
 
 
 class Entities(Part):
-    def list(self, case: str, schemata: Sequence[str] | None = None) -> Iterator[EntityProxy]:
-        """Every entity of the case the user may see; the read is audited."""
+    def list(self, case: str, schemata: Sequence[str] | None = None,
+             props: Sequence[str] | None = None) -> Iterator[EntityProxy]:
+        """Every entity of the case the user may see (with only ``props`` if given, as a
+        list page reads them); the read is audited."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             # a listing of the whole case reaches every entity present (see who_accessed)
             access.audit("entity.list", schemata=list(schemata or []),
@@ -67,7 +69,7 @@ class Entities(Part):
         with self.ws.store.begin() as conn:
             proxies = self.ws.store.iter_entities(conn, access.case_id, schemata,
                                                   exclude_sources=access.hidden_sources,
-                                                  only_ids=access.only_ids)
+                                                  only_ids=access.only_ids, props=props)
             yield from access.visible(proxies)
 
     def count(self, case: str) -> dict[str, int]:

@@ -41,6 +41,12 @@ from veriga.workspace import PermissionDenied
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
 PER_PAGE = 100
+#: An ad page groups the case's ads itself (before the case is analysed) up to this many.
+MAX_GROUPED_HERE = 2000
+#: What the list and the grouping read of each ad.
+LIST_PROPS = ("title", "name", "adId", "site", "city", "language", "postedAt", "publishedAt",
+              "retrievedAt", "phone", "contentHash", "country", *TEXT_PROPS)
+AD_PROPS = (*LIST_PROPS, "email", "messenger", "imageHash")
 #: What each kind of extracted value is called (a msgid).
 KINDS = {"phone": N_("Phone"), "email": N_("E-mail"), "handle": N_("Messenger handle"),
          "age": N_("Age"), "price": N_("Price"), "city": N_("City")}
@@ -175,33 +181,84 @@ def _operation(op: Operation | None, case: str, titles: dict[str, str]) -> dict[
 class Piece:
     text: str
     kind: str | None = None  # what was found here (a key of KINDS), None for plain text
+    indicators: tuple[str, ...] = ()  # the indicators that fired on this text
 
 
-def _pieces(values: AdValues, minimised: bool = False) -> list[Piece]:
-    """The ad's text cut at every extracted value (the first one wins where two overlap).
+def _pieces(values: AdValues, minimised: bool = False,
+            hits: Sequence[dict[str, Any]] = ()) -> list[Piece]:
+    """The ad's text cut at every extracted value (the first one wins where two overlap)
+    and at every indicator that fired (``hits`` with ``start``, ``end``, ``indicator``).
     For a minimised reader a phone, e-mail or handle is shown as the value read from it
     (E.164, the address), the form minimisation recognises and replaces, never as written
     (digits as words, emoji), which it could not."""
     found = values.extracted
-    spans: list[tuple[int, int, str, str | None]] = []
-    spans.extend((p.start, p.end, "phone", p.e164) for p in found.phones)
-    spans.extend((e.start, e.end, "email", e.address) for e in found.emails)
-    spans.extend((h.start, h.end, "handle", h.value) for h in found.handles)
+    text = found.text
+    raw: list[tuple[int, int, str, str | None]] = []
+    raw.extend((p.start, p.end, "phone", p.e164) for p in found.phones)
+    raw.extend((e.start, e.end, "email", e.address) for e in found.emails)
+    raw.extend((h.start, h.end, "handle", h.value) for h in found.handles)
     for kind, items in (("age", found.ages), ("price", found.prices), ("city", found.places)):
-        spans.extend((item.start, item.end, kind, None) for item in items)
-    pieces: list[Piece] = []
+        raw.extend((item.start, item.end, kind, None) for item in items)
+    values_at: list[tuple[int, int, str, str | None]] = []
     at = 0
-    for start, end, kind, value in sorted(spans):
-        if start < at:
-            continue
-        if start > at:
-            pieces.append(Piece(found.text[at:start]))
-        shown = value if minimised and value is not None else found.text[start:end]
-        pieces.append(Piece(shown, kind))
-        at = end
-    if at < len(found.text):
-        pieces.append(Piece(found.text[at:]))
+    for span in sorted(raw):
+        if span[0] >= at:
+            values_at.append(span)
+            at = span[1]
+    marks = [(int(h["start"]), int(h["end"]), str(h["indicator"])) for h in hits
+             if h.get("start") is not None and h.get("end") is not None
+             and 0 <= int(h["start"]) < int(h["end"]) <= len(text)]
+    cuts = sorted({0, len(text), *(x for s in values_at for x in s[:2]),
+                   *(x for m in marks for x in m[:2])})
+    pieces: list[Piece] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        inside = next((v for v in values_at if v[0] <= a and b <= v[1]), None)
+        fired = tuple(dict.fromkeys(m[2] for m in marks if m[0] <= a and b <= m[1]))
+        shown = text[a:b]
+        if minimised and inside is not None and inside[3] is not None:
+            shown = inside[3] if a == inside[0] else ""  # the value once, for the whole span
+        pieces.append(Piece(shown, inside[2] if inside else None, fired))
     return pieces
+
+
+def _squeeze(text: str) -> str:
+    """An indicator library text as the catalogs hold it (its whitespace folded)."""
+    return " ".join(text.split())
+
+
+def _indicators(entity: EntityProxy, stored: Sequence[Finding], minimised: bool
+                ) -> dict[str, Any]:
+    """The indicators that fired on the ad: from the screening finding the family stored
+    for it when there is one, else screened here, the ad on its own (indicators comparing
+    ads with the rest of the case, such as market prices, need the analysis)."""
+    from veriga.osint.screen import default_library, facts_from_entity, screen
+
+    library = default_library()
+    finding = max(stored, key=lambda f: f.score) if stored else None
+    if finding is not None:
+        hits = [h for h in (finding.details or {}).get("hits", [])
+                if h.get("ad") == entity.id]
+        score, flagged = None, True
+    else:
+        facts = facts_from_entity(entity)
+        result = screen(facts.text, facts.extracted, facts=facts, ad_id=str(entity.id))
+        hits = [{"indicator": h.indicator, "family": h.family, "start": h.start,
+                 "end": h.end, "text": h.text, "weight": h.weight} for h in result.hits]
+        score, flagged = result.score, result.flagged
+    rows = []
+    for hit in sorted(hits, key=lambda h: -float(h.get("weight") or 0)):
+        try:
+            ind = library.indicator(str(hit["indicator"]))
+            family = _squeeze(library.family(ind.family).title)
+        except KeyError:  # an indicator the installed library no longer has
+            continue
+        rows.append({"id": ind.id, "title": _squeeze(ind.title), "family": family,
+                     "explanation": _squeeze(ind.explanation), "source": ind.source,
+                     "text": "" if minimised else str(hit.get("text") or ""),
+                     "weight": float(hit.get("weight") or 0),
+                     "placed": hit.get("start") is not None})
+    return {"finding": finding, "hits": hits, "rows": rows, "score": score,
+            "flagged": flagged, "titles": {r["id"]: r["title"] for r in rows}}
 
 
 def _extracted(values: AdValues) -> dict[str, Any]:
@@ -228,7 +285,8 @@ def ads_page(request: Request, case: str, web: Current,
              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     """The case's ads, filtered, with counts per site, city and language."""
     facets = web.ws.ads.facets(case)
-    rows = [_row(e, case) for e in web.ws.entities.list(case, ["Advertisement"])]
+    rows = [_row(e, case) for e in web.ws.entities.list(case, ["Advertisement"],
+                                                        props=LIST_PROPS)]
     rows = [r for r in rows if _matches(r, site, city, language, phone)]
     rows.sort(key=lambda r: (r["date"], r["site"], r["title"]), reverse=True)
     shown = rows[(page - 1) * PER_PAGE: page * PER_PAGE]
@@ -245,27 +303,38 @@ def ad_page(request: Request, case: str, entity_id: str, web: Current) -> Respon
     entity = web.ws.entities.get(case, entity_id).entity
     values = extract_advertisement(entity)
     capture = web.ws.ads.capture(case, entity_id)
-    everyone = list(web.ws.entities.list(case, ["Advertisement"]))
-    titles = {str(e.id): _first(e, "title", "adId") for e in everyone}
-    try:  # the operation the family found and stored, with its review
-        stored = [f for f in web.ws.findings.list(case, entity_id=entity_id)
-                  if f.kind.startswith("operation.") and f.details]
+    try:  # what the family found and stored: the operation, the indicators, with review
+        findings = [f for f in web.ws.findings.list(case, entity_id=entity_id) if f.details]
     except PermissionDenied:
-        stored = []
-    operation: dict[str, Any] | None
+        findings = []
+    stored = [f for f in findings if f.kind.startswith("operation.")]
+    minimised = bool(web.ws.minimisers)
+    indicators = _indicators(entity, [f for f in findings if f.kind.startswith("indicators.")],
+                             minimised)
+    operation: dict[str, Any] | None = None
+    too_many = 0
     if stored:
-        operation = _found_operation(max(stored, key=lambda f: f.score), case, titles)
-    else:  # not analysed yet: grouped here, as `veriga osint operations` does
+        found = max(stored, key=lambda f: f.score)
+        members = web.ws.entities.by_id(case, found.evidence.entity_ids[:50])
+        titles = {str(e.id): _first(e, "title", "adId") for e in members}
+        operation = _found_operation(found, case, titles)
+    elif (count := web.ws.entities.count(case).get("Advertisement", 0)) <= MAX_GROUPED_HERE:
+        # not analysed yet: grouped here, as `veriga osint operations` does
+        everyone = list(web.ws.entities.list(case, ["Advertisement"], props=AD_PROPS))
+        titles = {str(e.id): _first(e, "title", "adId") for e in everyone}
         grouping = _grouping([_ad(e, values if e.id == entity.id else None) for e in everyone])
         label = grouping.labels.get(str(entity.id))
         op = next((o for o in grouping.operations if o.id == label), None)
         operation = _operation(op, case, titles)
+    else:
+        too_many = count
     return request.app.state.render(
-        request, web, "ad.html", entity=entity, title=titles.get(str(entity.id), entity_id),
+        request, web, "ad.html", entity=entity,
+        title=_first(entity, "title", "adId") or entity_id, too_many=too_many,
         props={p: [str(v) for v in entity.get(p, quiet=True)]
                for p in ("site", "adId", "category", "city", "postedAt", "contactName")},
-        pieces=_pieces(values, minimised=bool(web.ws.minimisers)),
-        extracted=_extracted(values), kinds=KINDS,
+        pieces=_pieces(values, minimised, indicators["hits"]),
+        extracted=_extracted(values), kinds=KINDS, indicators=indicators,
         capture=capture, operation=operation)
 
 
