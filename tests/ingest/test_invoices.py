@@ -215,3 +215,44 @@ def test_ledger_party_country_comes_from_the_import_when_the_file_has_none(sqlit
     assert not r.rejects
     [row] = _invoices(sqlite_ws, "d")
     assert (row["buyer_country"], row["buyer_reg"]) == (None, "10000019")
+
+
+REGISTER = """\
+registration_number;country;name
+40003000002;LV;Būve SIA
+10000001;EE;Ehitus OÜ
+"""
+REGISTER_MAPPING = """\
+csv: {delimiter: ";"}
+entities:
+  company:
+    schema: Company
+    keys: [registration_number, country]
+    properties:
+      name: {column: name}
+      registrationNumber: {column: registration_number}
+      jurisdiction: {column: country}
+"""
+
+
+def test_invoices_of_companies_the_case_does_not_know_are_reported(sqlite_ws, tmp_path,
+                                                                   mapping):
+    register = _ledger(tmp_path, REGISTER, "register.csv")
+    register_mapping = _ledger(tmp_path, REGISTER_MAPPING, "register.mapping.yml")
+    rows = [GOOD[0],  # both parties in the register
+            # a Finnish supplier and a Polish buyer the register does not hold
+            GOOD[1],
+            # a valid Estonian registry code of no company in the register
+            "INV-9,2026-03-09,,Muu OÜ,10000018,,EE,Ehitus OÜ,10000001,,EE,,,1.00,,EUR,"]
+    sqlite_ws.cases.create("c")
+    # the invoices come first in the run: the check waits for the register
+    invoices, _ = sqlite_ws.records.import_files("c", [
+        ImportRequest(_csv(tmp_path, rows), mapping=mapping),
+        ImportRequest(register, mapping=register_mapping)])
+    got = sorted((x.locator, x.field, x.value) for x in invoices.rejects)
+    assert got == [("line 3", "buyer_reg", "0000123456"), ("line 3", "supplier_reg", "10000004"),
+                   ("line 4", "supplier_reg", "10000018")]
+    assert all("invoice kept" in x.reason for x in invoices.rejects)
+    assert len(_invoices(sqlite_ws)) == 3
+    [source] = [s for s in sqlite_ws.records.sources("c") if s["file_name"] == "invoices.csv"]
+    assert source["reject_count"] == 3

@@ -8,6 +8,10 @@
   register extracts), are reported once, on the line of the edge that closed it; every
   statement is kept (cross-holdings exist, and a cycle in a register may be an error or a
   scheme: an investigator decides).
+- **Invoices from or to unknown companies**: at the end of an import run, each invoice party
+  whose registration number no company of the case has (after the run's own register
+  extracts) is reported on the invoice's line; the invoice is kept. A case without any
+  registered company (invoices imported before the register) is not checked.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from veriga.ingest.base import Draft, ImportContext
+from veriga.ingest.base import Draft, ImportContext, Reject
 from veriga.model import model
 
 #: Cycles longer than this are not searched for (a register of a million companies).
@@ -119,3 +125,46 @@ class FileChecks:
 
 def _label(prop: str) -> str:
     return "VAT number" if prop == "vatCode" else "registration number"
+
+
+# -- invoices whose parties are no company of the case -------------------------------------
+
+
+def known_companies(conn: Any, case_id: str) -> set[str]:
+    """``COUNTRY|NUMBER`` (and ``|NUMBER`` for entities without a country) for every
+    registration number a company of the case states (this run's statements included)."""
+    from sqlalchemy import and_, select
+
+    from veriga.store.schema import statements
+
+    reg, where = statements.alias("reg"), statements.alias("loc")
+    query = select(reg.c.value, where.c.value).select_from(reg.outerjoin(where, and_(
+        where.c.case_id == reg.c.case_id, where.c.entity_id == reg.c.entity_id,
+        where.c.prop.in_(("jurisdiction", "country"))))).where(
+        reg.c.case_id == case_id, reg.c.prop == "registrationNumber")
+    return {f"{(cc or '').upper()}|{number}" for number, cc in conn.execute(query)}
+
+
+def unknown_parties(table: pa.Table, known: set[str]) -> list[Reject]:
+    """One reject per invoice party whose registration number no company of the case has
+    (the invoice is kept); parties named without a number are not checked."""
+    if not known:  # no register in the case (yet): nothing to check against
+        return []
+    numbers_arr = pa.array(sorted({k.split("|", 1)[1] for k in known}), pa.string())
+    known_arr = pa.array(sorted(known), pa.string())
+    out: list[Reject] = []
+    for side in ("supplier", "buyer"):
+        reg, cc = table[f"{side}_reg"], pc.fill_null(table[f"{side}_country"], "")
+        found = pc.or_(pc.is_in(pc.binary_join_element_wise(cc, reg, "|"), known_arr),
+                       pc.is_in(pc.binary_join_element_wise("", reg, "|"), known_arr))
+        loose = pc.and_(pc.equal(cc, ""), pc.is_in(reg, numbers_arr))
+        missing = pc.and_(pc.is_valid(reg), pc.invert(pc.fill_null(pc.or_(found, loose), False)))
+        rows = table.filter(missing)
+        for locator, number, country in zip(rows["locator"].to_pylist(),
+                                            rows[f"{side}_reg"].to_pylist(),
+                                            rows[f"{side}_country"].to_pylist(), strict=True):
+            where = f" of {country}" if country else ""
+            out.append(Reject(locator, f"{side}_reg", number,
+                              f"the {side} is no company of the case (no company{where} "
+                              "with this registration number); invoice kept"))
+    return out

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from veriga.errors import ImportFailed, VerigaError
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch, Reject
-from veriga.ingest.checks import FileChecks
+from veriga.ingest.checks import FileChecks, known_companies, unknown_parties
 from veriga.ingest.guards import check_file_size
 from veriga.ingest.limits import Limits
 from veriga.ingest.mapping import load_mapping
@@ -107,6 +107,7 @@ def run_imports(
                             "rejects": len(result.rejects)},
                 )
                 results.append(result)
+            _check_invoice_parties(store, conn, case_id, results, run_state, strict)
             run.publish()
     except (IntegrityError, OperationalError) as exc:
         run.abort()  # another import committed one of these files first?
@@ -120,6 +121,34 @@ def run_imports(
         raise
     run.finish()
     return results
+
+
+def _check_invoice_parties(store: Store, conn: Any, case_id: str,
+                           results: list[ImportResult], run_state: dict[str, Any],
+                           strict: bool) -> None:
+    """Invoices whose parties are no company of the case (after every file of the run):
+    reported on their lines, kept (in strict mode: the run fails)."""
+    parties: dict[str, pa.Table] = run_state.pop("invoice_parties", {})
+    if not parties:
+        return
+    known = known_companies(conn, case_id)
+    for result in results:
+        table = parties.get(result.source_id)
+        if table is None:
+            continue
+        found = unknown_parties(table, known)
+        if not found:
+            continue
+        if strict:
+            lines = "\n".join(r.render(result.file_name) for r in found[:20])
+            raise ImportFailed(f"{result.file_name}: {len(found)} invoice part(ies) are no "
+                               f"company of the case, in strict mode; nothing was imported:"
+                               f"\n{lines}")
+        result.rejects.extend(found)
+        store.add_rejects(conn, [
+            {"case_id": case_id, "source_id": result.source_id, "locator": r.locator,
+             "field": r.field, "value": r.value, "reason": r.reason} for r in found])
+        store.update_source(conn, result.source_id, reject_count=len(result.rejects))
 
 
 def _duplicate(store: Store, case_id: str, shas: dict[str, str]) -> ImportFailed | None:
@@ -179,6 +208,9 @@ def _import_one(
     for kind, table in tables.items():
         paths[kind] = run.write(case_id, kind, ctx.source_id, table)
         result.records[kind] = table.num_rows
+        if kind == "invoice":  # checked against the case's companies when the run ends
+            run_state.setdefault("invoice_parties", {})[ctx.source_id] = table.select(
+                ["locator", "supplier_reg", "supplier_country", "buyer_reg", "buyer_country"])
     store.add_rejects(conn, [
         {"case_id": case_id, "source_id": ctx.source_id, "locator": r.locator,
          "field": r.field, "value": r.value, "reason": r.reason} for r in ctx.rejects
