@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from veriga.osint.archive import payload_sha256
 from veriga.osint.crawl import Crawler, CrawlOptions
-from veriga.osint.fetch import Fetcher, FetchLimits
+from veriga.osint.fetch import Fetcher, FetchLimits, FetchResult
 from veriga.simulate import simulate
 
 HOST = "nightlist.example"
@@ -112,7 +112,7 @@ def test_resume_fetches_nothing_twice(site: tuple[str, Counter[str]], tmp_path: 
     calls = {"n": 0}
     real = first.fetcher.fetch
 
-    def interrupted(url: str):  # type: ignore[no-untyped-def]
+    def interrupted(url: str) -> FetchResult:
         calls["n"] += 1
         if calls["n"] > 40:
             raise KeyboardInterrupt
