@@ -8,8 +8,9 @@ it), so that both engines give the same chains:
 - ``lab_pairs``: one row per (buyer firm, supplier firm): invoices (the bulk records of kind
   ``invoice``; firms keyed ``COUNTRY:REGISTRATION``), contracts (client → contractor) and bank
   payments between accounts the two firms hold (the finance ledger's ``edges``).
-- ``lab_up``: every firm above an employer of workers, with its distance, by joining
-  ``lab_pairs`` upwards level by level (no recursive SQL: Spark has none).
+- ``lab_up``: the firms above an employer of workers, with their distance, by joining each
+  supplier's heaviest buyer (``lab_top``) upwards level by level (no recursive SQL: Spark
+  has none).
 - ``lab_out``: what each firm account paid out by cash, to accounts abroad and to accounts
   of the people who direct or own firms of the case.
 
@@ -99,13 +100,20 @@ def prepare_chain(engine: Engine, with_ledger: bool, max_depth: int) -> None:
     tables ``lab_firms``, ``lab_accounts``, ``lab_roles``, ``lab_contracts``, ``lab_employers``
     and ``invoice`` must be there."""
     engine.materialize("lab_pairs", pairs_sql(with_ledger))
+    # each supplier's main buyer: the chain is followed up the heaviest buyer only, so that
+    # ordinary trade into a firm does not pull the whole economy above it
+    engine.materialize("lab_top", """
+SELECT buyer, supplier FROM (
+  SELECT buyer, supplier, row_number() OVER (PARTITION BY supplier ORDER BY
+    GREATEST(invoiced, paid, contracted) DESC, buyer) AS rk
+  FROM lab_pairs) t WHERE rk = 1""")
     engine.materialize("lab_up0", "SELECT DISTINCT firm AS firm, firm AS employer, 0 AS depth "
                                   "FROM lab_employers")
     parts = ["SELECT * FROM lab_up0"]
     for k in range(1, max_depth + 1):
         engine.materialize(f"lab_up{k}", f"""
 SELECT DISTINCT p.buyer AS firm, u.employer, {k} AS depth
-FROM lab_pairs p JOIN lab_up{k - 1} u ON p.supplier = u.firm
+FROM lab_top p JOIN lab_up{k - 1} u ON p.supplier = u.firm
 WHERE p.buyer <> u.employer""")
         parts.append(f"SELECT * FROM lab_up{k}")
     engine.materialize("lab_up", " UNION ALL ".join(parts))
