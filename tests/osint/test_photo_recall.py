@@ -54,7 +54,7 @@ def test_photo_recall_per_transformation(tmp_path: Path) -> None:
     recall, confused, pictures = photo_recall(tmp_path / "w")
     share = {k: hit / n for k, (hit, n) in recall.items()}
     # measured (small, seed 1): 1.00 for none, resize, recompress, mirror, watermark and
-    # resize+watermark; crop 0.4-0.6 (a crop moves the whole pHash; the crop-resistant
+    # resize+watermark; crop about 0.4 (a crop moves the whole pHash; the crop-resistant
     # segments find part of them); no two pictures clustered together
     for edit in ("none", "resize", "recompress", "mirror", "watermark"):
         assert share[edit] >= 0.95, (edit, recall[edit])

@@ -73,6 +73,7 @@ class PhotoHashes:
     dhash_mirror: str | None = None
     crop: tuple[str, ...] = ()
     flat: bool = False
+    crop_mirror: tuple[str, ...] = ()  # the segments' hashes in the mirror image
 
     @property
     def blank(self) -> bool:
@@ -81,12 +82,14 @@ class PhotoHashes:
             self.dhash is not None and _degenerate(self.dhash))
 
     def key(self) -> str:
-        """One value holding every hash: ``ph:P/PM;dh:D/DM;cr:S1,S2[;flat]``."""
+        """One value holding every hash: ``ph:P/PM;dh:D/DM;cr:S1,S2;crm:M1,M2[;flat]``."""
         parts = [f"ph:{self.phash}/{self.phash_mirror or ''}"]
         if self.dhash:
             parts.append(f"dh:{self.dhash}/{self.dhash_mirror or ''}")
         if self.crop:
             parts.append("cr:" + ",".join(self.crop))
+        if self.crop_mirror:
+            parts.append("crm:" + ",".join(self.crop_mirror))
         if self.flat:
             parts.append("flat")
         return ";".join(parts)
@@ -103,18 +106,19 @@ class PhotoHashes:
             name, sep, rest = part.partition(":")
             if part == "flat":
                 flat = True
-            elif sep and name in ("ph", "dh", "cr"):
+            elif sep and name in ("ph", "dh", "cr", "crm"):
                 fields[name] = rest
         ph = fields.get("ph", "").split("/")
         if not ph or not _HEX.match(ph[0]):
             return None
         dh = fields.get("dh", "").split("/") if "dh" in fields else []
         crop = tuple(s for s in fields.get("cr", "").split(",") if _HEX.match(s))
+        crop_mirror = tuple(s for s in fields.get("crm", "").split(",") if _HEX.match(s))
 
         def opt(items: list[str], i: int) -> str | None:
             return items[i] if len(items) > i and _HEX.match(items[i]) else None
 
-        return cls(ph[0], opt(ph, 1), opt(dh, 0), opt(dh, 1), crop, flat)
+        return cls(ph[0], opt(ph, 1), opt(dh, 0), opt(dh, 1), crop, flat, crop_mirror)
 
 
 def _degenerate(value: str) -> bool:
@@ -189,22 +193,24 @@ def hashes_of(img: Image.Image) -> PhotoHashes:
     grey = np.asarray(rgb.convert("L"), dtype=np.float32)
     flat = float(grey.std()) < FLAT_CONTRAST
     mirror = ImageOps.mirror(rgb)
-    crop = () if flat else crop_resistant(rgb)
+    crop, crop_mirror = ((), ()) if flat else crop_resistant(rgb)
     return PhotoHashes(phash=str(imagehash.phash(rgb)),
                        phash_mirror=str(imagehash.phash(mirror)),
                        dhash=str(imagehash.dhash(rgb)), dhash_mirror=str(imagehash.dhash(mirror)),
-                       crop=crop, flat=flat)
+                       crop=crop, flat=flat, crop_mirror=crop_mirror)
 
 
-def crop_resistant(img: Image.Image, side: int = CROP_SEGMENTATION,
-                   threshold: int = 128) -> tuple[str, ...]:
+def crop_resistant(img: Image.Image, side: int = CROP_SEGMENTATION, threshold: int = 128
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The crop-resistant hash (Steinebach et al.) by the algorithm of
     ``imagehash.crop_resistant_hash``: the grey image reduced to ``side`` x ``side``,
     blurred and median-filtered, split into connected regions brighter and darker than
     ``threshold``; the dHash of each region's bounding box in the image (the whole image
     when no region is big enough).
     The regions are labelled with scipy instead of imagehash's pixel-by-pixel search, which
-    takes ten to a hundred times longer (its regions can differ in a few pixels)."""
+    takes ten to a hundred times longer (its regions can differ in a few pixels). Returns
+    the segments' hashes and the hashes of the same segments mirrored (the mirror image's
+    crop-resistant hash), so that a mirrored crop matches too."""
     import imagehash
     from PIL import ImageFilter
     from scipy import ndimage  # type: ignore[import-untyped]
@@ -224,19 +230,20 @@ def crop_resistant(img: Image.Image, side: int = CROP_SEGMENTATION,
                 boxes.append(box)
     w, h = img.size
     sx, sy = w / side, h / side
-    if not boxes:
-        return (str(imagehash.dhash(img)),)
-    hashes = {str(imagehash.dhash(img.crop((box[1].start * sx, box[0].start * sy,
-                                            box[1].stop * sx, box[0].stop * sy))))
-              for box in boxes}
-    return tuple(sorted(hashes))
+    parts = [img.crop((box[1].start * sx, box[0].start * sy, box[1].stop * sx,
+                       box[0].stop * sy)) for box in boxes] or [img]
+    return (tuple(sorted({str(imagehash.dhash(part)) for part in parts})),
+            tuple(sorted({str(imagehash.dhash(ImageOps.mirror(part))) for part in parts})))
 
 
-def crop_matches(a: PhotoHashes, b: PhotoHashes, max_distance: int = CROP_SEGMENT_MAX) -> int:
-    """How many segments of ``a`` have a segment of ``b`` within ``max_distance`` bits."""
-    if not a.crop or not b.crop:
+def crop_matches(a: PhotoHashes, b: PhotoHashes, max_distance: int = CROP_SEGMENT_MAX,
+                 mirrored: bool = False) -> int:
+    """How many segments of ``a`` have a segment of ``b`` (of ``b``'s mirror image when
+    ``mirrored``) within ``max_distance`` bits."""
+    segments = b.crop_mirror if mirrored else b.crop
+    if not a.crop or not segments:
         return 0
-    theirs = [int(s, 16) for s in b.crop]
+    theirs = [int(s, 16) for s in segments]
     return sum(1 for s in a.crop
                if min((int(s, 16) ^ t).bit_count() for t in theirs) <= max_distance)
 
@@ -270,11 +277,17 @@ def same_picture(a: PhotoHashes, b: PhotoHashes, phash_max: int = PHASH_MAX,
             mine, theirs = a.dhash_mirror, b.dhash
         if mine is None or theirs is None or hamming(mine, theirs) <= dhash_max:
             return True
-    # segments are hashed in the image's own orientation: so is the pHash they must agree with
-    if hamming(a.phash, b.phash) > crop_phash_max or not a.crop or not b.crop:
+    if not a.crop or not b.crop:
         return False
     need = max(crop_segments, math.ceil(CROP_SHARE * min(len(a.crop), len(b.crop))))
-    return crop_matches(a, b) >= need and crop_matches(b, a) >= need
+    # the segments must agree with the pHash in the same orientation
+    if hamming(a.phash, b.phash) <= crop_phash_max and crop_matches(
+            a, b) >= need and crop_matches(b, a) >= need:
+        return True
+    return (b.phash_mirror is not None and a.phash_mirror is not None
+            and hamming(a.phash, b.phash_mirror) <= crop_phash_max
+            and crop_matches(a, b, mirrored=True) >= need
+            and crop_matches(b, a, mirrored=True) >= need)
 
 
 def cluster(photos: Sequence[PhotoHashes], max_bucket: int = 200) -> list[int]:
@@ -320,7 +333,7 @@ def cluster(photos: Sequence[PhotoHashes], max_bucket: int = 200) -> list[int]:
     for i, p in enumerate(photos):
         if p.blank:
             continue
-        for seg in p.crop:
+        for seg in {*p.crop, *p.crop_mirror}:
             segments[seg].append(i)
         if not _HEX64.match(p.phash):
             others[p.phash].append(i)
