@@ -97,13 +97,21 @@ def _apply(rule: Rule, text: str) -> str:
     assert rule.pattern is not None
     compact = _squeeze(text)
     if re.fullmatch(rule.pattern, compact) is None:
-        raise Rejected("has an invalid format")
+        raise Rejected("wrong format")
     return compact
 
 
+#: stdnum's exceptions, in words
+WHY = {"InvalidChecksum": "wrong check digit", "InvalidLength": "wrong length",
+       "InvalidFormat": "wrong format", "InvalidComponent": "a part of it is not valid"}
+
+
 def _why(exc: Exception) -> str:
+    known = WHY.get(type(exc).__name__)
+    if known:
+        return known
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return str(message).rstrip(".").lower().replace("the number ", "")
+    return str(message).rstrip(".").lower()
 
 
 def _check(rules: tuple[Rule, ...], text: str, value: str, what: str, country: str) -> str:
