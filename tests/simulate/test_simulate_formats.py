@@ -93,3 +93,22 @@ def test_site_has_crawl_entry_points(world: Path) -> None:
             assert "<sitemapindex" in (site / "sitemap.xml").read_text()
         assert (site / "index.html").exists() and any((site / "list").iterdir())
     assert {load_style(s)[0].charset for s in world.glob("ads/sites/*")} - {"utf-8"}  # legacy
+
+
+def test_an_operations_phones_share_pictures_and_boards(world: Path) -> None:
+    """What ties an operation's two work phones together is the women's photos reposted
+    under both, as investigators find them; the operation posts on two boards."""
+    gt = ground_truth(world)
+    ops: dict[str, dict[str, set[str]]] = {}
+    sites: dict[str, set[str]] = {}
+    for ad in gt["ads"]:
+        op = ad["operation"]
+        if op and op.startswith("OP-SEX"):
+            pictures = {f["picture"] for f in ad["photo_files"]}
+            ops.setdefault(op, {}).setdefault(ad["phone"], set()).update(pictures)
+            sites.setdefault(op, set()).add(ad["file"].split("/")[2])
+    for op, by_phone in ops.items():
+        assert len(by_phone) == 2, op
+        first, second = by_phone.values()
+        assert first & second, op
+        assert len(sites[op]) == 2, op

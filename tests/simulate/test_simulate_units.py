@@ -143,3 +143,16 @@ def test_entity_ids_as_followthemoney_makes_them() -> None:
                   ("passenger", " Олена Шевченко ", "+380501234567"),
                   ("director", "ŠEVČENKO OLENA", ""), ("bods", "person-P000001"), ("", " ")):
         assert entity_id(*parts) == make_entity_id(*parts), parts
+
+
+def test_ad_edits_keep_the_phone_and_use_the_trades_phrases() -> None:
+    import random
+
+    from veriga.simulate.ad_templates import COMMON_PHRASES, edit_body, with_stock_phrases
+
+    body = "Hi gentlemen, Nika just arrived. Young, fresh. Outcall 24/7. Only 50 EUR. Call {phone}"
+    edits = {edit_body(random.Random(seed), body, "en") for seed in range(60)}
+    assert len(edits) > 5 and all("{phone}" in e for e in edits)
+    assert any(p in e for e in edits for p in COMMON_PHRASES["en"])
+    lawful = with_stock_phrases(random.Random(1), "I am Anna, in Tampere for years.", "fi")
+    assert any(p in lawful for p in COMMON_PHRASES["fi"])
