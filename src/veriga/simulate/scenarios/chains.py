@@ -727,12 +727,32 @@ class LabourSchemes:
         """Every scheme and decoy, with its companies, accounts and records (called when the
         world is written, so that the invoices and payroll of every month are known)."""
         self._employed_since()
+        self._payroll_details()
         for chain in self.chains:
             if chain.lawful:
                 self._lawful_key(chain)
             else:
                 self._scheme_key(chain)
         self._shared_keys()
+
+    def _payroll_details(self) -> None:
+        """Hours, the host's minimum and the employer's country on the payroll rows the
+        operations and the background planned (a stream per row): the operations' workers
+        do 230-290 hours a month, a staffing firm's a full-time month."""
+        world, seed = self.ctx.world, self.ctx.seed
+        host = {r["_sender"]: r["host_country"] for r in self.ctx.plan.a1}
+        for chain in self.chains:
+            host.update((f.company.id, chain.host) for f in chain.employers)
+        for row in self.ctx.plan.payroll:
+            if "hours" in row:
+                continue
+            company = world.companies[row["_company"]]
+            rng = random.Random(f"{seed}:hours:{row['payroll_id']}")
+            row["hours"] = rng.randint(230, 290) if company.role == "front_company" else \
+                rng.randint(160, 170)
+            cc = host.get(company.id)
+            row["min_wage_host"] = f"{MIN_WAGE[cc] / 100:.2f}" if cc in MIN_WAGE else ""
+            row["company_country"] = company.country
 
     def _employed_since(self) -> None:
         """Since when each worker of an A1 form worked for the sending company, for the forms
@@ -931,7 +951,7 @@ class LabourSchemes:
 
     def _event_ids(self, *companies: Company) -> list[str]:
         people = self.ctx.world.people
-        return [row["event_id"] for c in companies for row in register_events(c, people)
+        return [str(row["event_id"]) for c in companies for row in register_events(c, people)
                 if row["event"] not in ("registered",)]
 
     def _a1_rows(self, chain: Chain, c: Company) -> list[dict[str, Any]]:
@@ -960,7 +980,7 @@ class LabourSchemes:
         return date.fromisoformat(row["signed_date"])
 
 
-def register_events(c: Company, people: dict[str, Person]) -> list[dict[str, str]]:
+def register_events(c: Company, people: dict[str, Person]) -> list[dict[str, str | None]]:
     """The register's history of ``c``, oldest first: registration, the first director and
     owner, then what happened since (address changes, liquidation, dissolution...)."""
     events: list[tuple[date, str, str]] = [(c.founded, "registered", c.address),
