@@ -50,6 +50,9 @@ LEGAL_FORMS = {"sia", "srl", "oy", "oyj", "as", "ou", "oü", "uab", "ab", "eood"
                "escrow", "notary", "bank"}
 #: the roles of findings about groups of ads (drawn as one node per group of ads)
 ADS_ROLES = ("sex_ads", "job_ads")
+#: holders of an ads finding's identifiers drawn when not in the chain yet, at most (records
+#: of one person not merged yet are apart: the first few stand for them)
+NEW_HOLDERS = 2
 #: the role of an account an ads finding links to, by the role of the ads' holders
 ACCOUNT_ROLE = {"recruiter": "fee_account", "controller": "controller_account",
                 "agency": "fee_account", "employer": "employer_account"}
@@ -315,6 +318,8 @@ class _Builder:
             if about.role in ADS_ROLES:  # about a group of ads (an operation)
                 self.ads_finding(f, about.role, about.counterpart)
                 continue
+            if self.named_parties(f):  # a finding that names its parties and links
+                continue
             ibans = [k.value for k in f.evidence.keys if k.type == "iban"]
             subjects = self.subjects(f)
             others = [i for i in ibans if i not in subjects]
@@ -344,12 +349,46 @@ class _Builder:
                     elif about.counterpart is not None:
                         self.tie(self.account(other, about.counterpart), f)
 
+    def named_parties(self, f: Finding) -> bool:
+        """A finding that names the entities it is about and their roles
+        (``details["parties"]``: ``{"id", "role"}``, a role of ``ROLE_STAGE``) and the links
+        between them (``details["edges"]``: ``{"source", "target", "kind", "label",
+        "amount"}``, entity ids): each party drawn in its role and tied to the finding, each
+        link an edge between two of them (a subcontracting chain, a succession, who directs
+        or recruits for whom). False when it names none of the case's entities."""
+        details = f.details or {}
+        parties = details.get("parties")
+        if not isinstance(parties, list):
+            return False
+        drawn: dict[str, str] = {}
+        for p in parties:
+            if not isinstance(p, dict):
+                continue
+            eid = self.entity_of.get(str(p.get("id")), str(p.get("id")))
+            role = p.get("role")
+            if eid in self.by_id and role in ROLE_STAGE:
+                node = self.party(eid, str(role))
+                self.tie(node, f)
+                drawn[str(p.get("id"))] = node.id
+        for link in details.get("edges") or []:
+            if not isinstance(link, dict):
+                continue
+            a, b = drawn.get(str(link.get("source"))), drawn.get(str(link.get("target")))
+            if a and b and a != b:
+                kind = str(link.get("kind") or "linked")
+                e = self.edge(a, b, kind, str(link.get("label") or kind),
+                              amount=float(link.get("amount") or 0))
+                e.findings[f.id] = f.score
+        return bool(drawn)
+
     def ads_finding(self, f: Finding, role: str, counterpart: str | None) -> None:
         """A finding about ads: one node per group of ads (``details["group"]``, else its
         ads), tied to the finding; the people, companies and accounts it links them to
         (``details["links"]``: by a phone, an e-mail or an IBAN they hold, given the
         detector's counterpart role; by calls, only when already in the chain; without
-        details, the people and companies among its evidence) joined to it by an edge."""
+        details, the people and companies among its evidence) joined to it by an edge. People
+        in the chain already keep their role; of those not yet drawn, at most
+        :data:`NEW_HOLDERS` are added."""
         details = f.details or {}
         ads = [i for i in f.evidence.entity_ids
                if i in self.by_id and self.by_id[i].schema.is_a("Advertisement")]
@@ -370,6 +409,7 @@ class _Builder:
         if not isinstance(links, list):
             links = [{"entity_id": i, "via": "identifier"} for i in f.evidence.entity_ids
                      if i in self.by_id and self.by_id[i].schema.is_a("LegalEntity")]
+        added = 0  # holders drawn for this finding that were not in the chain
         for link in links:
             if not isinstance(link, dict):
                 continue
@@ -384,14 +424,18 @@ class _Builder:
                 continue
             if entity_id not in self.by_id:
                 continue
-            if via == "calls":
-                if entity_id not in self.out.nodes:
-                    continue
-                party = self.out.nodes[entity_id]
-            elif counterpart is not None:
-                party = self.party(entity_id, counterpart)
-            else:
+            party = self.out.nodes.get(entity_id)
+            if party is not None:  # in the chain already: keeps its role (a woman holding
+                # the phone of her ads stays who she is), but a traveller or trip organiser
+                # holding the phone of job ads recruited (as phone clusters say below)
+                if via != "calls" and role == "job_ads" and counterpart is not None \
+                        and party.role in ("organiser", "victim"):
+                    party.role, party.stage = counterpart, ROLE_STAGE[counterpart]
+            elif via == "calls" or counterpart is None or added >= NEW_HOLDERS:
                 continue
+            else:  # a few records not drawn yet, in the detector's counterpart role
+                party = self.party(entity_id, counterpart)
+                added += 1
             e = self.edge(party.id, nid, "called" if via == "calls" else "posted",
                           ADS_EDGE.get(via, ADS_EDGE["identifier"]))
             e.findings[f.id] = f.score
