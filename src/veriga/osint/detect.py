@@ -184,6 +184,7 @@ class AdCase:
         self.tell("parties", 1, 1)
         return index
 
+
 # -------------------------------------------------------------------- operations
 
 
