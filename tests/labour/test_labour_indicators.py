@@ -161,3 +161,19 @@ def test_thresholds_change_the_result() -> None:
     again = FAMILY.run(analysis.Inputs("t", engine, lambda s: ents), params)
     assert sorted(f.id for f in run.findings) == sorted(f.id for f in again.findings)
     engine.close()
+
+
+def test_the_chain_diagram_draws_the_contractor_chain_in_the_exploitation_stage(
+        run: analysis.Run) -> None:
+    from veriga.chain.diagram import chain_graph
+
+    ents, _ = world()
+    graph = chain_graph(ents, run.findings)
+    subcontracts = {(e.source, e.target) for e in graph.edges.values()
+                    if e.kind == "subcontracts"}
+    assert ("main", "sub") in subcontracts and ("sub", "lb1") in subcontracts
+    assert graph.nodes["lb1"].role == "employer" and graph.nodes["sub"].stage == "exploitation"
+    # the straw director and the owner behind the letterbox firms are drawn with them
+    assert graph.nodes["straw"].role == "director"
+    assert any(e.kind == "owns" and e.source == "ctl" for e in graph.edges.values())
+    assert "legit" not in graph.nodes
