@@ -320,8 +320,6 @@ class _Builder:
                 continue
             if self.named_parties(f):  # a finding that names its parties and links
                 continue
-            if self.named_parties(f):  # a finding that names its parties and links
-                continue
             ibans = [k.value for k in f.evidence.keys if k.type == "iban"]
             subjects = self.subjects(f)
             others = [i for i in ibans if i not in subjects]
@@ -350,38 +348,6 @@ class _Builder:
                         self.account(other, about.counterpart or "earnings")
                     elif about.counterpart is not None:
                         self.tie(self.account(other, about.counterpart), f)
-
-    def named_parties(self, f: Finding) -> bool:
-        """A finding that names the entities it is about and their roles
-        (``details["parties"]``: ``{"id", "role"}``, a role of ``ROLE_STAGE``) and the links
-        between them (``details["edges"]``: ``{"source", "target", "kind", "label",
-        "amount"}``, entity ids): each party drawn in its role and tied to the finding, each
-        link an edge between two of them (a subcontracting chain, a succession, who directs
-        or recruits for whom). False when it names none of the case's entities."""
-        details = f.details or {}
-        parties = details.get("parties")
-        if not isinstance(parties, list):
-            return False
-        drawn: dict[str, str] = {}
-        for p in parties:
-            if not isinstance(p, dict):
-                continue
-            eid = self.entity_of.get(str(p.get("id")), str(p.get("id")))
-            role = p.get("role")
-            if eid in self.by_id and role in ROLE_STAGE:
-                node = self.party(eid, str(role))
-                self.tie(node, f)
-                drawn[str(p.get("id"))] = node.id
-        for link in details.get("edges") or []:
-            if not isinstance(link, dict):
-                continue
-            a, b = drawn.get(str(link.get("source"))), drawn.get(str(link.get("target")))
-            if a and b and a != b:
-                kind = str(link.get("kind") or "linked")
-                e = self.edge(a, b, kind, str(link.get("label") or kind),
-                              amount=float(link.get("amount") or 0))
-                e.findings[f.id] = f.score
-        return bool(drawn)
 
     def named_parties(self, f: Finding) -> bool:
         """A finding that names the entities it is about and their roles
