@@ -97,3 +97,79 @@ def transactions_csv(path: Path, rows: int, seed: int = 2) -> tuple[Path, Path]:
     mapping = path.with_suffix(".mapping.yml")
     mapping.write_text(TX_MAPPING, encoding="utf-8")
     return path, mapping
+
+
+INVOICE_MAPPING = """\
+records:
+  invoice:
+    invoice_no: {column: invoice_no}
+    issue_date: {column: issue_date, format: "%Y-%m-%d"}
+    due_date: {column: due_date, format: "%Y-%m-%d"}
+    supplier_name: {column: supplier_name}
+    supplier_reg: {column: supplier_reg}
+    supplier_vat: {column: supplier_vat}
+    supplier_country: {column: supplier_country}
+    buyer_name: {column: buyer_name}
+    buyer_reg: {column: buyer_reg}
+    buyer_vat: {column: buyer_vat}
+    buyer_country: {column: buyer_country}
+    contract_ref: {column: contract_ref}
+    description: {column: description}
+    net_amount: {column: net_amount}
+    vat_amount: {column: vat_amount}
+    currency: {column: currency}
+    pay_to_account: {column: pay_to_iban}
+"""
+
+
+def _companies(rng: random.Random, count: int) -> list[tuple[str, str, str, str]]:
+    """(name, country, registration number, VAT number), every number valid."""
+    from veriga.model.normalize import Rejected
+    from veriga.model.regnum import normalize_registration
+
+    made: list[tuple[str, str, str, str]] = []
+    while len(made) < count:
+        country = rng.choice(["LV", "EE", "FI", "PL"])
+        body = {"LV": lambda: f"4000{rng.randrange(10**7):07d}",
+                "EE": lambda: f"1{rng.randrange(10**7):07d}",
+                "FI": lambda: f"{rng.randrange(10**6, 10**7)}-{rng.randrange(10)}",
+                "PL": lambda: f"{rng.randrange(10**9, 10**10)}"}[country]()
+        try:
+            reg = normalize_registration(body, country)
+            vat = {"LV": "LV" + reg, "FI": "FI" + reg, "PL": "PL" + reg,
+                   "EE": ""}[country]
+            if country == "PL":
+                vat = normalize_registration(vat, country, "vat")
+        except Rejected:
+            continue
+        made.append((f"{rng.choice(LAST)} {len(made)} {country}", country, body, vat))
+    return made
+
+
+def invoices_csv(path: Path, rows: int, seed: int = 3) -> tuple[Path, Path]:
+    """Invoices between 5,000 companies (valid LV, EE, FI and PL numbers; one row in a
+    thousand with a mistyped number, reported as a reject) and their mapping."""
+    rng = random.Random(seed)
+    companies = _companies(rng, 5000)
+    accounts = [_iban(rng) for _ in range(2000)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["invoice_no", "issue_date", "due_date", "supplier_name",
+                         "supplier_reg", "supplier_vat", "supplier_country", "buyer_name",
+                         "buyer_reg", "buyer_vat", "buyer_country", "contract_ref",
+                         "description", "net_amount", "vat_amount", "currency", "pay_to_iban"])
+        for i in range(rows):
+            s, b = rng.choice(companies), rng.choice(companies)
+            s_reg = s[2] if i % 1000 else s[2][:-1] + str((int(s[2][-1]) + 1) % 10)
+            cents = rng.randrange(10000, 50000000)
+            month, day = rng.randint(1, 12), rng.randint(1, 28)
+            writer.writerow([
+                f"INV-{i:09d}", f"2026-{month:02d}-{day:02d}",
+                f"2026-{month:02d}-{min(day + 14, 28):02d}", s[0], s_reg, s[3], s[1],
+                b[0], b[2], b[3], b[1], f"K-{rng.randrange(20000):05d}",
+                rng.choice(["construction works", "staff hire", "transport", "cleaning"]),
+                f"{cents / 100:.2f}", f"{cents * 21 / 10000:.2f}",
+                "EUR" if b[1] != "PL" else "PLN", rng.choice(accounts)])
+    mapping = path.with_suffix(".mapping.yml")
+    mapping.write_text(INVOICE_MAPPING, encoding="utf-8")
+    return path, mapping

@@ -3,8 +3,10 @@
 Importers, exporters, analysis families and web views are found the same way: each is named
 in an entry-point group of a distribution's metadata (``[project.entry-points."veriga.…"]`` in
 ``pyproject.toml``), so a separate package adds one by declaring it, and Veriga's own are
-declared in the same place. A plugin that fails to load is an error that names it, never a
-silent gap; two plugins of one name in one group are an error too.
+declared in the same place. Bulk record kinds of other packages are found the same way
+(``veriga.record_kinds``; Veriga's own are in :mod:`veriga.model.records`). A plugin that
+fails to load is an error that names it, never a silent gap; two plugins of one name in one
+group are an error too.
 
 Tests (or an application embedding Veriga) may add a plugin in-process with :func:`add`.
 """
@@ -23,6 +25,7 @@ GROUPS = {
     "exporters": "veriga.exporters",
     "analyses": "veriga.analyses",
     "views": "veriga.views",
+    "record_kinds": "veriga.record_kinds",
 }
 
 _loaded: dict[str, dict[str, Any]] = {}

@@ -2,10 +2,15 @@
 
 Each kind has a fixed Arrow schema; importers fill it and the engine queries it as Parquet.
 Every row keeps ``record_id``, ``source_id`` and ``locator`` so a finding can cite it.
+
+Veriga's own kinds are below; a separate package adds one by declaring a :class:`RecordKind`
+in the ``veriga.record_kinds`` entry-point group (named by the kind's name), and
+:data:`RECORD_KINDS` holds them all: mappings, the engine and the timeline take it from there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -125,4 +130,39 @@ INVOICE = RecordKind(
     eur_amount="net_amount",
 )
 
-RECORD_KINDS: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL, INVOICE)}
+BUILTIN: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL, INVOICE)}
+
+
+class RecordKinds(Mapping[str, RecordKind]):
+    """Veriga's record kinds and those of installed plugins (``veriga.record_kinds`` entry
+    points, or :func:`veriga.plugins.add` in-process), read when first asked for."""
+
+    def _all(self) -> dict[str, RecordKind]:
+        from veriga import plugins
+
+        found = plugins.load("record_kinds")
+        for name, kind in found.items():
+            if not isinstance(kind, RecordKind):
+                raise plugins.PluginError(f"record kind {name!r} is {kind!r}, not a RecordKind")
+            if kind.name != name:
+                raise plugins.PluginError(f"record kind {name!r} is named {kind.name!r}: the "
+                                          "entry point must be named by it")
+            if name in BUILTIN:
+                raise plugins.PluginError(f"record kind {name!r} is one of Veriga's own")
+            taken = {f.name for f in kind.fields} & {f.name for f in PROVENANCE}
+            if taken:
+                raise plugins.PluginError(f"record kind {name!r} redefines {sorted(taken)}")
+        return {**BUILTIN, **found}
+
+    def __getitem__(self, name: str) -> RecordKind:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+#: Every record kind by name (Veriga's own first).
+RECORD_KINDS: Mapping[str, RecordKind] = RecordKinds()
