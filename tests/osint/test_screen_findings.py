@@ -53,6 +53,7 @@ def test_operation_ads_are_flagged_with_their_hits(world: Any) -> None:
     for f in found:
         assert f.detector == "veriga.osint.screen" and f.score >= run.flag_score
         assert len(f.details["families"]) >= 2
+        assert set(f.details["ad_scores"]) == set(f.evidence.entity_ids)
         for hit in f.details["hits"][:50]:
             if hit["start"] is None:
                 continue

@@ -123,6 +123,8 @@ def screening_findings(groups: Iterable[tuple[str, Sequence[str]]], facts: Seque
                      "kind": "job" if scored.domain == "job_ads" else "sex",
                      "score": round(scored.score, 4),
                      "families": {f: round(v, 4) for f, v in families},
+                     "ad_scores": {s.ad_id: round(s.score, 4) for s in fired[:MAX_ADS]
+                                   if s.ad_id},
                      "hits": _hit_rows(fired)[:MAX_HITS]}))
     return out
 
