@@ -312,6 +312,7 @@ def test_hostile_page_reaches_nothing_and_runs_nothing(world: dict[str, Any], se
     try:
         browser_log_in(page, server, "liga", CASE, "investigation LV-2026-17")
         requests.clear()
+        SHOTS.mkdir(parents=True, exist_ok=True)
         page.goto(f"{server}/cases/{CASE}/ads/{hostile.id}")
         frame_el = page.locator("iframe[data-testid=archived-page]")
         frame_el.scroll_into_view_if_needed()
@@ -330,7 +331,7 @@ def test_hostile_page_reaches_nothing_and_runs_nothing(world: dict[str, Any], se
         assert not any("script ran" in m for m in messages)
         archived = [u for u in requests if u.endswith("/archived")]
         assert len(archived) == 1  # loaded once: no refresh, no navigation by the page
-        shot(page, "osint-ad-hostile")
+        page.screenshot(path=str(SHOTS / "osint-ad-hostile.png"))
     finally:
         context.close()
 
@@ -338,7 +339,7 @@ def test_hostile_page_reaches_nothing_and_runs_nothing(world: dict[str, Any], se
 @pytest.mark.browser
 def test_ads_page_and_viewer_in_the_browser(world: dict[str, Any], server: str,
                                             browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1300})
     page = context.new_page()
     try:
         browser_log_in(page, server, "liga", CASE, "investigation LV-2026-17")
@@ -356,7 +357,10 @@ def test_ads_page_and_viewer_in_the_browser(world: dict[str, Any], server: str,
         images = frame.locator("img[src^='data:image/']")
         assert images.count() >= 1
         page.locator("[data-testid=verified] .ok").wait_for()
-        shot(page, "osint-ad")
+        SHOTS.mkdir(parents=True, exist_ok=True)  # the viewport: a full page leaves frames out
+        page.locator("h1").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # the frame painted again after the scroll
+        page.screenshot(path=str(SHOTS / "osint-ad.png"))
         page.locator("iframe[data-testid=archived-page]").screenshot(
             path=str(SHOTS / "osint-ad-frame.png"))
     finally:
