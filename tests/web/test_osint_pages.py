@@ -119,6 +119,8 @@ def test_ad_page_shows_extraction_capture_and_operation(world: dict[str, Any],
     assert ad.get("contentHash")[0] in capture and "✓" in capture
     assert f'src="/cases/{CASE}/ads/{ad.id}/archived"' in page.text
     frame = page.text.split('data-testid="archived-page"')[1].split(">")[0]
+    entity_page = client.get(f"/cases/{CASE}/entities/{ad.id}").text
+    assert f'href="/cases/{CASE}/ads/{ad.id}" data-testid="ad-page"' in entity_page
     assert re.search(r"\bsandbox\b(?!=)", frame) and "allow-" not in frame
     # an ad of an operation in the answer key shows its operation with a template
     truth_ops: dict[str, list[str]] = {}
