@@ -208,7 +208,7 @@ def test_ledger_party_country_comes_from_the_import_when_the_file_has_none(sqlit
     assert not r.rejects
     [row] = _invoices(sqlite_ws)
     assert (row["supplier_country"], row["buyer_reg"]) == ("EE", "10000018")
-    # without a country, a number cannot be checked: kept as written, nothing rejected
+    # without a country, a number cannot be checked: only compacted, nothing rejected
     sqlite_ws.cases.create("d")
     [r] = sqlite_ws.records.import_files("d", [ImportRequest(
         _ledger(tmp_path, text.replace("10000018", "10000019"), "any.csv"))])

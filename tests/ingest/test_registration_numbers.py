@@ -29,7 +29,8 @@ VALID = [
     ("Aachen HRB 12345", "DE", COMPANY, "Aachen HRB 12345"),
     ("HRB 12345", "DE", COMPANY, "HRB12345"),
     ("EL 094259216", "GR", VAT, "EL094259216"),
-    ("  ABC 123 ", "XX", COMPANY, "ABC123"),  # a country without rules: kept, compacted
+    ("  abc 123 ", "XX", COMPANY, "ABC123"),  # a country without rules: compacted only
+    ("1234567-8", None, COMPANY, "12345678"),  # no country: compacted as stdnum would
 ]
 INVALID = [
     ("40003000003", "LV", COMPANY, "check digit"),

@@ -5,9 +5,9 @@ register (Latvian PVN, Estonian registrikood, Finnish Y-tunnus, Romanian CUI/ONR
 where a register's numbers carry no check digit (Polish KRS, Lithuanian company code, German
 Handelsregister), their format. A valid number is returned in stdnum's compact form (VAT
 numbers with their country prefix, ``LV40003009497``); an invalid one raises
-:class:`~veriga.model.normalize.Rejected` with the reason. A country with no known rules
-keeps the number as written (trimmed, inner spaces removed): nothing is rejected that cannot
-be checked.
+:class:`~veriga.model.normalize.Rejected` with the reason. A number of a country with no
+known rules (or of no known country) is compacted the same way (no spaces, dots or dashes,
+upper case) but not checked: nothing is rejected that cannot be checked.
 """
 
 from __future__ import annotations
@@ -84,6 +84,13 @@ def _module(name: str) -> Any:
     return import_module(name)
 
 
+def _plain(value: str) -> str:
+    """A number that cannot be checked, compacted as stdnum compacts: no spaces, dots or
+    dashes, upper case (``1234567-8`` as in a register and ``12345678`` as in an invoice
+    are one number)."""
+    return re.sub(r"[\s.\-]+", "", value).upper()
+
+
 def _squeeze(value: str) -> str:
     return re.sub(r"[\s.\-/]+", "", value).upper()
 
@@ -140,7 +147,7 @@ def normalize_registration(value: str, country: str | None, scheme: str = COMPAN
         raise ValueError(f"unknown number scheme {scheme!r}")
     rules = COMPANY_RULES.get(cc)
     if rules is None:
-        return re.sub(r"\s+", "", text)
+        return _plain(text)
     return _check(rules, text, value, "registration number", cc)
 
 
@@ -163,7 +170,7 @@ def _vat(text: str, value: str, cc: str) -> str:
     if cc in VAT_RULES:
         checked = _check(VAT_RULES[cc], squeezed, value, "VAT number", cc)
         return checked if checked.startswith(prefix) else prefix + checked
-    return (prefix + squeezed) if cc else re.sub(r"\s+", "", text)
+    return (prefix + squeezed) if cc else _plain(text)
 
 
 def checker(scheme: str) -> Callable[[str, str | None], str]:
@@ -172,5 +179,5 @@ def checker(scheme: str) -> Callable[[str, str | None], str]:
 
 
 def known_countries(scheme: str = COMPANY) -> list[str]:
-    """The countries whose numbers of ``scheme`` are checked (others are kept as written)."""
+    """The countries whose numbers of ``scheme`` are checked (others are only compacted)."""
     return sorted(COMPANY_RULES) if scheme == COMPANY else sorted({*EU_VAT, *VAT_RULES})
