@@ -256,3 +256,33 @@ def test_invoices_of_companies_the_case_does_not_know_are_reported(sqlite_ws, tm
     assert len(_invoices(sqlite_ws)) == 3
     [source] = [s for s in sqlite_ws.records.sources("c") if s["file_name"] == "invoices.csv"]
     assert source["reject_count"] == 3
+
+
+def test_ledger_in_xlsx_imports_by_its_preset_and_strict_refuses_unknown_parties(
+        sqlite_ws, tmp_path):
+    import csv
+    import io
+
+    import openpyxl
+
+    from veriga.errors import ImportFailed
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in csv.reader(io.StringIO("\n".join(LEDGER_EN.splitlines()[:3]))):
+        sheet.append(row)  # the rows whose numbers are all valid
+    path = tmp_path / "ledger.xlsx"
+    book.save(path)
+    register = _ledger(tmp_path, REGISTER, "register.csv")
+    register_mapping = _ledger(tmp_path, REGISTER_MAPPING, "register.mapping.yml")
+    sqlite_ws.cases.create("c")
+    with pytest.raises(ImportFailed, match="no company of the case, in strict mode"):
+        sqlite_ws.records.import_files("c", [
+            ImportRequest(register, mapping=register_mapping), ImportRequest(path)],
+            strict=True)
+    assert sqlite_ws.records.sources("c") == []  # nothing of the run stored
+    _, r = sqlite_ws.records.import_files("c", [
+        ImportRequest(register, mapping=register_mapping), ImportRequest(path)])
+    assert r.mapping == "preset invoice-ledger-en" and r.records == {"invoice": 2}
+    assert [(x.locator, x.field) for x in r.rejects] == [("row 3", "supplier_reg")]
+    assert _invoices(sqlite_ws)[1]["supplier_reg"] == "10000004"
