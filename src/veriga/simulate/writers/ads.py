@@ -53,7 +53,8 @@ class AdWriter:
         # A text shouted in capitals by ``noisy`` has its slot in capitals too.
         body = ad.body.replace("{phone}", shown).replace("{PHONE}", shown)
         title = ad.title.replace("{phone}", shown).replace("{PHONE}", shown)
-        imgs, hashes, files = [], [], []
+        imgs, hashes = [], []
+        files: list[dict[str, object]] = []
         for k, key in enumerate(ad.photos):
             prng = random.Random(f"{self.seed}:photo:{ad.site}:{ad_id}:{k}")
             upload = self._uploads.upload(key, edits_for(ad.kind, prng), prng, ad.site)
