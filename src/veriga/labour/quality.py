@@ -26,9 +26,14 @@ KIND_DETECTOR = {
     "shared_wage_account": "labour.wage_control", "excessive_deductions": "labour.deductions",
     "below_min_wage": "labour.below_min_wage", "unregistered_worker": "labour.unregistered",
 }
-DECOYS = ("lawful_subcontracting", "staffing_agency", "genuine_posting")
+DECOYS = ("lawful_subcontracting", "staffing_agency", "genuine_posting", "lawful_dissolution")
 #: detectors a bogus posting may also be found by
 ALSO = {"labour.a1_conflict": "bogus_posting"}
+
+
+def decoy(scheme: Mapping[str, Any]) -> bool:
+    """A lawful look-alike of the key (flagged as such, or of a decoy kind)."""
+    return bool(scheme.get("decoy")) or scheme.get("kind") in DECOYS
 
 
 def _regs(finding: Any) -> set[str]:
@@ -47,8 +52,10 @@ def evaluate(run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score
     def regs(refs: Any) -> set[str]:
         out: set[str] = set()
         for ref in refs or []:
-            ref = ref.get("id", ref.get("registration_number")) if isinstance(ref, dict) else ref
-            out |= ids(company[ref]) if ref in company else {str(ref)}
+            if isinstance(ref, Mapping):
+                out |= ids(ref)
+            else:
+                out |= ids(company[ref]) if ref in company else {str(ref)}
         return out
 
     flagged = [f for f in run.findings if f.score >= run.flag_score]
@@ -56,12 +63,12 @@ def evaluate(run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score
     scores = []
     kinds = sorted(set(KIND_DETECTOR.values()) | set(ALSO))
     if schemes:
-        bad = set().union(*[regs(s.get("companies")) for s in schemes
-                            if s.get("kind") in DECOYS]) if schemes else set()
+        bad = set().union(*[regs(s.get("companies")) for s in schemes if decoy(s)])
         for det in kinds:
             wanted_kinds = {k for k, d in KIND_DETECTOR.items() if d == det} | (
                 {ALSO[det]} if det in ALSO else set())
-            wanted = [regs(s.get("companies")) for s in schemes if s.get("kind") in wanted_kinds]
+            wanted = [regs(s.get("companies")) for s in schemes
+                      if s.get("kind") in wanted_kinds and not decoy(s)]
             mine = [_regs(f) for f in flagged if f.kind == det]
             good = set().union(*wanted) if wanted else set()
             found = sum(1 for w in wanted if any(w & m for m in mine))
