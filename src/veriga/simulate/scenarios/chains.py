@@ -331,13 +331,13 @@ class LabourSchemes:
         margins = [round(rng.uniform(0.06, 0.2), 3) for _ in range(depth - 1)]
         chain = Chain(f"{op.op}-CH{k + 1}", op, sector, host, site, tiers, employers, margins,
                       euros(rng, 3200, 4200, 50))
-        n = rng.randint(4, 8) if ctx.size.name in ("tiny", "small") else rng.randint(6, 12)
+        n = rng.randint(6, 9) if ctx.size.name in ("tiny", "small") else rng.randint(6, 12)
         chain.workers = [w.person(origin, "victim", female=sector == "cleaning" and
                                   rng.random() < .7, operation=op.op, age=(19, 55))
                          for _ in range(n)]
         for i, wk in enumerate(chain.workers):
-            chain.arrival[wk.id] = BASE_DATE + timedelta(days=rng.randint(0, 25))
-            if i % 3 != 2:
+            chain.arrival[wk.id] = BASE_DATE + timedelta(days=rng.randint(0, 18))
+            if i % 2 == 0:  # the others are paid into the controller's account
                 chain.worker_accts[wk.id] = w.account(wk, rng.choice(("revo", "lhvb", "parx")),
                                                       profile="none")
             if i % 4 == 3:
@@ -672,7 +672,7 @@ class LabourSchemes:
             else:
                 book.transfer(payday, emp.account, acct, net, f"salary {first:%m/%Y}",
                               (chain.tags["R3"],))
-                back = net * rng.randint(40, 60) // 100
+                back = net * rng.randint(55, 75) // 100
                 book.transfer(payday + timedelta(days=rng.randint(0, 1)), acct, op.ctl_acct,
                               back, rng.choice(("", "borg", "dolg", "za zhytlo", "debt")),
                               (chain.tags["R3"],))
@@ -853,7 +853,7 @@ class LabourSchemes:
              "operation": op.op, "companies": [_company(f.company) for f in chain.employers],
              "accounts": [op.ctl_acct.iban, *paid], "records": [],
              "people": sorted(chain.worker_accts), "typology": chain.tags["R3"],
-             "note": "wages credited to the workers and 40-60 % sent back to the controller "
+             "note": "wages credited to the workers and 55-75 % sent back to the controller "
                      "within two days"})
         direct = [w.id for w in chain.workers if w.id not in chain.worker_accts]
         if direct:
