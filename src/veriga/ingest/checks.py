@@ -46,7 +46,8 @@ class FileChecks:
     """Observes the drafts of one file; :meth:`finish` reports what it found."""
 
     ctx: ImportContext
-    numbers: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+    #: "prop|country|number" -> (hash of the entity id, locator): small for a big register
+    numbers: dict[str, tuple[int, str]] = field(default_factory=dict)
     edges: list[tuple[str, str, str]] = field(default_factory=list)  # owner, asset, locator
 
     @property
@@ -82,9 +83,9 @@ class FileChecks:
         for row in rows:
             if row["prop"] not in ("registrationNumber", "vatCode"):
                 continue
-            key = (row["prop"], country, row["value"])
-            first = self.numbers.setdefault(key, (draft.id, draft.locator))
-            if first[0] != draft.id:
+            key = f"{row['prop']}|{country}|{row['value']}"
+            first = self.numbers.setdefault(key, (hash(draft.id), draft.locator))
+            if first[0] != hash(draft.id):
                 self.ctx.reject(
                     draft.locator, row["prop"], row["value"],
                     f"duplicate {_label(row['prop'])}: also on {first[1]} for another "
