@@ -134,8 +134,14 @@ def test_zip_of_a_wget_mirror(world: Path, tmp_path: Path, sqlite_ws) -> None:
     drafts, ctx = parse(path, encoding="windows-1257")
     agree(drafts, copy)
     assert {d.id for d in drafts if d.schema == "Advertisement"} == set(copy)
-    images = [d for d in drafts if d.schema == "Image"]
+    images = [d for d in drafts if d.schema == "Photo"]
     assert len(images) == len(list((world / "ads" / "sites" / NIGHT / "img").iterdir()))
+    # each photo hashed from its bytes and linked to the ad showing it, which states its hash
+    for photo in images:
+        values = dict(photo.values)
+        assert values["shownIn"] in copy and values["perceptualHash"].startswith("ph:")
+    ads = [d for d in drafts if d.schema == "Advertisement"]
+    assert all(any(k == "imageHash" for k, _ in d.values) for d in ads)
     reasons = {r.locator: r.reason for r in ctx.rejects}
     assert "decompression bomb" in reasons[f"{NIGHT}/img/bomb.png"]
     assert reasons[f"{NIGHT}/img/fake.png"].startswith("not an image")

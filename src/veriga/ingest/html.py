@@ -20,6 +20,7 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -34,9 +35,10 @@ from veriga.ingest.base import Draft, ImportContext, Importer, Item
 from veriga.ingest.guards import MAX_ZIP_PARTS, check_zip
 from veriga.ingest.limits import size
 from veriga.ingest.warc import AdHook, _default_hook, ad_entity_id
-from veriga.osint.adpage import parse_ad_page
+from veriga.osint.adpage import read_ad_page
 from veriga.osint.imagecheck import image_problem
 from veriga.osint.links import META_CHARSET, decode_html, normalise_url
+from veriga.osint.photos import PhotoRejected, hash_image
 
 #: Bytes of one page (or image) read; a larger one is rejected.
 MAX_PAGE = 8 * 1024 * 1024
@@ -140,8 +142,11 @@ class HTMLImporter(Importer):
     def _page(self, ctx: ImportContext, loc: str, data: bytes, url: str | None,
               saved: str | None, hook: AdHook | None, single: bool,
               ctype: str | None = None, name: str | None = None,
-              host: str | None = None) -> Draft | None:
-        """The ad of one page; ``host``: the site when the page's URL is not known."""
+              host: str | None = None,
+              photos: dict[str, tuple[Draft, str | None]] | None = None) -> Draft | None:
+        """The ad of one page; ``host``: the site when the page's URL is not known;
+        ``photos``: the images of a zip by name (its photo and perceptual hash), linked to
+        the ads whose pages show them."""
         if b"\x00" in data[:4096] or b"<" not in data[:65536]:
             ctx.reject(loc, None, None, "not an HTML page (no markup, or binary); skipped")
             return None
@@ -171,7 +176,7 @@ class HTMLImporter(Importer):
             return None
         url = url or head.meta.get("canonical") or head.meta.get("og:url")
         url = normalise_url(url) if url else None
-        ad = parse_ad_page(url or "", html)
+        ad, images = read_ad_page(url or "", html)
         if ad is not None:
             site = ad["site"] or host or str(ctx.options.get("site") or "").lower()
             if site:
@@ -184,6 +189,12 @@ class HTMLImporter(Importer):
             draft = Draft("Advertisement", entity_id, loc)
             for prop, value in ad.items():
                 draft.add(prop, value)
+            for src in images if photos else ():
+                shown = (photos or {}).get(_zip_name(name or "", src))
+                if shown is not None:
+                    shown[0].add("shownIn", entity_id)
+                    if shown[1]:
+                        draft.add("imageHash", shown[1])
         elif single:
             title = head.meta.get("og:title") or "".join(head.title) or "".join(head.h1)
             title = " ".join(title.split())
@@ -257,8 +268,10 @@ class HTMLImporter(Importer):
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise ctx.fail(None, f"not a readable zip file: {exc}") from None
         done = 0
-        with zf:
-            for info in zf.infolist():
+        photos: dict[str, tuple[Draft, str | None]] = {}
+        with zf:  # images first, so that the ads of the pages can be linked to them
+            for info in sorted(zf.infolist(), key=lambda i: PurePosixPath(
+                    i.filename).suffix.lower() not in IMAGE_SUFFIXES):
                 if info.is_dir():
                     continue
                 name = info.filename
@@ -280,11 +293,15 @@ class HTMLImporter(Importer):
                 host = _mirror_host(name)
                 if suffix in IMAGE_SUFFIXES:
                     draft = self._image(ctx, loc, data, host, IMAGE_SUFFIXES[suffix], name)
-                else:
-                    draft = self._page(ctx, loc, data, None, None, hook, single=False,
-                                       name=name, host=host)
+                    if draft is not None:
+                        key = next((v for k, v in draft.values if k == "perceptualHash"), None)
+                        photos[name] = (draft, str(key) if key else None)
+                    continue
+                draft = self._page(ctx, loc, data, None, None, hook, single=False,
+                                   name=name, host=host, photos=photos)
                 if draft is not None:
                     yield draft
+        yield from (draft for draft, _ in photos.values())
 
     def _image(self, ctx: ImportContext, loc: str, data: bytes, host: str | None, mime: str,
                name: str) -> Draft | None:
@@ -293,8 +310,12 @@ class HTMLImporter(Importer):
             ctx.reject(loc, "image", None, f"{problem}; skipped")
             return None
         sha = hashlib.sha256(data).hexdigest()
-        draft = Draft("Image", "img-" + hashlib.sha1(f"{host}/{name}:{sha}".encode()
+        draft = Draft("Photo", "img-" + hashlib.sha1(f"{host}/{name}:{sha}".encode()
                                                      ).hexdigest()[:20], loc)
+        try:
+            draft.add("perceptualHash", hash_image(data).key())
+        except PhotoRejected as exc:
+            draft.add("processingError", f"no perceptual hash: {exc.reason}")
         draft.add("fileName", PurePosixPath(name).name)
         draft.add("contentHash", sha)
         draft.add("mimeType", mime)
@@ -311,6 +332,16 @@ def _zip_of_pages(path: Path) -> bool:
         return False
     return "[Content_Types].xml" not in names and any(
         n.lower().endswith(PAGE_SUFFIXES) for n in names[:MAX_ZIP_PARTS])
+
+
+def _zip_name(page: str, src: str) -> str:
+    """The name in a zipped mirror of an image a page there shows: a relative ``src``
+    from the page's folder, an absolute URL as wget stores it (host/path)."""
+    src = src.split("#")[0].split("?")[0]
+    parts = urlsplit(src)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return posixpath.normpath(f"{parts.netloc}{parts.path}")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), src))
 
 
 def _mirror_host(name: str) -> str | None:
