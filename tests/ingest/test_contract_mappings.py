@@ -18,6 +18,8 @@ K-2,2026-01-20,Sofia,BG,2026-02-01,2026-05-31,Apakš SIA,40003000017,LV,Rabotnik
 100000001,BG,90000.00,EUR,Labour for warehouse construction,Riga,25
 K-3,2026-13-01,Riga,LV,,,Galvenais SIA,40003000003,LV,Apakš SIA,40003000017,LV,1.00,EUR,\
 Impossible date and bad number,Riga,1
+K-4,2026-01-10,Riga,LV,2026-06-01,2026-02-01,Galvenais SIA,40003000002,LV,Apakš SIA,\
+40003000017,LV,5.00,EUR,Ends before it starts,Riga,1
 """
 
 EVENTS = """\
@@ -42,10 +44,12 @@ def test_contracts_become_contracts_awards_and_the_register_companies(sqlite_ws,
         _write(tmp_path, "contracts.csv", CONTRACTS),
         mapping=EXAMPLES / "contracts.mapping.yml")])
     got = {(x.locator, x.field): x.reason for x in r.rejects}
-    assert set(got) == {("line 4", "contractDate"), ("line 4", "registrationNumber")}
+    assert set(got) == {("line 4", "contractDate"), ("line 4", "registrationNumber"),
+                        ("line 5", "endDate")}
+    assert "is before startDate 2026-06-01" in got[("line 5", "endDate")]
     assert "not valid for LV" in got[("line 4", "registrationNumber")]
     contracts = {c.first("name"): c for c in sqlite_ws.entities.list("c", ["Contract"])}
-    assert set(contracts) == {"K-1", "K-2", "K-3"}  # the bad row's contract kept
+    assert set(contracts) == {"K-1", "K-2", "K-3", "K-4"}  # the bad rows' contracts kept
     k2 = contracts["K-2"]
     assert k2.get("title") == ["Labour for warehouse construction"]
     assert k2.get("contractDate") == ["2026-01-20"] and k2.get("country") == ["bg"]

@@ -8,6 +8,8 @@
   register extracts), are reported once, on the line of the edge that closed it; every
   statement is kept (cross-holdings exist, and a cycle in a register may be an error or a
   scheme: an investigator decides).
+- **Dates in an impossible order**: a company dissolved before it was incorporated, an
+  interval (employment, contract award, trip) that ends before it starts; both dates kept.
 - **Invoices from or to unknown companies**: at the end of an import run, each invoice party
   whose registration number no company of the case has (after the run's own register
   extracts) is reported on the invoice's line; the invoice is kept. A case without any
@@ -28,6 +30,9 @@ from veriga.model import model
 
 #: Cycles longer than this are not searched for (a register of a million companies).
 MAX_CYCLE = 8
+#: Dates that must come in this order on one entity.
+DATE_PAIRS = (("incorporationDate", "dissolutionDate"), ("startDate", "endDate"))
+ORDERED_DATES = {d for pair in DATE_PAIRS for d in pair}
 #: Names kept to show the entities of a cycle (the rest are shown by id).
 MAX_NAMES = 200_000
 
@@ -62,6 +67,7 @@ class FileChecks:
         schema = model.get(draft.schema)
         if schema is None:
             return
+        self._order(draft, rows)
         if schema.is_a("Ownership"):
             owners = [v for p, v in draft.values if p == "owner"]
             assets = [v for p, v in draft.values if p == "asset"]
@@ -90,6 +96,22 @@ class FileChecks:
                     draft.locator, row["prop"], row["value"],
                     f"duplicate {_label(row['prop'])}: also on {first[1]} for another "
                     f"entity{' of ' + country if country else ''}; both kept")
+
+    def _order(self, draft: Draft, rows: list[dict[str, Any]]) -> None:
+        """A company dissolved before it was founded, an interval that ends before it
+        starts: reported on the draft's line, both dates kept."""
+        dates: dict[str, list[str]] = {}
+        for row in rows:
+            if row["prop"] in ORDERED_DATES:
+                dates.setdefault(row["prop"], []).append(row["value"])
+        for first, then in DATE_PAIRS:
+            for start in dates.get(first, ()):
+                for end in dates.get(then, ()):
+                    n = min(len(start), len(end))
+                    if end[:n] < start[:n]:
+                        self.ctx.reject(draft.locator, then, end,
+                                        f"{then} {end} is before {first} {start}: an "
+                                        "impossible order of dates; both kept")
 
     def finish(self) -> None:
         """Report the ownership cycles this file's edges closed."""
