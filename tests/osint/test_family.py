@@ -82,6 +82,9 @@ def test_every_operation_of_the_answer_key_is_a_finding(world: Any) -> None:
     # found again by the family's own evaluation
     score = FAMILY.evaluate(run, truth)[0]
     assert score.truth == len(operations) and score.found >= 1 and score.extra["ARI %"] >= 95
+    # the routes' cities are where the key's victims were exploited
+    assert score.extra["route city precision %"] == 100
+    assert score.extra["route city recall %"] >= 90
     # stored with their details and stages
     stored = {f.id: f for f in ws.findings.list(CASE)}
     assert stored[sex.id].details == sex.details

@@ -19,7 +19,7 @@ from typing import Any
 from veriga import analysis
 from veriga.analysis.params import dataclass_params
 from veriga.errors import VerigaError
-from veriga.findings import N_
+from veriga.findings import N_, Finding
 from veriga.osint.detect import (
     LINK_DETECTORS,
     OPERATION_DETECTORS,
@@ -154,7 +154,8 @@ class OnlineInvestigation(analysis.Family):
                     for ads in members.values())
         ari = agreement(truth_of, detail.labels).ari if detail.labels else 0.0
         scores = [analysis.Score("operation", len(members), found, len(flagged), correct,
-                                 {"ARI %": round(100 * ari)})]
+                                 {"ARI %": round(100 * ari), **_route_accuracy(
+                                     run.findings, members, ads_of, truth)})]
         # shared identifiers: the operations whose ads' phone a person of the key holds, found
         # when a flagged link finding holds most of their ads and names a record of that
         # person; a flagged link finding is correct when it names a record of a person of
@@ -183,6 +184,36 @@ class OnlineInvestigation(analysis.Family):
                                      correct))
         scores.append(screening_score(run.findings, truth, run.flag_score))
         return scores
+
+
+def _route_accuracy(findings: list[Finding], members: Mapping[str, set[str]],
+                    ads_of: Mapping[str, set[str]], truth: Mapping[str, Any]
+                    ) -> dict[str, int]:
+    """Cities of the operations' routes against the answer key's: for each operation of the
+    key whose ads sell sex, the operation finding holding most of its ads (flagged or not);
+    the cities where the key's victims of that operation were exploited against the cities
+    of the finding's route, as recall and precision over all operations (percent)."""
+    actors = {op["id"]: set(op.get("actors", [])) for op in truth.get("operations", [])}
+    routes = truth.get("routes", {})
+    true_n = found_n = both = 0
+    for op, ads in members.items():
+        best = max((f for f in findings if f.kind.startswith("operation.")),
+                   key=lambda f: len(ads & ads_of.get(str((f.details or {}).get("group")),
+                                                      set())), default=None)
+        if best is None or best.kind != "operation.sex":
+            continue  # job ads are posted where the recruiter is, not where the workers go
+        wanted = {stop["city"] for person in actors.get(op, ()) for stop in
+                  routes.get(person, []) if stop.get("stage") == "exploitation"}
+        if not wanted:
+            continue
+        seen = {stop["city"] for stop in (best.details or {}).get("route", [])}
+        true_n += len(wanted)
+        found_n += len(seen)
+        both += len(wanted & seen)
+    if not true_n:
+        return {}
+    return {"route city recall %": round(100 * both / true_n),
+            "route city precision %": round(100 * both / found_n) if found_n else 0}
 
 
 FAMILY = OnlineInvestigation()
