@@ -89,8 +89,8 @@ def test_invoices_are_records_with_compact_numbers(sqlite_ws, tmp_path, mapping)
 def test_invalid_numbers_are_reported_and_the_invoice_kept(sqlite_ws, tmp_path, mapping):
     rows = [
         # Latvian check digit wrong; Estonian VAT with the wrong country prefix
-        "INV-3,2026-03-03,,Būve SIA,40003000003,,LV,Ehitus OÜ,10000001,LV100000007,EE,,,"
-        "1.00,,EUR,",
+        "INV-3,2026-03-03,2026-03-01,Būve SIA,40003000003,,LV,Ehitus OÜ,10000001,LV100000007,"
+        "EE,,,1.00,,EUR,",
         # no supplier at all: neither number nor name
         "INV-4,2026-03-03,,,,,LV,Ehitus OÜ,10000001,,EE,,,1.00,,EUR,",
         # impossible date, amount that is no amount
@@ -104,6 +104,7 @@ def test_invalid_numbers_are_reported_and_the_invoice_kept(sqlite_ws, tmp_path, 
     assert "not valid for LV" in got[("line 2", "supplier_reg")]
     assert "value left empty" in got[("line 2", "supplier_reg")]
     assert "prefix LV" in got[("line 2", "buyer_vat")]
+    assert "due_date 2026-03-01 is before issue_date 2026-03-03" in got[("line 2", "due_date")]
     assert "record skipped" in got[("line 3", "supplier_reg")]
     assert "not a valid date" in got[("line 4", "issue_date")]
     assert "not an amount" in got[("line 5", "net_amount")]

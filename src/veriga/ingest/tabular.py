@@ -259,6 +259,13 @@ def records_from_table(
                            f"{' and '.join(group)} are all empty (one is required); "
                            "record skipped")
                 bad_lines.add(data["__line"])
+    for first, then in kind.ordered:
+        if first in fields and then in fields:
+            for line, early, late in con.execute(
+                    f"SELECT __line, {_q(first)}, {_q(then)} FROM conv WHERE {_q(then)} < "
+                    f"{_q(first)} ORDER BY __line").fetchall():
+                ctx.reject(f"{unit} {line}", then, str(late),
+                           f"{then} {late} is before {first} {early}; record kept")
     table = _normalise_python_fields(ctx, mapping, kind, fields, table, unit, bad_lines)
     if bad_lines:
         keep = pc.invert(pc.is_in(table["__line"], pa.array(sorted(bad_lines), pa.int64())))

@@ -41,6 +41,8 @@ class RecordKind:
     registrations: tuple[tuple[str, str, str], ...] = ()
     #: the amount field whose value, when the currency is EUR, fills ``amount_eur``
     eur_amount: str | None = None
+    #: (earlier, later) fields: a row where the later comes first is reported (kept)
+    ordered: tuple[tuple[str, str], ...] = ()
 
     @property
     def schema(self) -> pa.Schema:
@@ -128,6 +130,7 @@ INVOICE = RecordKind(
         ("buyer_vat", "buyer_country", "vat"),
     ),
     eur_amount="net_amount",
+    ordered=(("issue_date", "due_date"),),
 )
 
 BUILTIN: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL, INVOICE)}
