@@ -98,6 +98,7 @@ class Posting:
     sender: str  # firm key
     host_firm: str | None
     host_country: str | None
+    site: str | None
     start: date | None
     end: date | None
     employed_since: date | None = None
@@ -329,14 +330,14 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
         return key or pid
 
     # postings: A1 declarations (Employment by the sending firm) and where they were posted
-    hosts: dict[str, tuple[str | None, str | None]] = {}
+    hosts: dict[str, tuple[str | None, str | None, str | None]] = {}
     for link in entities:
         if link.schema.is_a("UnknownLink"):
             for obj in link.get("object"):
                 if obj in firm_of:
                     for subj in link.get("subject"):
-                        hosts[f"{subj}|{link.first('role') or ''}"] = (firm_of[obj], None)
-                        hosts.setdefault(subj, (firm_of[obj], case.country(firm_of[obj])))
+                        hosts.setdefault(subj, (firm_of[obj], case.country(firm_of[obj]),
+                                                link.first("role")))
     for emp in entities:
         if not emp.schema.is_a("Employment"):
             continue
@@ -346,9 +347,10 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
             continue
         key = worker_key(worker)
         case.worker_of[worker] = key
-        host_firm, host_country = hosts.get(worker, (None, None))
+        host_firm, host_country, site = hosts.get(worker, (None, None, None))
         case.postings.append(Posting(
             emp.id or "", key, worker, firm_of[employer], host_firm, host_country,
+            site.upper() if site else None,
             day(emp.first("startDate")), day(emp.first("endDate")),
             day(emp.first("date")), emp.first("recordId") or emp.first("summary") or ""))
     # payroll: wage payments from a firm to a person, and deductions the other way
@@ -419,15 +421,22 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
                     case.events.setdefault(firm_of[inv], []).append(
                         (on, (ev.first("name") or "").lower(), ev.first("summary") or "",
                          ev.id or ""))
-    # phones and trips of workers
-    for pid, key in case.worker_of.items():
-        case.phones.setdefault(key, set()).update(case.people[pid].get("phone"))
+    # phones and trips of workers: of every record of a person with a worker's name (the
+    # bookings, call subscribers and police records name them in files of their own)
+    workers = set(case.worker_of.values())
+    for pid, someone in case.people.items():
+        key = case.worker_of.get(pid) or fold(someone.first("name"))
+        if key in workers:
+            case.worker_of.setdefault(pid, key)
+            case.phones.setdefault(key, set()).update(someone.get("phone"))
     for trip in entities:
         if not trip.schema.is_a("Trip"):
             continue
         arrived = day(trip.first("endDate") or trip.first("startDate") or trip.first("date"))
         end = by_id.get(trip.first("endLocation") or "")
-        country = (end.first("country") if end is not None else None) or ""
+        # the country of the destination, else its city (compared with the posting's site)
+        country = (end.first("country") or end.first("city") or "" if end is not None
+                   else "")
         if not arrived or not country:
             continue
         for who in trip.get("involved"):

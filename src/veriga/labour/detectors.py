@@ -148,8 +148,8 @@ def chain_findings(case: LabourCase, found: list[Chain], out: dict[str, dict[str
         leave_share = float(sum(left.values()) / inflow) if inflow else 0.0
         flagged_firms = [t.firm for t in ch.tiers if signals.get(t.firm)]
         score = 0.2 + 0.1 * min(3, len(ch.tiers) - 2) + 0.1 * min(2, len(thin))
-        score += 0.25 * (leave_share >= q.min_leave_share) + 0.15 * min(2, len(flagged_firms))
         signs = sorted({s for f in flagged_firms for s in signals[f]})
+        score += 0.25 * (leave_share >= q.min_leave_share) + 0.1 * min(3, len(signs))
         text = Text(N_(
             "A chain of %(depth)s tiers leads from %(main)s down to %(employer)s, which employs "
             "the workers: %(tiers)s. %(thin)s tier(s) in between passed on at least "
@@ -270,6 +270,9 @@ def a1_findings(case: LabourCase, calls: dict[str, list[tuple[str, date, str]]],
     for pay in case.pays:
         payroll[pay.worker].add((pay.firm, pay.month))
         pay_ids[(pay.worker, pay.firm, pay.month)] = pay.entity_id
+    posted: dict[str, list[Any]] = defaultdict(list)
+    for x in case.postings:
+        posted[x.worker].append(x)
     for x in case.postings:
         if not x.start:
             continue
@@ -284,10 +287,14 @@ def a1_findings(case: LabourCase, calls: dict[str, list[tuple[str, date, str]]],
                 "posted by this firm"), {"worker": name, "other": case.name(f), "month": m})))
             evidence[x.sender].update([x.entity_id, pay_ids[(x.worker, f, m)]])
         if host:
+            here = {host, x.site}
             early = [(rid, d) for rid, d, country in calls.get(x.worker, ())
-                     if country == host and d < x.start - timedelta(days=7)]
+                     if country in here and d < x.start - timedelta(days=7)]
             early += [(rid, d) for rid, country, d in case.trips.get(x.worker, ())
-                      if country == host and d < x.start - timedelta(days=7)]
+                      if country in here and d < x.start - timedelta(days=7)]
+            early = [(rid, d) for rid, d in early  # not there under another posting
+                     if not any(o.start and o.start - timedelta(days=7) <= d
+                                <= (o.end or d) for o in posted.get(x.worker, ()))]
             if early:
                 rid, d = min(early, key=lambda e: e[1])
                 by_sender[x.sender].append((x.worker, Text(N_(
@@ -316,7 +323,7 @@ def a1_findings(case: LabourCase, calls: dict[str, list[tuple[str, date, str]]],
 # -- letterbox and phoenix firms ------------------------------------------------------------
 
 def firm_findings(case: LabourCase, received: dict[str, Decimal],
-                  pairs: list[tuple[str, str]], p: Params
+                  passed: dict[str, Decimal], pairs: list[tuple[str, str]], p: Params
                   ) -> tuple[list[Finding], dict[str, set[str]]]:
     """Shared addresses, straw directors, phoenix successions, firms with no employees but
     large flows, young firms winning large subcontracts. Returns the findings and, per firm,
@@ -343,8 +350,11 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
                      "days": q.short_lived_days})
         for k in firms:
             signals[k].add("shared address")
-        findings.append(finding(ADDRESS, 0.35 + 0.1 * min(3, len(firms) - q.min_firms_at_address)
-                                + 0.15 * min(2, short), text, firms=firms, case=case,
+        people = [case.controllers(k) for k in firms]
+        shared = sum(1 for i, a in enumerate(people) if any(a & b for b in people[i + 1:]))
+        findings.append(finding(ADDRESS, 0.3 + 0.05 * min(2, len(firms) - q.min_firms_at_address)
+                                + 0.15 * min(2, short) + 0.15 * (shared > 0), text,
+                                firms=firms, case=case,
                                 other=[address],
                                 details={"parties": _parties(case, dict.fromkeys(firms,
                                                                                  "front"))}))
@@ -446,16 +456,21 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
                          "parties": _parties(case, roles),
                          "edges": [_edge(case, old.key, new.key, "succeeded", "succeeded by")]}))
     # no employees, large flows
-    staffed = {x.sender for x in case.postings} | {pay.firm for pay in case.pays}
+    wages: dict[str, Decimal] = defaultdict(Decimal)
+    for pay in case.pays:
+        wages[pay.firm] += pay.net
     for key, got in sorted(received.items()):
         if key not in case.firms:
             continue
         f = case.firms[key]
-        if got < q.large_flow or key in staffed or (f.employees or 0) > 0:
+        if (got < q.large_flow or (f.employees or 0) > 0
+                or passed.get(key, Decimal(0)) >= got / 2
+                or wages.get(key, Decimal(0)) >= got * Decimal(str(q.max_wage_share))):
             continue
         text = Text(N_("%(name)s (%(reg)s) received %(got)s from other firms but declares no "
-                       "employees and pays no wages."),
-                    {"name": case.name(key), "reg": f.reg, "got": eur(got)})
+                       "employees and paid %(wages)s in wages."),
+                    {"name": case.name(key), "reg": f.reg, "got": eur(got),
+                     "wages": eur(wages.get(key, 0))})
         signals[key].add("no employees")
         findings.append(finding(EMPTY, 0.45 + 0.1 * min(3, float(got / q.large_flow) - 1), text,
                                 firms=[key], case=case,
@@ -551,9 +566,11 @@ def wage_findings(case: LabourCase, takers: list[tuple[str, list[str], list[str]
             if kind == "person" and holder == pid:
                 acct_worker[number] = key
     paid_by: dict[str, set[str]] = defaultdict(set)  # account -> employers paying into it
+    paid_into: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for pay in case.pays:
         if pay.account:
             paid_by[pay.account].add(pay.firm)
+            paid_into[pay.account][pay.firm].add(pay.worker)
     firm_accounts = {a: h for a, (k, h) in case.accounts.items() if k == "firm"}
     merged: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for account, accounts, records, code in takers:
@@ -573,28 +590,28 @@ def wage_findings(case: LabourCase, takers: list[tuple[str, list[str], list[str]
                 workers.add(acct_worker[a])
                 for e in paid_by.get(a, ()):
                     employers[e] += 1
-        for a in [account]:
-            for e in paid_by.get(a, ()):
-                employers[e] += 1
+        # wages paid straight into the account: each employer by its workers paid there
+        for e, paid in sorted(paid_into.get(account, {}).items()):
+            employers[e] = max(employers[e], len(paid))
         if not employers:
-            continue
-        employer = employers.most_common(1)[0][0]
-        n = max(len(workers), len([a for a in accounts if a not in firm_accounts]))
-        if n < q.min_wage_workers and "R2" not in codes:
             continue
         kind, holder = case.accounts.get(account, ("", ""))
         who = case.person_name(holder) if kind == "person" else names.get(account, "?")
-        text = Text(N_("Wages of %(n)s worker(s) of %(employer)s (%(reg)s) ended in account "
-                       "%(account)s of %(who)s (%(code)s): the workers do not keep their pay."),
-                    {"n": n, "employer": case.name(employer), "reg": case.reg(employer),
-                     "account": account, "who": who, "code": code})
-        roles = {employer: "employer"}
-        if kind == "person":
-            roles[holder] = "controller"
-        findings.append(finding(WAGES, 0.55 + 0.08 * min(5, n), text, firms=[employer],
-                                case=case, entities=[holder] if kind == "person" else [],
-                                records=records[:50], ibans=[account, *accounts[:20]],
-                                details={"parties": _parties(case, roles)}))
+        for employer, n in sorted(employers.items()):
+            if n < q.min_wage_workers and "R2" not in codes:
+                continue
+            text = Text(N_("Wages of %(n)s worker(s) of %(employer)s (%(reg)s) ended in "
+                           "account %(account)s of %(who)s (%(code)s): the workers do not "
+                           "keep their pay."),
+                        {"n": n, "employer": case.name(employer), "reg": case.reg(employer),
+                         "account": account, "who": who, "code": code})
+            roles = {employer: "employer"}
+            if kind == "person":
+                roles[holder] = "controller"
+            findings.append(finding(WAGES, 0.55 + 0.08 * min(5, n), text, firms=[employer],
+                                    case=case, entities=[holder] if kind == "person" else [],
+                                    records=records[:50], ibans=[account, *accounts[:20]],
+                                    details={"parties": _parties(case, roles)}))
     return findings
 
 
@@ -659,19 +676,20 @@ def unregistered_findings(case: LabourCase, calls: dict[str, list[tuple[str, dat
     """Posted workers seen working in the host country (calls through its cells, trips there)
     in months their sending firm's payroll does not list them."""
     q = p.workers
-    on_payroll = {(pay.worker, pay.month) for pay in case.pays}
+    ever_paid = {pay.worker for pay in case.pays}
     firms_with_payroll = {pay.firm for pay in case.pays}
     missing: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for x in case.postings:
         if x.sender not in firms_with_payroll or not x.start:
             continue
         host = x.host_country or (case.country(x.host_firm) if x.host_firm else None)
-        seen = [(rid, d) for rid, d, c in calls.get(x.worker, ()) if c == host]
-        seen += [(rid, d) for rid, c, d in case.trips.get(x.worker, ()) if c == host]
+        if x.worker in ever_paid:
+            continue
+        here = {host, x.site}
+        seen = [(rid, d) for rid, d, c in calls.get(x.worker, ()) if c in here]
+        seen += [(rid, d) for rid, c, d in case.trips.get(x.worker, ()) if c in here]
         for rid, d in seen:
-            month = f"{d.year:04d}-{d.month:02d}"
-            end = x.end or d
-            if x.start <= d <= end and (x.worker, month) not in on_payroll:
+            if x.start - timedelta(days=7) <= d <= (x.end or d):
                 missing[x.sender][x.worker].update([x.entity_id, rid])
     findings = []
     for firm, workers in sorted(missing.items()):
@@ -679,7 +697,7 @@ def unregistered_findings(case: LabourCase, calls: dict[str, list[tuple[str, dat
             continue
         names = sorted(case.worker_names.get(w, w) for w in workers)
         text = Text(N_("%(n)s worker(s) posted by %(name)s (%(reg)s) were in the host country "
-                       "in months its payroll does not list them: %(names)s."),
+                       "during their posting but are on no payroll: %(names)s."),
                     {"n": len(workers), "name": case.name(firm), "reg": case.reg(firm),
                      "names": ", ".join(names[:10])})
         ev = sorted({i for ids in workers.values() for i in ids})

@@ -146,8 +146,11 @@ FROM lab_pairs WHERE invoices > 0 GROUP BY supplier""").to_pylist():
                                        "home": Decimal(r["home"] or 0)}
         pairs = [(r["buyer"], r["supplier"]) for r in engine.query(
             "SELECT buyer, supplier FROM lab_pairs").to_pylist()]
+        passed = {r["buyer"]: Decimal(r["gave"] or 0) for r in engine.query(
+            "SELECT buyer, SUM(GREATEST(invoiced, paid)) AS gave FROM lab_pairs "
+            "GROUP BY buyer").to_pylist()}
         step("firms", 3)
-        firm_found, signals = firm_findings(case, received, pairs, params)
+        firm_found, signals = firm_findings(case, received, passed, pairs, params)
         calls = call_sightings(engine, case)
         step("workers", 4)
         findings = [*chain_findings(case, found, out, signals, params), *firm_found,

@@ -41,8 +41,10 @@ class FirmParams:
     successor_days: int = 120  # a successor founded within this many days of the
     # predecessor's dissolution (before or after)
     large_flow: Decimal = Decimal(50000)  # EUR received by a firm with no employees
+    max_wage_share: float = 0.3  # wages paid below this share of what it received: no
+    # employees of its own
     new_firm_days: int = 180  # a firm this young when it won a large subcontract
-    large_contract: Decimal = Decimal(50000)  # EUR: a large subcontract
+    large_contract: Decimal = Decimal(20000)  # EUR: a large subcontract
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class WorkerParams:
     # of the pay before deductions (ILO C95 Art. 8: only as national law allows)
     net_share: float = 0.6  # net pay below this share of the host's monthly minimum wage
     min_months: int = 2  # worker-months below the minimum before a firm is flagged
-    min_unregistered: int = 2  # workers seen in the host but on no payroll
+    min_unregistered: int = 1  # workers seen in the host but on no payroll
 
 
 @dataclass(frozen=True)

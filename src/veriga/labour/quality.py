@@ -10,6 +10,7 @@ companies its flagged findings name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +19,8 @@ from veriga.labour.case import name_key
 
 #: answer-key scheme kind -> the detector that should find it
 KIND_DETECTOR = {
-    "subcontracting_chain": "labour.chain", "letterbox": "labour.shared_address",
-    "shared_address": "labour.shared_address", "straw_director": "labour.straw_director",
+    "subcontracting_chain": "labour.chain", "shared_address": "labour.shared_address",
+    "straw_director": "labour.straw_director",
     "phoenix": "labour.phoenix", "no_employees_large_flows": "labour.no_employees",
     "new_firm_large_subcontract": "labour.new_firm", "bogus_posting": "labour.posting",
     "recruitment_fees": "labour.fees", "wage_kickback": "labour.wage_control",
@@ -27,6 +28,9 @@ KIND_DETECTOR = {
     "below_min_wage": "labour.below_min_wage", "unregistered_worker": "labour.unregistered",
 }
 DECOYS = ("lawful_subcontracting", "staffing_agency", "genuine_posting", "lawful_dissolution")
+#: a letterbox is what several indicators about one firm show together
+LETTERBOX = ("labour.shared_address", "labour.straw_director", "labour.no_employees",
+             "labour.posting")
 #: detectors a bogus posting may also be found by
 ALSO = {"labour.a1_conflict": "bogus_posting"}
 
@@ -38,16 +42,20 @@ def decoy(scheme: Mapping[str, Any]) -> bool:
 
 def _regs(finding: Any) -> set[str]:
     """A finding's firms: registration numbers, and names of firms it names without one."""
-    return {k.value if k.type == "registration" else name_key(k.value)
+    return {compact(k.value) if k.type == "registration" else name_key(k.value)
             for k in finding.evidence.keys if k.type in ("registration", "other")}
+
+
+def compact(reg: Any) -> str:
+    """A registration number without separators (the key may write ``2450871-4``)."""
+    return re.sub(r"[^0-9A-Z]", "", str(reg or "").upper())
 
 
 def evaluate(run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score]:
     company = {c["id"]: c for c in truth.get("companies", [])}
 
     def ids(c: Mapping[str, Any]) -> set[str]:
-        return {str(c.get("registration_number") or "").replace(" ", "").upper(),
-                name_key(c.get("name"))} - {"", "~"}
+        return {compact(c.get("registration_number")), name_key(c.get("name"))} - {"", "~"}
 
     def regs(refs: Any) -> set[str]:
         out: set[str] = set()
@@ -82,6 +90,14 @@ def evaluate(run: analysis.Run, truth: Mapping[str, Any]) -> list[analysis.Score
                 correct += sum(1 for m in extra if m & good and not (m & bad - good))
                 mine += extra
             scores.append(analysis.Score(det, len(wanted), found, len(mine), correct))
+        wanted = [regs(s.get("companies")) for s in schemes
+                  if s.get("kind") == "letterbox" and not decoy(s)]
+        good = set().union(*[regs(s.get("companies")) for s in schemes if not decoy(s)])
+        mine = [_regs(f) for f in flagged if f.kind in LETTERBOX]
+        scores.append(analysis.Score(
+            "letterbox (" + ", ".join(d.removeprefix("labour.") for d in LETTERBOX) + ")",
+            len(wanted), sum(1 for w in wanted if any(w & m for m in mine)), len(mine),
+            sum(1 for m in mine if m & good and not (m & bad - good))))
         return scores
     # older worlds: the operations and their companies
     ops: dict[str, set[str]] = {}
