@@ -147,9 +147,11 @@ def chain_findings(case: LabourCase, found: list[Chain], out: dict[str, dict[str
         inflow = sum((out[t.firm]["inflow"] for t in ch.tiers[1:] if t.firm in out), Decimal(0))
         leave_share = float(sum(left.values()) / inflow) if inflow else 0.0
         flagged_firms = [t.firm for t in ch.tiers if signals.get(t.firm)]
-        score = 0.2 + 0.1 * min(3, len(ch.tiers) - 2) + 0.1 * min(2, len(thin))
+        # thin margins alone say little (lawful subcontractors keep 3-10 %): the chain is
+        # scored by the money leaving it and the indicators on its firms
+        score = 0.15 + 0.05 * min(3, len(ch.tiers) - 2)
         signs = sorted({s for f in flagged_firms for s in signals[f]})
-        score += 0.25 * (leave_share >= q.min_leave_share) + 0.1 * min(3, len(signs))
+        score += 0.25 * (leave_share >= q.min_leave_share) + 0.12 * min(3, len(signs))
         text = Text(N_(
             "A chain of %(depth)s tiers leads from %(main)s down to %(employer)s, which employs "
             "the workers: %(tiers)s. %(thin)s tier(s) in between passed on at least "
@@ -323,7 +325,8 @@ def a1_findings(case: LabourCase, calls: dict[str, list[tuple[str, date, str]]],
 # -- letterbox and phoenix firms ------------------------------------------------------------
 
 def firm_findings(case: LabourCase, received: dict[str, Decimal],
-                  passed: dict[str, Decimal], pairs: list[tuple[str, str]], p: Params
+                  passed: dict[str, Decimal], pairs: list[tuple[str, str]],
+                  out: dict[str, dict[str, Any]], p: Params
                   ) -> tuple[list[Finding], dict[str, set[str]]]:
     """Shared addresses, straw directors, phoenix successions, firms with no employees but
     large flows, young firms winning large subcontracts. Returns the findings and, per firm,
@@ -353,7 +356,7 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
         people = [case.controllers(k) for k in firms]
         shared = sum(1 for i, a in enumerate(people) if any(a & b for b in people[i + 1:]))
         findings.append(finding(ADDRESS, 0.3 + 0.05 * min(2, len(firms) - q.min_firms_at_address)
-                                + 0.15 * min(2, short) + 0.15 * (shared > 0), text,
+                                + 0.15 * min(2, short) + 0.2 * (shared > 0), text,
                                 firms=firms, case=case,
                                 other=[address],
                                 details={"parties": _parties(case, dict.fromkeys(firms,
@@ -463,9 +466,13 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
         if key not in case.firms:
             continue
         f = case.firms[key]
+        left = out.get(key)
+        gone = sum((left[k] for k in ("cash", "abroad", "controller")), Decimal(0)) \
+            if left else None
         if (got < q.large_flow or (f.employees or 0) > 0
                 or passed.get(key, Decimal(0)) >= got / 2
-                or wages.get(key, Decimal(0)) >= got * Decimal(str(q.max_wage_share))):
+                or wages.get(key, Decimal(0)) >= got * Decimal(str(q.max_wage_share))
+                or (gone is not None and gone < got * Decimal(str(q.min_gone_share)))):
             continue
         text = Text(N_("%(name)s (%(reg)s) received %(got)s from other firms but declares no "
                        "employees and paid %(wages)s in wages."),

@@ -150,7 +150,7 @@ FROM lab_pairs WHERE invoices > 0 GROUP BY supplier""").to_pylist():
             "SELECT buyer, SUM(GREATEST(invoiced, paid)) AS gave FROM lab_pairs "
             "GROUP BY buyer").to_pylist()}
         step("firms", 3)
-        firm_found, signals = firm_findings(case, received, passed, pairs, params)
+        firm_found, signals = firm_findings(case, received, passed, pairs, out, params)
         calls = call_sightings(engine, case)
         step("workers", 4)
         findings = [*chain_findings(case, found, out, signals, params), *firm_found,

@@ -35,7 +35,7 @@ class PostingParams:
 
 @dataclass(frozen=True)
 class FirmParams:
-    min_firms_at_address: int = 3  # firms registered at one address
+    min_firms_at_address: int = 2  # firms registered at one address
     min_firms_per_director: int = 3  # firms under one director
     short_lived_days: int = 540  # a firm dissolved within this many days is short-lived
     successor_days: int = 120  # a successor founded within this many days of the
@@ -43,6 +43,8 @@ class FirmParams:
     large_flow: Decimal = Decimal(50000)  # EUR received by a firm with no employees
     max_wage_share: float = 0.3  # wages paid below this share of what it received: no
     # employees of its own
+    min_gone_share: float = 0.3  # ... and at least this share of it left by cash, abroad or
+    # to a controller (where the case has its bank records)
     new_firm_days: int = 180  # a firm this young when it won a large subcontract
     large_contract: Decimal = Decimal(20000)  # EUR: a large subcontract
 
