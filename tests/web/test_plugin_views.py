@@ -20,8 +20,8 @@ from veriga.model import EntityProxy
 from veriga.web import create_app
 from veriga.web.views import View, views
 
-NAV = ["", "chain", "entities", "network", "timeline", "map", "money", "findings", "resolve",
-       "report", "xref", "files"]
+NAV = ["", "chain", "entities", "network", "ads", "timeline", "map", "money", "findings",
+       "resolve", "report", "xref", "files"]
 
 
 def _nav(html: str, case: str = "amber") -> list[str]:
