@@ -187,8 +187,10 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
     """Per sending firm, the criteria of Directive 2014/67/EU Art. 4 the data can answer."""
     q = p.posting
     by_sender: dict[str, list] = defaultdict(list)
+    earlier: dict[str, list] = defaultdict(list)
     for post in case.postings:
         by_sender[post.sender].append(post)
+        earlier[post.worker].append(post)
     payroll_workers: dict[str, set[str]] = defaultdict(set)
     for pay in case.pays:
         payroll_workers[pay.firm].add(pay.worker)
@@ -203,6 +205,8 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
             continue
         home = case.country(sender)
         failed: list[dict[str, Any]] = []
+        weak = 0  # criteria that partial records can also show (a payroll export of the
+        # posted workers only; the invoices of one case, not all the turnover)
         firm = case.firms.get(sender)
         staff = firm.employees if firm and firm.employees is not None else None
         at_home = payroll_workers.get(sender, set()) - workers
@@ -214,12 +218,14 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
         elif payroll_workers.get(sender) and not at_home:
             failed.append(Text(N_("its payroll lists no one but the posted workers"), {}
                                ).to_dict())
+            weak += 1
         inv = invoiced.get(sender)
         if inv and inv["total"] > 0:
             share = float(inv["home"] / inv["total"])
             if share < q.home_turnover_share:
                 failed.append(Text(N_("%(share)s of its invoiced turnover is made in its own "
                                       "country"), {"share": pct(share)}).to_dict())
+                weak += 1
         if signed_abroad.get(sender):
             failed.append(Text(N_("%(n)s of its contracts were signed in the host country"),
                                {"n": len(signed_abroad[sender])}).to_dict())
@@ -229,6 +235,16 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
             failed.append(Text(N_("%(n)s worker(s) were hired fewer than %(days)s days before "
                                   "the posting"), {"n": len({x.worker for x in fresh}),
                                                    "days": q.hired_before_days}).to_dict())
+        # workers posted by another firm just before: they did not work for this one
+        came = {x.worker for x in posts if x.start and any(
+            o.sender != sender and o.start and o.start < x.start
+            and (x.start - (o.end or o.start)).days <= q.hired_before_days
+            for o in earlier.get(x.worker, ())) and not any(
+            o.sender == sender and o.start and o.start < x.start
+            for o in earlier.get(x.worker, ()))}
+        if came:
+            failed.append(Text(N_("%(n)s worker(s) were posted by another firm until just "
+                                  "before"), {"n": len(came)}).to_dict())
         spans: dict[str, list[tuple[date, date]]] = defaultdict(list)
         for x in posts:
             if x.start and x.end:
@@ -253,7 +269,9 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
             "from does not post workers genuinely: the host country's rules apply."),
             {"name": case.name(sender), "reg": case.reg(sender), "country": home,
              "n": len(workers), "failed": joined([{"text": f} for f in failed])})
-        findings.append(finding(POSTING, 0.35 + 0.15 * len(failed), text, firms=[sender],
+        strong = len(failed) - weak
+        findings.append(finding(POSTING, 0.3 + 0.15 * strong + 0.07 * weak, text,
+                                firms=[sender],
                                 case=case, entities=[x.entity_id for x in posts][:100],
                                 details={"criteria": len(failed),
                                          "parties": _parties(case, {sender: "employer"})}))
