@@ -92,10 +92,14 @@ def test_labour_world_files_agree_with_the_answer_key(all_worlds: dict[str, Path
         assert register[(pred["registration_number"], pred["country"])]["dissolved"]
         assert phx["shared"], phx
         assert succ["id"] != pred["id"]
+    reasons: set[str] = set()
     for bogus in (s for s in schemes if s["kind"] == "bogus_posting"):
+        reasons.update(bogus["reasons"])
         for rec in bogus["records"]:
             row = a1[rec["id"]]
             assert row["employed_since"] == row["start_date"]
+    assert {"posting_beyond_limit", "contradicted_by_payroll",
+            "contradicted_by_bookings"} <= reasons
     for genuine in (s for s in schemes if s["kind"] == "genuine_posting" and s["records"]):
         for rec in genuine["records"]:
             if rec["file"] == "labour/a1_declarations.csv":

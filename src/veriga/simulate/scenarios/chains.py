@@ -103,6 +103,7 @@ class Chain:
     worker_accts: dict[str, Account] = field(default_factory=dict)
     arrival: dict[str, date] = field(default_factory=dict)
     unregistered: set[str] = field(default_factory=set)
+    late: set[str] = field(default_factory=set)  # declared posted weeks after arriving
     contracts: list[str] = field(default_factory=list)
     contract_of: dict[tuple[str, str], str] = field(default_factory=dict)
     invoices: list[str] = field(default_factory=list)
@@ -400,6 +401,14 @@ class LabourSchemes:
                     continue
                 if bogus and i % 5 == 1:  # declared as posted long before: beyond 18 months
                     start = start - timedelta(days=rng.randint(560, 700))
+                late = start + timedelta(days=rng.randint(30, 50))
+                if bogus and i % 5 == 3 and emp is chain.employers[0]:
+                    # at the site from the bus on, declared posted only weeks later (or only
+                    # by the successor)
+                    chain.late.add(wk.id)
+                    if late > stop:
+                        continue
+                    start = late
                 rid = f"A1-{len(plan.a1) + 1:06d}"
                 since = (start if bogus else start - timedelta(days=rng.randint(400, 3000)))
                 plan.a1.append({
@@ -822,6 +831,8 @@ class LabourSchemes:
                     reasons.append("posting_beyond_limit")
                 if any(w in chain.unregistered for w in self._a1_workers(chain, c)):
                     reasons.append("contradicted_by_payroll")
+                if any(w in chain.late for w in self._a1_workers(chain, c)):
+                    reasons.append("contradicted_by_bookings")
                 add({"id": f"{chain.id}-BOGUS-{c.id}", "kind": "bogus_posting",
                      "decoy": False, "operation": op.op, "companies": [_company(c)],
                      "accounts": [], "records": recs, "reasons": reasons,
