@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from adhelpers import site_warc
+from adhelpers import HOSTILE, site_warc
 from browserhelpers import CHROMIUM, SHOTS, acquire_browser, release_browser, shot
 from browserhelpers import log_in as browser_log_in
 from fastapi.testclient import TestClient
@@ -334,6 +334,44 @@ def test_hostile_page_reaches_nothing_and_runs_nothing(world: dict[str, Any], se
         archived = [u for u in requests if u.endswith("/archived")]
         assert len(archived) == 1  # loaded once: no refresh, no navigation by the page
         page.screenshot(path=str(SHOTS / "osint-ad-hostile.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_frame_and_policy_hold_without_the_rewriting(world: dict[str, Any], server: str,
+                                                         browser: Any) -> None:
+    """The hostile page served as captured, not rewritten, under the viewer's headers in its
+    sandboxed frame: still nothing runs and nothing leaves the browser (the other two locks
+    alone: the policy refuses every request the page makes, the sandbox runs no script and
+    no refresh)."""
+    from veriga.web.views.ads import page_headers
+
+    hostile = _ad(world, HOSTILE_ID)
+    raw = HOSTILE.format(out=OUTSIDE, ad_id=HOSTILE_ID, photo="N0000001-1.jpg")
+    context = browser.new_context()
+    requests: list[str] = []
+    failed: dict[str, str] = {}
+    context.on("request", lambda r: requests.append(r.url))
+    context.on("requestfailed", lambda r: failed.__setitem__(r.url, r.failure or ""))
+    page = context.new_page()
+    try:
+        browser_log_in(page, server, "liga", CASE, "investigation LV-2026-17")
+        context.route("**/archived", lambda route: route.fulfill(
+            status=200, headers={**page_headers(), "Content-Type": "text/html; charset=utf-8"},
+            body=raw))
+        requests.clear()
+        page.goto(f"{server}/cases/{CASE}/ads/{hostile.id}")
+        frame = page.frame_locator("iframe[data-testid=archived-page]")
+        frame.locator("h1").wait_for()
+        time.sleep(2.0)  # a refresh, a script's fetch or an image would have gone by now
+        outside = [u for u in requests if not u.startswith(server)]
+        # what the page asks for is refused by the policy before it leaves the browser ...
+        assert outside and {u: failed.get(u) for u in outside} == {u: "csp" for u in outside}
+        # ... and what only a script or a refresh would ask for is never asked
+        asked = {u.rsplit("/", 1)[-1] for u in outside}
+        assert not asked & {"script", "onload", "onerror", "svg", "refresh", "click"}, asked
+        assert len([u for u in requests if u.endswith("/archived")]) == 1
     finally:
         context.close()
 
