@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from veriga.simulate.names import make_name
 from veriga.simulate.plan import Ctx, MonthOut
 from veriga.simulate.scenarios.common import A1, PAYROLL, booking, euros
 from veriga.simulate.world import (
@@ -136,6 +137,7 @@ class LabourSchemes:
         self.rng = random.Random(f"{ctx.seed}:chains")
         self.letterbox_addresses: dict[str, list[str]] = {}
         self.schemes = ctx.gt.labour_schemes
+        self._names = {p.name.latin for p in ctx.world.people.values()}
         with self._own_stream():
             for op in ops:
                 self._operation_chain(op)
@@ -155,6 +157,17 @@ class LabourSchemes:
             w.rng, ctx.rng = saved
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _person(self, country: str, role: str, **kw: Any) -> Person:
+        """A new person whose name nobody of the world has yet (names are few per country;
+        namesakes are made on purpose elsewhere)."""
+        person = self.ctx.world.person(country, role, **kw)
+        for _ in range(20):
+            if person.name.latin not in self._names:
+                break
+            person.name = make_name(self.rng, country, person.name.female)
+        self._names.add(person.name.latin)
+        return person
 
     def _event(self, c: Company, day: date, event: str, value: str = "") -> None:
         c.events.append((day, event, value))
@@ -222,8 +235,8 @@ class LabourSchemes:
         return Firm(c, acct)
 
     def _main(self, host: str, sector: str) -> Firm:
-        rng, w = self.rng, self.ctx.world
-        boss = w.person(host, "lawful", female=rng.random() < .3)
+        rng = self.rng
+        boss = self._person(host, "lawful", female=rng.random() < .3)
         name = f"{rng.choice(PLACE)} {MAIN_WORDS[sector][host]} {SUFFIX[host]}".replace(
             "OÜ", "AS" if host == "EE" else "OÜ")
         firm = self._firm(host, name, "lawful", sector, boss, employees=rng.randint(80, 900),
@@ -333,7 +346,7 @@ class LabourSchemes:
         chain = Chain(f"{op.op}-CH{k + 1}", op, sector, host, site, tiers, employers, margins,
                       euros(rng, 3200, 4200, 50))
         n = rng.randint(6, 9) if ctx.size.name in ("tiny", "small") else rng.randint(6, 12)
-        chain.workers = [w.person(origin, "victim", female=sector == "cleaning" and
+        chain.workers = [self._person(origin, "victim", female=sector == "cleaning" and
                                   rng.random() < .7, operation=op.op, age=(19, 55))
                          for _ in range(n)]
         for i, wk in enumerate(chain.workers):
@@ -467,7 +480,7 @@ class LabourSchemes:
         depth = 2 + k % 3
         for t in range(1, depth - 1):
             firm = self._firm(host, f"{rng.choice(PLACE)} {rng.choice(MIDDLE_KIND)} "
-                              f"{SUFFIX[host]}", "decoy", sector, w.person(host, "lawful"),
+                              f"{SUFFIX[host]}", "decoy", sector, self._person(host, "lawful"),
                               employees=rng.randint(15, 120), function=f"tier {t} lawful "
                               "subcontractor", profile="business")
             firm.company.turnover = firm.company.employees * rng.randint(70, 140) * 1000
@@ -477,7 +490,7 @@ class LabourSchemes:
         name = (f"{rng.choice(PLACE)} {word} {SUFFIX[cc]}" if staffing
                 else f"{rng.choice(PLACE)} Budowa {SUFFIX[cc]}".replace("Budowa", {
                     "PL": "Budowa", "BG": "Stroy", "RO": "Construct", "LT": "Statyba"}[cc]))
-        emp = self._firm(cc, name, "decoy", sector, w.person(cc, "lawful"),
+        emp = self._firm(cc, name, "decoy", sector, self._person(cc, "lawful"),
                          employees=rng.randint(40, 300),
                          function="licensed staffing agency" if staffing else
                          "genuine posting employer with business at home", profile="business")
@@ -487,7 +500,7 @@ class LabourSchemes:
                       [round(rng.uniform(0.03, 0.1), 3) for _ in range(depth - 1)],
                       euros(rng, 3600, 4600, 50), lawful=True, posted=not staffing)
         n = rng.randint(3, 6)
-        chain.workers = [w.person(origin, "decoy", female=sector == "cleaning", age=(21, 58))
+        chain.workers = [self._person(origin, "decoy", female=sector == "cleaning", age=(21, 58))
                          for _ in range(n)]
         for wk in chain.workers:
             wk.note = (f"agency worker of {emp.company.id}, paid in full" if staffing else
@@ -505,7 +518,7 @@ class LabourSchemes:
         """An accountant's office whose address is the registered office of many clients."""
         rng, w = self.rng, self.ctx.world
         cc = rng.choice(("LV", "EE", "PL", "BG"))
-        boss = w.person(cc, "lawful")
+        boss = self._person(cc, "lawful")
         office = w.address(cc, CITIES[cc][0], rng)
         firm = self._firm(cc, f"{rng.choice(PLACE)} Accounting {SUFFIX[cc]}", "decoy",
                           "accounting", boss, address=office, employees=rng.randint(4, 15),
@@ -517,7 +530,7 @@ class LabourSchemes:
             trade = rng.choice(("Trade", "Consult", "IT", "Design", "Logistics"))
             c = w.company(cc, f"{rng.choice(MIDDLE)} {trade} {SUFFIX[cc]}",
                           "decoy", rng.choice(("retail", "IT", "design", "transport")),
-                          w.person(cc, "lawful"), address=office,
+                          self._person(cc, "lawful"), address=office,
                           employees=rng.randint(1, 25), function="client of an accountant, "
                           "registered at its office")
             c.turnover = c.employees * rng.randint(50, 150) * 1000
@@ -533,7 +546,7 @@ class LabourSchemes:
         """A firm wound up lawfully: liquidation, dissolution, no successor."""
         rng, w = self.rng, self.ctx.world
         cc = rng.choice(("FI", "EE", "LV", "PL"))
-        director = w.person(cc, "lawful")
+        director = self._person(cc, "lawful")
         gone = BASE_DATE + timedelta(days=rng.randint(20, max(21, (w.end - BASE_DATE).days)))
         c = w.company(cc, f"{rng.choice(PLACE)} {rng.choice(('Rakennus', 'Build', 'Montage'))}"
                       f" {SUFFIX[cc]}", "decoy", "construction", director,
