@@ -70,7 +70,7 @@ def make_world(n_firms: int, n_invoices: int, out: Path, seed: int = 15) -> dict
     return {"chains": [[f"LV:R{i}" for i in c] for c in chains], "invoices": n}
 
 
-def chain_child(n_firms: int, n_invoices: int) -> dict[str, Any]:
+def chain_child(n_firms: int, n_invoices: int, engine_name: str = "duckdb") -> dict[str, Any]:
     import pyarrow as pa
 
     from veriga.engine import get_engine
@@ -83,7 +83,8 @@ def chain_child(n_firms: int, n_invoices: int) -> dict[str, Any]:
         start = time.perf_counter()
         world = make_world(n_firms, n_invoices, out)
         generated = time.perf_counter() - start
-        engine = get_engine("duckdb", threads=2)
+        engine = (get_engine("duckdb", threads=2) if engine_name == "duckdb"
+                  else get_engine(engine_name))
         engine.register({"invoice": [out / "invoice.parquet"]})
         register_case(engine, LabourCase())
         employers = sorted({c[-1] for c in world["chains"]})
@@ -98,7 +99,8 @@ def chain_child(n_firms: int, n_invoices: int) -> dict[str, Any]:
         right = sum(1 for ch in found if any(tuple(ch.firms[i:]) in whole
                                              for i in range(len(ch.firms))))
         engine.close()
-    return {"seconds": round(seconds, 2), "generate_s": round(generated, 1),
+    return {"engine": engine_name, "seconds": round(seconds, 2),
+            "generate_s": round(generated, 1),
             "firms": n_firms, "invoices": world["invoices"], "chains": len(world["chains"]),
             "found": len(found), "whole": right}
 
@@ -111,4 +113,11 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                           n_invoices=n_invoices)
         rows.append({"name": f"labour chains {n_firms:,} firms, {n_invoices:,} invoices",
                      **figures})
+    try:  # the same SQL on Spark local[2], at the smaller size
+        import pyspark  # noqa: F401
+    except ImportError:
+        return rows
+    figures = measure("benchmarks.bench_labour:chain_child", n_firms=100_000,
+                      n_invoices=1_000_000, engine_name="spark")
+    rows.append({"name": "labour chains 100,000 firms, 1,000,000 invoices (Spark)", **figures})
     return rows

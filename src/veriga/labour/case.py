@@ -27,7 +27,7 @@ from veriga.model.holdings import holdings
 #: What the family reads (besides the bulk records).
 SCHEMATA = ("Company", "Organization", "LegalEntity", "Person", "Directorship", "Ownership",
             "BankAccount", "Employment", "Payment", "Contract", "ContractAward", "Event",
-            "UnknownLink", "Trip")
+            "UnknownLink", "Trip", "Address")
 
 HOUSING_WORDS = ("HOUSING", "ACCOMMODATION", "RENT", "DORMITORY", "MAJOITUS", "MAJUTUS",
                  "ĪRE", "NAKTSMĪTNE", "ЖИЛЬЕ", "КВАРТИРА", "NOCLEG", "ZAKWATEROWANIE")
@@ -60,6 +60,37 @@ def amount(value: str | None) -> Decimal | None:
         return Decimal(value) if value not in (None, "") else None
     except (InvalidOperation, TypeError):
         return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one inserted, deleted or changed letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+
+
+def near(key: str, by_token: dict[str, set[str]]) -> str | None:
+    """The one worker whose folded name has the same parts as ``key`` but one, which differs
+    from its part by a single letter (a clerk's typo), among names of two or three parts of
+    at least four letters."""
+    parts = key.split()
+    if not 2 <= len(parts) <= 3 or min(map(len, parts)) < 4:
+        return None
+    found = set()
+    for token in parts:
+        for w in by_token.get(token, ()):
+            others, theirs = list(parts), w.split()
+            if len(theirs) != len(parts):
+                continue
+            others.remove(token)
+            rest = list(theirs)
+            rest.remove(token)
+            if all(_one_edit(x, y) for x, y in zip(sorted(others), sorted(rest), strict=True)):
+                found.add(w)
+    return found.pop() if len(found) == 1 else None
 
 
 def address_key(text: str | None) -> str:
@@ -424,8 +455,14 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
     # phones and trips of workers: of every record of a person with a worker's name (the
     # bookings, call subscribers and police records name them in files of their own)
     workers = set(case.worker_of.values())
+    by_token: dict[str, set[str]] = defaultdict(set)
+    for w in workers:
+        for token in w.split():
+            by_token[token].add(w)
     for pid, someone in case.people.items():
         key = case.worker_of.get(pid) or fold(someone.first("name"))
+        if key not in workers:
+            key = near(key, by_token) or key
         if key in workers:
             case.worker_of.setdefault(pid, key)
             case.phones.setdefault(key, set()).update(someone.get("phone"))
