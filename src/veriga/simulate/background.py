@@ -11,6 +11,12 @@ import zlib
 from datetime import date, datetime, time, timedelta
 
 from veriga.simulate.ad_templates import with_stock_phrases
+from veriga.simulate.ad_variants import (
+    ESCORT_LAWFUL_WORDY,
+    JOB_LAWFUL_AGENCY,
+    SALON_PROFILE,
+    pick,
+)
 from veriga.simulate.banks import make_iban
 from veriga.simulate.bookings import Txn
 from veriga.simulate.names import LANGUAGE, make_name, make_phone, strip_diacritics, typed
@@ -41,6 +47,8 @@ COUNTRY_OF_BANK = {"haba": "LV", "unla": "LV", "parx": "LV", "riko": "LV", "hbee
                    "lhvb": "EE", "ndea": "FI", "okoy": "FI", "revo": "LV"}
 BG_SITE = "nightlist.example"
 JOB_SITE = "jobs-abroad.example"
+LAWFUL_WORDY = 0.3  # share of lawful escorts and salons whose ads use indicator-like words
+LAWFUL_AGENCY = 0.35  # share of lawful job advertisers writing as staffing agencies
 
 
 Party = tuple[str, str, str, str]  # name, IBAN, BIC, identity
@@ -204,6 +212,8 @@ class Background:
         ctx, rng, w = self.ctx, self.ctx.rng, self.ctx.world
         for p, _acct in self.escorts:
             photos = tuple(f"decoy-{p.id}-{k}" for k in range(2))
+            # the wording is chosen on streams of its own, the world's draws stay
+            wordy = random.Random(f"{ctx.seed}:decoywords:{p.id}").random() < LAWFUL_WORDY
             day = BASE_DATE + timedelta(days=rng.randint(0, 6))
             while day <= w.end:
                 lang = rng.choice(("en", LANGUAGE[p.nationality]))
@@ -211,6 +221,11 @@ class Background:
                 price = rng.choice((150, 180, 200, 250))
                 title, body = fill(tpl, name=p.name.given, age=2026 - p.birth.year, city=p.city,
                                    price=price, phone="{phone}")
+                if wordy:  # lawful words that look like signs ("new in town", "young")
+                    lang, tpl = pick(random.Random(f"{ctx.seed}:decoywords:{p.id}:{day}"),
+                                     ESCORT_LAWFUL_WORDY, lang, "en")
+                    title, body = fill(tpl, name=p.name.given, age=2026 - p.birth.year,
+                                       city=p.city, price=price, phone="{phone}")
                 ctx.plan.ads.append(AdPlan(
                     when=datetime.combine(day, time(rng.randint(8, 20), rng.randint(0, 59))),
                     site=BG_SITE, category="escort", lang=lang, city=p.city,
@@ -221,8 +236,11 @@ class Background:
         if self.agency is not None:
             owner, comp = self.agency
             for k, name in enumerate(("Anna", "Laura", "Heidi", "Minna")):
-                title, body = fill(ESCORT_LAWFUL["en"][1], name=name, city="Helsinki",
-                                   price=90, phone="{phone}")
+                # a lawful salon presents its staff in the third person (own stream)
+                words = random.Random(f"{ctx.seed}:salonwords:{comp.id}:{k}")
+                title, body = fill(pick(words, SALON_PROFILE, "en", "en")[1], name=name,
+                                   city="Helsinki", age=words.randint(24, 38), price=90,
+                                   phone="{phone}")
                 ctx.plan.ads.append(AdPlan(
                     when=datetime.combine(BASE_DATE + timedelta(days=k * 9), time(10, 0)),
                     site=BG_SITE, category="massage", lang="en", city="Helsinki", country="FI",
@@ -345,9 +363,21 @@ class Background:
                                price=price, phone="{phone}")
             # independent advertisers use the trade's stock phrases too (own stream)
             body = with_stock_phrases(random.Random(f"{seed}:adx:{i}"), body, lang)
-            return AdPlan(when=when, site=BG_SITE, category=arng.choice(("escort", "massage")),
+            title = noisy(rng, title)
+            category = arng.choice(("escort", "massage"))
+            # some write "new in town", "young", or as a salon in the third person (own streams)
+            style, words = random.Random(f"{seed}:advwords:{adv}"), random.Random(
+                f"{seed}:adwords:{i}")
+            if style.random() < LAWFUL_WORDY:
+                lang, tpl = pick(words, SALON_PROFILE if category == "massage" else
+                                 ESCORT_LAWFUL_WORDY, lang, "en")
+                title, body = fill(tpl, name=name.given, age=style.randint(23, 27), city=city,
+                                   price=price, phone="{phone}")
+                body = with_stock_phrases(random.Random(f"{seed}:adx:{i}"), body, lang)
+                title = noisy(words, title)
+            return AdPlan(when=when, site=BG_SITE, category=category,
                           lang=lang, city=city, country=cc, phone=phone, contact=name.given,
-                          title=noisy(rng, title), body=body, price=price,
+                          title=title, body=body, price=price,
                           photos=(f"bg-{adv}",), op=None, kind="lawful")
         sector = arng.choice(tuple(SECTOR_WORD))
         lang = arng.choice(("en", LANGUAGE[cc]))
@@ -356,6 +386,11 @@ class Background:
         company = f"{arng.choice(EMPLOYERS)} {SUFFIX[cc]}"
         title, body = fill(tpl, sector=SECTOR_WORD[sector][lang], city=city, pay=pay,
                            company=company, phone="{phone}")
+        if random.Random(f"{seed}:advwords:{adv}").random() < LAWFUL_AGENCY:
+            # a staffing agency stating housing at cost and no fee, as lawful ones do
+            tpl = pick(random.Random(f"{seed}:adwords:{i}"), JOB_LAWFUL_AGENCY, lang, "en")[1]
+            title, body = fill(tpl, sector=SECTOR_WORD[sector][lang], city=city, pay=pay,
+                               company=company, phone="{phone}")
         if random.Random(f"{seed}:adx:{i}").random() < 0.5:
             body = with_stock_phrases(random.Random(f"{seed}:adx:{i}:p"), body, lang, job=True)
         return AdPlan(when=when, site=JOB_SITE, category="job", lang=lang, city=city,

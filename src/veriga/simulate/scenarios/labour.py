@@ -7,6 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from veriga.simulate.ad_templates import edit_body
+from veriga.simulate.ad_variants import JOB_FAMILIES, family_of, pick
 from veriga.simulate.names import LANGUAGE, make_phone
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
 from veriga.simulate.scenarios.common import (
@@ -34,6 +35,7 @@ JOB_SITE = "jobs-abroad.example"
 SECOND_JOB_SITE = "work-nordic.example"  # a second board the recruiters cross-post to
 CROSS_POST = 0.3
 SECOND_PHONE = 0.35  # share of the recruiter's ads given with the agency's Viber number
+MORE_REPOSTS = (2, 6)  # further reposts of an agency's job ads beyond one per three workers
 SECTORS = ("construction", "agriculture", "cleaning", "shipyard")
 
 
@@ -222,20 +224,30 @@ class LabourOperation:
         viber = make_phone(extra, self.origin)
         self.recruiter.note = (self.recruiter.note + "; " if self.recruiter.note else "") + \
             f"also advertises under {viber}"
-        for i in range(max(3, len(self.workers) // 3)):
-            day = BASE_DATE - timedelta(days=rng.randint(1, 40)) + timedelta(days=i * 3)
-            tpl = rng.choice(JOB_OPERATION[lang])
-            pay, fee = rng.choice((2200, 2500, 2800, 3000)), rng.choice((200, 300, 450))
-            title, body = fill(tpl, country_word=COUNTRY_WORD[lang][self.host],
-                               sector=SECTOR_WORD[self.sector][lang], pay=pay, fee=fee,
-                               count=rng.choice((10, 20, 30, 50)), phone="{phone}")
+        # the agency's wording family and its further reposts: a stream of their own again
+        words = random.Random(f"{ctx.seed}:adwords:{op}")
+        family = family_of(ctx.seed, op, JOB_FAMILIES)
+        planned = max(3, len(self.workers) // 3)
+        for i in range(planned + words.randint(*MORE_REPOSTS)):
+            draw = rng if i < planned else words  # reposts beyond the first draw on their own
+            day = BASE_DATE - timedelta(days=draw.randint(1, 40)) + timedelta(days=i * 3)
+            tpl = draw.choice(JOB_OPERATION[lang])
+            pay, fee = draw.choice((2200, 2500, 2800, 3000)), draw.choice((200, 300, 450))
+            slots = {"country_word": COUNTRY_WORD[lang][self.host],
+                     "sector": SECTOR_WORD[self.sector][lang], "pay": pay, "fee": fee,
+                     "count": draw.choice((10, 20, 30, 50)), "phone": "{phone}"}
+            title, body = fill(tpl, **slots)
+            when = datetime.combine(max(day, BASE_DATE), time(9, draw.randint(0, 59)))
+            site = JOB_SITE if extra.random() >= CROSS_POST else SECOND_JOB_SITE
+            phone = self.recruiter.phone if extra.random() >= SECOND_PHONE else viber
+            title, body = noisy(draw, title), noisy(draw, body)
+            if family is not JOB_OPERATION:  # the agency's own wording
+                title, body = fill(pick(words, family, lang, "ru")[1], **slots)
+                title, body = noisy(words, title), noisy(words, body)
             ctx.plan.ads.append(AdPlan(
-                when=datetime.combine(max(day, BASE_DATE), time(9, rng.randint(0, 59))),
-                site=JOB_SITE if extra.random() >= CROSS_POST else SECOND_JOB_SITE,
-                category="job", lang=lang, city=self.recruiter.city, country=self.origin,
-                phone=self.recruiter.phone if extra.random() >= SECOND_PHONE else viber,
-                contact=self.agency.name, title=noisy(rng, title),
-                body=edit_body(extra, noisy(rng, body), lang, job=True), price=pay, photos=(
+                when=when, site=site, category="job", lang=lang, city=self.recruiter.city,
+                country=self.origin, phone=phone, contact=self.agency.name, title=title,
+                body=edit_body(extra, body, lang, job=True), price=pay, photos=(
                     f"{op}-site",), op=op, kind="operation", advertiser=self.agency.id))
 
     def _decoys(self, worker: Person, first: date) -> None:

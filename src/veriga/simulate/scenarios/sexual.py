@@ -7,6 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from veriga.simulate.ad_templates import edit_body
+from veriga.simulate.ad_variants import ESCORT_FAMILIES, family_of, pick
 from veriga.simulate.bookings import MonthBook
 from veriga.simulate.names import LANGUAGE, strip_diacritics
 from veriga.simulate.plan import AdPlan, Ctx, MonthOut
@@ -31,6 +32,7 @@ CROSS_POST = 0.3  # share of an operation's ads posted on the second board
 # transformed) are what ties the two phones together, as investigators find them
 SWAP_PHONE = 0.2
 HANDLE_SHARE = 0.1  # share of an operation's ads that give its Telegram handle
+MINOR_SHARE = 0.05  # share of a managed operation's ads stating an age under 18
 
 
 class SexualOperation:
@@ -190,6 +192,9 @@ class SexualOperation:
         # choices added later draw from a stream of their own, so that the world's other
         # draws (records, decoys) stay as they were
         extra = random.Random(f"{ctx.seed}:ads:{self.op}")
+        # the operation's wording family and its choices: a stream of their own again
+        words = random.Random(f"{ctx.seed}:adwords:{self.op}")
+        family = family_of(ctx.seed, self.op, ESCORT_FAMILIES)
         handle = (f"{extra.choice(('vip', 'sweet', 'angel', 'baltic', 'nordic'))}_"
                   f"{extra.choice(('girls', 'ladies', 'models', 'dolls'))}{extra.randint(10, 99)}")
 
@@ -216,11 +221,22 @@ class SexualOperation:
                         price = rng.choice((50, 60, 70, 80))
                         title, body = fill(tpl, city=city, name=contact, age=age, nat=nat,
                                            price=price, phone="{phone}")
+                        when = datetime.combine(day, time(hour, 0, rng.randint(0, 50)))
+                        title, body = noisy(rng, title), noisy(rng, body)
+                        ad_lang = local_lang
+                        if family is not ESCORT_OPERATION:  # the operation's own wording
+                            ad_lang, wtpl = pick(words, family, local_lang, lang)
+                            if family is ESCORT_FAMILIES[-1] and words.random() < MINOR_SHARE:
+                                age = 17  # a stated minor
+                            title, body = fill(wtpl, city=city, name=contact, age=age,
+                                               nat=NATIONALITY_WORD["ru" if ad_lang == "ru"
+                                                                    else "en"][self.origin],
+                                               price=price, phone="{phone}")
+                            title, body = noisy(words, title), noisy(words, body)
                         ctx.plan.ads.append(AdPlan(
-                            when=datetime.combine(day, time(hour, 0, rng.randint(0, 50))),
-                            site=site, category="escort", lang=local_lang, city=city,
+                            when=when, site=site, category="escort", lang=ad_lang, city=city,
                             country=COUNTRY_OF[city], phone=phone, contact=contact,
-                            title=noisy(rng, title), body=repost(noisy(rng, body), local_lang),
+                            title=title, body=repost(body, ad_lang),
                             price=price, photos=tuple(rng.sample(photos, 2)), op=self.op,
                             kind="operation", advertiser=v.id, age=age,
                             nationality=self.origin))
