@@ -68,7 +68,8 @@ MIDDLE_KIND = ("Group", "Services", "Projekt", "Partners", "Solutions")
 EMPLOYER = ("Euro", "Inter", "Trans", "Global", "Best", "Multi", "Star")
 EMPLOYER_KIND = ("Personnel", "Work Force", "Staff", "Labor", "Montage", "Team")
 SUBJECT = {"construction": "construction works", "agriculture": "harvesting and packing",
-           "meat processing": "meat cutting and packing", "cleaning": "cleaning services"}
+           "meat processing": "meat cutting and packing", "cleaning": "cleaning services",
+           "shipyard": "hull and outfitting works"}
 SEND = ("PL", "BG", "RO", "LT")
 ORIGIN = ("UA", "BG", "RO")
 BANKS = {"FI": ("ndea", "okoy"), "EE": ("hbee", "lhvb"), "LV": ("haba", "unla", "parx", "riko"),
@@ -603,7 +604,7 @@ class LabourSchemes:
             "supplier_reg": s.reg_no, "supplier_vat": s.vat, "supplier_country": s.country,
             "buyer_name": b.name, "buyer_reg": b.reg_no, "buyer_vat": b.vat,
             "buyer_country": b.country, "contract_ref": chain.contract_of.get((b.id, s.id), ""),
-            "description": f"{SUBJECT.get(chain.sector, chain.sector + ' works')} {day:%m/%Y}",
+            "description": f"{SUBJECT[chain.sector]} {day:%m/%Y}",
             "net_amount": f"{net / 100:.2f}", "vat_amount": f"{(gross - net) / 100:.2f}",
             "total_amount": f"{gross / 100:.2f}", "currency": "EUR",
             "pay_to_iban": supplier.account.iban})
