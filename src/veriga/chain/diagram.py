@@ -355,21 +355,33 @@ class _Builder:
         between them (``details["edges"]``: ``{"source", "target", "kind", "label",
         "amount"}``, entity ids): each party drawn in its role and tied to the finding, each
         link an edge between two of them (a subcontracting chain, a succession, who directs
-        or recruits for whom). False when it names none of the case's entities."""
+        or recruits for whom). A party may be an account (``{"iban", "role"}``, named
+        ``iban:...`` in the links), and a link may end in ``cash``. False when it names none
+        of the case's entities."""
         details = f.details or {}
         parties = details.get("parties")
         if not isinstance(parties, list):
             return False
         drawn: dict[str, str] = {}
         for p in parties:
-            if not isinstance(p, dict):
+            if not isinstance(p, dict) or p.get("role") not in ROLE_STAGE:
+                continue
+            role = str(p["role"])
+            if p.get("iban"):  # an account ({"iban", "role"}); edges name it "iban:..."
+                node = self.account(str(p["iban"]), role)
+                self.tie(node, f)
+                drawn[f"iban:{p['iban']}"] = node.id
                 continue
             eid = self.entity_of.get(str(p.get("id")), str(p.get("id")))
-            role = p.get("role")
-            if eid in self.by_id and role in ROLE_STAGE:
-                node = self.party(eid, str(role))
+            if eid in self.by_id:
+                node = self.party(eid, role)
                 self.tie(node, f)
                 drawn[str(p.get("id"))] = node.id
+        if any(isinstance(e, dict) and e.get("target") == "cash"
+               for e in details.get("edges") or []):  # money taken out in cash
+            drawn["cash"] = self.out.nodes.setdefault(
+                "cash", Node("cash", "cash", "Cash", "cash", ROLE_STAGE["cash"])).id
+            self.tie(self.out.nodes["cash"], f)
         for link in details.get("edges") or []:
             if not isinstance(link, dict):
                 continue

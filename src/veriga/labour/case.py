@@ -191,11 +191,19 @@ class LabourCase:
     #: name key -> the one firm of that name
     firm_named: dict[str, str] = field(default_factory=dict)
 
+    #: folded name -> the one director or owner of a firm of that name
+    person_named: dict[str, str] = field(default_factory=dict)
+
     def name_account(self, account: str, name: str) -> None:
-        """An account another statement names: a firm's if the name is one firm's."""
+        """An account a statement names: a firm's if the name is one firm's, else a director's
+        or owner's if it is one of theirs (case, accents and order of the names folded)."""
+        if account in self.accounts:
+            return
         firm = self.firm_named.get(name_key(name))
-        if firm and account not in self.accounts:
+        if firm:
             self.accounts[account] = ("firm", firm)
+        elif fold(name) in self.person_named:
+            self.accounts[account] = ("person", self.person_named[fold(name)])
 
     def name(self, firm: str) -> str:
         f = self.firms.get(firm)
@@ -332,6 +340,13 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
             if org in firm_of and person in case.people:
                 case.roles.append((firm_of[org], person, role, e.id or ""))
     # accounts and their holders
+    named_people: dict[str, set[str]] = defaultdict(set)
+    for _, pid, _, _ in case.roles:
+        for n in case.people[pid].get("name"):
+            named_people[fold(n)].add(pid)
+    # records of one director or owner in several files are several entities until merged:
+    # the name stands for the first of them
+    case.person_named = {k: min(v) for k, v in named_people.items()}
     firm_named: dict[str, set[str]] = defaultdict(set)
     for f in case.firms.values():
         for eid in f.entity_ids:
@@ -345,6 +360,12 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
             for n in owner.get("name"):
                 if name_key(n) in case.firm_named:
                     firm_of[held.owner_id] = case.firm_named[name_key(n)]
+        if held.owner_id not in firm_of and held.owner_id not in case.people \
+                and owner is not None:  # a holder named on statements: a director or owner?
+            for n in owner.get("name"):
+                if fold(n) in case.person_named:
+                    for number in held.numbers:
+                        case.accounts.setdefault(number, ("person", case.person_named[fold(n)]))
         for number in held.numbers:
             if held.owner_id in firm_of:
                 case.accounts[number] = ("firm", firm_of[held.owner_id])

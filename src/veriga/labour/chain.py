@@ -217,16 +217,35 @@ JOIN lab_up b ON b.firm = p.supplier AND b.employer = a.employer""").to_pylist()
     return found
 
 
+TO_CONTROLLERS_SQL = """
+SELECT l.account, l.cp_account, SUM(-l.eur) AS eur
+FROM ledger l JOIN lab_accounts a ON a.account = l.account AND a.kind = 'firm'
+JOIN lab_accounts p ON p.account = l.cp_account AND p.kind = 'person'
+JOIN (SELECT DISTINCT person FROM lab_roles) r ON r.person = p.holder
+WHERE l.eur < 0 AND NOT l.own
+GROUP BY l.account, l.cp_account
+"""
+
+
 def outflows(engine: Engine) -> dict[str, dict[str, Any]]:
-    """Per firm: inflow and what left by cash, abroad and to the controllers' accounts."""
+    """Per firm: inflow and what left by cash, abroad and to the controllers' accounts, in
+    all and per account of the firm (``by_account``, with ``to``: the controllers' accounts
+    paid and how much)."""
     out: dict[str, dict[str, Any]] = {}
     for r in engine.query("SELECT * FROM lab_out").to_pylist():
         f = out.setdefault(r["firm"], {"inflow": Decimal(0), "cash": Decimal(0),
                                        "abroad": Decimal(0), "controller": Decimal(0),
-                                       "outflow": Decimal(0), "accounts": [], "samples": []})
+                                       "outflow": Decimal(0), "accounts": [], "samples": [],
+                                       "by_account": {}})
         for k in ("inflow", "cash", "abroad", "controller", "outflow"):
             f[k] += Decimal(r[k] or 0)
         f["accounts"].append(r["account"])
+        f["by_account"][r["account"]] = {"cash": Decimal(r["cash"] or 0), "to": {}}
         if r["sample"]:
             f["samples"].append(r["sample"])
+    to = engine.query(TO_CONTROLLERS_SQL).to_pylist()
+    for f in out.values():
+        for acct, item in f["by_account"].items():
+            item["to"] = {r["cp_account"]: Decimal(r["eur"] or 0) for r in to
+                          if r["account"] == acct}
     return out

@@ -169,12 +169,28 @@ def chain_findings(case: LabourCase, found: list[Chain], out: dict[str, dict[str
         roles[ch.employer] = "employer"
         edges = [_edge(case, a.firm, b.firm, "subcontracts", "subcontracts", b.received)
                  for a, b in zip(ch.tiers, ch.tiers[1:], strict=False)]
+        # where the money left: the firms' accounts to cash and to the controllers' accounts
+        accounts: list[dict[str, str]] = []
+        for t in ch.tiers[1:]:
+            for acct, item in sorted((out.get(t.firm) or {}).get("by_account", {}).items()):
+                if not item["cash"] and not item["to"]:
+                    continue
+                role = "employer_account" if t.firm == ch.employer else "mule_account"
+                accounts.append({"iban": acct, "role": role})
+                edges.append(_edge(case, t.firm, f"iban:{acct}", "holds", "holds"))
+                if item["cash"]:
+                    edges.append(_edge(case, f"iban:{acct}", "cash", "cash", "cash",
+                                       item["cash"]))
+                for ctl, paid in sorted(item["to"].items()):
+                    accounts.append({"iban": ctl, "role": "controller_account"})
+                    edges.append(_edge(case, f"iban:{acct}", f"iban:{ctl}", "paid",
+                                       "paid to the controller", paid))
         details = {"chain": [{"firm": t.firm, "registration": case.reg(t.firm),
                               "received": float(t.received), "passed": float(t.passed),
                               "kept": float(t.kept), "share_down": round(t.share_down, 3)}
                              for t in ch.tiers],
                    "left": {k: float(v) for k, v in left.items()},
-                   "parties": _parties(case, roles), "edges": edges}
+                   "parties": [*_parties(case, roles), *accounts], "edges": edges}
         findings.append(finding(CHAIN, score, text, firms=ch.firms, case=case,
                                 records=records[:50], ibans=ibans, details=details))
     return findings
