@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from veriga.chain.diagram import chain_graph
 from veriga.config import Settings
 from veriga.ingest import ImportRequest, expand
 from veriga.labour.family import FAMILY
 from veriga.simulate import simulate
+from veriga.web.views.chain import GRAPH_SCHEMATA
 from veriga.workspace import Workspace
 
 #: indicators whose data the simulated world carries in full (see docs/labour.md, Quality)
@@ -50,3 +52,11 @@ def test_labour_schemes_of_a_simulated_world(tmp_path: Path) -> None:
     assert stored == {f.id for f in run.findings}
     again = ws.analyses.run("w", ["labour"])["labour"]
     assert {f.id for f in again.findings} == stored
+    # the chain diagram: contractors in the exploitation stage, the money on to cash or the
+    # controller
+    graph = chain_graph(ws.entities.list("w", GRAPH_SCHEMATA), ws.findings.list("w"),
+                        merged=ws.entities.merged("w"))
+    kinds = {e.kind for e in graph.edges.values()}
+    assert "subcontracts" in kinds and kinds & {"cash", "paid"}
+    assert all(graph.nodes[e.source].stage == "exploitation" for e in graph.edges.values()
+               if e.kind == "subcontracts")
