@@ -47,9 +47,12 @@ SUFFIX = {"FI": "Oy", "EE": "OÜ", "LV": "SIA", "LT": "UAB", "PL": "Sp. z o.o.",
 #: Standard VAT rates (%); invoices between countries are reverse-charged (no VAT).
 VAT_RATE = {"FI": 25.5, "EE": 24.0, "LV": 21.0, "LT": 21.0, "PL": 23.0, "BG": 20.0,
             "RO": 21.0, "UA": 20.0}
-#: The host country's monthly minimum for full-time work (cents): the statutory minimum in
-#: EE and LV, the generally binding collective agreement's lowest pay in FI (illustrative).
-MIN_WAGE = {"FI": 195000, "EE": 88600, "LV": 78000}
+#: The host country's monthly minimum for full-time work in 2026 (cents): the statutory
+#: minimum in EE and LV, the generally binding collective agreement's lowest pay in FI
+#: (illustrative: Finland has no statutory minimum).
+MIN_WAGE = {"FI": 195000, "EE": 94800, "LV": 78000}
+#: Hosts with a statutory minimum wage: the answer key names pay below it only there.
+STATUTORY = ("EE", "LV")
 #: Housing and transport an employer may deduct, as a share of gross pay (the simulator's
 #: convention for what is lawful; documented in docs/simulate.md).
 LAWFUL_DEDUCTION = 0.25
@@ -666,7 +669,7 @@ class LabourSchemes:
             if chain.arrival[wk.id] > payday:
                 continue
             hours = rng.randint(230, 290)
-            gross = host_min * rng.randint(80, 100) // 100
+            gross = host_min * rng.randint(70, 90) // 100
             housing = gross * rng.randint(25, 35) // 100 // 100 * 100
             transport = gross * rng.randint(8, 14) // 100 // 100 * 100
             net = gross - housing - transport
@@ -865,19 +868,22 @@ class LabourSchemes:
                              f"{int(LAWFUL_DEDUCTION * 100)} % of gross pay"})
             low = [{"file": PAYROLL, "id": r["payroll_id"]} for r in rows
                    if float(r["net"]) * 100 < MIN_WAGE[chain.host]]
-            if low:
+            if low and chain.host in STATUTORY:
                 add({"id": f"{chain.id}-MINWAGE-{c.id}", "kind": "below_min_wage",
                      "decoy": False, "operation": op.op, "companies": [_company(c)],
                      "accounts": [], "records": low,
                      "note": f"net pay below the {chain.host} minimum of "
                              f"{MIN_WAGE[chain.host] / 100:.2f} EUR a month for full-time work"})
-        if chain.id.endswith("-CH0"):
-            return
+        own = chain.id.endswith("-CH0")  # the operation's own chain: its typologies
+        r3, r2 = (op.t_r3, op.t_r2) if own else (chain.tags["R3"], chain.tags["R2"])
+        if own:
+            listed = {r["_employee"] for r in self.ctx.plan.payroll}
+            chain.unregistered = {w.id for w in chain.workers if w.id not in listed}
         paid = [a.iban for a in chain.worker_accts.values()]
         add({"id": f"{chain.id}-KICKBACK", "kind": "wage_kickback", "decoy": False,
              "operation": op.op, "companies": [_company(f.company) for f in chain.employers],
              "accounts": [op.ctl_acct.iban, *paid], "records": [],
-             "people": sorted(chain.worker_accts), "typology": chain.tags["R3"],
+             "people": sorted(chain.worker_accts), "typology": r3,
              "note": "wages credited to the workers and 55-75 % sent back to the controller "
                      "within two days"})
         direct = [w.id for w in chain.workers if w.id not in chain.worker_accts]
@@ -886,7 +892,7 @@ class LabourSchemes:
                  "operation": op.op,
                  "companies": [_company(f.company) for f in chain.employers],
                  "accounts": [op.ctl_acct.iban], "records": [], "people": direct,
-                 "typology": chain.tags["R2"],
+                 "typology": r2,
                  "note": "several workers' wages paid into the controller's account"})
         for wk in chain.workers:
             if wk.id in chain.unregistered:

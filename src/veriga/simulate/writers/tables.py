@@ -36,6 +36,7 @@ entities:
       address: {column: address}
       sector: {column: sector}
       vatCode: {column: vat_number}
+      amountEur: {column: turnover_eur}
   director:
     schema: Person
     keys: [director_name, director_birth_date]
@@ -188,6 +189,7 @@ entities:
       role: {literal: posted worker}
       recordId: {column: declaration_id}
       summary: {column: a1_certificate}
+      date: {column: employed_since}
   posting:
     schema: UnknownLink
     keys: [declaration_id]
@@ -227,6 +229,32 @@ entities:
       currency: {literal: EUR}
       date: {column: paid_on}
       purpose: {column: period}
+      recordId: {column: payroll_id}
+  housing:
+    schema: Payment
+    keys: [payroll_id]
+    key_literal: housing
+    properties:
+      payer: {entity: employee}
+      beneficiary: {entity: company}
+      amount: {column: deduction_housing}
+      currency: {literal: EUR}
+      date: {column: paid_on}
+      purpose: {column: period}
+      description: {literal: housing deduction}
+      recordId: {column: payroll_id}
+  transport:
+    schema: Payment
+    keys: [payroll_id]
+    key_literal: transport
+    properties:
+      payer: {entity: employee}
+      beneficiary: {entity: company}
+      amount: {column: deduction_transport}
+      currency: {literal: EUR}
+      date: {column: paid_on}
+      purpose: {column: period}
+      description: {literal: transport deduction}
       recordId: {column: payroll_id}
 """,
     "cdr": """\
