@@ -112,7 +112,9 @@ def noisy(rng: random.Random, text: str) -> str:
         text += rng.choice((" 💋", " 🔥🔥", " ❤️", " ✨", " !!!"))
     if rng.random() < 0.1 and len(text) > 20:
         i = rng.randrange(5, len(text) - 5)
-        text = text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        slot = max(text.find("{phone}"), text.find("{PHONE}"))
+        if slot < 0 or not slot - 1 <= i <= slot + len("{phone}") - 1:  # keep the phone slot
+            text = text[:i] + text[i + 1] + text[i] + text[i + 2:]
     return text
 
 
