@@ -189,7 +189,6 @@ entities:
       role: {literal: posted worker}
       recordId: {column: declaration_id}
       summary: {column: a1_certificate}
-      date: {column: employed_since}
   posting:
     schema: UnknownLink
     keys: [declaration_id]
