@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -42,6 +42,7 @@ from veriga.cli.xref import xref
 from veriga.errors import VerigaError
 from veriga.export import exporters
 from veriga.ingest import ImportRequest, expand, formats
+from veriga.ingest.limits import parse_limit
 
 app = typer.Typer(
     name="veriga", no_args_is_help=True, add_completion=False,
@@ -152,11 +153,22 @@ def import_(
     handling_org: Annotated[list[str] | None, typer.Option(
         help="Only these organisations may see the files (repeatable).")] = None,
     handling_note: Annotated[str | None, typer.Option(help="Restrictions in words.")] = None,
+    limit: Annotated[list[str] | None, typer.Option(
+        help="Raise or lower a limit on the files, NAME=VALUE (repeatable), e.g. "
+             "max_read_bytes=1GiB or max_rows=20000000 for a large ledger.")] = None,
     purpose: PurposeOpt = None,
 ) -> None:
     """Import files into a case: all of them, or nothing if one fails."""
+    options: dict[str, Any] = {}
+    for given in limit or ():
+        try:
+            name, value = parse_limit(given)
+        except VerigaError as exc:
+            _fail(str(exc))
+            return
+        options[name] = value
     template = ImportRequest(path=Path("."), format=fmt, mapping=mapping, encoding=encoding,
-                             country=country, account=account)
+                             country=country, account=account, options=options)
     requests, skipped = expand(paths, template)
     for path, why in skipped:
         err.print(f"skipped {path}: {why}", highlight=False, markup=False)

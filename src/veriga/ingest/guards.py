@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from veriga.errors import ImportFailed
-from veriga.ingest.limits import Limits, size
+from veriga.ingest.limits import Limits, hint, size
 
 CHUNK = 1 << 20
 MAX_ZIP_PARTS = 10_000
@@ -51,7 +51,7 @@ def check_file_size(name: str, path: Path, limit: int, option: str) -> None:
     n = path.stat().st_size
     if n > limit:
         raise _fail(name, None, f"file is {n:,} bytes, over the limit of {limit:,} bytes "
-                                f"({option}); refused")
+                                f"({hint(option)}); refused")
 
 
 def check_lines(name: str, path: Path, limits: Limits) -> None:

@@ -12,6 +12,7 @@ by field name).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,34 @@ class Limits:
 
 
 DEFAULT = Limits()
+
+_UNITS = {"": 1, "k": 1000, "kb": 1000, "kib": 1 << 10, "m": 1000**2, "mb": 1000**2,
+          "mib": MiB, "g": 1000**3, "gb": 1000**3, "gib": 1 << 30}
+
+
+def parse_limit(text: str) -> tuple[str, int]:
+    """``NAME=VALUE`` (``max_read_bytes=1GiB``, ``max_rows=20000000``, ``max_rows=20M``) as
+    an import option; a clear error for an unknown name or a value that is no size."""
+    from veriga.errors import VerigaError
+
+    name, sep, value = text.partition("=")
+    name = name.strip().replace("-", "_")
+    known = [f.name for f in dataclasses.fields(Limits)]
+    if not sep or name not in known:
+        raise VerigaError(f"--limit {text!r}: give NAME=VALUE with NAME one of "
+                          f"{', '.join(known)}")
+    found = re.fullmatch(r"\s*([0-9][0-9_,]*)\s*([A-Za-z]*)\s*", value)
+    digits = found.group(1).replace("_", "").replace(",", "") if found else ""
+    unit = found.group(2).lower() if found else ""
+    if not digits or unit not in _UNITS or int(digits) <= 0:
+        raise VerigaError(f"--limit {text!r}: the value must be a positive whole number, "
+                          "optionally with KB, MB, GB, KiB, MiB or GiB")
+    return name, int(digits) * _UNITS[unit]
+
+
+def hint(option: str) -> str:
+    """How a user raises a limit a file of theirs went over."""
+    return f"{option}; raise it with veriga import --limit {option}=N"
 
 
 def size(n: int) -> str:

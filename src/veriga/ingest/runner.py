@@ -18,7 +18,7 @@ from veriga.errors import ImportFailed, VerigaError
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch, Reject
 from veriga.ingest.checks import FileChecks, known_companies, unknown_parties
 from veriga.ingest.guards import check_file_size
-from veriga.ingest.limits import Limits
+from veriga.ingest.limits import Limits, hint
 from veriga.ingest.mapping import load_mapping
 from veriga.ingest.normalise import draft_statements
 from veriga.ingest.registry import detect_format, get_importer
@@ -324,7 +324,7 @@ def _finish(ctx: ImportContext, strict: bool, entities: set[str],
         table = pa.concat_tables(parts)
         if table.num_rows > ctx.limits.max_rows:
             raise ctx.fail(None, f"{table.num_rows:,} {kind} records, over the limit of "
-                                 f"{ctx.limits.max_rows:,} (max_rows); refused")
+                                 f"{ctx.limits.max_rows:,} ({hint('max_rows')}); refused")
         tables[kind] = table
     return tables
 

@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 
 from veriga.errors import ImportFailed
 from veriga.ingest.guards import check_lines, check_zip
-from veriga.ingest.limits import DEFAULT, Limits
+from veriga.ingest.limits import DEFAULT, Limits, hint
 
 BATCH_ROWS = 50_000  # rows read in Python before they become Arrow arrays
 
@@ -108,7 +108,7 @@ def read_csv(
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     if lines - skip_rows - 1 > limits.max_rows:
         raise _fail(path, None, f"{lines - skip_rows - 1:,} rows, over the limit of "
-                                f"{limits.max_rows:,} (max_rows); refused")
+                                f"{limits.max_rows:,} ({hint('max_rows')}); refused")
     try:
         head_text = raw[:65536].decode(enc, errors="strict")
     except UnicodeDecodeError:
@@ -247,7 +247,7 @@ class _Batches:
         self.count += 1
         if self.count > self.limits.max_rows:
             raise _fail(self.path, None, f"more than {self.limits.max_rows:,} rows "
-                                         "(max_rows); refused")
+                                         f"({hint('max_rows')}); refused")
         if self.count * (len(self.names) - 1) > self.limits.max_cells:
             raise _fail(self.path, None, f"more than {self.limits.max_cells:,} cells "
                                          "(max_cells); refused")
@@ -383,7 +383,7 @@ def _sheet_rows(path: Path, ws: Any, limits: Limits) -> Iterator[tuple[int, tupl
     for number, row in enumerate(_parsed(path, ws), start=1):
         if number > limits.max_rows:
             raise _fail(path, f"row {number}", f"more than {limits.max_rows:,} rows "
-                                               "(max_rows); refused")
+                                               f"({hint('max_rows')}); refused")
         if len(row) > limits.max_columns:
             raise _fail(path, f"row {number}", f"{len(row):,} columns, over the limit of "
                                                f"{limits.max_columns:,} (max_columns); refused")
