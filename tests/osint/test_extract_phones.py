@@ -5,6 +5,7 @@ import pytest
 
 from veriga.osint.extract import extract_advertisement, extract_html, find_phones
 from veriga.osint.extract.phones import DIGIT_WORDS
+from veriga.osint.links import decode_html
 
 
 @pytest.mark.parametrize(("text", "region", "e164"), [
@@ -82,7 +83,7 @@ def test_every_simulated_phone_is_recovered(tmp_path_factory: pytest.TempPathFac
         ad = truth[entity["id"]]
         values = extract_advertisement(entity)
         found_text += ad["phone"] in values.phones
-        page = extract_html((out / ad["file"]).read_text(encoding="utf-8"),
+        page = extract_html(decode_html((out / ad["file"]).read_bytes(), None),
                             country_hint=entity["properties"]["country"][0])
         found_html += ad["phone"] in [p.e164 for p in page.phones]
     print(f"{scenario}: phone recall text {found_text}/{len(truth)}, "

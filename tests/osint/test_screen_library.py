@@ -147,6 +147,7 @@ def test_invalid_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
 
 def test_a_language_is_one_more_file(tmp_path: Path) -> None:
     root = _copy(tmp_path)
+    (root / "languages").mkdir(exist_ok=True)  # the library ships no extra language yet
     (root / "languages" / "lt.yaml").write_text(
         "language: lt\nindicators:\n  youth.words:\n    patterns: ['\\bjaun(?:a|utė)\\b']\n"
         "    examples: {match: ['Jauna mergina'], no_match: ['Masažas centre']}\n",

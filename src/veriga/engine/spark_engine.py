@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +25,9 @@ class SparkEngine:
         if session is None:
             from pyspark.sql import SparkSession
 
+            # Python workers run this interpreter (not the first python3 on the PATH), so
+            # they import veriga and its dependencies as the driver does
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             session = (
                 SparkSession.builder.master(master)
                 .appName("veriga")
