@@ -31,3 +31,17 @@ def test_messengers() -> None:
 def test_whatsapp_after_word() -> None:
     found = extract("Call or WhatsApp 040 123 4567", country_hint="FI").handles
     assert [(h.platform, h.value) for h in found] == [("whatsapp", "+358401234567")]
+
+
+@pytest.mark.parametrize("text", [
+    "WhatsApp, write lena.vip@example.com",
+    "Telegram or mail: anna@gmail.com",
+    "Viber? No, e-mail me @example.com",
+])
+def test_the_host_of_an_email_is_no_handle(text: str) -> None:
+    assert [h.value for h in extract(text).handles] == []
+
+
+def test_a_handle_ends_a_sentence() -> None:
+    found = extract("Telegram @lena_vip. Call anytime").handles
+    assert [(h.platform, h.value) for h in found] == [("telegram", "lena_vip")]

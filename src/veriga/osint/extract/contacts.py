@@ -31,7 +31,8 @@ _LINKS = [
     ("viber", re.compile(r"viber://(?:chat|add)\?number=%?2?B?(?P<v>\d{7,15})", re.I)),
     ("signal", re.compile(r"(?:https?://)?signal\.me/#p/\+?(?P<v>\d{7,15})", re.I)),
 ]
-_AT_HANDLE = re.compile(r"@(?P<v>[a-z][\w]{3,31})\b", re.I)
+# not the host of an e-mail address ("write lena.vip@example.com" names no handle "example")
+_AT_HANDLE = re.compile(r"(?<![\w.+-])@(?P<v>[a-z][\w]{3,31})\b(?![.-]\w)", re.I)
 NEAR = 40  # characters after an app's name in which its phone or handle is looked for
 
 
