@@ -58,3 +58,39 @@ def test_names_are_checked(tmp_path: Path) -> None:
         originals.path("case-1", "../../etc/passwd")
     with pytest.raises(ValueError):
         originals.path("../x", "0" * 64)
+
+
+def test_check_finds_a_missing_altered_or_orphaned_kept_file(  # type: ignore[no-untyped-def]
+        ws, tmp_path, monkeypatch):
+    from veriga.store import integrity
+    from veriga.store.integrity import check_store
+
+    monkeypatch.setattr(integrity, "RUNNING_IMPORT_SECONDS", -60)  # no import is running
+    warc = _warc(tmp_path / "crawl.warc.gz")
+    sha = hashlib.sha256(warc.read_bytes()).hexdigest()
+    ws.cases.create("c")
+    [result] = ws.records.import_files("c", [ImportRequest(warc)])
+    case_id = ws.cases.get("c")["id"]
+
+    def check(repair: bool = False) -> integrity.IntegrityReport:
+        return check_store(ws.store, ws.bulk, repair=repair, originals=ws.originals,
+                           kept_formats=["warc"])
+
+    assert check().ok, check().problems
+    kept = ws.originals.path(case_id, sha)
+    kept.write_bytes(b"altered")
+    assert check().problems == [f"source {result.source_id} (crawl.warc.gz): the kept original "
+                                f"file no longer has the SHA-256 it was imported with ({sha})"]
+    kept.unlink()
+    assert check().problems == [
+        f"source {result.source_id} (crawl.warc.gz): the kept original file is missing"]
+    orphan = ws.originals.path(case_id, "f" * 64)
+    orphan.write_bytes(b"x")
+    (orphan.parent / f".{'f' * 64}.1234.tmp").write_bytes(b"half")
+    report = check()
+    assert f"orphaned kept file {case_id}/{'f' * 64}: no committed source has its SHA-256 " \
+           "(--repair removes it)" in report.problems
+    assert report.recovered == [f"removed unfinished kept file {case_id}/.{'f' * 64}.1234.tmp"]
+    report = check(repair=True)
+    assert not orphan.exists() and report.repaired == [f"removed orphaned kept file "
+                                                       f"{case_id}/{'f' * 64}"]

@@ -7,20 +7,23 @@ from typing import Annotated
 import typer
 
 from veriga.cli.common import console, err, workspace
+from veriga.ingest.registry import importers
 from veriga.store.integrity import check_store
 
 
 def check(
     repair: Annotated[bool, typer.Option(
-        help="Delete bulk files that no committed source refers to.")] = False,
+        help="Delete bulk and kept files that no committed source refers to.")] = False,
 ) -> None:
     """Check the store: every source's bulk files exist and hold its records, its
-    statements are all there, no bulk file lacks a committed source, and the audit chain is
-    intact. Cleans up after interrupted imports first. One line per problem; exit code 1
-    if there is any."""
+    statements are all there, no bulk file lacks a committed source, every kept original
+    (a WARC) is there with its SHA-256, and the audit chain is intact. Cleans up after
+    interrupted imports first. One line per problem; exit code 1 if there is any."""
     with workspace() as ws:
         chain = ws.audit.verify()
-        report = check_store(ws.store, ws.bulk, repair=repair)
+        kept = [fmt for fmt, importer in importers().items() if importer.keeps_original]
+        report = check_store(ws.store, ws.bulk, repair=repair, originals=ws.originals,
+                             kept_formats=kept)
     for line in report.recovered + report.repaired:
         err.print(line, highlight=False, markup=False)
     problems = list(report.problems)

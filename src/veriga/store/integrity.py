@@ -3,6 +3,7 @@ without a committed source (the checks behind ``veriga check``)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,8 +12,12 @@ import pyarrow.parquet as pq
 from sqlalchemy import func, select
 
 from veriga.store.bulk import BulkStore, source_of
+from veriga.store.originals import Originals
 from veriga.store.schema import rejects, sources, statements
 from veriga.store.store import Store
+
+#: A kept file younger than this may belong to an import still running.
+RUNNING_IMPORT_SECONDS = 3600
 
 
 @dataclass
@@ -47,10 +52,14 @@ def recover_bulk(store: Store, bulk: BulkStore) -> list[str]:
     return bulk.recover(lambda ids: committed_sources(store, ids))
 
 
-def check_store(store: Store, bulk: BulkStore, repair: bool = False) -> IntegrityReport:
+def check_store(store: Store, bulk: BulkStore, repair: bool = False,
+                originals: Originals | None = None,
+                kept_formats: Iterable[str] = ()) -> IntegrityReport:
     """Every source's bulk files exist and hold its record count, its statements and
     rejects are all there, and no bulk file lacks a committed source. Interrupted imports
-    are cleaned up first; with ``repair``, orphaned bulk files are deleted too."""
+    are cleaned up first; with ``repair``, orphaned bulk files are deleted too. With
+    ``originals``, every source of a format in ``kept_formats`` has its file kept, whole and
+    unchanged (its SHA-256), and no kept file lacks a committed source."""
     report = IntegrityReport(recovered=recover_bulk(store, bulk))
     on_disk = bulk.files()  # listed before the store is read: see _orphans
     running = bulk.live_files()
@@ -78,7 +87,47 @@ def check_store(store: Store, bulk: BulkStore, repair: bool = False) -> Integrit
         else:
             report.problems.append(f"orphaned bulk file {rel}: no committed source "
                                    f"{source_of(rel)} refers to it (--repair removes it)")
+    if originals is not None:
+        _check_originals(store, originals, set(kept_formats), repair, report)
     return report
+
+
+def _check_originals(store: Store, originals: Originals, formats: set[str], repair: bool,
+                     report: IntegrityReport) -> None:
+    """Kept files against the sources that keep them (see :mod:`veriga.store.originals`)."""
+    with store.begin() as conn:
+        rows = conn.execute(select(sources.c.id, sources.c.case_id, sources.c.file_name,
+                                   sources.c.sha256, sources.c.format)).all()
+    wanted: set[tuple[str, str]] = set()
+    for source_id, case_id, file_name, sha, fmt in rows:
+        wanted.add((case_id, sha))
+        if fmt not in formats:
+            continue
+        name = f"source {source_id} ({file_name})"
+        if not originals.has(case_id, sha):
+            report.problems.append(f"{name}: the kept original file is missing")
+        elif not originals.verify(case_id, sha):
+            report.problems.append(f"{name}: the kept original file no longer has the "
+                                   f"SHA-256 it was imported with ({sha})")
+    if not originals.root.is_dir():
+        return
+    young = time.time() - RUNNING_IMPORT_SECONDS
+    for folder in sorted(p for p in originals.root.iterdir() if p.is_dir()):
+        for path in sorted(folder.iterdir()):
+            if path.stat().st_mtime > young:
+                continue  # perhaps an import still running: it commits or removes it
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                path.unlink(missing_ok=True)  # a copy an interrupted import left behind
+                report.recovered.append(f"removed unfinished kept file {folder.name}/"
+                                        f"{path.name}")
+            elif (folder.name, path.name) not in wanted:
+                rel = f"{folder.name}/{path.name}"
+                if repair:
+                    path.unlink(missing_ok=True)
+                    report.repaired.append(f"removed orphaned kept file {rel}")
+                else:
+                    report.problems.append(f"orphaned kept file {rel}: no committed source "
+                                           "has its SHA-256 (--repair removes it)")
 
 
 def _check_source(bulk: BulkStore, row: dict[str, Any], counted: dict[str, int],
