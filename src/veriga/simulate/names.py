@@ -17,6 +17,8 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 
+import phonenumbers
+
 #: Names are drawn from these: common enough to be realistic, many enough that different
 #: people share a name by chance only now and then (and on purpose as decoys).
 _BG_FAMILY = ("Петров", "Иванов", "Георгиев", "Димитров", "Стоянов", "Николов", "Колев",
@@ -473,8 +475,15 @@ def _digits(rng: random.Random, n: int) -> str:
 
 
 def make_phone(rng: random.Random, country: str) -> str:
-    """A mobile number in E.164 that passes ``phonenumbers.is_possible_number``."""
-    return "+" + CALLING[country] + _MOBILE[country](rng)
+    """A mobile number in E.164 that ``phonenumbers`` holds valid (allocated): a drawn number
+    in a range not allocated (RO 0781..., LV 2123..., some PL ranges) has its third digit
+    moved on until it is, drawing nothing more."""
+    number = _MOBILE[country](rng)
+    for step in range(10):
+        candidate = number[:2] + str((int(number[2]) + step) % 10) + number[3:]
+        if phonenumbers.is_valid_number(phonenumbers.parse("+" + CALLING[country] + candidate)):
+            return "+" + CALLING[country] + candidate
+    return "+" + CALLING[country] + number
 
 
 _BY_CODE = sorted(CALLING.items(), key=lambda kv: -len(kv[1]))
