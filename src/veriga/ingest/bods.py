@@ -1,7 +1,11 @@
-"""Beneficial Ownership Data Standard (BODS) 0.4 statements, and the 0.2/0.3 shape.
+"""Beneficial Ownership Data Standard (BODS) statements: 0.4 records and 0.2/0.3 statements.
 
 Entity statements become companies (or other legal entities), person statements persons,
-and relationship statements ownership, directorship or other links between them.
+and relationship (0.4) or ownership-or-control (0.2/0.3) statements ownership, directorship
+or other links between them. 0.2 and 0.3 name a statement ``statementID`` and its kind
+``statementType``; 0.4 names it ``statementId`` and the kind ``recordType``. A share given as
+a range (``minimum``/``maximum`` and their exclusive forms) is kept as text in the
+Ownership's ``percentage`` ("25 to under 50"); a share that cannot be read is a reject.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from followthemoney.util import make_entity_id
 from veriga.ingest.base import Draft, ImportContext, Importer, Item
 from veriga.ingest.guards import json_too_deep
 
+# interest types of 0.2 (kebab-case) and 0.3/0.4 (camelCase)
 OWNERSHIP = {"shareholding", "voting-rights", "votingRights", "rights-to-surplus-assets",
-             "rights-to-profit-or-income", "beneficial-ownership"}
-DIRECTORSHIP = {"appointment-of-board", "board-member", "boardMember", "board-chair",
-                "senior-managing-official", "seniorManagingOfficial", "director"}
+             "rights-to-surplus-assets-on-dissolution", "rightsToSurplusAssetsOnDissolution",
+             "rights-to-profit-or-income", "rightsToProfitOrIncome", "beneficial-ownership"}
+DIRECTORSHIP = {"appointment-of-board", "appointmentOfBoard", "board-member", "boardMember",
+                "board-chair", "boardChair", "senior-managing-official",
+                "seniorManagingOfficial", "director"}
 KIND_0_3 = {"entityStatement": "entity", "personStatement": "person",
             "ownershipOrControlStatement": "relationship"}
 
@@ -38,7 +45,9 @@ class BODSImporter(Importer):
     @classmethod
     def detect(cls, path: Path, head: bytes) -> int:
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not text.startswith((b"[", b"{")) or b'"statementId"' not in head:
+        if not text.startswith((b"[", b"{")):
+            return 0
+        if b'"statementId"' not in head and b'"statementID"' not in head:  # 0.4; 0.2, 0.3
             return 0
         return 95 if (b'"recordType"' in head or b'"statementType"' in head) else 0
 
@@ -62,7 +71,8 @@ class BODSImporter(Importer):
                 continue
             kind, details, record_id = _shape(item)
             if kind not in ("entity", "person", "relationship") or not record_id:
-                ctx.reject(loc, "recordType", item.get("recordType"),
+                field = "recordType" if "recordType" in item else "statementType"
+                ctx.reject(loc, field, item.get(field),
                            "not a BODS entity, person or relationship statement")
                 continue
             draft: Draft | None
@@ -71,7 +81,7 @@ class BODSImporter(Importer):
             elif kind == "person":
                 draft = _person(record_id, details, loc)
             else:
-                draft = _relationship(ctx, record_id, details, loc)
+                draft = _relationship(ctx, record_id, details, loc, "recordType" not in item)
             if draft is not None:
                 yield draft
         ctx.progress(ctx.path.stat().st_size)
@@ -79,17 +89,25 @@ class BODSImporter(Importer):
 
 def _shape(item: dict[str, Any]) -> tuple[str | None, dict[str, Any], str | None]:
     if "recordType" in item:  # 0.4
-        details = item.get("recordDetails") or {}
+        details = item.get("recordDetails")
+        details = details if isinstance(details, dict) else {}
         return item.get("recordType"), details, item.get("recordId") or item.get("statementId")
-    kind = KIND_0_3.get(item.get("statementType", ""))
+    statement_type = item.get("statementType")
+    kind = KIND_0_3.get(statement_type) if isinstance(statement_type, str) else None
     details = dict(item)
     if kind == "relationship":
-        subject = item.get("subject") or {}
-        party = item.get("interestedParty") or {}
+        subject = item.get("subject")
+        party = item.get("interestedParty")
+        subject = subject if isinstance(subject, dict) else {}
+        party = party if isinstance(party, dict) else {}
         details["subject"] = subject.get("describedByEntityStatement")
         details["interestedParty"] = (party.get("describedByPersonStatement")
                                       or party.get("describedByEntityStatement"))
-    return kind, details, item.get("statementId")
+        unspecified = party.get("unspecified")
+        if isinstance(unspecified, dict):
+            details["unspecified"] = unspecified
+    # 0.2 and 0.3 spell it statementID; some 0.3 producers wrote statementId
+    return kind, details, item.get("statementID") or item.get("statementId")
 
 
 def _entity(record_id: str, d: dict[str, Any], loc: str) -> Draft:
@@ -124,21 +142,22 @@ def _person(record_id: str, d: dict[str, Any], loc: str) -> Draft:
     return draft
 
 
-def _relationship(ctx: ImportContext, record_id: str, d: dict[str, Any], loc: str) -> Draft | None:
+def _relationship(ctx: ImportContext, record_id: str, d: dict[str, Any], loc: str,
+                  legacy: bool) -> Draft | None:
     subject, party = d.get("subject"), d.get("interestedParty")
     if not isinstance(subject, str) or not isinstance(party, str):
+        unspecified = d.get("unspecified") or (party if isinstance(party, dict) else {})
+        reason = unspecified.get("reason") if isinstance(unspecified, dict) else None
+        why = f" (interested party unspecified: {reason})" if isinstance(reason, str) else ""
         ctx.reject(loc, "interestedParty", None,
-                   "relationship without a known subject and interested party")
+                   f"relationship without a known subject and interested party{why}")
         return None
-    interests = d.get("interests") or [{}]
-    types = {i.get("type") for i in interests}
+    interests = [i for i in d.get("interests") or [{}] if isinstance(i, dict)] or [{}]
+    types = {i.get("type") for i in interests if isinstance(i.get("type"), str)}
     if types & OWNERSHIP:
         draft = Draft(schema="Ownership", id=_id(record_id), locator=loc)
         draft.add("owner", _id(party))
         draft.add("asset", _id(subject))
-        for interest in interests:
-            share = interest.get("share") or {}
-            draft.add("percentage", share.get("exact"))
     elif types & DIRECTORSHIP:
         draft = Draft(schema="Directorship", id=_id(record_id), locator=loc)
         draft.add("director", _id(party))
@@ -147,8 +166,85 @@ def _relationship(ctx: ImportContext, record_id: str, d: dict[str, Any], loc: st
         draft = Draft(schema="UnknownLink", id=_id(record_id), locator=loc)
         draft.add("subject", _id(party))
         draft.add("object", _id(subject))
-    for interest in interests:
-        draft.add("role", interest.get("type"))
+    shares: list[str] = []
+    for k, interest in enumerate(interests, start=1):
+        kind = interest.get("type") if isinstance(interest.get("type"), str) else None
+        draft.add("role", kind)
         draft.add("startDate", interest.get("startDate"))
         draft.add("endDate", interest.get("endDate"))
+        if interest.get("share") is None:
+            continue
+        text = share_text(interest["share"], legacy)
+        if text is None:
+            ctx.reject(loc, f"interests[{k}].share", json.dumps(interest["share"])[:200],
+                       "share is neither an exact percentage nor a range of 0 to 100; the "
+                       "link is kept without it")
+            continue
+        if draft.schema == "Ownership":
+            draft.add("percentage", text)
+        shares.append(f"{kind or 'interest'} {text} %")
+    if shares:  # which share belongs to which interest (and a share on a non-ownership link)
+        draft.add("description", "; ".join(shares))
     return draft
+
+
+def _number(value: Any) -> float | None:
+    """A percentage from 0 to 100, or ``None``."""
+    if not _is_number(value) or not 0 <= value <= 100:
+        return None
+    return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _pct(value: float) -> str:
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def share_text(share: Any, legacy: bool) -> str | None:
+    """A BODS share as text: ``"100"``, ``"25 to under 50"``, ``"over 25 to 50"``, ``"at
+    least 75"``; ``None`` when it is not a readable share.
+
+    In 0.2 and 0.3 (``legacy``) ``exclusiveMinimum`` and ``exclusiveMaximum`` are flags on
+    ``minimum`` and ``maximum``, false and true by default (``minimum <= share < maximum``).
+    In 0.4 ``minimum`` and ``maximum`` are inclusive bounds and ``exclusiveMinimum`` and
+    ``exclusiveMaximum`` exclusive bounds of their own. A flag in a 0.4 file or a bound in
+    a 0.3 file is read as what it is.
+    """
+    if not isinstance(share, dict):
+        return None
+    if share.get("exact") is not None:
+        exact = _number(share.get("exact"))
+        return None if exact is None else _pct(exact)
+    bounds = []
+    for inclusive, exclusive, default_open in (("minimum", "exclusiveMinimum", False),
+                                               ("maximum", "exclusiveMaximum", legacy)):
+        value, flag = share.get(inclusive), share.get(exclusive)
+        if _is_number(flag):  # an exclusive bound of its own (0.4)
+            bound, is_open = _number(flag), True
+        elif value is not None:
+            bound = _number(value)
+            is_open = flag if isinstance(flag, bool) else default_open
+        else:
+            bound, is_open = None, False
+        if bound is None and (value is not None or flag is not None and not
+                              isinstance(flag, bool)):
+            return None  # a bound given that is no percentage
+        bounds.append((bound, is_open))
+    (low, low_open), (high, high_open) = bounds
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None:
+        if low > high or (low == high and (low_open or high_open)):
+            return None
+        if low == high:
+            return _pct(low)
+        return (f"{'over ' if low_open else ''}{_pct(low)} to "
+                f"{'under ' if high_open else ''}{_pct(high)}")
+    if low is not None:
+        return f"{'over' if low_open else 'at least'} {_pct(low)}"
+    assert high is not None
+    return f"{'under' if high_open else 'up to'} {_pct(high)}"
