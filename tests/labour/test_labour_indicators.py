@@ -1,6 +1,7 @@
 """The labour indicators on hand-made cases of known truth: a chain of invoices down to a
 letterbox employer with its phoenix successor, a lawful subcontractor beside it, a firm
-posting workers it hired the day before, deductions and pay below the minimum wage."""
+posting workers it hired the day before, deductions and pay below the minimum wage; what the
+register's turnover and a contract dated before a firm existed tell."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from labourcase import world
+from labourcase import proxy, world
 
 from veriga import analysis
 from veriga.engine import get_engine
@@ -96,3 +97,43 @@ def test_the_chain_diagram_draws_the_contractor_chain_in_the_exploitation_stage(
     assert graph.nodes["straw"].role == "director"
     assert any(e.kind == "owns" and e.source == "ctl" for e in graph.edges.values())
     assert "legit" not in graph.nodes
+
+
+def _run(ents: list[Any], inv: Any = None) -> analysis.Run:
+    engine = get_engine("duckdb")
+    try:
+        if inv is not None:
+            engine.register_arrow("invoice", inv)
+        return FAMILY.run(analysis.Inputs("t", engine, lambda s: ents), FAMILY.params())
+    finally:
+        engine.close()
+
+
+def test_the_register_turnover_tells_a_letterbox_from_a_business() -> None:
+    """With turnover in the register, a registered firm that filed none and passed on little
+    of what it received has no business of its own; a firm declaring more turnover than the
+    case shows it received is a business the case sees part of."""
+    ents, inv = world()
+    for e in ents:
+        if e.id in ("main", "sub"):
+            e.add("amountEur", "5000000")
+    legit = next(e for e in ents if e.id == "legit")
+    unfiled = _run(ents, inv)
+    assert "40009" in {r for f in by_kind(unfiled, "labour.no_employees") for r in regs(f)}, \
+        "30,000 EUR received, 8,400 paid in wages, no turnover filed"
+    legit.add("amountEur", "2000000")
+    run = _run(ents, inv)
+    empty = by_kind(run, "labour.no_employees")
+    assert {r for f in empty for r in regs(f)} == {"111", "222"}
+    assert all("no turnover" in f.explanation for f in empty)
+    [posting] = by_kind(run, "labour.posting")
+    assert "the register shows no turnover for it" in posting.explanation
+
+
+def test_a_contract_dated_before_the_firm_was_registered() -> None:
+    ents, inv = world()
+    ents += [proxy("Contract", "c1", name="SC-1", authority="sub", contractDate="2026-02-15",
+                   amount="44280", currency="EUR"),
+             proxy("ContractAward", "aw1", contract="c1", supplier="lb3")]
+    [young] = [f for f in by_kind(_run(ents, inv), "labour.new_firm") if regs(f) == {"333"}]
+    assert "14 days before it was registered" in young.explanation

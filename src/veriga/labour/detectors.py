@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from veriga import analysis
-from veriga.findings import N_, Evidence, Finding, Key, Text, eur, joined, num, pct
+from veriga.findings import N_, Evidence, Finding, Key, Text, eur, joined, nested, num, pct
 from veriga.labour.case import LabourCase
 from veriga.labour.chain import Chain
 from veriga.labour.params import Params
@@ -214,6 +214,8 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
     for c in case.contracts:
         if c.contractor and c.signed_country and c.signed_country != case.country(c.contractor):
             signed_abroad[c.contractor].append(c)
+    # the register carries turnover: a registered firm without one filed none
+    filing = any(f.turnover is not None for f in case.firms.values())
     findings = []
     for sender, posts in sorted(by_sender.items()):
         workers = {x.worker for x in posts}
@@ -236,7 +238,17 @@ def posting_findings(case: LabourCase, invoiced: dict[str, dict[str, Decimal]], 
                                ).to_dict())
             weak += 1
         inv = invoiced.get(sender)
-        if inv and inv["total"] > 0:
+        abroad = inv["total"] - inv["home"] if inv else Decimal(0)
+        # the register's turnover (all of it, at home and abroad): none filed, or less than
+        # what the case's invoices abroad alone come to, leaves nothing made at home
+        if filing and firm is not None and not firm.turnover and firm.founded:
+            failed.append(Text(N_("the register shows no turnover for it"), {}).to_dict())
+        elif firm is not None and firm.turnover is not None and 0 < firm.turnover <= abroad:
+            failed.append(Text(N_("its invoices abroad alone (%(abroad)s) come to its whole "
+                                  "declared turnover (%(turnover)s)"),
+                               {"abroad": eur(abroad), "turnover": eur(firm.turnover)}
+                               ).to_dict())
+        elif inv and inv["total"] > 0:
             share = float(inv["home"] / inv["total"])
             if share < q.home_turnover_share:
                 failed.append(Text(N_("%(share)s of its invoiced turnover is made in its own "
@@ -492,10 +504,22 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
                 details={"predecessor": old.key, "successor": new.key,
                          "parties": _parties(case, roles),
                          "edges": [_edge(case, old.key, new.key, "succeeded", "succeeded by")]}))
-    # no employees, large flows
+    # no employees, large flows: a firm that passed little of what it received on to other
+    # firms or to wages, and whose register filings do not show the money (no staff, and no
+    # turnover or less than the case shows it received); a firm that declares more turnover
+    # than the case shows is a business the case sees only part of
+    # wages: pay into accounts of one worker each (an account taking several workers' wages
+    # is not theirs: see wage control)
+    payees: dict[str, set[str]] = defaultdict(set)
+    for pay in case.pays:
+        if pay.account:
+            payees[pay.account].add(pay.worker)
     wages: dict[str, Decimal] = defaultdict(Decimal)
     for pay in case.pays:
-        wages[pay.firm] += pay.net
+        if not pay.account or len(payees[pay.account]) == 1:
+            wages[pay.firm] += pay.net
+    # the register carries turnover: a registered firm without one filed none
+    filing = any(f.turnover is not None for f in case.firms.values())
     for key, got in sorted(received.items()):
         if key not in case.firms:
             continue
@@ -504,17 +528,31 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
         gone = sum((left[k] for k in ("cash", "abroad", "controller")), Decimal(0)) \
             if left else None
         if (got < q.large_flow or (f.employees or 0) > 0
+                or (f.turnover is not None and f.turnover >= got)
                 or passed.get(key, Decimal(0)) >= got / 2
                 or wages.get(key, Decimal(0)) >= got * Decimal(str(q.max_wage_share))
                 or (gone is not None and gone < got * Decimal(str(q.min_gone_share)))):
             continue
+        # the register does not show the money: less turnover declared, or none filed by a
+        # registered firm where the register gives others theirs
+        unshown = f.turnover is not None or (filing and f.founded is not None)
+        if f.turnover is not None:
+            filed = Text(N_("its last declared turnover is %(turnover)s"),
+                        {"turnover": eur(f.turnover)})
+        elif unshown:
+            filed = Text(N_("the register shows no turnover for it"), {})
+        else:
+            filed = Text(N_("the case has no register turnover for it"), {})
         text = Text(N_("%(name)s (%(reg)s) received %(got)s from other firms but declares no "
-                       "employees and paid %(wages)s in wages."),
+                       "employees and paid %(wages)s in wages to workers' own accounts; "
+                       "%(filed)s; %(gone)s left it by cash, abroad or to a controller."),
                     {"name": case.name(key), "reg": f.reg, "got": eur(got),
-                     "wages": eur(wages.get(key, 0))})
+                     "wages": eur(wages.get(key, 0)), "filed": nested(filed),
+                     "gone": eur(gone) if gone is not None else "-"})
         signals[key].add("no employees")
-        findings.append(finding(EMPTY, 0.45 + 0.1 * min(3, float(got / q.large_flow) - 1), text,
-                                firms=[key], case=case,
+        score = 0.35 + 0.15 * unshown + 0.1 * (gone is not None) \
+            + 0.05 * min(3, float(got / q.large_flow) - 1)
+        findings.append(finding(EMPTY, score, text, firms=[key], case=case,
                                 details={"parties": _parties(case, {key: "front"})}))
     # young firms with large subcontracts
     for c in case.contracts:
@@ -523,16 +561,28 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
                 or c.value < q.large_contract):
             continue
         age = (c.signed - young.founded).days
-        if 0 <= age <= q.new_firm_days:
+        # a contract dated before the firm was registered: it had no history at all (a
+        # contract for a firm still to be founded, or one dated back)
+        if -q.new_firm_days <= age < 0:
+            text = Text(N_("%(name)s (%(reg)s) signed contract %(ref)s worth %(value)s with "
+                           "%(client)s on %(signed)s, %(days)s days before it was registered "
+                           "(%(founded)s)."),
+                        {"name": case.name(young.key), "reg": young.reg, "ref": c.ref,
+                         "value": eur(c.value), "client": case.name(c.client or ""),
+                         "signed": c.signed.isoformat(), "days": -age,
+                         "founded": young.founded.isoformat()})
+        elif 0 <= age <= q.new_firm_days:
             text = Text(N_("%(name)s (%(reg)s) was founded %(days)s days before it signed "
                            "contract %(ref)s worth %(value)s with %(client)s."),
                         {"name": case.name(young.key), "reg": young.reg, "days": age, "ref": c.ref,
                          "value": eur(c.value), "client": case.name(c.client or "")})
-            signals[young.key].add("new firm")
-            findings.append(finding(NEW_FIRM, 0.5 + 0.3 * (1 - age / q.new_firm_days), text,
-                                    firms=[young.key], case=case,
-                                    entities=[c.entity_id, *c.award_ids], other=[c.ref],
-                                    details={"parties": _parties(case, {young.key: "front"})}))
+        else:
+            continue
+        signals[young.key].add("new firm")
+        findings.append(finding(NEW_FIRM, 0.5 + 0.3 * (1 - max(0, age) / q.new_firm_days), text,
+                                firms=[young.key], case=case,
+                                entities=[c.entity_id, *c.award_ids], other=[c.ref],
+                                details={"parties": _parties(case, {young.key: "front"})}))
     return findings, signals
 
 

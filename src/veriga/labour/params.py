@@ -40,9 +40,13 @@ class FirmParams:
     short_lived_days: int = 540  # a firm dissolved within this many days is short-lived
     successor_days: int = 120  # a successor founded within this many days of the
     # predecessor's dissolution (before or after)
-    large_flow: Decimal = Decimal(50000)  # EUR received by a firm with no employees
+    large_flow: Decimal = Decimal(10000)  # EUR received by a firm with no employees: a floor
+    # against small sums only (what marks the firm is that its filings show no staff and no
+    # turnover for the money, and that the money left it); at 50,000 the simulated
+    # letterboxes that received 17,000-47,000 EUR in a quarter were missed
     max_wage_share: float = 0.3  # wages paid below this share of what it received: no
-    # employees of its own
+    # employees of its own (pay into an account that takes several workers' wages counts
+    # for nothing)
     min_gone_share: float = 0.3  # ... and at least this share of it left by cash, abroad or
     # to a controller (where the case has its bank records)
     new_firm_days: int = 180  # a firm this young when it won a large subcontract
