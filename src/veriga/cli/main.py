@@ -192,6 +192,13 @@ def import_(
                 console.print("  " + rej.render(r.file_name), highlight=False, markup=False)
             if len(r.rejects) > 50:
                 console.print(f"  ... and {len(r.rejects) - 50} more (stored with the source)")
+        if r.warnings:
+            console.print(f"[cyan]{len(r.warnings)} warning(s), values kept as read:[/]")
+            for warning in r.warnings[:50]:
+                console.print("  " + warning.render(r.file_name), highlight=False, markup=False)
+            if len(r.warnings) > 50:
+                console.print(f"  ... and {len(r.warnings) - 50} more (the first 100 are in "
+                              "the import's audit entry)")
 
 
 # -- entities ------------------------------------------------------------------------------

@@ -221,9 +221,13 @@ class Ledger:
     def _duplicate(
         self, stmt: Statement, entry: Entry, amount: Decimal, booking: date, cp: str | None
     ) -> bool:
-        """Report and drop an entry already seen in another statement of this file or run."""
+        """Report and drop an entry already seen in another statement of this file or run.
+
+        With a bank reference, the entry is that reference on that day with that amount
+        (banks repeat references across days and entries: a reference alone is no entry);
+        without one, also its counterparty, text and customer reference."""
         if entry.bank_ref:
-            key: tuple = (stmt.account, "ref", entry.bank_ref)
+            key: tuple = (stmt.account, booking, amount, "ref", entry.bank_ref)
         else:
             key = (stmt.account, booking, amount, cp or _one_line(entry.counterparty_name),
                    _one_line(entry.description), entry.ref)
@@ -234,7 +238,7 @@ class Ledger:
             return False
         if first[:2] == here:  # identical entries within one statement are real bookings
             return False
-        what = (f"bank reference {entry.bank_ref!r}" if entry.bank_ref
+        what = (f"date, amount and bank reference {entry.bank_ref!r}" if entry.bank_ref
                 else "date, amount, counterparty and text")
         self.ctx.reject(entry.locator, "ref", entry.bank_ref or entry.ref,
                         f"duplicate transaction (same account and {what}) of {first[0]}:"

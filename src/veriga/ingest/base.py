@@ -71,6 +71,9 @@ class ImportContext:
     options: dict[str, Any] = field(default_factory=dict)
     country: str | None = None
     rejects: list[Reject] = field(default_factory=list)
+    #: Values kept as read but worth a look (e.g. a value date of 30 February beside a valid
+    #: booking date): shown with the import, not counted as rejects, no failure in strict mode.
+    warnings: list[Reject] = field(default_factory=list)
     progress: Callable[[int], None] = lambda done: None
     #: Shared by every file of one import run (e.g. to find a transaction seen in two files).
     run_state: dict[str, Any] = field(default_factory=dict)
@@ -89,6 +92,10 @@ class ImportContext:
     def reject(self, locator: str, field: str | None, value: Any, reason: str) -> None:
         text = None if value is None else str(value)
         self.rejects.append(Reject(locator, field, text, reason))
+
+    def warn(self, locator: str, field: str | None, value: Any, reason: str) -> None:
+        text = None if value is None else str(value)
+        self.warnings.append(Reject(locator, field, text, reason))
 
     def fail(self, locator: str | None, reason: str) -> ImportFailed:
         where = f"{self.file_name}:{locator}" if locator else self.file_name

@@ -28,6 +28,7 @@ from veriga.store.integrity import recover_bulk
 from veriga.store.originals import KeptRun, Originals
 
 FLUSH = 20_000
+MAX_AUDITED_WARNINGS = 100  # warnings of one file written into its import audit entry
 Progress = Callable[[str, int, int], None]
 
 
@@ -43,6 +44,7 @@ class ImportResult:
     statements: int = 0
     records: dict[str, int] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
+    warnings: list[Reject] = field(default_factory=list)  # kept as read, worth a look
     mapping: str | None = None  # "mapping" or "preset NAME" for CSV/XLSX
 
 
@@ -98,14 +100,16 @@ def run_imports(
             for req in requests:
                 result = _import_one(store, conn, run, case_id, req, actor, strict, progress,
                                      source_values or {}, run_state, shas, kept)
-                store.audit(
-                    conn, actor=actor, action="import", case_id=case_id, purpose=purpose,
-                    target=result.source_id,
-                    detail={"file": result.file_name, "sha256": result.sha256,
-                            "format": result.format, "entities": result.entities,
-                            "statements": result.statements, "records": result.records,
-                            "rejects": len(result.rejects)},
-                )
+                detail: dict[str, Any] = {
+                    "file": result.file_name, "sha256": result.sha256,
+                    "format": result.format, "entities": result.entities,
+                    "statements": result.statements, "records": result.records,
+                    "rejects": len(result.rejects)}
+                if result.warnings:  # kept as read; the audit is where they are kept
+                    detail["warnings"] = [w.render(result.file_name)
+                                          for w in result.warnings[:MAX_AUDITED_WARNINGS]]
+                store.audit(conn, actor=actor, action="import", case_id=case_id,
+                            purpose=purpose, target=result.source_id, detail=detail)
                 results.append(result)
             _check_invoice_parties(store, conn, case_id, results, run_state, strict)
             run.publish()
@@ -204,6 +208,7 @@ def _import_one(
         store.add_statements(conn, rows)
     tables = _finish(ctx, strict, entities, batches)
     result.rejects = ctx.rejects
+    result.warnings = ctx.warnings
     paths: dict[str, str] = {}
     for kind, table in tables.items():
         paths[kind] = run.write(case_id, kind, ctx.source_id, table)
@@ -248,6 +253,7 @@ def read_file(req: ImportRequest, strict: bool = False, case_id: str = "dry-run"
         pass
     tables = _finish(ctx, strict, entities, batches)
     result.rejects = ctx.rejects
+    result.warnings = ctx.warnings
     result.records = {kind: table.num_rows for kind, table in tables.items()}
     result.entities = len(entities)
     result.statements = len(seen)
