@@ -1,7 +1,8 @@
 """The labour indicators on hand-made cases of known truth: a chain of invoices down to a
 letterbox employer with its phoenix successor, a lawful subcontractor beside it, a firm
 posting workers it hired the day before, deductions and pay below the minimum wage; what the
-register's turnover and a contract dated before a firm existed tell."""
+register's turnover, a contract dated before a firm existed, a worker's trips and a posted
+worker's deductions tell."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_the_workers_side(run: analysis.Run) -> None:
     [deduction] = by_kind(run, "labour.deductions")
     assert regs(deduction) == {"222"} and "ded-0-2026-01" in deduction.evidence.entity_ids
     [low] = by_kind(run, "labour.below_min_wage")
-    assert regs(low) == {"222"}, "300 EUR net is below 60 % of Latvia's minimum wage"
+    assert regs(low) == {"222"}, "300 EUR net is below 70 % of Latvia's minimum wage"
     [posting] = by_kind(run, "labour.posting")
     assert regs(posting) == {"222"} and posting.details["criteria"] >= 2
 
@@ -137,3 +138,56 @@ def test_a_contract_dated_before_the_firm_was_registered() -> None:
              proxy("ContractAward", "aw1", contract="c1", supplier="lb3")]
     [young] = [f for f in by_kind(_run(ents, inv), "labour.new_firm") if regs(f) == {"333"}]
     assert "14 days before it was registered" in young.explanation
+
+
+def test_a_worker_who_arrived_before_the_posting_and_is_on_no_payroll() -> None:
+    """A booking names the worker by an initial; the bus arrived a month before the posting
+    began and no later trip took the worker away. Another worker went home before it."""
+    ents, inv = world()
+    riga, kyiv = (proxy("Address", "riga", full="Riga", city="Riga"),
+                  proxy("Address", "kyiv", full="Kyiv", city="Kyiv"))
+    ents += [riga, kyiv]
+    for pid, name, trips in (("t1", "Taras Bondarenko", [("2026-01-20", "riga")]),
+                             ("t2", "Petro Savchuk", [("2026-01-10", "riga"),
+                                                      ("2026-01-25", "kyiv")])):
+        ents += [proxy("Person", pid, name=name),
+                 proxy("Employment", f"a1-{pid}", employer="lb2", employee=pid,
+                       startDate="2026-02-21", endDate="2026-03-31"),
+                 proxy("UnknownLink", f"post-{pid}", subject=pid, object="main", role="Riga")]
+        initial = f"{name[0]}. {name.split()[1]}"
+        ents.append(proxy("Person", f"b-{pid}", name=initial))
+        for i, (when, dest) in enumerate(trips):
+            ents.append(proxy("Trip", f"trip-{pid}-{i}", startDate=when, endLocation=dest,
+                              involved=f"b-{pid}"))
+    [found] = [f for f in by_kind(_run(ents, inv), "labour.unregistered") if regs(f) == {"222"}]
+    assert found.details["workers"] == ["Taras Bondarenko"]
+    assert "trip-t1-0" in found.evidence.entity_ids
+
+
+def test_a_posted_workers_pay_is_compared_after_the_deductions() -> None:
+    """Two firms pay 500 EUR and take 200 EUR for housing: the Latvian firm's own staff earn
+    700 EUR before the deduction, above 70 % of the Latvian minimum (546 EUR); the workers a
+    Bulgarian firm posts to Latvia keep 500 EUR of pay that should bear no housing costs."""
+    ents = [proxy("Company", "home", registrationNumber="40003", jurisdiction="LV",
+                  name="Home Build SIA"),
+            proxy("Company", "sender", registrationNumber="444", jurisdiction="BG",
+                  name="Sender EOOD"),
+            proxy("Company", "site", registrationNumber="40004", jurisdiction="LV",
+                  name="Site SIA")]
+    for firm in ("home", "sender"):
+        for i in range(2):
+            pid = f"{firm}-w{i}"
+            ents.append(proxy("Person", pid, name=f"Worker{i} {firm.title()}"))
+            if firm == "sender":
+                ents += [proxy("Employment", f"a1-{pid}", employer="sender", employee=pid,
+                               startDate="2026-01-01", endDate="2026-03-31"),
+                         proxy("UnknownLink", f"post-{pid}", subject=pid, object="site",
+                               role="Riga")]
+            for m in ("2026-01", "2026-02"):
+                ents += [proxy("Payment", f"pay-{pid}-{m}", payer=firm, beneficiary=pid,
+                               amount="500.00", currency="EUR", date=f"{m}-25", purpose=m),
+                         proxy("Payment", f"ded-{pid}-{m}", payer=pid, beneficiary=firm,
+                               amount="200.00", currency="EUR", date=f"{m}-25", purpose=m,
+                               description="housing deduction")]
+    low = by_kind(_run(ents), "labour.below_min_wage")
+    assert [regs(f) for f in low] == [{"444"}]

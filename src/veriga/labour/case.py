@@ -5,8 +5,11 @@ A company is one *firm*, keyed ``COUNTRY:REGISTRATION`` (``?:REG`` where no reco
 country and no other firm has that number): the register, the BODS statements, the A1
 declarations, the payroll and the invoices name the same company by its registration number,
 each in its own file. People are keyed by their entity id; a worker of the A1 declarations
-and of the payroll by name and (when given) birth date, folded (case, accents, order of
-the names) so that ``JABŁONSKI WOJCIECH`` and ``Wojciech Jabłonski`` are one worker.
+and of the payroll by name, folded as the resolution folds it (script, case, accents,
+spellings and endings, order of the names) so that ``JABŁONSKI WOJCIECH`` and ``Wojciech
+Jabłonski``, or ``Павлов Георги`` and ``PAVLOV GEORGI``, are one worker; other records of
+a person (bookings, call subscribers) join a worker by that name, by one typo, or by an
+initial for one of the names where only one worker fits.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pyarrow as pa
 from followthemoney import EntityProxy
 
 from veriga.model.holdings import holdings
+from veriga.resolve.names import person_key
 
 #: What the family reads (besides the bulk records).
 SCHEMATA = ("Company", "Organization", "LegalEntity", "Person", "Directorship", "Ownership",
@@ -62,22 +66,58 @@ def amount(value: str | None) -> Decimal | None:
         return None
 
 
+def worker_fold(name: str | None) -> str:
+    """A worker's name as compared: the resolution's person key (romanised from any script,
+    the spellings of one sound and the inflectional endings folded, the parts sorted), so
+    that ``Павлов Георги`` in a booking and ``PAVLOV GEORGI`` on an A1 form are one worker;
+    :func:`fold` where it gives none."""
+    if not name:
+        return ""
+    return person_key(name).key or fold(name)
+
+
 def _one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by at most one inserted, deleted or changed letter."""
+    """True when ``a`` and ``b`` differ by at most one inserted, deleted or changed letter,
+    or two neighbouring letters swapped."""
     if abs(len(a) - len(b)) > 1:
         return False
     i = 0
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
-    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+    swapped = len(a) == len(b) and a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1]
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:] or swapped
+
+
+def _initialled(parts: list[str], by_token: dict[str, set[str]]) -> str | None:
+    """The one worker a name with one initial can be (``V. Kravchenko``): the other parts
+    the same, the worker's remaining part starting with the initial."""
+    initial = [p for p in parts if len(p) == 1]
+    full = [p for p in parts if len(p) > 1]
+    if len(initial) != 1 or not full or min(map(len, full)) < 4:
+        return None
+    found = set()
+    for w in by_token.get(full[0], ()):
+        rest = w.split()
+        if len(rest) != len(parts) or not all(t in rest for t in full):
+            continue
+        for t in full:
+            rest.remove(t)
+        if rest[0].startswith(initial[0]):
+            found.add(w)
+    return found.pop() if len(found) == 1 else None
 
 
 def near(key: str, by_token: dict[str, set[str]]) -> str | None:
     """The one worker whose folded name has the same parts as ``key`` but one, which differs
-    from its part by a single letter (a clerk's typo), among names of two or three parts of
-    at least four letters."""
+    from its part by a single letter or two swapped ones (a clerk's typo), among names of
+    two or three parts of at least four letters; or the one worker a name with an initial
+    for one part can be."""
     parts = key.split()
-    if not 2 <= len(parts) <= 3 or min(map(len, parts)) < 4:
+    if not 2 <= len(parts) <= 3:
+        return None
+    if min(map(len, parts)) == 1:
+        return _initialled(parts, by_token)
+    if min(map(len, parts)) < 4:
         return None
     found = set()
     for token in parts:
@@ -376,7 +416,7 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
         p = case.people.get(pid)
         if p is None:
             return pid
-        key = fold(p.first("name"))
+        key = worker_fold(p.first("name"))
         if key:
             case.worker_names.setdefault(key, p.first("name") or key)
         return key or pid
@@ -481,12 +521,15 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
         for token in w.split():
             by_token[token].add(w)
     for pid, someone in case.people.items():
-        key = case.worker_of.get(pid) or fold(someone.first("name"))
-        if key not in workers:
-            key = near(key, by_token) or key
-        if key in workers:
-            case.worker_of.setdefault(pid, key)
-            case.phones.setdefault(key, set()).update(someone.get("phone"))
+        worker = case.worker_of.get(pid)
+        for n in someone.get("name") if worker is None else ():
+            folded = worker_fold(n)
+            worker = folded if folded in workers else near(folded, by_token)
+            if worker is not None:
+                break
+        if worker is not None and worker in workers:
+            case.worker_of.setdefault(pid, worker)
+            case.phones.setdefault(worker, set()).update(someone.get("phone"))
     for trip in entities:
         if not trip.schema.is_a("Trip"):
             continue

@@ -722,12 +722,18 @@ def pay_findings(case: LabourCase, p: Params) -> list[Finding]:
         taken = pay.housing + pay.transport
         if before > 0 and taken / before > Decimal(str(q.max_deduction_share)):
             heavy[pay.firm].append(pay)
-        host = host_of.get(pay.worker) or case.country(pay.firm)
+        # a posted worker is owed the host's minimum, and the travel, board and lodging of
+        # the posting are the employer's costs (Directive 96/71/EC Art. 3(7) as amended):
+        # what the worker kept after those deductions is compared; anyone else's pay before
+        # them, against the minimum of the employer's country
+        host = host_of.get(pay.worker)
+        kept = pay.net if host else before
+        host = host or case.country(pay.firm)
         table = wages.get(host)
         year = int(pay.month[:4])
         minimum = table.get(year) if table else None
-        if minimum is not None and pay.net < minimum * Decimal(str(q.net_share)):
-            low[pay.firm].append((pay, host, minimum))
+        if minimum is not None and kept < minimum * Decimal(str(q.net_share)):
+            low[pay.firm].append((pay, host, minimum, kept))
     findings = []
     for firm, pays in sorted(heavy.items()):
         if len(pays) < q.min_months:
@@ -749,13 +755,13 @@ def pay_findings(case: LabourCase, p: Params) -> list[Finding]:
     for firm, items in sorted(low.items()):
         if len(items) < q.min_months:
             continue
-        pay, host, minimum = min(items, key=lambda i: i[0].net)
+        pay, host, minimum, lowest = min(items, key=lambda i: i[3])
         text = Text(N_("%(name)s (%(reg)s) paid %(n)s monthly wage(s) to %(workers)s worker(s) "
                        "in %(host)s below %(share)s of its minimum wage of %(min)s; the lowest "
                        "was %(lowest)s."),
                     {"name": case.name(firm), "reg": case.reg(firm), "n": len(items),
                      "workers": len({i[0].worker for i in items}), "host": host,
-                     "share": pct(q.net_share), "min": eur(minimum), "lowest": eur(pay.net)})
+                     "share": pct(q.net_share), "min": eur(minimum), "lowest": eur(lowest)})
         findings.append(finding(MIN_WAGE, 0.55 + 0.05 * min(8, len(items)), text, firms=[firm],
                                 case=case, entities=[i[0].entity_id for i in items[:50]],
                                 details={"parties": _parties(case, {firm: "employer"})}))
@@ -777,11 +783,14 @@ def unregistered_findings(case: LabourCase, calls: dict[str, list[tuple[str, dat
         if x.worker in ever_paid:
             continue
         here = {host, x.site}
-        seen = [(rid, d) for rid, d, c in calls.get(x.worker, ()) if c in here]
-        seen += [(rid, d) for rid, c, d in case.trips.get(x.worker, ()) if c in here]
-        for rid, d in seen:
-            if x.start - timedelta(days=7) <= d <= (x.end or d):
-                missing[x.sender][x.worker].update([x.entity_id, rid])
+        first = x.start - timedelta(days=7)
+        seen = [rid for rid, d, c in calls.get(x.worker, ())
+                if c in here and first <= d <= (x.end or d)]
+        # a trip to the host: there from the arrival until the worker's next trip
+        seen += [rid for rid, arrived, left in stays(case.trips.get(x.worker, ()), here)
+                 if arrived <= (x.end or arrived) and (left is None or left >= first)]
+        for rid in seen:
+            missing[x.sender][x.worker].update([x.entity_id, rid])
     findings = []
     for firm, workers in sorted(missing.items()):
         if len(workers) < q.min_unregistered:
@@ -796,5 +805,15 @@ def unregistered_findings(case: LabourCase, calls: dict[str, list[tuple[str, dat
                                 firms=[firm], case=case,
                                 entities=[e for e in ev if not e.startswith("rec:")][:100],
                                 records=[e[4:] for e in ev if e.startswith("rec:")][:100],
-                                details={"parties": _parties(case, {firm: "employer"})}))
+                                details={"parties": _parties(case, {firm: "employer"}),
+                                         "workers": names}))
     return findings
+
+
+def stays(trips: Sequence[tuple[str, str, date]], here: set[str | None]
+          ) -> list[tuple[str, date, date | None]]:
+    """(trip, arrived, left) of each stay in ``here`` (a country or the site's city): from a
+    trip arriving there to the worker's next trip in the case (None: none after it)."""
+    ordered = sorted(trips, key=lambda t: (t[2], t[0]))
+    return [(rid, d, ordered[i + 1][2] if i + 1 < len(ordered) else None)
+            for i, (rid, c, d) in enumerate(ordered) if c in here]
