@@ -2,7 +2,7 @@
 letterbox employer with its phoenix successor, a lawful subcontractor beside it, a firm
 posting workers it hired the day before, deductions and pay below the minimum wage; what the
 register's turnover, a contract dated before a firm existed, a worker's trips and a posted
-worker's deductions tell."""
+worker's deductions tell; and the evaluation of one-worker schemes."""
 
 from __future__ import annotations
 
@@ -191,3 +191,49 @@ def test_a_posted_workers_pay_is_compared_after_the_deductions() -> None:
                                description="housing deduction")]
     low = by_kind(_run(ents), "labour.below_min_wage")
     assert [regs(f) for f in low] == [{"444"}]
+
+
+def test_a_one_worker_scheme_is_found_only_by_a_finding_naming_the_worker() -> None:
+    from veriga.findings import Evidence, Finding, Key
+    from veriga.labour.quality import evaluate
+
+    truth = {"people": [{"id": "P1", "name": "Павлов Георги", "name_latin": "Georgi Pavlov",
+                         "records": []},
+                        {"id": "P2", "name": "Ivan Petrov", "records": []}],
+             "labour_schemes": [
+                 {"id": f"U{i}", "kind": "unregistered_worker", "people": [pid],
+                  "companies": [{"registration_number": "111", "name": "EuroWork EOOD"}]}
+                 for i, pid in enumerate(("P1", "P2"))]}
+
+    def flagged(workers: list[str]) -> Finding:
+        return Finding(kind="labour.unregistered", score=0.7, explanation="",
+                       evidence=Evidence(keys=[Key("registration", "111")]),
+                       detector="veriga.labour.unregistered", detector_version="1",
+                       details={"workers": workers})
+
+    run = analysis.Run("labour", [flagged(["PAVLOV GEORGI"])], 0.5, [], {})
+    [score] = [s for s in evaluate(run, truth) if s.detector == "labour.unregistered"]
+    assert (score.truth, score.found, score.flagged, score.correct) == (2, 1, 1, 1)
+    run = analysis.Run("labour", [flagged(["Somebody Else"])], 0.5, [], {})
+    [score] = [s for s in evaluate(run, truth) if s.detector == "labour.unregistered"]
+    assert (score.found, score.correct) == (0, 0)
+
+
+def test_money_taken_from_the_workers_is_found_by_a_finding_naming_its_account() -> None:
+    from veriga.findings import Evidence, Finding, Key
+    from veriga.labour.quality import evaluate
+
+    truth = {"labour_schemes": [
+        {"id": "K", "kind": "wage_kickback", "accounts": ["LV05RIKO9729806351396"],
+         "companies": [{"registration_number": "111", "name": "EuroWork EOOD"}]}]}
+
+    def found(ibans: list[str]) -> int:
+        f = Finding(kind="labour.wage_control", score=0.7, explanation="",
+                    evidence=Evidence(keys=[Key("registration", "111"),
+                                            *(Key("iban", i) for i in ibans)]),
+                    detector="veriga.labour.wage_control", detector_version="1")
+        [score] = [s for s in evaluate(analysis.Run("labour", [f], 0.5, [], {}), truth)
+                   if s.detector == "labour.wage_control"]
+        return score.found
+
+    assert found(["LV05RIKO9729806351396"]) == 1 and found(["LV99OTHER"]) == 0
