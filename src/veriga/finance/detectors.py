@@ -570,16 +570,31 @@ def r11_explain(g: Group, p: Params) -> tuple[float, Text]:
 def r12_sql(p: Params) -> str:
     q = p.r12
     return f"""
+WITH wages AS (
+  SELECT account, SUM(eur) AS wages FROM ledger
+  WHERE eur > 0 AND NOT own AND regexp_matches(text, {words_regex(WAGE_WORDS)})
+  GROUP BY account
+)
 SELECT l.account AS grp, {row('l')},
   f.inflow AS m_inflow, f.passed AS m_passed, f.credit_days AS m_days,
   f.passed_long AS m_passed_long, f.spent AS m_spent, f.outflow AS m_outflow,
-  f.top2 AS m_top2
+  f.top2 AS m_top2, f.out_top2 AS m_out_top2
 FROM flows f JOIN ledger l ON l.account = f.account
+LEFT JOIN wages w ON w.account = f.account
 WHERE f.inflow >= {D(q.min_inflow)} AND (
     (f.passed >= {D(q.min_pass_share)} * f.inflow AND f.credit_days >= {int(q.min_credit_days)})
     OR (f.passed_long >= {D(q.long_pass_share)} * f.inflow
         AND f.spent <= {D(q.max_spend_share)} * f.outflow
-        AND f.top2 >= {D(q.min_top2_share)} * f.inflow))
+        AND f.top2 >= {D(q.min_top2_share)} * f.inflow)
+    -- a conduit (a front tier of a chain keeps a cut); a wage account passing most of the
+    -- wage on to one person is left to R3
+    OR (f.outflow >= {D(q.min_out_share)} * f.inflow
+        AND f.passed_long >= {D(q.long_pass_share)} * f.outflow
+        AND f.spent <= {D(q.max_spend_share)} * f.outflow
+        AND f.top2 >= {D(q.min_top2_share)} * f.inflow
+        AND f.out_top2 >= {D(q.min_payee_share)} * f.outflow
+        AND f.credit_days >= {int(q.min_credit_days)}
+        AND COALESCE(w.wages, 0) < 0.5 * f.inflow))
   AND NOT l.own AND l.eur IS NOT NULL AND l.method IN ('transfer', 'p2p', 'cash')
 """
 
@@ -597,6 +612,19 @@ def r12_explain(g: Group, p: Params) -> tuple[float, Text]:
             {"account": g.key, "share": pct(share), "passed": eur(m["passed"]),
              "inflow": eur(m["inflow"]), "days": m["days"],
              "window": p.common.pass_window_days})
+    elif _share(m["passed_long"], m["inflow"]) < float(q.long_pass_share):
+        out = _share(m["outflow"], m["inflow"])
+        payees = _share(m["out_top2"], m["outflow"])
+        score = 0.55 + 0.3 * min(1.0, (payees - float(q.min_payee_share)) * 5)
+        text = Text(N_(
+            "Account %(account)s took %(top2)s of its inflow (%(inflow)s) from one or two "
+            "payers and paid %(out)s of that inflow on within %(window)s days of a credit, "
+            "%(payees)s of it to one or two payees, spending only %(spent)s of its outflow on "
+            "anything else (no wages, rent, shops or fees of its own). It hands on what it is "
+            "paid, keeping a cut, like a front tier of a subcontracting chain."),
+            {"account": g.key, "top2": pct(_share(m["top2"], m["inflow"])),
+             "inflow": eur(m["inflow"]), "out": pct(out), "payees": pct(payees),
+             "window": q.long_window_days, "spent": pct(_share(m["spent"], m["outflow"]))})
     else:
         long = _share(m["passed_long"], m["inflow"])
         spent = _share(m["spent"], m["outflow"])

@@ -118,8 +118,9 @@ WHERE l.eur > 0 AND l.cp_account IS NOT NULL AND NOT l.own
 
 def flows_sql(window_days: int, long_window_days: int) -> str:
     """Per account: inflow, the part moved on again within the short and the long window
-    (by transfer or cash), days with credits, outflow, what was spent otherwise, and how
-    much of the inflow came from the two biggest payers."""
+    (by transfer or cash), days with credits, outflow, what was spent otherwise, how much
+    of the inflow came from the two biggest payers and how much of the outflow went to the
+    two biggest payees."""
     return f"""
 WITH daily AS (
   SELECT account, dn,
@@ -134,6 +135,12 @@ WITH daily AS (
   FROM ledger WHERE NOT own AND eur > 0 GROUP BY account, cp
 ), top AS (
   SELECT account, SUM(paid) AS top2 FROM payers WHERE rank <= 2 GROUP BY account
+), payees AS (
+  SELECT account, cp, SUM(-eur) AS got,
+    row_number() OVER (PARTITION BY account ORDER BY SUM(-eur) DESC, cp) AS rank
+  FROM ledger WHERE NOT own AND eur < 0 GROUP BY account, cp
+), otop AS (
+  SELECT account, SUM(got) AS out_top2 FROM payees WHERE rank <= 2 GROUP BY account
 ), win AS (
   SELECT account, dn, cin, cout, allout,
     SUM(cout) OVER (PARTITION BY account ORDER BY dn
@@ -147,8 +154,10 @@ SELECT w.account, SUM(cin) AS inflow,
   SUM(CASE WHEN cin < out_next THEN cin ELSE out_next END) AS passed,
   SUM(CASE WHEN cin < out_long THEN cin ELSE out_long END) AS passed_long,
   SUM(CASE WHEN cin > 0 THEN 1 ELSE 0 END) AS credit_days,
-  SUM(allout) AS outflow, SUM(allout - cout) AS spent, MAX(t.top2) AS top2
-FROM win w LEFT JOIN top t ON t.account = w.account GROUP BY w.account
+  SUM(allout) AS outflow, SUM(allout - cout) AS spent, MAX(t.top2) AS top2,
+  MAX(o.out_top2) AS out_top2
+FROM win w LEFT JOIN top t ON t.account = w.account
+LEFT JOIN otop o ON o.account = w.account GROUP BY w.account
 """
 
 

@@ -130,6 +130,13 @@ class R12:
     long_pass_share: Decimal = Decimal("0.9")  # ...at least this share of it
     max_spend_share: Decimal = Decimal("0.05")  # ...with at most this share spent (card, shops)
     min_top2_share: Decimal = Decimal("0.8")  # ...and fed by one or two payers
+    # a conduit, such as a front tier of a subcontracting chain: fed by one or two payers
+    # (min_top2_share), paying one or two payees, spending nothing of its own
+    # (max_spend_share), and paying out within the long window of a credit (long_pass_share
+    # of its outflow); it may keep a margin and the VAT it never remits, so only part of
+    # the inflow need go on
+    min_payee_share: Decimal = Decimal("0.8")  # outflow to the one or two biggest payees
+    min_out_share: Decimal = Decimal("0.5")  # outflow / inflow at least
 
 
 @dataclass(frozen=True)
