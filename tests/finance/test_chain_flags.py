@@ -1,11 +1,15 @@
-"""R12's conduit (a front tier of a subcontracting chain), on hand-made data."""
+"""R12's conduit (a front tier of a subcontracting chain) and R13's months, on hand-made data."""
 
 from __future__ import annotations
 
+from followthemoney import EntityProxy, model
 from test_ledger import engine_with, tx
 
-from veriga.finance.analyze import analyze
+from veriga.finance.analyze import Result, analyze
 from veriga.finance.detectors import DETECTORS
+from veriga.finance.payroll import payroll_gap
+from veriga.finance.quality import evaluate
+from veriga.findings import Evidence, Finding, Key
 
 TIER, CLIENT, NEXT = "FI3359539196901333", "FI6650511618956610", "BG47UNCR706129EK5LJB82"
 FIRM, WORKER, BOSS = "LV52HABA7418289076542", "EE167776139634101908", "LV93HABA9472219237554"
@@ -40,3 +44,58 @@ def test_a_tier_that_hands_its_contract_on_and_keeps_a_margin_is_a_conduit() -> 
                     text="debt")]
     assert r12(rows) == {TIER}
 
+
+def entity(schema: str, eid: str, **props: str) -> EntityProxy:
+    e = model.make_entity(schema)
+    e.id = eid
+    for name, value in props.items():
+        e.add(name, value)
+    return e
+
+
+def test_payroll_gap_reads_only_months_the_payroll_covers() -> None:
+    firms = {"old": "111111111", "front": "222222222", "fair": "333333333"}
+    ents = [entity("Company", k, name=k, registrationNumber=v) for k, v in firms.items()]
+    for k in range(4):
+        ents.append(entity("Person", f"w{k}", name=f"Worker {k}"))
+        # declared posted since 2024 (before any payroll the case holds) and still in 2026
+        ents.append(entity("Employment", f"old{k}", employer="old", employee=f"w{k}",
+                           startDate="2024-03-01", endDate="2026-06-30"))
+        ents.append(entity("Employment", f"front{k}", employer="front", employee=f"w{k}",
+                           startDate="2026-01-01", endDate="2026-06-30"))
+        ents.append(entity("Employment", f"fair{k}", employer="fair", employee=f"w{k}",
+                           startDate="2026-01-01", endDate="2026-06-30"))
+    for m in range(1, 7):
+        day = f"2026-{m:02d}-25"
+        for k in range(4):
+            ents.append(entity("Payment", f"po{m}{k}", payer="old", beneficiary=f"w{k}",
+                               date=day))
+            if k < 3:
+                ents.append(entity("Payment", f"pf{m}{k}", payer="fair", beneficiary=f"w{k}",
+                                   date=day))
+        ents.append(entity("Payment", f"px{m}", payer="front", beneficiary="w0", date=day))
+    found = {k.value for f in payroll_gap(ents) for k in f.evidence.keys}
+    # "old" pays all four in every month of the payroll: its 2024-2025 postings say nothing
+    assert found == {firms["front"]}
+
+
+def flag(reg: str) -> Finding:
+    return Finding(kind="R13", score=0.9, explanation=reg,
+                   evidence=Evidence(keys=[Key("registration", reg)]), detector="R13",
+                   detector_version="1")
+
+
+def test_r13_precision_counts_the_schemes_firms_that_post_workers_they_do_not_pay() -> None:
+    truth = {"typologies": [{"id": "t", "code": "R13", "shape": None, "transactions": False,
+                             "accounts": [], "evidence": [{"value": "111111111"}]}],
+             "typology_transactions": [],
+             "labour_schemes": [
+                 {"kind": "bogus_posting", "decoy": False,
+                  "companies": [{"registration_number": "222222222"}]},
+                 {"kind": "genuine_posting", "decoy": True,
+                  "companies": [{"registration_number": "333333333"}]}]}
+    findings = [flag(r) for r in ("111111111", "222222222", "333333333")]
+    score = next(s for s in evaluate(Result(), truth, findings=findings)
+                 if s.detector == "R13 (companies)")
+    # recall on the R13 typology; a lawful posting firm flagged is the one false alarm
+    assert (score.truth, score.found, score.flagged, score.correct) == (1, 1, 3, 2)

@@ -2,7 +2,9 @@
 
 Employments (for example A1 declarations imported as FtM ``Employment``) say how many workers
 a company employs each month; payroll ``Payment`` entities say how many it paid. Companies
-are matched on their registration number, since the two registers are separate files.
+are matched on their registration number, since the two registers are separate files. Only
+the months the case's payroll records cover are compared: outside them the payroll is unknown,
+not empty.
 """
 
 from __future__ import annotations
@@ -67,15 +69,23 @@ def payroll_gap(entities: Iterable[EntityProxy], params: Params | None = None) -
         for month in _months(emp.first("startDate"), emp.first("endDate")):
             posted[(reg, month)].add(worker)
     paid: dict[tuple[str, str], set[str]] = defaultdict(set)
+    covered: set[str] = set()  # months any company's payroll of the case was paid in
     for pay in payments:
         reg = regno(pay.first("payer"))
         day = pay.first("date")
         payee = pay.first("beneficiary") or pay.id
+        if reg and day:
+            covered.add(day[:7])
         if reg and day and payee and (reg, day[:7]) in posted:
             paid[(reg, day[:7])].add(payee)
             refs[reg].update([pay.id, pay.first("payer")])
+    # A posting declared for months the case holds no payroll of at all (a declaration
+    # back-dated by years, or running into the future) says nothing about the payroll.
+    first, last = (min(covered), max(covered)) if covered else ("", "")
     gaps: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for (reg, month), workers in posted.items():
+        if not first <= month <= last:
+            continue
         on_payroll = len(paid.get((reg, month), ()))
         if len(workers) >= 3 and on_payroll <= float(q.max_payroll_share) * len(workers):
             gaps[reg].append((month, on_payroll, len(workers)))

@@ -21,6 +21,8 @@ from veriga.findings import Finding
 
 #: The family-specific counts of a finance Score: accounts of the answer key, and found.
 KEY_ACCOUNTS, FOUND_ACCOUNTS = "key accounts", "found accounts"
+#: Labour schemes whose firms declare posted workers they do not pay (R13's nature).
+PAYROLL_SCHEMES = ("bogus_posting", "unregistered_worker")
 
 
 def truth_kind(code: str, shape: str | None) -> str:
@@ -32,7 +34,11 @@ def evaluate(result: Result, truth: Path | Mapping[str, Any], flag_score: float 
     """One Score per detector kind present in the answer key or in the findings.
 
     R13 rests on registers, not transactions: it is scored on the companies' registration
-    numbers, from ``findings`` (the run's findings including R13).
+    numbers, from ``findings`` (the run's findings including R13). Its recall counts the
+    companies of the R13 typologies; its precision, like every detector's, counts what it
+    flags among the world's criminal firms of that nature: those of the R13 typologies and
+    the firms of the answer key's labour schemes (not decoys) that post workers on A1 forms
+    whom they do not pay (``bogus_posting``, ``unregistered_worker``).
     """
     if isinstance(truth, Path):
         truth = dict(json.loads(truth.read_text(encoding="utf-8")))
@@ -64,7 +70,10 @@ def evaluate(result: Result, truth: Path | Mapping[str, Any], flag_score: float 
             for e in t.get("evidence", [])}
     found = {k.value for f in findings if f.kind == "R13" and f.score >= flag_score
              for k in f.evidence.keys if k.type == "registration"}
+    posting = regs | {c["registration_number"] for s in truth.get("labour_schemes", ())
+                      if not s.get("decoy") and s["kind"] in PAYROLL_SCHEMES
+                      for c in s.get("companies", ())}
     if regs or found:
         scores.append(Score("R13 (companies)", len(regs), len(regs & found), len(found),
-                            len(regs & found)))
+                            len(posting & found)))
     return scores
