@@ -15,6 +15,7 @@ from veriga.chain.stages import STAGES, chain
 from veriga.config import Settings
 from veriga.findings import ReviewState
 from veriga.ingest import expand
+from veriga.model.ids import account_id
 from veriga.simulate import simulate
 from veriga.workspace import Workspace
 
@@ -150,3 +151,27 @@ def test_records_of_one_person_are_drawn_as_one_node_once_merged(
     for node in graph.nodes.values():
         for i in node.ids + node.merged:
             assert owner.setdefault(i, node.id) == node.id  # no record in two nodes
+
+
+def test_the_account_taking_the_victims_wages_is_the_controllers(
+        world: tuple[Workspace, dict[str, Any]], graph: ChainGraph) -> None:
+    """The controller's account that workers' wages are paid into or passed on to (R2, R3) is
+    drawn as the controller's account in the exploitation stage, held by the controller, also
+    where one-off payments into it look like recruitment fees (R8: over two months of
+    statements, each worker's monthly kickback is paid at most twice, like a fee in two
+    instalments)."""
+    ws, truth = world
+    controllers = {p["id"] for p in truth["people"] if p["role"] == "controller"}
+    theirs = {a["iban"] for a in truth["accounts"] if a["holder"] in controllers}
+    findings = [f for f in ws.findings.list("c") if f.score >= 0.5]
+    taking = {k.value for f in findings if f.kind in ("R2", "R3")
+              for k in f.evidence.keys if k.type == "iban"} & theirs
+    fees = {k.value for f in findings if f.kind == "R8"
+            for k in f.evidence.keys if k.type == "iban"}
+    assert taking & fees  # mixed/tiny/5: R8 also flags the controller's account
+    for iban in taking:
+        node = graph.nodes[account_id(iban)]
+        assert (node.role, node.stage) == ("controller_account", "exploitation"), node
+        holders = {e.source for e in graph.edges.values()
+                   if e.kind == "holds" and e.target == node.id}
+        assert holders and {graph.nodes[h].role for h in holders} == {"controller"}

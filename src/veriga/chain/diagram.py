@@ -276,11 +276,17 @@ class _Builder:
 
     # When a node is given several roles, the more specific one wins (a controller who also
     # books trips is a controller; a person with a job ads' phone who books trips a recruiter).
+    # Accounts: the employer's and a victim's own account (earnings) first; then the account
+    # the victims' wages end in (controller_account: R2, R3, R7, a labour chain paying the
+    # controller), also when one-off payments into it look like fees (R8 reads the monthly
+    # kickbacks of eight or more workers over a two-month statement as fees paid in two
+    # instalments) or it pays for ads and tickets (R6); then the account taking fees, which
+    # stays the recruiter's or agency's when it also passes money on or takes cash (mule).
     PRIORITY = {
         "recruiter": 10, "agency": 9, "employer": 8, "front": 7, "controller": 6,
         "director": 5, "mule": 4, "organiser": 3, "victim": 1,
-        "fee_account": 10, "employer_account": 9, "earnings": 8, "mule_account": 7,
-        "controller_account": 6, "logistics_account": 6, "proceeds_account": 5, "abroad": 3,
+        "employer_account": 10, "earnings": 9, "controller_account": 8, "fee_account": 7,
+        "mule_account": 6, "logistics_account": 5, "proceeds_account": 4, "abroad": 3,
         "flat": 2}
 
     def _promote(self, node: Node, role: str) -> None:
