@@ -1,7 +1,8 @@
 """The ledger every financial analysis reads: one row per booked transaction, checked once.
 
 ``prepare`` turns the case's ``transaction`` records into the table ``ledger`` (duplicates
-across separately imported, overlapping statements removed; amounts in EUR where a rate is
+across separately imported, overlapping statements removed, by what identifies an entry,
+never within one statement; amounts in EUR where a rate is
 known; a payment method for every row; own-account transfers marked: both accounts' statements
 are in the case and name the same holder — a name alone is not enough, relatives and
 namesakes share names), the table ``legs``
@@ -53,12 +54,27 @@ def holders_table(pairs: Iterable[tuple[str, str]]) -> pa.Table:
                     schema=HOLDERS_SCHEMA)
 
 
+#: What identifies a booked entry across separately imported, overlapping statements. Banks
+#: repeat references (NONREF, EREF, N, the counterparty's IBAN), so a reference alone is not
+#: an entry: two entries with one reference and different days or amounts are two entries.
+ENTRY_KEY = ("account, booking_date, value_date, amount, upper(currency), ref, "
+             "counterparty_account, counterparty_name, description")
+
+
 def ledger_sql(lazy: bool = False) -> str:
     """The ledger's SQL; ``lazy`` leaves out what needs the whole table (duplicates across
-    imports, own-account marks), so that a query for a few accounts reads only theirs."""
+    imports, own-account marks), so that a query for a few accounts reads only theirs.
+
+    Duplicates: identical entries within one source (statement file) are separate bookings
+    (two equal fees on one day); the same entry in two sources is one. So the k-th copy of an
+    entry in each source is numbered, and of the k-th copies only one source's is kept: a
+    source with two copies and an overlapping one with the same two give two, not four."""
     cash = words_regex(CASH_WORDS)
-    numbered = ("1 AS rn" if lazy else
-                "row_number() OVER (PARTITION BY account, ref ORDER BY record_id) AS rn")
+    numbered = ('SELECT *, 1 AS rn FROM "transaction"' if lazy else f"""SELECT *,
+    row_number() OVER (PARTITION BY {ENTRY_KEY}, nth ORDER BY record_id) AS rn
+  FROM (SELECT *,
+      row_number() OVER (PARTITION BY {ENTRY_KEY}, source_id ORDER BY record_id) AS nth
+    FROM "transaction") c""")
     own = ("FALSE AS own\nFROM base b" if lazy else """COALESCE(h1.holder IS NOT NULL
     AND h1.holder = h2.holder AND s.account IS NOT NULL, FALSE) AS own
 FROM base b
@@ -67,8 +83,7 @@ LEFT JOIN holders h2 ON h2.account = b.cp_account
 LEFT JOIN (SELECT DISTINCT account FROM base) s ON s.account = b.cp_account""")
     return f"""
 WITH t AS (
-  SELECT *, {numbered}
-  FROM "transaction"
+  {numbered}
 ), base AS (
   SELECT record_id, source_id, locator, account, ref, booking_date AS day,
     CAST(date_diff('day', {EPOCH}, booking_date) AS BIGINT) AS dn,
@@ -88,7 +103,7 @@ WITH t AS (
            THEN 'NAME:' || upper(trim(counterparty_name))
          ELSE 'TEXT:' || upper(trim(COALESCE(description, ''))) END AS cp,
     strftime(booking_date, '%Y-%m') AS ym
-  FROM t WHERE ref IS NULL OR rn = 1
+  FROM t WHERE rn = 1
 )
 SELECT b.*,
   {own}
