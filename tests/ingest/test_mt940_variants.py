@@ -225,3 +225,25 @@ def test_every_statement_line_is_imported_or_rejected(sqlite_ws, name):
     dropped = {r.locator for r in result.rejects if any(w in r.reason for w in SKIPPED)}
     assert len(rows) + len(dropped) == len(lines), (name, rows, result.rejects)
     assert imported | dropped == {f"line {n}" for n in lines}
+
+
+def test_warnings_are_shown_by_the_import_and_kept_in_its_audit(env_home, sqlite_ws):
+    """`veriga import` prints the warnings after the rejects, and the import's audit entry
+    keeps them (rejects are stored with the source; warnings are no rejects)."""
+    from typer.testing import CliRunner
+
+    from veriga.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["case", "create", "c"]).exit_code == 0
+    result = runner.invoke(app, ["import", str(DATA / "february_30.sta"), "--case", "c"])
+    assert result.exit_code == 0, result.output
+    assert "2 warning(s), values kept as read" in result.output
+    assert "february_30.sta:line 7: value_date='260230' value date 260230 is no calendar " \
+        "date" in " ".join(result.output.split())
+    assert "rejected" not in result.output
+    sqlite_result, _ = load(sqlite_ws, "february_30.sta")
+    with sqlite_ws.store.begin() as conn:
+        [entry] = [e for e in sqlite_ws.store.list_audit(conn) if e["action"] == "import"]
+    assert len(entry["detail"]["warnings"]) == 2
+    assert sqlite_result.rejects == []
