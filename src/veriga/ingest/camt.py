@@ -1,20 +1,30 @@
 """ISO 20022 bank statements: camt.053 statements, camt.052 reports, camt.054 notifications.
 
-Parsed as a stream with defusedxml (no DTDs, no entities, no external references) so a
-hostile file fails fast and a large one never sits in memory whole.
+Read as a stream with lxml's ``iterparse`` (libxml2): entities are not resolved, no DTD or
+network resource is loaded, libxml2's hard limits stay on (``huge_tree`` off) and a DOCTYPE
+is refused outright. Only the statement-level elements (``Acct``, ``Bal``, ``Ntry``) come to
+Python, each read and then dropped, so a large file is read at the speed of the parser and
+never sits in memory whole.
+
+Versions: camt.05x.001.01 (the root's message element carries a version suffix,
+``BkToCstmrAcctRptV01``, transaction details sit directly in the entry, balance types are
+``Tp/Cd`` and accounts may be ``PrtryAcct``) up to the current ones (``Sts/Cd``,
+``Dbtr/Pty/Nm``, ``BICFI``). Every entry of the file is either kept (one ledger row, or
+one per transaction detail of a batch booking) or reported as a reject at its locator; an
+entry the importer cannot place in a statement fails the import.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
+from typing import Any, BinaryIO
 
-import defusedxml
-from defusedxml.ElementTree import iterparse
+from lxml import etree
 
 from veriga.ingest.bankstatement import Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
@@ -23,9 +33,36 @@ from veriga.ingest.guards import check_xml_text
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.05"
 CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt",
               "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
+STATEMENTS = frozenset(CONTAINERS.values())
+VERSION_SUFFIX = re.compile(r"V\d{1,2}$")  # camt.05x.001.01: BkToCstmrStmtV01
 OPENING = ("OPBD", "PRCD")
 INTERIM = "ITBD"
 AMOUNT_PATHS = ("InstdAmt", "TxAmt", "CntrValAmt", "PrpsdAmt")
+TRUE = ("true", "1")
+# the only elements handed to Python by the parser (any namespace; checked against the
+# document's own)
+EVENT_TAGS = [f"{{*}}{tag}" for tag in (*sorted(STATEMENTS), "Acct", "Bal", "Ntry")]
+_POSITION = re.compile(r",? line \d+, column \d+$")
+HEAD = 64 * 1024
+DTD_REFUSED = ("XML with a DOCTYPE/DTD is refused (camt needs none; DTDs carry entity and XXE "
+               "attacks)")
+_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def _has_doctype(head: bytes) -> bool:
+    """Whether the prolog (before the root element) declares a DOCTYPE. Refused before
+    parsing; the parser, which resolves no entity and loads nothing, checks it again."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[: len(head) // 2 * 2].decode("utf-16", "replace")
+    else:
+        text = head.decode("latin-1")
+    text = text.lstrip("\ufeffï»¿")
+    pos = 0
+    while found := _PROLOG.match(text, pos):
+        if found.end() == pos:
+            break
+        pos = found.end()
+    return text[pos:].lstrip().startswith("<!DOCTYPE")
 
 
 class CamtError(ValueError):
@@ -34,21 +71,6 @@ class CamtError(ValueError):
     def __init__(self, locator: str | None, reason: str) -> None:
         super().__init__(reason)
         self.locator = locator
-
-
-class _Paths:
-    """ElementPath expressions in the message's namespace, built once per path."""
-
-    def __init__(self, ns: str) -> None:
-        self.ns = ns
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, path: str) -> str:
-        found = self.cache.get(path)
-        if found is None:
-            found = "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
-            self.cache[path] = found
-        return found
 
 
 def _local(tag: str) -> tuple[str, str]:
@@ -60,7 +82,7 @@ def _local(tag: str) -> tuple[str, str]:
 
 class CamtImporter(Importer):
     name = "veriga.ingest.camt"
-    version = "1"
+    version = "2"
     format = "camt"
     media_type = "application/xml"
 
@@ -72,25 +94,21 @@ class CamtImporter(Importer):
         ledger = Ledger(ctx)  # the runner refused the file if over max_bytes
         with ctx.path.open("rb") as fh:
             check_xml_text(ctx.file_name, fh, ctx.limits)
+            fh.seek(0)
+            if _has_doctype(fh.read(HEAD)):
+                raise ctx.fail(None, DTD_REFUSED)
         try:
             with ctx.path.open("rb") as fh:
                 yield from _CamtStream(ctx, ledger, fh).run()
-        except ParseError as exc:
-            line, col = getattr(exc, "position", (None, None))
-            reason = str(exc).split(":")[0]
-            raise ctx.fail(f"line {line}, column {col}" if line else None,
+        except etree.XMLSyntaxError as exc:
+            # the column counted from 0, as before (libxml2 counts from 1)
+            line, col = (exc.lineno, max(0, exc.offset or 0)) if exc.lineno else (1, 0)
+            reason = _POSITION.sub("", str(exc.msg or "")).strip() or "no element found"
+            raise ctx.fail(f"line {line}, column {col}",
                            f"malformed or truncated XML: {reason}") from None
         except LookupError as exc:
-            raise ctx.fail(None, f"the XML declares an encoding Python does not know ({exc})"
+            raise ctx.fail(None, f"the XML declares an encoding that cannot be read ({exc})"
                            ) from None
-        except defusedxml.DTDForbidden:
-            raise ctx.fail(None, "XML with a DOCTYPE/DTD is refused (camt needs none; DTDs "
-                                 "carry entity and XXE attacks)") from None
-        except defusedxml.EntitiesForbidden:
-            raise ctx.fail(None, "XML entity declarations are refused (entity expansion "
-                                 "attack)") from None
-        except defusedxml.ExternalReferenceForbidden:
-            raise ctx.fail(None, "XML external references are refused (XXE)") from None
         except CamtError as exc:
             raise ctx.fail(exc.locator, str(exc)) from None
         batch = ledger.batch()
@@ -99,140 +117,229 @@ class CamtImporter(Importer):
             yield batch
 
 
+@dataclass
+class _Balance:
+    code: str
+    amount: Decimal
+    when: str  # ISO date or date-time as written, for ordering interim balances
+    currency: str | None
+
+
 class _CamtStream:
-    """Walks the element stream: statements at depth 3, their parts at depth 4."""
+    """Walks the parser's events: statements (depth 3) and their accounts, balances and
+    entries (depth 4)."""
 
     def __init__(self, ctx: ImportContext, ledger: Ledger, fh: BinaryIO) -> None:
         self.ctx, self.ledger, self.fh = ctx, ledger, fh
-        self.p: _Paths | None = None
-        self.stmt: Statement | None = None
-        self.started = False
+        self.ns = ""
+        self.root: Any = None
+        self.container: Any = None
+        self.container_name = ""
         self.expected = ""
+        self.stmt: Statement | None = None
+        self.stmt_elem: Any = None
+        self.started = False
+        self.counts: dict[str, int] = {}
+        self.n_stmt = 0
+        self.balances: list[_Balance] = []
+        self.entries = 0  # entries in the file
+        self.handled = 0  # entries kept or reported
 
     def run(self) -> Iterator[Item]:
-        stack: list[Element] = []
-        counts: list[dict[str, int]] = [{}]
-        path: list[str] = []
-        depth = 0
-        for event, elem in iterparse(self.fh, events=("start", "end"), forbid_dtd=True):
+        events = etree.iterparse(
+            self.fh, events=("start", "end"), tag=EVENT_TAGS, resolve_entities=False,
+            no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+            remove_pis=True)
+        for event, elem in events:
+            if self.root is None:
+                self._check_root(elem.getroottree())
             if event == "start":
-                depth += 1
-                if depth > self.ctx.limits.max_depth:
-                    raise CamtError("/" + "/".join(path[:4]) + "/...",
-                                    f"XML nested deeper than {self.ctx.limits.max_depth} "
-                                    "elements (max_depth); refused")
-                if depth <= 4:
-                    self._open(elem, stack, counts, path)
+                if elem.getparent() is self.container and self.container is not None:
+                    self._open(elem)
                 continue
-            depth -= 1
-            if depth >= 4:
+            if elem is self.stmt_elem:
+                yield from self._close_stmt(elem)
                 continue
-            if len(stack) >= 3 and self.stmt is not None:
-                yield from self._close(elem, stack, "/" + "/".join(path))
-            stack.pop()
-            counts.pop()
-            path.pop()
-        if self.p is None:
+            tag = elem.tag
+            if tag == self.t_ntry:
+                self.entries += 1
+            if self.stmt is None or elem.getparent() is not self.stmt_elem:
+                if tag == self.t_ntry:
+                    raise CamtError(self._where(elem), "an entry (Ntry) outside a statement "
+                                    f"of this {self.container_name or 'message'}: the file "
+                                    "has entries that cannot be placed; refused")
+                continue  # an Acct or Bal inside another element: read with that element
+            yield from self._part(elem)
+        root = events.root
+        if root is None:
             raise CamtError(None, "no XML content")
+        if self.root is None:
+            self._check_root(root.getroottree())
+        if self.entries != self.handled:  # every entry is kept or reported, or this is a bug
+            raise CamtError(None, f"the file has {self.entries} entries but {self.handled} "
+                                  "were read; refused")
         self.ctx.progress(self.ctx.path.stat().st_size)
 
-    def _open(self, elem: Element, stack: list[Element], counts: list[dict[str, int]],
-              path: list[str]) -> None:
-        ns, tag = _local(elem.tag)
-        self._check_start(len(stack), ns, tag)
-        n = counts[-1][tag] = counts[-1].get(tag, 0) + 1
-        path.append(f"{tag}[{n}]" if len(stack) >= 2 else tag)
-        stack.append(elem)
-        counts.append({})
-        if len(stack) == 3 and tag == self.expected:
-            self.stmt = Statement(locator="/" + "/".join(path), account=None)
-            self.started = False
+    # -- structure ----------------------------------------------------------------------
 
-    def _close(self, elem: Element, stack: list[Element], locator: str) -> Iterator[Item]:
-        assert self.stmt is not None
-        if len(stack) == 3:
-            yield from self._start_stmt()
-            self.ledger.end(self.stmt)
-            self.stmt = None
-            stack[-2].remove(elem)
-            self._progress()
+    def _check_root(self, tree: Any) -> None:
+        if tree.docinfo.doctype:
+            raise CamtError(None, DTD_REFUSED)
+        root = tree.getroot()
+        ns, tag = _local(root.tag)
+        if not ns.startswith(NS_PREFIX) or tag != "Document":
+            raise CamtError("line 1", f"not a camt.052/053/054 message: the root element is "
+                                      f"{tag!r} in namespace {ns or 'none'!r}")
+        self.root, self.ns = root, ns
+        self.t_ntry = f"{{{ns}}}Ntry"
+        self.t_acct = f"{{{ns}}}Acct"
+        self.t_bal = f"{{{ns}}}Bal"
+        self.prefix = f"{{{ns}}}"
+        self.cut = len(self.prefix)
+        first = next(iter(root), None)
+        if first is None:
             return
-        tag = _local(elem.tag)[1]
-        yield from self._part(tag, elem, locator)
-        if tag == "Ntry":
-            stack[-2].remove(elem)
+        c_ns, name = _local(first.tag)
+        base = VERSION_SUFFIX.sub("", name)
+        if c_ns != ns or base not in CONTAINERS:
+            raise CamtError("/Document", f"{name!r} is not a camt.052/053/054 message "
+                                         f"(expected one of {', '.join(CONTAINERS)})")
+        self.container, self.container_name = first, name
+        self.expected = f"{{{ns}}}{CONTAINERS[base]}"
+
+    def _open(self, elem: Any) -> None:
+        if elem.tag != self.expected:
+            return
+        self.n_stmt += 1
+        name = _local(elem.tag)[1]
+        self.stmt = Statement(locator=f"/Document/{self.container_name}/{name}[{self.n_stmt}]",
+                              account=None)
+        self.stmt_elem = elem
+        self.started = False
+        self.counts = {}
+        self.balances = []
+
+    def _close_stmt(self, elem: Any) -> Iterator[Item]:
+        assert self.stmt is not None
+        yield from self._start_stmt()
+        self._settle_balances()
+        self.ledger.end(self.stmt)
+        self.stmt = self.stmt_elem = None
+        _drop(elem)
+        self._progress()
+
+    def _where(self, elem: Any) -> str:
+        """An XPath-like locator of an element outside the statements read."""
+        parts = []
+        node = elem
+        while node is not None:
+            parts.append(_local(node.tag)[1])
+            node = node.getparent()
+        return "/" + "/".join(reversed(parts))
 
     def _progress(self) -> None:
         self.ctx.progress(self.fh.tell())
 
-    def _check_start(self, depth: int, ns: str, tag: str) -> None:
-        if depth == 0:
-            if not ns.startswith(NS_PREFIX) or tag != "Document":
-                raise CamtError("line 1", f"not a camt.052/053/054 message: the root element is "
-                                          f"{tag!r} in namespace {ns or 'none'!r}")
-            self.p = _Paths(ns)
-        elif depth == 1:
-            if tag not in CONTAINERS:
-                raise CamtError("/Document", f"{tag!r} is not a camt.052/053/054 message "
-                                             f"(expected one of {', '.join(CONTAINERS)})")
-            self.expected = CONTAINERS[tag]
-
     # -- statement parts --------------------------------------------------------------
 
-    def _part(self, tag: str, elem: Element, locator: str) -> Iterator[Item]:
-        assert self.stmt is not None
-        if tag == "Acct":
-            self._account(self._flat(elem))
-        elif tag == "Bal":
-            self._balance(self._flat(elem), locator)
-        elif tag == "Ntry":
+    def _part(self, elem: Any) -> Iterator[Item]:
+        stmt = self.stmt
+        assert stmt is not None
+        tag = elem.tag
+        name = _local(tag)[1]
+        n = self.counts[name] = self.counts.get(name, 0) + 1
+        locator = f"{stmt.locator}/{name}[{n}]"
+        if tag == self.t_ntry:
             yield from self._start_stmt()
-            entry = self._entry(self._flat(elem), locator)
+            f = self._flat(elem, locator)
+            before = len(self.ctx.rejects)
+            rows = self.ledger.index
+            entry = self._entry(f, locator)
             if entry is not None:
-                for part in self._split(elem, entry, locator):
-                    yield from self.ledger.add(self.stmt, part)
-            if self.ledger.index % 5000 == 0:
+                for part in self._split(elem, f, entry, locator):
+                    yield from self.ledger.add(stmt, part)
+            if self.ledger.index == rows and len(self.ctx.rejects) == before:
+                raise CamtError(locator, "entry neither kept nor reported; refused")
+            self.handled += 1
+            if self.handled % 5000 == 0:
                 self._progress()
+            _drop(elem)
+        elif tag == self.t_acct:
+            self._account(self._flat(elem, locator))
+        elif tag == self.t_bal:
+            self._balance(self._flat(elem, locator), locator)
 
     def _start_stmt(self) -> Iterator[Item]:
         if not self.started and self.stmt is not None:
             self.started = True
             yield from self.ledger.start(self.stmt)
 
-    def _flat(self, elem: Element, prefix: str = "", out: Flat | None = None) -> Flat:
-        """Descendants by path of local names (first occurrence), e.g. ``Amt``, ``Id/IBAN``."""
-        assert self.p is not None
-        cut = len(self.p.ns) + 2
-        out = {} if out is None else out
+    def _flat(self, elem: Any, locator: str) -> Flat:
+        """Descendants by path of local names (first occurrence), e.g. ``Amt``, ``Id/IBAN``.
 
-        def walk(node: Element, prefix: str) -> None:
-            for child in node:
-                path = prefix + child.tag[cut:]
-                if path not in out:
-                    out[path] = child
-                if len(child):
-                    walk(child, path + "/")
-
-        walk(elem, prefix)
+        Transaction details written directly in the entry (camt.05x.001.01) are filed
+        under ``NtryDtls/TxDtls`` like those of later versions; elements of another
+        namespace are left out. Refuses nesting deeper than ``max_depth`` (the element is
+        at depth 4 of the document).
+        """
+        out: Flat = {}
+        ns, cut = self.prefix, self.cut
+        room = self.ctx.limits.max_depth - 4
+        paths = {elem: ""}
+        for child in elem.iterdescendants():
+            parent = paths[child.getparent()]
+            tag = child.tag
+            if tag.startswith(ns):
+                path = parent + tag[cut:]
+                if path == "TxDtls":
+                    path = "NtryDtls/TxDtls"
+            else:  # another namespace: kept out of reach with all it holds
+                path = "\0" + parent
+            paths[child] = path + "/"
+            if len(path) > room and path.count("/") >= room:
+                raise CamtError(locator + "/...",
+                                f"XML nested deeper than {self.ctx.limits.max_depth} "
+                                "elements (max_depth); refused")
+            if path not in out:
+                out[path] = child
         return out
 
-    def _split(self, elem: Element, entry: Entry, locator: str) -> list[Entry]:
+    def _details(self, elem: Any, locator: str) -> list[tuple[Any, str]]:
+        """The entry's transaction details with their locators (in ``NtryDtls``, of which
+        there may be several, or, in camt.05x.001.01, directly in the entry)."""
+        found: list[tuple[Any, str]] = []
+        t_dtls, t_tx = self.prefix + "NtryDtls", self.prefix + "TxDtls"
+        n_dtls = n_direct = 0
+        for child in elem:
+            if child.tag == t_dtls:
+                n_dtls += 1
+                k = 0
+                for tx in child:
+                    if tx.tag == t_tx:
+                        k += 1
+                        found.append((tx, f"{locator}/NtryDtls[{n_dtls}]/TxDtls[{k}]"))
+            elif child.tag == t_tx:
+                n_direct += 1
+                found.append((child, f"{locator}/TxDtls[{n_direct}]"))
+        return found
+
+    def _split(self, elem: Any, f_all: Flat, entry: Entry, locator: str) -> list[Entry]:
         """A batch booking (several TxDtls with their own amounts) as one row per payment.
 
         The parts must add up to the entry's amount; otherwise the entry stays whole and the
-        mismatch is reported.
+        mismatch is reported. Without amounts in the details the entry stays whole.
         """
-        assert self.p is not None
-        txs = list(elem.iterfind(self.p("NtryDtls/TxDtls")))
+        txs = self._details(elem, locator)
         if len(txs) < 2:
             return [entry]
-        f_entry = {k: v for k, v in self._flat(elem).items() if not k.startswith(TX)}
+        f_entry = {k: v for k, v in f_all.items() if not k.startswith(TX)}
         parts: list[Entry] = []
-        for k, tx in enumerate(txs, start=1):
-            f = self._flat(tx, TX, dict(f_entry))
+        for k, (tx, tx_loc) in enumerate(txs, start=1):
+            f = dict(f_entry)
+            f.update({TX + path: node for path, node in self._flat(tx, tx_loc).items()})
             amount = _tx_amount(f, entry)
-            part = self._entry(f, f"{locator}/NtryDtls[1]/TxDtls[{k}]", amount=amount)
-            if amount is None or part is None:
+            part = self._entry(f, tx_loc, amount=amount) if amount is not None else None
+            if part is None:
                 return [entry]
             if not _first(f, TX + "Refs/AcctSvcrRef") and entry.bank_ref:
                 part.bank_ref = part.ref = f"{entry.bank_ref}/{k}"
@@ -248,29 +355,45 @@ class _CamtStream:
     def _account(self, f: Flat) -> None:
         stmt = self.stmt
         assert stmt is not None
-        stmt.account = _first(f, "Id/IBAN", "Id/Othr/Id")
+        stmt.account = _first(f, "Id/IBAN", "Id/Othr/Id", "Id/PrtryAcct/Id", "Id/BBAN",
+                              "Id/UPIC")
         stmt.currency = _first(f, "Ccy")
         stmt.owner = _first(f, "Ownr/Nm", "Ownr/Pty/Nm")
         stmt.bic = _first(f, "Svcr/FinInstnId/BIC", "Svcr/FinInstnId/BICFI")
-        stmt.bank_name = _first(f, "Svcr/FinInstnId/Nm")
+        stmt.bank_name = _first(f, "Svcr/FinInstnId/Nm", "Svcr/FinInstnId/NmAndAdr/Nm")
 
     def _balance(self, f: Flat, locator: str) -> None:
-        stmt = self.stmt
-        assert stmt is not None
-        code = _first(f, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry")
+        code = _first(f, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry", "Tp/Cd", "Tp/Prtry")
         if code not in (*OPENING, "CLBD", INTERIM):
-            return  # available (ITAV, CLAV, FWAV) balances include reservations: not checked
+            return  # available (ITAV, CLAV, FWAV...) balances include reservations: not checked
         amount = self._signed(f, locator, "Bal")
         if amount is None:
             return
-        if code == "CLBD" and stmt.closing is None:
-            stmt.closing = amount
-        elif code == INTERIM:
-            stmt.interim = amount  # the last interim booked balance of a camt.052 report
-        elif code in OPENING and stmt.opening is None:
-            stmt.opening = amount
-        if stmt.currency is None:
-            stmt.currency = _attr(f, "Amt", "Ccy")
+        when = _first(f, "Dt/Dt", "Dt/DtTm") or ""
+        self.balances.append(_Balance(code, amount, when, _attr(f, "Amt", "Ccy")))
+
+    def _settle_balances(self) -> None:
+        """Opening (OPBD, else PRCD) and closing (CLBD) balances; without a closing one the
+        last interim booked balance (ITBD); in a report with interim balances only, the
+        earliest and the latest of them."""
+        stmt = self.stmt
+        assert stmt is not None
+        by_code: dict[str, list[_Balance]] = {}
+        for bal in self.balances:
+            by_code.setdefault(bal.code, []).append(bal)
+        opening = _one(by_code.get("OPBD") or by_code.get("PRCD"))
+        closing = _one(by_code.get("CLBD"))
+        interim = by_code.get(INTERIM) or []
+        if opening is None and closing is None and len(interim) >= 2:
+            ordered = sorted(interim, key=lambda b: b.when)
+            if ordered[0].when != ordered[-1].when:
+                opening, closing = ordered[0], ordered[-1]
+                interim = []
+        stmt.opening = opening.amount if opening else None
+        stmt.closing = closing.amount if closing else None
+        stmt.interim = interim[-1].amount if interim else None
+        if stmt.currency is None and self.balances:
+            stmt.currency = self.balances[0].currency
 
     def _amount(self, text: str | None, locator: str, what: str) -> Decimal | None:
         if text is None:
@@ -310,30 +433,36 @@ class _CamtStream:
 
     def _entry(self, f: Flat, locator: str, amount: Decimal | None = None) -> Entry | None:
         """The entry (or, with ``amount`` given, one payment of a batch entry)."""
+        part = amount is not None
         if amount is None:
-            status = _first(f, "Sts/Cd", "Sts")
+            status = _first(f, "Sts/Cd", "Sts/Prtry", "Sts")
             if status not in (None, "BOOK"):
                 self.ctx.reject(locator, "Sts", status,
-                                "entry is not booked; left out of the ledger and the balance")
+                                f"entry is not booked (status {status}); left out of the "
+                                "ledger and the balance")
                 return None
             amount = self._signed(f, locator, "Amt")
             if amount is None:
                 return None
         credit = _first(f, TX + "CdtDbtInd", "CdtDbtInd") == "CRDT"
-        tx, party = TX, "Dbtr" if credit else "Cdtr"
-        bank_ref = _first(f, "AcctSvcrRef", tx + "Refs/AcctSvcrRef")
+        reversal = (_first(f, "RvslInd") or "").lower() in TRUE
+        tx, party = TX, self._party(f, credit, reversal)
+        refs = ((tx + "Refs/AcctSvcrRef", "AcctSvcrRef") if part else
+                ("AcctSvcrRef", tx + "Refs/AcctSvcrRef"))  # a batch part's own first
+        bank_ref = _first(f, *refs)
         e2e = _first(f, tx + "Refs/EndToEndId")
         e2e = None if e2e == "NOTPROVIDED" else e2e
         currency = _attr(f, "Amt", "Ccy")
         text = self._description(f)
+        if reversal:
+            text = f"reversal: {text}" if text else "reversal"
         return Entry(
             locator=locator, amount=amount, currency=currency,
             booking_date=self._date(f, "BookgDt", locator),
             value_date=self._date(f, "ValDt", locator),
             ref=bank_ref or e2e or _first(f, "NtryRef"), bank_ref=bank_ref,
             amount_eur=_eur(f, amount, currency),
-            counterparty_account=_first(f, f"{tx}RltdPties/{party}Acct/Id/IBAN",
-                                        f"{tx}RltdPties/{party}Acct/Id/Othr/Id"),
+            counterparty_account=_party_account(f, party),
             counterparty_name=_first(f, f"{tx}RltdPties/{party}/Nm",
                                      f"{tx}RltdPties/{party}/Pty/Nm"),
             counterparty_bic=_first(f, f"{tx}RltdAgts/{party}Agt/FinInstnId/BIC",
@@ -343,34 +472,68 @@ class _CamtStream:
             method=_method(f, text), description=text,
         )
 
+    def _party(self, f: Flat, credit: bool, reversal: bool) -> str:
+        """The counterparty's role: the debtor of a credit, the creditor of a debit, the
+        other way round for a reversal (it repeats the roles of the booking it undoes), and
+        the other role when this one's account is the statement's own."""
+        primary, other = ("Dbtr", "Cdtr") if credit != reversal else ("Cdtr", "Dbtr")
+        own = _compact(self.stmt.account if self.stmt else None)
+        if own and _compact(_party_account(f, primary)) == own:
+            return other
+        return primary
+
     def _description(self, f: Flat) -> str | None:
         rmt = f.get(TX + "RmtInf")
         if rmt is not None:
-            assert self.p is not None
-            lines = [e.text.strip() for e in rmt.iterfind(self.p("Ustrd")) if e.text]
+            lines = [e.text.strip() for e in rmt.iterchildren(self.prefix + "Ustrd")
+                     if e.text and e.text.strip()]
             if lines:
                 return " ".join(lines)
-        return _first(f, TX + "AddtlTxInf", "AddtlNtryInf")
+        return _first(f, TX + "AddtlTxInf", "AddtlNtryInf", TX + "RmtInf/Strd/CdtrRefInf/Ref")
 
 
-Flat = dict[str, Element]
+Flat = dict[str, Any]
 TX = "NtryDtls/TxDtls/"
+
+
+def _one(balances: list[_Balance] | None) -> _Balance | None:
+    return balances[0] if balances else None
+
+
+def _drop(elem: Any) -> None:
+    """Free an element that has been read, and the siblings read before it."""
+    elem.clear(keep_tail=False)
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
 
 
 def _first(f: Flat, *paths: str) -> str | None:
     """Text of the first path present with text."""
     for path in paths:
         node = f.get(path)
-        if node is not None and node.text:
-            text = node.text.strip()
+        if node is not None:
+            text = node.text
             if text:
-                return text
+                text = text.strip()
+                if text:
+                    return text
     return None
 
 
 def _attr(f: Flat, path: str, name: str) -> str | None:
     node = f.get(path)
     return None if node is None else node.get(name)
+
+
+def _compact(account: str | None) -> str | None:
+    return "".join(account.split()).upper() if account else None
+
+
+def _party_account(f: Flat, role: str) -> str | None:
+    base = f"{TX}RltdPties/{role}Acct/Id/"
+    return _first(f, base + "IBAN", base + "Othr/Id", base + "PrtryAcct/Id", base + "BBAN")
 
 
 def _tx_amount(f: Flat, entry: Entry) -> Decimal | None:
@@ -382,6 +545,8 @@ def _tx_amount(f: Flat, entry: Entry) -> Decimal | None:
         try:
             value = Decimal(text)
         except InvalidOperation:
+            return None
+        if not value.is_finite() or value < 0:
             return None
         indicator = _first(f, TX + "CdtDbtInd")
         debit = indicator == "DBIT" if indicator else entry.amount < 0
@@ -418,6 +583,8 @@ def _eur_from(f: Flat, prefix: str) -> Decimal | None:
     try:
         value = abs(Decimal(text))
     except InvalidOperation:
+        return None
+    if not value.is_finite():
         return None
     ccy = _attr(f, prefix + "Amt", "Ccy")
     if ccy == "EUR":
