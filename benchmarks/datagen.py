@@ -173,3 +173,51 @@ def invoices_csv(path: Path, rows: int, seed: int = 3) -> tuple[Path, Path]:
     mapping = path.with_suffix(".mapping.yml")
     mapping.write_text(INVOICE_MAPPING, encoding="utf-8")
     return path, mapping
+
+
+def camt_statement(path: Path, entries: int, seed: int = 4) -> Path:
+    """A camt.053.001.08 file: statements of 1,000 entries each over 50 accounts, every
+    entry a transfer with one of 2,000 counterparties (account and name), its bank and a
+    remittance text."""
+    rng = random.Random(seed)
+    accounts = [_iban(rng) for _ in range(50)]
+    others = [(_iban(rng), f"{rng.choice(FIRST)} {rng.choice(LAST)}") for _ in range(2000)]
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:'
+                 '20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId>'
+                 "<CreDtTm>2026-04-01T06:00:00</CreDtTm></GrpHdr>\n")
+        done = 0
+        while done < entries:
+            n = min(1000, entries - done)
+            cents = [rng.randrange(-500000, 500000) for _ in range(n)]
+            own = accounts[(done // 1000) % len(accounts)]
+            fh.write(f"<Stmt><Id>S{done}</Id><CreDtTm>2026-04-01T06:00:00</CreDtTm><Acct><Id>"
+                     f"<IBAN>{own}</IBAN></Id><Ccy>EUR</Ccy><Ownr><Nm>Holder {done}</Nm></Ownr>"
+                     "</Acct>" + _bal("OPBD", 0) + _bal("CLBD", sum(cents)) + "\n")
+            for k, c in enumerate(cents):
+                ind, role = ("CRDT", "Dbtr") if c >= 0 else ("DBIT", "Cdtr")
+                day = f"2026-03-{rng.randint(1, 28):02d}"
+                other, name = rng.choice(others)
+                fh.write(
+                    f'<Ntry><Amt Ccy="EUR">{abs(c) / 100:.2f}</Amt><CdtDbtInd>{ind}</CdtDbtInd>'
+                    f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}"
+                    f"</Dt></ValDt><AcctSvcrRef>R{done + k:09d}</AcctSvcrRef><BkTxCd><Domn><Cd>"
+                    "PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn>"
+                    "</BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId>"
+                    f"</Refs><RltdPties><{role}><Pty><Nm>{name}</Nm></Pty></{role}>"
+                    f"<{role}Acct><Id><IBAN>{other}</IBAN></Id></{role}Acct>"
+                    f"</RltdPties><RltdAgts><{role}Agt><FinInstnId><BICFI>BANKLV2X</BICFI>"
+                    f"</FinInstnId></{role}Agt></RltdAgts><RmtInf><Ustrd>"
+                    f"{rng.choice(['rent', 'salary', 'invoice', 'transfer'])} {k}</Ustrd>"
+                    "</RmtInf></TxDtls></NtryDtls></Ntry>\n")
+            fh.write("</Stmt>\n")
+            done += n
+        fh.write("</BkToCstmrStmt></Document>\n")
+    return path
+
+
+def _bal(code: str, cents: int) -> str:
+    ind = "CRDT" if cents >= 0 else "DBIT"
+    return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">"
+            f"{abs(cents) / 100:.2f}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Dt><Dt>2026-03-01</Dt>"
+            "</Dt></Bal>")
