@@ -193,3 +193,19 @@ def test_an_entry_outside_a_statement_fails_the_import(sqlite_ws, tmp_path):
                                            r"an entry \(Ntry\) outside a statement"):
         sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert sqlite_ws.records.sources("c") == []
+
+
+@pytest.mark.parametrize("version", [f"053.001.{v:02d}" for v in range(2, 14)])
+def test_every_camt053_version_reads_alike(sqlite_ws, tmp_path, version):
+    """The message versions differ in the elements above (each read in both forms), not in
+    how the importer finds statements and entries."""
+    text = (DATA / "camt053-v02-batch.xml").read_text(encoding="utf-8")
+    path = tmp_path / "v.xml"
+    path.write_text(text.replace("camt.053.001.02", f"camt.{version}"), encoding="utf-8")
+    assert detect_format(path) == "camt"
+    sqlite_ws.cases.create("c")
+    [result] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
+    assert result.rejects == []
+    rows, _ = EXPECTED["camt053-v02-batch.xml"]
+    assert [(_after_container(r["locator"]), r["amount"]) for r in _rows(sqlite_ws)] == \
+        [(loc, Decimal(amount)) for loc, _, amount, _, _ in rows]
