@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from labourcase import proxy, world
+from labourcase import company, proxy, world
 
 from veriga import analysis
 from veriga.engine import get_engine
@@ -237,3 +237,26 @@ def test_money_taken_from_the_workers_is_found_by_a_finding_naming_its_account()
         return score.found
 
     assert found(["LV05RIKO9729806351396"]) == 1 and found(["LV99OTHER"]) == 0
+
+
+def test_a_namesake_of_a_director_holds_no_controllers_account() -> None:
+    """A statement's holder named like a director is his account unless a worker of the
+    case bears the name with a birth date that cannot be his (the firms pay her wages)."""
+    from veriga.labour.case import read_case
+
+    def case_of(born: str | None, works: bool = True) -> Any:
+        firm = company("f", "40009", "LV", "Euro Step SIA")
+        boss = proxy("Person", "boss", name="Ivanka Stoyanova", birthDate="1971-04-02")
+        other = proxy("Person", "other", name="Ivanka Stoyanova",
+                      **({"birthDate": born} if born else {}))
+        role = proxy("Directorship", "d1", organization="f", director="boss")
+        job = proxy("Employment", "e1", employer="f", employee="other")
+        case = read_case([firm, boss, other, role, *([job] if works else [])])
+        case.name_account("LV00BANK0000000000001", "STOYANOVA IVANKA")
+        return case.accounts.get("LV00BANK0000000000001")
+
+    assert case_of("1993-09-30") is None  # a worker of another age: no controller's account
+    boss = ("person", "boss")
+    assert case_of(None) == boss  # nothing tells them apart: the director's record stands
+    assert case_of("1971-02-04") == boss  # day and month swapped: one person's records
+    assert case_of("1993-09-30", works=False) == boss  # a namesake who works for no firm

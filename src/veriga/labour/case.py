@@ -26,6 +26,7 @@ import pyarrow as pa
 from followthemoney import EntityProxy
 
 from veriga.model.holdings import holdings
+from veriga.resolve.link import dates_agree
 from veriga.resolve.names import person_key
 
 #: What the family reads (besides the bulk records).
@@ -385,8 +386,17 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
         for n in case.people[pid].get("name"):
             named_people[fold(n)].add(pid)
     # records of one director or owner in several files are several entities until merged:
-    # the name stands for the first of them
-    case.person_named = {k: min(v) for k, v in named_people.items()}
+    # the name stands for the first of them, unless a worker of the case bears it too with
+    # a birth date that cannot be his (the firms pay wages: an account of that name they pay
+    # is the worker's as likely as the director's, and a worker's wages are no controller's)
+    workers = {w for e in entities if e.schema.is_a("Employment") for w in e.get("employee")}
+    bearers: dict[str, set[str]] = defaultdict(set)
+    for pid in workers & case.people.keys():
+        for n in case.people[pid].get("name"):
+            if fold(n) in named_people:
+                bearers[fold(n)].add(pid)
+    case.person_named = {k: min(v) for k, v in named_people.items()
+                         if not _namesake(v, bearers[k] - v, case.people)}
     firm_named: dict[str, set[str]] = defaultdict(set)
     for f in case.firms.values():
         for eid in f.entity_ids:
@@ -545,3 +555,19 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
                 case.trips.setdefault(case.worker_of[who], []).append(
                     (trip.id or "", country.upper(), arrived))
     return case
+
+
+
+def _namesake(holders: set[str], others: set[str], people: dict[str, EntityProxy]) -> bool:
+    """Whether one of ``others`` (workers of the case with the name of the director or owner
+    records ``holders``) gives a birth date that cannot be that of any of the holders'
+    records (not the same, one character apart or day and month swapped): two people of one
+    name, not one."""
+    born = {d[:10] for pid in holders for d in people[pid].get("birthDate")}
+    if not born:
+        return False
+    for pid in others:
+        dates = {d[:10] for d in people[pid].get("birthDate")}
+        if dates and not any(dates_agree(a, b) for a in dates for b in born):
+            return True
+    return False

@@ -860,7 +860,7 @@ def _explained(predictions: pa.Table, kind: str, model: dict[str, Any]) -> pa.Ta
     return pa.Table.from_pydict(columns, schema=_pairs_schema())
 
 
-def _dates_agree(a: str, b: str) -> bool:
+def dates_agree(a: str, b: str) -> bool:
     """Two full birth dates that may be one person's: the same, one character apart, or
     day and month swapped (the typo level of the birth date comparison); two companies'
     legal forms (comma-separated) that share one (an EOOD is not a Sp. z o.o.)."""
@@ -877,7 +877,7 @@ def _clusters(ids: list[str], pairs: pa.Table, table: pa.Table, threshold: float
               ) -> dict[str, str]:
     """Every record's cluster (named by its smallest record id): the pairs at or above
     ``threshold`` joined strongest first, except a pair that would put two birth dates that
-    cannot be one person's, or two companies' different legal forms (:func:`_dates_agree`),
+    cannot be one person's, or two companies' different legal forms (:func:`dates_agree`),
     into one cluster, and a pair through a name with an initial that would join clusters
     whose names written in full all sound different (``M. Nieminen`` between Maria and Matti
     Nieminen). A pair's own two records' dates (not legal forms) may differ when
@@ -963,7 +963,7 @@ def _join(ids: list[str], order: list[tuple[float, str, str, bool]], facts: _Fac
         own = {(own_date.get(left), own_date.get(right)),
                (own_date.get(right), own_date.get(left))} if backed else set()
         own = {(x, y) for x, y in own if x and y and x[:1].isdigit() and y[:1].isdigit()}
-        if any(not _dates_agree(x, y) and (x, y) not in own for x in da for y in db):
+        if any(not dates_agree(x, y) and (x, y) not in own for x in da for y in db):
             refused.append((probability, left, right))
             continue
         sa, sb = sounds.get(a, set()), sounds.get(b, set())
