@@ -120,6 +120,37 @@ def test_companies_with_other_numbers_or_legal_forms_stay_apart() -> None:
     assert clusters["p1"] == clusters["p2"]
 
 
+def test_letterbox_companies_at_one_address_stay_apart() -> None:
+    """Companies registered at one address (a letterbox) with numbers close together, and
+    names that differ in a number of repeated digits or share only a number."""
+    rows = [record(f"co{i}", f"{w} Trade {i} SIA", "company", reg_numbers=[f"4000{i:07d}"])
+            for i, w in enumerate(["Amber", "Baltic", "Nordic", "Riga", "Daugava"] * 12)]
+    hub = "12 parnu mnt tallinn"
+    rows += [
+        record("r1", "Nordic Retail Group 299 SIA", "company", reg_numbers=["40002690748"]),
+        record("r2", "Nordic Retail Group 29 SIA", "company", reg_numbers=["40006927492"]),
+        record("u1", "GlobalLabor 2 UAB", "company", reg_numbers=["309351719"],
+               address_key=hub),
+        record("u2", "GlobalPersonnel 2 UAB", "company", reg_numbers=["301699517"],
+               address_key=hub),
+        record("d1", "Delta Design OÜ", "company", reg_numbers=["10554923"], address_key=hub),
+        record("d2", "Lumo Logistics OÜ", "company", reg_numbers=["10549323"], address_key=hub),
+        record("d3", "DELTA DESIGN OU", "company", reg_numbers=["10554932"]),  # digits swapped
+    ]
+    linked = link(table(rows))
+    clusters = cluster_of(linked)
+    assert clusters["r1"] != clusters["r2"]
+    assert clusters["u1"] != clusters["u2"]
+    assert clusters["d1"] != clusters["d2"]
+    pairs = {(p["left_id"], p["right_id"]): p for p in linked.pairs.to_pylist()}
+    assert "u1" not in {p["left_id"] for p in pairs.values() if p["right_id"] == "u2"
+                        and p["name_level"] == "initials"}  # "2" is no initial
+    if ("d1", "d2") in pairs:
+        assert pairs[("d1", "d2")]["reg_numbers_level"] == "different"
+    assert pairs[("d1", "d3")]["reg_numbers_level"] == "typo"
+    assert clusters["d1"] == clusters["d3"]
+
+
 @pytest.mark.parametrize(("written", "forms"), [
     ("EuroTeam EOOD", ("eood",)), ("Бар ЕООД", ("eood",)), ("X Sp. z o.o.", ("spzoo",)),
     ("Baltic Build OÜ", ("ou",)), ("BALTIC BUILD OU", ("ou",)), ('SIA "Baltic Build"', ("sia",)),

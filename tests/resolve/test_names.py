@@ -222,6 +222,15 @@ def test_company_genitive_and_acronyms():
     assert company_key("A.B.C. SIA").key == company_key("ABC SIA").key == "abc"
 
 
+def test_numbers_in_a_name_keep_their_digits_and_are_no_initials():
+    assert company_key("Nordic Retail Group 299 SIA").key == "299 group nordic retail"
+    assert company_key("Nordic Retail Group 29 SIA").key == "29 group nordic retail"
+    assert person_key("Anna Hiekkanen").key == "ana hiekanen"  # letters still fold
+    assert name_similarity(company_key("Group 29"), company_key("Group 299")) == 0.5
+    assert name_similarity(company_key("Studio 2"), company_key("Studio 27")) == 0.5
+    assert name_similarity(person_key("O. Shevchenko"), person_key("Olena Shevchenko")) == 0.9
+
+
 def test_name_key_dispatches_on_kind():
     assert name_key("SIA Baltic Build", "company").key == "baltic build"
     assert name_key("Olena Shevchenko", "person").key == "olen sevcenko"

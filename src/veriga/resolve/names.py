@@ -120,7 +120,7 @@ _CONSONANTS = {"shch": "s", "tsch": "c", "sch": "s", "tch": "c", "ch": "c", "sh"
                "zh": "z", "kh": "h", "ts": "c", "tz": "c", "cz": "c", "sz": "s", "ph": "f",
                "th": "t", "gh": "g", "ck": "k", "q": "k", "w": "v", "x": "ks"}
 _CONSONANT_RE = re.compile("|".join(_CONSONANTS))  # in order: longer spellings first
-_DOUBLE_RE = re.compile(r"(.)\1+")
+_DOUBLE_RE = re.compile(r"([a-z])\1+")  # letters: 299 is not 29
 _VOWELS = str.maketrans({"y": "i", "j": "i"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPLITTERS = re.compile(r"[.,/;:|+_()\[\]{}\"“”„«»]+")  # initials "O.S." become "O S"
@@ -428,6 +428,8 @@ def _token_list(name: NameKey | Sequence[str]) -> Sequence[str]:
 def _token_score(a: str, b: str) -> float:
     if a == b:
         return 1.0
+    if a.isdigit() or b.isdigit():  # numbers are the same or not (Group 29, Group 299)
+        return 0.0
     if len(a) == 1 or len(b) == 1:
         return INITIAL_SCORE if a[0] == b[0] else 0.0
     return jaro_winkler(a, b)
