@@ -87,8 +87,10 @@ def test_every_view_shows_one_entity_once_its_records_are_merged(
     before = _seen(_views(client, sorted(travelled)), everyone)
     for view in ("network", "timeline", "map", "report"):  # several nodes, parties, rows
         assert len(before[view] & travelled) >= 2, view
-    for view in ("chain", "report"):
-        assert len(before[view] & controller) >= 2, view
+    assert len(before["report"] & controller) >= 2
+    # the chain of this world draws one of the controller's records before the merge (as the
+    # trips' organiser; it draws at most 16 nodes a stage): after it, the merged entity
+    assert before["chain"] & controller
     assert before["money"] <= controller  # the holder of his account: one of his records
     one = ws.entities.merge(CASE, sorted(travelled), "one woman: one passport in every booking")
     boss = ws.entities.merge(CASE, sorted(controller), "one man: one phone and birth date")
