@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from veriga.errors import VerigaError
+
 MiB = 1 << 20
 
 
@@ -65,8 +67,6 @@ _UNITS = {"": 1, "k": 1000, "kb": 1000, "kib": 1 << 10, "m": 1000**2, "mb": 1000
 def parse_limit(text: str) -> tuple[str, int]:
     """``NAME=VALUE`` (``max_read_bytes=1GiB``, ``max_rows=20000000``, ``max_rows=20M``) as
     an import option; a clear error for an unknown name or a value that is no size."""
-    from veriga.errors import VerigaError
-
     name, sep, value = text.partition("=")
     name = name.strip().replace("-", "_")
     known = [f.name for f in dataclasses.fields(Limits)]
