@@ -40,3 +40,51 @@ def test_export_downloads_the_case(client: TestClient) -> None:
     first = json.loads(got.text.splitlines()[0])
     assert first["schema"] and first["id"]
     assert client.get("/cases/amber/export", params={"format": "pdf"}).status_code == 422
+
+
+# One MT940 statement with a value date of 30 February (a warning: the entry is kept) and a
+# counterparty IBAN whose checksum is wrong (a rejected value: the entry is kept without it).
+STATEMENT = """\
+:20:FILES1
+:25:LV39BANK0000000000001
+:28C:1
+:60F:C260227EUR100,00
+:61:2602300302CR10,00NTRFNONREF//K1
+:86:/IBAN/LV81BANK0000435195001/NAME/Dora Fake/REMI/rent/
+:62F:C260302EUR110,00
+"""
+
+
+def test_upload_shows_warnings_and_the_rejects_stay_readable(client: TestClient,
+                                                             site: Site) -> None:
+    """The import's warnings are shown beside its rejects; later, the files table counts the
+    rejected values and links to each one with its line and value, for those who import."""
+    site.ws.cases.create("mending")
+    log_in(client)
+    token = open_case(client, "mending", "adding new evidence")
+    page = client.post("/cases/mending/import", data={"csrf": token},
+                       files=[("files", ("march.sta", STATEMENT.encode(), "text/plain"))])
+    assert page.status_code == 200
+    assert 'data-testid="import-warnings"' in page.text and "260230" in page.text
+    assert 'data-testid="import-rejects"' in page.text
+    files = client.get("/cases/mending/files")
+    assert 'data-testid="rejects-link"' in files.text
+    [source] = site.ws.records.sources("mending")
+    assert source["reject_count"] == 1
+    listed = client.get(f"/cases/mending/files/{source['id']}/rejects")
+    assert listed.status_code == 200
+    assert "line 5" in listed.text and "LV81BANK0000435195001" in listed.text
+    by_name = client.get("/cases/mending/files/march.sta/rejects")
+    assert by_name.status_code == 200 and "LV81BANK0000435195001" in by_name.text
+    assert client.get("/cases/mending/files/other.sta/rejects").status_code == 404
+    assert sum(e["action"] == "rejects.read" for e in site.dpo.audit.log("mending")) == 2
+
+
+def test_rejected_values_are_not_for_those_who_cannot_import(client: TestClient,
+                                                             site: Site) -> None:
+    """An NGO reader of the shared case sees the files table, never the rejected values."""
+    [source, *_] = site.ws.records.sources("amber")
+    log_in(client, "ilze")
+    open_case(client, "amber", "support of a victim")
+    got = client.get(f"/cases/amber/files/{source['id']}/rejects")
+    assert got.status_code in (403, 404)

@@ -191,7 +191,8 @@ def import_(
             for rej in r.rejects[:50]:
                 console.print("  " + rej.render(r.file_name), highlight=False, markup=False)
             if len(r.rejects) > 50:
-                console.print(f"  ... and {len(r.rejects) - 50} more (stored with the source)")
+                console.print(f"  ... and {len(r.rejects) - 50} more: veriga files --case {case} "
+                              f"--rejects {r.source_id}")
         if r.warnings:
             console.print(f"[cyan]{len(r.warnings)} warning(s), values kept as read:[/]")
             for warning in r.warnings[:50]:
@@ -199,6 +200,45 @@ def import_(
             if len(r.warnings) > 50:
                 console.print(f"  ... and {len(r.warnings) - 50} more (the first 100 are in "
                               "the import's audit entry)")
+
+
+@app.command("files")
+def files(
+    case: CaseOpt,
+    rejects: Annotated[str | None, typer.Option(
+        help="List the values the import of this file (source id or file name) rejected, "
+             "each with its line.")] = None,
+    fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
+    purpose: PurposeOpt = None,
+) -> None:
+    """The files imported into a case, with the values each import rejected."""
+    with workspace(purpose, ask=True) as ws:
+        if rejects is None:
+            rows = ws.records.sources(case)
+            if fmt is OutFormat.json:
+                for row in rows:
+                    print(json.dumps(row, default=str, ensure_ascii=False))
+                return
+            table = Table("file", "importer", "handling", "statements", "rejected")
+            table.add_column("source", no_wrap=True)
+            for row in rows:
+                table.add_row(row["file_name"], row["importer"], row["handling"],
+                              str(row["statement_count"]), str(row["reject_count"]), row["id"])
+            console.print(table)
+            return
+        source, found = ws.records.rejects(case, rejects)
+    if fmt is OutFormat.json:
+        for row in found:
+            print(json.dumps({k: row[k] for k in ("locator", "field", "value", "reason")},
+                             ensure_ascii=False))
+        return
+    console.print(f"{len(found)} value(s) of {source['file_name']} were rejected:",
+                  highlight=False, markup=False)
+    table = Table("where", "field", "value", "why")
+    for row in found:
+        value = "(withheld)" if row["value"] is None else str(row["value"])
+        table.add_row(row["locator"], row["field"] or "", value, row["reason"])
+    console.print(table)
 
 
 # -- entities ------------------------------------------------------------------------------

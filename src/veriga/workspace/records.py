@@ -20,6 +20,7 @@ from veriga.access import directory
 from veriga.access.handling import parse_code
 from veriga.access.policy import Op
 from veriga.engine import Engine, get_engine
+from veriga.errors import NotFound, VerigaError
 from veriga.ingest import ImportRequest, ImportResult, run_imports
 from veriga.model.holdings import holdings
 from veriga.model.records import RECORD_KINDS
@@ -48,10 +49,34 @@ class Ledger:
 
 class Records(Part):
     def sources(self, case: str) -> list[dict[str, Any]]:
-        """The files imported into the case (names minimised for restricted readers)."""
+        """The files imported into the case that the reader may see (names minimised for
+        restricted readers; files withheld by their handling code are left out)."""
         with self.ws.case(case, Op.CASE_OPEN) as access:
-            rows = self.ws.store.list_sources(access.conn, access.case_id)
+            rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
+                    if r["id"] not in access.hidden_sources]
         return list(access.shown(rows))
+
+    def rejects(self, case: str, source: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A file of the case (by source id or file name) and the values its import rejected,
+        each with its line: for those who may import into the case, to mend the file. The
+        rejected values are as the file wrote them, so a reader who sees the case minimised
+        never gets them; the read is audited."""
+        with self.ws.case(case, Op.IMPORT) as access:
+            rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
+                    if source in (r["id"], r["file_name"])
+                    and r["id"] not in access.hidden_sources]
+            if not rows:
+                raise NotFound(f"no file {source!r} in case {access.case['name']!r}")
+            if len(rows) > 1:
+                raise VerigaError(f"{len(rows)} files of case {access.case['name']!r} are "
+                                  f"called {source!r}; name one by its source id: "
+                                  + ", ".join(r["id"] for r in rows))
+            row = rows[0]
+            found = self.ws.store.list_rejects(access.conn, row["id"])
+            if access.minimiser is not None:
+                found = [{**r, "value": None} for r in found]
+            access.audit("rejects.read", row["id"], count=len(found))
+        return access.shown(row), list(access.shown(found))
 
     def import_files(
         self, case: str, requests: Sequence[ImportRequest], strict: bool = False,

@@ -57,6 +57,14 @@ def files_page(request: Request, case: str, web: Current) -> Response:
     return _files(request, web, case, None, [])
 
 
+@router.get("/cases/{case}/files/{source}/rejects", include_in_schema=False)
+def rejects_page(request: Request, case: str, source: str, web: Current) -> Response:
+    """The values the import of one file rejected, each with its line (for those who may
+    import into the case, to mend the file and import it again)."""
+    row, found = web.ws.records.rejects(case, source)
+    return request.app.state.render(request, web, "rejects.html", source=row, rejects=found)
+
+
 def _files(request: Request, web: Web, case: str, results: list | None,
            skipped: list[tuple[str, str]]) -> Response:
     """The files page, offering the imports and exports the user's role allows."""
