@@ -36,6 +36,7 @@ from normality import normalize
 
 from veriga.analysis import ROLE_STAGE, STAGES, detectors
 from veriga.findings import Finding
+from veriga.model import core_schema, is_core
 from veriga.model.ids import account_id
 from veriga.model.normalize import country_of
 
@@ -174,6 +175,8 @@ class _Builder:
         for proxy in entities:
             self.by_id[_id(proxy)] = proxy
             self.by_schema[proxy.schema.name].append(proxy)
+            if not is_core(proxy.schema):  # a Payslip is read with the Payments too
+                self.by_schema[core_schema(proxy.schema).name].append(proxy)
         described = detectors()
         merging = {k for k, d in described.items() if d.on_confirm == "merge"}
         findings = list(findings)

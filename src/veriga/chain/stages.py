@@ -12,6 +12,7 @@ from followthemoney import EntityProxy
 
 from veriga.analysis import STAGES, stage_of
 from veriga.findings import Finding
+from veriga.model import core_schema
 
 # which stage the records of each schema document
 SCHEMA_STAGE = {"Employment": "recruitment", "Trip": "transport",
@@ -38,9 +39,11 @@ def chain(findings: Iterable[Finding], entities: Iterable[EntityProxy],
                 if entity_id not in stages[stage].entity_ids:
                     stages[stage].entity_ids.append(entity_id)
     for proxy in entities:
-        documented = SCHEMA_STAGE.get(proxy.schema.name)
+        name = proxy.schema.name if proxy.schema.name in SCHEMA_STAGE else \
+            core_schema(proxy.schema).name  # a Payslip counts as a Payment
+        documented = SCHEMA_STAGE.get(name)
         if documented:
-            stages[documented].records[proxy.schema.name] += 1
+            stages[documented].records[name] += 1
     for each in stages.values():
         each.findings.sort(key=lambda f: (-f.score, f.kind))
     return [stages[name] for name in STAGES]

@@ -23,6 +23,7 @@ from typing import Any
 from followthemoney import EntityProxy
 
 from veriga.findings import Finding
+from veriga.model import core_schema
 from veriga.model.dates import iso_day
 
 #: Kinds of event, in the order the timeline shows their groups: records first, then the
@@ -165,7 +166,8 @@ class _Builder:
             return self._make(proxy, "ad", _span(proxy, AD_DATES[:1], ()) or
                               _span(proxy, AD_DATES[1:], ()))
         if schema.is_a("Interval"):
-            kind = SCHEMA_KIND.get(schema.name, "other")
+            kind = SCHEMA_KIND.get(schema.name) or SCHEMA_KIND.get(core_schema(schema).name,
+                                                                   "other")
             return self._make(proxy, kind, _span(proxy, ("startDate", "date"),
                                                  ("endDate",)))
         if schema.is_a("LegalEntity") and not schema.is_a("Person"):

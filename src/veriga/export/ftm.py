@@ -29,7 +29,9 @@ def to_core(proxy: EntityProxy) -> EntityProxy:
             core.unsafe_add(target.properties[prop.name], value, cleaned=True)
         else:
             notes.append(f"{prop.label}: {value}")
-    core.add("notes", [f"Veriga {proxy.schema.name}"] + notes, cleaned=True)
+    # a Payment or an Employment has no notes: its description takes them
+    into = "notes" if "notes" in target.properties else "description"
+    core.add(into, [f"Veriga {proxy.schema.name}"] + notes, cleaned=True)
     return core
 
 

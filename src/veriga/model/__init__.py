@@ -6,6 +6,7 @@ whatever was imported first and whatever ``FTM_MODEL_PATH`` says.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from followthemoney import EntityProxy, Schema, model
@@ -50,4 +51,13 @@ def is_core(schema: Schema) -> bool:
     return schema.name not in OVERLAY_SCHEMATA
 
 
-__all__ = ["EntityProxy", "OVERLAY_SCHEMATA", "core_schema", "is_core", "model"]
+def with_overlay(names: Iterable[str]) -> list[str]:
+    """``names`` and every overlay schema that extends one of them (a ``Payslip`` is a
+    ``Payment``): what a reader asking for core schemata by name is to be given."""
+    asked = list(dict.fromkeys(names))
+    extra = [o for o in sorted(OVERLAY_SCHEMATA) if o not in asked and o in model.schemata
+             and any(model.schemata[o].is_a(n) for n in asked if n in model.schemata)]
+    return asked + extra
+
+
+__all__ = ["EntityProxy", "OVERLAY_SCHEMATA", "core_schema", "is_core", "model", "with_overlay"]

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Review, ReviewState
 from veriga.findings import Text as Message
-from veriga.model import EntityProxy, model
+from veriga.model import EntityProxy, model, with_overlay
 from veriga.store import audit as audit_log
 from veriga.store.schema import (
     audit,
@@ -238,7 +238,7 @@ class Store:
         if only_ids is not None:
             query = query.where(statements.c.entity_id.in_(list(only_ids)))
         if schemata is not None:
-            names = list(schemata)
+            names = with_overlay(schemata)  # a Payslip is listed with the Payments
             ids = select(statements.c.canonical_id).where(
                 statements.c.case_id == case_id, statements.c.schema.in_(names)
             )
@@ -472,7 +472,7 @@ class Store:
             func.lower(statements.c.value).like(like) | func.lower(statements.c.latin)
             .like(like)).distinct().limit(limit)
         if schemata:
-            query = query.where(statements.c.schema.in_(list(schemata)))
+            query = query.where(statements.c.schema.in_(with_overlay(schemata)))
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         return list(conn.execute(query).scalars())

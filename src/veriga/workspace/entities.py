@@ -14,7 +14,7 @@ from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Finding, ReviewState
-from veriga.model import EntityProxy
+from veriga.model import EntityProxy, with_overlay
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 
@@ -203,7 +203,7 @@ class Entities(Part):
         found: builtins.list[EntityProxy] = []
         for start in range(0, len(candidates), limit):  # most match as they are: one round
             for proxy in self.ws.fetch(access, candidates[start:start + limit]):
-                if schemata and proxy.schema.name not in schemata:
+                if schemata and proxy.schema.name not in with_overlay(schemata):
                     continue
                 shown = [v for prop, v in proxy.itervalues() if prop.type.name in SEARCHED_TYPES]
                 if any(needle in v.casefold() for v in shown):

@@ -179,13 +179,14 @@ entities:
       registrationNumber: {column: host_company_id}
       jurisdiction: {column: host_country}
   employment:
-    schema: Employment
+    schema: PostingDeclaration
     keys: [declaration_id]
     properties:
       employer: {entity: sender}
       employee: {entity: worker}
       startDate: {column: start_date}
       endDate: {column: end_date}
+      employedSince: {column: employed_since}
       role: {literal: posted worker}
       recordId: {column: declaration_id}
       summary: {column: a1_certificate}
@@ -218,13 +219,15 @@ entities:
     properties:
       iban: {column: paid_to_iban}
   payment:
-    schema: Payment
+    schema: Payslip
     keys: [payroll_id]
     properties:
       payer: {entity: company}
       beneficiary: {entity: employee}
       beneficiaryAccount: {entity: account}
       amount: {column: net}
+      grossAmount: {column: gross}
+      hoursWorked: {column: hours}
       currency: {literal: EUR}
       date: {column: paid_on}
       purpose: {column: period}
