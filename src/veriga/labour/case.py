@@ -192,6 +192,9 @@ class Pay:
     housing: Decimal = Decimal(0)
     transport: Decimal = Decimal(0)
     deduction_ids: list[str] = field(default_factory=list)
+    gross: Decimal | None = None  # before tax, contributions and deductions (a Payslip's)
+    hours: Decimal | None = None  # hours the slip pays for, overtime included
+    working_time: Decimal | None = None  # share of full time (1 = full time)
 
 
 @dataclass
@@ -454,7 +457,8 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
             emp.id or "", key, worker, firm_of[employer], host_firm, host_country,
             site.upper() if site else None,
             day(emp.first("startDate")), day(emp.first("endDate")),
-            day(emp.first("date")), emp.first("recordId") or emp.first("summary") or ""))
+            day(_first(emp, "employedSince") or emp.first("date")),
+            emp.first("recordId") or emp.first("summary") or ""))
     # payroll: wage payments from a firm to a person, and deductions the other way
     deductions: dict[tuple[str, str, str], list[tuple[str, Decimal, str]]] = defaultdict(list)
     account_no = {e.id: (e.first("iban") or e.first("accountNumber"))
@@ -473,7 +477,10 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
             key = worker_key(payee)
             case.worker_of[payee] = key
             acct = account_no.get(pay.first("beneficiaryAccount"))
-            case.pays.append(Pay(pay.id or "", firm_of[payer], key, payee, month, value, acct))
+            case.pays.append(Pay(pay.id or "", firm_of[payer], key, payee, month, value, acct,
+                                 gross=amount(_first(pay, "grossAmount")),
+                                 hours=amount(_first(pay, "hoursWorked")),
+                                 working_time=amount(_first(pay, "workingTime"))))
         elif payee in firm_of and payer in case.people:
             text = " ".join(pay.get("purpose") + pay.get("programme") + pay.get("description")
                             + pay.get("summary")).upper()
@@ -556,6 +563,12 @@ def read_case(entities: Iterable[EntityProxy]) -> LabourCase:
                     (trip.id or "", country.upper(), arrived))
     return case
 
+
+
+def _first(entity: EntityProxy, prop: str) -> str | None:
+    """``prop``'s first value where the entity's schema has it (an overlay's: a ``Payslip``
+    is a ``Payment`` with its gross pay and hours)."""
+    return entity.first(prop) if prop in entity.schema.properties else None
 
 
 def _namesake(holders: set[str], others: set[str], people: dict[str, EntityProxy]) -> bool:

@@ -8,17 +8,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from veriga import analysis
 from veriga.findings import N_, Evidence, Finding, Key, Text, eur, joined, nested, num, pct
 from veriga.labour.case import LabourCase
 from veriga.labour.chain import Chain
 from veriga.labour.params import Params
+from veriga.labour.wages import owed, spans_of
 
 VERSION = "1"
 PREFIX = "veriga.labour."
@@ -588,15 +585,6 @@ def firm_findings(case: LabourCase, received: dict[str, Decimal],
 
 # -- the workers' side ----------------------------------------------------------------------
 
-@cache
-def minimum_wages() -> dict[str, dict[int, Decimal] | None]:
-    text = resources.files("veriga.labour").joinpath("data/minimum_wages.yml").read_text(
-        encoding="utf-8")
-    data = yaml.safe_load(text)["wages"]
-    return {c: ({int(y): Decimal(str(v)) for y, v in years.items()} if years else None)
-            for c, years in data.items()}
-
-
 def fee_findings(case: LabourCase, fee_groups: list[tuple[str, list[str], list[str]]],
                  p: Params) -> list[Finding]:
     """R8 fee accounts whose payers include several workers of one employer of the case."""
@@ -709,7 +697,6 @@ def wage_findings(case: LabourCase, takers: list[tuple[str, list[str], list[str]
 def pay_findings(case: LabourCase, p: Params) -> list[Finding]:
     """Deductions above the share the parameters allow, and net pay below the host's minimum."""
     q = p.workers
-    wages = minimum_wages()
     host_of: dict[str, str] = {}
     for x in case.postings:
         host = x.host_country or (case.country(x.host_firm) if x.host_firm else None)
@@ -725,15 +712,15 @@ def pay_findings(case: LabourCase, p: Params) -> list[Finding]:
         # a posted worker is owed the host's minimum, and the travel, board and lodging of
         # the posting are the employer's costs (Directive 96/71/EC Art. 3(7) as amended):
         # what the worker kept after those deductions is compared; anyone else's pay before
-        # them, against the minimum of the employer's country
+        # them, against the minimum of the employer's country; either for the time the slip
+        # pays for (its hours, else its share of full time and of the month employed)
         host = host_of.get(pay.worker)
-        kept = pay.net if host else before
-        host = host or case.country(pay.firm)
-        table = wages.get(host)
-        year = int(pay.month[:4])
-        minimum = table.get(year) if table else None
-        if minimum is not None and kept < minimum * Decimal(str(q.net_share)):
-            low[pay.firm].append((pay, host, minimum, kept))
+        country = host or case.country(pay.firm)
+        due = owed(pay, country, bool(host), spans_of(case.postings, pay.firm, pay.worker),
+                   week_hours=q.week_hours, gross_share=q.gross_share,
+                   net_share=q.net_share)
+        if due is not None and due.paid < due.due * Decimal(str(due.share)):
+            low[pay.firm].append((pay, country, due))
     findings = []
     for firm, pays in sorted(heavy.items()):
         if len(pays) < q.min_months:
@@ -755,16 +742,31 @@ def pay_findings(case: LabourCase, p: Params) -> list[Finding]:
     for firm, items in sorted(low.items()):
         if len(items) < q.min_months:
             continue
-        pay, host, minimum, lowest = min(items, key=lambda i: i[3])
-        text = Text(N_("%(name)s (%(reg)s) paid %(n)s monthly wage(s) to %(workers)s worker(s) "
-                       "in %(host)s below %(share)s of its minimum wage of %(min)s; the lowest "
-                       "was %(lowest)s."),
-                    {"name": case.name(firm), "reg": case.reg(firm), "n": len(items),
-                     "workers": len({i[0].worker for i in items}), "host": host,
-                     "share": pct(q.net_share), "min": eur(minimum), "lowest": eur(lowest)})
+        pay, host, due = min(items, key=lambda i: i[2].paid / i[2].due)
+        values = {"name": case.name(firm), "reg": case.reg(firm), "n": len(items),
+                  "workers": len({i[0].worker for i in items}), "host": host,
+                  "share": pct(due.share), "min": eur(due.monthly)}
+        if due.time == 1:
+            text = Text(N_("%(name)s (%(reg)s) paid %(n)s monthly wage(s) to %(workers)s "
+                           "worker(s) in %(host)s below %(share)s of its minimum wage of "
+                           "%(min)s; the lowest was %(lowest)s."),
+                        {**values, "lowest": eur(due.paid)})
+        else:
+            text = Text(N_("%(name)s (%(reg)s) paid %(n)s monthly wage(s) to %(workers)s "
+                           "worker(s) in %(host)s below %(share)s of its minimum wage for the "
+                           "time worked (%(min)s a month for full time); the lowest was "
+                           "%(lowest)s for %(time)s of a full-time month, against %(due)s "
+                           "due."),
+                        {**values, "lowest": eur(due.paid), "time": pct(float(due.time)),
+                         "due": eur(due.due.quantize(Decimal("0.01")))})
+        slips = [{"payslip": i[0].entity_id, "month": i[0].month, "paid": float(i[2].paid),
+                  "due": round(float(i[2].due), 2),
+                  "hours": float(i[2].hours) if i[2].hours is not None else None}
+                 for i in items[:50]]
         findings.append(finding(MIN_WAGE, 0.55 + 0.05 * min(8, len(items)), text, firms=[firm],
                                 case=case, entities=[i[0].entity_id for i in items[:50]],
-                                details={"parties": _parties(case, {firm: "employer"})}))
+                                details={"parties": _parties(case, {firm: "employer"}),
+                                         "payslips": slips}))
     return findings
 
 

@@ -59,13 +59,17 @@ class WorkerParams:
     min_wage_workers: int = 2  # workers of one employer whose wages reach one controller
     max_deduction_share: float = 0.25  # housing and transport deductions above this share
     # of the pay before deductions (ILO C95 Art. 8: only as national law allows)
-    net_share: float = 0.7  # pay below this share of the monthly minimum wage (a posted
-    # worker's pay after the housing and transport deductions): a payroll's net is after the
-    # employee's tax and contributions, which leave a full-time worker on the minimum about
-    # 73-91 % of it in the Baltic states, Poland and Bulgaria (2025-2026); lower it for
-    # workers taxed where contributions are higher (Romania: about 59 %). Measured on medium
-    # labour seed 1: at 0.6, 9 of the 19 firms the key names were missed (the operations'
-    # own letterboxes, whose workers keep 60-112 % of the minimum), at 0.7, 3
+    net_share: float = 0.7  # where a payslip gives no gross, net pay below this share of
+    # the minimum owed (a posted worker's after the housing and transport deductions): a
+    # net is after the employee's tax and contributions, which leave a full-time worker on
+    # the minimum about 73-91 % of it in the Baltic states, Poland and Bulgaria (2025-2026);
+    # lower it for workers taxed where contributions are higher (Romania: about 59 %)
+    gross_share: float = 0.9  # gross pay (a posted worker's after the housing and
+    # transport deductions) below this share of the minimum owed for the time worked: a
+    # margin for rounding, overtime supplements paid in another month and holidays the
+    # month's normal hours leave in
+    week_hours: float = 40  # the normal full-time week the monthly minimum pays for (EE,
+    # LV, LT, PL, BG, RO: 40 hours); a month's normal hours are its weekdays times a fifth
     min_months: int = 2  # worker-months below the minimum before a firm is flagged
     min_unregistered: int = 1  # workers seen in the host but on no payroll
 
