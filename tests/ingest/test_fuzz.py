@@ -47,6 +47,7 @@ from veriga.ingest import ImportRequest, formats, read_file, run_imports
 from veriga.ingest.runner import INTERNAL
 from veriga.workspace import Workspace
 
+DATA = Path(__file__).parent / "data"
 PARSER_EXAMPLES = int(os.environ.get("VERIGA_FUZZ_EXAMPLES", "200"))
 STORE_EXAMPLES = int(os.environ.get("VERIGA_FUZZ_STORE_EXAMPLES", "60"))
 #: ``i/n``: run only the i-th of n shares of the importers (``make fuzz`` runs n processes).
@@ -87,6 +88,7 @@ def seeds(tmp: Path) -> dict[str, tuple[str, bytes, str | None]]:
                 ex["mapping"].read_text(encoding="utf-8")),
         "xlsx": ("seed.xlsx", _xlsx_bytes(tmp, CSV_ROWS), hostile.XLSX_MAPPING),
         "camt": ("seed.xml", CAMT.encode(), None),
+        "goaml": ("seed.xml", (DATA / "goaml" / "bi_party.xml").read_bytes(), None),
         "mt940": ("seed.sta", MT940.encode(), None),
         "bods": ("seed.json", json.dumps(V04 + V03, ensure_ascii=False).encode(), None),
         "warc": ("seed.warc", _warc_bytes(tmp), None),

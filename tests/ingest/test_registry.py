@@ -64,7 +64,8 @@ def pipes_file(tmp_path: Path) -> Path:
 
 
 def test_the_built_in_importers_are_found() -> None:
-    assert formats() == ["adjson", "bods", "camt", "csv", "ftm", "html", "mt940", "warc", "xlsx"]
+    assert formats() == ["adjson", "bods", "camt", "csv", "ftm", "goaml", "html", "mt940", "warc",
+                         "xlsx"]
     assert get_importer("camt").__name__ == "CamtImporter"
 
 
