@@ -55,8 +55,10 @@ def finding_for(detector: Detector, group: Group, params: Params, mirrors: dict[
         ids.update(mirrors.get(rid, ()))
     rows = sorted((records[i] for i in ids if i in records),
                   key=lambda r: (r["dn"], r["record_id"]))
+    flagged = sorted({a for r in group.rows for a in (r["account"], r["cp_account"]) if a})
     accounts = sorted({r["account"] for r in rows if r["account"]}
-                      | {r["cp_account"] for r in group.rows if r["cp_account"]})
+                      | {r["cp_account"] for r in group.rows if r["cp_account"]}
+                      | (set(flagged) if detector.participants else set()))
     keys = [Key("iban", a) for a in accounts]
     keys += [Key("transaction", r["ref"]) for r in rows if r["ref"]]
     evidence = Evidence(
@@ -65,10 +67,13 @@ def finding_for(detector: Detector, group: Group, params: Params, mirrors: dict[
         record_ids=[r["record_id"] for r in rows],
         keys=keys,
     )
+    details = None
+    if detector.participants:  # a shape: its accounts are flagged, any other is context
+        details = {"flagged": flagged, "context": [a for a in accounts if a not in flagged]}
     return Finding(kind=detector.kind, score=score, explanation=str(text), message=text,
                    evidence=evidence,
                    detector=f"veriga.finance.{detector.kind}", detector_version=VERSION,
-                   title=detector.title, citation=detector.citation)
+                   title=detector.title, citation=detector.citation, details=details)
 
 
 def analyze(engine: Engine, params: Params | None = None,

@@ -1,4 +1,5 @@
-"""THB red flags R1-R12 (docs/domain.md) and laundering shapes, as SQL over the ledger.
+"""THB red flags R1-R12 (docs/domain.md) and the laundering shapes (:mod:`veriga.finance.shapes`),
+as SQL over the ledger.
 
 Each detector runs one query (DuckDB dialect, transpiled for Spark) returning one row per
 transaction it rests on, with the group it belongs to (usually the account) and the group's
@@ -14,6 +15,7 @@ from typing import Any
 
 from veriga import analysis
 from veriga.engine import Engine
+from veriga.finance import shapes
 from veriga.finance.ledger import sql_decimal as D
 from veriga.finance.ledger import words_regex
 from veriga.finance.params import Params
@@ -61,6 +63,9 @@ class Detector:
     role: str = "proceeds_account"  # the chain role of the account a finding is about
     counterpart: str | None = None  # the role it gives the other accounts of its evidence
     params: tuple[str, ...] = ()  # the parameter sections it reads besides ``common``
+    #: its rows are the transfers of a shape, payer (``account``) to payee (``cp_account``):
+    #: a finding flags exactly those accounts and names any other as context
+    participants: bool = False
 
     @property
     def about(self) -> analysis.Detector:
@@ -640,97 +645,6 @@ def r12_explain(g: Group, p: Params) -> tuple[float, Text]:
     return _clip(score), text
 
 
-# -- shapes: cycle, scatter-gather ---------------------------------------------------------
-
-def cycle_sql(p: Params) -> str:
-    q = p.shapes
-    w = int(q.window_days)
-    return f"""
-WITH e AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)}),
-c AS (
-  SELECT e1.src AS a, e2.src AS b, e3.src AS c,
-    e1.record_id AS r1, e1.ref AS f1, e1.dn AS d1, e1.eur AS x1,
-    e2.record_id AS r2, e2.ref AS f2, e2.dn AS d2, e2.eur AS x2,
-    e3.record_id AS r3, e3.ref AS f3, e3.dn AS d3, e3.eur AS x3
-  FROM e e1
-  JOIN e e2 ON e2.src = e1.dst AND e2.dn BETWEEN e1.dn AND e1.dn + {w}
-   AND e2.eur BETWEEN {D(q.min_carried)} * e1.eur AND e1.eur
-  JOIN e e3 ON e3.src = e2.dst AND e3.dst = e1.src AND e3.dn BETWEEN e2.dn AND e2.dn + {w}
-   AND e3.eur BETWEEN {D(q.min_carried)} * e2.eur AND e2.eur
-  WHERE e1.src <> e2.src AND e2.src <> e3.src AND e1.src <> e3.src
-), r AS (
-  SELECT *, CASE WHEN a < b AND a < c THEN a || ' > ' || b || ' > ' || c
-                 WHEN b < c THEN b || ' > ' || c || ' > ' || a
-                 ELSE c || ' > ' || a || ' > ' || b END AS grp
-  FROM c
-), k AS (
-  SELECT grp, COUNT(*) AS n, SUM(x1) AS total FROM r GROUP BY grp
-)
-SELECT c.grp, c.a AS account, c.r1 AS record_id,
-  c.f1 AS ref, c.d1 AS dn, -c.x1 AS eur, c.b AS cp_account, k.n AS m_n, k.total AS m_total
-FROM r c JOIN k ON k.grp = c.grp
-UNION ALL
-SELECT c.grp, c.b, c.r2, c.f2, c.d2, -c.x2, c.c, k.n, k.total
-FROM r c JOIN k ON k.grp = c.grp
-UNION ALL
-SELECT c.grp, c.c, c.r3, c.f3, c.d3, -c.x3, c.a, k.n, k.total
-FROM r c JOIN k ON k.grp = c.grp
-"""
-
-
-def cycle_explain(g: Group, p: Params) -> tuple[float, Text]:
-    m = g.m
-    score = 0.6 + 0.1 * min(3, m["n"] - 1)
-    text = Text(N_(
-        "Money went round the circle %(circle)s and back to where it started %(n)s time(s) "
-        "(%(total)s set off), each hop within %(days)s days and carrying on at least "
-        "%(carried)s each time. Round-tripping through a company dresses proceeds up as loans "
-        "or business income."), {"circle": g.key, "n": m["n"], "total": eur(m["total"]),
-                                 "days": p.shapes.window_days,
-                                 "carried": pct(p.shapes.min_carried)})
-    return _clip(score), text
-
-
-def scatter_sql(p: Params) -> str:
-    q = p.shapes
-    return f"""
-WITH e AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)}),
-s AS (
-  SELECT e1.src AS a, e2.dst AS d, e1.dst AS mid,
-    e1.record_id AS r1, e1.ref AS f1, e1.dn AS d1, e1.eur AS x1,
-    e2.record_id AS r2, e2.ref AS f2, e2.dn AS d2, e2.eur AS x2
-  FROM e e1 JOIN e e2 ON e2.src = e1.dst AND e2.dn BETWEEN e1.dn AND e1.dn + {int(q.window_days)}
-   AND e2.eur BETWEEN {D(q.min_carried)} * e1.eur AND e1.eur
-  WHERE e2.dst <> e1.src AND e2.dst <> e1.dst
-), p AS (
-  SELECT DISTINCT s1.* FROM s s1 JOIN s s2 ON s2.a = s1.a AND s2.d = s1.d
-   AND s2.mid <> s1.mid AND s2.d1 BETWEEN s1.d1 - 1 AND s1.d1 + 1
-), k AS (
-  SELECT a, d, COUNT(DISTINCT mid) AS mids, SUM(x2) AS total FROM p GROUP BY a, d
-  HAVING COUNT(DISTINCT mid) >= {int(q.min_branches)}
-)
-SELECT s.a || ' >> ' || s.d AS grp, s.a AS account, s.r1 AS record_id, s.f1 AS ref,
-  s.d1 AS dn, -s.x1 AS eur, s.mid AS cp_account, k.mids AS m_mids, k.total AS m_total
-FROM p s JOIN k ON k.a = s.a AND k.d = s.d
-UNION ALL
-SELECT s.a || ' >> ' || s.d, s.mid, s.r2, s.f2, s.d2, -s.x2, s.d, k.mids, k.total
-FROM p s JOIN k ON k.a = s.a AND k.d = s.d
-"""
-
-
-def scatter_explain(g: Group, p: Params) -> tuple[float, Text]:
-    m = g.m
-    a, d = g.key.split(" >> ")
-    score = 0.6 + 0.1 * min(3, m["mids"] - 2)
-    text = Text(N_(
-        "%(source)s sent money to %(mids)s intermediary accounts which passed %(total)s on to "
-        "the same recipient %(target)s within %(days)s days: scatter-gather, splitting one "
-        "payment over several people to hide who paid."),
-        {"source": a, "mids": m["mids"], "total": eur(m["total"]), "target": d,
-         "days": p.shapes.window_days})
-    return _clip(score), text
-
-
 DETECTORS: tuple[Detector, ...] = (
     Detector("R1", N_("Many small payers fanning in"), f"{FATF}; {FINCEN14}", r1_sql, r1_explain,
              "fan_in", role="earnings", params=("r1", "r12")),
@@ -757,9 +671,32 @@ DETECTORS: tuple[Detector, ...] = (
              r11_sql, r11_explain, role="earnings", params=("r11",)),
     Detector("R12", N_("Pass-through (mule) account"), f"{FATF}; {EUROPOL}", r12_sql,
              r12_explain, "pass_through", params=("r12",)),
-    Detector("shape.cycle", N_("Money going round in a cycle"), f"{FATF}; {OSCE}", cycle_sql,
-             cycle_explain, "cycle", params=("shapes",)),
+    # the laundering shapes (veriga.finance.shapes): a finding flags the shape's accounts
+    Detector("shape.cycle", N_("Money going round in a cycle"),
+             f"{FATF}; {OSCE}; {shapes.AMLSIM}; {shapes.AMLWORLD}", shapes.cycle_sql,
+             shapes.cycle_explain, "cycle", params=("shapes",), participants=True),
     Detector("shape.scatter_gather", N_("Scatter-gather through intermediaries"),
-             f"{FATF}; {OSCE}", scatter_sql, scatter_explain, "scatter_gather",
-             counterpart="abroad", params=("shapes",)),
+             f"{FATF}; {OSCE}; {shapes.AMLSIM}; {shapes.AMLWORLD}", shapes.scatter_sql,
+             shapes.scatter_explain, "scatter_gather", counterpart="abroad", params=("shapes",),
+             participants=True),
+    Detector("shape.fan_in", N_("Fan-in: many accounts paying one alike amounts"),
+             f"{shapes.AMLSIM}; {shapes.AMLWORLD}; {FATF}", shapes.fan_in_sql,
+             shapes.fan_in_explain, "fan_in", role="mule_account", counterpart="mule_account",
+             params=("shapes",), participants=True),
+    Detector("shape.fan_out", N_("Fan-out: one account paying many alike amounts"),
+             f"{shapes.AMLSIM}; {shapes.AMLWORLD}; {FATF}", shapes.fan_out_sql,
+             shapes.fan_out_explain, "fan_out", role="mule_account", counterpart="mule_account",
+             params=("shapes",), participants=True),
+    Detector("shape.gather_scatter", N_("Gather-scatter through one account"),
+             f"{shapes.AMLSIM}; {shapes.AMLWORLD}; {FATF}", shapes.gather_scatter_sql,
+             shapes.gather_scatter_explain, "gather_scatter", role="mule_account",
+             counterpart="mule_account", params=("shapes",), participants=True),
+    Detector("shape.bipartite", N_("Bipartite: payers each paying the same payees"),
+             f"{shapes.AMLSIM}; {shapes.AMLWORLD}; {FATF}", shapes.bipartite_sql,
+             shapes.bipartite_explain, "bipartite", role="mule_account",
+             counterpart="mule_account", params=("shapes",), participants=True),
+    Detector("shape.stack", N_("Stack: two layers of payers and payees"),
+             f"{shapes.AMLSIM}; {shapes.AMLWORLD}; {FATF}", shapes.stack_sql,
+             shapes.stack_explain, "stack", role="mule_account", counterpart="mule_account",
+             params=("shapes",), participants=True),
 )

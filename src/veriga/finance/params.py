@@ -146,10 +146,30 @@ class R13:
 
 @dataclass(frozen=True)
 class Shapes:
-    window_days: int = 7  # hops of a cycle or scatter-gather within this many days each
-    min_amount: Decimal = Decimal("500")  # each hop carries at least this (EUR)
+    """The laundering shapes of the AML simulators (IBM AMLSim, AMLworld): fan-in, fan-out,
+    cycle, scatter-gather, gather-scatter, bipartite and stack (docs/finance.md)."""
+
+    window_days: int = 7  # a hop (money received, then passed on) within this many days
+    min_amount: Decimal = Decimal("500")  # each transfer of a shape carries at least this (EUR)
     min_carried: Decimal = Decimal("0.8")  # each hop carries at least this share onward
-    min_branches: int = 2  # scatter-gather: intermediaries paid within a day of each other
+    min_branches: int = 2  # scatter-gather: intermediaries between one payer and one payee
+    # the transfers of one shape fall within this many days of its first
+    spread_days: int = 21
+    # amounts of one side of a shape are alike: within this share of one of them
+    amount_tolerance: Decimal = Decimal("0.25")
+    # ...and those alike transfers are at least this share of the account's one-off
+    # transfers that way in the window (a shop's varied takings are not)
+    min_alike_share: Decimal = Decimal("0.8")
+    min_fan: int = 5  # fan-in, fan-out: counterparties of the one account at least
+    min_side: int = 3  # gather-scatter: payers in and payees out at least
+    min_partners: int = 2  # bipartite, stack: accounts on each side at least
+    max_cycle_length: int = 8  # accounts in a cycle at most (from three)
+    # a standing relationship (payroll, rent, a utility bill, a supplier) is no part of a
+    # shape: the same payer paid the same payee at least twice this many days apart or more
+    recurring_days: int = 25
+    # a payee of more payers than this in the period serves the public (a shop, a utility):
+    # no member of a bipartite or a stack
+    max_payers: int = 40
 
 
 @dataclass(frozen=True)
