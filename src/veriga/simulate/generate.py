@@ -87,8 +87,8 @@ def run(scenario: str, size_name: str, seed: int, out: Path,
     gt = GroundTruth(out, world)
     ctx = Ctx(world=world, gt=gt, plan=Plan(), size=size, seed=seed, rng=rng)
     ops = build_operations(ctx, scenario)
-    background = Background(ctx, decoys_sex=scenario != "labour-exploitation",
-                            decoys_labour=scenario != "sexual-exploitation")
+    background = Background(ctx, decoys_sex=scenario in ("sexual-exploitation", "mixed"),
+                            decoys_labour=scenario in ("labour-exploitation", "mixed"))
     summary = Summary(scenario, size_name, seed, out)
     summary.transactions, summary.calls = _statements(ctx, ops, background, report)
     summary.ads = _ads(ctx, background, report)

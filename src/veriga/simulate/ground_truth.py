@@ -44,6 +44,8 @@ class GroundTruth:
         self.malformed: list[dict[str, str]] = []
         #: labour schemes and their lawful look-alikes (docs/simulate.md, "Labour schemes")
         self.labour_schemes: list[dict[str, Any]] = []
+        #: lawful accounts shaped like a laundering typology (a payroll run is a fan-out)
+        self.lookalikes: list[dict[str, Any]] = []
         self._ads_path = out / ".ground_truth_ads.tmp"
         self._tx_path = out / ".ground_truth_tx.tmp"
         self._tx: IO[str] | None = None
@@ -183,6 +185,7 @@ class GroundTruth:
             "typologies": list(self.typologies.values()),
             "routes": self.routes, "malformed_records": self.malformed,
             "labour_schemes": self.labour_schemes,
+            "lookalikes": self.lookalikes,
         }
         path = self.out / "ground_truth.json"
         if self._tx is not None:

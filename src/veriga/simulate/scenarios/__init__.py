@@ -5,6 +5,7 @@ from __future__ import annotations
 from veriga.simulate.plan import Ctx
 from veriga.simulate.scenarios.chains import LabourSchemes
 from veriga.simulate.scenarios.labour import LabourOperation
+from veriga.simulate.scenarios.laundering import Laundering, LawfulEconomy
 from veriga.simulate.scenarios.sexual import SexualOperation
 
 SCENARIOS: dict[str, str] = {
@@ -24,6 +25,11 @@ SCENARIOS: dict[str, str] = {
         "Both operations, sharing the controller and his account, with lawful escorts, honest "
         "staffing firms, migrants remitting their own wages and legitimate subcontractors as "
         "decoys."),
+    "laundering": (
+        "The laundering shapes of the AML simulators (AMLSim, AMLworld): fan-in, fan-out, "
+        "cycles, scatter-gather, gather-scatter, bipartite and stacks of varied size, amounts "
+        "and time among ordinary account holders, in a lawful economy with fans of its own: "
+        "payroll runs, rent, utility bills, shops and a wholesaler."),
 }
 
 
@@ -33,6 +39,8 @@ def build_operations(ctx: Ctx, scenario: str) -> list:
     victims = {"tiny": 3, "small": 4, "medium": 5}.get(size.name, 6)
     workers = {"tiny": 6, "small": 9, "medium": 18}.get(size.name, 24)
     ops: list = []
+    if scenario == "laundering":
+        return [LawfulEconomy(ctx), Laundering(ctx)]
     if scenario in ("sexual-exploitation", "mixed"):
         for i in range(size.sex_operations):
             ops.append(SexualOperation(ctx, f"OP-SEX-{i + 1:03d}", victims))

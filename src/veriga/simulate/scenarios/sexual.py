@@ -135,7 +135,8 @@ class SexualOperation:
                                     self.mule_accts[0].iban])
         self.t_scatter = gt.typology(f"{op}-scatter-gather", "R12", "scatter_gather", op,
                                      "property bought through several mules' transfers",
-                                     [self.ctl_acct.iban] + [a.iban for a in self.mule_accts])
+                                     [self.ctl_acct.iban, self.notary.iban]
+                                     + [a.iban for a in self.mule_accts])
 
     def _routes(self) -> None:
         ctx, rng = self.ctx, self.ctx.rng
