@@ -43,7 +43,8 @@ def test_rejects_bad_input(tmp_path: Path) -> None:
 
 
 def test_catalogue() -> None:
-    assert set(SCENARIOS) == {"sexual-exploitation", "labour-exploitation", "mixed"}
+    assert set(SCENARIOS) == {"sexual-exploitation", "labour-exploitation", "mixed",
+                              "laundering"}
     assert list(SIZES) == ["tiny", "small", "medium", "large", "xl"]
 
 

@@ -47,7 +47,8 @@ def _check(world: Path, ws: Workspace) -> None:
     assert keyed == parties and len(parties) > 300
 
 
-@pytest.mark.parametrize("scenario", ["sexual-exploitation", "labour-exploitation"])
+@pytest.mark.parametrize("scenario", ["sexual-exploitation", "labour-exploitation",
+                                      "laundering"])
 def test_single_scenarios_import_cleanly(scenario: str, tmp_path: Path, sqlite_ws: Workspace
                                          ) -> None:
     from veriga.simulate import simulate
