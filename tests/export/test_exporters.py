@@ -49,9 +49,10 @@ def _person(name: str, entity_id: str) -> EntityProxy:
 
 
 def test_the_built_in_formats() -> None:
-    assert formats() == ["anx", "cypher", "ftm", "ftm-core", "gexf", "xlsx"]
+    assert formats() == ["anx", "cypher", "ftm", "ftm-core", "gexf", "goaml", "xlsx"]
     found = exporters()
-    assert {e.suffix for e in found.values()} == {"anx", "cypher", "ftm.json", "gexf", "xlsx"}
+    assert {e.suffix for e in found.values()} == {"anx", "cypher", "ftm.json", "gexf",
+                                                 "goaml.xml", "xlsx"}
     assert found["ftm"].media_type == "application/x-ndjson"
     assert all(e.description for e in found.values())
 
