@@ -34,6 +34,7 @@ from veriga.cli.common import (
     workspace,
 )
 from veriga.cli.finance import finance_app
+from veriga.cli.hits import hits_app
 from veriga.cli.osint import osint_app
 from veriga.cli.report import report
 from veriga.cli.resolve import merge, resolve, split
@@ -57,6 +58,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(entity_app, name="entity")
 app.add_typer(finance_app, name="finance")
 app.add_typer(osint_app, name="osint")
+app.add_typer(hits_app, name="hits")
 app.command("analyze")(analyze)
 app.command("families")(list_families)
 app.command("resolve")(resolve)

@@ -12,6 +12,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.analyses``: the analysis families of :mod:`veriga.analysis`;
 - ``ws.xref``: cross-referencing cases (shared entities, candidate matches);
 - ``ws.ads``: online ads, each ad's page as captured (from its WARC record, verified);
+- ``ws.hits``: hit/no-hit match filters published for, and matched against, other parties;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -38,6 +39,7 @@ from veriga.workspace.directory import Directory
 from veriga.workspace.entities import Around, Entities, EntityPage, EntityView
 from veriga.workspace.exports import Exports
 from veriga.workspace.findings import Findings
+from veriga.workspace.hits import Hits
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
 from veriga.workspace.xref import XrefPart
@@ -64,6 +66,7 @@ class Workspace(Context):
         self.audit = Audit(self)
         self.xref = XrefPart(self)
         self.ads = Ads(self)
+        self.hits = Hits(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,

@@ -1,0 +1,1 @@
+"""Cooperation between installations: hit/no-hit match filters (:mod:`.hits`)."""
