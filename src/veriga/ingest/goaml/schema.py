@@ -45,5 +45,6 @@ def problems(root: Any, profile: Profile) -> list[str]:
     xsd = schema()
     if not xsd.validate(root.getroottree()):
         for error in list(xsd.error_log):  # type: ignore[call-overload]
-            found.append(f"line {error.line}: {error.message} (goaml.xsd)")
+            where = f"line {error.line}, {error.path}" if error.line else error.path
+            found.append(f"{where}: {error.message} (goaml.xsd)")
     return found
