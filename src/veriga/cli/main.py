@@ -310,11 +310,25 @@ def export(
                                             "judicial proceedings (H1, H3).")] = False,
     to: Annotated[str | None, typer.Option(help="Organisation it is disclosed to: leaves "
                                            "out what may not be passed on (H2, H3).")] = None,
+    finding: Annotated[list[str] | None, typer.Option(
+        "--finding", help="A confirmed finding a report (goaml) rests on; repeat it.")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="goaml: the FIU profile (a name or a .yml file; docs/finance.md#goaml).")] = None,
+    reference: Annotated[str | None, typer.Option(
+        help="goaml: the report's entity_reference (default: from the findings).")] = None,
     purpose: PurposeOpt = None,
 ) -> None:
-    """Export a case's entities; handling codes travel in FILE.handling.json."""
+    """Export a case's entities (handling codes travel in FILE.handling.json), or a report
+    from confirmed findings (--format goaml --finding ID...)."""
     if fmt not in (known := exporters()):
         _fail(f"unknown export format {fmt!r}; use one of {', '.join(known)}")
+    if getattr(known[fmt], "from_findings", False) or finding:
+        with workspace(purpose, ask=True) as ws:
+            written = ws.exports.report(case, fmt, out, finding or [], profile=profile,
+                                        reference=reference, recipient=to)
+        console.print(f"Wrote report {written.reference} with {written.transactions} "
+                      f"transactions and {written.accounts} accounts to {out} ({fmt})")
+        return
     with workspace(purpose, ask=True) as ws:
         count = ws.exports.write(case, fmt, out, for_court=for_court, recipient=to)
     console.print(f"Wrote {count} entities to {out} ({fmt})")
