@@ -131,6 +131,8 @@ sources = Table(
     Column("handling", String(8), nullable=False, server_default="H0"),
     Column("handling_orgs", JSON, nullable=True),
     Column("handling_note", Text, nullable=True),
+    # where a source received in an exchange package came from (sender, package, basis)
+    Column("origin", JSON, nullable=True),
     UniqueConstraint("case_id", "sha256", name="uq_sources_case_sha256"),
 )
 
@@ -288,4 +290,36 @@ saved_views = Table(
     Column("created_by", String(255), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_saved_views_case", "case_id", "kind"),
+)
+
+#: Public keys of organisations (this installation's own and its partners'), by fingerprint;
+#: private keys never enter the store.
+org_keys = Table(
+    "org_keys",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("org_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("sign_public", String(64), nullable=False),  # Ed25519, base64
+    Column("box_public", String(64), nullable=False),  # X25519, base64
+    Column("own", Boolean, nullable=False, server_default=false()),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(255), nullable=False),
+    Index("ix_org_keys_org", "org_id"),
+)
+
+#: Exchange packages sent (``sent``) and received (``received``): a package id received
+#: twice is a replay.
+exchanges = Table(
+    "exchanges",
+    metadata,
+    Column("package_id", String(ID), primary_key=True),
+    Column("direction", String(8), primary_key=True),
+    Column("case_id", String(ID), ForeignKey("cases.id"), nullable=False),
+    Column("org_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("counts", JSON, nullable=False),
+    Column("expires", String(10), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(255), nullable=False),
+    Column("receipt_at", DateTime(timezone=True), nullable=True),
 )
