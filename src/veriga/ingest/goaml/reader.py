@@ -38,7 +38,16 @@ from lxml import etree
 
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.goaml.profile import Profile, ProfileError, load_profile
-from veriga.ingest.goaml.xmlsafe import DTD_REFUSED, HEAD, has_doctype, kid, kids, local, text
+from veriga.ingest.goaml.xmlsafe import (
+    DTD_REFUSED,
+    HEAD,
+    fields,
+    has_doctype,
+    kid,
+    kids,
+    local,
+    text,
+)
 from veriga.ingest.guards import check_xml_text
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
@@ -270,13 +279,14 @@ class _Report:
     # -- parties ------------------------------------------------------------------------
 
     def _person(self, elem: Any, path: str) -> tuple[Draft, list[Draft]]:
+        f = fields(elem)
         loc = _loc(elem, path)
-        first, middle, last = (text(elem, "first_name"), text(elem, "middle_name"),
-                               text(elem, "last_name"))
-        name = " ".join(p for p in (first, middle, last) if p) or text(elem, "alias")
-        ssn, id_number = text(elem, "ssn"), text(elem, "id_number")
-        passport = text(elem, "passport_number")
-        birth = text(elem, "birthdate")
+        first, middle, last = (f.get("first_name"), f.get("middle_name"),
+                               f.get("last_name"))
+        name = " ".join(p for p in (first, middle, last) if p) or f.get("alias")
+        ssn, id_number = f.get("ssn"), f.get("id_number")
+        passport = f.get("passport_number")
+        birth = f.get("birthdate")
         key = (("ssn", ssn) if ssn else ("id", id_number) if id_number else
                ("passport", passport) if passport else
                ("name", (name or "").upper(), birth or ""))
@@ -288,8 +298,8 @@ class _Report:
         person.add("firstName", first)
         person.add("middleName", middle)
         person.add("lastName", last)
-        person.add("title", text(elem, "title"))
-        gender = text(elem, "gender")
+        person.add("title", f.get("title"))
+        gender = f.get("gender")
         if gender:
             found = self.profile.gender_of(gender)
             if found is None:
@@ -299,19 +309,19 @@ class _Report:
         if birth:
             person.add("birthDate", self._date(birth, _loc(kid(elem, "birthdate"),
                                                             f"{path}/birthdate"), "birthdate"))
-        person.add("birthPlace", text(elem, "birth_place"))
-        person.add("motherName", text(elem, "mothers_name"))
-        person.add("alias", text(elem, "alias") if first or last else None)
+        person.add("birthPlace", f.get("birth_place"))
+        person.add("motherName", f.get("mothers_name"))
+        person.add("alias", f.get("alias") if first or last else None)
         person.add("socialSecurityNumber", ssn)
         person.add("idNumber", id_number)
         person.add("passportNumber", passport)
         for n in ("nationality1", "nationality2", "nationality3"):
-            person.add("nationality", text(elem, n))
-        person.add("country", text(elem, "residence"))
+            person.add("nationality", f.get(n))
+        person.add("country", f.get("residence"))
         self._contacts(person, elem)
-        person.add("profession", text(elem, "occupation"))
-        person.add("taxNumber", text(elem, "tax_number"))
-        person.add("notes", text(elem, "comments"))
+        person.add("profession", f.get("occupation"))
+        person.add("taxNumber", f.get("tax_number"))
+        person.add("notes", f.get("comments"))
         extra: list[Draft] = []
         for k, ident in enumerate(kids(elem, "identification"), start=1):
             ident_loc = _loc(ident, f"{path}/identification[{k}]")
@@ -355,10 +365,11 @@ class _Report:
             draft.add("email", " ".join((email.text or "").split()) or None)
 
     def _entity(self, elem: Any, path: str) -> tuple[Draft, list[Draft]]:
+        f = fields(elem)
         loc = _loc(elem, path)
-        name = text(elem, "name")
-        number = text(elem, "incorporation_number")
-        country = text(elem, "incorporation_country_code")
+        name = f.get("name")
+        number = f.get("incorporation_number")
+        country = f.get("incorporation_country_code")
         key = ("reg", (country or "").upper(), number) if number else \
             ("name", (name or "").upper())
         company = Draft("Company", make_id("goaml-entity", *key), loc)
@@ -366,19 +377,19 @@ class _Report:
             self.ctx.reject(loc, "name", None, "entity without a name; kept with the values "
                                                "it has")
         company.add("name", name)
-        company.add("alias", text(elem, "commercial_name"))
-        company.add("legalForm", text(elem, "incorporation_legal_form"))
+        company.add("alias", f.get("commercial_name"))
+        company.add("legalForm", f.get("incorporation_legal_form"))
         company.add("registrationNumber", number)
         company.add("jurisdiction", country)
-        company.add("sector", text(elem, "business"))
-        company.add("taxNumber", text(elem, "tax_number"))
-        company.add("website", text(elem, "url"))
-        incorporated = text(elem, "incorporation_date")
+        company.add("sector", f.get("business"))
+        company.add("taxNumber", f.get("tax_number"))
+        company.add("website", f.get("url"))
+        incorporated = f.get("incorporation_date")
         if incorporated:
             company.add("incorporationDate", self._date(incorporated, loc,
                                                         "incorporation_date"))
         self._contacts(company, elem)
-        company.add("notes", text(elem, "comments"))
+        company.add("notes", f.get("comments"))
         extra: list[Draft] = []
         for k, director in enumerate(kids(elem, "director_id"), start=1):
             d_path = f"{path}/director_id[{k}]"
@@ -393,29 +404,30 @@ class _Report:
         return company, extra
 
     def _account(self, elem: Any, path: str) -> tuple[Party, list[Draft]]:
+        f = fields(elem)
         loc = _loc(elem, path)
-        iban_raw, number_raw = text(elem, "iban"), text(elem, "account")
+        iban_raw, number_raw = f.get("iban"), f.get("account")
         number, valid = self._account_number(iban_raw or number_raw, loc,
                                              "iban" if iban_raw else "account")
         if number is None:
             self.ctx.reject(loc, "account", None, "account without a number; left out")
-            number = make_id("goaml-unnumbered", text(elem, "institution_name"),
-                             text(elem, "account_name"), loc)
+            number = make_id("goaml-unnumbered", f.get("institution_name"),
+                             f.get("account_name"), loc)
             valid = False
         acc = Draft("BankAccount", make_id("account", number), loc)
         is_iban = valid and len(number) >= 15 and number[:2].isalpha() and number[2:4].isdigit()
         acc.add("iban" if is_iban else "accountNumber", number)
         if iban_raw and number_raw and "".join(number_raw.split()).upper() != number:
             acc.add("accountNumber", number_raw)
-        acc.add("bankName", text(elem, "institution_name"))
-        bic = text(elem, "swift")
+        acc.add("bankName", f.get("institution_name"))
+        bic = f.get("swift")
         acc.add("bic", bic)
-        acc.add("currency", text(elem, "currency_code"))
-        acc.add("name", text(elem, "account_name"))
-        acc.add("accountType", text(elem, "personal_account_type"))
-        acc.add("notes", text(elem, "comments"))
+        acc.add("currency", f.get("currency_code"))
+        acc.add("name", f.get("account_name"))
+        acc.add("accountType", f.get("personal_account_type"))
+        acc.add("notes", f.get("comments"))
         for field, prop in (("opened", "openingDate"), ("closed", "closingDate")):
-            value = text(elem, field)
+            value = f.get(field)
             if value:
                 acc.add(prop, self._date(value, loc, field))
         party = Party("account", acc.id, account=number, bic=bic,
@@ -452,12 +464,13 @@ class _Report:
             person = min(signatories, key=lambda s: s[:2])[2]
             party.holder_id, party.name = person.id, _name(person)
         if party.name is None:
-            party.name = text(elem, "account_name")
+            party.name = f.get("account_name")
         return party, [acc, *extra]
 
     def _side(self, elem: Any, path: str, prefix: str) -> tuple[Party | None, list[Draft]]:
         """``t_from``/``t_to`` (or their ``_my_client`` forms), or a multi-party ``party``
         (``prefix`` empty): the account, person or entity with its funds code and country."""
+        f = fields(elem)
         found = None
         for child in elem:
             name = local(child.tag)
@@ -481,8 +494,8 @@ class _Report:
             company, drafts = self._entity(child, c_path)
             drafts.insert(0, company)
             party = Party("entity", company.id, name=_name(company), holder_id=company.id)
-        party.funds = text(elem, f"{prefix}funds_code")
-        party.country = text(elem, f"{prefix}country") or party.country
+        party.funds = f.get(f"{prefix}funds_code")
+        party.country = f.get(f"{prefix}country") or party.country
         party.my_client = local(elem.tag).endswith("_my_client") or name.endswith("_my_client")
         return party, drafts
 
@@ -495,9 +508,10 @@ class _Report:
     # -- transactions ---------------------------------------------------------------------
 
     def _transaction(self, elem: Any, path: str) -> Iterator[Draft]:
+        f = fields(elem)
         ctx = self.ctx
         loc = _loc(elem, path)
-        number = text(elem, "transactionnumber")
+        number = f.get("transactionnumber")
         if number is None:
             ctx.reject(loc, "transactionnumber", None, "transaction without a "
                                                        "transactionnumber; read as the "
@@ -547,7 +561,7 @@ class _Report:
                 ctx.reject(loc, "date_transaction", None, "transaction without a date; "
                                                           "left out of the ledger")
             return
-        code = text(elem, "transmode_code")
+        code = f.get("transmode_code")
         method = self.profile.method_of(code)
         if code and method is None:
             ctx.warn(loc, "transmode_code", code, "not a transmode code of the profile; "
@@ -558,7 +572,7 @@ class _Report:
                 or self.profile.method_of(payee.funds if payee else None, funds=True) \
                 or "other"
         ref = number or path
-        description = text(elem, "transaction_description")
+        description = f.get("transaction_description")
         currency = (self.header.get("currency_code_local") or "").upper() or None
         if payer is None or payee is None or others:
             what = ("has parties whose role gives no direction" if others else
@@ -583,10 +597,10 @@ class _Report:
         pay.add("currency", currency)
         pay.add("date", when.isoformat())
         pay.add("transactionNumber", number)
-        pay.add("recordId", text(elem, "internal_ref_number"))
+        pay.add("recordId", f.get("internal_ref_number"))
         pay.add("purpose", description)
-        pay.add("description", text(elem, "comments"))
-        location = text(elem, "transaction_location")
+        pay.add("description", f.get("comments"))
+        location = f.get("transaction_location")
         pay.add("summary", "; ".join(p for p in (
             method, f"transmode {code}" if code else None,
             f"location {location}" if location else None) if p))

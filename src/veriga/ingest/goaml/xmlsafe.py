@@ -34,12 +34,16 @@ def local(tag: Any) -> str:
 
 
 def kids(elem: Any, *names: str) -> list[Any]:
-    """Children of ``elem`` with one of these local names, in document order."""
+    """Children of ``elem`` with one of these local names (any namespace), in order."""
+    if len(names) == 1:
+        return elem.findall("{*}" + names[0])
     return [c for c in elem if local(c.tag) in names]
 
 
 def kid(elem: Any, *names: str) -> Any:
-    """The first child with one of these local names, or ``None``."""
+    """The first child with one of these local names (any namespace), or ``None``."""
+    if len(names) == 1:
+        return elem.find("{*}" + names[0])
     for child in elem:
         if local(child.tag) in names:
             return child
@@ -48,8 +52,24 @@ def kid(elem: Any, *names: str) -> Any:
 
 def text(elem: Any, name: str) -> str | None:
     """The stripped text of the first child ``name``, ``None`` when absent or empty."""
-    child = kid(elem, name) if elem is not None else None
-    if child is None or child.text is None:
+    value = elem.findtext("{*}" + name) if elem is not None else None
+    if not value:
         return None
-    value = " ".join(child.text.split())
-    return value or None
+    return " ".join(value.split()) or None
+
+
+def fields(elem: Any) -> dict[str, str]:
+    """The text of each child by local name (the first of a name; whitespace collapsed,
+    empty ones left out): one pass over the children for all the fields read of it."""
+    out: dict[str, str] = {}
+    for child in elem:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        name = tag.rpartition("}")[2] if tag[0] == "{" else tag
+        if name in out:
+            continue
+        value = child.text
+        if value and (value := " ".join(value.split())):
+            out[name] = value
+    return out
