@@ -15,6 +15,7 @@ from veriga import analysis
 from veriga.analysis.params import dataclass_params
 from veriga.errors import VerigaError
 from veriga.findings import N_
+from veriga.resolve.context import LINK_SCHEMATA
 from veriga.resolve.link import LinkSettings, link
 from veriga.resolve.proposals import KINDS, TITLES, proposals
 from veriga.resolve.records import build_records
@@ -66,8 +67,8 @@ class Resolution(analysis.Family):
     name = "resolve"
     title = N_("Entity resolution")
     prefix = "veriga.resolve."
-    schemata = ("Person", "Company", "Organization", "LegalEntity", "BankAccount", "Ownership",
-                "Address")
+    schemata = tuple(dict.fromkeys(("Person", "Company", "Organization", "LegalEntity",
+                                    "BankAccount", "Ownership", "Address", *LINK_SCHEMATA)))
     record_kinds = ()
     detectors = tuple(
         analysis.Detector(kind, TITLES[k], None, CITATION,

@@ -26,10 +26,16 @@ its own model: a person is never linked to a company.
 the same tokens in any order; the same phonetic codes; a typo, by edit similarity; the tokens
 of one all in the other; the same initials and a shared token; similar; one token or code
 shared), the birth date (exact; one character apart or day and month swapped; the same month;
-the same year), phones, e-mails and IBANs (one shared), registration numbers (one shared; the
-first ones one edit apart, or two characters swapped), countries (one shared), gender, the
-address key (exact; most words shared, by the Dice coefficient of its words). A missing value
-weighs nothing. Every function used is built into both DuckDB and Spark and gives the same
+the same year), phones and e-mails (one shared), IBANs (one shared; none shared where both
+records are known by nothing else than a name and accounts, as a bank statement's
+counterparty is, which weighs more against than a different account beside a birth date, a
+phone or a number; or none shared), registration numbers (one shared; the first ones one edit
+apart, or two characters swapped), countries (one shared), gender, the address key (exact;
+most words shared, by the Dice coefficient of its words), and a person's context (the
+companies the case ties the record to: employer, company directed or owned, the business
+whose statement names them; ``veriga.resolve.context``: most of its keys shared, by their
+Dice coefficient, a company in common, or none). A missing value weighs nothing. Every
+function used is built into both DuckDB and Spark and gives the same
 result on both (Jaro-Winkler is not: Spark's comes from Splink's Scala functions and differs
 from DuckDB's on a few pairs in a thousand, which changed clusters between the engines), so
 the engines give the same pairs.
@@ -107,7 +113,7 @@ COLUMNS: dict[str, pa.DataType] = {
     "phones": pa.list_(pa.string()), "emails": pa.list_(pa.string()),
     "ibans": pa.list_(pa.string()), "reg_numbers": pa.list_(pa.string()),
     "countries": pa.list_(pa.string()), "address_key": pa.string(),
-    "problems": pa.list_(pa.string()),
+    "context": pa.list_(pa.string()), "problems": pa.list_(pa.string()),
     # optional: rigour's name symbols (blocking on pairs of them), f/m, a company's legal forms
     "symbols": pa.list_(pa.string()), "gender": pa.string(),
     "legal_forms": pa.list_(pa.string()),
@@ -188,7 +194,11 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
     ),
     "phones": (Level("shared", 0.60, 0.0005), Level("different", 0.40, 0.9995)),
     "emails": (Level("shared", 0.50, 0.0002), Level("different", 0.50, 0.9998)),
-    "ibans": (Level("shared", 0.80, 0.0005), Level("different", 0.20, 0.9995)),
+    "ibans": (
+        Level("shared", 0.80, 0.0005),
+        Level("different, nothing else", 0.02, 0.5),  # both known only by name and account
+        Level("different", 0.18, 0.4995),
+    ),
     "reg_numbers": (
         Level("shared", 0.70, 0.0001),
         Level("typo", 0.10, 0.0005),  # the first numbers one edit apart, or two swapped
@@ -201,6 +211,11 @@ COMPARISONS: dict[str, tuple[Level, ...]] = {
         Level("typo", 0.15, 0.003),  # words: Dice coefficient >= 0.75 (one word in 4 differs)
         Level("similar", 0.10, 0.03),  # Dice >= 0.5
         Level("different", 0.25, 0.965),
+    ),
+    "context": (
+        Level("mostly shared", 0.25, 0.0005),  # Dice coefficient of the parties' keys >= 0.25
+        Level("shared", 0.10, 0.02),  # a party in common among many
+        Level("different", 0.65, 0.9795),
     ),
 }
 MISSING = "missing"
@@ -219,13 +234,16 @@ IDENTIFYING = ("phones", "emails", "ibans", "reg_numbers", "address")
 _EM_RULES = {"reg_first": "reg_numbers", "birth_date": "birth_date", "phone_first": "phones",
              "name_key": "name", "address_key": "address"}
 # Levels whose m EM does not train: how often one person's records carry different phones,
-# e-mails, IBANs, numbers or countries, or a different gender, cannot be learnt from a case
+# e-mails, IBANs (and, of records known only by a name and accounts, different accounts: a
+# person has a few accounts, but the statements of a case name most people by one), numbers
+# or countries, or a different gender, cannot be learnt from a case
 # where most people carry one value each (EM makes them near 0, so that one different
 # e-mail would outweigh everything else); EM takes countries and gender, shared by most
 # pairs it sees, for what makes a match; and relatives sharing a phone or an address in its
 # blocks make it believe that a person's records often give different birth dates (they
 # differ by a typo, which has its own level).
 _FIXED_M = {("phones", "different"), ("emails", "different"), ("ibans", "different"),
+            ("ibans", "different, nothing else"),
             ("reg_numbers", "different"), ("birth_date", "different"),
             ("countries", "shared"), ("countries", "different"),
             ("gender", "same"), ("gender", "different")}
@@ -281,7 +299,19 @@ def _levels(comparison: str, dialect: str, tf: bool = False) -> tuple[Any, list[
 
     if comparison == "gender":
         return cll.NullLevel(comparison), [cll.ExactMatchLevel(comparison), cll.ElseLevel()]
-    if comparison in {"phones", "emails", "ibans", "countries"}:
+    if comparison == "ibans":
+        return cll.NullLevel(comparison), [
+            cll.ArrayIntersectLevel(comparison, 1),
+            _sql("account_only_l and account_only_r"),
+            cll.ElseLevel(),
+        ]
+    if comparison == "context":
+        return cll.NullLevel(comparison), [
+            _dice(comparison, 0.25, dialect),
+            cll.ArrayIntersectLevel(comparison, 1),
+            cll.ElseLevel(),
+        ]
+    if comparison in {"phones", "emails", "countries"}:
         return cll.NullLevel(comparison), [cll.ArrayIntersectLevel(comparison, 1),
                                            cll.ElseLevel()]
     if comparison == "name":
@@ -394,6 +424,7 @@ select
     {_clean_array("reg_numbers")} as reg_numbers,
     {_clean_array("countries")} as countries,
     nullif(trim(address_key), '') as address_key,
+    {_clean_array("context")} as context,
     {_clean_array("symbols", 8)} as symbols,
     {_clean_array("legal_forms", 4)} as legal_forms,
     case when lower(gender) in ('f', 'm') then lower(gender) end as gender
@@ -454,7 +485,9 @@ select b.record_id, b.name_key, b.tokens, b.phonetic,
        b.phones, b.phones[1] as phone_first, b.emails, b.ibans, b.reg_numbers,
        b.reg_numbers[1] as reg_first,
        array_to_string(list_sort(string_split(b.reg_numbers[1], '')), '') as reg_sorted,
-       b.countries, b.gender, b.address_key, b.legal_forms,
+       b.countries, b.gender, b.address_key, b.legal_forms, b.context,
+       (b.ibans is not null and b.birth_date is null and b.phones is null and b.emails is null
+        and b.reg_numbers is null and b.address_key is null) as account_only,
        list_sort(list_distinct(string_split(b.address_key, ' '))) as address_tokens,
        k.block_keys
 from rl_base b left join rl_blocks k on k.kind = b.kind and k.record_id = b.record_id

@@ -29,14 +29,17 @@ TITLES = {"person": N_("Possibly the same person"), "company": N_("Possibly the 
 FIELDS = {"name": N_("name"), "birth_date": N_("birth date"), "phones": N_("phone"),
           "emails": N_("e-mail"), "ibans": N_("bank account"),
           "reg_numbers": N_("registration or document number"), "countries": N_("country"),
-          "gender": N_("gender"), "address": N_("address")}
+          "gender": N_("gender"), "address": N_("address"),
+          "context": N_("linked parties")}
 #: Their levels (the labels of ``veriga.resolve.link.Level``) as a reader reads them.
 LEVELS = {"exact": N_("the same"), "sounds alike": N_("sounds alike"),
           "typo": N_("one typo apart"), "part of": N_("one contains the other"),
           "initials": N_("the same initials"), "part misspelt": N_("a part misspelt"),
           "shares a part": N_("a part in common"), "same month": N_("the same month"),
           "same year": N_("the same year"), "shared": N_("one in common"),
-          "same": N_("the same"), "similar": N_("similar"), "different": N_("different")}
+          "same": N_("the same"), "similar": N_("similar"), "different": N_("different"),
+          "mostly shared": N_("mostly the same"),
+          "different, nothing else": N_("different, and nothing else identifies them")}
 #: Values two records of one proposal share, as the keys a person recognises.
 SHARED = {"phones": "phone", "ibans": "iban", "reg_numbers": "registration", "emails": "email"}
 

@@ -3,7 +3,8 @@
 :func:`build_records` turns FollowTheMoney entities (``Person``; ``Company``,
 ``Organization``, ``LegalEntity`` and whatever else is a legal entity; the ``BankAccount``
 and ``Ownership`` entities giving each holder its IBANs; ``Address`` entities named by an
-``addressEntity``) into one Arrow table (:data:`SCHEMA`):
+``addressEntity``; the links between parties, ``Payment``, ``Employment``, ``Directorship``
+and the like, giving each person its context) into one Arrow table (:data:`SCHEMA`):
 
 ==============  ======================================================================
 column          value
@@ -36,6 +37,8 @@ countries       ISO 3166-1 alpha-2, upper-case, from ``country``, ``nationality`
                 ``citizenship``, ``jurisdiction``, ``mainCountry``
 address_key     the first address's tokens (rigour's address fingerprint, romanised),
                 sorted, each once, joined by a space, or null
+context         a person's context: the keys of the companies its links tie it to
+                (:mod:`veriga.resolve.context`), sorted; empty for companies
 problems        what was left out and why, one string each
 ==============  ======================================================================
 
@@ -62,6 +65,7 @@ from rigour.text.translit import ascii_text
 from veriga.model import EntityProxy
 from veriga.model.holdings import holdings
 from veriga.model.normalize import Rejected, normalize_account, normalize_date, normalize_phone
+from veriga.resolve.context import Tie, context_tie, contexts
 from veriga.resolve.names import (
     COMPANY,
     PERSON,
@@ -96,6 +100,7 @@ SCHEMA = pa.schema([
     ("reg_numbers", _LIST),
     ("countries", _LIST),
     ("address_key", pa.string()),
+    ("context", _LIST),
     ("problems", _LIST),
 ])
 
@@ -210,12 +215,16 @@ class _Builder:
         self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
         self.batches: list[pa.RecordBatch] = []
         self.links: list[EntityProxy] = []
+        self.ties: list[Tie] = []  # the links between parties (the records' context)
         self.addresses: dict[str, str] = {}
         self.address_refs: dict[str, list[str]] = {}  # record id: Address entity ids
 
     def add(self, proxy: EntityProxy) -> None:
         if not proxy.id:
             return
+        tie = context_tie(proxy)
+        if tie is not None:
+            self.ties.append(tie)
         if proxy.schema.is_a("BankAccount") or proxy.schema.is_a("Ownership"):
             self.links.append(proxy)
             return
@@ -246,6 +255,7 @@ class _Builder:
             columns[name].append(values.get(name) or [])
         columns["ibans"].append(list(dict.fromkeys(row.ibans)))
         columns["countries"].append(sorted(row.countries))
+        columns["context"].append([])
         columns["problems"].append([p.text() for p in row.problems])
         if len(columns["record_id"]) >= BATCH_ROWS:
             self._flush()
@@ -261,7 +271,15 @@ class _Builder:
         self.batches = []
         if table.num_rows:
             table = _first_of_each_id(table.take(pc.sort_indices(table["record_id"])))
-        return self._join(table)
+        return self._with_context(self._join(table))
+
+    def _with_context(self, table: pa.Table) -> pa.Table:
+        """The ``context`` of every person's record (:mod:`veriga.resolve.context`)."""
+        if not self.ties or not table.num_rows:
+            return table
+        index = SCHEMA.get_field_index("context")
+        return table.set_column(index, SCHEMA.field("context"), pa.array(
+            contexts(table, self.ties), type=SCHEMA.field("context").type))
 
     def _join(self, table: pa.Table) -> pa.Table:
         """The IBANs of held accounts and the addresses of Address entities, added to the
