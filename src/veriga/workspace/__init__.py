@@ -13,6 +13,8 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.xref``: cross-referencing cases (shared entities, candidate matches);
 - ``ws.ads``: online ads, each ad's page as captured (from its WARC record, verified);
 - ``ws.hits``: hit/no-hit match filters published for, and matched against, other parties;
+- ``ws.exchange``: organisation keys, signed and encrypted packages to and from other
+  installations;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -37,6 +39,7 @@ from veriga.workspace.context import (
 )
 from veriga.workspace.directory import Directory
 from veriga.workspace.entities import Around, Entities, EntityPage, EntityView
+from veriga.workspace.exchange import Exchange
 from veriga.workspace.exports import Exports
 from veriga.workspace.findings import Findings
 from veriga.workspace.hits import Hits
@@ -67,6 +70,7 @@ class Workspace(Context):
         self.xref = XrefPart(self)
         self.ads = Ads(self)
         self.hits = Hits(self)
+        self.exchange = Exchange(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,
