@@ -33,6 +33,7 @@ from veriga.cli.common import (
     progress_bars,
     workspace,
 )
+from veriga.cli.exchange import exchange_app, key_app
 from veriga.cli.finance import finance_app
 from veriga.cli.hits import hits_app
 from veriga.cli.osint import osint_app
@@ -60,6 +61,8 @@ app.add_typer(entity_app, name="entity")
 app.add_typer(finance_app, name="finance")
 app.add_typer(osint_app, name="osint")
 app.add_typer(hits_app, name="hits")
+app.add_typer(exchange_app, name="exchange")
+org_app.add_typer(key_app, name="key")
 app.add_typer(request_app, name="request")
 app.command("analyze")(analyze)
 app.command("families")(list_families)
