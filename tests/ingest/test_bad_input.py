@@ -104,9 +104,9 @@ def test_csv_dates_out_of_range_mixed_currencies_and_negative_zero(sqlite_ws, tm
                        'FROM "transaction" ORDER BY locator').to_pylist()
     engine.close()
     assert [(x["locator"], x["a"], x["currency"], x["amount_eur"]) for x in got] == [
-        ("line 2", "0.00", "EUR", Decimal("0.00")),
-        ("line 3", "12.50", "USD", None),  # no rate given: no EUR amount invented
-        ("line 6", "-7.25", "eur", Decimal("-7.25")),
+        ("line 2", "0.000", "EUR", Decimal("0.00")),  # amounts kept to 3 decimals (KWD)
+        ("line 3", "12.500", "USD", None),  # no rate given: no EUR amount invented
+        ("line 6", "-7.250", "eur", Decimal("-7.25")),
     ]
 
 

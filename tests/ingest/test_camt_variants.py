@@ -1,7 +1,7 @@
 """camt variants that real banks write, each in a synthetic fixture of its own
 (tests/ingest/data/camt): camt.052.001.01, batch bookings, reversals, interim balances,
-pending entries, several accounts in one file; and that every entry of every fixture is
-kept or reported."""
+pending entries (kept apart, with their status), several accounts in one file, currencies
+with three decimals and none; and that every entry of every fixture is kept or reported."""
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -33,12 +33,32 @@ EXPECTED: dict[str, tuple[list[tuple], list[tuple[str, str]]]] = {
         ("Rpt[2]/Ntry[1]", "0551-000777", "-30.00", "HABA-20260302-0777", None),
     ], []),
     # interim booked balances only (given latest first): the earliest opens, the latest
-    # closes; pending and informational entries are reported, not kept
+    # closes; pending and informational entries are kept apart (PENDING)
     "camt052-v08-interim.xml": ([
         ("Rpt[1]/Ntry[1]", LV1, "100.00", "NONREF", LT1),
         ("Rpt[1]/Ntry[2]", LV1, "-20.00", "NONREF", None),
         ("Rpt[2]/Ntry[1]", LV3, "5.00", None, None),
-    ], [("Rpt[1]/Ntry[3]", "Sts"), ("Rpt[2]/Ntry[2]", "Sts"), ("Rpt[2]", "balance")]),
+    ], [("Rpt[2]", "balance")]),
+    # booked, pending, informational and future entries in one intraday report
+    "camt052-v02-pending.xml": ([
+        ("Rpt[1]/Ntry[1]", LV2, "250.00", "PEND-0001", LT1),
+        ("Rpt[1]/Ntry[4]", LV2, "-30.00", "PEND-0004", None),
+    ], []),
+    # a pending batch credit of two payments and a booked fee
+    "camt054-v04-pending.xml": ([
+        ("Ntfctn[1]/Ntry[2]", LT2, "-12.00", "N54-0002", None),
+    ], []),
+    # three decimals (KWD) and none (JPY), balanced to the fils and the yen
+    "camt053-v08-kwd-jpy.xml": ([
+        ("Stmt[1]/Ntry[1]", "KW51NBOK0000000000002010123456", "12.345", "KW-0001",
+         "KW81CBKU0000000000001234560101"),
+        ("Stmt[1]/Ntry[2]", "KW51NBOK0000000000002010123456", "-250.125", "KW-0002",
+         "JO94CBJO0010000000000131000302"),
+        ("Stmt[1]/Ntry[3]", "KW51NBOK0000000000002010123456", "-0.005", "KW-0003", None),
+        ("Stmt[2]/Ntry[1]", "0012345678", "150000", "JP-0001", "0098765432"),
+        ("Stmt[2]/Ntry[2]", "0012345678", "-2500", "JP-0002", None),
+        ("Stmt[2]/Ntry[3]", "0012345678", "-37500", "JP-0003", "0055512345"),
+    ], []),
     # batches: one NtryDtls of three TxDtls, two NtryDtls of one; details without amounts
     # keep the entry whole; no AcctSvcrRef anywhere; two identical entries both kept
     "camt053-v02-batch.xml": ([
@@ -72,7 +92,7 @@ EXPECTED: dict[str, tuple[list[tuple], list[tuple[str, str]]]] = {
         ("Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls[1]", LT2, "30.00", "LT-0308-A", EE1),
         ("Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls[2]", LT2, "30.00", "LT-0308-B", LV3),
         ("Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls[3]", LT2, "30.00", "LT-0308-C", LV2),
-    ], [("Ntfctn[1]/Ntry[2]", "Sts")]),
+    ], []),
     "camt054-v08-notification.xml": ([
         ("Ntfctn[1]/Ntry[1]", EE1, "450.00", "RENT-04", LT1),
         ("Ntfctn[2]/Ntry[1]", LT1, "-450.00", "RENT-04", EE1),
@@ -81,17 +101,29 @@ EXPECTED: dict[str, tuple[list[tuple], list[tuple[str, str]]]] = {
 }
 
 
+# fixture: entries not booked (locator after the container, status), kept apart as
+# pending_transaction records; each statement with some has a warning counting them
+PENDING: dict[str, list[tuple[str, str]]] = {
+    "camt052-v08-interim.xml": [("Rpt[1]/Ntry[3]", "pending"), ("Rpt[2]/Ntry[2]", "info")],
+    "camt052-v02-pending.xml": [("Rpt[1]/Ntry[2]", "pending"), ("Rpt[1]/Ntry[3]", "info"),
+                                ("Rpt[1]/Ntry[5]", "future")],
+    "camt054-v02-notification.xml": [("Ntfctn[1]/Ntry[2]", "pending")],
+    "camt054-v04-pending.xml": [("Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls[1]", "pending"),
+                                ("Ntfctn[1]/Ntry[1]/NtryDtls[1]/TxDtls[2]", "pending")],
+}
+
+
 def _after_container(locator: str) -> str:
     return locator.split("/", 3)[3]  # drop "", "Document" and the message element
 
 
-def _rows(ws, case="c"):
+def _rows(ws, case="c", kind="transaction"):
     engine = ws.records.engine(case)
     rows = engine.query(
-        'SELECT locator, account, amount, ref, counterparty_account, counterparty_name, '
-        'description FROM "transaction" ORDER BY record_id').to_pylist()
+        'SELECT record_id, locator, account, amount, ref, counterparty_account, '
+        f'counterparty_name, description FROM "{kind}"').to_pylist()
     engine.close()
-    return rows
+    return sorted(rows, key=lambda r: int(r["record_id"].rsplit(":", 1)[1]))
 
 
 def test_every_fixture_has_its_expectation():
@@ -110,6 +142,23 @@ def test_camt_variant_is_detected_and_imported(sqlite_ws, name):
     got = [(_after_container(r["locator"]), r["account"], r["amount"], r["ref"],
             r["counterparty_account"]) for r in _rows(sqlite_ws)]
     assert got == [(loc, acc, Decimal(amount), ref, cp) for loc, acc, amount, ref, cp in rows]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_entries_not_booked_are_kept_apart_and_counted(sqlite_ws, name):
+    sqlite_ws.cases.create("c")
+    [result] = sqlite_ws.records.import_files("c", [ImportRequest(DATA / name)])
+    engine = sqlite_ws.records.engine("c")
+    got = engine.query("SELECT locator, status FROM pending_transaction").to_pylist()
+    engine.close()
+    expected = PENDING.get(name, [])
+    assert sorted((_after_container(r["locator"]), r["status"]) for r in got) == \
+        sorted(expected)
+    counted = [w for w in result.warnings if w.field == "status"]
+    statements = {loc.split("/Ntry")[0] for loc, _ in expected}
+    assert len(counted) == len(statements)
+    entries = {loc.split("/NtryDtls")[0] for loc, _ in expected}
+    assert sum(int(w.reason.split()[0]) for w in counted) == len(entries)
 
 
 def test_reversal_is_marked_and_names_the_other_party(sqlite_ws):
@@ -162,7 +211,7 @@ def test_every_entry_is_kept_or_reported(sqlite_ws, name):
     entries = _entries(DATA / name)
     sqlite_ws.cases.create("c")
     [result] = sqlite_ws.records.import_files("c", [ImportRequest(DATA / name)])
-    rows = _rows(sqlite_ws)
+    rows = _rows(sqlite_ws) + _rows(sqlite_ws, kind="pending_transaction")
 
     def within(locator: str, entry: str) -> bool:
         return locator == entry or locator.startswith(entry + "/")

@@ -149,7 +149,7 @@ def test_duplicates_bad_iban_negative_zero_and_bad_dates(sqlite_ws, tmp_path):
     assert ("line 16", "value_date") in got
     rows = tx(sqlite_ws)
     assert [x["ref"] for x in rows] == ["K1", "K2"]
-    assert str(rows[1]["amount"]) == "0.00" and rows[1]["counterparty_account"] is None
+    assert str(rows[1]["amount"]) == "0.000" and rows[1]["counterparty_account"] is None
     assert rows[1]["counterparty_name"] == "Dora Fake"
 
 

@@ -170,8 +170,8 @@ def test_swedbank_baltic_row_types_sign_column_and_trailing_delimiter(sqlite_ws,
     [r] = sqlite_ws.records.import_files("c", [ImportRequest(path)])
     assert r.mapping == "preset swedbank-baltic-et" and r.rejects == []
     got = [(x["locator"], x["ref"], str(x["amount"])) for x in _tx(sqlite_ws)]
-    assert got == [("line 3", "2026030201", "-5.59"), ("line 4", "2026030302", "250.00"),
-                   ("line 5", "2026030403", "0.00")]  # -0,00 debit is stored as 0.00
+    assert got == [("line 3", "2026030201", "-5.590"), ("line 4", "2026030302", "250.000"),
+                   ("line 5", "2026030403", "0.000")]  # -0,00 debit is stored as 0.000
 
 
 def test_swedbank_se_preamble_and_windows_1252(sqlite_ws, tmp_path):

@@ -81,7 +81,7 @@ def test_csv_with_mapping_gives_entities_and_records(ws, tmp_path, mapping):
     assert len(owners) == 2 and all(o.get("owner") and o.get("asset") for o in owners)
     tx = _tx(ws)
     assert [t["amount"] for t in tx] == [Decimal("-12.50"), Decimal("100.00"), Decimal("0.00")]
-    assert str(tx[2]["amount"]) == "0.00"  # negative zero is zero
+    assert str(tx[2]["amount"]) == "0.000"  # negative zero is zero
     assert [t["locator"] for t in tx] == ["line 2", "line 3", "line 4"]
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from followthemoney import EntityProxy
 
+from veriga.model.currency import format_amount
+
 DATE_PROPS = ("date", "startDate", "endDate", "publishedAt", "departureTime", "arrivalTime",
               "birthDate", "incorporationDate", "modifiedAt", "createdAt")
 
@@ -87,7 +89,9 @@ def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) ->
                 label = schema.label
                 amount = _amount(proxy)
                 if amount:
-                    label = f"{label} {amount:,.2f} {proxy.first('currency') or ''}".strip()
+                    currency = proxy.first("currency")
+                    label = f"{label} {format_amount(amount, currency, grouping=True)} " \
+                            f"{currency or ''}".strip()
                 key = entity_id if len(sources) * len(targets) == 1 else \
                     f"{entity_id}:{source}:{target}"
                 graph.edges[key] = {

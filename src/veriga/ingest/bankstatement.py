@@ -17,12 +17,13 @@ import pyarrow as pa
 
 from veriga.ingest import duck
 from veriga.ingest.base import Draft, ImportContext, RecordBatch
+from veriga.model.currency import exponent, fits, format_amount
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
-from veriga.model.records import TRANSACTION
+from veriga.model.records import PENDING_TRANSACTION, TRANSACTION
 
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(10) ** 16
+MAX_AMOUNT = Decimal(10) ** 15  # the records keep 18 digits, 3 of them decimals
 MIN_DATE = date(1900, 1, 1)
 
 
@@ -44,6 +45,12 @@ class Entry:
     counterparty_country: str | None = None
     method: str | None = None
     description: str | None = None
+    #: ``None`` for a booked entry; else why it is not booked (pending, info, future)
+    status: str | None = None
+
+
+#: Statuses of entries that are not booked, by camt code; another code is kept as written.
+STATUSES = {"PDNG": "pending", "INFO": "info", "FUTR": "future"}
 
 
 @dataclass
@@ -62,6 +69,8 @@ class Statement:
     movements: Decimal = Decimal(0)
     entries: int = 0
     account_id: str | None = field(default=None, repr=False)
+    #: entries not booked, by status: kept apart, outside the movements and the balance
+    unbooked: dict[str, int] = field(default_factory=dict)
 
 
 def clean_amount(value: Decimal) -> Decimal:
@@ -75,6 +84,7 @@ class Ledger:
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
         self.rows: dict[str, list[Any]] = {f.name: [] for f in TRANSACTION.schema}
+        self.unbooked: dict[str, list[Any]] = {f.name: [] for f in PENDING_TRANSACTION.schema}
         self.index = 0
         self.seen_run = ctx.run_state.setdefault("bank_transactions", {})
         # key -> (file name, statement locator, entry locator) of the entry's first sighting
@@ -167,22 +177,27 @@ class Ledger:
     # -- entries ----------------------------------------------------------------------
 
     def add(self, stmt: Statement, entry: Entry) -> list[Draft]:
-        """Check one entry and keep it (unless rejected or a duplicate); counterparty drafts."""
+        """Check one entry and keep it (unless rejected or a duplicate); counterparty drafts.
+        An entry that is not booked is kept apart (:meth:`add_unbooked`)."""
+        if entry.status is not None:
+            return self.add_unbooked(stmt, entry)
         self.index += 1
         ctx, loc = self.ctx, entry.locator
         amount = clean_amount(entry.amount)
         stmt.movements += amount
         stmt.entries += 1
-        if amount.quantize(CENT) != amount or abs(amount) >= MAX_AMOUNT:
-            ctx.reject(loc, "amount", amount, "amount has more than 2 decimals or is too large "
-                       "to keep exactly; record skipped")
+        currency = (entry.currency or stmt.currency or "").upper() or None
+        if not fits(amount, currency) or abs(amount) >= MAX_AMOUNT:
+            what = f"{currency}'s" if currency else "an amount's"
+            ctx.reject(loc, "amount", amount, f"amount has more than {what} "
+                       f"{exponent(currency)} decimals or is too large to keep exactly; "
+                       "record skipped")
             return []
         booking = self._date(entry.booking_date, loc, "booking_date", required=True)
         if booking is None:
             return []
         value_date = self._date(entry.value_date, loc, "value_date", required=False)
         cp_account = self.account(entry.counterparty_account, loc, "counterparty_account")
-        currency = (entry.currency or stmt.currency or "").upper() or None
         if self._duplicate(stmt, entry, amount, booking, cp_account):
             return []
         eur = entry.amount_eur
@@ -203,6 +218,44 @@ class Ledger:
         }
         for key, value in values.items():
             self.rows[key].append(value)
+        return self.parties(cp_account, entry.counterparty_name, loc,
+                            bic=entry.counterparty_bic)
+
+    def add_unbooked(self, stmt: Statement, entry: Entry) -> list[Draft]:
+        """Keep a pending (or informational, or future) entry as a ``pending_transaction``
+        record, checked like a booked one but outside the statement's movements and
+        balance and never a duplicate of a booked entry. The parser counts such entries
+        in ``stmt.unbooked`` for the warning :meth:`end` gives."""
+        assert entry.status is not None
+        self.index += 1
+        ctx, loc = self.ctx, entry.locator
+        amount = clean_amount(entry.amount)
+        currency = (entry.currency or stmt.currency or "").upper() or None
+        if not fits(amount, currency) or abs(amount) >= MAX_AMOUNT:
+            what = f"{currency}'s" if currency else "an amount's"
+            ctx.reject(loc, "amount", amount, f"amount has more than {what} "
+                       f"{exponent(currency)} decimals or is too large to keep exactly; "
+                       "record skipped")
+            return []
+        cp_account = self.account(entry.counterparty_account, loc, "counterparty_account")
+        eur = amount if currency == "EUR" else entry.amount_eur
+        values = {
+            "record_id": f"{ctx.source_id}:{self.index}", "source_id": ctx.source_id,
+            "locator": loc, "account": stmt.account, "ref": entry.ref,
+            "booking_date": self._date(entry.booking_date, loc, "booking_date", False),
+            "value_date": self._date(entry.value_date, loc, "value_date", required=False),
+            "amount": amount, "currency": currency,
+            "amount_eur": None if eur is None else clean_amount(
+                eur.quantize(CENT, rounding=ROUND_HALF_EVEN)),
+            "counterparty_account": cp_account,
+            "counterparty_name": _one_line(entry.counterparty_name),
+            "counterparty_bic": entry.counterparty_bic,
+            "counterparty_country": entry.counterparty_country or _country(cp_account),
+            "method": entry.method, "description": _one_line(entry.description),
+            "balance_after": None, "status": entry.status,
+        }
+        for key, value in values.items():
+            self.unbooked[key].append(value)
         return self.parties(cp_account, entry.counterparty_name, loc,
                             bic=entry.counterparty_bic)
 
@@ -247,7 +300,14 @@ class Ledger:
 
     def end(self, stmt: Statement, require_balances: bool = False) -> None:
         """Opening balance + movements must equal the closing balance (or, in an interim
-        report without one, the interim booked balance)."""
+        report without one, the interim booked balance). Entries not booked are counted in
+        a warning: the user sees how many the statement has and that they are apart."""
+        if stmt.unbooked:
+            n = sum(stmt.unbooked.values())
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(stmt.unbooked.items()))
+            self.ctx.warn(stmt.locator, "status", counts,
+                          f"{n} entr{'y' if n == 1 else 'ies'} not booked ({counts}): kept as "
+                          "pending_transaction records, outside the ledger and the balance")
         closing, what = stmt.closing, "closing"
         if closing is None and stmt.interim is not None:
             closing, what = stmt.interim, "interim booked"
@@ -267,6 +327,15 @@ class Ledger:
                 f"(difference {diff})",
             )
 
+    def unbooked_batch(self) -> RecordBatch | None:
+        """The entries not booked (pending, info, future) as one Arrow batch."""
+        if not self.unbooked["record_id"]:
+            return None
+        schema = PENDING_TRANSACTION.schema
+        arrays = [column(self.unbooked[f.name], f.type) for f in schema]
+        return RecordBatch(PENDING_TRANSACTION.name, pa.Table.from_arrays(arrays,
+                                                                          schema=schema))
+
     def payments(self, batch: RecordBatch | None) -> list[Draft]:
         """Payment edges of the kept transactions (see :func:`payment_drafts`)."""
         if batch is None:
@@ -278,9 +347,18 @@ class Ledger:
         self.seen_run.update(self.seen_file)
         if not self.rows["record_id"]:
             return None
-        arrays = [pa.array(self.rows[f.name], f.type) for f in TRANSACTION.schema]
+        arrays = [column(self.rows[f.name], f.type) for f in TRANSACTION.schema]
         return RecordBatch("transaction", pa.Table.from_arrays(arrays,
                                                                schema=TRANSACTION.schema))
+
+
+def column(values: list[Any], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of ``values``; decimals go through their text, which Arrow reads
+    exactly and some twenty times faster than it converts ``Decimal`` objects."""
+    if pa.types.is_decimal(kind):
+        text = [None if v is None else format(v, "f") for v in values]
+        return pa.array(text, pa.string()).cast(kind)
+    return pa.array(values, kind)
 
 
 # -- payment edges for the graph --------------------------------------------------------
@@ -302,6 +380,40 @@ ORDER BY min(__row)
 """
 
 
+#: Up to this many rows, the payments are summed in Python: a query costs more than that
+#: for the small files of a bank production (one statement per account and month).
+SMALL_TABLE = 20_000
+PAYMENT_COLUMNS = ["account", "counterparty_account", "booking_date", "amount", "currency",
+                   "locator", "counterparty_name"]
+
+
+def _payment_rows(table: pa.Table, parties: bool) -> tuple[list[tuple], list[tuple]]:
+    """What :data:`_PAYMENTS_SQL` (and the accounts' query) give, summed in Python: the
+    groups of payer, beneficiary, month and currency in the order of their first row."""
+    groups: dict[tuple, list[Any]] = {}
+    own: dict[str, str] = {}
+    columns = [table[c].to_pylist() for c in PAYMENT_COLUMNS]
+    for account, cp, day, amount, ccy, loc, cp_name in zip(*columns, strict=True):
+        if parties and account is not None and account not in own:
+            own[account] = loc
+        if account is None or cp is None or day is None or cp == account:
+            continue
+        out = amount < 0
+        key = (account, cp, f"{day:%Y-%m}", ccy) if out else (cp, account, f"{day:%Y-%m}", ccy)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [abs(amount), 1, day, day, loc, cp_name, out]
+            continue
+        found[0] += abs(amount)
+        found[1] += 1
+        found[2] = min(found[2], day)
+        found[3] = max(found[3], day)
+        if found[5] is None:
+            found[5] = cp_name
+        found[6] = found[6] or out
+    return [(*key, *found) for key, found in groups.items()], list(own.items())
+
+
 def payment_drafts(
     table: pa.Table, owners: dict[str, str] | None = None, parties: bool = False
 ) -> Iterator[Draft]:
@@ -316,19 +428,20 @@ def payment_drafts(
     made here too (for exports whose mapping does not make them).
     """
     owners = owners or {}
-    con = duck.connect()
-    try:
-        cols = ["account", "counterparty_account", "booking_date", "amount", "currency",
-                "locator", "counterparty_name"]
-        tx = table.select(cols).append_column("__row", pa.array(range(table.num_rows),
-                                                                pa.int64()))
-        con.register("tx", tx)
-        rows = con.execute(_PAYMENTS_SQL).fetchall()
-        own = con.execute("SELECT account, min_by(locator, __row) FROM tx WHERE account IS "
-                          "NOT NULL GROUP BY account ORDER BY min(__row)").fetchall() \
-            if parties else []
-    finally:
-        con.close()
+    if table.num_rows <= SMALL_TABLE:
+        rows, own = _payment_rows(table, parties)
+    else:
+        con = duck.connect()
+        try:
+            tx = table.select(PAYMENT_COLUMNS).append_column(
+                "__row", pa.array(range(table.num_rows), pa.int64()))
+            con.register("tx", tx)
+            rows = con.execute(_PAYMENTS_SQL).fetchall()
+            own = con.execute("SELECT account, min_by(locator, __row) FROM tx WHERE account "
+                              "IS NOT NULL GROUP BY account ORDER BY min(__row)").fetchall() \
+                if parties else []
+        finally:
+            con.close()
     made: set[str] = set()
     ids: dict[tuple, str] = {}
 
@@ -357,7 +470,7 @@ def payment_drafts(
             draft.add("payer", cached("holder", payer, names[payer]))
         if names[ben]:
             draft.add("beneficiary", cached("holder", ben, names[ben]))
-        draft.add("amount", f"{total:.2f}")
+        draft.add("amount", format_amount(total, ccy))
         draft.add("currency", ccy)
         draft.add("startDate", first.isoformat())
         draft.add("endDate", last.isoformat())

@@ -12,6 +12,11 @@ Versions: camt.05x.001.01 (the root's message element carries a version suffix,
 ``Dbtr/Pty/Nm``, ``BICFI``). Every entry of the file is either kept (one ledger row, or
 one per transaction detail of a batch booking) or reported as a reject at its locator; an
 entry the importer cannot place in a statement fails the import.
+
+An entry that is not booked (``Sts`` PDNG pending, INFO, FUTR: an intraday report's or a
+notification's) is kept as a ``pending_transaction`` record with its status, outside the
+ledger and the balance check; each statement with such entries gets a warning counting them.
+Amounts keep their currency's decimals (three for KWD, none for JPY).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
-from veriga.ingest.bankstatement import Entry, Ledger, Statement, method_for
+from veriga.ingest.bankstatement import STATUSES, Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
 from veriga.ingest.guards import check_xml_text
 
@@ -113,8 +118,9 @@ class CamtImporter(Importer):
             raise ctx.fail(exc.locator, str(exc)) from None
         batch = ledger.batch()
         yield from ledger.payments(batch)
-        if batch is not None:
-            yield batch
+        for found in (batch, ledger.unbooked_batch()):
+            if found is not None:
+                yield found
 
 
 @dataclass
@@ -196,6 +202,7 @@ class _CamtStream:
         self.t_bal = f"{{{ns}}}Bal"
         self.prefix = f"{{{ns}}}"
         self.cut = len(self.prefix)
+        self.local: dict[Any, str | None] = {}  # tag -> local name (None: another namespace)
         first = next(iter(root), None)
         if first is None:
             return
@@ -256,6 +263,8 @@ class _CamtStream:
             rows = self.ledger.index
             entry = self._entry(f, locator)
             if entry is not None:
+                if entry.status is not None:  # counted once, whatever its parts
+                    stmt.unbooked[entry.status] = stmt.unbooked.get(entry.status, 0) + 1
                 for part in self._split(elem, f, entry, locator):
                     yield from self.ledger.add(stmt, part)
             if self.ledger.index == rows and len(self.ctx.rejects) == before:
@@ -283,19 +292,26 @@ class _CamtStream:
         at depth 4 of the document).
         """
         out: Flat = {}
-        ns, cut = self.prefix, self.cut
+        local = self.local
         room = self.ctx.limits.max_depth - 4
-        paths = {elem: ""}
+        # paths by the id of each element, the elements kept alive meanwhile (ids stay
+        # theirs): lxml hashes elements slowly and builds a parent's proxy again
+        alive = [elem]
+        paths = {id(elem): ""}
         for child in elem.iterdescendants():
-            parent = paths[child.getparent()]
+            alive.append(child)
             tag = child.tag
-            if tag.startswith(ns):
-                path = parent + tag[cut:]
+            name = local.get(tag, "")
+            if name == "":
+                name = local[tag] = self._local_name(tag)
+            parent = paths[id(child.getparent())]
+            if name is None:  # another namespace: kept out of reach with all it holds
+                path = "\0" + parent
+            else:
+                path = parent + name
                 if path == "TxDtls":
                     path = "NtryDtls/TxDtls"
-            else:  # another namespace: kept out of reach with all it holds
-                path = "\0" + parent
-            paths[child] = path + "/"
+            paths[id(child)] = path + "/"
             if len(path) > room and path.count("/") >= room:
                 raise CamtError(locator + "/...",
                                 f"XML nested deeper than {self.ctx.limits.max_depth} "
@@ -303,6 +319,12 @@ class _CamtStream:
             if path not in out:
                 out[path] = child
         return out
+
+    def _local_name(self, tag: Any) -> str | None:
+        """The name of an element of the document's namespace; ``None`` for another."""
+        if isinstance(tag, str) and tag.startswith(self.prefix):
+            return tag[self.cut:]
+        return None
 
     def _details(self, elem: Any, locator: str) -> list[tuple[Any, str]]:
         """The entry's transaction details with their locators (in ``NtryDtls``, of which
@@ -343,6 +365,7 @@ class _CamtStream:
                 return [entry]
             if not _first(f, TX + "Refs/AcctSvcrRef") and entry.bank_ref:
                 part.bank_ref = part.ref = f"{entry.bank_ref}/{k}"
+            part.status = entry.status
             parts.append(part)
         total = sum((p.amount for p in parts), Decimal(0))
         if total != entry.amount:
@@ -434,13 +457,11 @@ class _CamtStream:
     def _entry(self, f: Flat, locator: str, amount: Decimal | None = None) -> Entry | None:
         """The entry (or, with ``amount`` given, one payment of a batch entry)."""
         part = amount is not None
+        status = None
         if amount is None:
-            status = _first(f, "Sts/Cd", "Sts/Prtry", "Sts")
-            if status not in (None, "BOOK"):
-                self.ctx.reject(locator, "Sts", status,
-                                f"entry is not booked (status {status}); left out of the "
-                                "ledger and the balance")
-                return None
+            code = _first(f, "Sts/Cd", "Sts/Prtry", "Sts")
+            if code not in (None, "BOOK"):  # kept apart from the booked entries
+                status = STATUSES.get(code.upper(), code.lower())
             amount = self._signed(f, locator, "Amt")
             if amount is None:
                 return None
@@ -469,7 +490,7 @@ class _CamtStream:
                                     f"{tx}RltdAgts/{party}Agt/FinInstnId/BICFI"),
             counterparty_country=_first(f, f"{tx}RltdPties/{party}/PstlAdr/Ctry",
                                         f"{tx}RltdPties/{party}/Pty/PstlAdr/Ctry"),
-            method=_method(f, text), description=text,
+            method=_method(f, text), description=text, status=status,
         )
 
     def _party(self, f: Flat, credit: bool, reversal: bool) -> str:

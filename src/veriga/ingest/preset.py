@@ -151,7 +151,8 @@ def _readable(raw: str, ftype: pa.DataType, spec: ValueSpec) -> bool:
             "." if spec.decimal == "," else ",")
         clean = raw.replace(" ", "").replace("\xa0", "")
         clean = clean.replace(thousands, "") if thousands else clean
-        return re.fullmatch(r"[+-]?\d+(" + re.escape(spec.decimal) + r"\d{1,2})?", clean) \
+        decimals = r"\d{1," + str(ftype.scale) + "}"  # the currency's exponent: checked later
+        return re.fullmatch(r"[+-]?\d+(" + re.escape(spec.decimal) + decimals + ")?", clean) \
             is not None
     return True
 

@@ -21,13 +21,14 @@ from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
 from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx, shown
+from veriga.model.currency import sql_exponent
 from veriga.model.normalize import (
     DATE_FORMATS,
     Rejected,
     normalize_account,
     normalize_phone,
 )
-from veriga.model.records import RECORD_KINDS, RecordKind
+from veriga.model.records import MONEY, RECORD_KINDS, RecordKind
 from veriga.model.regnum import normalize_registration
 
 TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S",
@@ -259,6 +260,7 @@ def records_from_table(
                            f"{' and '.join(group)} are all empty (one is required); "
                            "record skipped")
                 bad_lines.add(data["__line"])
+    table = _check_exponents(con, ctx, kind, fields, table, unit, bad_lines)
     for first, then in kind.ordered:
         if first in fields and then in fields:
             for line, early, late in con.execute(
@@ -271,6 +273,40 @@ def records_from_table(
         keep = pc.invert(pc.is_in(table["__line"], pa.array(sorted(bad_lines), pa.int64())))
         table = table.filter(keep)
     return _shape(ctx, kind, table, unit)
+
+
+def _check_exponents(
+    con: duckdb.DuckDBPyConnection, ctx: ImportContext, kind: RecordKind,
+    fields: dict[str, ValueSpec], table: pa.Table, unit: str, bad_lines: set[int],
+) -> pa.Table:
+    """Amounts with more decimals than their currency has (1.234 EUR, 1000.5 JPY; 1.234 KWD
+    is right): reported on their line; the record skipped, or an optional amount left
+    empty."""
+    money = [n for n in fields if kind.field(n).type == MONEY]
+    if not money or "currency" not in fields:
+        return table
+    exp = sql_exponent(_q("currency"))
+    for name in money:
+        col = _q(name)
+        found = con.execute(
+            f"SELECT __line, {_q('raw_' + name)}, currency, {exp} FROM conv WHERE {col} IS "
+            f"NOT NULL AND CAST({col} * 1000 AS BIGINT) % CAST(pow(10, 3 - least({exp}, 3)) "
+            "AS BIGINT) <> 0 ORDER BY __line").fetchall()
+        if not found:
+            continue
+        required = name in kind.required
+        for line, raw, currency, places in found:
+            ctx.reject(f"{unit} {line}", name, raw,
+                       f"amount has more than the {places} decimals of {currency}; "
+                       + ("record skipped" if required else "value left empty"))
+        lines = pa.array([row[0] for row in found], pa.int64())
+        if required:
+            bad_lines.update(lines.to_pylist())
+            continue
+        column = table[name]
+        table = table.set_column(table.schema.get_field_index(name), name, pc.if_else(
+            pc.is_in(table["__line"], lines), pa.nulls(len(table), column.type), column))
+    return table
 
 
 def _mapped_groups(kind: RecordKind, fields: dict[str, ValueSpec]) -> list[tuple[str, ...]]:

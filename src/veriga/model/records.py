@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+#: An amount in EUR (cents).
 AMOUNT = pa.decimal128(18, 2)
+#: An amount in its own currency: up to three decimals (ISO 4217: the Kuwaiti dinar's fils),
+#: checked against the currency's own exponent when imported (:mod:`veriga.model.currency`).
+MONEY = pa.decimal128(18, 3)
 
 PROVENANCE = [
     pa.field("record_id", pa.string(), nullable=False),
@@ -63,7 +67,7 @@ TRANSACTION = RecordKind(
         pa.field("ref", pa.string()),  # the bank's transaction reference
         pa.field("booking_date", pa.date32()),
         pa.field("value_date", pa.date32()),
-        pa.field("amount", AMOUNT),
+        pa.field("amount", MONEY),
         pa.field("currency", pa.string()),
         pa.field("amount_eur", AMOUNT),
         pa.field("counterparty_account", pa.string()),
@@ -72,9 +76,22 @@ TRANSACTION = RecordKind(
         pa.field("counterparty_country", pa.string()),
         pa.field("method", pa.string()),  # transfer | card | cash | p2p | fee | other
         pa.field("description", pa.string()),
-        pa.field("balance_after", AMOUNT),
+        pa.field("balance_after", MONEY),
     ),
     required=("account", "booking_date", "amount", "currency"),
+    accounts=("account", "counterparty_account"),
+    eur_amount="amount",
+)
+
+PENDING_TRANSACTION = RecordKind(
+    name="pending_transaction",
+    description="A bank entry not booked: pending (camt status PDNG), for information only "
+                "(INFO) or booked in the future (FUTR), as a bank's intraday report or "
+                "notification shows it. Kept apart from the booked `transaction` records, so "
+                "that no ledger, balance or analysis counts it as a movement.",
+    fields=(*TRANSACTION.fields,
+            pa.field("status", pa.string())),  # pending | info | future | the bank's code
+    required=("account", "amount", "currency", "status"),
     accounts=("account", "counterparty_account"),
     eur_amount="amount",
 )
@@ -113,9 +130,9 @@ INVOICE = RecordKind(
         pa.field("buyer_name", pa.string()),
         pa.field("contract_ref", pa.string()),
         pa.field("description", pa.string()),
-        pa.field("net_amount", AMOUNT),
-        pa.field("vat_amount", AMOUNT),
-        pa.field("total_amount", AMOUNT),  # as written in the ledger (net + VAT)
+        pa.field("net_amount", MONEY),
+        pa.field("vat_amount", MONEY),
+        pa.field("total_amount", MONEY),  # as written in the ledger (net + VAT)
         pa.field("currency", pa.string()),
         pa.field("amount_eur", AMOUNT),
         pa.field("pay_to_account", pa.string()),  # IBAN or account the invoice asks to pay
@@ -133,7 +150,8 @@ INVOICE = RecordKind(
     ordered=(("issue_date", "due_date"),),
 )
 
-BUILTIN: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL, INVOICE)}
+BUILTIN: dict[str, RecordKind] = {k.name: k for k in (TRANSACTION, CALL, INVOICE,
+                                                       PENDING_TRANSACTION)}
 
 
 class RecordKinds(Mapping[str, RecordKind]):

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from veriga.errors import VerigaError
+from veriga.model.currency import exponent
 from veriga.model.dates import iso_day
 from veriga.reports.gather import INLINE_TRANSACTIONS, Report
 
@@ -82,7 +83,10 @@ def _context(report: Report, standalone: bool) -> dict[str, Any]:
     def money(amount: Decimal | float | None, currency: str = "EUR") -> str:
         if amount is None:
             return ""
-        number = format_decimal(Decimal(amount), format="#,##0.00", locale=report.lang)
+        places = exponent(currency)  # the currency's own decimals: 1,000 JPY, 1.250 KWD
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        number = format_decimal(Decimal(amount), format=pattern, locale=report.lang,
+                                decimal_quantization=True)
         return f"{number} {currency}".strip()
 
     return {"r": report, "_": _, "money": money, "standalone": standalone,
