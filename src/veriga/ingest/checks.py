@@ -124,7 +124,16 @@ class FileChecks:
             graph.add_edge(owner, asset)
             locators.setdefault((owner, asset), locator)
         touched = {n for edge in locators for n in edge}
-        cyclic = [c for c in nx.strongly_connected_components(graph) if len(c) > 1
+        # a cycle this file closed runs through its edges, so all of it can be reached from
+        # them: only that part of the run's graph is searched (not the whole graph again
+        # for every file of a run of thousands)
+        reach: set[str] = set()
+        for node in touched:
+            if node not in reach:  # else its descendants are in already
+                reach.add(node)
+                reach |= nx.descendants(graph, node)
+        sub_graph = graph.subgraph(reach)
+        cyclic = [c for c in nx.strongly_connected_components(sub_graph) if len(c) > 1
                   or any(graph.has_edge(n, n) for n in c)]
         for component in cyclic:
             if not component & touched:

@@ -56,9 +56,10 @@ def draft_statements(
 ) -> Iterator[dict[str, Any]]:
     """Statement rows for one draft; values that fail are reported to ``ctx``."""
     schema = model[draft.schema]
-    country = _country_hint(draft, ctx.country)
     own_country = _country_hint(draft, None)
+    country = own_country or ctx.country
     company = schema.is_a("LegalEntity") and not schema.is_a("Person")
+    props = _props(schema.name)
     base = {
         "case_id": case_id, "entity_id": draft.id, "canonical_id": draft.id,
         "schema": schema.name, "lang": None, "source_id": ctx.source_id,
@@ -70,29 +71,50 @@ def draft_statements(
         "latin": None,
     }
     for prop_name, raw in draft.values:
-        prop = schema.get(prop_name)
-        if prop is None:
-            reason = f"{schema.name} has no property {prop_name!r}"
-            ctx.reject(draft.locator, prop_name, raw, reason)
+        found = props.get(prop_name)
+        if found is None:
+            found = props[prop_name] = _prop(schema.name, prop_name)
+        type_name, problem = found
+        if problem is not None:
+            ctx.reject(draft.locator, prop_name, raw, problem)
             continue
-        if prop.stub:
-            ctx.reject(draft.locator, prop_name, raw,
-                       f"{prop_name!r} is a reverse property; set it on the other entity")
-            continue
-        hints = draft.hints.get(prop_name, {})
+        hints = draft.hints.get(prop_name) or NO_HINTS
         try:
             if company and prop_name in REGISTRATION_PROPS:
                 where = own_country or hints.get("country") or ctx.country
                 value = normalize_registration(raw, where, REGISTRATION_PROPS[prop_name])
             else:
-                value = normalise_value(prop.type.name, raw, hints, country)
+                value = _normalise(type_name, raw, hints.get("format"),
+                                   hints.get("country") or country)
         except Rejected as exc:
             ctx.reject(draft.locator, prop_name, raw, str(exc))
             continue
         yield {
             **base,
             "id": statement_id(case_id, draft.id, prop_name, value, ctx.source_id),
-            "prop": prop_name, "prop_type": prop.type.name, "value": value,
+            "prop": prop_name, "prop_type": type_name, "value": value,
             "original_value": raw if raw != value else None,
-            "latin": romanize(value) if prop.type.name == "name" else None,
+            "latin": romanize(value) if type_name == "name" else None,
         }
+
+
+NO_HINTS: dict[str, str] = {}
+_PROPS: dict[str, dict[str, tuple[str, str | None]]] = {}
+
+
+def _props(schema: str) -> dict[str, tuple[str, str | None]]:
+    """Per schema, each property asked for: its type's name and why a value of it is
+    refused (``None`` when it is not); filled as the drafts ask."""
+    found = _PROPS.get(schema)
+    if found is None:
+        found = _PROPS[schema] = {}
+    return found
+
+
+def _prop(schema_name: str, prop_name: str) -> tuple[str, str | None]:
+    prop = model[schema_name].get(prop_name)
+    if prop is None:
+        return "", f"{schema_name} has no property {prop_name!r}"
+    if prop.stub:
+        return prop.type.name, f"{prop_name!r} is a reverse property; set it on the other entity"
+    return prop.type.name, None
