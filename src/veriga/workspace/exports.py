@@ -182,7 +182,7 @@ class Exports(Part):
         state = items[0].review.state
         if state is not ReviewState.CONFIRMED:
             raise VerigaError(f"finding {finding_id} is {state.value}: a report rests only on "
-                              "findings a person confirmed (veriga review)")
+                              "findings a person confirmed (review it in the findings view)")
         return items[0]
 
 
