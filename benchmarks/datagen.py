@@ -183,36 +183,94 @@ def camt_statement(path: Path, entries: int, seed: int = 4) -> Path:
     accounts = [_iban(rng) for _ in range(50)]
     others = [(_iban(rng), f"{rng.choice(FIRST)} {rng.choice(LAST)}") for _ in range(2000)]
     with path.open("w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:'
-                 '20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId>'
-                 "<CreDtTm>2026-04-01T06:00:00</CreDtTm></GrpHdr>\n")
+        fh.write(CAMT_HEAD)
         done = 0
         while done < entries:
             n = min(1000, entries - done)
-            cents = [rng.randrange(-500000, 500000) for _ in range(n)]
             own = accounts[(done // 1000) % len(accounts)]
-            fh.write(f"<Stmt><Id>S{done}</Id><CreDtTm>2026-04-01T06:00:00</CreDtTm><Acct><Id>"
-                     f"<IBAN>{own}</IBAN></Id><Ccy>EUR</Ccy><Ownr><Nm>Holder {done}</Nm></Ownr>"
-                     "</Acct>" + _bal("OPBD", 0) + _bal("CLBD", sum(cents)) + "\n")
-            for k, c in enumerate(cents):
-                ind, role = ("CRDT", "Dbtr") if c >= 0 else ("DBIT", "Cdtr")
-                day = f"2026-03-{rng.randint(1, 28):02d}"
-                other, name = rng.choice(others)
-                fh.write(
-                    f'<Ntry><Amt Ccy="EUR">{abs(c) / 100:.2f}</Amt><CdtDbtInd>{ind}</CdtDbtInd>'
-                    f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}"
-                    f"</Dt></ValDt><AcctSvcrRef>R{done + k:09d}</AcctSvcrRef><BkTxCd><Domn><Cd>"
-                    "PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn>"
-                    "</BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId>"
-                    f"</Refs><RltdPties><{role}><Pty><Nm>{name}</Nm></Pty></{role}>"
-                    f"<{role}Acct><Id><IBAN>{other}</IBAN></Id></{role}Acct>"
-                    f"</RltdPties><RltdAgts><{role}Agt><FinInstnId><BICFI>BANKLV2X</BICFI>"
-                    f"</FinInstnId></{role}Agt></RltdAgts><RmtInf><Ustrd>"
-                    f"{rng.choice(['rent', 'salary', 'invoice', 'transfer'])} {k}</Ustrd>"
-                    "</RmtInf></TxDtls></NtryDtls></Ntry>\n")
-            fh.write("</Stmt>\n")
+            fh.write(_camt_stmt(rng, own, others, done, n, "2026-03"))
             done += n
-        fh.write("</BkToCstmrStmt></Document>\n")
+        fh.write(CAMT_TAIL)
+    return path
+
+
+def camt_files(folder: Path, entries: int, per_file: int = 20, seed: int = 4) -> Path:
+    """A bank production: one camt.053 file per account and month, ``per_file`` entries
+    each (the entries of :func:`camt_statement` spread over many small files)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    n_files = max(1, entries // per_file)
+    accounts = [_iban(rng) for _ in range(max(1, n_files // 12))]
+    others = [(_iban(rng), f"{rng.choice(FIRST)} {rng.choice(LAST)}") for _ in range(2000)]
+    for i in range(n_files):
+        month = f"{2015 + i % 120 // 12}-{i % 12 + 1:02d}"  # ten years of months
+        own = accounts[(i // 12) % len(accounts)]
+        text = CAMT_HEAD + _camt_stmt(rng, own, others, i * per_file, per_file, month)
+        (folder / f"{own}-{month}.xml").write_text(text + CAMT_TAIL, encoding="utf-8")
+    return folder
+
+
+CAMT_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:'
+             '20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId>'
+             "<CreDtTm>2026-04-01T06:00:00</CreDtTm></GrpHdr>\n")
+CAMT_TAIL = "</BkToCstmrStmt></Document>\n"
+
+
+def _camt_stmt(rng: random.Random, own: str, others: list[tuple[str, str]], done: int,
+               n: int, month: str) -> str:
+    """One statement of ``n`` entries booked in ``month`` (YYYY-MM)."""
+    cents = [rng.randrange(-500000, 500000) for _ in range(n)]
+    parts = [f"<Stmt><Id>S{done}</Id><CreDtTm>2026-04-01T06:00:00</CreDtTm><Acct><Id>"
+             f"<IBAN>{own}</IBAN></Id><Ccy>EUR</Ccy><Ownr><Nm>Holder {done}</Nm></Ownr>"
+             "</Acct>" + _bal("OPBD", 0) + _bal("CLBD", sum(cents)) + "\n"]
+    for k, c in enumerate(cents):
+        ind, role = ("CRDT", "Dbtr") if c >= 0 else ("DBIT", "Cdtr")
+        day = f"{month}-{rng.randint(1, 28):02d}"
+        other, name = rng.choice(others)
+        parts.append(
+            f'<Ntry><Amt Ccy="EUR">{abs(c) / 100:.2f}</Amt><CdtDbtInd>{ind}</CdtDbtInd>'
+            f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}"
+            f"</Dt></ValDt><AcctSvcrRef>R{done + k:09d}</AcctSvcrRef><BkTxCd><Domn><Cd>"
+            "PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn>"
+            "</BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId>"
+            f"</Refs><RltdPties><{role}><Pty><Nm>{name}</Nm></Pty></{role}>"
+            f"<{role}Acct><Id><IBAN>{other}</IBAN></Id></{role}Acct>"
+            f"</RltdPties><RltdAgts><{role}Agt><FinInstnId><BICFI>BANKLV2X</BICFI>"
+            f"</FinInstnId></{role}Agt></RltdAgts><RmtInf><Ustrd>"
+            f"{rng.choice(['rent', 'salary', 'invoice', 'transfer'])} {k}</Ustrd>"
+            "</RmtInf></TxDtls></NtryDtls></Ntry>\n")
+    parts.append("</Stmt>\n")
+    return "".join(parts)
+
+
+def mt940_statement(path: Path, entries: int, seed: int = 5) -> Path:
+    """An MT940 file: statements of 1,000 entries each over 50 accounts, every entry a
+    transfer with one of 2,000 counterparties in a German-style :86: (?20 text, ?30 BIC,
+    ?31 IBAN, ?32 name)."""
+    rng = random.Random(seed)
+    accounts = [_iban(rng) for _ in range(50)]
+    others = [(_iban(rng), f"{rng.choice(FIRST)} {rng.choice(LAST)}") for _ in range(2000)]
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        done = 0
+        while done < entries:
+            n = min(1000, entries - done)
+            own = accounts[(done // 1000) % len(accounts)]
+            cents = [rng.randrange(-500000, 500000) for _ in range(n)]
+            lines = [":20:STMT" + str(done), f":25:{own}", f":28C:{done // 1000 + 1}/1",
+                     ":60F:C260301EUR0,00"]
+            for k, c in enumerate(cents):
+                day = f"2603{rng.randint(1, 28):02d}"
+                other, name = rng.choice(others)
+                amount = f"{abs(c) // 100},{abs(c) % 100:02d}"
+                lines.append(f":61:{day}{day[2:]}{'C' if c >= 0 else 'D'}{amount}NTRFNONREF"
+                             f"//R{done + k:09d}")
+                lines.append(f":86:166?00UEBERWEISUNG?20{rng.choice(['rent', 'salary'])} {k}"
+                             f"?30BANKLV2X?31{other}?32{name}")
+            total = sum(cents)
+            lines.append(f":62F:{'C' if total >= 0 else 'D'}260331EUR"
+                         f"{abs(total) // 100},{abs(total) % 100:02d}")
+            fh.write("\n".join(lines) + "\n-\n")
+            done += n
     return path
 
 
