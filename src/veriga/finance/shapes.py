@@ -320,7 +320,13 @@ def cycle_sql(p: Params) -> str:
     the money off (paths never visit an account twice)."""
     q = p.shapes
     longest = max(3, int(q.max_cycle_length))
-    ctes = [f"e AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)} AND src <> dst)",
+    # a transfer on a cycle comes from an account paid by some transfer and goes to one
+    # paying some transfer: twice pruned so, few transfers are left to start paths from
+    ctes = [f"e0 AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)} AND src <> dst)",
+            "e1 AS (SELECT * FROM e0 WHERE src IN (SELECT dst FROM e0) "
+            "AND dst IN (SELECT src FROM e0))",
+            "e AS (SELECT * FROM e1 WHERE src IN (SELECT dst FROM e1) "
+            "AND dst IN (SELECT src FROM e1))",
             "p1 AS (SELECT src AS a1, dst AS a2, record_id AS r1, ref AS f1, dn AS d1, "
             "eur AS x1 FROM e)"]
     for k in range(2, longest):  # p{k}: paths of k hops, accounts a1..a{k+1}
