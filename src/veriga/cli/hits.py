@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, _fail, console, workspace
 from veriga.cooperation import hits as hnh
+from veriga.cooperation import hitserver as hsrv
 from veriga.errors import VerigaError
 
 hits_app = typer.Typer(no_args_is_help=True, help=(
@@ -70,20 +72,38 @@ def publish(
 def match(
     case: CaseOpt,
     key: KeyOpt,
-    filter_: Annotated[Path, typer.Option("--filter", help="The other party's filter.")],
+    filter_: Annotated[Path | None, typer.Option(
+        "--filter", help="The other party's filter file.")] = None,
+    server: Annotated[str | None, typer.Option(
+        help="Or the other party's hit server (https://host:port): the filter stays there; "
+             "exact identifiers only.")] = None,
+    cert: Annotated[Path | None, typer.Option(help="--server: your TLS certificate.")] = None,
+    cert_key: Annotated[Path | None, typer.Option(help="--server: its private key.")] = None,
+    ca: Annotated[Path | None, typer.Option(
+        help="--server: the parties' certificate authority.")] = None,
     min_dice: Annotated[float, typer.Option(
         help="Least Dice coefficient of two name encodings to count as a name hit.")
     ] = hnh.MIN_DICE,
     fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
     purpose: PurposeOpt = None,
 ) -> None:
-    """Which identifiers of your case the other party's filter holds."""
+    """Which identifiers of your case the other party's filter (or server) holds."""
     if not 0.0 < min_dice <= 1.0:
         _fail("--min-dice is between 0 and 1")
+    if (filter_ is None) == (server is None):
+        _fail("give --filter FILE or --server URL")
     with workspace(purpose, ask=True) as ws:
         try:
-            found = ws.hits.match(case, hnh.read_key(key), filter_, min_dice)
-        except (VerigaError, OSError) as exc:
+            if server is not None:
+                if not (cert and cert_key and ca):
+                    _fail("--server needs --cert, --cert-key and --ca (mutual TLS)")
+                    return
+                ctx = hsrv.client_context(cert, cert_key, ca)
+                found = ws.hits.match_remote(case, hnh.read_key(key), server, ctx)
+            else:
+                assert filter_ is not None
+                found = ws.hits.match(case, hnh.read_key(key), filter_, min_dice)
+        except (VerigaError, OSError, ssl.SSLError) as exc:
             _fail(str(exc))
             return
     if fmt is OutFormat.json:
@@ -101,6 +121,44 @@ def match(
         for h in found.hits:
             table.add_row(found.captions[h.record_id], h.kind, h.value, f"{h.score:.2f}")
         console.print(table)
+
+
+@hits_app.command("serve")
+def serve(
+    case: CaseOpt,
+    key: KeyOpt,
+    filter_: Annotated[Path, typer.Option("--filter", help="The case's filter (published "
+                                          "with `veriga hits publish`).")],
+    cert: Annotated[Path, typer.Option(help="This server's TLS certificate.")],
+    cert_key: Annotated[Path, typer.Option(help="Its private key.")],
+    client_ca: Annotated[Path, typer.Option(
+        help="The authority that signs the other parties' client certificates.")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8443,
+    per_hour: Annotated[int, typer.Option(help="Hashes a client may send an hour.")
+                        ] = hsrv.Limits.per_hour,
+    per_minute: Annotated[int, typer.Option(help="Requests a client may send a minute.")
+                          ] = hsrv.Limits.per_minute,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Answer the other parties' hashes against the case's filter over mutual TLS (the
+    filter never leaves this machine); every answer and refusal is audited in the case."""
+    with workspace(purpose, ask=True) as ws:
+        try:
+            ctx = hsrv.server_context(cert, cert_key, client_ca)
+            srv = ws.hits.server(case, hnh.read_key(key), filter_, (host, port), ctx,
+                                 hsrv.Limits(per_hour, per_minute))
+        except (VerigaError, OSError, ssl.SSLError) as exc:
+            _fail(str(exc))
+            return
+        console.print(f"hit server at https://{host}:{srv.server_address[1]} for the filter "
+                      f"{filter_.name}; Ctrl+C stops it", highlight=False)
+        try:
+            srv.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            srv.server_close()
 
 
 def _date(text: str) -> date:

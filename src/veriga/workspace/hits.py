@@ -10,6 +10,7 @@ compared with nothing. Both are audited in their case, with the filter's key id 
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,9 +22,12 @@ from veriga.access.handling import Handling
 from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
 from veriga.cooperation import hits as hnh
+from veriga.cooperation import hitserver as hsrv
+from veriga.errors import VerigaError
 from veriga.model import EntityProxy
 from veriga.resolve.family import Resolution
 from veriga.resolve.records import build_records
+from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 from veriga.workspace.protection import protection
 
@@ -103,6 +107,72 @@ class Hits(Part):
                          reads=published)
         return Published(header, records.num_rows, left_out)
 
+    def server(self, case: str, key: bytes, filter_path: Path, address: tuple[str, int],
+               context: ssl.SSLContext, limits: hsrv.Limits | None = None) -> hsrv.HitServer:
+        """A server answering other parties' hashes against the case's filter (published
+        from ``case`` with ``key``), every answer and refusal audited in the case. The
+        caller runs it (``serve_forever``)."""
+        flt = hnh.read_filter(filter_path, key)
+        with self.ws.case(case, Op.EXPORT) as access:
+            access.audit("hits.serve", filter_path.name, key_id=flt.header["key_id"],
+                         address=f"{address[0]}:{address[1]}")
+            case_id = access.case_id
+        store, ws = self.ws.store, self.ws
+
+        def audit(action: str, client: str, detail: dict[str, Any]) -> None:
+            with store.begin() as conn:
+                ws.write_audit(conn, action, case_id, target=client,
+                               key_id=flt.header["key_id"], **detail)
+
+        return hsrv.HitServer(address, context, flt.exact, flt.header["key_id"], audit,
+                               limits or hsrv.Limits())
+
+    def match_remote(self, case: str, key: bytes, url: str, context: ssl.SSLContext) -> Matched:
+        """The identifiers of the user's case that another party's server holds (exact
+        identifiers only: names are not sent over the wire). The answer, or the refusal, is
+        audited; nothing is held open in the store while the server is asked."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            shown, real_of = self._own(access)
+        records = build_records(shown)
+        by_digest: dict[bytes, list[hnh.Identifier]] = {}
+        for i in hnh.identifiers(records):
+            by_digest.setdefault(hnh.digest(key, i.kind, i.value), []).append(i)
+        try:
+            found = hsrv.query(url, context, hnh.key_id(key), by_digest)
+        except VerigaError as exc:
+            with self.ws.case(case, Op.ENTITY_READ) as access:
+                access.audit("hits.refused", url, reason=str(exc))
+            raise
+        hits = sorted((hnh.Hit(i.record_id, i.kind, i.value) for d in found
+                       for i in by_digest.get(d, ())), key=lambda h: (h.kind, h.value))
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            access.audit("hits.match", url, key_id=hnh.key_id(key), hits=len(hits),
+                         sent=len(by_digest), reads={real_of[h.record_id] for h in hits})
+        captions = {p.id or "": p.caption for p in shown}
+        return Matched({"label": url, "key_id": hnh.key_id(key)}, hits,
+                       {h.record_id: captions.get(h.record_id, h.record_id) for h in hits},
+                       records.num_rows)
+
+    def _own(self, access: CaseAccess) -> tuple[list[EntityProxy], dict[str, str]]:
+        """The case's people and companies as the user sees them (protected people of a
+        restricted reader left out), with the real id of each."""
+        shown: list[EntityProxy] = []
+        real_of: dict[str, str] = {}
+        proxies = self.ws.store.iter_entities(
+            access.conn, access.case_id, Resolution.schemata,
+            exclude_sources=access.hidden_sources, only_ids=access.only_ids)
+        for proxy in proxies:
+            real = proxy.id or ""
+            if not access.reachable(real):
+                continue
+            if access.minimiser is not None:
+                if access.minimiser.protection.protected(real):
+                    continue  # a protected person is matched with nothing
+                proxy = access.minimiser.entity(proxy)
+            real_of[proxy.id or ""] = real
+            shown.append(proxy)
+        return shown, real_of
+
     def match(self, case: str, key: bytes, filter_path: Path,
               min_dice: float = hnh.MIN_DICE) -> Matched:
         """The identifiers of the user's case that the filter holds (nothing else is
@@ -114,21 +184,7 @@ class Hits(Part):
                 access.audit("hits.refused", filter_path.name, reason=str(exc))
             raise
         with self.ws.case(case, Op.ENTITY_READ) as access:
-            shown: list[EntityProxy] = []
-            real_of: dict[str, str] = {}
-            proxies = self.ws.store.iter_entities(
-                access.conn, access.case_id, Resolution.schemata,
-                exclude_sources=access.hidden_sources, only_ids=access.only_ids)
-            for proxy in proxies:
-                real = proxy.id or ""
-                if not access.reachable(real):
-                    continue
-                if access.minimiser is not None:
-                    if access.minimiser.protection.protected(real):
-                        continue  # a protected person is matched with nothing
-                    proxy = access.minimiser.entity(proxy)
-                real_of[proxy.id or ""] = real
-                shown.append(proxy)
+            shown, real_of = self._own(access)
             records = build_records(shown)
             found = hnh.match(flt, key, hnh.identifiers(records),
                               hnh.encodings(records, key), min_dice)
