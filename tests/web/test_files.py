@@ -40,6 +40,9 @@ def test_export_downloads_the_case(client: TestClient) -> None:
     first = json.loads(got.text.splitlines()[0])
     assert first["schema"] and first["id"]
     assert client.get("/cases/amber/export", params={"format": "pdf"}).status_code == 422
+    page = client.get("/cases/amber/files")
+    assert 'data-testid="export-ftm"' in page.text
+    assert 'data-testid="export-goaml"' not in page.text  # made from findings, not a download
 
 
 # One MT940 statement with a value date of 30 February (a warning: the entry is kept) and a

@@ -70,7 +70,9 @@ def _files(request: Request, web: Web, case: str, results: list | None,
     """The files page, offering the imports and exports the user's role allows."""
     return request.app.state.render(
         request, web, "files.html", sources=web.ws.records.sources(case),
-        formats=list(exporters()), results=results, skipped=skipped,
+        # a report made from confirmed findings (goAML) is not a download of the case
+        formats=[n for n, e in exporters().items() if not getattr(e, "from_findings", False)],
+        results=results, skipped=skipped,
         may_import=_may(web.ws, case, Op.IMPORT), may_export=_may(web.ws, case, Op.EXPORT))
 
 
