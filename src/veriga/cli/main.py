@@ -37,8 +37,8 @@ from veriga.cli.exchange import exchange_app, key_app
 from veriga.cli.finance import finance_app
 from veriga.cli.hits import hits_app
 from veriga.cli.osint import osint_app
-from veriga.cli.requests import request_app
 from veriga.cli.report import report
+from veriga.cli.requests import request_app
 from veriga.cli.resolve import merge, resolve, split
 from veriga.cli.serve import serve
 from veriga.cli.xref import xref
