@@ -349,3 +349,45 @@ def test_round_trip_into_each_store(ws, tmp_path):
     assert ws.exchange.import_package(out, "birch").counts == sent.counts
     assert len(_rows(ws, "birch")) == sent.counts["statements"]
     lv.close()
+
+
+def _records(ws: Workspace, case: str) -> list[dict[str, Any]]:
+    engine = ws.records.engine(case)
+    try:
+        rows = engine.query('SELECT * FROM "transaction" ORDER BY record_id').to_pylist()
+    finally:
+        engine.close()
+    return rows
+
+
+def test_bank_records_travel_with_their_source(pair, tmp_path, examples):
+    lv, ee = pair
+    lv.records.import_files("amber", [ImportRequest(examples["transactions"],
+                                                    mapping=examples["mapping"])])
+    out = tmp_path / "amber.vxp"
+    sent = _export(lv, out)
+    theirs = _records(lv, "amber")
+    assert theirs and sent.counts["records"] == len(theirs)
+    ee.exchange.import_package(out, "birch")
+    mine = _records(ee, "birch")
+    with ee.store.begin() as conn:
+        [source] = [s for s in ee.store.list_sources(conn, ee.store.get_case(conn, "birch")["id"])
+                    if s["file_name"] == examples["transactions"].name]
+    assert source["record_count"] == len(theirs)
+    assert {r["source_id"] for r in mine} == {source["id"]}
+    drop = ("source_id",)
+    assert [{k: v for k, v in r.items() if k not in drop} for r in mine] == \
+        [{k: v for k, v in r.items() if k not in drop} for r in theirs]
+
+
+def test_an_ngo_recipient_gets_no_bulk_records(pair, tmp_path, examples):
+    lv, _ = pair
+    lv.records.import_files("amber", [ImportRequest(examples["transactions"],
+                                                    mapping=examples["mapping"])])
+    ngo = _workspace(tmp_path, "ngo")
+    ngo.exchange.generate_key(name="Safe House", org_type="ngo", country="LV")
+    ngo.exchange.export_key(tmp_path / "ngo.pub.json")
+    lv.exchange.add_key(tmp_path / "ngo.pub.json")
+    sent = _export(lv, tmp_path / "ngo.vxp", to="Safe House")
+    assert sent.counts["records"] == 0 and "bulk records" in sent.manifest["minimisation"]
+    ngo.close()

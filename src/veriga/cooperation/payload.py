@@ -14,6 +14,8 @@ statements.jsonl   one statement a line: its id at the sender, entity id, schema
 findings.json      each finding as :meth:`veriga.findings.Finding.to_dict` (with its review)
 subjects.json      ``roles`` (entity id, victim/suspect/witness/other) and ``handling`` (the
                    handling codes set on single entities)
+records/S/K.pq     the bulk records of kind K (transactions, calls ...) read from source S, as
+                   the store keeps them (Parquet)
 =================  ===========================================================================
 
 The ids are the sender's; the recipient stores them under :func:`foreign_id` so that they
@@ -24,17 +26,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from veriga.errors import VerigaError
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from veriga.cooperation.exchange import PackageRefused
 
 SOURCES = "sources.json"
 STATEMENTS = "statements.jsonl"
 FINDINGS = "findings.json"
 SUBJECTS = "subjects.json"
 MEMBERS = (SOURCES, STATEMENTS, FINDINGS, SUBJECTS)
+RECORDS = "records/"
+_RECORD_MEMBER = re.compile(r"records/([A-Za-z0-9_-]{1,64})/([a-z_]{1,32})\.pq")
 
 SOURCE_FIELDS = ("id", "file_name", "sha256", "size", "media_type", "format", "importer",
                  "importer_version", "imported_at", "imported_by", "handling",
@@ -45,7 +53,7 @@ STATEMENT_FIELDS = ("id", "entity_id", "schema", "prop", "prop_type", "value",
 MAX_ID = 128
 
 
-class PayloadInvalid(VerigaError):
+class PayloadInvalid(PackageRefused):
     """A package whose members do not have the shape this version writes."""
 
 
@@ -56,11 +64,15 @@ class Payload:
     findings: list[dict[str, Any]] = field(default_factory=list)
     roles: list[dict[str, str]] = field(default_factory=list)
     handling: list[dict[str, Any]] = field(default_factory=list)
+    #: Parquet bytes by (source id, record kind)
+    records: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {"sources": len(self.sources), "statements": len(self.statements),
                 "entities": len({s["entity_id"] for s in self.statements}),
-                "findings": len(self.findings)}
+                "findings": len(self.findings),
+                "records": sum(pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows
+                               for data in self.records.values())}
 
     def to_members(self) -> dict[str, bytes]:
         def dump(value: Any) -> bytes:
@@ -68,8 +80,23 @@ class Payload:
 
         lines = b"".join(json.dumps(s, ensure_ascii=False, default=str).encode("utf-8")
                          + b"\n" for s in self.statements)
-        return {SOURCES: dump(self.sources), STATEMENTS: lines, FINDINGS: dump(self.findings),
-                SUBJECTS: dump({"roles": self.roles, "handling": self.handling})}
+        members = {SOURCES: dump(self.sources), STATEMENTS: lines,
+                   FINDINGS: dump(self.findings),
+                   SUBJECTS: dump({"roles": self.roles, "handling": self.handling})}
+        for (source_id, kind), data in self.records.items():
+            members[f"{RECORDS}{source_id}/{kind}.pq"] = data
+        return members
+
+    def table(self, source_id: str, kind: str) -> pa.Table:
+        """The records of ``kind`` from one source (checked to be that source's)."""
+        try:
+            table = pq.read_table(pa.BufferReader(self.records[(source_id, kind)]))
+        except (pa.ArrowException, OSError):
+            raise PayloadInvalid(f"the {kind} records of {source_id} are not Parquet") from None
+        if "source_id" not in table.column_names or "record_id" not in table.column_names:
+            raise PayloadInvalid(f"the {kind} records of {source_id} have no source_id or "
+                                 "record_id")
+        return table
 
 
 def read_payload(members: Mapping[str, bytes]) -> Payload:
@@ -100,7 +127,16 @@ def read_payload(members: Mapping[str, bytes]) -> Payload:
         for name in ("entity_id", "schema", "prop", "prop_type", "value", "source_id"):
             if not isinstance(row[name], str) or not row[name]:
                 raise PayloadInvalid(f"a statement without a {name}")
-    return Payload(sources, statements, findings, roles, handling)
+    records: dict[tuple[str, str], bytes] = {}
+    for name, data in members.items():
+        if name in MEMBERS:
+            continue
+        match = _RECORD_MEMBER.fullmatch(name)
+        if match is None or match.group(1) not in known:
+            raise PayloadInvalid(f"the package holds a member this version does not know: "
+                                 f"{name[:80]}")
+        records[(match.group(1), match.group(2))] = data
+    return Payload(sources, statements, findings, roles, handling, records)
 
 
 def _check_rows(rows: Any, fields: tuple[str, ...], what: str) -> None:

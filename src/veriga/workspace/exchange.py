@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
@@ -36,7 +38,10 @@ from veriga.cooperation import exchange as xch
 from veriga.cooperation.payload import Payload, PayloadInvalid, foreign_id, read_payload
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Key, Review, ReviewState
+from veriga.model.records import RECORD_KINDS
 from veriga.store import new_id
+from veriga.store.bulk import BulkRun
+from veriga.store.integrity import recover_bulk
 from veriga.store.schema import entity_handling, exchanges, org_keys, organisations, statements
 from veriga.store.store import statement_id
 from veriga.workspace.context import CaseAccess, PermissionDenied
@@ -298,7 +303,8 @@ class Exchange(Part):
                 protected = {e for e in entity_sources if found.protected(e)}
             minimised = (f"NGO recipient: {len(protected)} protected people ("
                          f"{' and '.join(sorted(hidden))}s and every record that may be one "
-                         "of them) left out, with every statement pointing at them")
+                         "of them) left out, with every statement pointing at them, and "
+                         "the bulk records (transactions, calls) that may name them")
 
         def passes(entity: str) -> bool:
             if entity in protected or not access.reachable(entity):
@@ -314,13 +320,23 @@ class Exchange(Part):
         kept = [r for r in rows if r["canonical_id"] in selected and not (
             r["prop_type"] == "entity" and canon.get(r["value"], r["value"]) not in selected)]
         used = {r["source_id"] for r in kept}
-        src_rows = [s for s in store.list_sources(conn, case_id) if s["id"] in used]
+        total, sent = Counter(r["source_id"] for r in rows), Counter(r["source_id"] for r in kept)
+        src_rows = [s for s in store.list_sources(conn, case_id) if s["id"] in used or (
+            wanted is None and s["id"] not in excluded and s["id"] not in total and s["bulk"])]
         payload = Payload(
             sources=[_source(s) for s in src_rows],
             statements=[{k: r[k] for k in ("id", "entity_id", "schema", "prop", "prop_type",
                                            "value", "original_value", "latin", "lang",
                                            "source_id", "locator", "first_seen")}
                         for r in kept])
+        if minimised is None:  # the records of a source that goes whole go with it
+            for s in src_rows:
+                if total[s["id"]] != sent[s["id"]]:
+                    continue
+                for kind, rel in sorted((s["bulk"] or {}).items()):
+                    path = ws.bulk.path(rel)
+                    if path.is_file():
+                        payload.records[(s["id"], kind)] = path.read_bytes()
         records = {r["entity_id"] for r in kept}
         if access.may(Op.FINDING_READ):
             for finding in store.list_findings(conn, case_id):
@@ -378,9 +394,17 @@ class Exchange(Part):
                 payload = read_payload(opened.members)
             except PayloadInvalid as exc:
                 raise xch.PackageRefused(str(exc)) from None
-            with self.ws.case(case, Op.IMPORT) as access:
-                assert sender is not None
-                counts = self._land(access, opened, payload, sender, own_org)
+            recover_bulk(self.ws.store, self.ws.bulk)
+            run = self.ws.bulk.begin()
+            try:
+                with self.ws.case(case, Op.IMPORT) as access:
+                    assert sender is not None
+                    counts = self._land(access, opened, payload, sender, own_org, run)
+                    run.publish()
+            except BaseException:
+                run.abort()
+                raise
+            run.finish()
         except xch.PackageRefused as exc:
             with self.ws.case(case, Op.IMPORT) as access:
                 access.audit("exchange.refused", path.name, reason=str(exc))
@@ -391,8 +415,10 @@ class Exchange(Part):
         return Imported(opened.package_id, opened.manifest, counts, receipt)
 
     def _land(self, access: CaseAccess, opened: xch.Opened, payload: Payload,
-              sender: dict[str, Any], own_org: dict[str, Any]) -> dict[str, int]:
-        """Store the payload in the case (in the access's transaction)."""
+              sender: dict[str, Any], own_org: dict[str, Any], run: BulkRun
+              ) -> dict[str, int]:
+        """Store the payload in the case (in the access's transaction; bulk records staged
+        in ``run``)."""
         ws, store, conn, case_id = self.ws, self.ws.store, access.conn, access.case_id
         manifest, package_id = opened.manifest, opened.package_id
         done = conn.execute(select(exchanges).where(
@@ -436,6 +462,17 @@ class Exchange(Part):
                 "handling_note": s["handling_note"],
                 "origin": {**origin, "source_id": s["id"], "imported_by": s["imported_by"],
                            "imported_at": s["imported_at"]}})
+            paths: dict[str, str] = {}
+            held_records = 0
+            for (owner, kind) in sorted(k for k in payload.records if k[0] == s["id"]):
+                table = _records(payload, owner, kind)
+                at = table.column_names.index("source_id")
+                table = table.set_column(at, "source_id",
+                                         pa.array([sid] * table.num_rows, pa.string()))
+                paths[kind] = run.write(case_id, kind, sid, table)
+                held_records += table.num_rows
+            if paths:
+                store.update_source(conn, sid, bulk=paths, record_count=held_records)
             out = []
             for r in rows:
                 entity = foreign_id(fp, r["entity_id"])
@@ -559,6 +596,20 @@ class Exchange(Part):
         with self.ws.store.begin() as conn:
             return [dict(r) for r in conn.execute(
                 select(exchanges).order_by(exchanges.c.at)).mappings()]
+
+
+def _records(payload: Payload, source_id: str, kind: str) -> pa.Table:
+    """A source's records of ``kind`` in this installation's schema of the kind."""
+    known = RECORD_KINDS.get(kind)
+    if known is None:
+        raise xch.PackageRefused(f"records of a kind this installation does not know: {kind}")
+    table = payload.table(source_id, kind)
+    schema = known.schema
+    try:
+        return table.select(schema.names).cast(schema)
+    except (KeyError, pa.ArrowException):
+        raise xch.PackageRefused(f"the {kind} records of {source_id} do not have this "
+                                 "version's columns") from None
 
 
 def _party(org: dict[str, Any]) -> dict[str, str]:
