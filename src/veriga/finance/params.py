@@ -167,8 +167,8 @@ class Shapes:
     # a standing relationship (payroll, rent, a utility bill, a supplier) is no part of a
     # shape: the same payer paid the same payee at least twice this many days apart or more
     recurring_days: int = 25
-    # a payee of more payers than this in the period serves the public (a shop, a utility):
-    # no member of a bipartite or a stack
+    # an account paid by more one-off payers than this in the period (or paying more one-off
+    # payees) serves the public (a shop): no hub of a fan, no payee of a bipartite or stack
     max_payers: int = 40
 
 

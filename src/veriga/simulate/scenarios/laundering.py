@@ -77,7 +77,7 @@ class LawfulEconomy:
         self.shops = [self._company(f"{name} Store", "shop") for name in ("Elektro", "Moda",
                                                                           "Sport")]
         self.wholesaler = self._company("Baltic Wholesale", "wholesaler")
-        # the wholesaler's customers: businesses whose accounts are not in the case
+        # trading partners paying the wholesaler and the employers: accounts not in the case
         self.customers = []
         for k in range(max(20, n // 3)):
             bank = rng.choice([b for b in w.banks.all if b.country in ("LV", "EE", "LT")])
@@ -199,8 +199,7 @@ class Laundering:
             else:
                 holder = w.person(cc, "money_mule", operation=OP)
                 acct = w.account(holder, bank, profile="salary")
-            holder_id = holder.id
-            self.members.append(holder_id)
+            self.members.append(holder.id)
             out.append(acct)
         return out
 
