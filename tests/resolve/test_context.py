@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from veriga.model import EntityProxy, model
 from veriga.resolve.context import LINK_SCHEMATA
-from veriga.resolve.link import link
+from veriga.resolve.link import LinkSettings, link
 from veriga.resolve.proposals import proposals
 from veriga.resolve.records import build_records
 
@@ -136,3 +137,27 @@ def test_a_proposal_says_the_employer_agreed() -> None:
     rafal = next(f for f in found if set(f.evidence.entity_ids) == {"pay-rafal", "a1-rafal"})
     text = rafal.message.render() if rafal.message else rafal.explanation
     assert "linked parties: mostly the same" in text
+
+
+@pytest.mark.spark
+def test_spark_compares_contexts_and_accounts_as_duckdb_does() -> None:
+    pytest.importorskip("pyspark")
+    from veriga.engine.spark_engine import SparkEngine
+
+    records = build_records([
+        *a_case(),
+        entity("LegalEntity", "cp-a", name="Olena Bondar"),
+        entity("BankAccount", "acc-a", iban=IBAN_A),
+        entity("Ownership", "own-a", owner="cp-a", asset="acc-a"),
+        entity("LegalEntity", "cp-b", name="Olena Bondar"),
+        entity("BankAccount", "acc-b", iban=IBAN_B),
+        entity("Ownership", "own-b", owner="cp-b", asset="acc-b"),
+    ])
+    low = LinkSettings(pair_threshold=0.01)  # the two Olenas are far below a proposal
+    on_spark = link(records, engine="spark", settings=low, spark=SparkEngine().spark)
+    on_duck = link(records, settings=low)
+    olena = pair(on_duck.pairs, "cp-a", "cp-b")
+    assert olena is not None and olena["ibans_level"] == "different, nothing else"
+    assert on_spark.clusters.equals(on_duck.clusters)
+    assert on_spark.pairs.drop_columns(["match_probability", "match_weight"]).equals(
+        on_duck.pairs.drop_columns(["match_probability", "match_weight"]))
