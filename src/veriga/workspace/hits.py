@@ -25,7 +25,6 @@ from veriga.cooperation import hits as hnh
 from veriga.cooperation import hitserver as hsrv
 from veriga.errors import VerigaError
 from veriga.model import EntityProxy
-from veriga.resolve.family import Resolution
 from veriga.resolve.records import build_records
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
@@ -33,6 +32,9 @@ from veriga.workspace.protection import protection
 
 #: The people and companies a filter is made of (beside the accounts and links they hold).
 PARTIES = ("Person", "Company", "Organization", "LegalEntity")
+#: What is read: those, and what gives them their accounts and addresses (not the payments
+#: and other links resolution reads for context: a filter holds identifiers only).
+READ = (*PARTIES, "BankAccount", "Ownership", "Address")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Hits(Part):
             def entities() -> Iterator[EntityProxy]:
                 nonlocal left_out
                 proxies = store.iter_entities(
-                    conn, access.case_id, Resolution.schemata,
+                    conn, access.case_id, READ,
                     exclude_sources=access.hidden_sources | withheld, only_ids=access.only_ids)
                 for proxy in access.visible(proxies):
                     real = access.real_id(proxy.id or "")
@@ -159,7 +161,7 @@ class Hits(Part):
         shown: list[EntityProxy] = []
         real_of: dict[str, str] = {}
         proxies = self.ws.store.iter_entities(
-            access.conn, access.case_id, Resolution.schemata,
+            access.conn, access.case_id, READ,
             exclude_sources=access.hidden_sources, only_ids=access.only_ids)
         for proxy in proxies:
             real = proxy.id or ""
