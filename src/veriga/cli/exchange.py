@@ -114,10 +114,8 @@ def export(
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
             return
-    c = sent.counts
-    console.print(f"package {sent.package_id} for {to}: {c['entities']} entities, "
-                  f"{c['statements']} statements from {c['sources']} source files, "
-                  f"{c['findings']} findings ({sent.size:,} bytes) written to {out}; "
+    console.print(f"package {sent.package_id} for {to}: {_counts(sent.counts)} "
+                  f"({sent.size:,} bytes) written to {out}; "
                   f"{sent.left_out} entities left out by handling code or protection",
                   highlight=False)
     if sent.manifest.get("minimisation"):
@@ -139,11 +137,10 @@ def import_(
         except (VerigaError, OSError) as exc:
             _fail(f"{package.name}: {exc}")
             return
-    m, c = got.manifest, got.counts
+    m = got.manifest
     console.print(f"package {got.package_id} from {m['sender']['name']} "
-                  f"({m['sender']['country']}): {c['entities']} entities, {c['statements']} "
-                  f"statements from {c['sources']} source files, {c['findings']} findings "
-                  f"(unreviewed here) imported into {case}", highlight=False)
+                  f"({m['sender']['country']}): {_counts(got.counts)} imported into {case} "
+                  "(the findings unreviewed here)", highlight=False)
     console.print(f"legal basis: {m['legal_basis']}; purpose: {m['purpose']}; conditions: "
                   f"{'; '.join(m['conditions']) or 'none'}", highlight=False)
     console.print(f"receipt for the sender written to {got.receipt}; run `veriga resolve "
@@ -166,7 +163,7 @@ def verify(
                 body = ws.exchange.verify_receipt(receipt)
                 console.print(f"receipt valid: {body['recipient']['name']} imported package "
                               f"{body['package_id']} on {body['received_at']} "
-                              f"({body['counts']})", highlight=False)
+                              f"({_counts(body['counts'])})", highlight=False)
                 return
             assert package is not None
             opened = ws.exchange.verify(package)
@@ -177,7 +174,7 @@ def verify(
     console.print(f"package {opened.package_id} valid: from {m['sender']['name']} "
                   f"({m['sender']['country']}), signed by key "
                   f"{_groups(m['sender']['fingerprint'])}, created {m['created']}, expires "
-                  f"{m['expires'] or 'never'}; {m['counts']}", highlight=False)
+                  f"{m['expires'] or 'never'}; {_counts(m['counts'])}", highlight=False)
 
 
 @exchange_app.command("list")
@@ -188,9 +185,15 @@ def list_() -> None:
     table = Table("package", "direction", "at", "by", "counts", "receipt")
     for r in rows:
         table.add_row(r["package_id"], r["direction"], f"{r['at']:%Y-%m-%d %H:%M}", r["by"],
-                      str(r["counts"]), f"{r['receipt_at']:%Y-%m-%d}" if r["receipt_at"]
+                      _counts(r["counts"]), f"{r['receipt_at']:%Y-%m-%d}" if r["receipt_at"]
                       else "")
     console.print(table)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return (f"{counts.get('entities', 0)} entities, {counts.get('statements', 0)} statements "
+            f"and {counts.get('records', 0)} bulk records from {counts.get('sources', 0)} "
+            f"source files, {counts.get('findings', 0)} findings")
 
 
 def _groups(fingerprint: str) -> str:
