@@ -301,10 +301,11 @@ class Exchange(Part):
                 found = protection(store, ws.bulk, ws.settings.database_url, conn,
                                    access.case, marked)
                 protected = {e for e in entity_sources if found.protected(e)}
-            minimised = (f"NGO recipient: {len(protected)} protected people ("
-                         f"{' and '.join(sorted(hidden))}s and every record that may be one "
-                         "of them) left out, with every statement pointing at them, and "
-                         "the bulk records (transactions, calls) that may name them")
+            who = " and ".join(r + "s" for r in sorted(hidden))
+            minimised = (f"NGO recipient: {len(protected)} protected people ({who} and every "
+                         "record that may be one of them) left out, with every statement "
+                         "pointing at them, and the bulk records (transactions, calls) that "
+                         "may name them")
 
         def passes(entity: str) -> bool:
             if entity in protected or not access.reachable(entity):
@@ -322,7 +323,8 @@ class Exchange(Part):
         used = {r["source_id"] for r in kept}
         total, sent = Counter(r["source_id"] for r in rows), Counter(r["source_id"] for r in kept)
         src_rows = [s for s in store.list_sources(conn, case_id) if s["id"] in used or (
-            wanted is None and s["id"] not in excluded and s["id"] not in total and s["bulk"])]
+            wanted is None and minimised is None and s["id"] not in excluded
+            and s["id"] not in total and s["bulk"])]
         payload = Payload(
             sources=[_source(s) for s in src_rows],
             statements=[{k: r[k] for k in ("id", "entity_id", "schema", "prop", "prop_type",
