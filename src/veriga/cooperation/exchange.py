@@ -58,6 +58,8 @@ SIGNATURE = "manifest.sig"
 MAX_HEADER = 64 * 1024
 #: The largest member a package may unpack to (a guard against zip bombs).
 MAX_MEMBER = 1 << 30
+#: The largest inner archive one package holds (AES-GCM's limit per message, less its tag).
+MAX_INNER = 2**31 - 1 - 16
 #: A key bundle or receipt is a small JSON document.
 MAX_SMALL = 1 << 20
 _KDF_INFO = b"veriga-exchange/1"
@@ -248,6 +250,9 @@ def seal(members: Mapping[str, bytes], manifest: Mapping[str, Any], sender: Priv
         zf.writestr(SIGNATURE, _b64(sender.sign.sign(manifest_bytes)))
         for name, data in sorted(members.items()):
             zf.writestr(name, data)
+    if buffer.tell() > MAX_INNER:
+        raise VerigaError(f"the selection makes {buffer.tell() / 2**30:.1f} GiB, over the "
+                          "2 GiB one package holds: send it in parts (--entity)")
     header = {"format": FORMAT, "version": VERSION, "package_id": full["package_id"],
               "sender": sender.public.fingerprint, "recipient": recipient.fingerprint}
     return encrypt(buffer.getvalue(), header, recipient), full, sha256(manifest_bytes)
@@ -294,7 +299,7 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
             raise PackageRefused(f"altered: its header has no {field}")
     body = data[end + 1:]
     size = header["size"]
-    if not isinstance(size, int) or len(body) > size:
+    if not isinstance(size, int) or len(body) > size or size > MAX_INNER + 16:
         raise PackageRefused("altered: bytes after the end the header states")
     if len(body) < size:
         raise PackageRefused(f"cut short: {len(body):,} of {size:,} bytes of its content")

@@ -388,7 +388,7 @@ class Exchange(Part):
         is audited as refused in that case. Writes the signed receipt for the sender."""
         keys, own_org = self._own_keys()
         try:
-            data = path.read_bytes()
+            data = _read_package(path)
             with self.ws.store.begin() as conn:
                 opened = xch.open_package(data, keys, lambda fp: self._partner_key(conn, fp))
                 sender = self._partner(conn, opened.header["sender"])
@@ -550,7 +550,7 @@ class Exchange(Part):
         """Decrypt and verify a package addressed to this organisation without importing
         it (audited; a refusal too)."""
         keys, _ = self._own_keys()
-        data = path.read_bytes()
+        data = _read_package(path)
         with self.ws.store.begin() as conn:
             try:
                 opened = xch.open_package(data, keys, lambda fp: self._partner_key(conn, fp))
@@ -612,6 +612,13 @@ def _records(payload: Payload, source_id: str, kind: str) -> pa.Table:
     except (KeyError, pa.ArrowException):
         raise xch.PackageRefused(f"the {kind} records of {source_id} do not have this "
                                  "version's columns") from None
+
+
+def _read_package(path: Path) -> bytes:
+    """A package file's bytes; one too large to be a package is refused unread."""
+    if path.stat().st_size > xch.MAX_HEADER + xch.MAX_INNER + 17:
+        raise xch.PackageRefused("too large to be a Veriga exchange package")
+    return path.read_bytes()
 
 
 def _party(org: dict[str, Any]) -> dict[str, str]:
