@@ -36,6 +36,7 @@ from veriga.cli.common import (
 from veriga.cli.exchange import exchange_app, key_app
 from veriga.cli.finance import finance_app
 from veriga.cli.hits import hits_app
+from veriga.cli.jit import jit_app
 from veriga.cli.osint import osint_app
 from veriga.cli.report import report
 from veriga.cli.requests import request_app
@@ -61,6 +62,7 @@ app.add_typer(entity_app, name="entity")
 app.add_typer(finance_app, name="finance")
 app.add_typer(osint_app, name="osint")
 app.add_typer(hits_app, name="hits")
+app.add_typer(jit_app, name="jit")
 app.add_typer(exchange_app, name="exchange")
 org_app.add_typer(key_app, name="key")
 app.add_typer(request_app, name="request")

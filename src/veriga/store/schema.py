@@ -323,3 +323,33 @@ exchanges = Table(
     Column("by", String(255), nullable=False),
     Column("receipt_at", DateTime(timezone=True), nullable=True),
 )
+
+#: Joint investigation teams: the agreement (reference, legal basis, purpose, period as ISO
+#: dates, the operational action plan), its parties and the cases it covers.
+jits = Table(
+    "jits",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("reference", String(255), nullable=False, unique=True),
+    Column("legal_basis", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("starts", String(10), nullable=False),
+    Column("ends", String(10), nullable=False),
+    Column("action_plan", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(255), nullable=False),
+)
+
+jit_parties = Table(
+    "jit_parties",
+    metadata,
+    Column("jit_id", String(ID), ForeignKey("jits.id"), primary_key=True),
+    Column("org_id", String(ID), ForeignKey("organisations.id"), primary_key=True),
+)
+
+jit_cases = Table(
+    "jit_cases",
+    metadata,
+    Column("jit_id", String(ID), ForeignKey("jits.id"), primary_key=True),
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+)

@@ -13,6 +13,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.xref``: cross-referencing cases (shared entities, candidate matches);
 - ``ws.ads``: online ads, each ad's page as captured (from its WARC record, verified);
 - ``ws.hits``: hit/no-hit match filters published for, and matched against, other parties;
+- ``ws.jits``: joint investigation teams (agreement, parties, cases, period, cross-party reads);
 - ``ws.exchange``: organisation keys, signed and encrypted packages to and from other
   installations;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
@@ -43,6 +44,7 @@ from veriga.workspace.exchange import Exchange
 from veriga.workspace.exports import Exports
 from veriga.workspace.findings import Findings
 from veriga.workspace.hits import Hits
+from veriga.workspace.jits import Jits
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
 from veriga.workspace.xref import XrefPart
@@ -70,6 +72,7 @@ class Workspace(Context):
         self.xref = XrefPart(self)
         self.ads = Ads(self)
         self.hits = Hits(self)
+        self.jits = Jits(self)
         self.exchange = Exchange(self)
 
     @classmethod

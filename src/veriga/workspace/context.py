@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from veriga.access import cases as case_access
 from veriga.access.directory import User
+from veriga.access.jits import ended_jit_sources
 from veriga.access.minimise import Minimiser
 from veriga.access.policy import POLICY, Op, allows
 from veriga.access.roles import TRAINING_ONLY, CaseKind, Role, SubjectRole
@@ -69,6 +70,8 @@ class CaseAccess:
     subject_roles: dict[str, str] = field(default_factory=dict)
     #: merged records -> the entity they are part of (confirmed by a person)
     canonical_of: dict[str, str] = field(default_factory=dict)
+    #: JITs whose period has ended, their parties' records withheld
+    jit_ended: set[str] = field(default_factory=set)
 
     @property
     def case_id(self) -> str:
@@ -125,6 +128,10 @@ class CaseAccess:
             return "you see it minimised (protected people by pseudonym)"
         if self.only_ids is not None:
             return "only selected records of it are shared with your organisation"
+        if self.jit_ended:
+            return ("the period of joint investigation team " + ", ".join(sorted(
+                self.jit_ended)) + " has ended: its parties' records are withheld until a "
+                "new legal basis extends it")
         if self.hidden_sources or self.hidden_entities:
             return "handling codes withhold some of its records from you"
         return None
@@ -224,6 +231,10 @@ class Context:
 
     def _restrict(self, access: CaseAccess, user: User) -> None:
         conn, owner = access.conn, access.case["owner_org_id"]
+        # another party's records sent under a JIT that has ended: a new legal basis first
+        for source_id, reference in ended_jit_sources(conn, access.case_id).items():
+            access.hidden_sources.add(source_id)
+            access.jit_ended.add(reference)
         restricted = case_access.source_handling(conn, access.case_id, restricted_only=True)
         for source_id, handling in restricted.items():
             if not handling.visible_to(user.org_id, owner):
