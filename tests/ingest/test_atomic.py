@@ -17,11 +17,11 @@ def test_failure_midway_changes_nothing(ws, examples, monkeypatch, tmp_path):
     calls = {"n": 0}
     original = Store.add_statements
 
-    def failing(self, conn, rows):
+    def failing(self, conn, rows, **options):
         calls["n"] += 1
         if calls["n"] == 2:  # the second file: records already written as Parquet
             raise RuntimeError("disk full (simulated)")
-        return original(self, conn, rows)
+        return original(self, conn, rows, **options)
 
     monkeypatch.setattr(Store, "add_statements", failing)
     with pytest.raises(RuntimeError, match="simulated"):

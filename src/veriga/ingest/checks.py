@@ -123,10 +123,14 @@ class FileChecks:
         for owner, asset, locator in self.edges:
             graph.add_edge(owner, asset)
             locators.setdefault((owner, asset), locator)
+        # a cycle this file closed runs through one of its edges, owner -> asset, and on
+        # from the asset: an asset that owns nothing (a bank account) closes none
+        if not any(graph.out_degree(asset) for _owner, asset in locators):
+            return
         touched = {n for edge in locators for n in edge}
-        # a cycle this file closed runs through its edges, so all of it can be reached from
-        # them: only that part of the run's graph is searched (not the whole graph again
-        # for every file of a run of thousands)
+        # so all of such a cycle can be reached from the file's edges: only that part of
+        # the run's graph is searched (not the whole graph again for every file of a run of
+        # thousands)
         reach: set[str] = set()
         for node in touched:
             if node not in reach:  # else its descendants are in already

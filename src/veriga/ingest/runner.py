@@ -97,6 +97,8 @@ def run_imports(
     shas: dict[str, str] = {}
     try:
         with store.begin() as conn:
+            # merges are not made by an import: read once for the run, not once per file
+            run_state["canonical"] = {case_id: store.canonical_map(conn, case_id)}
             for req in requests:
                 result = _import_one(store, conn, run, case_id, req, actor, strict, progress,
                                      source_values or {}, run_state, shas, kept)
@@ -205,7 +207,7 @@ def _import_one(
     seen: set[str] = set()
     batches: dict[str, list[pa.Table]] = {}
     for rows in _read(importer, ctx, fmt, case_id, now, entities, seen, batches):
-        store.add_statements(conn, rows)
+        store.add_statements(conn, rows, canonical=run_state.get("canonical"))
     tables = _finish(ctx, strict, entities, batches)
     result.rejects = ctx.rejects
     result.warnings = ctx.warnings

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from hashlib import sha1
 
 from followthemoney.util import make_entity_id
 
 
 def make_id(*parts: str | None) -> str:
-    """A stable entity id from its natural key (FtM's hashed ``make_id``)."""
-    entity_id = make_entity_id(*parts)
+    """A stable entity id from its natural key (FtM's hashed ``make_id``: the SHA-1 of the
+    parts stripped of blanks, empty ones left out). Text parts are hashed here, the same
+    way, without FtM's conversions of any type (the import hashes one per entity)."""
+    digest = sha1()
+    empty = True
+    for part in parts:
+        if part is None:
+            continue
+        if not isinstance(part, str):
+            entity_id = make_entity_id(*parts)
+            break
+        text = part.strip()
+        if text:
+            digest.update(text.encode("utf-8"))
+            empty = False
+    else:
+        entity_id = None if empty else digest.hexdigest()
     if entity_id is None:  # every part empty: callers always pass a kind ("account", ...)
         raise ValueError("an entity id needs at least one non-empty part")
     return entity_id

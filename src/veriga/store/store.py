@@ -169,13 +169,18 @@ class Store:
         query = select(sources).where(sources.c.case_id == case_id).order_by(sources.c.imported_at)
         return [dict(r) for r in conn.execute(query).mappings()]
 
-    def add_statements(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    def add_statements(self, conn: Connection, rows: Sequence[dict[str, Any]],
+                       canonical: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """Bulk insert through the driver (COPY on PostgreSQL): the import hot path. A record
-        merged into another entity stays merged: its new statements take the canonical id."""
+        merged into another entity stays merged: its new statements take the canonical id
+        (``canonical``: the :meth:`canonical_map` of the rows' cases, when the caller has
+        read them already, as an import run does once for its many files)."""
         if not rows:
             return
-        merged = {case: found for case in {r["case_id"] for r in rows}
-                  if (found := self.canonical_map(conn, case))}
+        cases_of = {r["case_id"] for r in rows}
+        if canonical is None or not cases_of <= canonical.keys():
+            canonical = {case: self.canonical_map(conn, case) for case in cases_of}
+        merged = {case: canonical[case] for case in cases_of if canonical[case]}
         if merged:
             rows = [{**r, "canonical_id": merged[r["case_id"]][r["entity_id"]]}
                     if r["entity_id"] in merged.get(r["case_id"], ()) else r for r in rows]
