@@ -82,9 +82,10 @@ def main() -> None:
 
 
 def _ratio(row: dict) -> str:
-    """The row's ratio (``ratio_to_X``: its time over X's), named by X."""
-    return " ".join(f"{v} × {k.removeprefix('ratio_to_').replace('_', ' ')}"
-                    for k, v in row.items() if k.startswith("ratio_to_"))
+    """The row's ratios (``ratio_to_X``: its time over X's; ``ratio_cpu_to_X``: its
+    processor time over X's), named by X."""
+    return " ".join(f"{v} × {k.removeprefix('ratio_').replace('_', ' ')}"
+                    for k, v in row.items() if k.startswith("ratio_"))
 
 
 if __name__ == "__main__":
