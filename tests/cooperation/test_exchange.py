@@ -391,3 +391,35 @@ def test_an_ngo_recipient_gets_no_bulk_records(pair, tmp_path, examples):
     sent = _export(lv, tmp_path / "ngo.vxp", to="Safe House")
     assert sent.counts["records"] == 0 and "bulk records" in sent.manifest["minimisation"]
     ngo.close()
+
+
+def test_a_signed_package_of_the_wrong_shape_is_refused(pair, tmp_path):
+    """A registered sender's package that this version cannot read lands nothing."""
+    lv, ee = pair
+    lv_keys = xch.read_private(lv.exchange.key_path(lv.require_user().org_id))
+    ee_public = _ee_keys(ee).public
+    source = {"id": "src-1", "file_name": "a.json", "sha256": "0" * 64, "size": 1,
+              "media_type": "application/json", "format": "ftm", "importer": "ftm",
+              "importer_version": "1", "imported_at": None, "imported_by": "x",
+              "handling": "H0", "handling_restricted": False, "handling_note": None}
+    statement = {"id": "s1", "entity_id": "e1", "schema": "Person", "prop": "name",
+                 "prop_type": "name", "value": "A B", "original_value": None, "latin": None,
+                 "lang": None, "source_id": "src-1", "locator": "1", "first_seen": None}
+    manifest = {"sender": {"name": "Valsts policija"}, "recipient": {"name": "Politsei"},
+                "legal_basis": "MLA", "purpose": "test", "conditions": [], "expires": None,
+                "counts": {}}
+
+    def package(name: str, payload: Payload, extra: dict[str, bytes] | None = None) -> Path:
+        data, _, _ = xch.seal({**payload.to_members(), **(extra or {})},
+                              {**manifest, "package_id": xch.new_package_id()}, lv_keys,
+                              ee_public)
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    odd_role = Payload([source], [statement], roles=[{"entity_id": "e1", "role": "boss"}])
+    _refused(ee, package("role.vxp", odd_role), "does not have the shape this version")
+    _refused(ee, package("member.vxp", Payload([source], [statement]),
+                         {"../../etc/passwd": b"x"}), "a member this version does not know")
+    stray = Payload([source], [{**statement, "source_id": "src-2"}])
+    _refused(ee, package("stray.vxp", stray), "source(s) the package does not hold")

@@ -403,6 +403,11 @@ class Exchange(Part):
                     assert sender is not None
                     counts = self._land(access, opened, payload, sender, own_org, run)
                     run.publish()
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                run.abort()  # signed, but not what this version writes
+                raise xch.PackageRefused(f"its content does not have the shape this version "
+                                         f"writes ({type(exc).__name__}); nothing was "
+                                         "imported") from None
             except BaseException:
                 run.abort()
                 raise
