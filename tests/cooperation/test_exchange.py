@@ -423,3 +423,23 @@ def test_a_signed_package_of_the_wrong_shape_is_refused(pair, tmp_path):
                          {"../../etc/passwd": b"x"}), "a member this version does not know")
     stray = Payload([source], [{**statement, "source_id": "src-2"}])
     _refused(ee, package("stray.vxp", stray), "source(s) the package does not hold")
+
+
+def test_resolution_proposes_received_records_as_matches_of_our_own(pair, tmp_path):
+    lv, ee = pair
+    ours = [_entity("ee-olena", "Person", name="Olena Shevchenko", birthDate="1990-04-03",
+                    phone="+37120000001"),
+            _entity("ee-firm", "Company", name="Baltic Staffing", registrationNumber="40003012340",
+                    country="lv")]
+    ee.records.import_files("birch", [ImportRequest(_write(tmp_path, "ee.ftm.json", ours))])
+    out = tmp_path / "amber.vxp"
+    _export(lv, out)
+    ee.exchange.import_package(out, "birch")
+    ee.analyses.run("birch", ["resolve"])
+    fp = lv.exchange.keys()[0]["fingerprint"]
+    pairs = [set(f.evidence.entity_ids) for f in ee.findings.list("birch")
+             if f.kind.startswith("match.")]
+    assert any({"ee-olena", foreign_id(fp, "lv-boss")} <= p for p in pairs)
+    assert any({"ee-firm", foreign_id(fp, "lv-firm")} <= p for p in pairs)
+    with ee.store.begin() as conn:  # proposed, not merged: a person confirms
+        assert ee.store.canonical_map(conn, ee.store.get_case(conn, "birch")["id"]) == {}
