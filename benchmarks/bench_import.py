@@ -98,21 +98,25 @@ def text_read(path: str) -> dict:
             "cpu_seconds": round(time.process_time() - cpu, 3)}
 
 
-def _postgres_url() -> str | None:
-    """The PostgreSQL server for the server-store figures, when one is reachable."""
+def _postgres_url(drop: bool = False) -> str | None:
+    """The PostgreSQL server for the server-store figures, when one is reachable: an empty
+    schema of this run's own (benchmarks run at the same time do not share one); with
+    ``drop`` the schema is dropped and nothing returned."""
     import sqlalchemy as sa
 
     url = os.environ.get("VERIGA_BENCH_POSTGRES_URL",
                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    schema = f"veriga_bench_{os.getpid()}"
     try:
         engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
         with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS veriga_bench CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA veriga_bench"))
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            if not drop:
+                conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
         engine.dispose()
     except Exception:  # noqa: BLE001 - no server: the figure is skipped
         return None
-    return url + "?options=-csearch_path%3Dveriga_bench"
+    return None if drop else url + f"?options=-csearch_path%3D{schema}"
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
@@ -153,6 +157,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
         n_bank = n_rows // 10
         rows += _bank(tmpdir, n_bank, pg is not None)
+        _postgres_url(drop=True)
     return rows
 
 
