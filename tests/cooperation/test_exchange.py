@@ -441,5 +441,6 @@ def test_resolution_proposes_received_records_as_matches_of_our_own(pair, tmp_pa
              if f.kind.startswith("match.")]
     assert any({"ee-olena", foreign_id(fp, "lv-boss")} <= p for p in pairs)
     assert any({"ee-firm", foreign_id(fp, "lv-firm")} <= p for p in pairs)
+    assert [f for f in ee.findings.list("birch") if f.kind == "shell_company"]  # kept
     with ee.store.begin() as conn:  # proposed, not merged: a person confirms
         assert ee.store.canonical_map(conn, ee.store.get_case(conn, "birch")["id"]) == {}

@@ -327,10 +327,7 @@ class Exchange(Part):
             and s["id"] not in total and s["bulk"])]
         payload = Payload(
             sources=[_source(s) for s in src_rows],
-            statements=[{k: r[k] for k in ("id", "entity_id", "schema", "prop", "prop_type",
-                                           "value", "original_value", "latin", "lang",
-                                           "source_id", "locator", "first_seen")}
-                        for r in kept])
+            statements=[_statement(r) for r in kept])  # in place: no second copy
         if minimised is None:  # the records of a source that goes whole go with it
             for s in src_rows:
                 if total[s["id"]] != sent[s["id"]]:
@@ -628,6 +625,12 @@ def _read_package(path: Path) -> bytes:
 
 def _party(org: dict[str, Any]) -> dict[str, str]:
     return {"name": org["name"], "country": org["country"], "type": org["type"]}
+
+
+def _statement(row: dict[str, Any]) -> dict[str, Any]:
+    """A statement row as a package carries it (the row itself, trimmed)."""
+    del row["case_id"], row["canonical_id"]
+    return row
 
 
 def _source(row: dict[str, Any]) -> dict[str, Any]:
