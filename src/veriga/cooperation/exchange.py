@@ -277,9 +277,9 @@ def _derive(shared: bytes, epk: bytes, recipient_box: bytes) -> bytes:
                 info=_KDF_INFO + epk + recipient_box).derive(shared)
 
 
-def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
-    """The header, its exact bytes and the ciphertext after it; refuses what is no package
-    of this version or is cut short."""
+def read_header(data: bytes) -> tuple[dict[str, Any], bytes, memoryview]:
+    """The header, its exact bytes and the ciphertext after it (a view, not a copy);
+    refuses what is no package of this version or is cut short."""
     end = data.find(b"\n", 0, MAX_HEADER)
     if end < 0:
         raise PackageRefused("not a Veriga exchange package, or cut short before the end of "
@@ -297,7 +297,7 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
     for field in ("package_id", "sender", "recipient", "epk", "nonce", "size"):
         if field not in header:
             raise PackageRefused(f"altered: its header has no {field}")
-    body = data[end + 1:]
+    body = memoryview(data)[end + 1:]
     size = header["size"]
     if not isinstance(size, int) or len(body) > size or size > MAX_INNER + 16:
         raise PackageRefused("altered: bytes after the end the header states")
