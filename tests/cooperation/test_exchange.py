@@ -20,6 +20,7 @@ from veriga.access.cases import subject_roles
 from veriga.config import Settings
 from veriga.cooperation import exchange as xch
 from veriga.cooperation.payload import Payload, foreign_id
+from veriga.errors import VerigaError
 from veriga.findings import Evidence, Finding, ReviewState
 from veriga.ingest import ImportRequest
 from veriga.store.schema import exchanges, sources, statements
@@ -444,3 +445,20 @@ def test_resolution_proposes_received_records_as_matches_of_our_own(pair, tmp_pa
     assert [f for f in ee.findings.list("birch") if f.kind == "shell_company"]  # kept
     with ee.store.begin() as conn:  # proposed, not merged: a person confirms
         assert ee.store.canonical_map(conn, ee.store.get_case(conn, "birch")["id"]) == {}
+
+
+def test_a_public_bundle_is_checked_before_it_is_registered(pair, tmp_path):
+    lv, ee = pair
+    bundle = json.loads((tmp_path / "EE-police.pub.json").read_text())
+    other = xch.generate().public
+    swapped = tmp_path / "swapped.pub.json"  # someone else's key under Politsei's name
+    swapped.write_text(json.dumps({**bundle, "box_public": other.to_text()[1]}))
+    with pytest.raises(xch.KeyProblem, match="do not match the bundle's fingerprint"):
+        lv.exchange.add_key(swapped)
+    with pytest.raises(VerigaError, match="registered already"):
+        lv.exchange.add_key(tmp_path / "EE-police.pub.json")
+    with pytest.raises(VerigaError, match="names this organisation"):
+        lv.exchange.add_key(tmp_path / "LV-police.pub.json")
+    with pytest.raises(VerigaError, match="has a key already"):
+        ee.exchange.generate_key()
+    assert [e for e in lv.audit.log() if e["action"] == "org.key.add"]
