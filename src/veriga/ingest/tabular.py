@@ -234,8 +234,21 @@ def records_from_table(
         raw, value = _field_sql(kind, name, spec)
         selects.append(f"{raw} AS {_q('raw_' + name)}")
         selects.append(f"{value} AS {_q(name)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE conv AS SELECT {', '.join(selects)} FROM raw")
-    table = con.sql("SELECT * FROM conv").to_arrow_table()
+    # converted once into Arrow, which the checks below read in place (a DuckDB table of it
+    # would hold every row a second time)
+    table = con.sql(f"SELECT {', '.join(selects)} FROM raw").to_arrow_table()
+    con.register("conv", table)
+    try:
+        return _checked(con, ctx, mapping, kind, fields, table, unit)
+    finally:
+        con.unregister("conv")
+
+
+def _checked(
+    con: duckdb.DuckDBPyConnection, ctx: ImportContext, mapping: Mapping, kind: RecordKind,
+    fields: dict[str, ValueSpec], table: pa.Table, unit: str,
+) -> pa.Table:
+    """The converted rows (``conv``) checked: rejects reported, bad rows left out."""
     bad_lines: set[int] = set()
     problems = con.execute(
         "SELECT * FROM conv WHERE " + " OR ".join(_conv_checks(fields, kind))
