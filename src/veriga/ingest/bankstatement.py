@@ -187,11 +187,7 @@ class Ledger:
         stmt.movements += amount
         stmt.entries += 1
         currency = (entry.currency or stmt.currency or "").upper() or None
-        if not fits(amount, currency) or abs(amount) >= MAX_AMOUNT:
-            what = f"{currency}'s" if currency else "an amount's"
-            ctx.reject(loc, "amount", amount, f"amount has more than {what} "
-                       f"{exponent(currency)} decimals or is too large to keep exactly; "
-                       "record skipped")
+        if not self._exact(amount, currency, loc):
             return []
         booking = self._date(entry.booking_date, loc, "booking_date", required=True)
         if booking is None:
@@ -231,11 +227,7 @@ class Ledger:
         ctx, loc = self.ctx, entry.locator
         amount = clean_amount(entry.amount)
         currency = (entry.currency or stmt.currency or "").upper() or None
-        if not fits(amount, currency) or abs(amount) >= MAX_AMOUNT:
-            what = f"{currency}'s" if currency else "an amount's"
-            ctx.reject(loc, "amount", amount, f"amount has more than {what} "
-                       f"{exponent(currency)} decimals or is too large to keep exactly; "
-                       "record skipped")
+        if not self._exact(amount, currency, loc):
             return []
         cp_account = self.account(entry.counterparty_account, loc, "counterparty_account")
         eur = amount if currency == "EUR" else entry.amount_eur
@@ -258,6 +250,17 @@ class Ledger:
             self.unbooked[key].append(value)
         return self.parties(cp_account, entry.counterparty_name, loc,
                             bic=entry.counterparty_bic)
+
+    def _exact(self, amount: Decimal, currency: str | None, loc: str) -> bool:
+        """Whether the amount has no more decimals than its currency and fits the records;
+        if not, it is reported."""
+        if fits(amount, currency) and abs(amount) < MAX_AMOUNT:
+            return True
+        what = f"{currency}'s" if currency else "an amount's"
+        self.ctx.reject(loc, "amount", amount, f"amount has more than {what} "
+                        f"{exponent(currency)} decimals or is too large to keep exactly; "
+                        "record skipped")
+        return False
 
     def _date(self, value: date | None, loc: str, name: str, required: bool) -> date | None:
         if value is None:
