@@ -35,10 +35,10 @@ def setup_child(root: str, size: str) -> dict[str, Any]:
     simulate("mixed", size, 1, base / "world")
     lv, ee = _ws(base, "lv"), _ws(base, "ee")
     for ws, name, country in ((lv, "Valsts policija", "LV"), (ee, "Politsei", "EE")):
-        ws.exchange.generate_key(name=name, org_type="police", country=country)
-        ws.exchange.export_key(base / f"{country}.pub.json")
-    lv.exchange.add_key(base / "EE.pub.json")
-    ee.exchange.add_key(base / "LV.pub.json")
+        ws.org_keys.generate_key(name=name, org_type="police", country=country)
+        ws.org_keys.export_key(base / f"{country}.pub.json")
+    lv.org_keys.add_key(base / "EE.pub.json")
+    ee.org_keys.add_key(base / "LV.pub.json")
     lv.cases.create("amber")
     ee.cases.create("birch")
     requests, _ = expand([base / "world" / "police", base / "world" / "bank"],

@@ -62,12 +62,12 @@ def _write(folder: Path, name: str, entities: list[dict[str, Any]]) -> Path:
 def _keys(*parties: tuple[Workspace, str, str, str], folder: Path) -> None:
     """Each party names itself and makes its key; every party registers every other."""
     for ws, name, kind, country in parties:
-        ws.exchange.generate_key(name=name, org_type=kind, country=country)
-        ws.exchange.export_key(folder / f"{country}-{kind}.pub.json")
+        ws.org_keys.generate_key(name=name, org_type=kind, country=country)
+        ws.org_keys.export_key(folder / f"{country}-{kind}.pub.json")
     for ws, _, kind, country in parties:
         for _, _, other_kind, other_country in parties:
             if (other_kind, other_country) != (kind, country):
-                ws.exchange.add_key(folder / f"{other_country}-{other_kind}.pub.json")
+                ws.org_keys.add_key(folder / f"{other_country}-{other_kind}.pub.json")
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_round_trip_keeps_every_value_and_its_provenance(pair, tmp_path):
     got = ee.exchange.import_package(out, "birch")
     assert got.counts == sent.counts and got.counts["entities"] == len(CASE)
 
-    fp = lv.exchange.keys()[0]["fingerprint"]
+    fp = lv.org_keys.keys()[0]["fingerprint"]
     theirs = {(foreign_id(fp, r["entity_id"]), r["schema"], r["prop"],
                foreign_id(fp, r["value"]) if r["prop_type"] == "entity" else r["value"],
                r["original_value"], r["locator"], r["file_name"], r["sha256"], r["handling"])
@@ -164,7 +164,7 @@ def test_selected_entities_and_what_links_to_them(pair, tmp_path):
     out = tmp_path / "firm.vxp"
     _export(lv, out, entity_ids=["lv-firm"])
     ee.exchange.import_package(out, "birch")
-    fp = lv.exchange.keys()[0]["fingerprint"]
+    fp = lv.org_keys.keys()[0]["fingerprint"]
     got = {r["entity_id"] for r in _rows(ee, "birch")}
     # the firm, its ownership (and the owner), the payment (and its payee and account)
     assert got == {foreign_id(fp, e) for e in ("lv-firm", "lv-own", "lv-boss", "lv-pay",
@@ -174,18 +174,18 @@ def test_selected_entities_and_what_links_to_them(pair, tmp_path):
 def test_an_ngo_recipient_gets_no_protected_person(pair, tmp_path):
     lv, _ = pair
     ngo = _workspace(tmp_path, "ngo")
-    ngo.exchange.generate_key(name="Safe House", org_type="ngo", country="LV")
-    ngo.exchange.export_key(tmp_path / "ngo.pub.json")
-    lv.exchange.add_key(tmp_path / "ngo.pub.json")
-    lv.exchange.export_key(tmp_path / "lv.pub.json")
-    ngo.exchange.add_key(tmp_path / "lv.pub.json")
+    ngo.org_keys.generate_key(name="Safe House", org_type="ngo", country="LV")
+    ngo.org_keys.export_key(tmp_path / "ngo.pub.json")
+    lv.org_keys.add_key(tmp_path / "ngo.pub.json")
+    lv.org_keys.export_key(tmp_path / "lv.pub.json")
+    ngo.org_keys.add_key(tmp_path / "lv.pub.json")
     ngo.cases.create("support")
     out = tmp_path / "ngo.vxp"
     sent = _export(lv, out, to="Safe House")
     assert "protected people" in sent.manifest["minimisation"]
     ngo.exchange.import_package(out, "support")
     rows = _rows(ngo, "support")
-    fp = lv.exchange.keys()[0]["fingerprint"]
+    fp = lv.org_keys.keys()[0]["fingerprint"]
     assert foreign_id(fp, "lv-victim") not in {r["entity_id"] for r in rows}
     assert foreign_id(fp, "lv-victim") not in {r["value"] for r in rows}  # nor a link to her
     assert not any("Kovaļova" in r["value"] or "37120000003" in r["value"] for r in rows)
@@ -205,7 +205,7 @@ def _refused(ee: Workspace, path: Path, words: str) -> None:
 
 
 def _ee_keys(ee: Workspace) -> xch.PrivateKeys:
-    return xch.read_private(ee.exchange.key_path(ee.require_user().org_id))
+    return xch.read_private(ee.org_keys.key_path(ee.require_user().org_id))
 
 
 def _rewrap(ee: Workspace, data: bytes, change: Any) -> bytes:
@@ -273,15 +273,15 @@ def test_every_package_that_may_not_be_used_is_refused(pair, tmp_path):
 def test_misaddressed_unknown_and_expired_packages_are_refused(pair, tmp_path):
     lv, ee = pair
     other = _workspace(tmp_path, "fi")
-    other.exchange.generate_key(name="Poliisi", org_type="police", country="FI")
-    other.exchange.export_key(tmp_path / "fi.pub.json")
-    lv.exchange.add_key(tmp_path / "fi.pub.json")
+    other.org_keys.generate_key(name="Poliisi", org_type="police", country="FI")
+    other.org_keys.export_key(tmp_path / "fi.pub.json")
+    lv.org_keys.add_key(tmp_path / "fi.pub.json")
     for_fi = tmp_path / "for-fi.vxp"
     _export(lv, for_fi, to="Poliisi")
     _refused(ee, for_fi, "not addressed to this organisation")
 
-    ee.exchange.export_key(tmp_path / "ee.pub.json")
-    other.exchange.add_key(tmp_path / "ee.pub.json")
+    ee.org_keys.export_key(tmp_path / "ee.pub.json")
+    other.org_keys.add_key(tmp_path / "ee.pub.json")
     other.cases.create("fir")
     other.records.import_files("fir", [ImportRequest(_write(tmp_path, "fi.ftm.json",
                                                             CASE[:1]))])
@@ -290,7 +290,7 @@ def test_misaddressed_unknown_and_expired_packages_are_refused(pair, tmp_path):
     _refused(ee, unknown, "from an unknown sender")
     other.close()
 
-    lv_keys = xch.read_private(lv.exchange.key_path(lv.require_user().org_id))
+    lv_keys = xch.read_private(lv.org_keys.key_path(lv.require_user().org_id))
     ee_public = _ee_keys(ee).public
     yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
     data, _, _ = xch.seal(Payload().to_members(), {
@@ -315,7 +315,7 @@ def test_verify_checks_without_importing(pair, tmp_path):
 
 def test_keys_stay_private_and_a_forged_receipt_is_refused(pair, tmp_path):
     lv, ee = pair
-    path = ee.exchange.key_path(ee.require_user().org_id)
+    path = ee.org_keys.key_path(ee.require_user().org_id)
     assert path.stat().st_mode & 0o077 == 0
     with ee.store.begin() as conn:
         dump = "\n".join(str(r) for r in conn.exec_driver_sql("SELECT * FROM org_keys"))
@@ -386,9 +386,9 @@ def test_an_ngo_recipient_gets_no_bulk_records(pair, tmp_path, examples):
     lv.records.import_files("amber", [ImportRequest(examples["transactions"],
                                                     mapping=examples["mapping"])])
     ngo = _workspace(tmp_path, "ngo")
-    ngo.exchange.generate_key(name="Safe House", org_type="ngo", country="LV")
-    ngo.exchange.export_key(tmp_path / "ngo.pub.json")
-    lv.exchange.add_key(tmp_path / "ngo.pub.json")
+    ngo.org_keys.generate_key(name="Safe House", org_type="ngo", country="LV")
+    ngo.org_keys.export_key(tmp_path / "ngo.pub.json")
+    lv.org_keys.add_key(tmp_path / "ngo.pub.json")
     sent = _export(lv, tmp_path / "ngo.vxp", to="Safe House")
     assert sent.counts["records"] == 0 and "bulk records" in sent.manifest["minimisation"]
     ngo.close()
@@ -397,7 +397,7 @@ def test_an_ngo_recipient_gets_no_bulk_records(pair, tmp_path, examples):
 def test_a_signed_package_of_the_wrong_shape_is_refused(pair, tmp_path):
     """A registered sender's package that this version cannot read lands nothing."""
     lv, ee = pair
-    lv_keys = xch.read_private(lv.exchange.key_path(lv.require_user().org_id))
+    lv_keys = xch.read_private(lv.org_keys.key_path(lv.require_user().org_id))
     ee_public = _ee_keys(ee).public
     source = {"id": "src-1", "file_name": "a.json", "sha256": "0" * 64, "size": 1,
               "media_type": "application/json", "format": "ftm", "importer": "ftm",
@@ -437,7 +437,7 @@ def test_resolution_proposes_received_records_as_matches_of_our_own(pair, tmp_pa
     _export(lv, out)
     ee.exchange.import_package(out, "birch")
     ee.analyses.run("birch", ["resolve"])
-    fp = lv.exchange.keys()[0]["fingerprint"]
+    fp = lv.org_keys.keys()[0]["fingerprint"]
     pairs = [set(f.evidence.entity_ids) for f in ee.findings.list("birch")
              if f.kind.startswith("match.")]
     assert any({"ee-olena", foreign_id(fp, "lv-boss")} <= p for p in pairs)
@@ -454,11 +454,11 @@ def test_a_public_bundle_is_checked_before_it_is_registered(pair, tmp_path):
     swapped = tmp_path / "swapped.pub.json"  # someone else's key under Politsei's name
     swapped.write_text(json.dumps({**bundle, "box_public": other.to_text()[1]}))
     with pytest.raises(xch.KeyProblem, match="do not match the bundle's fingerprint"):
-        lv.exchange.add_key(swapped)
+        lv.org_keys.add_key(swapped)
     with pytest.raises(VerigaError, match="registered already"):
-        lv.exchange.add_key(tmp_path / "EE-police.pub.json")
+        lv.org_keys.add_key(tmp_path / "EE-police.pub.json")
     with pytest.raises(VerigaError, match="names this organisation"):
-        lv.exchange.add_key(tmp_path / "LV-police.pub.json")
+        lv.org_keys.add_key(tmp_path / "LV-police.pub.json")
     with pytest.raises(VerigaError, match="has a key already"):
-        ee.exchange.generate_key()
+        ee.org_keys.generate_key()
     assert [e for e in lv.audit.log() if e["action"] == "org.key.add"]

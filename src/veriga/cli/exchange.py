@@ -32,7 +32,7 @@ def key_generate(
     """Make this organisation's key pair (administrators; once)."""
     with workspace() as ws:
         try:
-            made = ws.exchange.generate_key(name, org_type, country)
+            made = ws.org_keys.generate_key(name, org_type, country)
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
             return
@@ -48,7 +48,7 @@ def key_export(
     """Write this organisation's public key bundle for partners to register."""
     with workspace() as ws:
         try:
-            bundle = ws.exchange.export_key(out)
+            bundle = ws.org_keys.export_key(out)
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
             return
@@ -65,7 +65,7 @@ def key_add(
     new). Compare the fingerprint with the partner first."""
     with workspace() as ws:
         try:
-            added = ws.exchange.add_key(bundle)
+            added = ws.org_keys.add_key(bundle)
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
             return
@@ -77,7 +77,7 @@ def key_add(
 def key_list() -> None:
     """The keys this installation knows: its own and its partners'."""
     with workspace() as ws:
-        rows = ws.exchange.keys()
+        rows = ws.org_keys.keys()
     table = Table("organisation", "country", "own", "fingerprint", "added by")
     for r in rows:
         table.add_row(r["org"], r["country"], "yes" if r["own"] else "",

@@ -14,8 +14,8 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.ads``: online ads, each ad's page as captured (from its WARC record, verified);
 - ``ws.hits``: hit/no-hit match filters published for, and matched against, other parties;
 - ``ws.jits``: joint investigation teams (agreement, parties, cases, period, cross-party reads);
-- ``ws.exchange``: organisation keys, signed and encrypted packages to and from other
-  installations;
+- ``ws.org_keys``: this organisation's key pair and its partners' public keys;
+- ``ws.exchange``: signed and encrypted packages to and from other installations;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -45,6 +45,7 @@ from veriga.workspace.exports import Exports
 from veriga.workspace.findings import Findings
 from veriga.workspace.hits import Hits
 from veriga.workspace.jits import Jits
+from veriga.workspace.org_keys import OrgKeys
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
 from veriga.workspace.xref import XrefPart
@@ -73,6 +74,7 @@ class Workspace(Context):
         self.ads = Ads(self)
         self.hits = Hits(self)
         self.jits = Jits(self)
+        self.org_keys = OrgKeys(self)
         self.exchange = Exchange(self)
 
     @classmethod

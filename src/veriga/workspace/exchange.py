@@ -1,10 +1,5 @@
-"""``ws.exchange``: organisation keys, and exchange packages sent to and received from
-other installations (:mod:`veriga.cooperation.exchange`).
-
-Keys: an administrator makes this installation's organisation key pair (the private half
-in ``VERIGA_HOME/keys``, readable by its owner only; the public half in the store), exports
-its public bundle for the partners and registers theirs (the organisation is created in the
-directory when new).
+"""``ws.exchange``: exchange packages sent to and received from other installations
+(:mod:`veriga.cooperation.exchange`), under the keys of ``ws.org_keys``.
 
 Export is a disclosure to the recipient organisation: it needs the right to export and a
 view of the whole case, leaves out what the handling codes do not release to that recipient
@@ -16,10 +11,9 @@ the case already holds, lands everything in one transaction and audits a refusal
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -42,9 +36,10 @@ from veriga.model.records import RECORD_KINDS
 from veriga.store import new_id
 from veriga.store.bulk import BulkRun
 from veriga.store.integrity import recover_bulk
-from veriga.store.schema import entity_handling, exchanges, org_keys, organisations, statements
+from veriga.store.schema import entity_handling, exchanges, statements
 from veriga.store.store import statement_id
 from veriga.workspace.context import CaseAccess, PermissionDenied
+from veriga.workspace.org_keys import OrgKeys
 from veriga.workspace.part import Part
 from veriga.workspace.protection import protection
 
@@ -70,148 +65,6 @@ class Imported:
 
 
 class Exchange(Part):
-    # -- keys ---------------------------------------------------------------------------
-
-    def key_path(self, org_id: str) -> Path:
-        return self.ws.settings.home / "keys" / f"{org_id}.key.json"
-
-    def generate_key(self, name: str | None = None, org_type: str | None = None,
-                     country: str | None = None) -> dict[str, Any]:
-        """Make this organisation's key pair (administrators; never replaced). ``name``,
-        ``org_type`` and ``country`` first set how the organisation is named to partners
-        (a new installation's organisation is "Local workspace")."""
-        user = self.ws.require_global(Op.USER_ADMIN)
-        path = self.key_path(user.org_id)
-        with self.ws.store.begin() as conn:
-            known = conn.execute(select(org_keys.c.fingerprint).where(
-                org_keys.c.org_id == user.org_id, org_keys.c.own)).first()
-            if known is not None or path.exists():
-                raise VerigaError("this organisation has a key already (veriga org key "
-                                  "list); it is never replaced")
-            self._describe(conn, user.org_id, name, org_type, country)
-            keys = xch.generate()
-            xch.write_private(keys, path)
-            try:
-                self._register(conn, user.org_id, keys.public, own=True)
-                org = directory.get_org(conn, user.org_id)
-                self.ws.write_audit(conn, "org.key.generate", None, target=org["name"],
-                                    fingerprint=keys.public.fingerprint)
-            except BaseException:
-                path.unlink()
-                raise
-        return {"org": org["name"], "fingerprint": keys.public.fingerprint, "path": path}
-
-    def _describe(self, conn: Connection, org_id: str, name: str | None,
-                  org_type: str | None, country: str | None) -> None:
-        values: dict[str, str] = {}
-        if name and name.strip():
-            values["name"] = name.strip()
-        if org_type:
-            try:
-                values["type"] = OrgType(org_type.strip().lower()).value
-            except ValueError:
-                known = ", ".join(t.value for t in OrgType)
-                raise VerigaError(f"unknown organisation type {org_type!r}; types: "
-                                  f"{known}") from None
-        if country:
-            if len(country.strip()) != 2:
-                raise VerigaError("country must be a two-letter ISO code, e.g. LV")
-            values["country"] = country.strip().upper()
-        if not values:
-            return
-        if "name" in values and conn.execute(select(organisations.c.id).where(
-                organisations.c.name == values["name"],
-                organisations.c.id != org_id)).first():
-            raise VerigaError(f"an organisation named {values['name']!r} already exists")
-        conn.execute(organisations.update().where(organisations.c.id == org_id)
-                     .values(**values))
-        self.ws.write_audit(conn, "org.update", None, target=values.get("name", org_id),
-                            **values)
-
-    def export_key(self, out: Path) -> dict[str, Any]:
-        """Write this organisation's public bundle for the partners to register."""
-        user = self.ws.require_user()
-        with self.ws.store.begin() as conn:
-            public = self._own_public(conn, user.org_id)
-            bundle = xch.public_bundle(public, directory.get_org(conn, user.org_id))
-        out.write_text(json.dumps(bundle, indent=1, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        return bundle
-
-    def add_key(self, bundle: Path) -> dict[str, Any]:
-        """Register a partner's public bundle (administrators; audited); the organisation
-        is added to the directory when it is not there yet."""
-        user = self.ws.require_global(Op.USER_ADMIN)
-        found, keys = xch.read_bundle(bundle)
-        with self.ws.store.begin() as conn:
-            if directory.get_org(conn, user.org_id)["name"] == found["name"]:
-                raise VerigaError(f"the bundle names this organisation ({found['name']!r}): "
-                                  "each installation names itself before making its key "
-                                  "(veriga org key generate --name)")
-            try:
-                org = directory.get_org(conn, found["name"])
-                if org["country"] != found["country"].upper():
-                    raise VerigaError(f"the directory has {org['name']!r} in {org['country']}, "
-                                      f"the bundle says {found['country']}: check with them")
-            except NotFound:
-                org = directory.create_org(conn, found["name"], found["type"],
-                                           found["country"])
-            known = conn.execute(select(org_keys).where(
-                org_keys.c.fingerprint == keys.fingerprint)).mappings().first()
-            if known is not None:
-                raise VerigaError(f"key {keys.fingerprint[:16]} is registered already")
-            self._register(conn, org["id"], keys, own=False)
-            self.ws.write_audit(conn, "org.key.add", None, target=org["name"],
-                                fingerprint=keys.fingerprint, bundle=bundle.name)
-        return {"org": org["name"], "country": org["country"], "type": org["type"],
-                "fingerprint": keys.fingerprint}
-
-    def keys(self) -> list[dict[str, Any]]:
-        self.ws.require_user()
-        with self.ws.store.begin() as conn:
-            rows = conn.execute(select(org_keys).order_by(org_keys.c.added_at)).mappings()
-            orgs = {o["id"]: o for o in directory.list_orgs(conn)}
-            return [{"org": orgs[r["org_id"]]["name"], "country": orgs[r["org_id"]]["country"],
-                     "fingerprint": r["fingerprint"], "own": r["own"],
-                     "added_at": r["added_at"], "added_by": r["added_by"]} for r in rows]
-
-    def _register(self, conn: Connection, org_id: str, keys: xch.PublicKeys,
-                  own: bool) -> None:
-        sign, box = keys.to_text()
-        conn.execute(org_keys.insert().values(
-            fingerprint=keys.fingerprint, org_id=org_id, sign_public=sign, box_public=box,
-            own=own, added_at=datetime.now(UTC), added_by=self.ws.actor))
-
-    def _own_public(self, conn: Connection, org_id: str) -> xch.PublicKeys:
-        row = conn.execute(select(org_keys).where(org_keys.c.org_id == org_id,
-                                                  org_keys.c.own)).mappings().first()
-        if row is None:
-            raise VerigaError("this organisation has no key yet (an administrator makes one "
-                              "with 'veriga org key generate')")
-        return xch.PublicKeys.from_text(row["sign_public"], row["box_public"])
-
-    def _own_keys(self) -> tuple[xch.PrivateKeys, dict[str, Any]]:
-        """This organisation's private keys (checked against its registered public keys)
-        and its directory entry."""
-        user = self.ws.require_user()
-        with self.ws.store.begin() as conn:
-            public = self._own_public(conn, user.org_id)
-            org = directory.get_org(conn, user.org_id)
-        keys = xch.read_private(self.key_path(user.org_id))
-        if keys.public != public:
-            raise xch.KeyProblem("the private key file does not belong to this "
-                                 "organisation's registered key")
-        return keys, org
-
-    def _partner(self, conn: Connection, fingerprint: str) -> dict[str, Any] | None:
-        row = conn.execute(select(org_keys).where(org_keys.c.fingerprint == fingerprint,
-                                                  ~org_keys.c.own)).mappings().first()
-        return dict(row) if row else None
-
-    def _partner_key(self, conn: Connection, fingerprint: str) -> xch.PublicKeys | None:
-        row = self._partner(conn, fingerprint)
-        return xch.PublicKeys.from_text(row["sign_public"], row["box_public"]) if row else None
-
     # -- sending ------------------------------------------------------------------------
 
     def export(self, case: str, recipient: str, out: Path, *, legal_basis: str, purpose: str,
@@ -224,7 +77,7 @@ class Exchange(Part):
             raise VerigaError("a package states its legal basis and purpose")
         if expires is not None and expires < datetime.now(UTC).date():
             raise VerigaError(f"--expires {expires} is in the past")
-        keys, sender = self._own_keys()
+        keys, sender = self.ws.org_keys.own_keys()
         ws = self.ws
         with ws.case(case, Op.EXPORT) as access:
             if access.minimiser is not None or access.only_ids is not None:
@@ -232,13 +85,7 @@ class Exchange(Part):
                                        "not a minimised or shared part of it")
             conn = access.conn
             to_org = directory.get_org(conn, recipient)
-            row = conn.execute(select(org_keys).where(
-                org_keys.c.org_id == to_org["id"], ~org_keys.c.own)
-                .order_by(org_keys.c.added_at.desc())).mappings().first()
-            if row is None:
-                raise VerigaError(f"no public key registered for {to_org['name']!r} (an "
-                                  "administrator adds it with 'veriga org key add')")
-            to_key = xch.PublicKeys.from_text(row["sign_public"], row["box_public"])
+            to_key = ws.org_keys.recipient_key(conn, to_org)
             payload, left_out, minimised = self._select(access, to_org, entity_ids)
             package_id = xch.new_package_id()
             counts = payload.counts()
@@ -383,12 +230,12 @@ class Exchange(Part):
                        receipt_out: Path | None = None) -> Imported:
         """Verify and import a package into ``case`` (all or nothing); a refused package
         is audited as refused in that case. Writes the signed receipt for the sender."""
-        keys, own_org = self._own_keys()
+        keys, own_org = self.ws.org_keys.own_keys()
         try:
             data = _read_package(path)
             with self.ws.store.begin() as conn:
-                opened = xch.open_package(data, keys, lambda fp: self._partner_key(conn, fp))
-                sender = self._partner(conn, opened.header["sender"])
+                opened = xch.open_package(data, keys, _key_lookup(self.ws.org_keys, conn))
+                sender = self.ws.org_keys.partner(conn, opened.header["sender"])
             try:
                 payload = read_payload(opened.members)
             except PayloadInvalid as exc:
@@ -551,11 +398,11 @@ class Exchange(Part):
     def verify(self, path: Path) -> xch.Opened:
         """Decrypt and verify a package addressed to this organisation without importing
         it (audited; a refusal too)."""
-        keys, _ = self._own_keys()
+        keys, _ = self.ws.org_keys.own_keys()
         data = _read_package(path)
         with self.ws.store.begin() as conn:
             try:
-                opened = xch.open_package(data, keys, lambda fp: self._partner_key(conn, fp))
+                opened = xch.open_package(data, keys, _key_lookup(self.ws.org_keys, conn))
                 read_payload(opened.members)
             except (xch.PackageRefused, PayloadInvalid) as exc:
                 reason = str(exc)
@@ -573,11 +420,11 @@ class Exchange(Part):
         self.ws.require_user()
         data = path.read_bytes()
         with self.ws.store.begin() as conn:
-            body = xch.read_receipt(data, lambda fp: self._partner_key(conn, fp))
+            body = xch.read_receipt(data, _key_lookup(self.ws.org_keys, conn))
             sent = conn.execute(select(exchanges).where(
                 exchanges.c.package_id == body["package_id"],
                 exchanges.c.direction == SENT)).mappings().first()
-            signer = self._partner(conn, body["recipient"]["fingerprint"])
+            signer = self.ws.org_keys.partner(conn, body["recipient"]["fingerprint"])
             if sent is None:
                 raise xch.PackageRefused(f"no package {body['package_id']} was sent from here")
             if signer is None or signer["org_id"] != sent["org_id"]:
@@ -600,6 +447,11 @@ class Exchange(Part):
         with self.ws.store.begin() as conn:
             return [dict(r) for r in conn.execute(
                 select(exchanges).order_by(exchanges.c.at)).mappings()]
+
+
+def _key_lookup(keys: OrgKeys, conn: Connection) -> Callable[[str], xch.PublicKeys | None]:
+    """A partner's registered public keys by fingerprint (None: unknown here)."""
+    return lambda fingerprint: keys.partner_key(conn, fingerprint)
 
 
 def _records(payload: Payload, source_id: str, kind: str) -> pa.Table:
