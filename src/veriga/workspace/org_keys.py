@@ -28,6 +28,7 @@ from veriga.workspace.part import Part
 
 class OrgKeys(Part):
     def key_path(self, org_id: str) -> Path:
+        """Where an organisation's private keys are kept on this machine."""
         return self.ws.settings.home / "keys" / f"{org_id}.key.json"
 
     def generate_key(self, name: str | None = None, org_type: str | None = None,
@@ -37,23 +38,26 @@ class OrgKeys(Part):
         (a new installation's organisation is "Local workspace")."""
         user = self.ws.require_global(Op.USER_ADMIN)
         path = self.key_path(user.org_id)
-        with self.ws.store.begin() as conn:
-            known = conn.execute(select(org_keys.c.fingerprint).where(
-                org_keys.c.org_id == user.org_id, org_keys.c.own)).first()
-            if known is not None or path.exists():
-                raise VerigaError("this organisation has a key already (veriga org key "
-                                  "list); it is never replaced")
-            self._describe(conn, user.org_id, name, org_type, country)
-            keys = xch.generate()
-            xch.write_private(keys, path)
-            try:
+        keys = xch.generate()
+        written = False
+        try:
+            with self.ws.store.begin() as conn:
+                known = conn.execute(select(org_keys.c.fingerprint).where(
+                    org_keys.c.org_id == user.org_id, org_keys.c.own)).first()
+                if known is not None or path.exists():
+                    raise VerigaError("this organisation has a key already (veriga org key "
+                                      "list); it is never replaced")
+                self._describe(conn, user.org_id, name, org_type, country)
+                xch.write_private(keys, path)
+                written = True
                 self._register(conn, user.org_id, keys.public, own=True)
                 org = directory.get_org(conn, user.org_id)
                 self.ws.write_audit(conn, "org.key.generate", None, target=org["name"],
                                     fingerprint=keys.public.fingerprint)
-            except BaseException:
-                path.unlink()
-                raise
+        except BaseException:
+            if written:  # the store has no key: neither has the folder
+                path.unlink(missing_ok=True)
+            raise
         return {"org": org["name"], "fingerprint": keys.public.fingerprint, "path": path}
 
     def _describe(self, conn: Connection, org_id: str, name: str | None,
@@ -122,6 +126,7 @@ class OrgKeys(Part):
                 "fingerprint": keys.fingerprint}
 
     def keys(self) -> list[dict[str, Any]]:
+        """Every registered key: this organisation's and its partners'."""
         self.ws.require_user()
         with self.ws.store.begin() as conn:
             rows = conn.execute(select(org_keys).order_by(org_keys.c.added_at)).mappings()
@@ -138,6 +143,7 @@ class OrgKeys(Part):
             own=own, added_at=datetime.now(UTC), added_by=self.ws.actor))
 
     def own_public(self, conn: Connection, org_id: str) -> xch.PublicKeys:
+        """This organisation's registered public keys."""
         row = conn.execute(select(org_keys).where(org_keys.c.org_id == org_id,
                                                   org_keys.c.own)).mappings().first()
         if row is None:
@@ -159,6 +165,7 @@ class OrgKeys(Part):
         return keys, org
 
     def partner(self, conn: Connection, fingerprint: str) -> dict[str, Any] | None:
+        """The registration of a partner's key (None: not registered here)."""
         row = conn.execute(select(org_keys).where(org_keys.c.fingerprint == fingerprint,
                                                   ~org_keys.c.own)).mappings().first()
         return dict(row) if row else None
