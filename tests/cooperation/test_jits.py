@@ -13,6 +13,7 @@ import pytest
 from veriga.access.policy import Op
 from veriga.errors import NotFound, VerigaError
 from veriga.ingest import ImportRequest
+from veriga.store.schema import jits
 from veriga.workspace import PermissionDenied, Workspace
 
 REF = "JIT LV-EE 2026/3"
@@ -83,3 +84,38 @@ def test_only_parties_see_it_and_only_managers_record_it(sqlite_ws) -> None:
     ws.cases.share("amber", "Safe House")
     with pytest.raises(PermissionDenied):
         ngo.jits.create("JIT 2", "basis", "purpose", TODAY, TODAY, [], ["amber"])
+
+
+def test_a_package_sent_under_a_jit_is_withheld_after_its_end(tmp_path) -> None:
+    """Two installations form the JIT; Latvia sends under it; Estonia reads the records
+    during the period, not after it, and again once the JIT is extended."""
+    from test_exchange import _keys, _load_sender, _workspace
+
+    lv, ee = _workspace(tmp_path, "lv"), _workspace(tmp_path, "ee")
+    _keys((lv, "Valsts policija", "police", "LV"), (ee, "Politsei", "police", "EE"),
+          folder=tmp_path)
+    _load_sender(lv, tmp_path)
+    ee.cases.create("birch")
+    start, end = TODAY - timedelta(days=30), TODAY + timedelta(days=30)
+    lv.jits.create(REF, "Council Framework Decision 2002/465/JHA", "trafficking UA-LV-EE",
+                   start, end, ["Politsei"], ["amber"])
+    ee.jits.create(REF, "Council Framework Decision 2002/465/JHA", "trafficking UA-LV-EE",
+                   start, end, ["Valsts policija"], ["birch"])
+    with pytest.raises(VerigaError, match="no party"):
+        lv.exchange.export("amber", "Europol", tmp_path / "x.vxp", jit=REF)
+    out = tmp_path / "amber.vxp"
+    sent = lv.exchange.export("amber", "Politsei", out, jit=REF)
+    assert sent.manifest["jit"] == REF and sent.manifest["expires"] == end.isoformat()
+    assert sent.manifest["legal_basis"].startswith(REF)
+    ee.exchange.import_package(out, "birch")
+    names = {p.caption for p in ee.entities.list("birch")}
+    assert "Jānis Bērziņš" in names
+    with ee.store.begin() as conn:  # the JIT ended yesterday (as the agreement now says)
+        conn.execute(jits.update().where(jits.c.reference == REF).values(
+            ends=(TODAY - timedelta(days=1)).isoformat()))
+    assert "Jānis Bērziņš" not in {p.caption for p in ee.entities.list("birch")}
+    ee.jits.extend(REF, TODAY + timedelta(days=60), "extension of the agreement")
+    assert "Jānis Bērziņš" in {p.caption for p in ee.entities.list("birch")}
+    assert {"Valsts policija"} <= {p for r in ee.jits.reads(REF) for p in r.parties}
+    lv.close()
+    ee.close()

@@ -89,11 +89,16 @@ def key_list() -> None:
 def export(
     case: CaseOpt,
     to: Annotated[str, typer.Option("--to", help="The recipient organisation.")],
-    legal_basis: Annotated[str, typer.Option(help="The legal basis of the transfer (e.g. "
-                                             "Art. 13 2000 EU MLA Convention).")],
-    why: Annotated[str, typer.Option("--for", help="The purpose the recipient may use the "
-                                     "data for.")],
     out: Annotated[Path, typer.Option("--out", help="The package to write (.vxp).")],
+    legal_basis: Annotated[str, typer.Option(help="The legal basis of the transfer (e.g. "
+                                             "Art. 13 2000 EU MLA Convention); with --jit, "
+                                             "the JIT's unless given.")] = "",
+    why: Annotated[str, typer.Option("--for", help="The purpose the recipient may use the "
+                                     "data for; with --jit, the JIT's unless given.")] = "",
+    jit: Annotated[str | None, typer.Option(
+        help="Send under this joint investigation team (veriga jit list): the recipient "
+             "must be a party, the case covered, the JIT in its period; its records are "
+             "withheld on the other side once the JIT has ended.")] = None,
     condition: Annotated[list[str] | None, typer.Option(
         help="A condition of use, e.g. 'not for court without consent' (repeatable).")
     ] = None,
@@ -110,7 +115,7 @@ def export(
         try:
             sent = ws.exchange.export(case, to, out, legal_basis=legal_basis, purpose=why,
                                       conditions=condition or [], expires=until,
-                                      entity_ids=entity or None)
+                                      entity_ids=entity or None, jit=jit)
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
             return

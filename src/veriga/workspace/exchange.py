@@ -67,12 +67,27 @@ class Imported:
 class Exchange(Part):
     # -- sending ------------------------------------------------------------------------
 
-    def export(self, case: str, recipient: str, out: Path, *, legal_basis: str, purpose: str,
-               conditions: Sequence[str] = (), expires: date | None = None,
-               entity_ids: Collection[str] | None = None) -> Exported:
+    def export(self, case: str, recipient: str, out: Path, *, legal_basis: str = "",
+               purpose: str = "", conditions: Sequence[str] = (), expires: date | None = None,
+               entity_ids: Collection[str] | None = None, jit: str | None = None) -> Exported:
         """Write a package of the case for ``recipient``: the entities the user may pass on
         to it (or ``entity_ids`` and what links to them), their statements and sources, and
-        the case's findings about them with their reviews."""
+        the case's findings about them with their reviews. Sent under ``jit`` (a JIT's
+        reference), the JIT must be in its period, cover the case and have the recipient as
+        a party; its legal basis and purpose are the package's unless others are given, and
+        the package expires with the JIT at the latest."""
+        if jit is not None:
+            team = self.ws.jits.get(jit)
+            if not team.active():
+                raise VerigaError(f"{team.reference} runs {team.starts} – {team.ends}: a "
+                                  "package is sent under it within its period only")
+            if case not in team.cases:
+                raise VerigaError(f"{team.reference} does not cover case {case!r}")
+            if recipient not in {name for name, _ in team.parties}:
+                raise VerigaError(f"{recipient!r} is no party to {team.reference}")
+            legal_basis = legal_basis.strip() or f"{team.reference}: {team.legal_basis}"
+            purpose = purpose.strip() or team.purpose
+            expires = min(expires or team.ends, team.ends)
         if not legal_basis.strip() or not purpose.strip():
             raise VerigaError("a package states its legal basis and purpose")
         if expires is not None and expires < datetime.now(UTC).date():
@@ -98,6 +113,7 @@ class Exchange(Part):
                 "conditions": [c.strip() for c in conditions if c.strip()],
                 "expires": expires.isoformat() if expires else None,
                 "counts": counts, "minimisation": minimised,
+                **({"jit": jit} if jit is not None else {}),
             }
             data, full, manifest_sha = xch.seal(payload.to_members(), manifest, keys, to_key)
             conn.execute(exchanges.insert().values(
@@ -290,7 +306,8 @@ class Exchange(Part):
                   "country": manifest["sender"]["country"], "fingerprint": fp,
                   "package_id": package_id, "legal_basis": manifest["legal_basis"],
                   "purpose": manifest["purpose"], "conditions": manifest["conditions"],
-                  "expires": manifest["expires"]}
+                  "expires": manifest["expires"],
+                  **({"jit": str(manifest["jit"])} if manifest.get("jit") else {})}
         source_of: dict[str, str] = {}
         per_source: dict[str, list[dict[str, Any]]] = {}
         for s in payload.statements:
