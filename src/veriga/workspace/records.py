@@ -157,8 +157,9 @@ class Records(Part):
                 target = folder / f"{kind}.parquet"
                 if not target.exists():
                     folder.mkdir(parents=True, exist_ok=True)
+                    # files imported before amounts kept 3 decimals hold 2: widened
                     table = pa.concat_tables([pq.read_table(p) for p in paths],
-                                             promote_options="default")
+                                             promote_options="permissive")
                     tmp = target.with_name(f".{target.name}.tmp")
                     pq.write_table(access.minimiser.table(table), tmp, compression="zstd")
                     os.replace(tmp, target)
