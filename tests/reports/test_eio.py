@@ -97,3 +97,31 @@ def test_only_those_who_may_export_draft(case: Case) -> None:
     ws.cases.share("amber", "Safe House")
     with pytest.raises(PermissionDenied):
         eio.draft_eio(ws.as_user("ilze", purpose="support of a victim"), "amber", case.start)
+
+
+def test_a_jit_proposal_names_what_ties_the_case_to_the_state(case: Case, tmp_path: Path
+                                                              ) -> None:
+    from veriga.reports import jit_proposal
+
+    p = jit_proposal.draft_jit(case.ws, "amber", "EE", own="LV")
+    assert p.accounts and all(country_of(a) == "EE" for a, *_ in p.accounts)
+    assert p.persons and p.languages() == ["lv", "et"]
+    # a victim named on a payment to an account there is counted, never named
+    captions = {e.caption: e for e in case.ws.entities.list("amber")
+                if e.schema.is_a("LegalEntity")}
+    victim = next(t for t in p.persons if t.tie.startswith("account:") and t.name in captions)
+    holder = captions[victim.name]
+    case.ws.entities.set_subject_role("amber", holder.id, "victim")
+    after = jit_proposal.draft_jit(case.ws, "amber", "EE", own="LV")
+    assert victim.name not in {t.name for t in after.persons}
+    assert after.victims >= 1
+    out = tmp_path / "jit.docx"
+    jit_proposal.save(case.ws, after, out)
+    with zipfile.ZipFile(out) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert "kopēju izmeklēšanas grupu" in body and "ühine uurimisrühm" in body
+    assert victim.name not in body
+    assert any(e["action"] == "request.jit" for e in case.ws.audit.log("amber"))
+    with pytest.raises(VerigaError, match="nothing in case"):
+        jit_proposal.draft_jit(case.ws, "amber", "DE", own="LV")
+    case.ws.entities.set_subject_role("amber", holder.id, "other")  # as before, for others

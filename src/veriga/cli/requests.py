@@ -10,11 +10,12 @@ import typer
 from veriga.cli.analyze import EngineName, EngineOpt
 from veriga.cli.common import CaseOpt, PurposeOpt, _fail, console, workspace
 from veriga.errors import VerigaError
-from veriga.reports import eio
+from veriga.reports import eio, jit_proposal
 
 request_app = typer.Typer(no_args_is_help=True, help=(
     "Draft requests to other States from the evidence: a European Investigation Order for "
-    "the accounts abroad where traced money ended."))
+    "the accounts abroad where traced money ended, or a proposal for a joint investigation "
+    "team."))
 
 
 @request_app.command("eio")
@@ -48,3 +49,28 @@ def eio_(
                               f"{d.first} – {d.last} -> {path}", highlight=False)
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
+
+
+@request_app.command("jit")
+def jit_(
+    case: CaseOpt,
+    state: Annotated[str, typer.Option(help="The other State (ISO code, e.g. EE).")],
+    out: Annotated[Path, typer.Option("--out", help="The proposal: .docx (to edit) or .pdf.")],
+    own_state: Annotated[str | None, typer.Option(
+        help="Your State (default: your organisation's country).")] = None,
+    engine: EngineOpt = EngineName.duckdb,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Draft a proposal for a joint investigation team with another State, pre-filled with
+    the case's people, companies and accounts tied to it (victims counted, not named), the
+    confirmed findings on them and the legal qualification, in both States' languages."""
+    with workspace(purpose, ask=True) as ws:
+        try:
+            p = jit_proposal.draft_jit(ws, case, state, own=own_state, engine=engine.value)
+            jit_proposal.save(ws, p, out)
+        except (VerigaError, OSError) as exc:
+            _fail(str(exc))
+            return
+    console.print(f"JIT proposal to {p.other}: {len(p.persons)} people and companies, "
+                  f"{p.victims} victims (not named), {len(p.accounts)} accounts -> {out}",
+                  highlight=False)

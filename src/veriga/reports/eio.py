@@ -294,41 +294,54 @@ def sections(d: Draft) -> list[tuple[str, list[Any]]]:
     ]
 
 
-def write_docx(d: Draft, path: Path) -> None:
-    """The draft as a Word document the issuing authority edits and signs."""
-    from docx import Document  # imported here: only drafting needs it
+@dataclass(frozen=True)
+class Document:
+    """A drafted request as the writers take it: title key, languages, sections."""
 
-    doc = Document()
-    langs = d.languages()
-    doc.add_heading(label("title", langs), level=0)
-    doc.add_paragraph().add_run(label("draft_note", langs)).italic = True
-    for heading, blocks in sections(d):
-        doc.add_heading(heading, level=1)
+    title: str  # a label key
+    note: str  # a label key
+    langs: list[str]
+    sections: list[tuple[str, list[Any]]]
+    author: str
+
+
+def document(d: Draft) -> Document:
+    return Document("title", "draft_note", d.languages(), sections(d), d.prepared_by)
+
+
+def write_docx(doc: Document, path: Path) -> None:
+    """The draft as a Word document the issuing authority edits and signs."""
+    from docx import Document as Docx  # imported here: only drafting needs it
+
+    out = Docx()
+    out.add_heading(label(doc.title, doc.langs), level=0)
+    out.add_paragraph().add_run(label(doc.note, doc.langs)).italic = True
+    for heading, blocks in doc.sections:
+        out.add_heading(heading, level=1)
         for block in blocks:
             if isinstance(block, str):
                 for para in block.split("\n\n"):
-                    doc.add_paragraph(para)
+                    out.add_paragraph(para)
                 continue
-            table = doc.add_table(rows=len(block), cols=len(block[0]))
+            table = out.add_table(rows=len(block), cols=len(block[0]))
             table.style = "Table Grid"
             for r, row in enumerate(block):
                 for c, value in enumerate(row):
                     table.cell(r, c).text = str(value)
-    doc.core_properties.title = label("title", langs)
-    doc.core_properties.author = d.prepared_by
-    doc.save(str(path))
+    out.core_properties.title = label(doc.title, doc.langs)
+    out.core_properties.author = doc.author
+    out.save(str(path))
 
 
-def render_html(d: Draft) -> str:
-    langs = d.languages()
+def render_html(doc: Document) -> str:
     out = ['<!doctype html><html><head><meta charset="utf-8"><style>',
            "body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;"
            "width:100%;margin:6pt 0}td,th{border:1px solid #999;padding:3pt;text-align:left;"
            "vertical-align:top;font-size:9pt}h1{font-size:16pt}h2{font-size:12pt;"
            "margin-top:14pt}.note{font-style:italic}</style></head><body>",
-           f"<h1>{html.escape(label('title', langs))}</h1>",
-           f"<p class=note>{html.escape(label('draft_note', langs))}</p>"]
-    for heading, blocks in sections(d):
+           f"<h1>{html.escape(label(doc.title, doc.langs))}</h1>",
+           f"<p class=note>{html.escape(label(doc.note, doc.langs))}</p>"]
+    for heading, blocks in doc.sections:
         out.append(f"<h2>{html.escape(heading)}</h2>")
         for block in blocks:
             if isinstance(block, str):
@@ -344,23 +357,28 @@ def render_html(d: Draft) -> str:
     return "".join(out)
 
 
-def write_pdf(d: Draft, path: Path) -> None:
+def write_pdf(doc: Document, path: Path) -> None:
     from weasyprint import HTML
 
     from veriga.reports.render import _no_fetch
 
-    HTML(string=render_html(d), url_fetcher=_no_fetch).write_pdf(str(path))
+    HTML(string=render_html(doc), url_fetcher=_no_fetch).write_pdf(str(path))
+
+
+def write(doc: Document, path: Path) -> None:
+    """``.docx`` (to edit) or ``.pdf``, by the file's suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        write_docx(doc, path)
+    elif suffix == ".pdf":
+        write_pdf(doc, path)
+    else:
+        raise VerigaError(f"{path.name}: write the draft as .docx (to edit) or .pdf")
 
 
 def save(ws: Workspace, d: Draft, path: Path) -> None:
     """Write the draft (``.docx`` or ``.pdf``, by the file's suffix) and audit it."""
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        write_docx(d, path)
-    elif suffix == ".pdf":
-        write_pdf(d, path)
-    else:
-        raise VerigaError(f"{path.name}: write the draft as .docx (to edit) or .pdf")
+    write(document(d), path)
     case_id = ws.cases.get(d.case)["id"]
     with ws.store.begin() as conn:
         ws.write_audit(conn, "request.eio", case_id, target=path.name,
