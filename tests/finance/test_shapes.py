@@ -41,8 +41,8 @@ class Ledger:
                 "counterparty_bic": None, "counterparty_country": None, "method": "transfer",
                 "description": None, "balance_after": None})
 
-    def run(self) -> Result:
-        eng = get_engine("duckdb")
+    def run(self, engine: str = "duckdb") -> Result:
+        eng = get_engine(engine)
         eng.register_arrow("transaction", pa.Table.from_pylist(self.rows,
                                                                schema=TRANSACTION.schema))
         prepare(eng, holders_table([]))
@@ -71,8 +71,8 @@ def lawful(ledger: Ledger, rng: random.Random) -> set[str]:
     return {"EMPLOYER", "LANDLORD", "POWER", "SHOP", "WHOLESALE", *staff}
 
 
-@pytest.fixture(scope="module")
-def result() -> Result:
+def shaped() -> Ledger:
+    """The lawful fans, and one instance of every shape."""
     rng = random.Random(5)
     ledger = Ledger()
     lawful(ledger, rng)
@@ -101,7 +101,12 @@ def result() -> Result:
     for i in range(4):  # scatter-gather, intermediaries paid 3 days apart
         ledger.pay("SGA", f"SGM{i}", 70 + 3 * i, 4000)
         ledger.pay(f"SGM{i}", "SGD", 72 + 3 * i, 3800)
-    return ledger.run()
+    return ledger
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    return shaped().run()
 
 
 LAWFUL = lawful(Ledger(), random.Random(0))
@@ -166,3 +171,11 @@ def test_the_laundering_world_meets_the_goal(tmp_path_factory: pytest.TempPathFa
     for kind in (d.kind for d in SHAPES):
         assert scores[kind].truth > 0, kind
         assert scores[kind].recall >= 0.9 and scores[kind].precision >= 0.5, scores[kind]
+
+
+@pytest.mark.spark
+def test_spark_finds_the_same_shapes(result: Result) -> None:
+    pytest.importorskip("pyspark")
+    on_spark = shaped().run("spark")
+    duck = {f.id: (f.kind, f.score, f.explanation, f.details) for f in result.findings}
+    assert {f.id: (f.kind, f.score, f.explanation, f.details) for f in on_spark.findings} == duck

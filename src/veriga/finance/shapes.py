@@ -303,14 +303,15 @@ def _cols(k: int) -> str:
         f"t.r{i}, t.f{i}, t.d{i}, t.x{i}" for i in range(1, k))
 
 
-def _rotated(n: int) -> str:
-    """The key of a cycle of ``n`` accounts ``c.a1..c.a{n}``: its accounts from the least,
-    in the order the money went (one key for every account it is found from)."""
-    least = "LEAST(" + ", ".join(f"a{i}" for i in range(1, n + 1)) + ")"
+def _rotated(n: int, alias: str = "") -> str:
+    """The key of a cycle of ``n`` accounts ``a1..a{n}``: its accounts from the least, in
+    the order the money went (one key for every account it is found from)."""
+    a = [f"{alias}a{i}" for i in range(1, n + 1)]
+    least = "LEAST(" + ", ".join(a) + ")"
     whens = []
-    for i in range(1, n + 1):
-        order = [(i - 1 + j) % n + 1 for j in range(n)]
-        whens.append(f"WHEN a{i} = {least} THEN " + " || ' > ' || ".join(f"a{j}" for j in order))
+    for i in range(n):
+        order = [a[(i + j) % n] for j in range(n)]
+        whens.append(f"WHEN {a[i]} = {least} THEN " + " || ' > ' || ".join(order))
     return "CASE " + " ".join(whens) + " END"
 
 
@@ -334,22 +335,29 @@ def cycle_sql(p: Params) -> str:
         ctes.append(f"p{k} AS (SELECT {_cols(k)}, e.dst AS a{k + 1}, e.record_id AS r{k}, "
                     f"e.ref AS f{k}, e.dn AS d{k}, e.eur AS x{k} FROM p{k - 1} t JOIN e "
                     f"ON e.src = t.a{k} AND {_hop(k - 1, p, 'e')} WHERE {seen})")
-    selects = []
+    parts = []
     for n in range(3, longest + 1):  # c{n}: cycles of n accounts, closed by hop n
-        ctes.append(f"c{n}_ AS (SELECT {_cols(n)}, e.record_id AS r{n}, e.ref AS f{n}, "
+        ctes.append(f"c{n} AS (SELECT {_cols(n)}, e.record_id AS r{n}, e.ref AS f{n}, "
                     f"e.dn AS d{n}, e.eur AS x{n} FROM p{n - 1} t JOIN e "
                     f"ON e.src = t.a{n} AND e.dst = t.a1 AND {_hop(n - 1, p, 'e')})")
-        ctes.append(f"c{n} AS (SELECT *, {_rotated(n)} AS grp FROM c{n}_)")
-        ctes.append(f"k{n} AS (SELECT grp, COUNT(DISTINCT d1) AS n, "
-                    "SUM(x1) * COUNT(DISTINCT d1) / COUNT(*) AS total "
-                    f"FROM c{n} GROUP BY grp)")
-        for i in range(1, n + 1):
-            nxt = i % n + 1
-            selects.append(f"SELECT c.grp, c.a{i} AS account, c.r{i} AS record_id, "
-                           f"c.f{i} AS ref, c.d{i} AS dn, -c.x{i} AS eur, c.a{nxt} AS cp_account, "
-                           f"k.n AS m_n, k.total AS m_total, {n} AS m_len "
-                           f"FROM c{n} c JOIN k{n} k ON k.grp = c.grp")
-    return "WITH " + ",\n".join(ctes) + "\n" + "\nUNION ALL\n".join(selects)
+
+        def pick(col: str, n: int = n, shift: int = 0) -> str:
+            return "CASE v.i " + " ".join(
+                f"WHEN {i} THEN c.{col}{(i - 1 + shift) % n + 1}" for i in range(1, n + 1)
+            ) + " END"
+        values = ", ".join(f"({i})" for i in range(1, n + 1))
+        # each cycle once, one row per hop (the cycle read once: Spark inlines what it reuses)
+        parts.append(f"SELECT {_rotated(n, 'c.')} AS grp, {pick('a')} AS account, "
+                     f"{pick('r')} AS record_id, {pick('f')} AS ref, {pick('d')} AS dn, "
+                     f"-{pick('x')} AS eur, {pick('a', shift=1)} AS cp_account, {n} AS len, "
+                     f"c.d1, c.x1 FROM c{n} c CROSS JOIN (VALUES {values}) AS v(i)")
+    ctes.append("u AS (" + "\nUNION ALL\n".join(parts) + ")")
+    # times round: the days it set off on; the sum set off, each cycle's rows counted once
+    ctes.append("k AS (SELECT grp, COUNT(DISTINCT d1) AS n, "
+                "SUM(x1) * COUNT(DISTINCT d1) / COUNT(*) AS total FROM u GROUP BY grp)")
+    return ("WITH " + ",\n".join(ctes) + "\nSELECT u.grp, u.account, u.record_id, u.ref, "
+            "u.dn, u.eur, u.cp_account, k.n AS m_n, k.total AS m_total, u.len AS m_len "
+            "FROM u JOIN k ON k.grp = u.grp")
 
 
 def cycle_explain(g: Group, p: Params) -> tuple[float, Text]:
