@@ -462,3 +462,21 @@ def test_a_public_bundle_is_checked_before_it_is_registered(pair, tmp_path):
     with pytest.raises(VerigaError, match="has a key already"):
         ee.org_keys.generate_key()
     assert [e for e in lv.audit.log() if e["action"] == "org.key.add"]
+
+
+def test_only_the_chosen_accounts_bank_records_go(pair, tmp_path, examples):
+    lv, ee = pair
+    lv.records.import_files("amber", [ImportRequest(examples["transactions"],
+                                                    mapping=examples["mapping"])])
+    theirs = _records(lv, "amber")
+    account = next(r["counterparty_account"] for r in theirs if r["counterparty_account"])
+    chosen = [r for r in theirs if account in (r["account"], r["counterparty_account"])]
+    out = tmp_path / "amber.vxp"
+    sent = _export(lv, out, accounts=[account])
+    assert 0 < sent.counts["records"] == len(chosen) < len(theirs)
+    ee.exchange.import_package(out, "birch")
+    mine = _records(ee, "birch")
+    assert len(mine) == len(chosen)
+    assert all(account in (r["account"], r["counterparty_account"]) for r in mine)
+    out2 = tmp_path / "none.vxp"
+    assert _export(lv, out2, accounts=["LV00NOSUCHACCOUNT000000"]).counts["records"] == 0

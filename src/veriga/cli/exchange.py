@@ -107,6 +107,10 @@ def export(
     entity: Annotated[list[str] | None, typer.Option(
         help="Only this entity and what links to it (repeatable); default: the case.")
     ] = None,
+    account: Annotated[list[str] | None, typer.Option(
+        help="Only the bank transactions of this account (as holder or counterparty; "
+             "repeatable); default: all bulk records of the sources that go whole.")
+    ] = None,
     purpose: PurposeOpt = None,
 ) -> None:
     """Write a signed package of the case encrypted to the recipient (a disclosure)."""
@@ -115,7 +119,8 @@ def export(
         try:
             sent = ws.exchange.export(case, to, out, legal_basis=legal_basis, purpose=why,
                                       conditions=condition or [], expires=until,
-                                      entity_ids=entity or None, jit=jit)
+                                      entity_ids=entity or None, jit=jit,
+                                      accounts=account or None)
         except (VerigaError, OSError) as exc:
             _fail(str(exc))
             return

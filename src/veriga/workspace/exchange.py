@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
@@ -69,13 +71,16 @@ class Exchange(Part):
 
     def export(self, case: str, recipient: str, out: Path, *, legal_basis: str = "",
                purpose: str = "", conditions: Sequence[str] = (), expires: date | None = None,
-               entity_ids: Collection[str] | None = None, jit: str | None = None) -> Exported:
+               entity_ids: Collection[str] | None = None, jit: str | None = None,
+               accounts: Collection[str] | None = None) -> Exported:
         """Write a package of the case for ``recipient``: the entities the user may pass on
         to it (or ``entity_ids`` and what links to them), their statements and sources, and
         the case's findings about them with their reviews. Sent under ``jit`` (a JIT's
         reference), the JIT must be in its period, cover the case and have the recipient as
         a party; its legal basis and purpose are the package's unless others are given, and
-        the package expires with the JIT at the latest."""
+        the package expires with the JIT at the latest. ``accounts`` chooses the bank
+        records that go: only the transactions of those accounts (as holder or counterparty),
+        and no other bulk records."""
         if jit is not None:
             team = self.ws.jits.get(jit)
             if not team.active():
@@ -101,7 +106,8 @@ class Exchange(Part):
             conn = access.conn
             to_org = directory.get_org(conn, recipient)
             to_key = ws.org_keys.recipient_key(conn, to_org)
-            payload, left_out, minimised = self._select(access, to_org, entity_ids)
+            chosen = {"".join(a.split()).upper() for a in accounts} if accounts else None
+            payload, left_out, minimised = self._select(access, to_org, entity_ids, chosen)
             package_id = xch.new_package_id()
             counts = payload.counts()
             manifest = {
@@ -130,7 +136,8 @@ class Exchange(Part):
         return Exported(package_id, full, counts, left_out, len(data))
 
     def _select(self, access: CaseAccess, to_org: dict[str, Any],
-                wanted: Collection[str] | None) -> tuple[Payload, int, str | None]:
+                wanted: Collection[str] | None, accounts: set[str] | None = None
+                ) -> tuple[Payload, int, str | None]:
         """The payload for ``to_org``, how many entities were left out, and the
         minimisation applied (None if none)."""
         ws, store, conn, case_id = self.ws, self.ws.store, access.conn, access.case_id
@@ -197,8 +204,12 @@ class Exchange(Part):
                     continue
                 for kind, rel in sorted((s["bulk"] or {}).items()):
                     path = ws.bulk.path(rel)
-                    if path.is_file():
+                    if not path.is_file():
+                        continue
+                    if accounts is None:
                         payload.records[(s["id"], kind)] = path.read_bytes()
+                    elif kind == "transaction" and (picked := _of_accounts(path, accounts)):
+                        payload.records[(s["id"], kind)] = picked
         records = {r["entity_id"] for r in kept}
         if access.may(Op.FINDING_READ):
             for finding in store.list_findings(conn, case_id):
@@ -469,6 +480,20 @@ class Exchange(Part):
 def _key_lookup(keys: OrgKeys, conn: Connection) -> Callable[[str], xch.PublicKeys | None]:
     """A partner's registered public keys by fingerprint (None: unknown here)."""
     return lambda fingerprint: keys.partner_key(conn, fingerprint)
+
+
+def _of_accounts(path: Path, accounts: set[str]) -> bytes | None:
+    """The transactions of a Parquet file whose account or counterparty is chosen, as
+    Parquet (None when there are none)."""
+    table = pq.read_table(path)
+    mask = pc.or_(pc.is_in(table.column("account"), pa.array(sorted(accounts))),
+                  pc.is_in(table.column("counterparty_account"), pa.array(sorted(accounts))))
+    kept = table.filter(pc.fill_null(mask, False))
+    if not kept.num_rows:
+        return None
+    out = pa.BufferOutputStream()
+    pq.write_table(kept, out)
+    return bytes(out.getvalue().to_pybytes())
 
 
 def _records(payload: Payload, source_id: str, kind: str) -> pa.Table:
