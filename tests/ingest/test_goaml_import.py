@@ -219,3 +219,29 @@ def test_a_broken_profile_is_named(tmp_path: Path) -> None:
         load_profile(str(bad))
     with pytest.raises(ProfileError, match="no goAML profile 'nope'"):
         load_profile("nope")
+
+
+def test_amounts_keep_the_decimals_of_the_local_currency(sqlite_ws: Workspace,
+                                                         tmp_path: Path) -> None:
+    """A report in Kuwaiti dinars keeps its fils (three decimals); in euros a third decimal
+    is rejected on its line; an amount past what the records keep is rejected too."""
+    text = (DATA / "bi_party.xml").read_text(encoding="utf-8")
+    kwd = tmp_path / "kwd.xml"
+    kwd.write_text(text.replace("<currency_code_local>EUR</currency_code_local>",
+                                "<currency_code_local>KWD</currency_code_local>")
+                   .replace("<amount_local>1450.00</amount_local>",
+                            "<amount_local>1450.125</amount_local>"), encoding="utf-8")
+    sqlite_ws.cases.create("c")
+    [result] = sqlite_ws.records.import_files("c", [ImportRequest(kwd)])
+    assert not [r for r in result.rejects if r.field == "amount_local"]
+    assert "1450.125" in {str(r["amount"]) for r in _ledger(sqlite_ws)} | {
+        str(abs(r["amount"])) for r in _ledger(sqlite_ws)}
+    eur = tmp_path / "eur.xml"
+    eur.write_text(text.replace("<amount_local>1450.00</amount_local>",
+                                "<amount_local>1450.125</amount_local>")
+                   .replace("<amount_local>1400.00</amount_local>",
+                            "<amount_local>1000000000000000.00</amount_local>"),
+                   encoding="utf-8")
+    [refused] = sqlite_ws.records.import_files("c", [ImportRequest(eur)])
+    assert {r.value for r in refused.rejects if r.field == "amount_local"} == {
+        "1450.125", "1000000000000000.00"}

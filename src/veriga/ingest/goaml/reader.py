@@ -49,12 +49,12 @@ from veriga.ingest.goaml.xmlsafe import (
     text,
 )
 from veriga.ingest.guards import check_xml_text
+from veriga.model.currency import fits
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
 from veriga.model.records import TRANSACTION
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(10) ** 16
+MAX_AMOUNT = Decimal(10) ** 15  # the records keep 18 digits, 3 of them decimals
 MIN_DATE = date(1900, 1, 1)
 PARTY_KINDS = {"person": "person", "person_my_client": "person", "account": "account",
                "account_my_client": "account", "entity": "entity", "entity_my_client": "entity"}
@@ -642,10 +642,12 @@ class _Report:
             self.ctx.reject(where, "amount_local", raw, "not a positive amount; transaction "
                                                         "left out of the ledger")
             return None
-        if value.quantize(CENT) != value or value >= MAX_AMOUNT:
-            self.ctx.reject(where, "amount_local", raw, "amount has more than 2 decimals or "
-                                                        "is too large to keep exactly; "
-                                                        "transaction left out of the ledger")
+        currency = (self.header.get("currency_code_local") or "").upper() or None
+        if not fits(value, currency or "EUR") or value >= MAX_AMOUNT:
+            self.ctx.reject(where, "amount_local", raw, "amount has more decimals than its "
+                                                        "currency or is too large to keep "
+                                                        "exactly; transaction left out of "
+                                                        "the ledger")
             return None
         return value + 0
 
