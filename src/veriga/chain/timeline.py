@@ -24,6 +24,7 @@ from followthemoney import EntityProxy
 
 from veriga.findings import Finding
 from veriga.model import core_schema
+from veriga.model.currency import format_amount
 from veriga.model.dates import iso_day
 
 #: Kinds of event, in the order the timeline shows their groups: records first, then the
@@ -199,7 +200,8 @@ class _Builder:
             who = name(parties, "involved")
             return " · ".join(x for x in (route or proxy.caption, who) if x)
         if kind == "payment":
-            money = f"{amount:,.2f} {currency or ''}".strip() if amount is not None else ""
+            money = (f"{format_amount(amount, currency, grouping=True)} {currency or ''}".strip()
+                     if amount is not None else "")
             flow = " → ".join(x for x in (name(parties, "payer") or name(parties, "payerAccount"),
                                           name(parties, "beneficiary")
                                           or name(parties, "beneficiaryAccount")) if x)
