@@ -24,13 +24,20 @@ def test_spark_finds_exactly_what_duckdb_finds(small: World) -> None:
         "shape.cycle", "shape.scatter_gather"}
     assert {f.kind for f in on_duck.findings} >= {d.kind for d in DETECTORS} - {
         "R5", "R10"} - laundering
-    duck = {f.id: (f.kind, f.score, f.explanation) for f in on_duck.findings}
+    # detectors that do not run on Spark say so (the cycle search exhausts its planner)
+    not_on_spark = {d.kind for d in DETECTORS if "spark" not in d.engines}
+    assert on_spark.result.skipped == sorted(not_on_spark) and "R1" not in not_on_spark
+    duck = {f.id: (f.kind, f.score, f.explanation) for f in on_duck.findings
+            if f.kind not in not_on_spark}
     assert {f.id: (f.kind, f.score, f.explanation) for f in on_spark.findings} == duck
-    assert on_spark.estimate.total == on_duck.estimate.total
+    if not any(f.kind in not_on_spark for f in on_duck.findings):
+        assert on_spark.estimate.total == on_duck.estimate.total
 
 
 def test_every_detector_transpiles() -> None:
     for detector in DETECTORS:
-        spark_sql = to_spark_sql(detector.sql(Params()))
-        assert "regexp_matches" not in spark_sql.lower()
-        assert "strftime" not in spark_sql.lower()
+        stages = [sql for _, sql in detector.stages(Params())] if detector.stages else []
+        for sql in [*stages, detector.sql(Params())]:
+            spark_sql = to_spark_sql(sql)
+            assert "regexp_matches" not in spark_sql.lower()
+            assert "strftime" not in spark_sql.lower()

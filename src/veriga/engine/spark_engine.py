@@ -34,6 +34,7 @@ class SparkEngine:
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.ui.enabled", "false")
+                .config("spark.driver.memory", os.environ.get("VERIGA_SPARK_MEMORY", "4g"))
                 .config("spark.sql.ansi.enabled", "false")
                 .getOrCreate()
             )

@@ -25,6 +25,7 @@ class Result:
     mirrors: dict[str, list[str]] = field(default_factory=dict)
     records: dict[str, dict] = field(default_factory=dict)  # record_id -> account, ref, ...
     group_of: dict[str, Group] = field(default_factory=dict)  # finding id -> its group
+    skipped: list[str] = field(default_factory=list)  # detectors not run on this engine
 
     def flagged(self, kind: str, min_score: float) -> set[str]:
         """Record ids (with mirror legs) of this kind's findings scoring at least min_score."""
@@ -85,6 +86,10 @@ def analyze(engine: Engine, params: Params | None = None,
     for i, detector in enumerate(detectors):
         if progress:
             progress(detector.kind, i, len(detectors))
+        if getattr(engine, "name", "duckdb") not in detector.engines:
+            result.skipped.append(detector.kind)
+            result.groups[detector.kind] = []
+            continue
         result.groups[detector.kind] = run(engine, detector, params)
     wanted: set[str] = set()
     for groups in result.groups.values():

@@ -66,6 +66,10 @@ class Detector:
     #: its rows are the transfers of a shape, payer (``account``) to payee (``cp_account``):
     #: a finding flags exactly those accounts and names any other as context
     participants: bool = False
+    #: tables computed once before ``sql`` runs (name, SQL), in order
+    stages: Callable[[Params], list[tuple[str, str]]] | None = None
+    #: the engines it runs on (an analysis on another engine leaves it out, and says so)
+    engines: tuple[str, ...] = ("duckdb", "spark")
 
     @property
     def about(self) -> analysis.Detector:
@@ -84,6 +88,8 @@ def describe(kind: str, title: str, role: str, citation: str, params: tuple[str,
 
 def run(engine: Engine, detector: Detector, params: Params) -> list[Group]:
     """Run one detector; rows grouped by ``grp``, figures from the ``m_*`` columns."""
+    for name, sql in detector.stages(params) if detector.stages else ():
+        engine.materialize(name, sql)
     table = engine.query(detector.sql(params))
     groups: dict[str, Group] = {}
     for row in table.to_pylist():
@@ -674,7 +680,9 @@ DETECTORS: tuple[Detector, ...] = (
     # the laundering shapes (veriga.finance.shapes): a finding flags the shape's accounts
     Detector("shape.cycle", N_("Money going round in a cycle"),
              f"{FATF}; {OSCE}; {shapes.AMLSIM}; {shapes.AMLWORLD}", shapes.cycle_sql,
-             shapes.cycle_explain, "cycle", params=("shapes",), participants=True),
+             shapes.cycle_explain, "cycle", params=("shapes",), participants=True,
+             # Spark runs out of memory planning the path search, even on a tiny ledger
+             stages=shapes.cycle_stages, engines=("duckdb",)),
     Detector("shape.scatter_gather", N_("Scatter-gather through intermediaries"),
              f"{FATF}; {OSCE}; {shapes.AMLSIM}; {shapes.AMLWORLD}", shapes.scatter_sql,
              shapes.scatter_explain, "scatter_gather", counterpart="abroad", params=("shapes",),

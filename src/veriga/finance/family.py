@@ -51,6 +51,9 @@ class Finance(analysis.Family):
         if run.estimate.lines:
             notes.append(f"Proceeds seen in the bank data: {Decimal(run.estimate.total):,.2f} "
                          "EUR (`veriga finance proceeds` shows how).")
+        if run.result.skipped:
+            notes.append(f"Not run on {getattr(inputs.engine, 'name', 'this engine')}: "
+                         f"{', '.join(run.result.skipped)} (run them on DuckDB).")
         kinds = Counter(f.kind for f in run.findings if f.score >= flag and f.kind != "proceeds")
         if not kinds:
             notes.append("No red flag at or above the flag score.")

@@ -315,30 +315,46 @@ def _rotated(n: int, alias: str = "") -> str:
     return "CASE " + " ".join(whens) + " END"
 
 
-def cycle_sql(p: Params) -> str:
-    """Simple cycles of 3 to ``max_cycle_length`` accounts, each hop within ``window_days``
-    of the one before and carrying on ``min_carried`` to all of it, from the hop that set
-    the money off (paths never visit an account twice)."""
+def cycle_stages(p: Params) -> list[tuple[str, str]]:
+    """The tables the cycle search builds on, each computed once before it (:func:`cycle_sql`
+    reads them): the transfers that can be on a cycle, and the paths of 1 to
+    ``max_cycle_length - 1`` hops through them. Kept as tables, not common table
+    expressions: an engine that inlines each reference (Spark) would plan every path length
+    again for every longer one, doubling the plan with each hop."""
     q = p.shapes
     longest = max(3, int(q.max_cycle_length))
     # a transfer on a cycle comes from an account paid by some transfer and goes to one
     # paying some transfer: twice pruned so, few transfers are left to start paths from
-    ctes = [f"e0 AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)} AND src <> dst)",
-            "e1 AS (SELECT * FROM e0 WHERE src IN (SELECT dst FROM e0) "
-            "AND dst IN (SELECT src FROM e0))",
-            "e AS (SELECT * FROM e1 WHERE src IN (SELECT dst FROM e1) "
-            "AND dst IN (SELECT src FROM e1))",
-            "p1 AS (SELECT src AS a1, dst AS a2, record_id AS r1, ref AS f1, dn AS d1, "
-            "eur AS x1 FROM e)"]
-    for k in range(2, longest):  # p{k}: paths of k hops, accounts a1..a{k+1}
+    stages = [("cycle_e", f"WITH e0 AS (SELECT * FROM edges WHERE eur >= {D(q.min_amount)} "
+               "AND src <> dst), "
+               "e1 AS (SELECT * FROM e0 WHERE src IN (SELECT dst FROM e0) "
+               "AND dst IN (SELECT src FROM e0)) "
+               "SELECT * FROM e1 WHERE src IN (SELECT dst FROM e1) "
+               "AND dst IN (SELECT src FROM e1)"),
+              ("cycle_p1", "SELECT src AS a1, dst AS a2, record_id AS r1, ref AS f1, dn AS d1, "
+               "eur AS x1 FROM cycle_e")]
+    for k in range(2, longest):  # cycle_p{k}: paths of k hops, accounts a1..a{k+1}
         seen = " AND ".join(f"e.dst <> t.a{i}" for i in range(1, k + 1))
-        ctes.append(f"p{k} AS (SELECT {_cols(k)}, e.dst AS a{k + 1}, e.record_id AS r{k}, "
-                    f"e.ref AS f{k}, e.dn AS d{k}, e.eur AS x{k} FROM p{k - 1} t JOIN e "
-                    f"ON e.src = t.a{k} AND {_hop(k - 1, p, 'e')} WHERE {seen})")
+        stages.append((f"cycle_p{k}",
+                       f"SELECT {_cols(k)}, e.dst AS a{k + 1}, e.record_id AS r{k}, "
+                       f"e.ref AS f{k}, e.dn AS d{k}, e.eur AS x{k} FROM cycle_p{k - 1} t "
+                       f"JOIN cycle_e e ON e.src = t.a{k} AND {_hop(k - 1, p, 'e')} "
+                       f"WHERE {seen}"))
+    return stages
+
+
+def cycle_sql(p: Params) -> str:
+    """Simple cycles of 3 to ``max_cycle_length`` accounts, each hop within ``window_days``
+    of the one before and carrying on ``min_carried`` to all of it, from the hop that set
+    the money off (paths never visit an account twice); on the tables of
+    :func:`cycle_stages`."""
+    q = p.shapes
+    longest = max(3, int(q.max_cycle_length))
+    ctes: list[str] = []
     parts = []
     for n in range(3, longest + 1):  # c{n}: cycles of n accounts, closed by hop n
         ctes.append(f"c{n} AS (SELECT {_cols(n)}, e.record_id AS r{n}, e.ref AS f{n}, "
-                    f"e.dn AS d{n}, e.eur AS x{n} FROM p{n - 1} t JOIN e "
+                    f"e.dn AS d{n}, e.eur AS x{n} FROM cycle_p{n - 1} t JOIN cycle_e e "
                     f"ON e.src = t.a{n} AND e.dst = t.a1 AND {_hop(n - 1, p, 'e')})")
 
         def pick(col: str, n: int = n, shift: int = 0) -> str:
