@@ -43,6 +43,7 @@ def test_export_downloads_the_case(client: TestClient) -> None:
     page = client.get("/cases/amber/files")
     assert 'data-testid="export-ftm"' in page.text
     assert 'data-testid="export-goaml"' not in page.text  # made from findings, not a download
+    assert client.get("/cases/amber/export", params={"format": "goaml"}).status_code == 422
 
 
 # One MT940 statement with a value date of 30 February (a warning: the entry is kept) and a

@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
@@ -71,7 +71,7 @@ def _files(request: Request, web: Web, case: str, results: list | None,
     return request.app.state.render(
         request, web, "files.html", sources=web.ws.records.sources(case),
         # a report made from confirmed findings (goAML) is not a download of the case
-        formats=[n for n, e in exporters().items() if not getattr(e, "from_findings", False)],
+        formats=list(_downloads()),
         results=results, skipped=skipped,
         may_import=_may(web.ws, case, Op.IMPORT), may_export=_may(web.ws, case, Op.EXPORT))
 
@@ -215,15 +215,21 @@ async def upload(request: Request, case: str,
     return _files(request, web, case, results, [(p.name, why) for p, why in skipped])
 
 
+def _downloads() -> dict[str, Any]:
+    """The export formats that are a download of the case (a goAML report is made from
+    confirmed findings: ``veriga export --format goaml --finding ...``)."""
+    return {n: e for n, e in exporters().items() if not getattr(e, "from_findings", False)}
+
+
 @router.get("/cases/{case}/export", tags=["files"], responses={
     200: {"description": "the export file",
-          "content": {m: {} for m in sorted({e.media_type for e in exporters().values()})}},
+          "content": {m: {} for m in sorted({e.media_type for e in _downloads().values()})}},
     **errors(*CASE)})
 def export(case: str, web: Current, format: Annotated[str, Query(description="; ".join(
-               f"{e.name}: {e.description}" for e in exporters().values()))] = "ftm",
+               f"{e.name}: {e.description}" for e in _downloads().values()))] = "ftm",
            for_court: bool = False) -> Response:
     """The case's entities in one of the export formats (handling codes apply)."""
-    known = exporters()
+    known = _downloads()
     if format not in known:
         raise HTTPException(422, f"format is one of {', '.join(known)}")
     exporter = known[format]
