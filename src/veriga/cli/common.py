@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -59,6 +60,15 @@ def workspace(purpose: str | None = None, ask: bool = False) -> Iterator[Workspa
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD option's date, or one line saying what is wrong with it."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"not a date: {text!r} (YYYY-MM-DD)")
+        raise
 
 
 

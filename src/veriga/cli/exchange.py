@@ -3,14 +3,13 @@ installations."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from veriga.cli.common import CaseOpt, PurposeOpt, _fail, console, workspace
+from veriga.cli.common import CaseOpt, PurposeOpt, _fail, console, parse_date, workspace
 from veriga.errors import VerigaError
 
 key_app = typer.Typer(no_args_is_help=True, help=(
@@ -114,7 +113,7 @@ def export(
     purpose: PurposeOpt = None,
 ) -> None:
     """Write a signed package of the case encrypted to the recipient (a disclosure)."""
-    until = _date(expires) if expires else None
+    until = parse_date(expires) if expires else None
     with workspace(purpose, ask=True) as ws:
         try:
             sent = ws.exchange.export(case, to, out, legal_basis=legal_basis, purpose=why,
@@ -210,10 +209,3 @@ def _groups(fingerprint: str) -> str:
     """A fingerprint read out in groups (its first 32 hex digits)."""
     return " ".join(fingerprint[i:i + 4] for i in range(0, 32, 4))
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"not a date: {text!r} (YYYY-MM-DD)")
-        raise

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import ssl
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, _fail, console, workspace
+from veriga.cli.common import CaseOpt, OutFormat, PurposeOpt, _fail, console, parse_date, workspace
 from veriga.cooperation import hits as hnh
 from veriga.cooperation import hitserver as hsrv
 from veriga.errors import VerigaError
@@ -54,7 +53,7 @@ def publish(
     purpose: PurposeOpt = None,
 ) -> None:
     """Publish the case's match filter for the other parties (needs the right to export)."""
-    until = _date(expires) if expires else None
+    until = parse_date(expires) if expires else None
     with workspace(purpose, ask=True) as ws:
         try:
             done = ws.hits.publish(case, hnh.read_key(key), out, label=label, expires=until,
@@ -160,10 +159,3 @@ def serve(
         finally:
             srv.server_close()
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"not a date: {text!r} (YYYY-MM-DD)")
-        raise

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from veriga.cli.common import OutFormat, PurposeOpt, _fail, console, workspace
+from veriga.cli.common import OutFormat, PurposeOpt, _fail, console, parse_date, workspace
 from veriga.errors import VerigaError
 from veriga.workspace.jits import Jit, describe
 
@@ -20,13 +20,6 @@ jit_app = typer.Typer(no_args_is_help=True, help=(
 
 RefArg = Annotated[str, typer.Argument(help="The JIT's reference.")]
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"not a date: {text!r} (YYYY-MM-DD)")
-        raise
 
 
 def _show(jit: Jit) -> None:
@@ -64,8 +57,8 @@ def create(
     """Record a joint investigation team."""
     with workspace(purpose_of_access, ask=True) as ws:
         try:
-            jit = ws.jits.create(reference, legal_basis, purpose, _date(starts), _date(ends),
-                                 party, case, action_plan)
+            jit = ws.jits.create(reference, legal_basis, purpose, parse_date(starts),
+                                 parse_date(ends), party, case, action_plan)
         except VerigaError as exc:
             _fail(str(exc))
             return
@@ -82,7 +75,7 @@ def extend(
     """Extend a JIT's period on a new legal basis (its parties' records are read again)."""
     with workspace(purpose, ask=True) as ws:
         try:
-            jit = ws.jits.extend(reference, _date(until), legal_basis)
+            jit = ws.jits.extend(reference, parse_date(until), legal_basis)
         except VerigaError as exc:
             _fail(str(exc))
             return
