@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,3 +116,16 @@ def entity_handling_map(conn: Connection, case_id: str,
         handling = result.setdefault(entity, Handling())
         handling.add(row.handling, row.handling_orgs, row.handling_note)
     return result
+
+
+def combined_handling(entity_id: str, sources_of: Mapping[str, set[str]],
+                      per_source: Mapping[str, Handling], per_entity: Mapping[str, Handling],
+                      excluded: Collection[str] = ()) -> Handling:
+    """Every handling code that applies to an entity: those of the sources its statements
+    come from (but ``excluded`` ones, whose statements are left out) and its own."""
+    handling = Handling()
+    for source_id in sources_of.get(entity_id, set()) - set(excluded):
+        handling.merge(per_source[source_id])
+    if entity_id in per_entity:
+        handling.merge(per_entity[entity_id])
+    return handling

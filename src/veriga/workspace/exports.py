@@ -61,11 +61,8 @@ class Exports(Part):
                                               only_ids=access.only_ids)
                 for proxy in access.visible(proxies):
                     real = access.real_id(proxy.id or "")
-                    handling = Handling()
-                    for source_id in entity_sources.get(real, set()) - excluded_sources:
-                        handling.merge(per_source[source_id])
-                    if real in per_entity:
-                        handling.merge(per_entity[real])
+                    handling = case_access.combined_handling(real, entity_sources, per_source,
+                                                             per_entity, excluded_sources)
                     if not handling.releasable(for_court, to_id, owner):
                         left_out.append(proxy.id or "")
                         continue

@@ -83,11 +83,8 @@ class Hits(Part):
                     exclude_sources=access.hidden_sources | withheld, only_ids=access.only_ids)
                 for proxy in access.visible(proxies):
                     real = access.real_id(proxy.id or "")
-                    handling = Handling()
-                    for source_id in entity_sources.get(real, set()) - withheld:
-                        handling.merge(per_source[source_id])
-                    if real in per_entity:
-                        handling.merge(per_entity[real])
+                    handling = case_access.combined_handling(real, entity_sources, per_source,
+                                                             per_entity, withheld)
                     if real in protected or not _passable(handling):
                         left_out += 1
                         continue
