@@ -34,6 +34,7 @@ from lxml import etree
 from veriga.ingest.bankstatement import STATUSES, Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
 from veriga.ingest.guards import check_xml_text
+from veriga.ingest.xmlsafe import has_doctype
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.05"
 CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt",
@@ -51,23 +52,8 @@ _POSITION = re.compile(r",? line \d+, column \d+$")
 HEAD = 64 * 1024
 DTD_REFUSED = ("XML with a DOCTYPE/DTD is refused (camt needs none; DTDs carry entity and XXE "
                "attacks)")
-_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 
 
-def _has_doctype(head: bytes) -> bool:
-    """Whether the prolog (before the root element) declares a DOCTYPE. Refused before
-    parsing; the parser, which resolves no entity and loads nothing, checks it again."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head[: len(head) // 2 * 2].decode("utf-16", "replace")
-    else:
-        text = head.decode("latin-1")
-    text = text.lstrip("\ufeffï»¿")
-    pos = 0
-    while found := _PROLOG.match(text, pos):
-        if found.end() == pos:
-            break
-        pos = found.end()
-    return text[pos:].lstrip().startswith("<!DOCTYPE")
 
 
 class CamtError(ValueError):
@@ -100,7 +86,7 @@ class CamtImporter(Importer):
         with ctx.path.open("rb") as fh:
             check_xml_text(ctx.file_name, fh, ctx.limits)
             fh.seek(0)
-            if _has_doctype(fh.read(HEAD)):
+            if has_doctype(fh.read(HEAD)):
                 raise ctx.fail(None, DTD_REFUSED)
         try:
             with ctx.path.open("rb") as fh:

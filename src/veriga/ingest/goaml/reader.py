@@ -38,7 +38,8 @@ from lxml import etree
 
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.goaml.profile import Profile, ProfileError, load_profile
-from veriga.ingest.goaml.xmlsafe import (
+from veriga.ingest.guards import check_xml_text
+from veriga.ingest.xmlsafe import (
     DTD_REFUSED,
     HEAD,
     fields,
@@ -48,7 +49,6 @@ from veriga.ingest.goaml.xmlsafe import (
     local,
     text,
 )
-from veriga.ingest.guards import check_xml_text
 from veriga.model.currency import fits
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
