@@ -60,6 +60,10 @@ def _call(ws: Workspace, op: Op, case: str, kind: CaseKind, tmp: Path, finding_i
         return ws.findings.save(case, [_finding(n)])
     if op is Op.CASE_MANAGE:
         return ws.cases.configure(case, False)
+    if op is Op.TRAINING_LEARN:
+        return ws.training.progress()
+    if op is Op.TRAINING_MANAGE:
+        return ws.training.cohorts()
     raise AssertionError(f"no call for {op}")
 
 

@@ -29,6 +29,9 @@ class Op(StrEnum):
     FINDING_REVIEW = "finding.review"
     ANALYZE = "analyze"
     CASE_MANAGE = "case.manage"
+    # the training programme (global): learning, and running cohorts and exercises
+    TRAINING_LEARN = "training.learn"
+    TRAINING_MANAGE = "training.manage"
 
 
 READERS = {R.INVESTIGATOR, R.ANALYST, R.PROSECUTOR, R.JUDGE, R.FINANCIAL_OFFICER,
@@ -52,9 +55,13 @@ POLICY: dict[Op, frozenset[Role]] = {
     Op.FINDING_REVIEW: frozenset(WORKERS | {R.PROSECUTOR}),
     Op.ANALYZE: frozenset(WORKERS),
     Op.CASE_MANAGE: frozenset({R.ADMINISTRATOR, R.INVESTIGATOR, R.PROSECUTOR, R.TRAINER}),
+    # every practitioner the programme trains may learn; trainers run it
+    Op.TRAINING_LEARN: frozenset(READERS),
+    Op.TRAINING_MANAGE: frozenset({R.ADMINISTRATOR, R.TRAINER}),
 }
 
-GLOBAL_OPS = frozenset({Op.CASE_CREATE, Op.USER_ADMIN, Op.AUDIT_READ, Op.AUDIT_VERIFY})
+GLOBAL_OPS = frozenset({Op.CASE_CREATE, Op.USER_ADMIN, Op.AUDIT_READ, Op.AUDIT_VERIFY,
+                        Op.TRAINING_LEARN, Op.TRAINING_MANAGE})
 
 
 def allows(role: Role, op: Op, case_kind: CaseKind | None = None) -> bool:

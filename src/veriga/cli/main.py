@@ -42,6 +42,7 @@ from veriga.cli.report import report
 from veriga.cli.requests import request_app
 from veriga.cli.resolve import merge, resolve, split
 from veriga.cli.serve import serve
+from veriga.cli.train import train_app
 from veriga.cli.xref import xref
 from veriga.errors import VerigaError
 from veriga.export import exporters
@@ -66,6 +67,7 @@ app.add_typer(jit_app, name="jit")
 app.add_typer(exchange_app, name="exchange")
 org_app.add_typer(key_app, name="key")
 app.add_typer(request_app, name="request")
+app.add_typer(train_app, name="train")
 app.command("analyze")(analyze)
 app.command("families")(list_families)
 app.command("resolve")(resolve)

@@ -353,3 +353,180 @@ jit_cases = Table(
     Column("jit_id", String(ID), ForeignKey("jits.id"), primary_key=True),
     Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
 )
+
+# -- the training programme (veriga.training; ws.training, ws.exercises) -------------------
+#: A cohort: trainees and trainers of one language (and usually one profession), for a
+#: national training, an international workshop or a study visit.
+training_cohorts = Table(
+    "training_cohorts",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("language", String(8), nullable=False),
+    Column("profession", String(32), nullable=True),  # None: mixed professions
+    Column("description", Text, nullable=True),
+    Column("created_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Who is in a cohort, as trainee or trainer.
+training_members = Table(
+    "training_members",
+    metadata,
+    Column("cohort_id", String(ID), ForeignKey("training_cohorts.id"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("role", String(16), nullable=False),  # trainee | trainer
+    Column("profession", String(32), nullable=True),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+)
+
+#: An event of a cohort: online module, national training, workshop, study visit.
+training_events = Table(
+    "training_events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("cohort_id", String(ID), ForeignKey("training_cohorts.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("place", Text, nullable=True),
+    Column("agenda", Text, nullable=True),
+    Column("materials", JSON, nullable=False),  # lesson ids, library entries, links
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+training_attendance = Table(
+    "training_attendance",
+    metadata,
+    Column("event_id", String(ID), ForeignKey("training_events.id"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("status", String(16), nullable=False),  # present | absent | excused
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+#: The feedback form a participant fills in after an event (one per participant).
+training_feedback = Table(
+    "training_feedback",
+    metadata,
+    Column("event_id", String(ID), ForeignKey("training_events.id"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("answers", JSON, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+)
+
+#: A trainee's progress through a lesson.
+training_progress = Table(
+    "training_progress",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("lesson_id", String(128), primary_key=True),
+    Column("language", String(8), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=True),
+)
+
+#: A pre-, post- or delayed test of a cohort: fixed questions, a window to take it in.
+training_assessments = Table(
+    "training_assessments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("cohort_id", String(ID), ForeignKey("training_cohorts.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # pre | post | delayed
+    Column("question_ids", JSON, nullable=False),  # "lesson-id/question-id"
+    Column("opens_at", DateTime(timezone=True), nullable=False),
+    Column("closes_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Every answer to a quiz question: in a lesson, a test or a spaced review.
+training_answers = Table(
+    "training_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("lesson_id", String(128), nullable=False),
+    Column("question_id", String(128), nullable=False),
+    Column("outcome_id", String(128), nullable=True),
+    Column("context", String(16), nullable=False),  # lesson | pre | post | delayed | review
+    Column("assessment_id", String(ID), ForeignKey("training_assessments.id"),
+           nullable=True),
+    Column("choices", JSON, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    Index("ix_training_answers_user", "user_id", "answered_at"),
+    Index("ix_training_answers_question", "lesson_id", "question_id"),
+)
+
+#: The spaced-review state (an FSRS card) of one question for one trainee.
+training_cards = Table(
+    "training_cards",
+    metadata,
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("question_key", String(256), primary_key=True),  # "lesson-id/question-id"
+    Column("card", JSON, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Index("ix_training_cards_due", "user_id", "due_at"),
+)
+
+#: A case simulation a trainer sets: scenario, difficulty, for a cohort, alone or in teams.
+training_exercises = Table(
+    "training_exercises",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("cohort_id", String(ID), ForeignKey("training_cohorts.id"), nullable=True),
+    Column("scenario", String(64), nullable=False),
+    Column("difficulty", String(16), nullable=False),
+    Column("team", Boolean, nullable=False, server_default=false()),
+    Column("settings", JSON, nullable=False),
+    Column("created_by", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: A team of a group exercise: one shared simulated case, a role per member.
+training_teams = Table(
+    "training_teams",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("exercise_id", String(ID), ForeignKey("training_exercises.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("case_id", String(ID), ForeignKey("cases.id"), nullable=True),
+    Column("members", JSON, nullable=False),  # user id -> role in the exercise
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: One trainee's (or team's) attempt: the fresh seeded case, the submission, the grade.
+training_attempts = Table(
+    "training_attempts",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("exercise_id", String(ID), ForeignKey("training_exercises.id"), nullable=False),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("team_id", String(ID), ForeignKey("training_teams.id"), nullable=True),
+    Column("case_id", String(ID), ForeignKey("cases.id"), nullable=True),
+    Column("seed", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # building | open | submitted | failed
+    Column("key", JSON, nullable=True),  # the answer key (never shown before submission)
+    Column("submission", JSON, nullable=True),
+    Column("grade", JSON, nullable=True),
+    Column("score", Float, nullable=True),
+    Column("passed", Boolean, nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Index("ix_training_attempts_user", "user_id"),
+)
+
+#: A certificate: what it certifies, and the hash a verifier checks.
+training_certificates = Table(
+    "training_certificates",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("cohort_id", String(ID), ForeignKey("training_cohorts.id"), nullable=True),
+    Column("payload", JSON, nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

@@ -16,6 +16,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.jits``: joint investigation teams (agreement, parties, cases, period, cross-party reads);
 - ``ws.org_keys``: this organisation's key pair and its partners' public keys;
 - ``ws.exchange``: signed and encrypted packages to and from other installations;
+- ``ws.training``: the training programme (lessons, quizzes, cohorts, events, tests);
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -48,6 +49,7 @@ from veriga.workspace.jits import Jits
 from veriga.workspace.org_keys import OrgKeys
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
+from veriga.workspace.training import Training
 from veriga.workspace.xref import XrefPart
 
 
@@ -76,6 +78,7 @@ class Workspace(Context):
         self.jits = Jits(self)
         self.org_keys = OrgKeys(self)
         self.exchange = Exchange(self)
+        self.training = Training(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,
