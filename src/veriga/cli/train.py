@@ -8,7 +8,7 @@ The commands live in modules of their own (``cli/train_*.py``), each adding to
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -33,7 +33,7 @@ def modules(
 ) -> None:
     """List the programme's modules and lessons, and which are translated."""
     prog = programme()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for module in prog.for_profession(profession):
         title, translated = module.title(lang)
         rows.append({"module": module.id, "track": module.track, "title": title,

@@ -27,7 +27,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "training_members",
-        sa.Column("cohort_id", sa.String(64), sa.ForeignKey("training_cohorts.id"), primary_key=True),
+        sa.Column("cohort_id", sa.String(64),
+                  sa.ForeignKey("training_cohorts.id"), primary_key=True),
         sa.Column("user_id", sa.String(64), sa.ForeignKey("users.id"), primary_key=True),
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("profession", sa.String(32), nullable=True),
@@ -94,7 +95,8 @@ def upgrade() -> None:
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_training_answers_user", "training_answers", ["user_id", "answered_at"])
-    op.create_index("ix_training_answers_question", "training_answers", ["lesson_id", "question_id"])
+    op.create_index("ix_training_answers_question",
+                    "training_answers", ["lesson_id", "question_id"])
     op.create_table(
         "training_cards",
         sa.Column("user_id", sa.String(64), sa.ForeignKey("users.id"), primary_key=True),
@@ -118,7 +120,8 @@ def upgrade() -> None:
     op.create_table(
         "training_teams",
         sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("exercise_id", sa.String(64), sa.ForeignKey("training_exercises.id"), nullable=False),
+        sa.Column("exercise_id", sa.String(64),
+                  sa.ForeignKey("training_exercises.id"), nullable=False),
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("case_id", sa.String(64), sa.ForeignKey("cases.id"), nullable=True),
         sa.Column("members", sa.JSON, nullable=False),
@@ -127,7 +130,8 @@ def upgrade() -> None:
     op.create_table(
         "training_attempts",
         sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("exercise_id", sa.String(64), sa.ForeignKey("training_exercises.id"), nullable=False),
+        sa.Column("exercise_id", sa.String(64),
+                  sa.ForeignKey("training_exercises.id"), nullable=False),
         sa.Column("user_id", sa.String(64), sa.ForeignKey("users.id"), nullable=False),
         sa.Column("team_id", sa.String(64), sa.ForeignKey("training_teams.id"), nullable=True),
         sa.Column("case_id", sa.String(64), sa.ForeignKey("cases.id"), nullable=True),
