@@ -17,6 +17,8 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.org_keys``: this organisation's key pair and its partners' public keys;
 - ``ws.exchange``: signed and encrypted packages to and from other installations;
 - ``ws.training``: the training programme (lessons, quizzes, cohorts, events, tests);
+- ``ws.cohorts``: delivering it: cohorts, CSV enrolment, events, feedback, tests, the
+  trainer's dashboard, certificates;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -32,6 +34,7 @@ from veriga.workspace.ads import Ads
 from veriga.workspace.analyses import Analyses
 from veriga.workspace.audit import WITHHELD, Audit
 from veriga.workspace.cases import Cases
+from veriga.workspace.cohorts import Cohorts
 from veriga.workspace.context import (
     NEEDS_PURPOSE,
     CaseAccess,
@@ -79,6 +82,7 @@ class Workspace(Context):
         self.org_keys = OrgKeys(self)
         self.exchange = Exchange(self)
         self.training = Training(self)
+        self.cohorts = Cohorts(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,
