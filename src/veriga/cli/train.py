@@ -50,3 +50,4 @@ def modules(
 
 
 # the commands of the other modules register themselves on train_app
+from veriga.cli import train_learn  # noqa: E402,F401
