@@ -142,7 +142,17 @@ def _row(line: int, cells: list[str], index: dict[str, int]) -> tuple[Enrollee |
 
 
 def parse(data: bytes) -> list[Enrollee]:
-    """The enrollees of a CSV file, or :class:`EnrolmentRejected` with every rejected value.
+    """The enrollees of a CSV file, or :class:`EnrolmentRejected` with every rejected value."""
+    enrollees, rejects = read(data)
+    if rejects:
+        raise EnrolmentRejected(rejects)
+    return enrollees
+
+
+def read(data: bytes) -> tuple[list[Enrollee], list[Reject]]:
+    """The valid rows of a CSV file and every rejected value (so that a caller checking the
+    valid rows further reports all at once); a file that cannot be read at all (too large,
+    not UTF-8 text, a bad header, too many rows, no rows) raises :class:`EnrolmentRejected`.
 
     Lines are the file's physical lines (a quoted cell may span several; the row takes the
     line it starts on). A user name given twice is rejected on its second line.
@@ -180,11 +190,9 @@ def parse(data: bytes) -> list[Enrollee]:
             line = reader.line_num + 1
     except csv.Error as exc:
         rejects.append(Reject(reader.line_num, "file", "", f"not a CSV file: {exc}"))
-    if rejects:
-        raise EnrolmentRejected(rejects)
-    if not enrollees:
+    if not enrollees and not rejects:
         raise EnrolmentRejected([Reject(2, "file", "", "no rows after the header")])
-    return enrollees
+    return enrollees, rejects
 
 
 def sample(n: int, organisation: str, profession: str = "law_enforcement",

@@ -45,9 +45,9 @@ from veriga.store.schema import (
     users,
 )
 from veriga.training import certificates as certs
-from veriga.training import delivery, gain
-from veriga.training.content import LANGUAGES, programme
-from veriga.training.enrolment import EnrolmentRejected, Reject, parse
+from veriga.training import content, delivery, gain
+from veriga.training.content import LANGUAGES
+from veriga.training.enrolment import EnrolmentRejected, Reject, read
 from veriga.workspace.context import PermissionDenied
 from veriga.workspace.part import Part
 
@@ -191,7 +191,7 @@ class Cohorts(Part):
         directory, is reported with its line, and then nobody is enrolled.
         """
         user = self._manager()
-        rows = parse(data)
+        rows, rejects = read(data)
         now = datetime.now(UTC)
         with self.ws.store.begin() as conn:
             cohort = self._managed(conn, ref, user)
@@ -209,7 +209,6 @@ class Cohorts(Part):
             members = {m.user_id: m.role for m in conn.execute(select(
                 training_members.c.user_id, training_members.c.role).where(
                 training_members.c.cohort_id == cohort["id"]))}
-            rejects: builtins.list[Reject] = []
             new_users, new_members, updated = [], [], 0
             for r in rows:
                 org_id = orgs.get(r.organisation.casefold()) or orgs.get(r.organisation)
@@ -251,7 +250,7 @@ class Cohorts(Part):
                                     "role": r.role, "profession": r.profession,
                                     "enrolled_at": now})
             if rejects:
-                raise EnrolmentRejected(rejects)
+                raise EnrolmentRejected(sorted(rejects, key=lambda r: r.line))
             if new_users:
                 conn.execute(users.insert(), new_users)
             if new_members:
@@ -286,7 +285,7 @@ class Cohorts(Part):
         row: dict[str, Any] = {"id": event_id, "kind": kind, "title": title, "starts_at": starts,
                "ends_at": ends, "place": (place or "").strip() or None,
                "agenda": (agenda or "").strip() or None,
-               "materials": delivery.materials(materials, programme()),
+               "materials": delivery.materials(materials, content.programme()),
                "created_at": datetime.now(UTC)}
         with self.ws.store.begin() as conn:
             cohort = self._managed(conn, ref, user)
@@ -422,7 +421,7 @@ class Cohorts(Part):
             raise VerigaError("a test closes after it opens")
         with self.ws.store.begin() as conn:
             cohort = self._managed(conn, ref, user)
-            keys = delivery.test_questions(programme(), cohort["profession"], questions)
+            keys = delivery.test_questions(content.programme(), cohort["profession"], questions)
             row = {"id": new_id("tst"), "cohort_id": cohort["id"], "kind": kind,
                    "question_ids": keys, "opens_at": opens, "closes_at": closes,
                    "created_at": now}
@@ -492,7 +491,7 @@ class Cohorts(Part):
         lang = language or user.language
         with self.ws.store.begin() as conn:
             row = self._takeable(conn, assessment_id, user)
-        prog = programme()
+        prog = content.programme()
         questions = []
         for key in row["question_ids"]:
             lesson, q = prog.question(key, lang)
@@ -508,7 +507,7 @@ class Cohorts(Part):
         user = self.ws.require_global(Op.TRAINING_LEARN)
         lang = language if language in LANGUAGES else user.language
         now = datetime.now(UTC)
-        prog = programme()
+        prog = content.programme()
         with self.ws.store.begin() as conn:
             row = self._takeable(conn, assessment_id, user)
             unknown = set(answers) - set(row["question_ids"])
@@ -538,7 +537,7 @@ class Cohorts(Part):
         questions, the learning gain, each trainee's progress, test scores and simulation
         attempts, and the events (audited as a read of every trainee's data)."""
         user = self._manager()
-        prog = programme()
+        prog = content.programme()
         with self.ws.store.begin() as conn:
             cohort = self._managed(conn, ref, user)
             cid = cohort["id"]
@@ -607,7 +606,7 @@ class Cohorts(Part):
     def _outcome(m: gain.Mastery, lang: str) -> dict[str, Any]:
         text = m.outcome_id
         try:
-            lesson = programme().lesson(m.lesson_id).text(lang)
+            lesson = content.programme().lesson(m.lesson_id).text(lang)
             text = next((o.text for o in lesson.outcomes if o.id == m.outcome_id), text)
             title = lesson.title
         except KeyError:
@@ -619,7 +618,7 @@ class Cohorts(Part):
     @staticmethod
     def _miss(m: gain.Miss, lang: str) -> dict[str, Any]:
         try:
-            _, q = programme().question(m.key, lang)
+            _, q = content.programme().question(m.key, lang)
             prompt = q.prompt
         except KeyError:
             prompt = m.key
@@ -632,7 +631,7 @@ class Cohorts(Part):
         """A certificate for a trainee of the cohort who completed its required lessons or
         passed its post-test (at least :data:`delivery.PASS_MARK`)."""
         user = self._manager()
-        prog = programme()
+        prog = content.programme()
         now = datetime.now(UTC)
         with self.ws.store.begin() as conn:
             cohort = self._managed(conn, ref, user)
