@@ -19,6 +19,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.training``: the training programme (lessons, quizzes, cohorts, events, tests);
 - ``ws.cohorts``: delivering it: cohorts, CSV enrolment, events, feedback, tests, the
   trainer's dashboard, certificates;
+- ``ws.xapi``: xAPI statements of trainees' answers and attempts, with pseudonymous actors;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -53,6 +54,7 @@ from veriga.workspace.org_keys import OrgKeys
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
 from veriga.workspace.training import Training
+from veriga.workspace.training_xapi import Xapi
 from veriga.workspace.xref import XrefPart
 
 
@@ -83,6 +85,7 @@ class Workspace(Context):
         self.exchange = Exchange(self)
         self.training = Training(self)
         self.cohorts = Cohorts(self)
+        self.xapi = Xapi(self)
 
     @classmethod
     def local(cls, settings: Settings | None = None, purpose: str | None = None,
