@@ -61,7 +61,8 @@ def write_content(root: Path) -> Path:
               prompt="Kurš", right="Pareizi", wrong="Nepareizi", body="**Pirmā** nodarbība.")
     (folder / "sample-one.en.md").write_text(LESSON.format(**en), encoding="utf-8")
     (folder / "sample-one.lv.md").write_text(LESSON.format(**lv), encoding="utf-8")
-    two = dict(en, title="Second lesson", body="The second lesson.")
+    two = dict(en, title="Second lesson",
+               body="The second lesson.\n\n<script>alert(1)</script>")
     (folder / "sample-two.en.md").write_text(LESSON.format(**two), encoding="utf-8")
     return root
 

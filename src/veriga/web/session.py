@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from veriga.access import directory
 from veriga.access.auth import AuthError, check_csrf, csrf_token, load_session
 from veriga.access.directory import User
+from veriga.access.policy import Op, allows
 from veriga.errors import NotFound
 from veriga.web.i18n import pick
 from veriga.workspace import Workspace
@@ -47,6 +48,11 @@ class Web:
     purpose: str | None  # stated in this session for the case of the request's path
     session_id: str
     csrf_checked: bool = True  # False: a streamed body whose view checks the form's token
+
+    @property
+    def may_learn(self) -> bool:
+        """Whether the user may take the training programme (the header links it)."""
+        return any(allows(role, Op.TRAINING_LEARN) for role in self.user.roles)
 
 
 def valid_purpose(text: str) -> str | None:
