@@ -20,6 +20,8 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.cohorts``: delivering it: cohorts, CSV enrolment, events, feedback, tests, the
   trainer's dashboard, certificates;
 - ``ws.xapi``: xAPI statements of trainees' answers and attempts, with pseudonymous actors;
+- ``ws.exercises``: case simulations: exercises, teams, attempts on fresh simulated training
+  cases, answers graded against the simulator's ground truth;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
   ``ws.audit`` (the log, who reached an entity, the chain's integrity).
 """
@@ -46,6 +48,7 @@ from veriga.workspace.context import (
 from veriga.workspace.directory import Directory
 from veriga.workspace.entities import Around, Entities, EntityPage, EntityView
 from veriga.workspace.exchange import Exchange
+from veriga.workspace.exercises import Exercises
 from veriga.workspace.exports import Exports
 from veriga.workspace.findings import Findings
 from veriga.workspace.hits import Hits
@@ -84,6 +87,7 @@ class Workspace(Context):
         self.org_keys = OrgKeys(self)
         self.exchange = Exchange(self)
         self.training = Training(self)
+        self.exercises = Exercises(self)
         self.cohorts = Cohorts(self)
         self.xapi = Xapi(self)
 
