@@ -96,6 +96,12 @@ class Cohorts(Part):
             raise NotFound(f"no cohort {ref!r} that you run (see 'veriga train cohort list')")
         return cohort
 
+    def check(self, ref: str) -> None:
+        """That the acting user runs cohort ``ref`` (reads nothing of its trainees)."""
+        user = self._manager()
+        with self.ws.store.begin() as conn:
+            self._managed(conn, ref, user)
+
     def _audit(self, conn: Connection, action: str, target: str | None,
                **detail: Any) -> None:
         self.ws.write_audit(conn, action, None, target, **detail)
