@@ -166,17 +166,17 @@ def test_wrong_answers_score_per_component(key: dict[str, Any]) -> None:
 
 def test_feedback_points_to_existing_lessons(key: dict[str, Any]) -> None:
     graded = grade(key, answer(key, evidence={}, prosecute=[victim_entity(key)]))
-    assert graded["lessons"] == lessons_for(["evidence", "harm"])
+    assert graded["lessons"] == lessons_for(["evidence", "harm:victim_as_offender"])
 
     def module(module_id: str, *lessons: str) -> Module:
         return Module(module_id, "core", 1, {"en": module_id}, {"en": ""}, tuple(
             Lesson(le, module_id, n, (), (), {}) for n, le in enumerate(lessons)))
 
-    shipped = Programme((module("core-victim-centred", "non-punishment", "referral"),
+    shipped = Programme((module("core-victim-centred", "non-punishment-court", "referral"),
                          module("core-legal", "act-means-purpose")))
-    # modules not (yet) in the programme are skipped; each lesson named once
-    assert lessons_for(["evidence", "harm", "safeguards", "nothing"], shipped) == [
-        "act-means-purpose", "non-punishment", "referral"]
+    # lessons and modules not (yet) in the programme are skipped; each lesson named once
+    assert lessons_for(["roles", "harm:victim_as_offender", "safeguards", "nothing"],
+                       shipped) == ["act-means-purpose", "non-punishment-court"]
 
 
 def test_invalid_submission_reports_every_problem(key: dict[str, Any]) -> None:

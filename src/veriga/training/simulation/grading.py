@@ -93,8 +93,7 @@ def _report(key: Mapping[str, Any], graded: Mapping[str, Component],
             feedback.append({"component": name, **item})
         if comp.applicable and comp.score < REVIEW_BELOW:
             review.append(name)
-    if found:
-        review.append("harm")
+    review += [f"harm:{h['kind']}" for h in found]
     components = {n: {"score": round(c.score, 3), "weight": COMPONENTS[n],
                       "applicable": c.applicable, "detail": c.detail or {}}
                   for n, c in graded.items()}

@@ -54,10 +54,10 @@ TESTIMONY = "testimony"
 SAFEGUARDS: dict[str, str] = {
     "referral": N_("referral to specialised support"),
     "reflection_period": N_("recovery and reflection period"),
-    "non_punishment": N_("non-punishment for offences she was compelled to commit"),
+    "non_punishment": N_("non-punishment for offences the victim was compelled to commit"),
     "special_measures": N_("special measures in court (no visual contact, video hearing)"),
-    "interpreter": N_("interpreter in her language"),
-    "identity_protection": N_("protection of her identity and address"),
+    "interpreter": N_("interpreter in the victim's language"),
+    "identity_protection": N_("protection of the victim's identity and address"),
     "legal_aid": N_("free legal counselling and representation"),
     "compensation": N_("access to compensation"),
     "risk_assessment": N_("individual risk assessment"),
@@ -76,7 +76,7 @@ INSTRUMENTS: dict[str, str] = {
 }
 
 #: who a disclosure may go to: the defence and the suspects' side must never learn a
-#: victim's identity or data unless a court orders it (``defence`` and ``suspect``)
+#: victim's identity or data from the investigation (``defence`` and ``suspect``)
 RECIPIENTS: dict[str, str] = {
     "prosecutor": N_("prosecutor"),
     "court": N_("court"),
