@@ -53,6 +53,11 @@ def test_hub_lists_the_programme_with_status_in_latvian(web: TestClient) -> None
     assert "Second lesson" in page.text and "angļu valodā" in page.text  # marked English
     assert 'href="/training/lessons/sample-one"' in page.text
     assert "nav sākta" in page.text  # not started
+    assert "dažas nodarbības angļu valodā" in page.text  # the module: partly translated
+    assert "visi moduļi" in page.text  # no profession recorded: every module
+    judges = web.get("/training?profession=judges")
+    assert judges.status_code == 200 and "(Tiesneši)" in judges.text
+    assert web.get("/training?profession=astronauts").status_code == 400
 
 
 def test_lesson_in_latvian_and_its_untranslated_sibling(web: TestClient) -> None:

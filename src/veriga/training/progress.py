@@ -42,6 +42,7 @@ class ModuleStatus:
     summary: str
     translated: bool  # the module and all its lessons
     lessons: tuple[LessonStatus, ...]
+    title_translated: bool = True  # False: its title and summary are English
 
     @property
     def completed(self) -> int:
@@ -81,10 +82,11 @@ def overview(modules: Iterable[Module], language: str, started: Iterable[str],
     opened, done = set(started), set(completed)
     out = []
     for module in modules:
-        title, _ = module.title(language)
+        title, title_translated = module.title(language)
         summary, _ = module.summary(language)
         out.append(ModuleStatus(
             module.id, module.track, title, summary, module.translated(language),
             tuple(lesson_status(le, language, le.id in opened, correct.get(le.id, ()),
-                                le.id in done) for le in module.lessons)))
+                                le.id in done) for le in module.lessons),
+            title_translated))
     return out

@@ -36,9 +36,9 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker `make messages` ex
 
 
 PROFESSION_LABELS = {
-    "law_enforcement": N_("Law enforcement"), "prosecutors": N_("Prosecutors"),
-    "judges": N_("Judges"), "financial": N_("Financial and compliance officers"),
-    "ngo": N_("NGOs"), None: N_("Every profession"),
+    "": N_("Your profession"), "law_enforcement": N_("Law enforcement"),
+    "prosecutors": N_("Prosecutors"), "judges": N_("Judges"),
+    "financial": N_("Financial and compliance officers"), "ngo": N_("NGOs"),
 }
 STATUS_LABELS = {"not_started": N_("not started"), "started": N_("started"),
                  "completed": N_("completed")}
@@ -70,15 +70,19 @@ def _view_labels(request: Request) -> dict[str, str]:
 
 
 @router.get("/training", include_in_schema=False)
-def hub(request: Request, web: Current) -> Response:
-    """The programme for the user's profession and language: modules and lessons with their
-    status, the questions due for review, and the other sections of the programme."""
-    profession = web.ws.training.profession()
-    modules = web.ws.training.overview(web.lang, profession)
+def hub(request: Request, web: Current,
+        profession: Annotated[str, Query(max_length=32)] = "") -> Response:
+    """The programme for the user's profession (or the one asked for; "" for the user's own)
+    and language: modules and lessons with their status, the questions due for review, and
+    the other sections of the programme."""
+    if profession not in PROFESSION_LABELS:
+        raise VerigaError(f"unknown profession {profession!r}")
+    chosen = profession or web.ws.training.profession()
+    modules = web.ws.training.overview(web.lang, chosen)
     due = web.ws.training.reviews(limit=100, lang=web.lang)
     return request.app.state.render(
-        request, web, "training.html", modules=modules, due=len(due),
-        profession=PROFESSION_LABELS[profession], status_labels=STATUS_LABELS,
+        request, web, "training.html", modules=modules, due=len(due), profession=chosen,
+        professions=PROFESSION_LABELS, status_labels=STATUS_LABELS,
         sections=_sections(request, web))
 
 
