@@ -108,6 +108,7 @@ def render_html(data: Mapping[str, Any], hash_: str, verify_url: str) -> str:
     """The certificate as a one-page HTML document (no external resources)."""
     words = LABELS.get(str(data.get("language")), LABELS["en"])
     modules = "".join(f"<li>{escape(m['title'])}</li>" for m in data["modules"])
+    columns = ' class="two"' if len(data["modules"]) > 8 else ""  # a page holds them all
     return f"""<!doctype html>
 <html lang="{escape(str(data.get('language', 'en')))}"><head><meta charset="utf-8">
 <meta name="keywords" content="{_MARK}{hash_}">
@@ -120,6 +121,7 @@ h1 {{ font-size: 26pt; color: #1d4e89; margin: 0 0 6mm; }}
 .holder {{ font-size: 22pt; font-weight: bold; margin: 3mm 0; }}
 .small {{ font-size: 9pt; color: #444; }}
 ul {{ list-style: none; padding: 0; margin: 2mm 0; }}
+ul.two {{ columns: 2; column-gap: 8mm; width: 170mm; font-size: 8.5pt; }}
 table {{ margin: 6mm auto 0; border-collapse: collapse; }}
 td {{ padding: 1mm 4mm; text-align: left; }}
 .hash {{ font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }}
@@ -130,7 +132,7 @@ td {{ padding: 1mm 4mm; text-align: left; }}
 <p>{escape(words['completed'])}</p>
 <table>
 <tr><td>{escape(words['cohort'])}</td><td><strong>{escape(data['cohort'])}</strong></td></tr>
-<tr><td>{escape(words['modules'])}</td><td><ul>{modules}</ul></td></tr>
+<tr><td>{escape(words['modules'])}</td><td><ul{columns}>{modules}</ul></td></tr>
 <tr><td>{escape(words['date'])}</td><td>{escape(data['date'])}</td></tr>
 <tr><td>{escape(words['issuer'])}</td><td>{escape(data['issuer'])}</td></tr>
 </table>
