@@ -290,7 +290,8 @@ class Exercises(Part):
 
     def build(self, attempt_id: str, progress: Progress | None = None) -> None:
         """Simulate the attempt's world, import it into a new training case, run the
-        analyses, build the key, delete the world's files. The attempt's owner builds it."""
+        analyses, build the key, delete the world's files. The attempt's owner starts it;
+        the import and analyses are the exercise setter's (audited as such)."""
         from veriga.ingest import expand
         from veriga.simulate import simulate
 
@@ -311,7 +312,11 @@ class Exercises(Part):
             truth = json.loads(truth_path.read_text(encoding="utf-8"))
             truth_path.unlink()  # the key never enters the case
             case = self._new_case(attempt, exercise, user)
-            session = self.ws.as_user(user.username, PURPOSE)
+            # the exercise's trainer imports and analyses the world: a trainee may see the case
+            # minimised (an NGO's staff), and a run is stored only from a whole view
+            with self.ws.store.begin() as conn:
+                setter = load_user(conn, user_id=exercise["created_by"])
+            session = self.ws.as_user(setter.username, PURPOSE)
             told("import", 1, 4)
             requests, _skipped = expand([world])
             session.records.import_files(case["id"], requests)
@@ -351,9 +356,9 @@ class Exercises(Part):
 
     def _new_case(self, attempt: Mapping[str, Any], exercise: Mapping[str, Any],
                   user: User) -> dict[str, Any]:
-        """The attempt's training case: its members are the trainee (the team) and the
-        cohort's trainers. The exercise is what entitles a trainee to it (trainees create
-        no cases of their own)."""
+        """The attempt's training case: its members are the trainee (the team), the
+        exercise's setter and the cohort's trainers. The exercise is what entitles a trainee
+        to it (trainees create no cases of their own)."""
         with self.ws.store.begin() as conn:
             team = conn.execute(select(training_teams).where(
                 training_teams.c.id == attempt["team_id"])).mappings().first()
@@ -365,10 +370,12 @@ class Exercises(Part):
                 conn, label[:255], self.ws.actor, description, owner_org_id=user.org_id,
                 kind=CaseKind.TRAINING.value, pseudonym_key=secrets.token_hex(32))
             members = builtins.list(team["members"] if team else {user.id: None})
+            trainers = [exercise["created_by"]]
             if exercise["cohort_id"]:
-                members += [r for r in conn.execute(select(training_members.c.user_id).where(
+                trainers += conn.execute(select(training_members.c.user_id).where(
                     training_members.c.cohort_id == exercise["cohort_id"],
-                    training_members.c.role == "trainer")).scalars() if r not in members]
+                    training_members.c.role == "trainer")).scalars()
+            members += [t for t in dict.fromkeys(trainers) if t not in members]
             for member_id in members:
                 member = load_user(conn, user_id=member_id)
                 role = Role.TRAINEE if Role.TRAINEE in member.roles else (
