@@ -50,7 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
            "right": "Правилно.", "wrong": "Не съвсем.", "score": "Вашият резултат:",
            "one": "Изберете един отговор.", "all": "Изберете всички верни отговори.",
            "programme": "Програма за обучение Veriga"},
-    "lv": {"outcomes": "Mācīšanās rezultāti", "examples": "Praktiski piemēri",
+    "lv": {"outcomes": "Mācību rezultāti", "examples": "Praktiski piemēri",
            "sources": "Avoti", "quiz": "Tests", "check": "Pārbaudīt atbildes",
            "right": "Pareizi.", "wrong": "Ne gluži.", "score": "Jūsu rezultāts:",
            "one": "Izvēlieties vienu atbildi.", "all": "Izvēlieties visas pareizās atbildes.",
