@@ -183,33 +183,39 @@ class Training(Part):
                 _insert_new(conn, training_cards, {
                     "user_id": user.id, "question_key": key, "card": after,
                     "due_at": due_at}, update_columns=("card", "due_at"))
+            done_at, ready = None, False
             if context == "lesson":
                 _insert_new(conn, training_progress, {
                     "user_id": user.id, "lesson_id": lesson_id, "language": lang,
                     "started_at": now, "completed_at": None})
+                done_at, ready = self._completion(conn, user, lesson, graded.correct)
+            # the audit last: its lock serialises every writer until the commit
             self.ws.write_audit(conn, "training.answer", None, target=key, context=context)
-            completed = context == "lesson" and self._complete(conn, user, lesson, now) \
-                is not None
-        return Answered(graded, completed, due_at)
+            if ready:
+                self._mark_completed(conn, user, lesson, now)
+        return Answered(graded, done_at is not None or ready, due_at)
 
-    def _complete(self, conn: Connection, user: User, lesson: Lesson, now: datetime
-                  ) -> datetime | None:
-        """Mark the lesson completed if every question was answered right at least once;
-        when it is (or was), returns when."""
+    def _completion(self, conn: Connection, user: User, lesson: Lesson, check: bool
+                    ) -> tuple[datetime | None, bool]:
+        """When the lesson was completed (None: not yet), and, if not yet and ``check``,
+        whether every question of it has now been answered right at least once."""
         done = conn.execute(select(training_progress.c.completed_at).where(
             training_progress.c.user_id == user.id,
             training_progress.c.lesson_id == lesson.id)).scalar()
         if done is not None:
-            return spaced.as_utc(done)
+            return spaced.as_utc(done), False
+        if not check:
+            return None, False
         ids = [q.id for q in lesson.text("en").quiz]
-        if status(ids, self._correct(conn, user.id, lesson.id)[lesson.id], True) \
-                is not Status.COMPLETED:
-            return None
+        right = self._correct(conn, user.id, lesson.id)[lesson.id]
+        return None, status(ids, right, True) is Status.COMPLETED
+
+    def _mark_completed(self, conn: Connection, user: User, lesson: Lesson, now: datetime
+                        ) -> None:
         conn.execute(update(training_progress).where(
             training_progress.c.user_id == user.id,
             training_progress.c.lesson_id == lesson.id).values(completed_at=now))
         self.ws.write_audit(conn, "training.complete", None, target=lesson.id)
-        return now
 
     def complete(self, lesson_id: str) -> datetime:
         """Mark the lesson completed (audited): only once every question of it was answered
@@ -220,13 +226,17 @@ class Training(Part):
             _insert_new(conn, training_progress, {
                 "user_id": user.id, "lesson_id": lesson_id, "language": "en",
                 "started_at": datetime.now(UTC), "completed_at": None})
-            when = self._complete(conn, user, lesson, datetime.now(UTC))
-            if when is None:
+            done_at, ready = self._completion(conn, user, lesson, check=True)
+            if done_at is not None:
+                return done_at
+            if not ready:
                 right = self._correct(conn, user.id, lesson_id)[lesson_id]
                 left = len({q.id for q in lesson.text("en").quiz} - right)
                 raise VerigaError(f"lesson {lesson_id!r} is not completed: {left} of its "
                                   "questions not yet answered right")
-        return when
+            now = datetime.now(UTC)
+            self._mark_completed(conn, user, lesson, now)
+        return now
 
     def reviews(self, due_before: datetime | None = None, limit: int = 20,
                 lang: str = "en") -> builtins.list[spaced.Due]:
