@@ -83,7 +83,7 @@ RECIPIENTS: dict[str, str] = {
     "support_service": N_("support service (NGO)"),
     "partner_police": N_("partner police (JIT)"),
     "defence": N_("defence of a suspect"),
-    "suspect": N_("a suspect or his associates"),
+    "suspect": N_("a suspect or a suspect's associates"),
 }
 SUSPECT_SIDE = frozenset({"defence", "suspect"})
 
