@@ -171,6 +171,8 @@ def test_search_every_language_accents_optional() -> None:
     assert finnish[0].title.startswith("Rankaisemattomuusperiaate")
     # an inflected form finds the entry ("Grieķija" in the query, "Grieķiju" in the title)
     assert search(lib, "grieķija", "lv")[0].id == "case-chowdury-v-greece"
+    # words of a translated text are found in it
+    assert search(lib, "syyttämättä", "fi")[0].id == "legal-non-punishment-principle"
     # every word must be found
     assert search(lib, "non-punishment zzzqqq", "en") == []
     assert search(lib, "   ", "en") == []

@@ -60,6 +60,14 @@ def test_entry_in_latvian_marks_its_english_text(lv_client: TestClient) -> None:
     assert 'href="/training/library/kinds/labour.wage_control"' in page.text
 
 
+def test_translated_entry_in_latvian_has_no_note(lv_client: TestClient) -> None:
+    page = lv_client.get("/training/library/legal-non-punishment-principle")
+    assert page.status_code == 200 and "Tiesas norādes" in page.text
+    assert 'data-testid="untranslated"' not in page.text
+    assert '<article class="lesson-text" >' in page.text or \
+        '<article class="lesson-text">' in page.text
+
+
 def test_entry_in_english_links_findings_and_lessons(client: TestClient) -> None:
     log_in(client)
     page = client.get("/training/library/practice-parallel-financial-investigation")
