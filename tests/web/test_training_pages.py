@@ -54,6 +54,11 @@ def test_hub_lists_the_programme_with_status_in_latvian(web: TestClient) -> None
     assert 'href="/training/lessons/sample-one"' in page.text
     assert "nav sākta" in page.text  # not started
     assert "dažas nodarbības angļu valodā" in page.text  # the module: partly translated
+    # the programme's other sections are linked where this installation has them
+    paths = {getattr(r, "path", "") for v in web.app.state.views for r in v.router.routes}
+    for url in ("/training/exercises", "/training/library"):
+        assert (f'href="{url}"' in page.text) == (url in paths)
+    assert 'href="/training/cohorts"' not in page.text  # for trainers only
     assert "visi moduļi" in page.text  # no profession recorded: every module
     judges = web.get("/training?profession=judges")
     assert judges.status_code == 200 and "(Tiesneši)" in judges.text

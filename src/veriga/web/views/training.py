@@ -16,6 +16,8 @@ from starlette.datastructures import FormData
 
 from veriga.access.policy import Op, allows
 from veriga.errors import VerigaError
+from veriga.training.content import Lesson
+from veriga.training.library import library
 from veriga.training.markup import to_html
 from veriga.training.progress import ModuleStatus
 from veriga.training.quiz import ChoiceFeedback
@@ -53,7 +55,9 @@ def _may(web: Web, op: Op) -> bool:
 
 
 def _paths(request: Request) -> set[str]:
-    return {getattr(route, "path", "") for route in request.app.routes}
+    """The paths of every view's pages in this installation."""
+    return {getattr(route, "path", "") for view in request.app.state.views
+            for route in view.router.routes}
 
 
 def _sections(request: Request, web: Web) -> list[tuple[str, str]]:
@@ -86,11 +90,28 @@ def hub(request: Request, web: Current,
         sections=_sections(request, web))
 
 
+def _library(request: Request, lesson: Lesson, lang: str) -> list[tuple[str, str]]:
+    """The library entries a lesson names or that name it, (id, title in ``lang``), once the
+    library's pages exist."""
+    if "/training/library/{entry_id}" not in _paths(request):
+        return []
+    try:
+        shelf = library()
+    except VerigaError:  # the library's content does not load: the lesson is still shown
+        return []
+    entries = [shelf.get(i) for i in lesson.library] + list(shelf.for_lesson(lesson.id))
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry is not None and entry.id not in seen:
+            seen[entry.id] = entry.text(lang).title
+    return list(seen.items())
+
+
 def _lesson_page(request: Request, web: Web, lesson_id: str,
                  answered: dict[str, Answered] | None = None,
                  picked: dict[str, set[int]] | None = None) -> Response:
     page = web.ws.training.lesson(lesson_id, web.lang)
-    library = "/training/library/{entry_id}" in _paths(request)
+    library = _library(request, page.lesson, web.lang)
     return request.app.state.render(
         request, web, "training_lesson.html", page=page, body=to_html(page.text.body),
         module_title=page.module.title(web.lang)[0], answered=answered or {},
