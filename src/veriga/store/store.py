@@ -264,27 +264,39 @@ class Store:
         self, conn: Connection, case_id: str, exclude_sources: Collection[str] = (),
         exclude_ids: Collection[str] = (), only_ids: Collection[str] | None = None,
     ) -> dict[str, int]:
-        """How many entities of each schema the case holds, reading ids and schemata only
-        (an entity stated under several schemata counts once, under their common one)."""
-        query = select(statements.c.canonical_id, statements.c.schema).where(
-            statements.c.case_id == case_id).distinct()
+        """How many entities of each schema the case holds, counted in SQL (an entity
+        stated under several schemata counts once, under their common one)."""
+        pairs = select(statements.c.canonical_id.label("e"), statements.c.schema.label("s")
+                       ).where(statements.c.case_id == case_id).distinct()
         if exclude_sources:
-            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+            pairs = pairs.where(statements.c.source_id.not_in(list(exclude_sources)))
         if only_ids is not None:
-            query = query.where(statements.c.entity_id.in_(list(only_ids)))
-        schema_of: dict[str, str] = {}
-        for entity_id, schema in conn.execute(query):
-            if entity_id in exclude_ids:
-                continue
-            known = schema_of.get(entity_id)
-            if known is None or known == schema:
-                schema_of[entity_id] = schema
+            pairs = pairs.where(statements.c.entity_id.in_(list(only_ids)))
+        if exclude_ids:
+            pairs = pairs.where(statements.c.canonical_id.not_in(list(exclude_ids)))
+        found = pairs.subquery()
+        per = select(found.c.e, func.min(found.c.s).label("s"),
+                     func.count().label("n")).group_by(found.c.e).subquery()
+        counts: Counter[str] = Counter()
+        several = 0
+        for schema, stated, n in conn.execute(select(per.c.s, per.c.n, func.count())
+                                              .group_by(per.c.s, per.c.n)):
+            if stated == 1:
+                counts[schema] += n
             else:
-                try:
-                    schema_of[entity_id] = model.common_schema(known, schema).name
-                except InvalidData:
-                    schema_of[entity_id] = known
-        return dict(Counter(schema_of.values()))
+                several += n
+        if several:  # the few entities stated under several schemata: their common one
+            schemata: dict[str, list[str]] = {}
+            for entity_id, schema in conn.execute(select(found.c.e, found.c.s).where(
+                    found.c.e.in_(select(per.c.e).where(per.c.n > 1)))):
+                schemata.setdefault(entity_id, []).append(schema)
+            for names in schemata.values():
+                common = names[0]
+                for name in names[1:]:
+                    with contextlib.suppress(InvalidData):
+                        common = model.common_schema(common, name).name
+                counts[common] += 1
+        return dict(counts)
 
     def value_counts(
         self, conn: Connection, case_id: str, schema: str, props: Sequence[str],
