@@ -14,7 +14,7 @@ from typing import Any
 
 from followthemoney import EntityProxy
 
-from veriga.model.currency import format_amount
+from veriga.chain.labels import ENGLISH, Labels
 
 DATE_PROPS = ("date", "startDate", "endDate", "publishedAt", "departureTime", "arrivalTime",
               "birthDate", "incorporationDate", "modifiedAt", "createdAt")
@@ -45,9 +45,10 @@ def _amount(proxy: EntityProxy) -> float | None:
 
 
 def build(entities: Iterable[EntityProxy], roles: Mapping[str, str] | None = None,
-          url: Callable[[str], str] = lambda i: i, stages: Mapping[str, str] | None = None
-          ) -> Graph:
-    """Nodes and edges among ``entities``; edges whose ends are missing are left out."""
+          url: Callable[[str], str] = lambda i: i, stages: Mapping[str, str] | None = None,
+          labels: Labels = ENGLISH) -> Graph:
+    """Nodes and edges among ``entities``; edges whose ends are missing are left out. Links
+    are labelled in the language and locale of ``labels``."""
     roles, stages = roles or {}, stages or {}
     entities = list(entities)
     graph = Graph()
@@ -64,9 +65,9 @@ def build(entities: Iterable[EntityProxy], roles: Mapping[str, str] | None = Non
         }
     for proxy in entities:
         if proxy.schema.edge:
-            _edge_entity(graph, proxy, url)
+            _edge_entity(graph, proxy, url, labels)
         else:
-            _references(graph, proxy)
+            _references(graph, proxy, labels)
     return graph
 
 
@@ -76,7 +77,8 @@ def _country_type() -> Any:
     return registry.country
 
 
-def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) -> None:
+def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str],
+                 labels: Labels) -> None:
     schema, entity_id = proxy.schema, proxy.id
     if entity_id is None:
         return
@@ -86,12 +88,10 @@ def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) ->
     for source in sources:
         for target in targets:
             if source in graph.nodes and target in graph.nodes:
-                label = schema.label
+                label = labels.schema(schema.name)
                 amount = _amount(proxy)
                 if amount:
-                    currency = proxy.first("currency")
-                    label = f"{label} {format_amount(amount, currency, grouping=True)} " \
-                            f"{currency or ''}".strip()
+                    label = f"{label} {labels.money(amount, proxy.first('currency'))}"
                 key = entity_id if len(sources) * len(targets) == 1 else \
                     f"{entity_id}:{source}:{target}"
                 graph.edges[key] = {
@@ -100,13 +100,13 @@ def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str]) ->
                     "url": url(entity_id)}
 
 
-def _references(graph: Graph, proxy: EntityProxy) -> None:
+def _references(graph: Graph, proxy: EntityProxy, labels: Labels) -> None:
     for prop, value in proxy.itervalues():
         if prop.type.name != "entity" or value not in graph.nodes or value == proxy.id:
             continue
         key = f"{proxy.id}:{prop.name}:{value}"
         graph.edges[key] = {"id": key, "source": proxy.id, "target": value,
-                            "schema": "Reference", "label": prop.label, "first": None,
+                            "schema": "Reference", "label": labels.prop(prop.label), "first": None,
                             "last": None, "amount": None, "url": None}
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 from followthemoney import EntityProxy
 
+from veriga.chain.labels import ENGLISH, Labels
 from veriga.findings import Finding
 from veriga.model import core_schema
-from veriga.model.currency import format_amount
 from veriga.model.dates import iso_day
 
 #: Kinds of event, in the order the timeline shows their groups: records first, then the
@@ -130,9 +130,11 @@ def _amount(proxy: EntityProxy) -> tuple[float | None, str | None]:
 class _Builder:
     """Turns proxies into events, naming the entities they refer to."""
 
-    def __init__(self, proxies: Mapping[str, EntityProxy], entity_url: UrlFor) -> None:
+    def __init__(self, proxies: Mapping[str, EntityProxy], entity_url: UrlFor,
+                 labels: Labels = ENGLISH) -> None:
         self.proxies = proxies
         self.url = entity_url
+        self.labels = labels
         self._named: dict[str, tuple[str, str, str]] = {}  # id -> caption, schema, url
         self._labels: dict[Any, str] = {}  # property -> label (FtM looks it up each time)
 
@@ -200,8 +202,7 @@ class _Builder:
             who = name(parties, "involved")
             return " · ".join(x for x in (route or proxy.caption, who) if x)
         if kind == "payment":
-            money = (f"{format_amount(amount, currency, grouping=True)} {currency or ''}".strip()
-                     if amount is not None else "")
+            money = self.labels.money(amount, currency) if amount is not None else ""
             flow = " → ".join(x for x in (name(parties, "payer") or name(parties, "payerAccount"),
                                           name(parties, "beneficiary")
                                           or name(parties, "beneficiaryAccount")) if x)
@@ -245,6 +246,7 @@ def events(
     entity_url: UrlFor = lambda entity_id: entity_id,
     finding_url: Callable[[Finding], str] | None = None,
     describe: Callable[[Finding], tuple[str, str]] | None = None,
+    labels: Labels = ENGLISH,
 ) -> list[Event]:
     """Every dated event among ``entities``, and the findings with a date.
 
@@ -253,10 +255,11 @@ def events(
     A finding is dated by ``record_dates`` (record id → ISO date, e.g. transaction booking
     dates) of the records it cites and by the events among its evidence entities; a finding
     with neither is left out; ``describe`` gives its title and explanation (in the reader's
-    language; the English ones by default). Events are sorted by start, kind and id.
+    language; the English ones by default); amounts are written in the locale of ``labels``.
+    Events are sorted by start, kind and id.
     """
     proxies = {p.id: p for p in entities if p.id}
-    builder = _Builder(proxies, entity_url)
+    builder = _Builder(proxies, entity_url, labels)
     out = [e for e in map(builder.event, proxies.values()) if e is not None]
     by_id = {e.id: e for e in out}
     dates = record_dates or {}

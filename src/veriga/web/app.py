@@ -19,7 +19,8 @@ from veriga.access.minimise import Minimiser
 from veriga.config import Settings, load_settings
 from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
-from veriga.web.i18n import LANGUAGES, translations
+from veriga.web import pseudonyms
+from veriga.web.i18n import LANGUAGES, key_label, labels, translations
 from veriga.web.session import Web
 from veriga.web.views import views
 from veriga.workspace import PermissionDenied, PurposeRequired
@@ -40,6 +41,8 @@ def templates(lang: str) -> Jinja2Templates:
         tr=trans.gettext,  # a text from the code (a finding's title, a stage), no formatting
         explain=lambda f: f.text(trans.gettext, lang),  # a finding's explanation
         heading=lambda f: f.heading(trans.gettext, lang),  # a finding's title
+        schema_label=labels(lang).schema,  # an FtM schema by its translated label
+        key_label=lambda key_type: key_label(lang, key_type),  # a finding's key: "IBAN"
     )
     return Jinja2Templates(env=env)
 
@@ -80,8 +83,10 @@ TEXTUAL = ("text/", "application/json", "application/x-ndjson", "application/xml
            "application/javascript", "image/svg+xml")
 
 
-async def minimise_response(response: Response, minimisers: Iterable[Minimiser]) -> Response:
-    """``response`` with its text minimised by each of ``minimisers`` (unchanged if none)."""
+async def minimise_response(response: Response, minimisers: Iterable[Minimiser],
+                            lang: str = "en") -> Response:
+    """``response`` with its text minimised by each of ``minimisers`` (unchanged if none),
+    and the pseudonyms it then holds written in ``lang``."""
     minimisers = list(minimisers)
     media = response.headers.get("content-type", "")
     if not minimisers or not media.startswith(TEXTUAL):
@@ -92,6 +97,8 @@ async def minimise_response(response: Response, minimisers: Iterable[Minimiser])
         .decode(response.charset or "utf-8", errors="replace")
     for minimiser in minimisers:
         text = minimiser.withhold(text)
+    if lang != "en":
+        text = pseudonyms.localise(text, translations(lang).gettext)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     if response.background is not None:
         await response.background()
@@ -123,7 +130,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         whichever view produced it."""
         response = await call_next(request)
         ws = getattr(request.state, "ws", None)
-        return await minimise_response(response, ws.minimisers.values() if ws else ())
+        return await minimise_response(response, ws.minimisers.values() if ws else (),
+                                       getattr(request.state, "lang", "en"))
 
     from veriga.web.session import LoginRequired
 

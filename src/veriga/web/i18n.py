@@ -10,6 +10,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from veriga.chain.labels import N_, Labels
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = {"en": "English", "bg": "Български", "lv": "Latviešu", "et": "Eesti",
              "fi": "Suomi"}
@@ -31,3 +33,19 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def pick(requested: str | None, default: str = "en") -> str:
     return requested if requested in LANGUAGES else default
+
+
+#: What a finding's natural key is (:class:`veriga.findings.Key`), as its evidence lists it.
+KEY_TYPES = {"iban": N_("IBAN"), "transaction": N_("Transaction"), "url": N_("Web address"),
+             "phone": N_("Phone"), "registration": N_("Registration number"),
+             "email": N_("E-mail"), "other": N_("Other identifier")}
+
+
+def key_label(lang: str, key_type: str) -> str:
+    """A key type (``iban``, ``phone``...) by its label in ``lang``."""
+    return translations(lang).gettext(KEY_TYPES.get(key_type, key_type))
+
+
+def labels(lang: str) -> Labels:
+    """Schema names, link labels and amounts in ``lang`` (see :mod:`veriga.chain.labels`)."""
+    return Labels(translations(lang).gettext, lang)

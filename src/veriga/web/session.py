@@ -96,6 +96,7 @@ async def _current(request: Request, read_form: bool) -> Web:
     ws = Workspace(request.app.state.settings, user, purpose, store=store)
     request.state.ws = ws  # the response is minimised as this session's reads were
     lang = pick(request.cookies.get(LANG), pick(user.language))
+    request.state.lang = lang  # pseudonyms in the response are written in it
     return Web(ws, user, csrf_token(state.csrf_secret), lang, purpose, session_id, checked)
 
 

@@ -104,6 +104,11 @@ const ROLES: Record<string, [string, string]> = {
 
 const translator = (raw: string | undefined): Translate => makeTranslator(raw, "chain");
 
+/** The page's language (numbers are formatted in it, never in the browser's). */
+function pageLanguage(): string {
+  return document.documentElement.lang || "en";
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -285,7 +290,7 @@ class ChainDiagram {
       const group = svg("g", { class: `vc-edge vc-edge-${e.kind}`, "data-id": e.id });
       const path = svg("path", { d, "marker-end": "url(#vc-arrow)" });
       const title = svg("title");
-      const amount = e.amount ? ` ${e.amount.toLocaleString(undefined, { maximumFractionDigits: 0 })} EUR` : "";
+      const amount = e.amount ? ` ${e.amount.toLocaleString(pageLanguage(), { maximumFractionDigits: 0 })} EUR` : "";
       title.textContent = `${this.byId.get(e.source)!.label} → ${this.byId.get(e.target)!.label}: ${t(e.label)}${amount}`;
       path.append(title);
       const mid = points[Math.floor(points.length / 2)]!;

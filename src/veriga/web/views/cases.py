@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from veriga.access.auth import state_purpose
 from veriga.web.api import CASE, Timestamp, errors
+from veriga.web.i18n import translations
 from veriga.web.session import (
     MAX_PURPOSE,
     MIN_PURPOSE,
@@ -119,8 +120,10 @@ def summary(web: Web, case: str) -> dict[str, Any]:
     findings = ws.findings.list(case)
     schemata = ws.entities.count(case)  # ids and schemata only: no entity is read
     by_kind: dict[str, dict[str, Any]] = {}
+    gettext = translations(web.lang).gettext  # titles in the reader's language
     for f in findings:
-        row = by_kind.setdefault(f.kind, {"kind": f.kind, "title": f.title, "new": 0,
+        row = by_kind.setdefault(f.kind, {"kind": f.kind, "title": f.heading(gettext, web.lang),
+                                          "new": 0,
                                           "confirmed": 0, "dismissed": 0, "total": 0})
         row[f.review.state.value] += 1
         row["total"] += 1

@@ -124,9 +124,11 @@ def _stages(web: Web, case: str) -> list[dict[str, Any]]:
     stages = chain(web.ws.findings.list(case), web.ws.entities.list(case, SCHEMATA))
     ids = sorted({i for s in stages for i in s.entity_ids[:12]})
     names = {p.id: p.caption for p in web.ws.entities.by_id(case, ids)} if ids else {}
+    gettext = translations(web.lang).gettext  # titles and explanations in the user's language
     return [{"name": s.name, "records": dict(s.records),
-             "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score,
-                           "explanation": f.explanation} for f in s.findings],
+             "findings": [{"id": f.id, "kind": f.kind, "title": f.heading(gettext, web.lang),
+                           "score": f.score, "explanation": f.text(gettext, web.lang)}
+                          for f in s.findings],
              "entities": [{"id": i, "label": names.get(i, i),
                            "url": f"/cases/{case}/entities/{i}"}
                           for i in s.entity_ids[:12] if i in names]}

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from veriga.chain.graph import build
 from veriga.model import model
 from veriga.web.api import CASE, Node, Timestamp, errors
+from veriga.web.i18n import labels, translations
+from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.resolve import merged_records
@@ -31,7 +33,8 @@ def _brief(proxy: Any, case: str) -> dict[str, Any]:
 @router.get("/cases/{case}/entities", include_in_schema=False)
 def search_page(request: Request, case: str, web: Current, q: str = "",
                 schema: str = "") -> Response:
-    found = web.ws.entities.search(case, q, [schema] if schema else ()) if q else []
+    found = web.ws.entities.search(case, stored_form(q, web.lang),  # a translated pseudonym
+                                   [schema] if schema else ()) if q else []
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
                                     found=[_brief(p, case) for p in found])
 
@@ -107,14 +110,16 @@ def search_api(case: str, web: Current,
                ) -> list[EntityBrief]:
     """Entities whose name, phone, IBAN, e-mail or identifier contains ``q``."""
     return [EntityBrief.model_validate(_brief(p, case))
-            for p in web.ws.entities.search(case, q, _schema_name(schema))]
+            for p in web.ws.entities.search(case, stored_form(q, web.lang),
+                                            _schema_name(schema))]
 
 
 def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
     page = web.ws.entities.page(case, entity_id)
     view, roles = page.view, page.around.roles
     proxy = view.entity
-    graph = build(page.around.entities, roles, entity_url(case))
+    graph = build(page.around.entities, roles, entity_url(case), labels=labels(web.lang))
+    gettext = translations(web.lang).gettext
     links = []
     for edge in graph.edges.values():
         if proxy.id not in (edge["source"], edge["target"]):
@@ -136,7 +141,8 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
     return {"entity": {"id": proxy.id, "schema": proxy.schema.name, "caption": proxy.caption,
                        "role": roles.get(proxy.id or "")},
             "values": values, "links": sorted(links, key=lambda x: (x["schema"], x["label"])),
-            "findings": [{"id": f.id, "kind": f.kind, "title": f.title, "score": f.score,
+            "findings": [{"id": f.id, "kind": f.kind, "title": f.heading(gettext, web.lang),
+                          "score": f.score,
                           "state": f.review.state.value} for f in findings]}
 
 

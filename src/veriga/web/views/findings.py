@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from veriga.findings import Finding, ReviewState
 from veriga.web.api import BODY, CASE, Timestamp, errors
+from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 
@@ -28,7 +29,9 @@ def _filtered(web: Web, case: str, kind: str, state: str, min_score: float) -> l
 def queue(request: Request, case: str, web: Current, kind: str = "", state: str = "new",
           min_score: float = 0.0) -> Response:
     everything = web.ws.findings.list(case)
-    kinds = sorted({(f.kind, f.title) for f in everything}, key=lambda k: (len(k[0]), k[0]))
+    gettext = translations(web.lang).gettext
+    kinds = sorted({(f.kind, f.heading(gettext, web.lang)) for f in everything},
+                   key=lambda k: (len(k[0]), k[0]))
     items = [f for f in everything if (not kind or f.kind == kind)
              and (not state or f.review.state.value == state) and f.score >= min_score]
     return request.app.state.render(request, web, "findings.html", items=items, kinds=kinds,

@@ -10,10 +10,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from veriga.access.roles import SubjectRole
 from veriga.chain.graph import Graph, build, restrict, shortest_path
+from veriga.chain.labels import SCHEMATA
+from veriga.chain.stages import STAGES
 from veriga.findings import N_
 from veriga.web.api import BODY, CASE, GraphOut, PathOut, Problem, Timestamp, errors
-from veriga.web.i18n import translations
+from veriga.web.i18n import labels, translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
@@ -34,12 +37,27 @@ UI = (
     N_('unknown'), N_('view opened: {name}'), N_('view saved: {name}'),
     N_('{nodes} entities and {edges} links added.'),
     N_('{nodes} entities and {edges} links shown.'),
+    N_('show'), N_('zoom in'), N_('zoom out'), N_('fit graph'), N_('open view'),
+    N_('path start'), N_('clear highlight'), N_('no role'), N_('no stage'),
 )
+#: What a shared identifier is, on the link between the entities sharing it.
+SHARED = {"phone": N_("Phone"), "iban": N_("IBAN"), "email": N_("E-mail"),
+          "identifier": N_("Identifier")}
+
+
+def ui_strings(lang: str) -> dict[str, str]:
+    """The explorer's strings in ``lang``: its UI keys, and the schema, role and stage codes
+    the graph's nodes and links carry (each shown by its translated label)."""
+    trans = translations(lang)
+    out = {key: trans.gettext(key) for key in UI}
+    out |= {name: trans.gettext(label) for name, label in SCHEMATA.items()}
+    out |= {code: trans.gettext(code) for code in [r.value for r in SubjectRole] + list(STAGES)}
+    return out
 
 
 def _graph(web: Web, case: str, ids: list[str]) -> Graph:
     around = web.ws.entities.neighbourhood(case, ids)
-    return build(around.entities, around.roles, entity_url(case))
+    return build(around.entities, around.roles, entity_url(case), labels=labels(web.lang))
 
 
 @router.get("/cases/{case}/network", include_in_schema=False)
@@ -48,10 +66,8 @@ def network_page(request: Request, case: str, web: Current, ids: str = "") -> Re
     if not seed:  # start from the entities the strongest findings rest on
         for f in web.ws.findings.list(case)[:3]:
             seed += [e for e in f.evidence.entity_ids[:3] if e not in seed]
-    trans = translations(web.lang)
-    labels = {key: trans.gettext(key) for key in UI}
     return request.app.state.render(request, web, "network.html", seed=",".join(seed[:10]),
-                                    i18n=json.dumps(labels, ensure_ascii=False))
+                                    i18n=json.dumps(ui_strings(web.lang), ensure_ascii=False))
 
 
 @router.get("/api/cases/{case}/graph", tags=["network"], responses=errors(*CASE))
@@ -100,12 +116,14 @@ def pivots_api(case: str, entity_id: str, web: Current) -> GraphOut:
         raise HTTPException(404, f"no entity {entity_id!r} in this case")
     shared = web.ws.entities.shared_identifiers(case, entity_id)
     graph = build(me + [p for p, _, _ in shared], web.ws.entities.subject_roles(case),
-                  entity_url(case))
+                  entity_url(case), labels=labels(web.lang))
+    gettext = translations(web.lang).gettext
     anchor = me[0].id
     for proxy, kind, value in shared:
         key = f"shared:{anchor}:{proxy.id}:{kind}:{value}"
         graph.edges[key] = {"id": key, "source": anchor, "target": proxy.id,
-                            "schema": "SharedIdentifier", "label": f"{kind} {value}",
+                            "schema": "SharedIdentifier",
+                            "label": f"{gettext(SHARED.get(kind, kind))} {value}",
                             "first": None, "last": None, "amount": None, "url": None}
     return GraphOut.model_validate(graph.to_json())
 

@@ -16,11 +16,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from veriga.chain import timeline as tl
+from veriga.chain.labels import PROPERTIES
 from veriga.findings import Finding
 from veriga.model import EntityProxy
 from veriga.model.records import RECORD_KINDS
 from veriga.web.api import CASE, errors
-from veriga.web.i18n import translations
+from veriga.web.i18n import labels, translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
@@ -56,6 +57,7 @@ UI = (
     N_("Employee"), N_("Director"), N_("Organization"), N_("Owner"), N_("Asset"),
     N_("Advertiser"), N_("Evidence"), N_("new"), N_("confirmed"), N_("dismissed"),
     N_("Moves"),
+    *PROPERTIES,  # how each party takes part: the label of its property
 )
 
 
@@ -190,7 +192,8 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
                       finding_url=lambda f: (f"/cases/{quote(case)}/findings?"
                                              f"kind={quote(f.kind)}&state=#{f.id}"),
                       describe=lambda f: (f.heading(trans.gettext, web.lang),
-                                          f.text(trans.gettext, web.lang)))
+                                          f.text(trans.gettext, web.lang)),
+                      labels=labels(web.lang))
     chosen = tl.select(found, ids=involved or None, start=start.isoformat() if start else None,
                        end=end.isoformat() if end else None,
                        kinds=set(kinds) if kinds is not None else None, limit=limit)
@@ -221,14 +224,14 @@ def timeline_api(
 def timeline_page(request: Request, case: str, web: Current, ids: str = "") -> Response:
     web.ws.cases.get(case)  # a clear 404 for a case the user cannot open
     trans = translations(web.lang)
-    labels = {key: trans.gettext(key) for key in UI}
+    strings = {key: trans.gettext(key) for key in UI}
     chosen = _split(ids)[:MAX_IDS]
     names = {p.id: p.caption for p in web.ws.entities.by_id(case, chosen)} if chosen else {}
     return request.app.state.render(
         request, web, "timeline.html", ids=",".join(chosen),
         chosen=[{"id": i, "label": names.get(i, i), "url": entity_url(case)(i)}
                 for i in chosen],
-        i18n=json.dumps(labels, ensure_ascii=False))
+        i18n=json.dumps(strings, ensure_ascii=False))
 
 
 VIEW = View("timeline", "Timeline", router, order=50)
