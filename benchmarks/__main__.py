@@ -23,7 +23,8 @@ SUITES = ["bench_import", "bench_simulate", "bench_finance", "bench_web", "bench
           "bench_load", "bench_house", "bench_resolve_keys", "bench_resolve", "bench_review",
           "bench_osint_extract", "bench_osint_crawl", "bench_osint_operations",
           "bench_osint_pages", "bench_osint_screen", "bench_osint_family", "bench_labour",
-          "bench_hits", "bench_goaml", "bench_exchange", "bench_training", "bench_cohorts"]
+          "bench_hits", "bench_goaml", "bench_exchange", "bench_training", "bench_cohorts",
+          "bench_exercises"]
 
 
 def load(suites: list[str]) -> tuple[dict[str, ModuleType], dict[str, str]]:
