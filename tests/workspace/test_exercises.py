@@ -4,7 +4,7 @@ trainee opens it, nobody else does; the key stays hidden until the answer is sub
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -146,3 +146,17 @@ def test_team_shares_one_case_and_one_grade(sqlite_ws: Workspace) -> None:
     team = who["bert"].exercises.grade(second["id"])["team_grade"]
     assert team["members"] == 2 and team["components"]["proceeds"]["score"] >= 0.95
     assert team["components"]["safeguards"]["score"] == 0  # cara has not submitted
+
+
+def test_an_attempt_cut_off_while_building_has_failed(sqlite_ws: Workspace) -> None:
+    who = people(sqlite_ws)
+    exercise = who["trainer"].exercises.create("Cut", "mixed", "easy", cohort="Riga 2026")
+    attempt = who["anna"].exercises.begin(exercise["id"])
+    assert who["anna"].exercises.show(attempt["id"])["status"] == "building"
+    with sqlite_ws.store.begin() as conn:
+        conn.execute(training_attempts.update().where(
+            training_attempts.c.id == attempt["id"]).values(
+            started_at=datetime.now(UTC) - timedelta(hours=1)))
+    assert who["anna"].exercises.show(attempt["id"])["status"] == "failed"
+    who["anna"].exercises.build(attempt["id"])  # nothing to build any more
+    assert who["anna"].exercises.show(attempt["id"])["case_id"] is None

@@ -21,7 +21,7 @@ import random
 import secrets
 import shutil
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, or_, select
@@ -46,6 +46,8 @@ from veriga.workspace.part import Part
 #: the purpose recorded when an attempt's case is built and read for grading
 PURPOSE = "training exercise (synthetic data)"
 Progress = Callable[[str, int, int], None]
+#: an attempt still building after this long was cut off (the build takes seconds)
+BUILD_TIMEOUT = timedelta(minutes=15)
 #: what a trainee picks in the answer form: people, companies and accounts
 CHOICE_SCHEMATA = ("Person", "Company", "LegalEntity", "BankAccount")
 
@@ -265,8 +267,20 @@ class Exercises(Part):
     def _synced(self, conn: Connection, attempt: dict[str, Any],
                 mates: builtins.list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """A team member's attempt still ``building`` takes the case and key of a mate's
-        attempt that is built."""
-        if attempt["status"] != "building" or not attempt["team_id"]:
+        attempt that is built; an attempt building for longer than :data:`BUILD_TIMEOUT`
+        (its build was cut off: the server stopped) has failed."""
+        if attempt["status"] != "building":
+            return attempt
+        started = attempt["started_at"]
+        if started.tzinfo is None:  # SQLite keeps no time zone: the times are UTC
+            started = started.replace(tzinfo=UTC)
+        if datetime.now(UTC) - started > BUILD_TIMEOUT:
+            conn.execute(training_attempts.update().where(
+                training_attempts.c.id == attempt["id"],
+                training_attempts.c.status == "building").values(status="failed"))
+            attempt["status"] = "failed"
+            return attempt
+        if not attempt["team_id"]:
             return attempt
         if mates is None:
             mates = [dict(r) for r in conn.execute(select(training_attempts).where(
