@@ -62,15 +62,21 @@ class Entities(Part):
              props: Sequence[str] | None = None) -> Iterator[EntityProxy]:
         """Every entity of the case the user may see (with only ``props`` if given, as a
         list page reads them); the read is audited."""
-        with self.ws.case(case, Op.ENTITY_READ) as access:
-            # a listing of the whole case reaches every entity present (see who_accessed)
-            access.audit("entity.list", schemata=list(schemata or []),
-                         reads=access.only_entities)
+        access = self.audit_list(case, schemata)
         with self.ws.store.begin() as conn:
             proxies = self.ws.store.iter_entities(conn, access.case_id, schemata,
                                                   exclude_sources=access.hidden_sources,
                                                   only_ids=access.only_ids, props=props)
             yield from access.visible(proxies)
+
+    def audit_list(self, case: str, schemata: Sequence[str] | None = None) -> CaseAccess:
+        """Check and audit a listing of the case's entities (of ``schemata``), as
+        :meth:`list` does before reading them, and return the access it was checked in."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            # a listing of the whole case reaches every entity present (see who_accessed)
+            access.audit("entity.list", schemata=builtins.list(schemata or []),
+                         reads=access.only_entities)
+        return access
 
     def count(self, case: str) -> dict[str, int]:
         """How many entities of each schema the user may see (no value is read)."""

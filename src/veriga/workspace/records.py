@@ -24,7 +24,7 @@ from veriga.errors import NotFound, VerigaError
 from veriga.ingest import ImportRequest, ImportResult, run_imports
 from veriga.model.holdings import holdings
 from veriga.model.records import RECORD_KINDS
-from veriga.workspace import protection
+from veriga.workspace import cache, protection
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 
@@ -45,6 +45,15 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A case's ledger as one reader sees it, with its account holders."""
+
+    ledger: pa.Table
+    holders: pa.Table
+    owners: dict[str, str]
 
 
 class Records(Part):
@@ -102,9 +111,15 @@ class Records(Part):
     def engine(self, case: str, name: str = "duckdb") -> Engine:
         """A query engine (``duckdb`` or ``spark``) with one view per record kind over the
         case's committed Parquet files, as the user may see them; the read is audited."""
+        return self._engine(case, name)[0]
+
+    def _engine(self, case: str, name: str) -> tuple[Engine, tuple[Any, ...]]:
+        """:meth:`engine`, and the cache key of its ledger for this reader (see
+        :mod:`veriga.workspace.cache`)."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             found = self.ws.store.list_sources(access.conn, access.case_id)
             access.audit("records.read", engine=name)
+            key = cache.key(access, f"ledger:{name}")
         tables: dict[str, list[Path]] = {kind: [] for kind in RECORD_KINDS}
         for source in found:
             if source["id"] in access.hidden_sources:
@@ -115,25 +130,38 @@ class Records(Part):
             tables = self._minimised(access, tables)
         engine = get_engine(name)
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
-        return engine
+        return engine, key
 
     def ledger(self, case: str, engine: str = "duckdb", lazy: bool = False) -> Ledger:
         """The case's money ledger on an engine. ``lazy``: a view that reads only the
         accounts asked for (a trace), without holders; else a table (many questions, as a
-        Sankey asks) with the account holders from one read of the entities."""
-        eng = self.engine(case, engine)
+        Sankey asks) with the account holders from one read of the entities, prepared once
+        per change of the case's data and reader's view, and kept (see
+        :mod:`veriga.workspace.cache`)."""
+        eng, key = self._engine(case, engine)
         try:
             if lazy:
                 finance.prepare(eng, lazy=True)
                 return Ledger(eng)
-            entities = list(self.ws.entities.list(case, finance.HOLDER_SCHEMATA))
-            pairs = finance.account_holders(entities)
-            finance.prepare(eng, finance.ledger.holders_table(pairs), ledger_only=True)
-            owners: dict[str, str] = {}
-            for held in holdings(entities):
-                for number in held.numbers:
-                    owners.setdefault(number, held.owner_id)
-            return Ledger(eng, owners)
+            built = []
+
+            def build() -> _Prepared:
+                built.append(True)
+                entities = list(self.ws.entities.list(case, finance.HOLDER_SCHEMATA))
+                holders = finance.ledger.holders_table(finance.account_holders(entities))
+                finance.prepare(eng, holders, ledger_only=True)
+                owners: dict[str, str] = {}
+                for held in holdings(entities):
+                    for number in held.numbers:
+                        owners.setdefault(number, held.owner_id)
+                return _Prepared(eng.query("SELECT * FROM ledger"), holders, owners)
+
+            prepared = cache.cached(key, build)
+            if not built:  # the holders are read as building the ledger read them
+                self.ws.entities.audit_list(case, finance.HOLDER_SCHEMATA)
+                eng.register_arrow("holders", prepared.holders)
+                eng.register_arrow("ledger", prepared.ledger)
+            return Ledger(eng, dict(prepared.owners))
         except BaseException:
             eng.close()
             raise
