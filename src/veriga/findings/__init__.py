@@ -105,6 +105,17 @@ class Text:
     def from_dict(cls, data: dict[str, Any] | None) -> Text | None:
         return cls(data["msgid"], dict(data.get("args", {}))) if data else None
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Text | None:
+        """A text as stored: its values are JSON already (not normalised again, which
+        costs more than reading them when a case has thousands of findings)."""
+        if not data:
+            return None
+        text = cls.__new__(cls)
+        object.__setattr__(text, "msgid", data["msgid"])
+        object.__setattr__(text, "args", dict(data.get("args", {})))
+        return text
+
 
 class ReviewState(StrEnum):
     NEW = "new"

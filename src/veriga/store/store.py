@@ -709,11 +709,13 @@ def _finding(row: Any) -> Finding:
     details = row.get("details")
     if isinstance(details, str):
         details = json.loads(details)
-    return Finding(
+    found = Finding(
         id=row["id"], kind=row["kind"], score=row["score"], title=row["title"],
         explanation=row["explanation"], citation=row["citation"],
         evidence=Evidence.from_dict(evidence), detector=row["detector"],
         detector_version=row["detector_version"], review=review,
-        message=Message.from_dict(messages.get("explanation")),
-        title_message=Message.from_dict(messages.get("title")), details=details,
+        message=Message.from_json(messages.get("explanation")),
+        title_message=Message.from_json(messages.get("title")),
     )
+    found.details = details  # JSON as stored: nothing to normalise
+    return found

@@ -15,6 +15,7 @@ from veriga.access.roles import SubjectRole
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy, with_overlay
+from veriga.workspace import cache
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
 
@@ -79,12 +80,14 @@ class Entities(Part):
         return access
 
     def count(self, case: str) -> dict[str, int]:
-        """How many entities of each schema the user may see (no value is read)."""
+        """How many entities of each schema the user may see (no value is read), counted
+        once per change of the case's data and reader's view."""
         with self.ws.case(case, Op.CASE_OPEN) as access:
-            counts = self.ws.store.count_entities(
-                access.conn, access.case_id, exclude_sources=access.hidden_sources,
-                exclude_ids=access.hidden_entities, only_ids=access.only_ids)
-        return counts
+            counts = cache.cached(cache.key(access, "entity-counts"), lambda: (
+                self.ws.store.count_entities(
+                    access.conn, access.case_id, exclude_sources=access.hidden_sources,
+                    exclude_ids=access.hidden_entities, only_ids=access.only_ids)))
+        return dict(counts)
 
     def by_id(self, case: str, entity_ids: Sequence[str]) -> builtins.list[EntityProxy]:
         """Several entities at once (ids as the user sees them); the read is audited."""
