@@ -40,6 +40,7 @@ from webhelpers import Site, log_in, open_case
 
 from veriga.chain.graph import adjacency, build
 from veriga.config import Settings
+from veriga.training.content import programme
 from veriga.web import create_app
 
 pytestmark = pytest.mark.slow
@@ -91,6 +92,7 @@ def api_world(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     ibans = ledger.query("SELECT DISTINCT account FROM ledger ORDER BY account LIMIT 20"
                          ).column("account").to_pylist()
     ledger.close()
+    lesson = next(programme().lessons())
     real = {
         "case": [site.case],
         "entity_id": [hub, site.victim, site.suspect, *near[:10], *ids[:30]],
@@ -101,6 +103,8 @@ def api_world(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "kind": sorted({f.kind for f in findings}),
         "state": ["new", "confirmed", "dismissed"],
         "q": names[:20] or ["Ozol"],
+        # a lesson of the programme and its questions (the choices are generated)
+        "lesson_id": [lesson.id], "question_id": [q.id for q in lesson.text("en").quiz],
     }
     REAL.clear()
     REAL.update(real)

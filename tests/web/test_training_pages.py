@@ -103,19 +103,20 @@ def test_quiz_form_gives_feedback_on_every_chosen_answer(web: TestClient) -> Non
 def test_api_answers_and_trainees_see_only_their_own(web: TestClient) -> None:
     log_in(web, "tereza")
     token = _csrf(web.get("/training").text)
-    answered = web.post("/api/training/answers", headers={"x-csrf-token": token}, json={
-        "lesson": "sample-one", "question": "q2", "choices": [0], "lang": "lv"})
+    answers = "/api/training/lessons/{}/questions/{}/answers"
+    answered = web.post(answers.format("sample-one", "q2"), headers={"x-csrf-token": token},
+                        json={"choices": [0], "lang": "lv"})
     assert answered.status_code == 200, answered.text
     body = answered.json()
     assert body["correct"] is False and body["lesson_completed"] is False
     assert [c["feedback"] for c in body["chosen"]] == ["A is right."]
     assert [c["index"] for c in body["answer"]] == [0, 2]
     assert body["next_review"] is not None
-    bad = web.post("/api/training/answers", headers={"x-csrf-token": token}, json={
-        "lesson": "sample-one", "question": "q2", "choices": [7]})
+    bad = web.post(answers.format("sample-one", "q2"), headers={"x-csrf-token": token},
+                   json={"choices": [7]})
     assert bad.status_code == 400
-    missing = web.post("/api/training/answers", headers={"x-csrf-token": token}, json={
-        "lesson": "nope", "question": "q2", "choices": [0]})
+    missing = web.post(answers.format("nope", "q2"), headers={"x-csrf-token": token},
+                       json={"choices": [0]})
     assert missing.status_code == 404
     mine = web.get("/api/training/overview?lang=lv").json()
     assert mine["modules"][0]["lessons"][0]["status"] == "started"

@@ -31,6 +31,7 @@ Current = Annotated[Web, Depends(current)]
 Language = Literal["en", "bg", "lv", "et", "fi"]
 Profession = Literal["law_enforcement", "prosecutors", "judges", "financial", "ngo"]
 LessonId = Annotated[str, Path(max_length=128)]
+QuestionId = Annotated[str, Path(max_length=128)]
 
 
 def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker `make messages` extracts
@@ -179,8 +180,6 @@ async def answer_review(request: Request, web: Current) -> Response:
 class AnswerIn(BaseModel):
     """A trainee's answer to one question: the choices picked, numbered from 0."""
 
-    lesson: str = Field(min_length=1, max_length=128)
-    question: str = Field(min_length=1, max_length=128)
     choices: list[Annotated[int, Field(ge=0, le=99)]] = Field(min_length=1, max_length=20)
     lang: Language = "en"
     context: Literal["lesson", "review"] = "lesson"
@@ -211,13 +210,14 @@ def _choice(c: ChoiceFeedback) -> ChoiceOut:
     return ChoiceOut(index=c.index, text=c.text, correct=c.correct, feedback=c.feedback)
 
 
-@router.post("/api/training/answers", tags=["training"],
-             responses=errors(400, 401, 403, 404, 422))
-def answer_api(body: AnswerIn, web: Current) -> AnswerOut:
+@router.post("/api/training/lessons/{lesson_id}/questions/{question_id}/answers",
+             tags=["training"], responses=errors(400, 401, 403, 404, 422))
+def answer_api(lesson_id: LessonId, question_id: QuestionId, body: AnswerIn, web: Current
+               ) -> AnswerOut:
     """Answer a question of a lesson (or of the spaced review) as the logged-in trainee."""
-    done = web.ws.training.answer(body.lesson, body.question, body.choices, body.lang,
+    done = web.ws.training.answer(lesson_id, question_id, body.choices, body.lang,
                                   context=body.context)
-    return AnswerOut(lesson=body.lesson, question=body.question, correct=done.graded.correct,
+    return AnswerOut(lesson=lesson_id, question=question_id, correct=done.graded.correct,
                      chosen=[_choice(c) for c in done.graded.chosen],
                      answer=[_choice(c) for c in done.graded.answer],
                      lesson_completed=done.completed, next_review=done.due_at)
