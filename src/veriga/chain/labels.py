@@ -78,6 +78,26 @@ PROPERTIES: tuple[str, ...] = (
     N_("Subject"), N_("Supplier"), N_("Vehicle"), N_("Wallet holder"),
 )
 
+#: The labels of the other properties the entity page lists (those of the data the project
+#: imports and simulates): "Birth date", "IBAN"...
+VALUES: tuple[str, ...] = (
+    N_("Account number"), N_("Ad ID"), N_("Alias"), N_("Amount"), N_("Amount in EUR"),
+    N_("Balance"), N_("Bank Identifier Code"), N_("Bank name"), N_("Birth date"),
+    N_("Category"), N_("City"), N_("Contract date"), N_("Country"), N_("Currency"), N_("Date"),
+    N_("Description"), N_("Dissolution date"), N_("Email"), N_("Employed since"),
+    N_("End date"), N_("First name"), N_("Full address"), N_("Gender"), N_("Gross pay"),
+    N_("Hours worked"), N_("IBAN"), N_("ID Number"), N_("Image hash"),
+    N_("Incorporation date"), N_("Jurisdiction"), N_("Keywords"), N_("Language"),
+    N_("Last name"), N_("Name"), N_("Name in ad"), N_("Nationality"), N_("Notes"),
+    N_("Passport number"), N_("Payment programme"), N_("Payment purpose"),
+    N_("Percentage held"), N_("Phone"), N_("Place of birth"), N_("Position"), N_("Posted at"),
+    N_("Price"), N_("Price amount"), N_("Price currency"), N_("Record ID"),
+    N_("Registration number"), N_("Role"), N_("Sector"), N_("Site"), N_("Source link"),
+    N_("Start date"), N_("Stated age"), N_("Stated nationality"), N_("Status"), N_("Summary"),
+    N_("Tax Number"), N_("Text"), N_("Title"), N_("Topics"), N_("Transaction number"),
+    N_("V.A.T. Identifier"), N_("Website"),
+)
+
 
 def schema_label(name: str) -> str:
     """The msgid a schema is shown by (its FtM label for one the catalog leaves out)."""
@@ -116,6 +136,14 @@ class Labels:
     def prop(self, label: str) -> str:
         """A property's label (FtM's English one) in the reader's language."""
         return self.gettext(label)
+
+    def value(self, schema: str, name: str) -> str:
+        """The property ``name`` of ``schema`` (``birthDate`` of ``Person``) by its label."""
+        from veriga.model import model
+
+        found = model.get(schema)
+        prop = found.get(name) if found is not None else None
+        return self.gettext(prop.label) if prop is not None else name
 
     def money(self, amount: Decimal | float | int, currency: str | None) -> str:
         """``1 845,00 EUR``: the amount in the reader's locale and its currency code."""

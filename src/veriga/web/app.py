@@ -42,6 +42,7 @@ def templates(lang: str) -> Jinja2Templates:
         explain=lambda f: f.text(trans.gettext, lang),  # a finding's explanation
         heading=lambda f: f.heading(trans.gettext, lang),  # a finding's title
         schema_label=labels(lang).schema,  # an FtM schema by its translated label
+        prop_label=labels(lang).value,  # a property of a schema by its translated label
         key_label=lambda key_type: key_label(lang, key_type),  # a finding's key: "IBAN"
     )
     return Jinja2Templates(env=env)
