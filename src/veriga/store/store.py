@@ -474,6 +474,14 @@ class Store:
             sources.c.case_id == case_id)).one()
         return (revision, count, str(last))
 
+    def findings_version(self, conn: Connection, case_id: str) -> tuple[Any, ...]:
+        """What changes whenever the case's findings change: how many, the newest saved,
+        the latest review."""
+        count, made, reviewed = conn.execute(select(
+            func.count(), func.max(findings.c.created_at), func.max(findings.c.reviewed_at))
+            .where(findings.c.case_id == case_id)).one()
+        return (count, str(made), str(reviewed))
+
     def bump_revision(self, conn: Connection, case_id: str) -> None:
         conn.execute(cases.update().where(cases.c.id == case_id)
                      .values(revision=cases.c.revision + 1))

@@ -35,11 +35,15 @@ def view_key(access: CaseAccess) -> str:
     ]).encode()).hexdigest()
 
 
-def key(access: CaseAccess, what: str) -> tuple[Any, ...]:
-    """The key of ``what`` for this reader of the case's data as it is now."""
+def key(access: CaseAccess, what: str, readers: bool = True, version: Any = None
+        ) -> tuple[Any, ...]:
+    """The key of ``what`` for this reader of the case's data as it is now; ``readers``
+    False: of a value the same for every reader (hidden or minimised after it is read);
+    ``version``: what else changes with the value."""
     ctx = access.ctx
     return (what, ctx.settings.database_url, access.case_id,
-            ctx.store.fingerprint(access.conn, access.case_id), view_key(access))
+            ctx.store.fingerprint(access.conn, access.case_id), version,
+            view_key(access) if readers else None)
 
 
 def cached(found: tuple[Any, ...], compute: Callable[[], T]) -> T:

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from veriga import analysis
 from veriga.access.policy import Op
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Finding, ReviewState
+from veriga.workspace import cache
 from veriga.workspace.analyses import whole
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
+
+
+def _copy(finding: Finding) -> Finding:
+    """A finding that can be changed (minimised) without changing ``finding``."""
+    ev = finding.evidence
+    return replace(finding, review=replace(finding.review), evidence=replace(
+        ev, entity_ids=list(ev.entity_ids), statement_ids=list(ev.statement_ids),
+        source_ids=list(ev.source_ids), record_ids=list(ev.record_ids), keys=list(ev.keys)))
 
 
 class Findings(Part):
@@ -30,11 +39,23 @@ class Findings(Part):
         """The case's findings, of one kind or resting on one entity if given."""
         with self.ws.case(case, Op.FINDING_READ) as access:
             real = access.real_id(entity_id) if entity_id else None
-            items = self.ws.store.list_findings(access.conn, access.case_id, kind, real)
+            if real is None:
+                items = [f for f in self._stored(access) if kind is None or f.kind == kind]
+            else:
+                items = self.ws.store.list_findings(access.conn, access.case_id, kind, real)
             access.audit("finding.list", kind=kind, count=len(items))
         if access.minimiser is not None:
             items = [access.minimiser.finding(item) for item in items]
         return items
+
+    def _stored(self, access: CaseAccess) -> builtins.list[Finding]:
+        """Every finding of the case as stored (the same for every reader: minimised after),
+        read once per change of the case's findings; each a copy of its own."""
+        found = cache.key(access, "findings", readers=False,
+                          version=self.ws.store.findings_version(access.conn, access.case_id))
+        stored = cache.cached(found, lambda: self.ws.store.list_findings(access.conn,
+                                                                          access.case_id))
+        return [_copy(f) for f in stored]
 
     def get(self, case: str, finding_id: str) -> Finding:
         """One finding (NotFound if the case has none of this id); the read is audited."""

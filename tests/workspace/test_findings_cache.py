@@ -1,0 +1,38 @@
+"""The case's findings are read from the store once per change of them: a review, new
+findings and changed data are seen at once; each reader gets copies of their own, so
+minimising or changing one never changes what the next reader gets; every listing is
+audited."""
+
+from __future__ import annotations
+
+from veriga.findings import Evidence, Finding, Key, ReviewState
+from veriga.workspace import Workspace, cache
+
+
+def _finding(n: int) -> Finding:
+    return Finding(kind="test.kind", score=0.5 + n / 100, explanation=f"finding {n}",
+                   evidence=Evidence(entity_ids=[f"e{n}"], keys=[Key("iban", f"LV{n}")]),
+                   detector="test", detector_version="1", title=f"Finding {n}")
+
+
+def test_findings_are_read_once_per_change(ws: Workspace) -> None:
+    cache.clear()
+    ws.cases.create("c")
+    ws.findings.save("c", [_finding(1), _finding(2)])
+    first = ws.findings.list("c")
+    assert [f.explanation for f in first] == ["finding 2", "finding 1"]
+    first[0].evidence.entity_ids.append("changed")
+    first[0].evidence.keys[0] = Key("iban", "changed")
+    first[0].review.reason = "changed"
+    again = ws.findings.list("c")
+    assert again[0].evidence.entity_ids == ["e2"] and again[0].review.reason is None
+    assert again[0].evidence.keys == [Key("iban", "LV2")]
+    assert [f.id for f in ws.findings.list("c", kind="test.kind")] == [f.id for f in again]
+    assert ws.findings.list("c", kind="other") == []
+    ws.findings.review("c", again[1].id, ReviewState.CONFIRMED, "checked")
+    assert ws.findings.list("c")[1].review.state is ReviewState.CONFIRMED
+    ws.findings.save("c", [_finding(3)])
+    assert len(ws.findings.list("c")) == 3
+    listed = [r for r in ws.audit.log("c") if r["action"] == "finding.list"]
+    assert len(listed) == 6
+    cache.clear()
