@@ -185,8 +185,10 @@ def test_pseudonyms_are_translated_for_display_and_read_back() -> None:
                     "Kahtlustatav 0F0F0F – telefon [varjatud]"
     assert stored_form("Ohver B7B05C – konto 1A2B", "et") == "Victim B7B05C account 1A2B"
     assert stored_form("ohver b7b05c", "et") == "Victim b7b05c"
-    assert localise("Victim of trafficking, Person in charge", et) == \
-        "Victim of trafficking, Person in charge"
+    assert localise("Victim of trafficking, Person in charge, Victim ABCDEFG", et) == \
+        "Victim of trafficking, Person in charge, Victim ABCDEFG"
+    assert localise("camt053_Victim B7B05C account 1A2B_01.xml", et) == \
+        "camt053_Ohver B7B05C – konto 1A2B_01.xml"
 
 
 # -- (c) pages and payloads in every language ---------------------------------------------
@@ -298,6 +300,20 @@ def test_an_ngo_user_sees_pseudonyms_in_her_language(client: TestClient, site: S
     assert not re.search(r"\b(?:Victim|Suspect|Person) [0-9A-F]{6}\b", page)
     dashboard = client.get("/cases/amber/findings?state=").text
     assert not re.search(r"\b(?:Victim|Suspect|Person) [0-9A-F]{6}\b", dashboard)
+    # the money view's nodes and accounts, named by pseudonyms she reads in Latvian, lead
+    # back to the transactions and account profiles behind them
+    flows = client.get("/api/cases/amber/money?by=account").json()
+    shown = [n for n in flows["nodes"] if re.search(r"– konts [0-9A-F]{4}", n["id"])]
+    assert shown and not any(re.search(r"\baccount [0-9A-F]{4}", n["id"])
+                             for n in flows["nodes"])
+    link = next(k for k in flows["links"] if k["source"] in {n["id"] for n in shown}
+                or k["target"] in {n["id"] for n in shown})
+    rows = client.get("/api/cases/amber/money/transactions", params={
+        "by": "account", "from_node": link["source"], "to_node": link["target"]})
+    assert rows.status_code == 200 and rows.json()["total"] == link["count"]
+    held = next(a for n in shown if n["held"] for a in n["accounts"])
+    profile = client.get(f"/api/cases/amber/money/account/{held}")
+    assert profile.status_code == 200 and profile.json()["account"] == held
     client.cookies.set("veriga_lang", "en")
     english = client.get("/api/cases/amber/search?q=Victim").json()
     assert any(e["caption"].startswith("Victim ") for e in english)

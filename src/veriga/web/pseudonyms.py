@@ -27,10 +27,11 @@ THINGS = {"account": N_("%(person)s account %(code)s"),
           "address": N_("%(person)s address"), "account.": N_("%(person)s account")}
 WITHHELD_MSG = N_("[withheld]")
 
+#: A stored pseudonym, also inside a file name ("camt053_Victim B7B05C account 1A2B_01.xml").
 STORED = re.compile(
-    r"\b(?P<who>" + "|".join(PEOPLE) + r") (?P<code>[0-9A-F]{6})\b"
-    r"(?: (?P<what>account|number) (?P<sub>[0-9A-F]{4})\b"
-    r"| (?P<thing>phone|e-mail|address|account)\b)?")
+    r"(?<![A-Za-z])(?P<who>" + "|".join(PEOPLE) + r") (?P<code>[0-9A-F]{6})(?![0-9A-Za-z])"
+    r"(?: (?P<what>account|number) (?P<sub>[0-9A-F]{4})(?![0-9A-Za-z])"
+    r"| (?P<thing>phone|e-mail|address|account)(?![A-Za-z]))?")
 
 
 def localise(text: str, gettext: Callable[[str], str]) -> str:

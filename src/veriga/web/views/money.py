@@ -25,6 +25,7 @@ from veriga.model.ids import account_id
 from veriga.model.normalize import country_of
 from veriga.web.api import CASE, errors
 from veriga.web.i18n import translations
+from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.workspace import Ledger
@@ -322,6 +323,8 @@ def transactions_api(
 ) -> MoneyTransactions:
     """The transactions behind one flow (the link ``from_node`` → ``to_node`` of the Sankey
     asked for with the same parameters), by date; their values sum to the flow's."""
+    # a restricted reader's nodes may be named by pseudonyms, shown in her language
+    from_node, to_node = stored_form(from_node, web.lang), stored_form(to_node, web.lang)
     with web.ws.records.ledger(case) as data:
         sankey, _ = _sankey(web, case, p, data)
         page = flows.transactions(data.engine, sankey, from_node, to_node, offset, limit)
@@ -344,8 +347,8 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
     """One account at a glance: totals, monthly credits, debits, cash and balance, top
     counterparties, and the findings resting on its transactions."""
     number = iban.strip().replace(" ", "").upper()
-    if web.user.is_ngo and " " in iban.strip():
-        number = iban.strip()  # an account as a restricted reader sees it (minimised)
+    if web.user.is_ngo and " " in iban.strip():  # as a restricted reader sees it (minimised)
+        number = stored_form(iban.strip(), web.lang)  # (its pseudonym shown in her language)
     elif not ACCOUNT.fullmatch(number):
         raise HTTPException(422, "not an account number (IBAN)")
     with web.ws.records.ledger(case) as data:
