@@ -174,9 +174,10 @@ def progress(
         language = _lang(ws, lang)
         modules = ws.training.overview(language, ws.training.profession())
         due = len(ws.training.reviews(limit=100, lang=language))
-    rows: list[dict[str, Any]] = [{"module": m.id, "lesson": le.id, "title": le.title, "status": le.status.value,
-             "right": le.correct, "questions": le.questions, "translated": le.translated}
-            for m in modules for le in m.lessons]
+    rows: list[dict[str, Any]] = [
+        {"module": m.id, "lesson": le.id, "title": le.title, "status": le.status.value,
+         "right": le.correct, "questions": le.questions, "translated": le.translated}
+        for m in modules for le in m.lessons]
     if fmt is OutFormat.json:
         print(json.dumps({"lessons": rows, "due_reviews": due}, ensure_ascii=False, indent=2))
         return
