@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import random
 import secrets
 import shutil
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,6 +50,12 @@ PURPOSE = "training exercise (synthetic data)"
 Progress = Callable[[str, int, int], None]
 #: an attempt still building after this long was cut off (the build takes seconds)
 BUILD_TIMEOUT = timedelta(minutes=15)
+#: how many cases this process builds at once (``VERIGA_SIMULATION_SLOTS``; default the
+#: processors, at least 2): the others wait their turn. Building is processor-bound, so more
+#: at once only slows each; and each import holds a connection of the store's pool, which
+#: thirty at once exhausted (half the builds then failed waiting for one)
+BUILD_SLOTS = threading.BoundedSemaphore(
+    int(os.environ.get("VERIGA_SIMULATION_SLOTS", "0")) or max(2, os.cpu_count() or 2))
 #: what a trainee picks in the answer form: people, companies and accounts
 CHOICE_SCHEMATA = ("Person", "Company", "LegalEntity", "BankAccount")
 
@@ -306,9 +314,6 @@ class Exercises(Part):
         """Simulate the attempt's world, import it into a new training case, run the
         analyses, build the key, delete the world's files. The attempt's owner starts it;
         the import and analyses are the exercise setter's (audited as such)."""
-        from veriga.ingest import expand
-        from veriga.simulate import simulate
-
         user = self.ws.require_global(Op.TRAINING_LEARN)
         told = progress or (lambda step, done, total: None)
         with self.ws.store.begin() as conn:
@@ -316,6 +321,15 @@ class Exercises(Part):
             if attempt["status"] != "building" or attempt["case_id"]:
                 return
             exercise = _exercise_row(conn, attempt["exercise_id"])
+        told("queued", 0, 4)
+        with BUILD_SLOTS:
+            self._build(attempt, exercise, user, told)
+
+    def _build(self, attempt: dict[str, Any], exercise: Mapping[str, Any], user: User,
+               told: Progress) -> None:
+        from veriga.ingest import expand
+        from veriga.simulate import simulate
+
         level = sim.DIFFICULTIES[exercise["difficulty"]]
         world = self.ws.settings.home / "training" / attempt["id"]
         try:

@@ -61,7 +61,8 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker `make messages` ex
     return msgid
 
 
-STEPS = {"simulate": N_("simulating the world"), "import": N_("importing its records"),
+STEPS = {"queued": N_("waiting for the cases started before it"),
+         "simulate": N_("simulating the world"), "import": N_("importing its records"),
          "analyse": N_("running the analyses"), "key": N_("building the answer key"),
          "done": N_("ready")}
 
@@ -175,7 +176,7 @@ def _build_in_background(request: Request, web: Web, attempt_id: str) -> None:
             with _LOCK:
                 _PROGRESS.pop(attempt_id, None)
 
-    told("simulate", 0, 4)
+    told("queued", 0, 4)
     threading.Thread(target=build, name=f"attempt-{attempt_id}", daemon=True).start()
 
 
