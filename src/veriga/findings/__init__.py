@@ -6,6 +6,7 @@ an investigator confirms or dismisses it, with a reason, recorded with who and w
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Callable
@@ -214,13 +215,25 @@ class Finding:
         return "f-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["review"]["state"] = self.review.state.value
-        at = self.review.at
-        data["review"]["at"] = at.isoformat() if at else None
-        data["message"] = self.message.to_dict() if self.message else None
-        data["title_message"] = self.title_message.to_dict() if self.title_message else None
-        return data
+        """The finding as JSON values, field by field (as :func:`dataclasses.asdict` would
+        give them, without its deep copies: a case's thousands of findings are listed)."""
+        ev, review = self.evidence, self.review
+        return {
+            "kind": self.kind, "score": self.score, "explanation": self.explanation,
+            "evidence": {"entity_ids": list(ev.entity_ids),
+                         "statement_ids": list(ev.statement_ids),
+                         "source_ids": list(ev.source_ids), "record_ids": list(ev.record_ids),
+                         "keys": [{"type": k.type, "value": k.value} for k in ev.keys]},
+            "detector": self.detector, "detector_version": self.detector_version,
+            "title": self.title, "citation": self.citation,
+            "review": {"state": review.state.value, "by": review.by,
+                       "at": review.at.isoformat() if review.at else None,
+                       "reason": review.reason},
+            "id": self.id,
+            "message": self.message.to_dict() if self.message else None,
+            "title_message": self.title_message.to_dict() if self.title_message else None,
+            "details": copy.deepcopy(self.details),
+        }
 
 
 __all__ = ["N_", "Evidence", "Finding", "Key", "Review", "ReviewState", "Text", "eur", "joined",
