@@ -9,16 +9,19 @@
    ROUNDS rounds after one warm-up round. Goal of the explorer: at most 1.2 x bare sigma.js.
    Needs Node and Chromium; skipped without them.
 
-2. The web API under load: 20 concurrent users against PostgreSQL, expand-neighbours and the
-   entity page, p50 and p95 latency (needs PostgreSQL). Users pause about a second between
-   requests, as people reading a page do; a second run without pauses shows the saturation
-   throughput. The case is a simulated world (medium; small with --quick) imported into a
-   fresh schema; the server is uvicorn in its own process, the users are threads with their
-   own sessions.
+2. Every page and API call of a case (:data:`VIEWS`), p50 and p95 latency on PostgreSQL:
+   first one user loading each view in turn (three rounds after a warm-up), then 20
+   concurrent users clicking through random views, pausing about a second to read each.
+   The case is a simulated world (medium; small with --quick) imported once into its own
+   schema and reused by later runs (delete benchmarks/out/web/ready-* to rebuild it); the
+   server is uvicorn in its own process, the users are threads with their own sessions.
+   Each run's figures are saved (BENCH_WEB_LABEL, see :func:`load`) and compared with the
+   run labelled ``before``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -28,6 +31,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +158,8 @@ def _url() -> str:
 
 
 def setup(size: str) -> dict[str, Any]:
-    """Build the case (once per size) and return ids to ask for."""
+    """Build the case (once per size: kept in its schema and reused by later runs) and
+    return what the users ask for: entity ids, names to search, accounts to trace."""
     from veriga.config import Settings
     from veriga.ingest import ImportRequest, expand
     from veriga.simulate import simulate
@@ -182,47 +188,125 @@ def setup(size: str) -> dict[str, Any]:
         ws.analyses.run("bench")
         marker.write_text("ok")
     os.environ["VERIGA_TOKEN"] = ""
-    admin = Workspace(settings, purpose="benchmark")
-    from veriga.access import directory
+    asked = OUT / f"asked-{size}.json"
+    if not asked.exists():
+        asked.write_text(json.dumps(_asked(settings)), encoding="utf-8")
+    return {"settings_home": str(settings.home), **json.loads(asked.read_text("utf-8"))}
 
+
+def _asked(settings: Any) -> dict[str, Any]:
+    """Entity ids, searched names and traced accounts of the case (read once)."""
+    from veriga.access import directory
+    from veriga.workspace import Workspace
+
+    admin = Workspace(settings, purpose="benchmark")
     with admin.store.begin() as conn:
         admin.user = directory.load_user(conn, username="bench")
-    ids = [e.id for e in admin.entities.list("bench", ["BankAccount", "Person", "Company"])]
-    return {"settings_home": str(settings.home), "ids": ids}
+    ids, names = [], []
+    for e in admin.entities.list("bench", ["BankAccount", "Person", "Company"],
+                                 props=["name"]):
+        ids.append(e.id)
+        if e.schema.name == "Person" and e.first("name"):
+            names.append(str(e.first("name")).split()[-1][:12])
+    engine = admin.records.engine("bench")
+    try:
+        ibans = [r["account"] for r in engine.query(
+            'SELECT account, count(*) AS n FROM "transaction" GROUP BY account '
+            "ORDER BY n DESC, account LIMIT 40").to_pylist()]
+    finally:
+        engine.close()
+    rng = random.Random(1)
+    return {"ids": ids, "names": sorted(set(rng.sample(names, min(40, len(names))))),
+            "ibans": ibans}
 
 
 def _serve(home: str, port: int) -> subprocess.Popen:
-    """`veriga serve --workers 2` (one per core) on the benchmark's workspace."""
+    """`veriga serve --workers 2` (one per core) on the benchmark's workspace; with
+    BENCH_WEB_SRC, the code of that source tree (another checkout: figures before a change)."""
     env = {**os.environ, "VERIGA_HOME": home, "VERIGA_DATABASE_URL": _url()}
+    if os.environ.get("BENCH_WEB_SRC"):
+        env["PYTHONPATH"] = os.environ["BENCH_WEB_SRC"]
     return subprocess.Popen([sys.executable, "-m", "veriga", "serve", "--port", str(port),
                              "--workers", "2"], env=env, stdout=subprocess.DEVNULL)
 
 
-def _user(base: str, ids: list[str], seed: int, out: list[tuple[str, float]],
-          think: float, ready: threading.Barrier) -> None:
+C = "/cases/bench"
+A = "/api/cases/bench"
+#: Every page and API call a reader of a case uses (GET), by name; ``{id}``, ``{id2}``,
+#: ``{q}``, ``{iban}``, ``{from_node}``, ``{to_node}`` are filled in per request.
+VIEWS: dict[str, str] = {
+    "cases": "/cases", "cases API": "/api/cases",
+    "dashboard": C, "summary API": f"{A}/summary",
+    "search page": f"{C}/entities?q={{q}}", "search API": f"{A}/search?q={{q}}",
+    "entity page": f"{C}/entities/{{id}}", "entity API": f"{A}/entities/{{id}}",
+    "network page": f"{C}/network", "graph API": f"{A}/graph?ids={{id}}",
+    "neighbours API": f"{A}/neighbours/{{id}}", "pivots API": f"{A}/pivots/{{id}}",
+    "path API": f"{A}/path?from={{id}}&to={{id2}}&max_hops=4",
+    "saved views API": f"{A}/views",
+    "chain page": f"{C}/chain", "chain API": f"{A}/chain", "chain graph API": f"{A}/chain/graph",
+    "timeline page": f"{C}/timeline", "timeline API": f"{A}/timeline",
+    "timeline API (one entity)": f"{A}/timeline?ids={{id}}",
+    "map page": f"{C}/map", "map API": f"{A}/map",
+    "money page": f"{C}/money", "money API overview": f"{A}/money",
+    "money API proceeds": f"{A}/money?mode=proceeds",
+    "money API trace": f"{A}/money?mode=trace&account={{iban}}",
+    "money API transactions": f"{A}/money/transactions?from_node={{from_node}}"
+                              f"&to_node={{to_node}}",
+    "money API account": f"{A}/money/account/{{iban}}",
+    "findings page": f"{C}/findings", "findings API": f"{A}/findings",
+    "resolve page": f"{C}/resolve", "files page": f"{C}/files", "xref page": f"{C}/xref",
+    "ads page": f"{C}/ads",
+}
+#: Heavy documents: measured by one user only with BENCH_WEB_HEAVY=1 (minutes each before
+#: they became background jobs), never in the load mix.
+HEAVY: dict[str, str] = {"report page": f"{C}/report", "report HTML": f"{C}/report.html",
+                         "report PDF": f"{C}/report.pdf"}
+
+
+def _path(template: str, asked: dict[str, Any], rng: random.Random) -> str:
+    from urllib.parse import quote
+
+    link = rng.choice(asked["links"]) if asked.get("links") else ("x", "y")
+    return template.format(id=rng.choice(asked["ids"]), id2=rng.choice(asked["ids"]),
+                           q=quote(rng.choice(asked["names"] or ["an"])),
+                           iban=rng.choice(asked["ibans"] or ["LV00"]),
+                           from_node=quote(link[0]), to_node=quote(link[1]))
+
+
+@contextmanager
+def _client(base: str) -> Iterator[Any]:
+    """A logged-in user with the case open."""
     import httpx
 
-    rng = random.Random(seed)
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with httpx.Client(base_url=base, timeout=900) as client:
         page = client.get("/login")
         token = page.text.split('name="csrf" value="')[1].split('"')[0]
         client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf": token})
         page = client.get("/cases/bench/open")
         csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
         client.post("/cases/bench/open", data={"purpose": "web load test", "csrf": csrf})
+        yield client
+
+
+def _get(client: Any, path: str) -> float:
+    start = time.perf_counter()
+    response = client.get(path)
+    took = time.perf_counter() - start
+    if response.status_code not in (200, 404):  # 404: a trace of an account without flows
+        raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
+    return took
+
+
+def _user(base: str, asked: dict[str, Any], views: dict[str, str], seed: int,
+          out: list[tuple[str, float]], think: float, requests: int,
+          ready: threading.Barrier) -> None:
+    rng = random.Random(seed)
+    with _client(base) as client:
         ready.wait()  # everyone logged in (argon2 is slow on purpose): now the measured part
         time.sleep(rng.uniform(0, think))
-        for _ in range(REQUESTS):
-            entity = rng.choice(ids)
-            kind = rng.choice(("neighbours", "entity"))
-            path = (f"/api/cases/bench/neighbours/{entity}" if kind == "neighbours"
-                    else f"/api/cases/bench/entities/{entity}")
-            start = time.perf_counter()
-            response = client.get(path)
-            took = time.perf_counter() - start
-            if response.status_code != 200:
-                raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
-            out.append((kind, took))
+        for _ in range(requests):
+            name = rng.choice(sorted(views))
+            out.append((name, _get(client, _path(views[name], asked, rng))))
             if think:  # a person reads the page before the next click
                 time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
@@ -232,7 +316,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 def load(quick: bool = False) -> list[dict[str, Any]]:
-    """p50 and p95 of expand-neighbours and the entity page, 20 users, PostgreSQL."""
+    """Every view's p50 and p95: one user loading each view in turn (ROUNDS_ONE times), then
+    USERS users clicking through random views with a pause to read, on PostgreSQL.
+
+    Environment: BENCH_WEB_LABEL names the run's saved figures (``before``: the ones later
+    runs are compared with), BENCH_WEB_REQUESTS the requests per user, BENCH_WEB_ONLY a
+    comma-separated list of views, BENCH_WEB_ROUNDS the one user's rounds, BENCH_WEB_USERS=0
+    skips the load part, BENCH_WEB_HEAVY=1
+    adds the report and its PDF to the one-user part."""
     try:
         sa.create_engine(PG).connect().close()
     except Exception as exc:  # noqa: BLE001 - no server: nothing to measure
@@ -240,34 +331,89 @@ def load(quick: bool = False) -> list[dict[str, Any]]:
         return []
     OUT.mkdir(parents=True, exist_ok=True)
     size = "small" if quick else "medium"
-    info = setup(size)
+    asked = setup(size)
+    only = [v for v in os.environ.get("BENCH_WEB_ONLY", "").split(",") if v]
+    users = int(os.environ.get("BENCH_WEB_USERS", USERS))
+    requests = int(os.environ.get("BENCH_WEB_REQUESTS", 5 if quick else REQUESTS))
+    views = {k: v for k, v in VIEWS.items() if not only or k in only}
+    if os.environ.get("BENCH_WEB_HEAVY"):
+        views |= HEAVY
     port = _free_port()
-    server = _serve(info["settings_home"], port)
+    server = _serve(asked["settings_home"], port)
     base = f"http://127.0.0.1:{port}"
+    samples: dict[str, dict[str, list[float]]] = {}
     try:
-        _wait_for(f"{base}/login")
-        runs = {think: _load(base, info["ids"], think) for think in (1.0, 0.0)}
+        _wait_for(f"{base}/login", 300)
+        with _client(base) as client:  # the links of the money overview, to drill into
+            sankey = client.get(f"{A}/money").json()
+            asked["links"] = [(k["source"], k["target"]) for k in sankey.get("links", [])]
+            rounds = int(os.environ.get("BENCH_WEB_ROUNDS", 1 if quick else ROUNDS_ONE))
+            samples["one user"] = _one_user(client, views, asked, rounds)
+        if users:
+            mix = {k: v for k, v in views.items() if k not in HEAVY}
+            mixed, _ = _load(base, asked, mix, 1.0, users, requests)
+            samples[f"{users} users"] = {}
+            for name, took in mixed:
+                samples[f"{users} users"].setdefault(name, []).append(took)
     finally:
         server.terminate()
         server.wait(10)
-    results = []
-    for think, (samples, wall) in runs.items():
-        how = "1 s think time" if think else "no pause (saturation)"
-        for kind in ("neighbours", "entity"):
-            times = sorted(t for k, t in samples if k == kind)
-            p95 = times[int(0.95 * (len(times) - 1))]
-            results.append({
-                "name": f"web API {kind}: {USERS} users, {how}, PostgreSQL ({size} world)",
-                "seconds": round(statistics.median(times), 4), "per_s": f"p95 {p95 * 1000:.0f} ms",
-                "peak_rss_mb": 0.0, "ratio_to_duckdb": f"{len(samples) / wall:.0f} req/s"})
-    return results
+    return _rows(samples, size)
 
 
-def _load(base: str, ids: list[str], think: float) -> tuple[list[tuple[str, float]], float]:
+ROUNDS_ONE = 3
+
+
+def _one_user(client: Any, views: dict[str, str], asked: dict[str, Any], rounds: int
+              ) -> dict[str, list[float]]:
+    """Each view ``rounds`` times in turn, after one unmeasured warm-up load."""
+    rng = random.Random(7)
+    for template in views.values():
+        _get(client, _path(template, asked, rng))
+    out: dict[str, list[float]] = {name: [] for name in views}
+    for _ in range(rounds):
+        for name, template in views.items():
+            out[name].append(_get(client, _path(template, asked, rng)))
+    return out
+
+
+def _rows(samples: dict[str, dict[str, list[float]]], size: str) -> list[dict[str, Any]]:
+    """One row per part and view; saved as BENCH_WEB_LABEL and compared with ``before``."""
+    label = os.environ.get("BENCH_WEB_LABEL", "last")
+    figures = {part: {name: {"p50": statistics.median(t), "p95": _q(t, 0.95), "n": len(t)}
+                      for name, t in sorted(views.items())}
+               for part, views in samples.items()}
+    saved = OUT / f"views-{size}-{label}.json"
+    saved.write_text(json.dumps({"load": _busy(), "figures": figures}, indent=1), "utf-8")
+    before_file = OUT / f"views-{size}-before.json"
+    before = (json.loads(before_file.read_text("utf-8"))["figures"]
+              if before_file.exists() and label != "before" else {})
+    rows = []
+    for part, views in figures.items():
+        for name, f in views.items():
+            was = before.get(part, {}).get(name)
+            rows.append({
+                "name": f"web {name}: {part}, PostgreSQL ({size} case)",
+                "seconds": round(f["p50"], 4),
+                "per_s": f"p95 {f['p95'] * 1000:.0f} ms (n={f['n']})",
+                "peak_rss_mb": 0.0,
+                "ratio_to_before": (f"p50 {f['p50'] / was['p50']:.2f} p95 "
+                                    f"{f['p95'] / was['p95']:.2f}") if was else "-"})
+    print(f"bench_web: figures saved to {saved}; load average {_busy()}")
+    return rows
+
+
+def _busy() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _load(base: str, asked: dict[str, Any], views: dict[str, str], think: float, users: int,
+          requests: int) -> tuple[list[tuple[str, float]], float]:
     samples: list[tuple[str, float]] = []
-    ready = threading.Barrier(USERS)
-    threads = [threading.Thread(target=_user, args=(base, ids, n, samples, think, ready))
-               for n in range(USERS)]
+    ready = threading.Barrier(users)
+    threads = [threading.Thread(target=_user, args=(base, asked, views, n, samples,
+                                                    think, requests, ready))
+               for n in range(users)]
     start = time.perf_counter()
     for t in threads:
         t.start()
