@@ -199,7 +199,8 @@ def _attempt_page(request: Request, web: Web, attempt_id: str,
         prog = content.programme()
         for lesson_id in lessons:
             try:
-                titles[lesson_id] = prog.lesson(lesson_id).text(web.lang).title
+                text = prog.lesson(lesson_id).text(web.lang)
+                titles[lesson_id] = (text.title, text.translated)
             except KeyError:
                 continue
     names = {}
