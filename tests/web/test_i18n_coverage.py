@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
 from veriga.chain.labels import PROPERTIES, SCHEMATA, VALUES, Labels
-from veriga.web.i18n import KEY_TYPES, LANGUAGES, LOCALE_DIR, translations
+from veriga.web.i18n import KEY_TYPES, LANGUAGES, LOCALE_DIR, locator, translations
 from veriga.web.pseudonyms import PEOPLE, THINGS, WITHHELD_MSG, localise, stored_form
 from veriga.web.views.network import ui_strings
 
@@ -169,6 +169,12 @@ def test_the_properties_of_the_data_have_labels(site: Site) -> None:
     assert held - set(VALUES) - set(PROPERTIES) == set(), "add them to labels.VALUES"
 
 
+def test_locators_are_translated() -> None:
+    assert locator("lv", "line 4") == "4. rinda"
+    assert locator("fi", "line 4, column 2") == "rivi 4, sarake 2"
+    assert locator("et", "page:ab12") == "page:ab12" and locator("bg", None) == ""
+
+
 def test_amounts_and_link_labels_follow_the_locale() -> None:
     lv = Labels(translations("lv").gettext, "lv")
     assert lv.money(1845, "EUR") == "1\xa0845,00 EUR"
@@ -251,6 +257,7 @@ def test_no_english_left_in_any_view(client: TestClient, site: Site, lang: str) 
         texts = _texts(page.text)
         assert left(texts) == set(), (lang, url)
         assert not {t for t in texts if ENGLISH_NUMBER.search(t)}, (lang, url)
+        assert not {t for t in texts if re.fullmatch(r"(?:line|row|record) \d+", t)}, url
     apis = {"chain": ["/api/cases/amber/chain/graph", "/api/cases/amber/chain"],
             "money": ["/api/cases/amber/money", "/api/cases/amber/money?mode=proceeds"],
             "timeline": ["/api/cases/amber/timeline"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -44,6 +45,22 @@ KEY_TYPES = {"iban": N_("IBAN"), "transaction": N_("Transaction"), "url": N_("We
 def key_label(lang: str, key_type: str) -> str:
     """A key type (``iban``, ``phone``...) by its label in ``lang``."""
     return translations(lang).gettext(KEY_TYPES.get(key_type, key_type))
+
+
+#: Where in its file a value was read, as the importers write it ("line 4", "row 2").
+LOCATORS = {"line": N_("line %(n)s"), "row": N_("row %(n)s"), "record": N_("record %(n)s")}
+_LOCATOR = re.compile(r"(line|row|record) (\d+)(?:, column (\d+))?")
+
+
+def locator(lang: str, text: str | None) -> str:
+    """An importer's locator (``line 4``, ``line 4, column 2``) in ``lang``; others as
+    they are (``page:…``)."""
+    found = _LOCATOR.fullmatch(text or "")
+    if found is None:
+        return text or ""
+    gettext = translations(lang).gettext
+    out = gettext(LOCATORS[found[1]]) % {"n": found[2]}
+    return out + gettext(", column %(n)s") % {"n": found[3]} if found[3] else out
 
 
 def labels(lang: str) -> Labels:

@@ -24,7 +24,7 @@ from veriga.findings import N_
 from veriga.model.ids import account_id
 from veriga.model.normalize import country_of
 from veriga.web.api import CASE, errors
-from veriga.web.i18n import translations
+from veriga.web.i18n import locator, translations
 from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current
 from veriga.web.views import View
@@ -337,7 +337,8 @@ def transactions_api(
         eur=_f(r.eur), value=float(r.value), reference=r.ref, account=r.account,
         payer=r.payer, payee=r.payee, counterparty=None if hide else r.counterparty,
         description=None if hide else r.description, method=r.method, source_id=r.source_id,
-        source_file=files.get(r.source_id), line=r.locator) for r in page.rows]
+        source_file=files.get(r.source_id),
+        line=locator(web.lang, r.locator) if r.locator else None) for r in page.rows]
     return MoneyTransactions(total=page.total, value=float(page.value), offset=offset,
                              limit=limit, rows=rows)
 
