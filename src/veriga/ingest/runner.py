@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from veriga.ingest.mapping import load_mapping
 from veriga.ingest.normalise import draft_statements
 from veriga.ingest.registry import detect_format, get_importer
 from veriga.store import BulkStore, Store, new_id
-from veriga.store.bulk import BulkRun
+from veriga.store.bulk import BulkRun, StagedWriter
 from veriga.store.integrity import recover_bulk
 from veriga.store.originals import KeptRun, Originals
 
@@ -205,19 +207,24 @@ def _import_one(
                           sha256=sha, mapping=mapping.label if mapping else None)
     entities: set[str] = set()
     seen: set[str] = set()
-    batches: dict[str, list[pa.Table]] = {}
-    for rows in _read(importer, ctx, fmt, case_id, now, entities, seen, batches):
-        store.add_statements(conn, rows, canonical=run_state.get("canonical"))
-    tables = _finish(ctx, strict, entities, batches)
+    records = Records(ctx, run, case_id)
+    writer = Background()
+    try:
+        for rows in _read(importer, ctx, fmt, case_id, now, entities, seen, records):
+            writer.run(store.add_statements, conn, rows, canonical=run_state.get("canonical"))
+        writer.wait()
+        _finish(ctx, strict, entities, records)
+        paths = records.close()
+    except BaseException:
+        writer.stop()
+        records.abort()
+        raise
     result.rejects = ctx.rejects
     result.warnings = ctx.warnings
-    paths: dict[str, str] = {}
-    for kind, table in tables.items():
-        paths[kind] = run.write(case_id, kind, ctx.source_id, table)
-        result.records[kind] = table.num_rows
-        if kind == "invoice":  # checked against the case's companies when the run ends
-            run_state.setdefault("invoice_parties", {})[ctx.source_id] = table.select(
-                ["locator", "supplier_reg", "supplier_country", "buyer_reg", "buyer_country"])
+    result.records = dict(records.counts)
+    if records.parties:  # checked against the case's companies when the run ends
+        run_state.setdefault("invoice_parties", {})[ctx.source_id] = pa.concat_tables(
+            records.parties)
     store.add_rejects(conn, [
         {"case_id": case_id, "source_id": ctx.source_id, "locator": r.locator,
          "field": r.field, "value": r.value, "reason": r.reason} for r in ctx.rejects
@@ -249,14 +256,14 @@ def read_file(req: ImportRequest, strict: bool = False, case_id: str = "dry-run"
                           sha256="", mapping=mapping.label if mapping else None)
     entities: set[str] = set()
     seen: set[str] = set()
-    batches: dict[str, list[pa.Table]] = {}
+    records = Records(ctx, None, case_id)
     for _rows in _read(importer, ctx, fmt, case_id, datetime.now(UTC), entities, seen,
-                       batches):
+                       records):
         pass
-    tables = _finish(ctx, strict, entities, batches)
+    _finish(ctx, strict, entities, records)
     result.rejects = ctx.rejects
     result.warnings = ctx.warnings
-    result.records = {kind: table.num_rows for kind, table in tables.items()}
+    result.records = dict(records.counts)
     result.entities = len(entities)
     result.statements = len(seen)
     return result
@@ -289,16 +296,15 @@ def _open(req: ImportRequest, limits: Limits, progress: Progress | None,
 
 
 def _read(importer: Importer, ctx: ImportContext, fmt: str, case_id: str, now: datetime,
-          entities: set[str], seen: set[str],
-          batches: dict[str, list[pa.Table]]) -> Iterator[list[dict]]:
+          entities: set[str], seen: set[str], records: Records) -> Iterator[list[dict]]:
     """Parse and normalise: new statement rows in chunks of about :data:`FLUSH`; entity ids
-    into ``entities``, statement ids into ``seen``, bulk tables into ``batches``."""
+    into ``entities``, statement ids into ``seen``, bulk tables into ``records``."""
     pending: list[dict] = []
     checks = FileChecks(ctx)
     for item in _guarded(importer, ctx, fmt):
         if isinstance(item, RecordBatch):
             _check_batch(ctx, item)
-            batches.setdefault(item.kind, []).append(item.table)
+            records.add(item.kind, item.table)
             continue
         assert isinstance(item, Draft)
         _check_draft(ctx, item)
@@ -316,25 +322,94 @@ def _read(importer: Importer, ctx: ImportContext, fmt: str, case_id: str, now: d
     yield pending
 
 
-def _finish(ctx: ImportContext, strict: bool, entities: set[str],
-            batches: dict[str, list[pa.Table]]) -> dict[str, pa.Table]:
-    """The checks that end the reading of a file; its bulk tables, one per record kind."""
+def _finish(ctx: ImportContext, strict: bool, entities: set[str], records: Records) -> None:
+    """The checks that end the reading of a file."""
     name = ctx.file_name
     if strict and ctx.rejects:
         lines = "\n".join(r.render(name) for r in ctx.rejects[:20])
         raise ImportFailed(f"{name}: {len(ctx.rejects)} value(s) rejected in strict mode; "
                            f"nothing was imported:\n{lines}")
-    if not entities and not batches:
+    if not entities and not records.counts:
         raise ImportFailed(f"{name}: nothing to import (every record was rejected or "
                            f"the file is empty); {len(ctx.rejects)} reject(s)")
-    tables: dict[str, pa.Table] = {}
-    for kind, parts in batches.items():
-        table = pa.concat_tables(parts)
-        if table.num_rows > ctx.limits.max_rows:
-            raise ctx.fail(None, f"{table.num_rows:,} {kind} records, over the limit of "
-                                 f"{ctx.limits.max_rows:,} ({hint('max_rows')}); refused")
-        tables[kind] = table
-    return tables
+
+
+INVOICE_PARTIES = ["locator", "supplier_reg", "supplier_country", "buyer_reg", "buyer_country"]
+
+
+class Records:
+    """The bulk records of one file, staged as the importer hands them over (never all in
+    memory at once), or only counted (``run`` ``None``: a dry run)."""
+
+    def __init__(self, ctx: ImportContext, run: BulkRun | None, case_id: str) -> None:
+        self.ctx, self.run, self.case_id = ctx, run, case_id
+        self.counts: dict[str, int] = {}
+        self.writers: dict[str, StagedWriter] = {}
+        #: the invoice parties, checked against the case's companies when the run ends
+        self.parties: list[pa.Table] = []
+
+    def add(self, kind: str, table: pa.Table) -> None:
+        n = self.counts[kind] = self.counts.get(kind, 0) + table.num_rows
+        if n > self.ctx.limits.max_rows:
+            raise self.ctx.fail(None, f"over {self.ctx.limits.max_rows:,} {kind} records, the "
+                                      f"limit ({hint('max_rows')}); refused")
+        if kind == "invoice":
+            self.parties.append(table.select(INVOICE_PARTIES))
+        if self.run is not None:
+            writer = self.writers.get(kind)
+            if writer is None:
+                writer = self.writers[kind] = self.run.writer(self.case_id, kind,
+                                                              self.ctx.source_id)
+            writer.write(table)
+
+    def close(self) -> dict[str, str]:
+        """The files written, by record kind (paths relative to the bulk root)."""
+        return {kind: writer.close() for kind, writer in self.writers.items()}
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            writer.abort()
+
+
+class Background:
+    """Runs calls one at a time on a thread of its own, each while the caller prepares the
+    next (the statements of one chunk are written while the next chunk is read). The first
+    call waits for a second: a file of one chunk starts no thread."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future[Any] | None = None
+        self._first: Callable[[], Any] | None = None
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        call = partial(fn, *args, **kwargs)
+        if self._pool is None and self._first is None:
+            self._first = call
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+            self._pending = self._pool.submit(self._first)  # type: ignore[arg-type]
+            self._first = None
+        assert self._pending is not None
+        self._pending.result()
+        self._pending = self._pool.submit(call)
+
+    def wait(self) -> None:
+        """Every call made and done (an error raised here)."""
+        if self._first is not None:
+            first, self._first = self._first, None
+            first()
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+        self.stop()
+
+    def stop(self) -> None:
+        """Wait for the call running, if any, and end the thread."""
+        self._first = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
 
 def _guarded(importer: Importer, ctx: ImportContext, fmt: str) -> Iterator[Item]:

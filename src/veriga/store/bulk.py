@@ -156,6 +156,12 @@ class BulkRun:
         self.rels.append(rel)
         return rel
 
+    def writer(self, case_id: str, kind: str, source_id: str) -> StagedWriter:
+        """A staged file written in parts (an import that streams its records); its path
+        counts once :meth:`StagedWriter.close` has returned it."""
+        rel = self.bulk.relative_path(case_id, kind, source_id)
+        return StagedWriter(self._open() / rel, rel, self.rels.append)
+
     def publish(self) -> None:
         """Move the staged files into place: call inside the transaction, just before it
         commits. The journal names them first, so an interrupted run can be cleaned up."""
@@ -186,6 +192,54 @@ class BulkRun:
             os.close(self._fd)
         self._fd = None
         self.folder = None
+
+
+class StagedWriter:
+    """One bulk file written table by table into the staging folder (small tables are
+    gathered into row groups of at least :data:`ROW_GROUP` rows)."""
+
+    def __init__(self, path: Path, rel: str, done: Callable[[str], None]) -> None:
+        self.path, self.rel, self._done = path, rel, done
+        self._writer: pq.ParquetWriter | None = None
+        self._pending: list[pa.Table] = []
+        self._rows = 0
+        self._schema: pa.Schema | None = None
+
+    def write(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._rows += table.num_rows
+        if self._rows >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        table = pa.concat_tables(self._pending) if len(self._pending) > 1 else \
+            self._pending[0]
+        self._pending, self._rows = [], 0
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._schema = table.schema
+            self._writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        self._writer.write_table(table if table.schema == self._schema else
+                                 table.cast(self._schema))
+
+    def close(self) -> str:
+        """Finish the file; returns its path relative to the bulk root."""
+        if self._pending or self._writer is None:
+            self._flush()
+        assert self._writer is not None
+        self._writer.close()
+        self._done(self.rel)
+        return self.rel
+
+    def abort(self) -> None:
+        """Stop writing (the run's staging folder goes with the run)."""
+        if self._writer is not None:
+            self._writer.close()
+        self._writer, self._pending = None, []
+
+
+#: Rows gathered before a :class:`StagedWriter` writes a row group.
+ROW_GROUP = 65_536
 
 
 def _write_atomic(path: Path, table: pa.Table) -> None:
