@@ -140,6 +140,7 @@ def test_ngo_worker_sees_the_trips_but_not_the_victim(travel: tuple[Settings, st
     with TestClient(create_app(settings), base_url="https://testserver") as client:
         log_in(client, "ilze")
         open_case(client, "routes", "support for a victim")
+        client.cookies.set("veriga_lang", "en")  # pseudonyms as stored
         found = client.get("/api/cases/routes/map")
         assert found.status_code == 200
         assert name not in found.text and victim not in found.text

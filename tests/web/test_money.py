@@ -146,6 +146,7 @@ def test_ngo_users_see_pseudonyms_and_no_statement_names(ngo_site: Settings,
     with TestClient(create_app(ngo_site), base_url="https://testserver") as ngo:
         log_in(ngo, "ilze")
         open_case(ngo, "amber", "victim support")
+        ngo.cookies.set("veriga_lang", "en")  # pseudonyms as stored
         data = ngo.get(API, params={"by": "holder", "top": 200}).json()
         text = ngo.get(API, params={"by": "holder", "top": 200}).text
         # the victim's account number is hers as much as her name: never shown

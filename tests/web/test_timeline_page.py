@@ -148,6 +148,7 @@ def test_ngo_worker_sees_the_victim_only_under_a_pseudonym(client: TestClient, s
     shown = {p.id: p.caption for p in ngo.entities.list("amber")}
     log_in(client, "ilze")
     open_case(client, "amber", "support for a victim")
+    client.cookies.set("veriga_lang", "en")  # pseudonyms as stored
     res = client.get(API, params={"limit": 20000})
     assert res.status_code == 200 and res.json()["events"]
     assert site.victim not in res.text, "not even the real id"
