@@ -173,7 +173,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                                f"{WORKERS} workers",
                        "seconds": round(statistics.median(times), 4),
                        "per_s": f"p95 {_q(times, 0.95) * 1000:.0f} ms", "peak_rss_mb": 0.0,
-                       "requests": len(times), "req_per_s": round(len(samples) / wall, 1)}
+                       "requests": len(times), "req_per_s": round(len(samples) / wall, 1),
+                       # the machine's load at the end: other work slows every figure down
+                       "load_avg_1min": round(os.getloadavg()[0], 1)}
                 if kind == "answer":  # p95 over the goal of 200 ms
                     row["ratio_p95_to_goal"] = f"{_q(times, 0.95) / 0.2:.2f}"
                 results.append(row)
