@@ -1,11 +1,12 @@
-"""Read CSV and XLSX files into an all-string Arrow table with the line of every row."""
+"""Read CSV and XLSX files into an all-string Arrow table with the line of every row (a
+large CSV, on request, in parts read from the file as they are used)."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -30,10 +31,27 @@ DELIMITERS = ",;\t|"
 class RawTable:
     """String columns as in the file, plus ``__line`` (int) locating each row."""
 
-    table: pa.Table
+    table: pa.Table  # no rows when the rows are streamed
     columns: list[str]
     unit: str  # "line" for CSV, "row" for XLSX
     invalid: list[tuple[int, str]]  # (line, reason) of rows that could not be read
+    #: the rows read again from the file in parts, each time called (a large CSV, never
+    #: whole in memory); ``None``: the rows are ``table``
+    stream: Callable[[], Iterator[pa.Table]] | None = None
+
+    def parts(self, rows: int) -> Iterator[pa.Table]:
+        """The rows in order, in parts of about ``rows`` rows (or the reader's parts)."""
+        if self.stream is not None:
+            for part in self.stream():
+                for start in range(0, part.num_rows, rows):
+                    yield part.slice(start, rows)
+            return
+        for start in range(0, self.table.num_rows, rows):
+            yield self.table.slice(start, rows)
+
+
+#: A CSV file larger than this is read in parts (:func:`_stream_csv`) when asked to.
+STREAM_BYTES = 32 * 2**20
 
 
 def _fail(path: Path, where: str | None, reason: str) -> ImportFailed:
@@ -90,18 +108,24 @@ def _columns(header: list[str]) -> list[str]:
 
 def read_csv(
     path: Path, encoding: str = "utf-8", delimiter: str | None = None, skip_rows: int = 0,
-    limits: Limits = DEFAULT,
+    limits: Limits = DEFAULT, stream: bool = False,
 ) -> RawTable:
     """Fast path with pyarrow when every row is one line; exact Python path otherwise.
 
-    The file is read whole (the runner bounds its size with ``max_read_bytes``); lines,
-    columns, rows and cells are bounded by ``limits``."""
+    The file is read whole (the runner bounds its size with ``max_read_bytes``), except,
+    with ``stream``, a file over :data:`STREAM_BYTES` on the fast path: its rows are then
+    read in parts (:attr:`RawTable.stream`). Lines, columns, rows and cells are bounded by
+    ``limits``."""
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise _fail(path, None, f"unknown encoding {encoding!r}") from None
     enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     check_lines(path.name, path, limits)
+    if stream and path.stat().st_size > STREAM_BYTES:
+        found = _stream_csv(path, enc, delimiter, skip_rows, limits)
+        if found is not None:
+            return found
     raw = path.read_bytes()
     if not raw.strip():
         raise _fail(path, None, "the file is empty")
@@ -135,20 +159,8 @@ def read_csv(
         return "skip"
 
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(
-                encoding=enc, skip_rows=skip_rows + 1, column_names=header,
-                block_size=1 << 24,
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delim, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        table = pacsv.read_csv(io.BytesIO(raw),
+                               **_arrow_options(enc, delim, skip_rows, header, on_invalid))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return _read_csv_python(path, raw, enc, delim, skip_rows, limits)
     if invalid or lines != table.num_rows + skip_rows + 1:
@@ -159,6 +171,144 @@ def read_csv(
     table = table.append_column(LINE, line_col)
     _check_values(path, table, limits)
     return RawTable(table, _columns(header), "line", [])
+
+
+def _arrow_options(enc: str, delim: str, skip_rows: int, header: list[str],
+                   on_invalid: Callable[[Any], str]) -> dict[str, Any]:
+    """pyarrow's options for the fast path: every column a string, the header and the
+    ``skip_rows`` before it skipped (``skip_rows`` -1: a part of the rows, no header)."""
+    return {
+        "read_options": pacsv.ReadOptions(encoding=enc, skip_rows=skip_rows + 1,
+                                          column_names=header, block_size=1 << 24),
+        "parse_options": pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+                                            invalid_row_handler=on_invalid),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+    }
+
+
+def _stream_csv(path: Path, enc: str, delimiter: str | None, skip_rows: int,
+                limits: Limits) -> RawTable | None:
+    """The fast path of :func:`read_csv` in parts, never the whole file in memory: a first
+    pass reads every row to make sure each is one line and valid (as the fast path
+    requires), the rows are then read again in parts as they are used. ``None`` when the
+    file is not for the fast path (or its head cannot tell): :func:`read_csv` reads it
+    whole, as it would any other."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+        lines = head.count(b"\n")
+        last = head[-1:]
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    lines += 0 if last == b"\n" else 1
+    if not head.strip() or head.count(b"\n") <= skip_rows + 1:
+        return None  # short or odd: read whole, as before
+    if lines - skip_rows - 1 > limits.max_rows:
+        raise _fail(path, None, f"{lines - skip_rows - 1:,} rows, over the limit of "
+                                f"{limits.max_rows:,} ({hint('max_rows')}); refused")
+    head = head[: head.rfind(b"\n") + 1]  # whole lines (a character may be cut at the end)
+    try:
+        head_text = head.decode(enc, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    delim = delimiter or sniff_delimiter("\n".join(head_text.splitlines()[skip_rows:][:20]))
+    header_line = _line(head, skip_rows, enc)
+    try:
+        cells = next(csv.reader([header_line], delimiter=delim), []) if header_line else None
+    except csv.Error:
+        cells = None
+    if cells is None:
+        return None
+    header = _check_header(path, cells, limits, f"line {skip_rows + 1}")
+    if lines * len(header) > limits.max_cells:
+        raise _fail(path, None, f"{lines:,} rows of {len(header):,} columns, over the limit of "
+                                f"{limits.max_cells:,} cells (max_cells); refused")
+    if "\n".encode(enc.removesuffix("-sig")) != b"\n":
+        return None  # a row's end is not a newline byte (UTF-16): read whole
+    start = _offset(head, skip_rows + 1)
+    invalid = 0
+
+    def on_invalid(_row: object) -> str:
+        nonlocal invalid
+        invalid += 1
+        return "skip"
+
+    def parts() -> Iterator[pa.Table]:
+        # every row is one line (the first pass makes sure): blocks of whole lines are
+        # read one at a time, each as a CSV of its own
+        options = _arrow_options(enc.removesuffix("-sig"), delim, -1, header, on_invalid)
+        line = skip_rows + 2
+        for block in _blocks(path, start):
+            table = pacsv.read_csv(io.BytesIO(block), **options)
+            n = table.num_rows
+            if n != block.count(b"\n") + (0 if block.endswith(b"\n") else 1):
+                raise pa.ArrowInvalid("a row of more than one line")
+            yield table.append_column(LINE, pa.array(range(line, line + n), type=pa.int64()))
+            line += n
+
+    rows = 0
+    too_long: ImportFailed | None = None
+    try:
+        for part in parts():
+            rows += part.num_rows
+            if too_long is None:
+                try:
+                    _check_values(path, part, limits)
+                except ImportFailed as exc:
+                    too_long = exc
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if invalid or lines != rows + skip_rows + 1:
+        return None
+    if too_long is not None:
+        raise too_long
+
+    def again() -> Iterator[pa.Table]:
+        """The rows read a second time; the file must read as the first time."""
+        seen = 0
+        for part in parts():
+            seen += part.num_rows
+            yield part
+        if invalid or seen != rows:
+            raise _fail(path, None, "the file changed while it was imported; refused")
+
+    empty = pa.table({**{h: pa.array([], pa.string()) for h in header},
+                      LINE: pa.array([], pa.int64())})
+    return RawTable(empty, _columns(header), "line", [], stream=again)
+
+
+#: Bytes of whole lines read at a time by :func:`_stream_csv`.
+BLOCK_BYTES = 4 * 2**20
+
+
+def _offset(head: bytes, lines: int) -> int:
+    """Where line ``lines`` (from 0) starts in ``head``."""
+    at = 0
+    for _ in range(lines):
+        at = head.index(b"\n", at) + 1
+    return at
+
+
+def _blocks(path: Path, start: int) -> Iterator[bytes]:
+    """The file from byte ``start`` in blocks of whole lines (the last one as it ends)."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        rest = b""
+        while True:
+            data = fh.read(BLOCK_BYTES)
+            if not data:
+                break
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
+                continue
+            rest = data[cut:]
+            yield data[:cut]
+        if rest.strip(b"\r"):
+            yield rest
 
 
 def _line(raw: bytes, number: int, enc: str) -> str | None:

@@ -5,6 +5,7 @@ a shipped preset when the file's header is a known bank layout (:mod:`veriga.ing
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ import pyarrow.compute as pc
 from followthemoney.util import make_entity_id
 
 from veriga.ingest import duck
-from veriga.ingest.bankstatement import MIN_DATE, payment_drafts
+from veriga.ingest.bankstatement import MIN_DATE, PAYMENT_COLUMNS, payment_drafts
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
 from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx, shown
@@ -31,6 +32,9 @@ from veriga.model.normalize import (
 from veriga.model.records import MONEY, RECORD_KINDS, RecordKind
 from veriga.model.regnum import normalize_registration
 
+#: Rows converted and checked at a time: the records of a large file are handed over in
+#: parts of this size, so the converted rows are never all in memory at once.
+CHUNK_ROWS = 50_000
 TIMESTAMP_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S",
                      "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S")
 
@@ -69,23 +73,42 @@ class TabularImporter(Importer):
                 None, f"column(s) {', '.join(map(repr, missing))} named in the {mapping.label} "
                 f"are not in the file (it has: {shown(raw.columns)})"
             )
-        if mapping.keep_rows:
-            raw.table = _keep_rows(ctx, mapping, raw.table, raw.unit)
         ctx.progress(1)
         con = duck.connect()
         try:
-            con.register("raw", raw.table)
-            for kind_name, fields in mapping.records.items():
-                batch = records_from_table(con, ctx, mapping, RECORD_KINDS[kind_name], fields,
-                                           raw.unit)
-                if batch.num_rows:
-                    if kind_name == "transaction" and mapping.payments:
-                        yield from payment_drafts(batch, parties=True)
-                    yield RecordBatch(kind_name, batch)
-            for spec in mapping.entities.values():
-                yield from drafts_from_table(con, mapping, spec, raw.unit)
+            yield from _parts(con, ctx, mapping, raw)
         finally:
             con.close()
+
+
+def _parts(con: duckdb.DuckDBPyConnection, ctx: ImportContext, mapping: Mapping,
+           raw: RawTable) -> Iterator[Item]:
+    """Records and entity drafts of the rows, part by part (:data:`CHUNK_ROWS`), so the
+    converted rows of a large file are never all in memory; the payment edges of the
+    transactions (summed over every part) come after the last part's records."""
+    payments: list[pa.Table] = []  # the payment columns of every part
+    seen: dict[str, set[bytes]] = {name: set() for name in mapping.entities}
+    parts = raw.parts(CHUNK_ROWS)
+    part = next(parts, None)
+    while part is not None:
+        following = next(parts, None)
+        if mapping.keep_rows:
+            part = _keep_rows(ctx, mapping, part, raw.unit)
+        con.register("raw_part", part)
+        for kind_name, fields in mapping.records.items():
+            batch = records_from_table(con, ctx, mapping, RECORD_KINDS[kind_name], fields,
+                                       raw.unit, "raw_part")
+            if batch.num_rows:
+                if kind_name == "transaction" and mapping.payments:
+                    payments.append(batch.select(PAYMENT_COLUMNS))
+                yield RecordBatch(kind_name, batch)
+        if following is None and payments:
+            yield from payment_drafts(pa.concat_tables(payments), parties=True)
+        for name, spec in mapping.entities.items():
+            yield from drafts_from_table(con, mapping, spec, raw.unit, "raw_part", seen[name])
+        con.unregister("raw_part")
+        pa.default_memory_pool().release_unused()  # the part's memory back to the system
+        part = following
 
 
 def _with_options(ctx: ImportContext, mapping: Mapping) -> Mapping:
@@ -144,7 +167,8 @@ class CSVImporter(TabularImporter):
         opts = mapping.csv
         encoding = ctx.options.get("encoding") or opts.get("encoding") or "utf-8"
         return read_csv(ctx.path, encoding=encoding, delimiter=opts.get("delimiter"),
-                        skip_rows=int(opts.get("skip_rows") or 0), limits=ctx.limits)
+                        skip_rows=int(opts.get("skip_rows") or 0), limits=ctx.limits,
+                        stream=True)
 
 
 class XLSXImporter(TabularImporter):
@@ -226,9 +250,10 @@ def _date_range() -> tuple[date, date]:
 
 def records_from_table(
     con: duckdb.DuckDBPyConnection, ctx: ImportContext, mapping: Mapping, kind: RecordKind,
-    fields: dict[str, ValueSpec], unit: str,
+    fields: dict[str, ValueSpec], unit: str, source: str = "raw",
 ) -> pa.Table:
-    """Convert and validate the mapped fields; rejected rows and values are reported."""
+    """Convert and validate the mapped fields of the rows of ``source`` (a table or view
+    of the raw rows); rejected rows and values are reported."""
     selects = [f"{_q(LINE)} AS __line"]
     for name, spec in fields.items():
         raw, value = _field_sql(kind, name, spec)
@@ -236,7 +261,7 @@ def records_from_table(
         selects.append(f"{value} AS {_q(name)}")
     # converted once into Arrow, which the checks below read in place (a DuckDB table of it
     # would hold every row a second time)
-    table = con.sql(f"SELECT {', '.join(selects)} FROM raw").to_arrow_table()
+    table = con.sql(f"SELECT {', '.join(selects)} FROM {source}").to_arrow_table()
     con.register("conv", table)
     try:
         return _checked(con, ctx, mapping, kind, fields, table, unit)
@@ -494,12 +519,16 @@ def _make_id(spec: EntitySpec, row: dict[str, str]) -> str | None:
 
 
 def drafts_from_table(
-    con: duckdb.DuckDBPyConnection, mapping: Mapping, spec: EntitySpec, unit: str
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, spec: EntitySpec, unit: str,
+    source: str = "raw", seen: set[bytes] | None = None,
 ) -> Iterator[Draft]:
+    """One draft per distinct combination of the entity's columns in ``source``, in the
+    order of their first line; a combination in ``seen`` (a digest of it, from the parts of
+    the file read before) is left out, and each new one added."""
     cols = _entity_columns(mapping, spec)
     col_sql = ", ".join(_q(c) for c in cols)
     cursor = con.execute(
-        f"SELECT {col_sql}, min({_q(LINE)}) AS __line FROM raw GROUP BY {col_sql} "
+        f"SELECT {col_sql}, min({_q(LINE)}) AS __line FROM {source} GROUP BY {col_sql} "
         "ORDER BY __line"
     )
     names = [*cols, "__line"]
@@ -508,6 +537,11 @@ def drafts_from_table(
         if not chunk:
             break
         for values in chunk:
+            if seen is not None:
+                key = hashlib.blake2b(repr(values[:-1]).encode(), digest_size=16).digest()
+                if key in seen:
+                    continue
+                seen.add(key)
             row = dict(zip(names, values, strict=True))
             entity_id = _make_id(spec, row)
             if entity_id is None:
