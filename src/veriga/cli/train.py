@@ -51,8 +51,13 @@ def modules(
 
 # the commands of the other modules register themselves on train_app
 from veriga.cli import train_exports  # noqa: E402,F401
+
+# isort: split
 from veriga.cli import train_learn  # noqa: E402,F401
+
+# isort: split
 from veriga.cli import train_library  # noqa: E402,F401
+
 # isort: split
 from veriga.cli import train_cohorts  # noqa: E402,F401
 
