@@ -49,12 +49,12 @@ def build_child(url: str, home: str, scenario: str, difficulty: str) -> dict[str
     """One trainee starts one attempt: the seconds until the case is ready."""
     admin, exercise, names = _academy(url, home, 1, scenario, difficulty)
     trainee = admin.as_user(names[0])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     attempt = trainee.exercises.start(exercise)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     counts = trainee.as_user(names[0], "benchmark").entities.count(attempt["case_id"])
     admin.close()
-    return {"build_s": seconds, "entities": sum(counts.values()),
+    return {"build_s": seconds, "cpu_s": cpu, "entities": sum(counts.values()),
             "assess": len(attempt["briefing"]["assess"])}
 
 
@@ -102,7 +102,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                              f"goal <= {GOAL_BUILD_S:.0f} s)",
                      "seconds": round(f["build_s"], 2), "per_s": "",
                      "peak_rss_mb": f["peak_rss_mb"], "ratio_to_goal":
-                         f"{f['build_s'] / GOAL_BUILD_S:.2f}"})
+                         f"{f['build_s'] / GOAL_BUILD_S:.2f} (processor "
+                         f"{f['cpu_s']:.1f} s: the machine's load shows in the gap)"})
     url = _server()
     if url is None:
         return rows  # no PostgreSQL here: the concurrent figure is skipped
