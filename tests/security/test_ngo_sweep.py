@@ -137,7 +137,6 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
             _get(ngo, url, seen)
         _get(ngo, f"/cases/{CASE}/xref", seen, **{"with": OTHER, "min_probability": 0.5})
         _get(ngo, "/training/exercises", seen)  # the case simulations an NGO member may start
-        _get(ngo, "/training/exercises", seen)  # the case simulations an NGO member may start
         # the ads, and ad pages (the extraction; a captured page is withheld from them)
         listed_ads = _get(ngo, f"/cases/{CASE}/ads", seen).text
         for ad_id in list(dict.fromkeys(re.findall(
