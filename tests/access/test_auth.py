@@ -4,8 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from veriga.access import auth
+from veriga.errors import VerigaError
 from veriga.store.schema import api_tokens, users
-from veriga.workspace import Workspace
+from veriga.workspace import PermissionDenied, Workspace
 
 
 def test_passwords_are_argon2_and_logins_lock_after_failures(agencies):
@@ -68,3 +69,26 @@ def test_sessions_and_csrf(agencies):
     with pytest.raises(auth.AuthError), store.begin() as conn:
         auth.session_user(conn, session_id)
     assert "frame-ancestors 'none'" in auth.SECURITY_HEADERS["Content-Security-Policy"]
+
+
+def test_an_administrator_sets_a_password_for_an_account_made_without_one(agencies):
+    """A trainee enrolled from a CSV has no password until an administrator sets one; the
+    account is unlocked and its open sessions end; no one else may set it."""
+    admin, liga = agencies["admin"], agencies["liga"]
+    with pytest.raises(auth.AuthError):
+        auth.login(admin.store, "liga", "a new long passphrase", "10.0.0.4")
+    with admin.store.begin() as conn:
+        user_id = conn.execute(sa.select(users.c.id).where(users.c.username == "liga")).scalar()
+        session_id, _ = auth.create_session(conn, user_id)
+        conn.execute(users.update().where(users.c.id == user_id).values(
+            locked_until=datetime.now(UTC) + timedelta(hours=1)))
+    with pytest.raises(PermissionDenied):
+        liga.directory.set_password("liga", "a new long passphrase")
+    with pytest.raises(VerigaError, match="at least"):
+        admin.directory.set_password("liga", "short")
+    admin.directory.set_password("liga", "a new long passphrase")
+    assert auth.login(admin.store, "liga", "a new long passphrase", "10.0.0.4")
+    with pytest.raises(auth.AuthError), admin.store.begin() as conn:
+        auth.session_user(conn, session_id)
+    assert any(e["action"] == "user.password" and e["target"] == "liga"
+               for e in admin.audit.log(None))

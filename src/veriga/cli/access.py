@@ -68,6 +68,18 @@ def user_add(
     console.print(f"Added user [bold]{row['username']}[/] ({', '.join(row['roles'])})")
 
 
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+) -> None:
+    """Set or reset a user's password, read from standard input (administrators); the account
+    is unlocked and its open sessions end. For trainees enrolled from a CSV, who have none."""
+    password = sys.stdin.readline().rstrip("\n")
+    with workspace() as ws:
+        ws.directory.set_password(username, password)
+    console.print(f"Password set for [bold]{username}[/]", highlight=False)
+
+
 @user_app.command("list")
 def user_list() -> None:
     """List user accounts (administrators)."""

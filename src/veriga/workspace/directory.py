@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import delete, update
+
 from veriga.access import directory
 from veriga.access.auth import create_token, hash_password
 from veriga.access.policy import Op
+from veriga.store.schema import sessions, users
 from veriga.workspace.part import Part
 
 
@@ -33,6 +36,18 @@ class Directory(Part):
                                         language)
             self.ws.write_audit(conn, "user.create", None, target=username, roles=row["roles"])
         return row
+
+    def set_password(self, username: str, password: str) -> None:
+        """Set (or reset) a user's password, e.g. for a trainee enrolled from a CSV; the
+        account is unlocked and its open sessions end (administrators)."""
+        self.ws.require_global(Op.USER_ADMIN)
+        hashed = hash_password(password)
+        with self.ws.store.begin() as conn:
+            user = directory.load_user(conn, username=username)
+            conn.execute(update(users).where(users.c.id == user.id).values(
+                password_hash=hashed, failed_logins=0, locked_until=None))
+            conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
+            self.ws.write_audit(conn, "user.password", None, target=username)
 
     def users(self) -> list[dict[str, Any]]:
         self.ws.require_global(Op.USER_ADMIN)
