@@ -19,7 +19,7 @@ sources:
 examples:
   - title: "{example}"
     view: chain
-    text: "{example} text."
+    text: "{example} text, see `veriga train`."
 quiz:
   - id: q1
     outcome: o1

@@ -72,6 +72,7 @@ def test_lesson_in_latvian_and_its_untranslated_sibling(web: TestClient) -> None
     assert "Pirmā nodarbība" in one.text and "<strong>Pirmā</strong> nodarbība" in one.text
     assert "Atšķirt A no B." in one.text and "Piemērs" in one.text
     assert "A synthetic source, Article 1" in one.text
+    assert "<code>veriga train</code>" in one.text  # an example's Markdown is rendered
     assert UNTRANSLATED_LV not in one.text
     two = web.get("/training/lessons/sample-two")
     assert UNTRANSLATED_LV in two.text and 'data-testid="untranslated"' in two.text

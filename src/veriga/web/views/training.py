@@ -115,6 +115,7 @@ def _lesson_page(request: Request, web: Web, lesson_id: str,
     library = _library(request, page.lesson, web.lang)
     return request.app.state.render(
         request, web, "training_lesson.html", page=page, body=to_html(page.text.body),
+        examples=[to_html(ex.text) for ex in page.text.examples],
         module_title=page.module.title(web.lang)[0], answered=answered or {},
         picked=picked or {}, views=_view_labels(request), library=library,
         status_labels=STATUS_LABELS)
