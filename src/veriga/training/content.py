@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from veriga.errors import VerigaError
+from veriga.training import frontmatter
 
 LANGUAGES = ("en", "bg", "lv", "et", "fi")
 PROFESSIONS = ("law_enforcement", "prosecutors", "judges", "financial", "ngo")
@@ -36,7 +37,6 @@ PROFESSIONS = ("law_enforcement", "prosecutors", "judges", "financial", "ngo")
 TRACKS = ("core", *PROFESSIONS)
 CONTENT = Path(__file__).parent / "content"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
 
 
 class ContentError(VerigaError):
@@ -221,17 +221,10 @@ def _list(path: Path, data: Mapping[str, Any], key: str, *, required: bool) -> l
 
 
 def _front(path: Path) -> tuple[dict[str, Any], str]:
-    text = path.read_text(encoding="utf-8")
-    match = _FRONT.match(text)
-    if match is None:
-        raise _fail(path, "no YAML front matter between '---' lines")
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        raise _fail(path, f"front matter is not YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise _fail(path, "front matter must be a mapping")
-    body = match.group(2).strip()
+        data, body = frontmatter.read(path)
+    except ValueError as exc:
+        raise _fail(path, str(exc)) from None
     if not body:
         raise _fail(path, "the lesson has no text")
     return data, body

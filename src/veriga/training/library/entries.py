@@ -9,10 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from veriga.analysis import detectors as known_detectors
 from veriga.errors import VerigaError
+from veriga.training import frontmatter
 from veriga.training.content import LANGUAGES
 
 ENTRIES = Path(__file__).parent / "entries"
@@ -25,7 +24,6 @@ RESERVED = frozenset({"catalogue", "kinds"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _INDICATOR = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 _FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
-_FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
 
 
 class LibraryError(VerigaError):
@@ -115,16 +113,10 @@ def _fail(path: Path, message: str) -> LibraryError:
 
 
 def _front(path: Path) -> tuple[dict[str, Any], str]:
-    match = _FRONT.match(path.read_text(encoding="utf-8"))
-    if match is None:
-        raise _fail(path, "no YAML front matter between '---' lines")
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        raise _fail(path, f"front matter is not YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise _fail(path, "front matter must be a mapping")
-    return data, match.group(2).strip()
+        return frontmatter.read(path)
+    except ValueError as exc:
+        raise _fail(path, str(exc)) from None
 
 
 def _str(path: Path, data: Mapping[str, Any], key: str) -> str:
