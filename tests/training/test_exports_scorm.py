@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import io
 import json
-import os
 import threading
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browserhelpers import acquire_browser, release_browser
 from exportsamples import sample_programme
 from lxml import etree
 
@@ -154,20 +154,18 @@ window.API = {
 
 @pytest.mark.browser
 def test_quiz_reports_score_and_status_to_the_lms(prog: Programme, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     site = tmp_path / "site"
     with zipfile.ZipFile(io.BytesIO(scorm.package(prog, "sample-mod", "en"))) as zf:
         zf.extractall(site)
     (site / "lms.html").write_text(LMS, encoding="utf-8")
-    chromium = os.environ.get("VERIGA_CHROMIUM", "/usr/bin/chromium")
     # served over HTTP: the SCO reaches its parent's API only from the same origin
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
+    # the process's one Chromium: the web and security suites hold Playwright's sync API
+    browser = acquire_browser()
+    page = browser.new_page()
+    try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/lms.html")
         frame = page.frame_locator("#sco")
         # lesson two: two of five correct; pick one right and one wrong: not passed
@@ -193,5 +191,7 @@ def test_quiz_reports_score_and_status_to_the_lms(prog: Programme, tmp_path: Pat
         page.evaluate("document.getElementById('sco').remove()")  # the LMS closes the SCO
         calls = page.evaluate("window.calls")
         assert calls[-1] == ["LMSFinish", ""]
-        browser.close()
-    server.shutdown()
+    finally:
+        page.close()
+        release_browser()
+        server.shutdown()

@@ -11,6 +11,8 @@ import pytest
 from browserhelpers import log_in, poll, shot
 from webhelpers import Site
 
+from veriga.web.i18n import translations
+
 pytestmark = pytest.mark.browser
 
 DIST = Path(__file__).parents[2] / "src" / "veriga" / "web" / "static" / "dist" / "timeline.js"
@@ -134,8 +136,11 @@ def test_ngo_worker_in_latvian(server: str, browser: object, site: Site) -> None
     page.get_by_test_id("tl-list").locator("summary").click()
     html = page.content()
     assert site.victim not in html
-    victim = page.evaluate("""() => window.verigaTimeline.app.shown.flatMap(e => e.parties)
-        .filter(p => p.label.startsWith('Victim ')).map(p => p.id)""")
+    # pseudonyms read in her language: "Cietušais B7B05C", not "Victim B7B05C"
+    word = translations("lv").gettext("Victim %(code)s") % {"code": ""}
+    assert not word.startswith("Victim")
+    victim = page.evaluate("""(word) => window.verigaTimeline.app.shown.flatMap(e => e.parties)
+        .filter(p => p.label.startsWith(word)).map(p => p.id)""", word)
     # her records carry pseudonymous ids; other records that name her show her pseudonym
     assert any(i.startswith("pseudo-") for i in victim)
     assert names and not any(name in html for name in names if name not in (
