@@ -508,6 +508,8 @@ training_attempts = Table(
     Column("case_id", String(ID), ForeignKey("cases.id"), nullable=True),
     Column("seed", Integer, nullable=False),
     Column("status", String(16), nullable=False),  # building | open | submitted | failed
+    # while building: queued | simulate | import | analyse | key (the step under way)
+    Column("progress", String(16), nullable=True),
     Column("key", JSON, nullable=True),  # the answer key (never shown before submission)
     Column("submission", JSON, nullable=True),
     Column("grade", JSON, nullable=True),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from veriga.web.i18n import LANGUAGES, key_label, labels, locator, translations
 from veriga.web.session import Web
 from veriga.web.views import views
 from veriga.workspace import PermissionDenied, PurposeRequired
+from veriga.workspace.exercise_builds import BuildPool
 
 HERE = Path(__file__).parent
 
@@ -110,9 +112,17 @@ async def minimise_response(response: Response, minimisers: Iterable[Minimiser],
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The application for one workspace (its SQL store and Parquet files)."""
     settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.builds.close()
+
     app = FastAPI(title="Veriga", version=__version__, docs_url="/api/docs",
-                  redoc_url=None, openapi_url="/api/openapi.json")
+                  redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.settings = settings
+    #: the case simulations' worker processes (started with the first build)
+    app.state.builds = BuildPool(settings)
     app.state.store = store or Store(settings.database_url)
     app.state.render = render
     app.state.views = views()

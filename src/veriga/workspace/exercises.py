@@ -54,8 +54,8 @@ BUILD_TIMEOUT = timedelta(minutes=15)
 #: processors, at least 2): the others wait their turn. Building is processor-bound, so more
 #: at once only slows each; and each import holds a connection of the store's pool, which
 #: thirty at once exhausted (half the builds then failed waiting for one)
-BUILD_SLOTS = threading.BoundedSemaphore(
-    int(os.environ.get("VERIGA_SIMULATION_SLOTS", "0")) or max(2, os.cpu_count() or 2))
+BUILD_WORKERS = int(os.environ.get("VERIGA_SIMULATION_SLOTS", "0")) or max(2, os.cpu_count() or 2)
+BUILD_SLOTS = threading.BoundedSemaphore(BUILD_WORKERS)
 #: what a trainee picks in the answer form: people, companies and accounts
 CHOICE_SCHEMATA = ("Person", "Company", "LegalEntity", "BankAccount")
 
@@ -246,7 +246,7 @@ class Exercises(Part):
             attempt = {"id": new_id("att"), "exercise_id": row["id"], "user_id": user.id,
                        "team_id": team["id"] if team else None, "case_id": None,
                        "seed": random.SystemRandom().randrange(1, 2**31 - 1),
-                       "status": "building", "key": None, "submission": None,
+                       "status": "building", "progress": "queued", "key": None, "submission": None,
                        "grade": None, "score": None, "passed": None, "started_at": now,
                        "submitted_at": None}
             conn.execute(training_attempts.insert().values(**attempt))
@@ -285,7 +285,8 @@ class Exercises(Part):
         if datetime.now(UTC) - started > BUILD_TIMEOUT:
             conn.execute(training_attempts.update().where(
                 training_attempts.c.id == attempt["id"],
-                training_attempts.c.status == "building").values(status="failed"))
+                training_attempts.c.status == "building").values(
+                    status="failed", progress=None))
             attempt["status"] = "failed"
             return attempt
         if not attempt["team_id"]:
@@ -297,7 +298,7 @@ class Exercises(Part):
         built = next((m for m in mates if m["key"] is not None and m["case_id"]), None)
         if built is not None:
             values = {"case_id": built["case_id"], "key": built["key"], "seed": built["seed"],
-                      "status": "open"}
+                      "status": "open", "progress": None}
             conn.execute(training_attempts.update().where(
                 training_attempts.c.id == attempt["id"]).values(**values))
             attempt.update(values)
@@ -315,12 +316,21 @@ class Exercises(Part):
         analyses, build the key, delete the world's files. The attempt's owner starts it;
         the import and analyses are the exercise setter's (audited as such)."""
         user = self.ws.require_global(Op.TRAINING_LEARN)
-        told = progress or (lambda step, done, total: None)
         with self.ws.store.begin() as conn:
             attempt = self._attempt(conn, attempt_id, user, own=True)
             if attempt["status"] != "building" or attempt["case_id"]:
                 return
             exercise = _exercise_row(conn, attempt["exercise_id"])
+
+        def told(step: str, done: int, total: int) -> None:
+            if step != "done":  # kept with the attempt: any server process shows it
+                with self.ws.store.begin() as conn:
+                    conn.execute(training_attempts.update().where(
+                        training_attempts.c.id == attempt_id,
+                        training_attempts.c.status == "building").values(progress=step))
+            if progress is not None:
+                progress(step, done, total)
+
         told("queued", 0, 4)
         with BUILD_SLOTS:
             self._build(attempt, exercise, user, told)
@@ -360,7 +370,7 @@ class Exercises(Part):
             with self.ws.store.begin() as conn:
                 conn.execute(training_attempts.update().where(
                     training_attempts.c.id == attempt["id"]).values(
-                    case_id=case["id"], key=key, status="open"))
+                    case_id=case["id"], key=key, status="open", progress=None))
                 if attempt["team_id"]:
                     conn.execute(training_teams.update().where(
                         training_teams.c.id == attempt["team_id"]).values(case_id=case["id"]))
@@ -370,14 +380,15 @@ class Exercises(Part):
                         conn.execute(training_attempts.update().where(
                             training_attempts.c.id == mate).values(
                             case_id=case["id"], key=key, seed=attempt["seed"],
-                            status="open"))
+                            status="open", progress=None))
                 self.ws.write_audit(conn, "training.attempt.build", case["id"],
                                     attempt["id"], entities=len(key["entity_identity"]))
             told("done", 4, 4)
         except Exception:
             with self.ws.store.begin() as conn:
                 conn.execute(training_attempts.update().where(
-                    training_attempts.c.id == attempt["id"]).values(status="failed"))
+                    training_attempts.c.id == attempt["id"]).values(
+                    status="failed", progress=None))
             raise
         finally:
             shutil.rmtree(world, ignore_errors=True)

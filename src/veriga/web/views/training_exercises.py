@@ -4,14 +4,14 @@ trainer sets them, forms teams and sees the attempts of the cohorts they run), a
 case in the normal views and the answer form with entities picked from the case, then the
 graded report). Everything goes through ``ws.exercises`` as the logged-in user.
 
-Building an attempt's case takes seconds: it runs in a background thread, and the attempt's
+Building an attempt's case takes seconds: it runs in a worker process of the
+server's (:mod:`veriga.workspace.exercise_builds`), and the attempt's
 page shows its progress, reloading itself until the case is ready.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -41,7 +41,6 @@ from veriga.training.simulation.vocab import (
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
-from veriga.workspace import Workspace
 from veriga.workspace.exercises import PURPOSE
 
 router = APIRouter()
@@ -52,15 +51,13 @@ log = logging.getLogger(__name__)
 #: rows of each repeated part of the answer form
 ROWS = {"roles": 6, "links": 12, "evidence": 3, "proceeds": 10, "disclosures": 2,
         "prosecute": 3}
-#: what the background builds have reported, by attempt id: (step, done, total)
-_PROGRESS: dict[str, tuple[str, int, int]] = {}
-_LOCK = threading.Lock()
 
 
 def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker `make messages` extracts
     return msgid
 
 
+#: a build's steps in order (the attempt's ``progress``) and what the page says of each
 STEPS = {"queued": N_("waiting for the cases started before it"),
          "simulate": N_("simulating the world"), "import": N_("importing its records"),
          "analyse": N_("running the analyses"), "key": N_("building the answer key"),
@@ -160,24 +157,8 @@ def start(request: Request, exercise: Id, web: Current) -> Response:
 
 
 def _build_in_background(request: Request, web: Web, attempt_id: str) -> None:
-    settings, store, user = request.app.state.settings, request.app.state.store, web.user
-
-    def told(step: str, done: int, total: int) -> None:
-        with _LOCK:
-            _PROGRESS[attempt_id] = (step, done, total)
-
-    def build() -> None:
-        ws = Workspace(settings, user, PURPOSE, store=store)  # the app's store: not closed
-        try:
-            ws.exercises.build(attempt_id, told)
-        except Exception:  # recorded as a failed attempt; ids only in the log
-            log.exception("building the case of attempt %s failed", attempt_id)
-        finally:
-            with _LOCK:
-                _PROGRESS.pop(attempt_id, None)
-
-    told("queued", 0, 4)
-    threading.Thread(target=build, name=f"attempt-{attempt_id}", daemon=True).start()
+    """In a worker process of the server's (:mod:`veriga.workspace.exercise_builds`)."""
+    request.app.state.builds.submit(web.user.id, PURPOSE, attempt_id)
 
 
 # -- an attempt --------------------------------------------------------------------------------
@@ -190,8 +171,9 @@ def _attempt_page(request: Request, web: Web, attempt_id: str,
     attempt = ws.exercises.show(attempt_id)
     own = attempt["user_id"] == web.user.id
     choices = ws.exercises.choices(attempt_id) if own and attempt["status"] == "open" else None
-    with _LOCK:
-        progress = _PROGRESS.get(attempt_id)
+    step = attempt.get("progress") if attempt["status"] == "building" else None
+    order = list(STEPS)  # a build's steps in order, the last "done"
+    progress = (step, order.index(step), len(order) - 1) if step in STEPS else None
     titles = {}
     grades = [g for g in (attempt.get("grade"), attempt.get("team_grade")) if g]
     lessons = {le for g in grades for le in g["lessons"]}
