@@ -4,6 +4,11 @@ step kept in its row for every server process to show, the case built as in-proc
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -58,3 +63,19 @@ def test_a_build_that_fails_in_the_worker_fails_its_attempt(ws: Workspace) -> No
         pool.close()
     failed = who["anna"].exercises.show(attempt["id"])
     assert failed["status"] == "failed" and failed["progress"] is None
+
+
+def test_a_worker_ends_with_the_server_that_started_it(tmp_path: Path) -> None:
+    server = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import os
+        from veriga.config import Settings
+        from veriga.workspace.exercise_builds import BuildPool
+        pool = BuildPool(Settings(home={str(tmp_path)!r}, database_url="sqlite://"), 1)
+        print(pool._executor().submit(os.getpid).result(120), flush=True)
+        os._exit(0)  # killed: no shutdown of the pool
+        """)], capture_output=True, text=True, timeout=180, check=True)
+    worker = int(server.stdout.split()[-1])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker}").exists()

@@ -104,18 +104,13 @@ def run_imports(
             for req in requests:
                 result = _import_one(store, conn, run, case_id, req, actor, strict, progress,
                                      source_values or {}, run_state, shas, kept)
-                detail: dict[str, Any] = {
-                    "file": result.file_name, "sha256": result.sha256,
-                    "format": result.format, "entities": result.entities,
-                    "statements": result.statements, "records": result.records,
-                    "rejects": len(result.rejects)}
-                if result.warnings:  # kept as read; the audit is where they are kept
-                    detail["warnings"] = [w.render(result.file_name)
-                                          for w in result.warnings[:MAX_AUDITED_WARNINGS]]
-                store.audit(conn, actor=actor, action="import", case_id=case_id,
-                            purpose=purpose, target=result.source_id, detail=detail)
                 results.append(result)
             _check_invoice_parties(store, conn, case_id, results, run_state, strict)
+            # audited last: an entry takes the audit chain's lock until the commit, and
+            # every other writer of the server waits for it
+            for result in results:
+                store.audit(conn, actor=actor, action="import", case_id=case_id,
+                            purpose=purpose, target=result.source_id, detail=_audited(result))
             run.publish()
     except (IntegrityError, OperationalError) as exc:
         run.abort()  # another import committed one of these files first?
@@ -129,6 +124,18 @@ def run_imports(
         raise
     run.finish()
     return results
+
+
+def _audited(result: ImportResult) -> dict[str, Any]:
+    """The audit entry's detail of one imported file."""
+    detail: dict[str, Any] = {
+        "file": result.file_name, "sha256": result.sha256, "format": result.format,
+        "entities": result.entities, "statements": result.statements,
+        "records": result.records, "rejects": len(result.rejects)}
+    if result.warnings:  # kept as read; the audit is where they are kept
+        detail["warnings"] = [w.render(result.file_name)
+                              for w in result.warnings[:MAX_AUDITED_WARNINGS]]
+    return detail
 
 
 def _check_invoice_parties(store: Store, conn: Any, case_id: str,

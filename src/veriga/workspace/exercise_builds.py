@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -26,15 +27,25 @@ log = logging.getLogger(__name__)
 
 #: how much lower than the server a build runs (``nice`` steps; 0: the same priority)
 NICE = int(os.environ.get("VERIGA_SIMULATION_NICE", "10"))
-#: builds a worker process runs before a fresh one replaces it (memory is given back)
-TASKS_PER_WORKER = 8
+#: how often a worker checks that its server still runs (seconds)
+PARENT_CHECK_S = 2.0
 
 #: the worker process's own store, kept from one build to the next
 _STORES: dict[str, Any] = {}
 
 
-def _lower_priority() -> None:
-    """A worker's start: below the server, so that a request is served first."""
+def _watch_parent(parent: int) -> None:
+    """A worker ends with the server process that started it (a server killed leaves no
+    worker behind, holding its memory)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
+def _start_worker(parent: int) -> None:
+    """A worker's start: below the server, so that a request is served first; ended with
+    its server."""
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if NICE > 0:
         try:
             os.nice(NICE)
@@ -74,9 +85,11 @@ class BuildPool:
                 if self._pool is not None:
                     self._pool.shutdown(wait=False, cancel_futures=True)
                 # spawned, not forked: the server's threads and connections stay behind
+                # no max_tasks_per_child: with builds queued, a worker it retires is never replaced
+                # and the queue stops (CPython gh-115634, in 3.11 to 3.13)
                 self._pool = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_lower_priority, max_tasks_per_child=TASKS_PER_WORKER)
+                    initializer=_start_worker, initargs=(os.getpid(),))
             return self._pool
 
     def submit(self, user_id: str, purpose: str, attempt_id: str) -> Future[None]:
