@@ -48,3 +48,15 @@ def test_set_start_submit_and_grade(env_home: Path, tmp_path: Path) -> None:
     assert "Your grade: 100%" in out and "passed" in out
     shown = json.loads(run("train", "attempt", "grade", attempt["id"], "--format", "json"))
     assert shown["grade"]["passed"] is True
+
+
+def test_prepare_cases_ahead_of_a_workshop(env_home: Path) -> None:
+    run("train", "exercise", "create", "Workshop", "--scenario", "sexual-exploitation",
+        "--difficulty", "easy")
+    exercise = json.loads(run("train", "exercise", "list", "--format", "json"))[0]["id"]
+    run("train", "exercise", "prepare", exercise, "--count", "0", code=1)
+    out = run("train", "exercise", "prepare", exercise, "--count", "2")
+    assert "2 of 2 case(s) ready" in out
+    prepared = json.loads(run("train", "attempt", "list", "--format", "json"))
+    assert len(prepared) == 2 and all(a["status"] == "open" and a["case_id"] for a in prepared)
+    assert len({a["case_id"] for a in prepared}) == 2  # a case of its own each

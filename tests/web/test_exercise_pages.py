@@ -195,3 +195,35 @@ def test_the_grading_messages_are_in_the_catalogs() -> None:
     with (LOCALE_DIR / "messages.pot").open("rb") as fh:
         pot = {m.id for m in read_po(fh) if m.id}
     assert len(found) > 60 and found - pot == set()
+
+
+def test_a_trainer_prepares_cases_and_a_trainee_takes_one_at_once(academy) -> None:
+    settings, admin = academy
+    exercise = admin.as_user("trainer").exercises.create(
+        "Workshop", "sexual-exploitation", "easy", cohort="Riga 2026")["id"]
+    trainer = client_of(settings, "trainer")
+    page = trainer.get("/training/exercises")
+    assert f'data-testid="prepare-{exercise}"' in page.text
+    token = csrf(page.text)
+    assert trainer.post(f"/training/exercises/{exercise}/prepare",
+                        data={"csrf": token, "count": "0"}).status_code == 422
+    done = trainer.post(f"/training/exercises/{exercise}/prepare",
+                        data={"csrf": token, "count": "1"}, follow_redirects=False)
+    assert done.status_code == 303
+    for _ in range(240):  # built by the server's worker process
+        status = trainer.get("/training/exercises").text.split(
+            f'data-testid="prepared-{exercise}">')[1].split("<")[0]
+        if status.startswith("1 ready"):
+            break
+        time.sleep(0.5)
+    assert status == "1 ready, 0 being built"
+    anna = client_of(settings, "anna")
+    assert 'data-testid="prepare-' not in anna.get("/training/exercises").text
+    assert anna.post(f"/training/exercises/{exercise}/prepare",
+                     data={"csrf": token, "count": "1"}).status_code in (403, 404)
+    attempt = start(anna, exercise)
+    text = anna.get(f"/training/attempts/{attempt}").text  # ready at once: no build to wait
+    assert 'data-testid="building"' not in text and 'data-testid="briefing"' in text
+    status = trainer.get("/training/exercises").text.split(
+        f'data-testid="prepared-{exercise}">')[1].split("<")[0]
+    assert status == "0 ready, 0 being built"

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 from test_exercises import people
 
+from veriga.errors import NotFound, VerigaError
 from veriga.store.schema import training_attempts, training_exercises
-from veriga.workspace import Workspace
+from veriga.workspace import PermissionDenied, Workspace
 from veriga.workspace.exercise_builds import NICE, BuildPool
 from veriga.workspace.exercises import PURPOSE
 
@@ -45,7 +46,7 @@ def test_a_worker_process_builds_the_case_below_the_servers_priority(ws: Workspa
     built = anna.exercises.show(attempt["id"])
     assert built["status"] == "open" and built["case_id"] and built["progress"] is None
     assert built["briefing"]["assess"]  # the key was built from the world's ground truth
-    assert anna.entities.list(built["case_id"], ["Person"])
+    assert list(anna.entities.list(built["case_id"], ["Person"]))
 
 
 def test_a_build_that_fails_in_the_worker_fails_its_attempt(ws: Workspace) -> None:
@@ -79,3 +80,40 @@ def test_a_worker_ends_with_the_server_that_started_it(tmp_path: Path) -> None:
     while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
         time.sleep(0.2)
     assert not Path(f"/proc/{worker}").exists()
+
+
+@pytest.mark.slow
+def test_a_case_prepared_ahead_is_taken_by_the_first_trainee_to_start(ws: Workspace) -> None:
+    who = people(ws)
+    trainer, anna, bert = who["trainer"], who["anna"], who["bert"]
+    exercise = trainer.exercises.create("Workshop", "sexual-exploitation", "easy",
+                                        cohort="Riga 2026")
+    with pytest.raises(PermissionDenied):
+        anna.exercises.prepare(exercise["id"], 1)
+    with pytest.raises(VerigaError):
+        trainer.exercises.prepare(exercise["id"], 0)
+    group = trainer.exercises.create("Team", "mixed", "easy", cohort="Riga 2026", team=True)
+    with pytest.raises(VerigaError):
+        trainer.exercises.prepare(group["id"], 1)
+    (spare,) = trainer.exercises.prepare(exercise["id"], 1)
+    assert spare["spare"] and spare["status"] == "building"
+    assert not anna.exercises.attempts()  # the trainer's until taken
+    trainer.exercises.build(spare["id"])
+    built = trainer.exercises.show(spare["id"])
+    assert built["status"] == "open" and built["case_id"]
+
+    taken = anna.exercises.begin(exercise["id"])  # ready at once: no build of her own
+    assert taken["id"] == spare["id"] and taken["status"] == "open"
+    assert taken["case_id"] == built["case_id"] and not taken["spare"]
+    mine = anna.exercises.show(taken["id"])
+    assert mine["briefing"]["assess"] and mine["user_id"] == anna.require_user().id
+    assert list(anna.entities.list(taken["case_id"], ["Person"]))
+    assert "anna" in anna.cases.get(taken["case_id"])["name"]
+    # the next trainee finds none ready: their own case is built
+    assert bert.exercises.begin(exercise["id"])["status"] == "building"
+    with pytest.raises(NotFound):  # nor may he open hers
+        bert.cases.open(taken["case_id"])
+    with pytest.raises(NotFound):
+        list(bert.entities.list(taken["case_id"], ["Person"]))
+    assert {a["username"] for a in trainer.exercises.attempts(exercise["id"])} == {
+        "anna", "bert"}

@@ -90,6 +90,37 @@ def exercise_team(
     console.print(f"Team [bold]{team['name']}[/] ({team['id']}): {len(members)} members")
 
 
+@exercise_app.command("prepare")
+def exercise_prepare(
+    exercise: Annotated[str, typer.Argument(help="The exercise's id.")],
+    count: Annotated[int, typer.Option(help="How many cases to build.")] = 1,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Build cases ahead of a workshop (trainers): a trainee who starts the exercise then
+    takes a ready case at once. They build side by side in worker processes."""
+    from veriga.workspace.exercise_builds import BuildPool
+    from veriga.workspace.exercises import PURPOSE
+
+    with workspace(purpose) as ws:
+        made = ws.exercises.prepare(exercise, count)
+        pool = BuildPool(ws.settings)
+        try:
+            builds = [pool.submit(ws.require_user().id, PURPOSE, a["id"]) for a in made]
+            with progress_bars() as progress:
+                for done, build in enumerate(builds, 1):
+                    build.result()
+                    progress("building the cases", done, len(builds))
+        finally:
+            pool.close()
+        built = [ws.exercises.show(a["id"]) for a in made]
+    ready = sum(a["status"] == "open" for a in built)
+    console.print(f"{ready} of {count} case(s) ready for trainees of exercise {exercise}"
+                  + ("" if ready == count else "; see 'veriga train attempt list' for the "
+                     "failed ones"))
+    if ready < count:
+        raise typer.Exit(1)
+
+
 @attempt_app.command("start")
 def attempt_start(
     exercise: Annotated[str, typer.Argument(help="The exercise's id.")],

@@ -510,6 +510,8 @@ training_attempts = Table(
     Column("status", String(16), nullable=False),  # building | open | submitted | failed
     # while building: queued | simulate | import | analyse | key (the step under way)
     Column("progress", String(16), nullable=True),
+    # prepared ahead of a workshop: the trainer's until a trainee starts the exercise
+    Column("spare", Boolean, nullable=True),
     Column("key", JSON, nullable=True),  # the answer key (never shown before submission)
     Column("submission", JSON, nullable=True),
     Column("grade", JSON, nullable=True),

@@ -34,6 +34,7 @@ from veriga.access.policy import Op
 from veriga.access.roles import CaseKind, Role
 from veriga.errors import NotFound, VerigaError
 from veriga.store.schema import (
+    cases,
     training_attempts,
     training_cohorts,
     training_exercises,
@@ -56,6 +57,8 @@ BUILD_TIMEOUT = timedelta(minutes=15)
 #: thirty at once exhausted (half the builds then failed waiting for one)
 BUILD_WORKERS = int(os.environ.get("VERIGA_SIMULATION_SLOTS", "0")) or max(2, os.cpu_count() or 2)
 BUILD_SLOTS = threading.BoundedSemaphore(BUILD_WORKERS)
+#: how many cases a trainer prepares at once ahead of a workshop
+MAX_SPARE = 40
 #: what a trainee picks in the answer form: people, companies and accounts
 CHOICE_SCHEMATA = ("Person", "Company", "LegalEntity", "BankAccount")
 
@@ -63,6 +66,17 @@ CHOICE_SCHEMATA = ("Person", "Company", "LegalEntity", "BankAccount")
 def _attempt_public(row: Mapping[str, Any]) -> dict[str, Any]:
     """An attempt as its readers see it: never the key."""
     return {k: v for k, v in row.items() if k != "key"}
+
+
+def _case_label(exercise: Mapping[str, Any], who: str, attempt_id: str) -> str:
+    """An attempt's case name: the exercise, whose it is, and the attempt."""
+    return f"{exercise['title']} ({who}, {attempt_id[-6:]})"[:255]
+
+
+def _member_role(member: User) -> Role:
+    """The role a member of an attempt's case has in it."""
+    return Role.TRAINEE if Role.TRAINEE in member.roles else (
+        Role.TRAINER if Role.TRAINER in member.roles else member.case_role())
 
 
 def _exercise_row(conn: Connection, exercise_id: str) -> dict[str, Any]:
@@ -243,10 +257,15 @@ class Exercises(Part):
                     training_attempts.c.user_id == user.id)).scalar()
                 if mine:
                     raise VerigaError(f"you have started this team's attempt: {mine}")
+            if team is None:
+                claimed = self._claim_spare(conn, row, user, now)
+                if claimed is not None:
+                    return _attempt_public(claimed)
             attempt = {"id": new_id("att"), "exercise_id": row["id"], "user_id": user.id,
                        "team_id": team["id"] if team else None, "case_id": None,
                        "seed": random.SystemRandom().randrange(1, 2**31 - 1),
-                       "status": "building", "progress": "queued", "key": None, "submission": None,
+                       "status": "building", "progress": "queued", "spare": False,
+                       "key": None, "submission": None,
                        "grade": None, "score": None, "passed": None, "started_at": now,
                        "submitted_at": None}
             conn.execute(training_attempts.insert().values(**attempt))
@@ -255,6 +274,57 @@ class Exercises(Part):
             if team is not None:
                 attempt = self._join_team(conn, attempt, team, user)
         return _attempt_public(attempt)
+
+    def prepare(self, exercise: str, count: int) -> builtins.list[dict[str, Any]]:
+        """Cases built ahead of a workshop: ``count`` attempts of the exercise's trainer,
+        each to be built (:meth:`build`); a trainee who starts the exercise takes a built
+        one at once instead of waiting for a build of their own."""
+        user = self.ws.require_global(Op.TRAINING_MANAGE)
+        if not 1 <= count <= MAX_SPARE:
+            raise VerigaError(f"prepare from 1 to {MAX_SPARE} cases at once")
+        now = datetime.now(UTC)
+        with self.ws.store.begin() as conn:
+            row = self._exercise(conn, exercise, user)
+            if not self._runs(conn, row, user):
+                raise NotFound(f"no exercise {exercise!r} that you run")
+            if row["team"]:
+                raise VerigaError("a group exercise's case is built when its team's first "
+                                  "member starts it")
+            made = [{"id": new_id("att"), "exercise_id": row["id"], "user_id": user.id,
+                     "team_id": None, "case_id": None,
+                     "seed": random.SystemRandom().randrange(1, 2**31 - 1),
+                     "status": "building", "progress": "queued", "spare": True, "key": None,
+                     "submission": None, "grade": None, "score": None, "passed": None,
+                     "started_at": now, "submitted_at": None} for _ in range(count)]
+            conn.execute(training_attempts.insert(), made)
+            self.ws.write_audit(conn, "training.exercise.prepare", None, row["id"],
+                                count=count)
+        return [_attempt_public(a) for a in made]
+
+    def _claim_spare(self, conn: Connection, exercise: Mapping[str, Any], user: User,
+                     now: datetime) -> dict[str, Any] | None:
+        """A built case prepared for the exercise, made the trainee's attempt: its case
+        renamed for them and opened to them. ``None`` when no prepared case is ready (or
+        another trainee took the last one in the same instant)."""
+        spare = conn.execute(select(training_attempts).where(
+            training_attempts.c.exercise_id == exercise["id"],
+            training_attempts.c.spare.is_(True), training_attempts.c.status == "open")
+            .order_by(training_attempts.c.started_at, training_attempts.c.id).limit(1)
+            .with_for_update(skip_locked=True)).mappings().first()
+        if spare is None:
+            return None
+        taken = conn.execute(training_attempts.update().where(
+            training_attempts.c.id == spare["id"], training_attempts.c.spare.is_(True))
+            .values(user_id=user.id, spare=False, started_at=now))
+        if taken.rowcount != 1:
+            return None
+        case_access.add_member(conn, spare["case_id"], user.id, _member_role(user),
+                               self.ws.actor)
+        conn.execute(cases.update().where(cases.c.id == spare["case_id"]).values(
+            name=_case_label(exercise, user.username, spare["id"])))
+        self.ws.write_audit(conn, "training.attempt.start", spare["case_id"], spare["id"],
+                            exercise=exercise["id"], team=None, prepared=True)
+        return {**spare, "user_id": user.id, "spare": False, "started_at": now}
 
     def _join_team(self, conn: Connection, attempt: dict[str, Any], team: Mapping[str, Any],
                    user: User) -> dict[str, Any]:
@@ -401,12 +471,12 @@ class Exercises(Part):
         with self.ws.store.begin() as conn:
             team = conn.execute(select(training_teams).where(
                 training_teams.c.id == attempt["team_id"])).mappings().first()
-            label = f"{exercise['title']} ({'team ' + team['name'] if team else user.username}"\
-                    f", {attempt['id'][-6:]})"
+            label = _case_label(exercise, "team " + team["name"] if team else user.username,
+                                attempt["id"])
             description = "Case simulation on synthetic data" + (
                 " shared by a joint investigation team" if team else "")
             case = self.ws.store.create_case(
-                conn, label[:255], self.ws.actor, description, owner_org_id=user.org_id,
+                conn, label, self.ws.actor, description, owner_org_id=user.org_id,
                 kind=CaseKind.TRAINING.value, pseudonym_key=secrets.token_hex(32))
             members = builtins.list(team["members"] if team else {user.id: None})
             trainers = [exercise["created_by"]]
@@ -416,10 +486,9 @@ class Exercises(Part):
                     training_members.c.role == "trainer")).scalars()
             members += [t for t in dict.fromkeys(trainers) if t not in members]
             for member_id in members:
-                member = load_user(conn, user_id=member_id)
-                role = Role.TRAINEE if Role.TRAINEE in member.roles else (
-                    Role.TRAINER if Role.TRAINER in member.roles else member.case_role())
-                case_access.add_member(conn, case["id"], member_id, role, self.ws.actor)
+                case_access.add_member(conn, case["id"], member_id,
+                                       _member_role(load_user(conn, user_id=member_id)),
+                                       self.ws.actor)
             self.ws.write_audit(conn, "case.create", case["id"], case["name"],
                                 kind=CaseKind.TRAINING.value, attempt=attempt["id"],
                                 members=len(members))

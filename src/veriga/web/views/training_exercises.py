@@ -41,7 +41,7 @@ from veriga.training.simulation.vocab import (
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
-from veriga.workspace.exercises import PURPOSE
+from veriga.workspace.exercises import MAX_SPARE, PURPOSE
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -94,13 +94,19 @@ def _exercises_page(request: Request, web: Web, error: str | None = None) -> Res
     ws = web.ws
     exercises = ws.exercises.list()
     attempts = ws.exercises.attempts()
-    mine = [a for a in attempts if a["user_id"] == web.user.id]
+    mine = [a for a in attempts if a["user_id"] == web.user.id and not a["spare"]]
     others = [a for a in attempts if a["user_id"] != web.user.id]
+    prepared: dict[str, dict[str, int]] = {}
+    for a in attempts:
+        if a["spare"] and a["status"] in ("open", "building"):
+            counts = prepared.setdefault(a["exercise_id"], {})
+            counts[a["status"]] = counts.get(a["status"], 0) + 1
     cohorts = ws.cohorts.list() if _may_manage(web) else []
     return request.app.state.render(
         request, web, "training_exercises.html", status=400 if error else 200,
-        exercises=exercises, mine=mine, others=others, cohorts=cohorts,
-        may_manage=_may_manage(web), error=error, role_parts=ROLE_PARTS, **_labels())
+        exercises=exercises, mine=mine, others=others, cohorts=cohorts, prepared=prepared,
+        max_spare=MAX_SPARE, may_manage=_may_manage(web), error=error, role_parts=ROLE_PARTS,
+        **_labels())
 
 
 @router.get("/training/exercises", include_in_schema=False)
@@ -154,6 +160,20 @@ def start(request: Request, exercise: Id, web: Current) -> Response:
     if attempt["status"] == "building" and attempt.get("builder", True):
         _build_in_background(request, web, attempt["id"])
     return RedirectResponse(f"/training/attempts/{attempt['id']}", status_code=303)
+
+
+@router.post("/training/exercises/{exercise}/prepare", include_in_schema=False)
+def prepare(request: Request, exercise: Id, web: Current,
+            count: Annotated[int, Form(ge=1, le=MAX_SPARE)]) -> Response:
+    """Cases built ahead of a workshop (trainers), in the server's worker processes."""
+    try:
+        made = web.ws.exercises.prepare(exercise, count)
+    except VerigaError as exc:
+        web.ws.exercises.get(exercise)
+        return _exercises_page(request, web, str(exc))
+    for attempt in made:
+        _build_in_background(request, web, attempt["id"])
+    return RedirectResponse("/training/exercises", status_code=303)
 
 
 def _build_in_background(request: Request, web: Web, attempt_id: str) -> None:
