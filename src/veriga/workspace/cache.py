@@ -2,12 +2,20 @@
 each value under the case's data fingerprint (its revision and its sources, see
 :meth:`veriga.store.Store.fingerprint`) and the reader's view of the case (hidden sources
 and entities, a share's records, the minimisation), so that readers who see the case
-differently never share a value. Computed once per key, however many requests wait."""
+differently never share a value. Computed once per key, however many requests wait.
+
+At most :data:`MAX_VALUES` values and :data:`BUDGET_BYTES` of them (``VERIGA_CACHE_MB``,
+default 1024) are kept, the least recently used given up first; a value larger than the
+whole budget is returned but not kept (a large case's ledger must not pin the server's
+memory)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -19,9 +27,33 @@ T = TypeVar("T")
 
 #: (what, database, case, fingerprint, view) -> value, least recently used first.
 _VALUES: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+#: the estimated bytes of each value kept
+_SIZES: dict[tuple[Any, ...], int] = {}
 _COMPUTING: dict[tuple[Any, ...], threading.Lock] = {}
 _LOCK = threading.Lock()
 MAX_VALUES = 32
+BUDGET_BYTES = int(float(os.environ.get("VERIGA_CACHE_MB", "1024")) * 2**20)
+
+
+def size_of(value: Any, depth: int = 4) -> int:
+    """An estimate of the memory a value holds: Arrow tables and arrays by their buffers,
+    containers, dataclasses and plain objects by what they hold (``depth`` levels down)."""
+    nbytes = getattr(value, "nbytes", None)
+    if isinstance(nbytes, int):
+        return nbytes
+    size = sys.getsizeof(value)
+    if depth == 0 or isinstance(value, str | bytes | int | float | bool | type(None)):
+        return size
+    if isinstance(value, dict):
+        return size + sum(size_of(k, depth - 1) + size_of(v, depth - 1)
+                          for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return size + sum(size_of(v, depth - 1) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return size + sum(size_of(getattr(value, f.name), depth - 1)
+                          for f in dataclasses.fields(value))
+    held = getattr(value, "__dict__", None)
+    return size + (size_of(held, depth - 1) if isinstance(held, dict) else 0)
 
 
 def view_key(access: CaseAccess) -> str:
@@ -59,10 +91,14 @@ def cached(found: tuple[Any, ...], compute: Callable[[], T]) -> T:
                 return _VALUES[found]
         try:
             value = compute()
+            size = size_of(value)
             with _LOCK:
-                _VALUES[found] = value
-                while len(_VALUES) > MAX_VALUES:
-                    _VALUES.popitem(last=False)
+                if size <= BUDGET_BYTES:
+                    _VALUES[found], _SIZES[found] = value, size
+                    total = sum(_SIZES.values())
+                    while len(_VALUES) > MAX_VALUES or total > BUDGET_BYTES:
+                        gone, _ = _VALUES.popitem(last=False)
+                        total -= _SIZES.pop(gone)
         finally:
             with _LOCK:
                 _COMPUTING.pop(found, None)
@@ -73,3 +109,4 @@ def clear() -> None:
     """Forget every value (tests)."""
     with _LOCK:
         _VALUES.clear()
+        _SIZES.clear()

@@ -1,0 +1,71 @@
+"""The per-process cache keeps within its memory budget: the least recently used value is
+given up first, and a value larger than the whole budget is not kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pytest
+
+from veriga.workspace import cache
+
+
+@dataclass
+class Prepared:
+    table: pa.Table
+    owners: dict[str, str]
+
+
+def table(rows: int) -> pa.Table:
+    return pa.table({"n": pa.array(range(rows), pa.int64())})
+
+
+@pytest.fixture(autouse=True)
+def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    cache.clear()
+    monkeypatch.setattr(cache, "BUDGET_BYTES", 20_000)
+    yield
+    cache.clear()
+
+
+def test_sizes_count_what_a_value_holds() -> None:
+    assert cache.size_of(table(1000)) == table(1000).nbytes == 8000
+    small = cache.size_of(Prepared(table(10), {}))
+    big = cache.size_of(Prepared(table(10), {f"LV{n:020d}": f"owner-{n}" for n in range(500)}))
+    assert big - small > 500 * 100  # the owners' keys and values, not only the dict
+    assert cache.size_of([table(100), table(100)]) > 1600
+
+
+def test_least_recently_used_values_go_first_within_the_budget() -> None:
+    calls: list[str] = []
+
+    def value(name: str, rows: int) -> pa.Table:
+        def compute() -> pa.Table:
+            calls.append(name)
+            return table(rows)
+        return cache.cached(("t", name), compute)
+
+    value("a", 1000)  # 8,000 bytes
+    value("b", 1000)  # 16,000
+    value("a", 1000)  # a used again: b is now the oldest
+    value("c", 1000)  # 24,000 > 20,000: b goes
+    assert calls == ["a", "b", "c"]
+    value("a", 1000)
+    value("c", 1000)
+    assert calls == ["a", "b", "c"]  # both still kept
+    value("b", 1000)
+    assert calls == ["a", "b", "c", "b"]  # computed again
+
+
+def test_a_value_over_the_whole_budget_is_returned_not_kept() -> None:
+    calls: list[int] = []
+
+    def compute() -> pa.Table:
+        calls.append(1)
+        return table(5000)  # 40,000 bytes
+
+    for _ in range(2):
+        assert cache.cached(("huge",), compute).num_rows == 5000
+    assert calls == [1, 1]
