@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,18 +26,91 @@ def _filtered(web: Web, case: str, kind: str, state: str, min_score: float) -> l
             and f.score >= min_score]
 
 
+#: how the queue is ordered: highest score first, by kind, or by the person or company a
+#: finding is about (grouped under them)
+SORTS = ("score", "kind", "subject")
+PER_PAGE = 25
+#: what a finding is about: the first of its entities that is one of these
+SUBJECTS = ("Person", "Company", "Organization", "LegalEntity", "PublicBody")
+
+
+def _names(web: Web, case: str, findings: list[Finding], per_finding: int
+           ) -> dict[str, Any]:
+    """The entities the findings rest on (the first ``per_finding`` of each), by id; what
+    the reader may not see is left out."""
+    ids = list(dict.fromkeys(e for f in findings for e in f.evidence.entity_ids[:per_finding]))
+    return {str(e.id): e for e in web.ws.entities.by_id(case, ids) if e.id} if ids else {}
+
+
+def _subject(f: Finding, names: dict[str, Any]) -> str | None:
+    for entity_id in f.evidence.entity_ids:
+        found = names.get(entity_id)
+        if found is not None and found.schema.name in SUBJECTS:
+            return str(found.caption)
+    return None
+
+
 @router.get("/cases/{case}/findings", include_in_schema=False)
 def queue(request: Request, case: str, web: Current, kind: str = "", state: str = "new",
-          min_score: float = 0.0) -> Response:
+          min_score: float = 0.0, sort: str = "score",
+          page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     everything = web.ws.findings.list(case)
     gettext = translations(web.lang).gettext
     kinds = sorted({(f.kind, f.heading(gettext, web.lang)) for f in everything},
                    key=lambda k: (len(k[0]), k[0]))
     items = [f for f in everything if (not kind or f.kind == kind)
              and (not state or f.review.state.value == state) and f.score >= min_score]
+    sort = sort if sort in SORTS else "score"
+    names: dict[str, Any] = {}
+    if sort == "subject":  # every finding's subject, to order and group by it
+        names = _names(web, case, items, 5)
+        items.sort(key=lambda f: (_subject(f, names) is None,
+                                  (_subject(f, names) or "").casefold(), -f.score))
+    elif sort == "kind":
+        items.sort(key=lambda f: (len(f.kind), f.kind, -f.score))
+    else:
+        items.sort(key=lambda f: -f.score)
+    pages = max(1, -(-len(items) // PER_PAGE))
+    page = min(page, pages)
+    shown = items[(page - 1) * PER_PAGE:page * PER_PAGE]
+    names.update(_names(web, case, [f for f in shown
+                                    if any(e not in names for e in f.evidence.entity_ids[:20])],
+                        20))
+    groups: list[tuple[str | None, list[Finding]]] = []
+    for f in shown:
+        subject = _subject(f, names) if sort == "subject" else None
+        if not groups or groups[-1][0] != subject:
+            groups.append((subject, []))
+        groups[-1][1].append(f)
+    query = urlencode({"kind": kind, "state": state, "min_score": min_score, "sort": sort})
     return request.app.state.render(request, web, "findings.html", items=items, kinds=kinds,
                                     kind=kind, state=state, states=STATES,
-                                    min_score=min_score)
+                                    min_score=min_score, sort=sort, sorts=SORTS,
+                                    groups=groups, names=names, page=page, pages=pages,
+                                    query=query, error=request.query_params.get("error"),
+                                    reviewable=any(f.review.state.value == "new"
+                                                   for f in shown))
+
+
+@router.post("/cases/{case}/findings/review", include_in_schema=False)
+def review_many(request: Request, case: str, web: Current,
+                state: Annotated[str, Form()], reason: Annotated[str, Form()],
+                ids: Annotated[list[str], Form(max_length=200)] | None = None,
+                back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """The findings selected in the queue, confirmed or dismissed with one reason (each
+    review recorded and audited on its own)."""
+    target = f"/cases/{case}/findings?" + (back if _safe_query(back) else "")
+    if not ids:
+        return RedirectResponse(target + "&error=none-selected", status_code=303)
+    for finding_id in dict.fromkeys(ids):
+        web.ws.findings.review(case, finding_id, ReviewState(state), reason)
+    return RedirectResponse(target, status_code=303)
+
+
+def _safe_query(query: str) -> bool:
+    """A query string of the queue's own filters, nothing that leaves the page."""
+    return all(k in ("kind", "state", "min_score", "sort", "page")
+               for k, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def _one(web: Web, case: str, finding_id: str) -> Finding:
