@@ -78,6 +78,7 @@ class EntityLink(BaseModel):
     first: str | None
     last: str | None
     edge_url: str | None
+    amount: float | None = None  # a payment's or a contract's total, where it has one
 
 
 class FindingBrief(BaseModel):
@@ -130,7 +131,7 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
             links.append({"label": edge["label"], "schema": edge["schema"], "other": node,
                           "direction": "out" if edge["source"] == proxy.id else "in",
                           "first": edge["first"], "last": edge["last"],
-                          "edge_url": edge.get("url")})
+                          "edge_url": edge.get("url"), "amount": edge.get("amount")})
     findings = page.findings
     values = [{"prop": s["prop"], "value": s["value"], "original": s.get("original_value"),
                "file": s.get("file_name"), "locator": s.get("locator"),
@@ -140,16 +141,49 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
               for s in view.statements]
     return {"entity": {"id": proxy.id, "schema": proxy.schema.name, "caption": proxy.caption,
                        "role": roles.get(proxy.id or "")},
-            "values": values, "links": sorted(links, key=lambda x: (x["schema"], x["label"])),
+            "values": values, "links": sorted(links, key=_link_order),
             "findings": [{"id": f.id, "kind": f.kind, "title": f.heading(gettext, web.lang),
                           "score": f.score,
                           "state": f.review.state.value} for f in findings]}
 
 
+def _link_order(link: dict[str, Any]) -> tuple[Any, ...]:
+    """Links by type, the largest amount first (a number, not its text), then the earliest,
+    then by the other end's name."""
+    amount = link.get("amount")
+    return (link["schema"], -(amount or 0.0), link["first"] or "9999",
+            str(link["other"].get("label", "")).casefold())
+
+
+#: statement properties that are the store's own bookkeeping, not a value of the entity
+HIDDEN_PROPS = {"id"}
+
+
+def grouped_values(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per property and value, in the order first stated, with every statement
+    of it (file, place, importer) as its sources; the bookkeeping properties left out."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for v in values:
+        if v["prop"] in HIDDEN_PROPS:
+            continue
+        row = rows.setdefault((v["prop"], v["value"]), {
+            "prop": v["prop"], "value": v["value"], "originals": [], "sources": []})
+        if v["original"] and v["original"] not in row["originals"]:
+            row["originals"].append(v["original"])
+        row["sources"].append(v)
+    return list(rows.values())
+
+
 @router.get("/cases/{case}/entities/{entity_id}", include_in_schema=False)
 def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Response:
     data = entity_data(web, case, entity_id)
+    files = sorted({v["file"] for v in data["values"] if v["file"]})
+    accounts = [v["value"] for v in data["values"]
+                if v["prop"] in ("iban", "accountNumber")] if data["entity"]["schema"] in (
+                    "BankAccount",) else []
     return request.app.state.render(request, web, "entity.html", **data,
+                                    grouped=grouped_values(data["values"]), files=files,
+                                    accounts=list(dict.fromkeys(accounts)),
                                     **merged_records(web, case, entity_id, data["values"]),
                                     parted=[p for p in request.query_params.get(
                                         "parted", "").split(",") if p],
