@@ -502,6 +502,22 @@ class Store:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         return list(conn.execute(query).scalars())
 
+    def source_files(self, conn: Connection, case_id: str, entity_ids: Collection[str],
+                     exclude_sources: Collection[str] = ()) -> dict[str, list[str]]:
+        """The names of the files that state something of each entity, sorted."""
+        if not entity_ids:
+            return {}
+        query = select(statements.c.canonical_id, sources.c.file_name).join(
+            sources, sources.c.id == statements.c.source_id).where(
+            statements.c.case_id == case_id,
+            statements.c.canonical_id.in_(list(entity_ids))).distinct()
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        found: dict[str, set[str]] = {}
+        for entity_id, name in conn.execute(query):
+            found.setdefault(entity_id, set()).add(name)
+        return {k: sorted(v) for k, v in found.items()}
+
     def save_view(self, conn: Connection, case_id: str, kind: str, name: str, state: Any,
                   by: str) -> str:
         view_id = new_id("view")

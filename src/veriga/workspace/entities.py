@@ -197,6 +197,16 @@ class Entities(Part):
                          reads={access.real_id(p.id or "") for p in found})
         return found
 
+    def source_files(self, case: str, entity_ids: Sequence[str]) -> dict[str, builtins.list[str]]:
+        """The files that state something of each entity (ids as the user sees them), the
+        files hidden from the user left out, the names minimised for restricted readers as
+        on the files page: what tells two search results apart."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            real = {access.real_id(i): i for i in entity_ids}
+            found = self.ws.store.source_files(access.conn, access.case_id, list(real),
+                                               exclude_sources=access.hidden_sources)
+            return {real[k]: access.shown(v) for k, v in found.items() if k in real}
+
     def _search_minimised(self, access: CaseAccess, text: str, schemata: Sequence[str],
                           limit: int) -> builtins.list[EntityProxy]:
         """Search as a restricted reader sees the case: protected people by their pseudonym

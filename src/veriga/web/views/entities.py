@@ -30,13 +30,46 @@ def _brief(proxy: Any, case: str) -> dict[str, Any]:
             "url": f"/cases/{case}/entities/{proxy.id}"}
 
 
+#: what a search result shows beside its name, to tell look-alikes apart
+RESULT_PROPS = ("birthDate", "incorporationDate", "nationality", "country", "jurisdiction",
+                "iban", "registrationNumber", "phone")
+#: the property types a search matches (``Store.search``)
+MATCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
+
+
+def _result(proxy: Any, case: str, needle: str, roles: dict[str, str],
+            files: dict[str, list[str]]) -> dict[str, Any]:
+    """A search result: its name and type, then what tells it apart from look-alikes (its
+    dates, countries and numbers, its role in the case, the files it is in) and the value
+    the query matched."""
+    out = _brief(proxy, case)
+    out["facts"] = [(prop, value) for prop in RESULT_PROPS
+                    if prop in proxy.schema.properties
+                    for value in proxy.get(prop, quiet=True)[:2]]
+    out["role"] = roles.get(proxy.id or "")
+    out["files"] = files.get(proxy.id or "", [])
+    out["matched"] = next(((prop.name, value) for prop, value in proxy.itervalues()
+                           if prop.type.name in MATCHED_TYPES and needle in value.casefold()
+                           and prop.name != "name"), None)
+    return out
+
+
 @router.get("/cases/{case}/entities", include_in_schema=False)
 def search_page(request: Request, case: str, web: Current, q: str = "",
                 schema: str = "") -> Response:
-    found = web.ws.entities.search(case, stored_form(q, web.lang),  # a translated pseudonym
-                                   [schema] if schema else ()) if q else []
+    query = stored_form(q, web.lang)  # a translated pseudonym
+    found = web.ws.entities.search(case, query, [schema] if schema else ()) if q else []
+    results: list[dict[str, Any]] = []
+    if found:
+        roles = web.ws.entities.subject_roles(case)
+        files = web.ws.entities.source_files(case, [p.id for p in found if p.id])
+        needle = query.strip().casefold()
+        results = [_result(p, case, needle, roles, files) for p in found]
+    kinds: dict[str, int] = {}
+    for r in results:
+        kinds[r["schema"]] = kinds.get(r["schema"], 0) + 1
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
-                                    found=[_brief(p, case) for p in found])
+                                    found=results, kinds=sorted(kinds.items()))
 
 
 class EntityBrief(BaseModel):
