@@ -61,12 +61,12 @@ def concurrent_child(url: str, home: str, attempts: int, scenario: str,
                      difficulty: str) -> dict[str, Any]:
     """``attempts`` trainees start an attempt at the same moment; the server's pool of
     worker processes builds them, as the web application does."""
-    from veriga.workspace.exercise_builds import BuildPool
     from veriga.workspace.exercises import PURPOSE
+    from veriga.workspace.workers import WorkerPool, build_attempt
 
     admin, exercise, names = _academy(url, home, attempts, scenario, difficulty)
     sessions = [admin.as_user(n) for n in names]
-    pool = BuildPool(admin.settings)
+    pool = WorkerPool(admin.settings)
     times: list[float] = []
     start = time.perf_counter()
     try:
@@ -74,7 +74,7 @@ def concurrent_child(url: str, home: str, attempts: int, scenario: str,
         for ws in sessions:
             attempt = ws.exercises.begin(exercise)
             futures.append((ws, attempt["id"], pool.submit(
-                ws.require_user().id, PURPOSE, attempt["id"])))
+                ws.require_user().id, PURPOSE, build_attempt, attempt["id"])))
         for ws, attempt_id, future in futures:
             future.result()
             if ws.exercises.show(attempt_id)["status"] == "open":

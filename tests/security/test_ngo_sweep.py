@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
     api = f"/api/cases/{CASE}"
     with TestClient(create_app(world.settings), base_url="https://testserver") as ngo:
         log_in(ngo, "ilze")
-        open_case(ngo, CASE, "support for victims in this case")
+        token = open_case(ngo, CASE, "support for victims in this case")
         # every operation the OpenAPI schema lists, and every page
         spec = ngo.get("/api/openapi.json").json()
         listed = {path for path, ops in spec["paths"].items() if "get" in ops}
@@ -136,6 +137,19 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
                     f"{api}/chain/graph"):
             _get(ngo, url, seen)
         _get(ngo, f"/cases/{CASE}/xref", seen, **{"with": OTHER, "min_probability": 0.5})
+        # the report built in the background, as in the browser: its page and its files
+        started = ngo.post(f"/cases/{CASE}/report/jobs", data={"csrf": token},
+                           follow_redirects=False)
+        assert started.status_code == 303, started.text[:300]
+        job = started.headers["location"].split("job=")[1]
+        for _ in range(600):
+            page = _get(ngo, f"/cases/{CASE}/report", seen, job=job).text
+            if 'data-testid="report-building"' not in page:
+                break
+            time.sleep(0.5)
+        assert 'data-testid="report-ready"' in page
+        for name in ("fragment.html", "report.html", "report.pdf"):
+            _get(ngo, f"/cases/{CASE}/report/jobs/{job}/{name}", seen)
         _get(ngo, "/training/exercises", seen)  # the case simulations an NGO member may start
         # the ads, and ad pages (the extraction; a captured page is withheld from them)
         listed_ads = _get(ngo, f"/cases/{CASE}/ads", seen).text

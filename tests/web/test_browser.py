@@ -122,6 +122,9 @@ def test_switch_language_export_and_report(server: str, browser: object, tmp_pat
     download.value.save_as(saved)
     assert saved.suffix == ".anx" and b"<Chart" in saved.read_bytes()[:4000]
     page.goto(f"{server}/cases/amber/report")
+    page.click("[data-testid=build-report]")  # built in the background, the page follows
+    page.wait_for_selector("[data-testid=report-ready]", timeout=300_000)
+    page.wait_for_selector("[data-testid=report]")
     shot(page, "report")
     assert page.get_attribute("html", "lang") == "bg"
     page.goto(f"{server}/cases/amber")

@@ -4,6 +4,7 @@ download, in the user's language, audited, with pseudonyms for the NGO."""
 from __future__ import annotations
 
 import io
+import time
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -16,13 +17,36 @@ def _victim_name(site: Site) -> str:
     return site.ws.entities.by_id(site.case, [site.victim])[0].caption
 
 
+def build(client: TestClient, case: str, token: str, **form: str) -> tuple[str, str]:
+    """Build the report as the page does: a background job, followed until ready; the
+    job's id and the page."""
+    started = client.post(f"/cases/{case}/report/jobs", data={"csrf": token, **form},
+                          follow_redirects=False)
+    assert started.status_code == 303, started.text
+    job = started.headers["location"].split("job=")[1]
+    for _ in range(600):
+        page = client.get(f"/cases/{case}/report", params={"job": job})
+        assert page.status_code == 200
+        if 'data-testid="report-building"' not in page.text:
+            return job, page.text
+        assert 'http-equiv="refresh"' in page.text  # the page follows the job
+        time.sleep(0.5)
+    raise AssertionError("the report was not built in 300 s")
+
+
 def test_the_report_page_in_the_app(client: TestClient, site: Site) -> None:
     log_in(client, "liga")
-    open_case(client, site.case, PURPOSE)
-    page = client.get(f"/cases/{site.case}/report")
-    assert page.status_code == 200
+    token = open_case(client, site.case, PURPOSE)
+    assert client.post(f"/cases/{site.case}/report/jobs").status_code == 403  # no CSRF token
+    job, text = build(client, site.case, token)
+    assert 'data-testid="report-ready"' in text
+    page = client.get(f"/cases/{site.case}/report")  # the latest report, later
     assert 'data-testid="report"' in page.text and "Case report" in page.text
-    assert f"/cases/{site.case}/report.pdf" in page.text
+    assert f"/cases/{site.case}/report/jobs/{job}/report.pdf" in page.text
+    pdf = client.get(f"/cases/{site.case}/report/jobs/{job}/report.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert _victim_name(site) in client.get(
+        f"/cases/{site.case}/report/jobs/{job}/report.html").text
     assert "<script" not in page.text.split('data-testid="report"')[1]
     assert _victim_name(site) in page.text  # the investigator sees the victim's name
     assert "victim" in page.text
@@ -58,12 +82,28 @@ def test_the_pdf_downloads_in_the_users_language(client: TestClient, site: Site)
 
 def test_the_ngo_page_shows_the_pseudonym_not_the_name(client: TestClient, site: Site) -> None:
     log_in(client, "ilze")
+    token = open_case(client, site.case, "support of a victim")
+    job, text = build(client, site.case, token)
+    assert 'data-testid="report"' in text
+    assert _victim_name(site) not in text
+    assert 'data-testid="minimised"' in text
+    assert site.victim not in text  # not even the real entity id
+    assert "Cietušais" in text  # her pseudonyms read in her language (Latvian)
+    pdf = client.get(f"/cases/{site.case}/report/jobs/{job}/report.pdf").content
+    assert _victim_name(site) not in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_report_job_is_its_owners_alone(client: TestClient, site: Site) -> None:
+    log_in(client, "liga")
+    token = open_case(client, site.case, PURPOSE)
+    job, _ = build(client, site.case, token, unreviewed="true")
+    log_in(client, "ilze")
     open_case(client, site.case, "support of a victim")
-    page = client.get(f"/cases/{site.case}/report")
-    assert page.status_code == 200
-    assert _victim_name(site) not in page.text
-    assert 'data-testid="minimised"' in page.text
-    assert site.victim not in page.text  # not even the real entity id
+    for name in ("fragment.html", "report.html", "report.pdf"):
+        assert client.get(f"/cases/{site.case}/report/jobs/{job}/{name}").status_code == 404
+    assert job not in client.get(f"/cases/{site.case}/report", params={"job": job}).text
+    assert client.get(f"/cases/{site.case}/report/jobs/{job}/../../v.db").status_code == 404
 
 
 def test_the_report_needs_a_purpose(client: TestClient, site: Site) -> None:

@@ -98,14 +98,15 @@ def exercise_prepare(
 ) -> None:
     """Build cases ahead of a workshop (trainers): a trainee who starts the exercise then
     takes a ready case at once. They build side by side in worker processes."""
-    from veriga.workspace.exercise_builds import BuildPool
     from veriga.workspace.exercises import PURPOSE
+    from veriga.workspace.workers import WorkerPool, build_attempt
 
     with workspace(purpose) as ws:
         made = ws.exercises.prepare(exercise, count)
-        pool = BuildPool(ws.settings)
+        pool = WorkerPool(ws.settings)
         try:
-            builds = [pool.submit(ws.require_user().id, PURPOSE, a["id"]) for a in made]
+            me = ws.require_user().id
+            builds = [pool.submit(me, PURPOSE, build_attempt, a["id"]) for a in made]
             with progress_bars() as progress:
                 for done, build in enumerate(builds, 1):
                     build.result()

@@ -534,3 +534,26 @@ training_certificates = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
+
+
+#: A background job started from the browser (the case report and its PDF): its owner,
+#: case and purpose, state and the files it made (under ``VERIGA_HOME/jobs/<id>``).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("case_id", String(ID), ForeignKey("cases.id"), nullable=False),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # queued | running | done | failed
+    Column("progress", String(32), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("files", JSON, nullable=True),  # name -> bytes
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_jobs_user", "user_id", "created_at"),
+)

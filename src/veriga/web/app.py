@@ -25,7 +25,7 @@ from veriga.web.i18n import LANGUAGES, key_label, labels, locator, translations
 from veriga.web.session import Web
 from veriga.web.views import views
 from veriga.workspace import PermissionDenied, PurposeRequired
-from veriga.workspace.exercise_builds import BuildPool
+from veriga.workspace.workers import WorkerPool
 
 HERE = Path(__file__).parent
 
@@ -116,13 +116,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.builds.close()
+        app.state.workers.close()
 
     app = FastAPI(title="Veriga", version=__version__, docs_url="/api/docs",
                   redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.settings = settings
-    #: the case simulations' worker processes (started with the first build)
-    app.state.builds = BuildPool(settings)
+    #: worker processes for the heavy work started from the browser (from the first task)
+    app.state.workers = WorkerPool(settings)
     app.state.store = store or Store(settings.database_url)
     app.state.render = render
     app.state.views = views()

@@ -1,5 +1,7 @@
 """The case report for prosecutors: read in the app, printed, or downloaded as PDF, in the
-user's language. Built by :mod:`veriga.reports` through the user's Workspace (audited)."""
+user's language. Built by :mod:`veriga.reports` through the user's Workspace (audited): in
+the browser as a background job (:mod:`veriga.web.report_jobs`), through the API within the
+request."""
 
 from __future__ import annotations
 
@@ -7,13 +9,16 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from veriga.errors import NotFound
+from veriga.findings import N_
 from veriga.reports import build_report, render_html, render_pdf
 from veriga.web.api import CASE, errors
 from veriga.web.i18n import translations
+from veriga.web.report_jobs import run_report
 from veriga.web.session import Web, current
 from veriga.web.views import View
 
@@ -27,12 +32,48 @@ def _filename(case: str, suffix: str) -> str:
 
 
 @router.get("/cases/{case}/report", include_in_schema=False)
-def report_page(request: Request, case: str, web: Current, unreviewed: bool = False
-                ) -> Response:
-    """The report inside the application, with links to print it and download the PDF."""
-    rep = build_report(web.ws, case, translations(web.lang).gettext, web.lang, unreviewed)
-    return request.app.state.render(request, web, "report.html", unreviewed=unreviewed,
-                                    body=render_html(rep, standalone=False))
+def report_page(request: Request, case: str, web: Current, job: str = "") -> Response:
+    """The report page: build the report (a background job), follow its steps, then read
+    it here, print it or download the PDF. The user's earlier reports of the case stay a
+    day."""
+    jobs = web.ws.jobs.list(case)
+    shown = next((j for j in jobs if j["id"] == job), None) if job else (
+        jobs[0] if jobs else None)
+    body = None
+    if shown is not None and shown["status"] == "done":
+        try:
+            body = web.ws.jobs.file(shown["id"], "fragment.html")[0].decode("utf-8")
+        except NotFound:  # its files were deleted after a day
+            shown = None
+    return request.app.state.render(
+        request, web, "report.html", jobs=jobs, job=shown, body=body,
+        unreviewed=bool(shown and shown["params"].get("unreviewed")), steps=STEPS)
+
+
+#: a report job's steps, and what the page says of each
+STEPS = {"gather": N_("gathering the findings, the chain, the money and the facts"),
+         "render": N_("writing the report"), "pdf": N_("making the PDF")}
+
+
+@router.post("/cases/{case}/report/jobs", include_in_schema=False)
+def start_report(request: Request, case: str, web: Current,
+                 unreviewed: Annotated[str, Form()] = "") -> Response:
+    """Start building the report in the background; its page follows the job."""
+    job = web.ws.jobs.start_report(case, web.lang, bool(unreviewed))
+    request.app.state.workers.submit(web.user.id, web.ws.purpose or "", run_report,
+                                     job["id"])
+    return RedirectResponse(f"/cases/{case}/report?job={job['id']}", status_code=303)
+
+
+@router.get("/cases/{case}/report/jobs/{job}/{name}", include_in_schema=False)
+def report_file(case: str, job: str, name: str, web: Current) -> Response:
+    """A file of a report job of the user's: the PDF (a download) or the printable
+    HTML."""
+    data, media = web.ws.jobs.file(job, name)
+    headers = {}
+    if name.endswith(".pdf"):
+        headers["Content-Disposition"] = f'attachment; filename="{_filename(case, "pdf")}"'
+    return Response(data, media_type=media, headers=headers)
 
 
 @router.get("/cases/{case}/report.html", include_in_schema=False)

@@ -5,7 +5,7 @@ case in the normal views and the answer form with entities picked from the case,
 graded report). Everything goes through ``ws.exercises`` as the logged-in user.
 
 Building an attempt's case takes seconds: it runs in a worker process of the
-server's (:mod:`veriga.workspace.exercise_builds`), and the attempt's
+server's (:mod:`veriga.workspace.workers`), and the attempt's
 page shows its progress, reloading itself until the case is ready.
 """
 
@@ -42,6 +42,7 @@ from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.workspace.exercises import MAX_SPARE, PURPOSE
+from veriga.workspace.workers import build_attempt
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -177,8 +178,8 @@ def prepare(request: Request, exercise: Id, web: Current,
 
 
 def _build_in_background(request: Request, web: Web, attempt_id: str) -> None:
-    """In a worker process of the server's (:mod:`veriga.workspace.exercise_builds`)."""
-    request.app.state.builds.submit(web.user.id, PURPOSE, attempt_id)
+    """In a worker process of the server's (:mod:`veriga.workspace.workers`)."""
+    request.app.state.workers.submit(web.user.id, PURPOSE, build_attempt, attempt_id)
 
 
 # -- an attempt --------------------------------------------------------------------------------

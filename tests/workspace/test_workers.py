@@ -17,8 +17,8 @@ from test_exercises import people
 from veriga.errors import NotFound, VerigaError
 from veriga.store.schema import training_attempts, training_exercises
 from veriga.workspace import PermissionDenied, Workspace
-from veriga.workspace.exercise_builds import NICE, BuildPool
 from veriga.workspace.exercises import PURPOSE
+from veriga.workspace.workers import NICE, WorkerPool, build_attempt
 
 
 def _progress(ws: Workspace, attempt: str) -> str | None:
@@ -36,11 +36,11 @@ def test_a_worker_process_builds_the_case_below_the_servers_priority(ws: Workspa
                                         cohort="Riga 2026")
     attempt = anna.exercises.begin(exercise["id"])
     assert attempt["status"] == "building" and _progress(ws, attempt["id"]) == "queued"
-    pool = BuildPool(ws.settings, workers=1)
+    pool = WorkerPool(ws.settings, workers=1)
     try:
         # the worker runs below this process: a request here is served before a build
         assert pool._executor().submit(os.nice, 0).result(120) == os.nice(0) + NICE
-        pool.submit(anna.require_user().id, PURPOSE, attempt["id"]).result(300)
+        pool.submit(anna.require_user().id, PURPOSE, build_attempt, attempt["id"]).result(300)
     finally:
         pool.close()
     built = anna.exercises.show(attempt["id"])
@@ -57,9 +57,10 @@ def test_a_build_that_fails_in_the_worker_fails_its_attempt(ws: Workspace) -> No
     with ws.store.begin() as conn:  # a scenario the simulator does not know
         conn.execute(training_exercises.update().where(
             training_exercises.c.id == exercise["id"]).values(scenario="no-such-scenario"))
-    pool = BuildPool(ws.settings, workers=1)
+    pool = WorkerPool(ws.settings, workers=1)
     try:
-        pool.submit(who["anna"].require_user().id, PURPOSE, attempt["id"]).result(300)
+        anna = who["anna"].require_user().id
+        pool.submit(anna, PURPOSE, build_attempt, attempt["id"]).result(300)
     finally:
         pool.close()
     failed = who["anna"].exercises.show(attempt["id"])
@@ -70,8 +71,8 @@ def test_a_worker_ends_with_the_server_that_started_it(tmp_path: Path) -> None:
     server = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         import os
         from veriga.config import Settings
-        from veriga.workspace.exercise_builds import BuildPool
-        pool = BuildPool(Settings(home={str(tmp_path)!r}, database_url="sqlite://"), 1)
+        from veriga.workspace.workers import WorkerPool
+        pool = WorkerPool(Settings(home={str(tmp_path)!r}, database_url="sqlite://"), 1)
         print(pool._executor().submit(os.getpid).result(120), flush=True)
         os._exit(0)  # killed: no shutdown of the pool
         """)], capture_output=True, text=True, timeout=180, check=True)
