@@ -82,6 +82,7 @@ def test_several_findings_are_reviewed_at_once(client: TestClient, site: Site) -
     form = {"state": "dismissed", "reason": "lawful payroll, checked with the employer",
             "ids": chosen, "back": "state=new&sort=kind"}
     assert client.post(url, data=form).status_code == 403  # no CSRF token
+    assert client.post(url, data={**form, "state": "new", "csrf": token}).status_code == 422
     none = client.post(url, data={**form, "ids": [], "csrf": token}, follow_redirects=False)
     assert "error=none-selected" in none.headers["location"]
     assert "Select at least one finding." in client.get(none.headers["location"]).text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,6 +99,8 @@ def review_many(request: Request, case: str, web: Current,
                 back: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """The findings selected in the queue, confirmed or dismissed with one reason (each
     review recorded and audited on its own)."""
+    if state not in (ReviewState.CONFIRMED.value, ReviewState.DISMISSED.value):
+        raise HTTPException(422, "state: confirmed or dismissed")
     target = f"/cases/{case}/findings?" + (back if _safe_query(back) else "")
     if not ids:
         return RedirectResponse(target + "&error=none-selected", status_code=303)
