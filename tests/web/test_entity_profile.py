@@ -50,3 +50,17 @@ def test_links_are_ordered_by_amount_and_an_account_leads_to_its_trace(
     html = client.get(f"/cases/amber/entities/{best.id}").text
     iban = best.first("iban")
     assert f'href="/cases/amber/money?account={iban}" data-testid="entity-trace"' in html
+
+
+def test_an_account_page_shows_its_own_payments(client: TestClient, site: Site) -> None:
+    log_in(client)
+    open_case(client, "amber")
+    payments = list(site.ws.entities.list("amber", ["Payment"]))
+    account = Counter(a for p in payments for a in p.get("payerAccount")
+                      + p.get("beneficiaryAccount")).most_common(1)[0][0]
+    links = client.get(f"/api/cases/amber/entities/{account}").json()["links"]
+    mine = [link for link in links if link["schema"] == "Payment"]
+    assert len(mine) > 1 and {link["direction"] for link in mine} <= {"in", "out"}
+    assert all(link["other"]["schema"] == "BankAccount" for link in mine)
+    amounts = [link["amount"] or 0.0 for link in mine]
+    assert amounts == sorted(amounts, reverse=True)

@@ -165,6 +165,8 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
                           "direction": "out" if edge["source"] == proxy.id else "in",
                           "first": edge["first"], "last": edge["last"],
                           "edge_url": edge.get("url"), "amount": edge.get("amount")})
+    if proxy.schema.is_a("BankAccount"):  # payments join the holders: the account's own too
+        links += _account_payments(proxy.id or "", page.around.entities, graph)
     findings = page.findings
     values = [{"prop": s["prop"], "value": s["value"], "original": s.get("original_value"),
                "file": s.get("file_name"), "locator": s.get("locator"),
@@ -178,6 +180,35 @@ def entity_data(web: Web, case: str, entity_id: str) -> dict[str, Any]:
             "findings": [{"id": f.id, "kind": f.kind, "title": f.heading(gettext, web.lang),
                           "score": f.score,
                           "state": f.review.state.value} for f in findings]}
+
+
+def _account_payments(account: str, around: list[Any], graph: Any) -> list[dict[str, Any]]:
+    """The payments from and to an account, each as a link to the account at its other end
+    (the graph draws a payment between the holders)."""
+    out = []
+    by_entity = {e["url"].rsplit("/", 1)[1]: e for e in graph.edges.values() if e["url"]}
+    for pay in around:
+        if not pay.schema.is_a("Payment"):
+            continue
+        payers, payees = pay.get("payerAccount"), pay.get("beneficiaryAccount")
+        if account in payers:
+            direction, others = "out", payees
+        elif account in payees:
+            direction, others = "in", payers
+        else:
+            continue
+        edge = by_entity.get(pay.id)
+        for other in others:
+            node = graph.nodes.get(other)
+            if node is None or other == account:
+                continue
+            out.append({"label": edge["label"] if edge else pay.schema.label,
+                        "schema": "Payment", "other": node, "direction": direction,
+                        "first": edge["first"] if edge else None,
+                        "last": edge["last"] if edge else None,
+                        "edge_url": edge["url"] if edge else None,
+                        "amount": edge["amount"] if edge else None})
+    return out
 
 
 def _link_order(link: dict[str, Any]) -> tuple[Any, ...]:
