@@ -174,6 +174,9 @@ HOSTILE = {
                   "malformed or truncated XML"),
     "other_root": ("<Document><rentity_id>1</rentity_id><report></report></Document>",
                    "not a goAML report"),
+    # libxml2 quotes the comment, line break included: the refusal stays one line
+    "comment": ('<?xml version="1.0"?>\n<report><rentity_id>1</rentity_id>\n'
+                "<!-- a\nb -- c --></report>", "malformed or truncated XML: [^\n]*$"),
 }
 
 

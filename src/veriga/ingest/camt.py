@@ -94,7 +94,9 @@ class CamtImporter(Importer):
         except etree.XMLSyntaxError as exc:
             # the column counted from 0, as before (libxml2 counts from 1)
             line, col = (exc.lineno, max(0, exc.offset or 0)) if exc.lineno else (1, 0)
-            reason = _POSITION.sub("", str(exc.msg or "")).strip() or "no element found"
+            # one line: libxml2 quotes the offending text, line breaks included
+            reason = " ".join(_POSITION.sub("", str(exc.msg or "")).split()) or \
+                "no element found"
             raise ctx.fail(f"line {line}, column {col}",
                            f"malformed or truncated XML: {reason}") from None
         except LookupError as exc:

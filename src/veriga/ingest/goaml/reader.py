@@ -110,7 +110,9 @@ class GoAMLImporter(Importer):
                 yield from reader.run(fh)
         except etree.XMLSyntaxError as exc:
             line = exc.lineno or 1
-            reason = str(exc.msg or "").split(", line ")[0].strip() or "no element found"
+            # one line: libxml2 quotes the offending text, line breaks included
+            reason = " ".join(str(exc.msg or "").split(", line ")[0].split()) or \
+                "no element found"
             raise ctx.fail(f"line {line}", f"malformed or truncated XML: {reason}") from None
         except LookupError as exc:
             raise ctx.fail(None, f"the XML declares an encoding that cannot be read ({exc})"
