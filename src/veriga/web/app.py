@@ -99,10 +99,7 @@ async def minimise_response(response: Response, minimisers: Iterable[Minimiser],
     chunks = [chunk async for chunk in response.body_iterator]  # type: ignore[attr-defined]
     text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks) \
         .decode(response.charset or "utf-8", errors="replace")
-    for minimiser in minimisers:
-        text = minimiser.withhold(text)
-    if lang != "en":
-        text = pseudonyms.localise(text, translations(lang).gettext)
+    text = pseudonyms.for_reader(text, minimisers, lang)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     if response.background is not None:
         await response.background()

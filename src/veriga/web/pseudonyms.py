@@ -10,9 +10,10 @@ into the stored form first, so that everything matching on a pseudonym keeps wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 
+from veriga.access.minimise import Minimiser
 from veriga.access.protect import WITHHELD
 from veriga.findings import N_
 
@@ -47,6 +48,21 @@ def localise(text: str, gettext: Callable[[str], str]) -> str:
 
     out = STORED.sub(one, text)
     return out.replace(WITHHELD, gettext(WITHHELD_MSG)) if WITHHELD in out else out
+
+
+def for_reader(text: str, minimisers: Iterable[Minimiser], lang: str) -> str:
+    """``text`` as a restricted reader receives it: every protected value withheld by each
+    of ``minimisers``, the pseudonyms then written in ``lang`` (unchanged without any)."""
+    minimisers = list(minimisers)
+    if not minimisers:
+        return text
+    for minimiser in minimisers:
+        text = minimiser.withhold(text)
+    if lang != "en":
+        from veriga.web.i18n import translations
+
+        text = localise(text, translations(lang).gettext)
+    return text
 
 
 @cache

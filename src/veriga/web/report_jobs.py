@@ -24,11 +24,8 @@ def run_report(ws: Any, job_id: str) -> None:
         ws.jobs.step(job_id, "render")
         files = {}
         for name, standalone in (("fragment.html", False), ("report.html", True)):
-            text = render_html(rep, standalone=standalone)
-            for minimiser in ws.minimisers.values():
-                text = minimiser.withhold(text)
-            if job["lang"] != "en":
-                text = pseudonyms.localise(text, gettext)
+            text = pseudonyms.for_reader(render_html(rep, standalone=standalone),
+                                         ws.minimisers.values(), job["lang"])
             files[name] = text.encode("utf-8")
         ws.jobs.step(job_id, "pdf")
         files["report.pdf"], _pages = render_pdf(rep)
