@@ -7,17 +7,19 @@ in range), builds the ``transaction`` table and the account, holder and counterp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from veriga.ingest import duck
-from veriga.ingest.base import Draft, ImportContext, RecordBatch
-from veriga.model.currency import exponent, fits, format_amount
+from veriga.ingest.base import Draft, EntityTable, ImportContext, RecordBatch
+from veriga.ingest.normalise import entity_table
+from veriga.model.currency import exponent, fits, format_amount, sql_exponent
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
 from veriga.model.records import PENDING_TRANSACTION, TRANSACTION
@@ -339,11 +341,11 @@ class Ledger:
         return RecordBatch(PENDING_TRANSACTION.name, pa.Table.from_arrays(arrays,
                                                                           schema=schema))
 
-    def payments(self, batch: RecordBatch | None) -> list[Draft]:
-        """Payment edges of the kept transactions (see :func:`payment_drafts`)."""
+    def payments(self, batch: RecordBatch | None) -> list[Draft | EntityTable]:
+        """Payment edges of the kept transactions (see :func:`payment_entities`)."""
         if batch is None:
             return []
-        return list(payment_drafts(batch.table, self.owners))
+        return list(payment_entities(self.ctx, batch.table, self.owners))
 
     def batch(self) -> RecordBatch | None:
         """The kept transactions as one Arrow batch; registers them for the rest of the run."""
@@ -367,20 +369,35 @@ def column(values: list[Any], kind: pa.DataType) -> pa.Array:
 # -- payment edges for the graph --------------------------------------------------------
 
 _PAYMENTS_SQL = """
-SELECT CASE WHEN amount < 0 THEN account ELSE counterparty_account END AS payer,
-       CASE WHEN amount < 0 THEN counterparty_account ELSE account END AS beneficiary,
-       strftime(booking_date, '%Y-%m') AS month, currency,
-       sum(abs(amount)) AS total, count(*) AS n,
-       min(booking_date) AS first, max(booking_date) AS last,
-       min_by(locator, __row) AS locator,
-       min_by(counterparty_name, __row) FILTER (WHERE counterparty_name IS NOT NULL) AS cp_name,
-       bool_or(amount < 0) AS outgoing
-FROM tx
-WHERE account IS NOT NULL AND counterparty_account IS NOT NULL AND booking_date IS NOT NULL
-  AND counterparty_account <> account
-GROUP BY ALL
-ORDER BY min(__row)
+WITH g AS (
+  SELECT CASE WHEN amount < 0 THEN account ELSE counterparty_account END AS payer,
+         CASE WHEN amount < 0 THEN counterparty_account ELSE account END AS beneficiary,
+         strftime(booking_date, '%Y-%m') AS month, currency,
+         sum(abs(amount)) AS total, count(*) AS n,
+         min(booking_date) AS first, max(booking_date) AS last,
+         min_by(locator, __row) AS locator,
+         min_by(counterparty_name, __row) FILTER (WHERE counterparty_name IS NOT NULL)
+           AS cp_name,
+         bool_or(amount < 0) AS outgoing, min(__row) AS __first
+  FROM tx
+  WHERE account IS NOT NULL AND counterparty_account IS NOT NULL
+    AND booking_date IS NOT NULL AND counterparty_account <> account
+  GROUP BY ALL
+)
+SELECT payer, beneficiary, month, currency, {amount} AS amount,
+       n::VARCHAR || ' transaction' || CASE WHEN n <> 1 THEN 's' ELSE '' END AS summary,
+       strftime(first, '%Y-%m-%d') AS first, strftime(last, '%Y-%m-%d') AS last,
+       locator, cp_name, outgoing
+FROM g ORDER BY __first
 """
+
+
+def _amount_sql(column: str, exponents: Iterable[int]) -> str:
+    """DuckDB SQL for :func:`format_amount` of a sum: the currency's own decimals (exact:
+    every amount summed has no more)."""
+    cases = " ".join(f"WHEN {e} THEN CAST(CAST({column} AS DECIMAL(38, {e})) AS VARCHAR)"
+                     for e in sorted(set(exponents)))
+    return f"CASE {sql_exponent('currency')} {cases} END"
 
 
 #: Up to this many rows, the payments are summed in Python: a query costs more than that
@@ -388,6 +405,10 @@ ORDER BY min(__row)
 SMALL_TABLE = 20_000
 PAYMENT_COLUMNS = ["account", "counterparty_account", "booking_date", "amount", "currency",
                    "locator", "counterparty_name"]
+#: From this many payment edges on, they come as one table, not as drafts.
+BULK_ENTITIES = 2_000
+PAYMENT_PROPS = ("payerAccount", "beneficiaryAccount", "payer", "beneficiary", "amount",
+                 "currency", "startDate", "endDate", "summary")
 
 
 def _payment_rows(table: pa.Table, parties: bool) -> tuple[list[tuple], list[tuple]]:
@@ -414,13 +435,40 @@ def _payment_rows(table: pa.Table, parties: bool) -> tuple[list[tuple], list[tup
         if found[5] is None:
             found[5] = cp_name
         found[6] = found[6] or out
-    return [(*key, *found) for key, found in groups.items()], list(own.items())
+    rows = [(payer, ben, month, ccy, format_amount(total, ccy),
+             f"{n} transaction{'s' if n != 1 else ''}", first.isoformat(), last.isoformat(),
+             loc, cp_name, out)
+            for (payer, ben, month, ccy), (total, n, first, last, loc, cp_name, out)
+            in groups.items()]
+    return rows, list(own.items())
 
 
-def payment_drafts(
-    table: pa.Table, owners: dict[str, str] | None = None, parties: bool = False
-) -> Iterator[Draft]:
-    """FtM ``Payment`` drafts: one per payer account, beneficiary account and month.
+def _sql_payment_rows(table: pa.Table, parties: bool) -> tuple[list[tuple], list[tuple]]:
+    """:func:`_payment_rows` in DuckDB, for large tables; the rows as text, as there."""
+    con = duck.connect()
+    try:
+        tx = table.select(PAYMENT_COLUMNS).append_column(
+            "__row", pa.array(range(table.num_rows), pa.int64()))
+        con.register("tx", tx)
+        exponents = [exponent(c) for c in pc.unique(table["currency"]).to_pylist()]
+        result = con.sql(_PAYMENTS_SQL.format(amount=_amount_sql("total", exponents))
+                         ).to_arrow_table()
+        rows = list(zip(*(c.to_pylist() for c in result.columns), strict=True))
+        own = con.execute("SELECT account, min_by(locator, __row) FROM tx WHERE account "
+                          "IS NOT NULL GROUP BY account ORDER BY min(__row)").fetchall() \
+            if parties else []
+    finally:
+        con.close()
+    return rows, own
+
+
+def payment_entities(
+    ctx: ImportContext, table: pa.Table, owners: dict[str, str] | None = None,
+    parties: bool = False,
+) -> Iterator[Draft | EntityTable]:
+    """FtM ``Payment`` entities: one per payer account, beneficiary account and month; as
+    one :class:`EntityTable` from :data:`BULK_ENTITIES` on (a busy account's statements
+    have tens of thousands), else as drafts.
 
     The id is ``make_id("payment", payer, beneficiary, "YYYY-MM")`` (plus the currency when
     it is not the first one seen for that pair and month), so the two legs of a transfer
@@ -431,20 +479,8 @@ def payment_drafts(
     made here too (for exports whose mapping does not make them).
     """
     owners = owners or {}
-    if table.num_rows <= SMALL_TABLE:
-        rows, own = _payment_rows(table, parties)
-    else:
-        con = duck.connect()
-        try:
-            tx = table.select(PAYMENT_COLUMNS).append_column(
-                "__row", pa.array(range(table.num_rows), pa.int64()))
-            con.register("tx", tx)
-            rows = con.execute(_PAYMENTS_SQL).fetchall()
-            own = con.execute("SELECT account, min_by(locator, __row) FROM tx WHERE account "
-                              "IS NOT NULL GROUP BY account ORDER BY min(__row)").fetchall() \
-                if parties else []
-        finally:
-            con.close()
+    small = table.num_rows <= SMALL_TABLE
+    rows, own = _payment_rows(table, parties) if small else _sql_payment_rows(table, parties)
     made: set[str] = set()
     ids: dict[tuple, str] = {}
 
@@ -457,28 +493,45 @@ def payment_drafts(
     for account, loc in own:
         yield from _party_drafts(account, owners.get(account), loc, made, cached)
 
-    for payer, ben, month, ccy, total, n, first, last, loc, cp_name, outgoing in rows:
-        key = cached("payment", payer, ben, month)
-        pay_id = key if key not in made else cached("payment", payer, ben, month, ccy or "")
+    pay_ids: list[str] = []
+    locators: list[str] = []
+    wide: dict[str, list[str | None]] = {p: [] for p in PAYMENT_PROPS}
+    payer_acc, ben_acc, payer_of, ben_of = (wide[p] for p in PAYMENT_PROPS[:4])
+    for payer, ben, month, ccy, amount, summary, first, last, loc, cp_name, outgoing in rows:
+        pay_id = make_id("payment", payer, ben, month)
+        if pay_id in made:
+            pay_id = make_id("payment", payer, ben, month, ccy or "")
         made.add(pay_id)
-        own, other = (payer, ben) if outgoing else (ben, payer)
-        names = {own: owners.get(own), other: cp_name}
+        if outgoing:
+            payer_name, ben_name = owners.get(payer), cp_name
+        else:
+            payer_name, ben_name = cp_name, owners.get(ben)
         if parties:
-            yield from _party_drafts(own, owners.get(own), loc, made, cached)
+            own_acc, own_name, other = (payer, payer_name, ben) if outgoing else \
+                (ben, ben_name, payer)
+            yield from _party_drafts(own_acc, own_name, loc, made, cached)
             yield from _party_drafts(other, cp_name, loc, made, cached)
-        draft = Draft("Payment", pay_id, loc)
-        draft.add("payerAccount", cached("account", payer))
-        draft.add("beneficiaryAccount", cached("account", ben))
-        if names[payer]:
-            draft.add("payer", cached("holder", payer, names[payer]))
-        if names[ben]:
-            draft.add("beneficiary", cached("holder", ben, names[ben]))
-        draft.add("amount", format_amount(total, ccy))
-        draft.add("currency", ccy)
-        draft.add("startDate", first.isoformat())
-        draft.add("endDate", last.isoformat())
-        draft.add("summary", f"{n} transaction{'s' if n != 1 else ''}")
-        yield draft
+        pay_ids.append(pay_id)
+        locators.append(loc)
+        payer_acc.append(cached("account", payer))
+        ben_acc.append(cached("account", ben))
+        payer_of.append(cached("holder", payer, payer_name) if payer_name else None)
+        ben_of.append(cached("holder", ben, ben_name) if ben_name else None)
+        wide["amount"].append(amount)
+        wide["currency"].append(ccy)
+        wide["startDate"].append(first)
+        wide["endDate"].append(last)
+        wide["summary"].append(summary)
+    if len(pay_ids) < BULK_ENTITIES:  # a table's fixed cost is more than a few drafts'
+        for k, (pay_id, loc) in enumerate(zip(pay_ids, locators, strict=True)):
+            draft = Draft("Payment", pay_id, loc)
+            for prop in PAYMENT_PROPS:
+                draft.add(prop, wide[prop][k])
+            yield draft
+        return
+    found = entity_table(ctx, "Payment", pay_ids, locators, wide)
+    if found is not None:
+        yield found
 
 
 def _party_drafts(account: str, name: str | None, locator: str, made: set[str],

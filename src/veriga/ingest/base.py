@@ -2,7 +2,9 @@
 
 An importer only parses. It yields :class:`Draft` entities (raw values per property) and
 :class:`RecordBatch` bulk tables; the runner normalises, validates, stores and audits, so
-every importer gets the same treatment of phones, dates, names and rejects.
+every importer gets the same treatment of phones, dates, names and rejects. Many entities
+of one shape (the payment edges of a bank statement) come as one :class:`EntityTable`,
+normalised the same way but as columns (:class:`veriga.ingest.normalise.EntityColumns`).
 """
 
 from __future__ import annotations
@@ -59,7 +61,17 @@ class RecordBatch:
     table: pa.Table
 
 
-Item = Draft | RecordBatch
+@dataclass
+class EntityTable:
+    """Entities made in bulk, their values already normalised as the runner normalises a
+    draft's: one row per statement, in columns ``entity_id``, ``schema``, ``prop``,
+    ``prop_type``, ``value``, ``original_value``, ``latin`` and ``locator`` (each entity's
+    ``id`` statement included). The runner stores them as they are."""
+
+    table: pa.Table
+
+
+Item = Draft | RecordBatch | EntityTable
 
 
 @dataclass

@@ -17,7 +17,16 @@ import pyarrow.compute as pc
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from veriga.errors import ImportFailed, VerigaError
-from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch, Reject
+from veriga.ingest import duck
+from veriga.ingest.base import (
+    Draft,
+    EntityTable,
+    ImportContext,
+    Importer,
+    Item,
+    RecordBatch,
+    Reject,
+)
 from veriga.ingest.checks import FileChecks, known_companies, unknown_parties
 from veriga.ingest.guards import check_file_size
 from veriga.ingest.limits import Limits, hint
@@ -218,7 +227,9 @@ def _import_one(
     writer = Background()
     try:
         for rows in _read(importer, ctx, fmt, case_id, now, entities, seen, records):
-            writer.run(store.add_statements, conn, rows, canonical=run_state.get("canonical"))
+            add = store.add_statement_table if isinstance(rows, pa.Table) else \
+                store.add_statements
+            writer.run(add, conn, rows, canonical=run_state.get("canonical"))
         writer.wait()
         _finish(ctx, strict, entities, records)
         paths = records.close()
@@ -303,15 +314,22 @@ def _open(req: ImportRequest, limits: Limits, progress: Progress | None,
 
 
 def _read(importer: Importer, ctx: ImportContext, fmt: str, case_id: str, now: datetime,
-          entities: set[str], seen: set[str], records: Records) -> Iterator[list[dict]]:
-    """Parse and normalise: new statement rows in chunks of about :data:`FLUSH`; entity ids
-    into ``entities``, statement ids into ``seen``, bulk tables into ``records``."""
+          entities: set[str], seen: set[str], records: Records
+          ) -> Iterator[list[dict] | pa.Table]:
+    """Parse and normalise: new statement rows in chunks of about :data:`FLUSH` (or, for an
+    :class:`EntityTable`, as a table); entity ids into ``entities``, statement ids into
+    ``seen``, bulk tables into ``records``."""
     pending: list[dict] = []
     checks = FileChecks(ctx)
     for item in _guarded(importer, ctx, fmt):
         if isinstance(item, RecordBatch):
             _check_batch(ctx, item)
             records.add(item.kind, item.table)
+            continue
+        if isinstance(item, EntityTable):
+            table = _entity_statements(ctx, item, case_id, now, entities, seen)
+            if table.num_rows:
+                yield table
             continue
         assert isinstance(item, Draft)
         _check_draft(ctx, item)
@@ -452,6 +470,49 @@ def _check_draft(ctx: ImportContext, draft: Draft) -> None:
         if len(value) > limit:
             raise ctx.fail(draft.locator, f"value of {prop} is {len(value):,} characters, over "
                                           f"the limit of {limit:,} (max_value_chars); refused")
+
+
+_STATEMENT_IDS = """
+SELECT sha1(concat($case, chr(31), entity_id, chr(31), prop, chr(31), value, chr(31), $source))
+       AS id, *
+FROM entities
+"""
+
+
+def _entity_statements(ctx: ImportContext, item: EntityTable, case_id: str, now: datetime,
+                       entities: set[str], seen: set[str]) -> pa.Table:
+    """The statement rows of an :class:`EntityTable` (ids as :func:`statement_id` makes
+    them, hashed in DuckDB), less those already seen in this file; the same value limit as
+    a draft's."""
+    table = item.table
+    longest = pc.max(pc.utf8_length(table["value"])).as_py() if table.num_rows else None
+    if longest is not None and longest > ctx.limits.max_value_chars:
+        raise ctx.fail(None, f"a value of {longest:,} characters, over the limit of "
+                             f"{ctx.limits.max_value_chars:,} (max_value_chars); refused")
+    con = duck.connect()
+    try:
+        con.register("entities", table)
+        table = con.sql(_STATEMENT_IDS, params={"case": case_id, "source": ctx.source_id}
+                        ).to_arrow_table()
+    finally:
+        con.close()
+    keep = []
+    for statement in table["id"].to_pylist():
+        keep.append(statement not in seen)
+        seen.add(statement)
+    if not all(keep):
+        table = table.filter(pa.array(keep))
+    entities.update(pc.unique(table["entity_id"]).to_pylist())
+    n = table.num_rows
+    return pa.Table.from_arrays(
+        [table["id"], pa.array([case_id] * n, pa.string()), table["entity_id"],
+         table["entity_id"], table["schema"], table["prop"], table["prop_type"],
+         table["value"], table["original_value"], table["latin"], pa.nulls(n, pa.string()),
+         pa.array([ctx.source_id] * n, pa.string()), table["locator"],
+         pa.array([now] * n, pa.timestamp("us", tz="UTC"))],
+        names=["id", "case_id", "entity_id", "canonical_id", "schema", "prop", "prop_type",
+               "value", "original_value", "latin", "lang", "source_id", "locator",
+               "first_seen"])
 
 
 def _check_batch(ctx: ImportContext, batch: RecordBatch) -> None:

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from followthemoney.util import make_entity_id
 
 from veriga.ingest import duck
-from veriga.ingest.bankstatement import MIN_DATE, PAYMENT_COLUMNS, payment_drafts
+from veriga.ingest.bankstatement import MIN_DATE, PAYMENT_COLUMNS, payment_entities
 from veriga.ingest.base import Draft, ImportContext, Importer, Item, RecordBatch
 from veriga.ingest.mapping import EntitySpec, Mapping, ValueSpec
 from veriga.ingest.table_reader import LINE, RawTable, read_csv, read_xlsx, shown
@@ -103,7 +103,7 @@ def _parts(con: duckdb.DuckDBPyConnection, ctx: ImportContext, mapping: Mapping,
                     payments.append(batch.select(PAYMENT_COLUMNS))
                 yield RecordBatch(kind_name, batch)
         if following is None and payments:
-            yield from payment_drafts(pa.concat_tables(payments), parties=True)
+            yield from payment_entities(ctx, pa.concat_tables(payments), parties=True)
         for name, spec in mapping.entities.items():
             yield from drafts_from_table(con, mapping, spec, raw.unit, "raw_part", seen[name])
         con.unregister("raw_part")

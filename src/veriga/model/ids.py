@@ -12,20 +12,12 @@ def make_id(*parts: str | None) -> str:
     """A stable entity id from its natural key (FtM's hashed ``make_id``: the SHA-1 of the
     parts stripped of blanks, empty ones left out). Text parts are hashed here, the same
     way, without FtM's conversions of any type (the import hashes one per entity)."""
-    digest = sha1()
-    empty = True
-    for part in parts:
-        if part is None:
-            continue
-        if not isinstance(part, str):
-            entity_id = make_entity_id(*parts)
-            break
-        text = part.strip()
-        if text:
-            digest.update(text.encode("utf-8"))
-            empty = False
+    try:
+        text = "".join([part.strip() for part in parts if part is not None])
+    except (AttributeError, TypeError):  # a part that is no text: FtM converts it
+        entity_id = make_entity_id(*parts)
     else:
-        entity_id = None if empty else digest.hexdigest()
+        entity_id = sha1(text.encode("utf-8")).hexdigest() if text else None
     if entity_id is None:  # every part empty: callers always pass a kind ("account", ...)
         raise ValueError("an entity id needs at least one non-empty part")
     return entity_id

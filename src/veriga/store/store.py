@@ -15,6 +15,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import Any
 
+import pyarrow as pa
 from alembic import command
 from alembic.config import Config
 from followthemoney.exc import InvalidData
@@ -207,6 +208,37 @@ class Store:
                 values[at] = times[seen]
                 batch.append(tuple(values))
             conn.exec_driver_sql(sql, batch)
+
+    def add_statement_table(self, conn: Connection, table: pa.Table,
+                            canonical: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        """:meth:`add_statements` for statements as columns (one per column of the
+        ``statements`` table, ``first_seen`` one time for all), as an import makes many
+        entities of one shape."""
+        if not table.num_rows:
+            return
+        names = [c.name for c in statements.columns]
+        columns = {n: table[n].to_pylist() for n in names}
+        cases_of = set(columns["case_id"])
+        if canonical is None or not cases_of <= canonical.keys():
+            canonical = {case: self.canonical_map(conn, case) for case in cases_of}
+        if any(canonical[case] for case in cases_of):
+            columns["canonical_id"] = [
+                canonical[case].get(entity, entity)
+                for case, entity in zip(columns["case_id"], columns["entity_id"], strict=True)]
+        if conn.dialect.name == "postgresql":
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(f"COPY statements ({', '.join(names)}) FROM STDIN") as copy:
+                for row in zip(*(columns[n] for n in names), strict=True):
+                    copy.write_row(row)
+            return
+        times: dict[datetime, str] = {}
+        columns["first_seen"] = [times[t] if t in times else times.setdefault(t, _sqlite_time(t))
+                                 for t in columns["first_seen"]]
+        marks = ", ".join("?" for _ in names)
+        sql = f"INSERT INTO statements ({', '.join(names)}) VALUES ({marks})"
+        rows = list(zip(*(columns[n] for n in names), strict=True))
+        for start in range(0, len(rows), CHUNK):
+            conn.exec_driver_sql(sql, rows[start : start + CHUNK])
 
     def add_rejects(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
