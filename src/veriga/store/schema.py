@@ -557,3 +557,23 @@ jobs = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Index("ix_jobs_user", "user_id", "created_at"),
 )
+
+#: What investigators add to a case from their own work: notes (comments) on an entity or a
+#: finding, tags, and who is assigned to it. Removed ones are kept with who removed them (an
+#: undo brings them back).
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("case_id", String(ID), ForeignKey("cases.id"), nullable=False),
+    Column("target_kind", String(16), nullable=False),  # entity | finding
+    Column("target_id", String(ID * 2), nullable=False),
+    Column("kind", String(16), nullable=False),  # note | tag | assign
+    Column("text", Text, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("removed_by", String(255), nullable=True),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_notes_target", "case_id", "target_kind", "target_id"),
+    Index("ix_notes_kind", "case_id", "kind"),
+)

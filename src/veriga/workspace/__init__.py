@@ -21,6 +21,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
   trainer's dashboard, certificates;
 - ``ws.xapi``: xAPI statements of trainees' answers and attempts, with pseudonymous actors;
 - ``ws.jobs``: background jobs started from the browser (the case report and its PDF);
+- ``ws.notes``: notes, tags and assignments on a case's entities and findings;
 - ``ws.exercises``: case simulations: exercises, teams, attempts on fresh simulated training
   cases, answers graded against the simulator's ground truth;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and
@@ -55,6 +56,7 @@ from veriga.workspace.findings import Findings
 from veriga.workspace.hits import Hits
 from veriga.workspace.jits import Jits
 from veriga.workspace.jobs import Jobs
+from veriga.workspace.notes import Notes
 from veriga.workspace.org_keys import OrgKeys
 from veriga.workspace.records import Ledger, Records
 from veriga.workspace.saved_views import SavedViews
@@ -91,6 +93,7 @@ class Workspace(Context):
         self.training = Training(self)
         self.exercises = Exercises(self)
         self.jobs = Jobs(self)
+        self.notes = Notes(self)
         self.cohorts = Cohorts(self)
         self.xapi = Xapi(self)
 

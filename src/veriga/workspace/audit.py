@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from veriga.access import cases as case_access
 from veriga.access.directory import User
@@ -14,8 +14,14 @@ from veriga.access.policy import Op, allows
 from veriga.access.roles import CaseKind
 from veriga.errors import NotFound, VerigaError
 from veriga.store.audit import Anchor, ChainReport
+from veriga.store.schema import audit
 from veriga.workspace.part import Part
 
+#: The audited actions that change a case: its activity feed.
+CHANGES = ("import", "finding.create", "finding.review", "entity.change", "entity.merge",
+           "entity.split", "note.add", "note.remove", "note.restore", "view.save",
+           "case.member.add", "case.configure", "exchange.import", "ad.capture", "export",
+           "job.start")
 #: Reads that, unless they record the entities they reached, reached the whole case.
 BULK_READS = ("entity.list", "export", "disclosure")
 #: Shown instead of what someone searched for to audit readers who may not read the case.
@@ -70,6 +76,22 @@ class Audit(Part):
             rows = self.ws.store.list_audit(conn, case_id, org_id=user.org_id)
             rows = self._withhold(conn, rows, user)
             self.ws.write_audit(conn, "audit.read", case_id)
+        return rows
+
+    def activity(self, case: str, limit: int = 100) -> list[dict[str, Any]]:
+        """What the case's members changed in it, newest first (imports, findings made and
+        reviewed, merges, notes...): for every reader of the case; a restricted one sees
+        who did what when, without targets or details. Audited."""
+        with self.ws.case(case, Op.CASE_OPEN) as access:
+            rows = [dict(r) for r in access.conn.execute(
+                select(audit.c.seq, audit.c.at, audit.c.actor, audit.c.action,
+                       audit.c.target, audit.c.detail)
+                .where(audit.c.case_id == access.case_id, audit.c.action.in_(CHANGES))
+                .order_by(audit.c.seq.desc()).limit(limit)).mappings()]
+            access.audit("activity.read", count=len(rows))
+        if access.minimiser is not None:
+            for row in rows:
+                row["target"], row["detail"] = None, {}
         return rows
 
     def who_accessed(self, case: str, entity_id: str) -> list[dict[str, Any]]:
