@@ -1,6 +1,8 @@
 """What a reviewer waits for on the server store: confirming a proposed match (which merges its
-records), splitting the merge again and dismissing a proposal, each repeated on a simulated
-case whose resolution ran once, on PostgreSQL; p50 and p95 against the goal p95 < 100 ms
+records), splitting the merge again and dismissing a proposal; adding a note to an entity,
+reading an entity's notes and those of a page of 25 findings, removing a note and undoing the
+removal, and the case's activity feed; each repeated on a simulated case whose resolution ran
+once, on PostgreSQL; p50 and p95 against the goal p95 < 100 ms
 (``python -m benchmarks bench_review``; ``VERIGA_BENCH_PROFILE=1`` also writes a cProfile of
 the actions to benchmarks/out/review/review.prof)."""
 
@@ -22,6 +24,11 @@ from benchmarks.harness import measure
 OUT = Path("benchmarks/out/review")
 CASE = "bench"
 GOAL_MS = 100.0
+LABELS = {"confirm": "confirm a proposal (merges its records)",
+          "split": "split the merge", "dismiss": "dismiss a proposal",
+          "note": "add a note to an entity", "notes": "read an entity's notes",
+          "page_notes": "read the notes of 25 findings",
+          "undo": "remove a note and undo the removal", "activity": "the activity feed (100)"}
 
 
 def _server() -> str | None:
@@ -78,7 +85,7 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
     proposals = sorted(ws.findings.list(CASE), key=lambda f: f.id)
     half = max(1, len(proposals) // 2)
     merging, dismissing = proposals[:half], proposals[half:] or proposals
-    times: dict[str, list[float]] = {"confirm": [], "split": [], "dismiss": []}
+    times: dict[str, list[float]] = {n: [] for n in LABELS}
 
     def timed(name: str, action: Callable[[], Any]) -> None:
         start = time.perf_counter()
@@ -96,6 +103,16 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
                                "benchmark: not the same after all"))
         timed("dismiss", partial(ws.findings.review, CASE, other.id, ReviewState.DISMISSED,
                                  "benchmark: different people"))
+        entity = proposal.evidence.entity_ids[-1]
+        start = time.perf_counter()
+        note = ws.notes.add(CASE, "entity", entity, "note", f"benchmark note {i}")
+        times["note"].append(time.perf_counter() - start)
+        timed("notes", partial(ws.notes.of, CASE, "entity", entity))
+        timed("page_notes", partial(ws.notes.of_findings, CASE,
+                                    [p.id for p in proposals[i % half:][:25]]))
+        timed("undo", lambda note=note: (ws.notes.remove(CASE, note),
+                                         ws.notes.restore(CASE, note)))
+        timed("activity", partial(ws.audit.activity, CASE))
     if profile is not None:
         profile.disable()
         profile.dump_stats(str(OUT / "review.prof"))
@@ -122,11 +139,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                         rounds=rounds)
     finally:
         _schema(url, schema, create=False)
-    labels = {"confirm": "confirm a proposal (merges its records)",
-              "split": "split the merge", "dismiss": "dismiss a proposal"}
     return [{"name": f"{label}, PostgreSQL, {f['entities']:,} entities, {f['proposals']} "
                      f"proposals ({size}, {rounds}x; goal p95 < {GOAL_MS:.0f} ms)",
              "seconds": round(f[f"{name}_p95"] / 1000, 4), "per_s": "",
              "peak_rss_mb": f["peak_rss_mb"],
              "ratio_to_duckdb": f"p50 {f[f'{name}_p50']:.0f} ms, p95 {f[f'{name}_p95']:.0f} ms"}
-            for name, label in labels.items()]
+            for name, label in LABELS.items()]

@@ -21,7 +21,7 @@ from veriga.web import create_app
 from veriga.web.views import View, views
 
 NAV = ["", "chain", "entities", "network", "ads", "timeline", "map", "money", "findings",
-       "resolve", "report", "xref", "files"]
+       "resolve", "report", "xref", "activity", "files"]
 
 
 def _nav(html: str, case: str = "amber") -> list[str]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from veriga.access.policy import Op
 from veriga.chain.graph import build
 from veriga.model import model
 from veriga.web.api import CASE, Node, Timestamp, errors
@@ -15,7 +16,7 @@ from veriga.web.i18n import labels, translations
 from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current
 from veriga.web.views import View
-from veriga.web.views.resolve import merged_records
+from veriga.web.views.resolve import may, merged_records
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -251,7 +252,15 @@ def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Re
                                     **merged_records(web, case, entity_id, data["values"]),
                                     parted=[p for p in request.query_params.get(
                                         "parted", "").split(",") if p],
-                                    reopened=request.query_params.get("reopened", "0") != "0")
+                                    reopened=request.query_params.get("reopened", "0") != "0",
+                                    **_annotations(web, case, data["entity"]["id"]))
+
+
+def _annotations(web: Web, case: str, entity_id: str) -> dict[str, Any]:
+    """The entity's notes, tags and assignee, and whether the reader may add to them."""
+    return {"annotations": web.ws.notes.of(case, "entity", entity_id),
+            "members": web.ws.notes.members(case),
+            "may_annotate": may(web.ws, case, Op.ENTITY_WRITE)}
 
 
 @router.get("/api/cases/{case}/entities/{entity_id}", tags=["entities"],

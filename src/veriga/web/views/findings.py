@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from veriga.access.policy import Op
 from veriga.findings import Finding, ReviewState
 from veriga.web.api import BODY, CASE, Timestamp, errors
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
+from veriga.web.views.resolve import may
+from veriga.workspace.notes import Annotations
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -89,7 +92,12 @@ def queue(request: Request, case: str, web: Current, kind: str = "", state: str 
                                     groups=groups, names=names, page=page, pages=pages,
                                     query=query, error=request.query_params.get("error"),
                                     reviewable=any(f.review.state.value == "new"
-                                                   for f in shown))
+                                                   for f in shown),
+                                    notes_of=web.ws.notes.of_findings(case, [f.id for f in shown]),
+                                    empty_notes=Annotations([], [], None),
+                                    members=web.ws.notes.members(case),
+                                    may_annotate=may(web.ws, case, Op.FINDING_REVIEW),
+                                    back=f"/cases/{case}/findings?{query}&page={page}")
 
 
 @router.post("/cases/{case}/findings/review", include_in_schema=False)

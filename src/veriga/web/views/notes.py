@@ -1,0 +1,194 @@
+"""Notes, tags and assignment on entities and findings, and the case's activity feed with an
+undo for each note, tag and assignment added or removed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from veriga.findings import N_
+from veriga.web.api import BODY, CASE, Timestamp, errors
+from veriga.web.session import Web, current
+from veriga.web.views import View
+
+router = APIRouter()
+Current = Annotated[Web, Depends(current)]
+Target = Literal["entity", "finding"]
+Kind = Literal["note", "tag", "assign"]
+#: Actions of the activity feed that an undo reverses, and how.
+UNDO = {"note.add": "remove", "note.remove": "restore", "note.restore": "remove"}
+#: The actions of the feed (``veriga.workspace.audit.CHANGES``) as the page names them.
+ACTIONS = {
+    "import": N_("File imported"), "finding.create": N_("Findings made"),
+    "finding.review": N_("Finding reviewed"), "entity.change": N_("Entity changed"),
+    "entity.merge": N_("Records merged"), "entity.split": N_("Records split"),
+    "note.add": N_("Added"), "note.remove": N_("Removed"), "note.restore": N_("Restored"),
+    "view.save": N_("View saved"), "case.member.add": N_("Member added"),
+    "case.configure": N_("Case configured"), "exchange.import": N_("Package imported"),
+    "ad.capture": N_("Ad captured"), "export": N_("Exported"),
+    "job.start": N_("Report started"),
+}
+KINDS = {"note": N_("note"), "tag": N_("tag"), "assign": N_("assignment")}
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    kind: Kind
+    text: str
+    created_by: str
+    created_at: Timestamp
+
+
+class NotesOut(BaseModel):
+    """The live notes (oldest first), tags and assignee of an entity or a finding; an NGO
+    reader is shown none, only how many notes there are (``withheld``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    notes: list[NoteOut]
+    tags: list[NoteOut]
+    assignee: NoteOut | None
+    withheld: int
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Kind
+    text: str = Field(min_length=1, max_length=4000,
+                      description="the note; the tag; the username of the assignee")
+
+
+class Added(BaseModel):
+    id: str
+
+
+class ActivityOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seq: int
+    at: Timestamp
+    actor: str
+    action: str
+    target: str | None
+    detail: dict[str, Any]
+
+
+def _back(case: str, back: str) -> str:
+    """Where a form sends the user after a change: a page of this case, nothing else."""
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"/cases/{case}/") \
+            or "\\" in back:
+        return f"/cases/{case}/activity"
+    return back
+
+
+@router.post("/cases/{case}/notes", include_in_schema=False)
+def add_form(case: str, web: Current, target_kind: Annotated[Target, Form()],
+             target_id: Annotated[str, Form(max_length=128)], kind: Annotated[Kind, Form()],
+             text: Annotated[str, Form(max_length=4000)],
+             back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    web.ws.notes.add(case, target_kind, target_id, kind, text)
+    anchor = "notes" if target_kind == "entity" else target_id
+    return RedirectResponse(f"{_back(case, back)}#{anchor}", status_code=303)
+
+
+@router.post("/cases/{case}/notes/{note_id}/{action}", include_in_schema=False)
+def change_form(case: str, note_id: str, action: Literal["remove", "restore"], web: Current,
+                back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    if action == "remove":
+        web.ws.notes.remove(case, note_id)
+    else:
+        web.ws.notes.restore(case, note_id)
+    return RedirectResponse(_back(case, back), status_code=303)
+
+
+@router.get("/cases/{case}/activity", include_in_schema=False)
+def activity_page(request: Request, case: str, web: Current) -> Response:
+    rows = web.ws.audit.activity(case)
+    return request.app.state.render(request, web, "activity.html", rows=rows, undo=UNDO,
+                                    labels=_entity_labels(web, case, rows),
+                                    action_labels=ACTIONS, kind_labels=KINDS)
+
+
+def _entity_labels(web: Web, case: str, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Names of the entities the feed names (notes added to, changed, merged), as the reader
+    sees them."""
+    ids = {r["detail"].get("about") for r in rows
+           if r["action"].startswith("note.") and r["detail"].get("target_kind") == "entity"}
+    ids |= {r["target"] for r in rows if r["action"].startswith("entity.")}
+    ids.discard(None)
+    if not ids:
+        return {}
+    return {e.id: e.caption for e in web.ws.entities.by_id(case, sorted(ids)) if e.id}
+
+
+def _notes_out(web: Web, case: str, target_kind: str, target_id: str) -> NotesOut:
+    found = web.ws.notes.of(case, target_kind, target_id)
+    return NotesOut(notes=[NoteOut(**n) for n in found.notes],
+                    tags=[NoteOut(**t) for t in found.tags],
+                    assignee=NoteOut(**found.assignee) if found.assignee else None,
+                    withheld=found.withheld)
+
+
+@router.get("/api/cases/{case}/entities/{entity_id}/notes", tags=["notes"],
+            responses=errors(*CASE))
+def entity_notes_api(case: str, entity_id: str, web: Current) -> NotesOut:
+    """The notes, tags and assignee of an entity."""
+    return _notes_out(web, case, "entity", entity_id)
+
+
+@router.get("/api/cases/{case}/findings/{finding_id}/notes", tags=["notes"],
+            responses=errors(*CASE))
+def finding_notes_api(case: str, finding_id: str, web: Current) -> NotesOut:
+    """The notes, tags and assignee of a finding."""
+    return _notes_out(web, case, "finding", finding_id)
+
+
+@router.post("/api/cases/{case}/entities/{entity_id}/notes", tags=["notes"],
+             responses=errors(*BODY))
+def add_entity_note_api(case: str, entity_id: str, body: NoteIn, web: Current) -> Added:
+    """Add a note, a tag or an assignment to an entity (an assignment takes the place of
+    the one before)."""
+    return Added(id=web.ws.notes.add(case, "entity", entity_id, body.kind, body.text))
+
+
+@router.post("/api/cases/{case}/findings/{finding_id}/notes", tags=["notes"],
+             responses=errors(*BODY))
+def add_finding_note_api(case: str, finding_id: str, body: NoteIn, web: Current) -> Added:
+    """Add a note, a tag or an assignment to a finding."""
+    return Added(id=web.ws.notes.add(case, "finding", finding_id, body.kind, body.text))
+
+
+@router.delete("/api/cases/{case}/notes/{note_id}", tags=["notes"], status_code=204,
+               responses=errors(*CASE))
+def remove_api(case: str, note_id: str, web: Current) -> Response:
+    """Remove a note, tag or assignment (kept: a restore undoes it)."""
+    web.ws.notes.remove(case, note_id)
+    return Response(status_code=204)
+
+
+@router.post("/api/cases/{case}/notes/{note_id}/restore", tags=["notes"], status_code=204,
+             responses=errors(*CASE))
+def restore_api(case: str, note_id: str, web: Current) -> Response:
+    """Undo the removal of a note, tag or assignment."""
+    web.ws.notes.restore(case, note_id)
+    return Response(status_code=204)
+
+
+@router.get("/api/cases/{case}/tags", tags=["notes"], responses=errors(*CASE))
+def tags_api(case: str, web: Current) -> dict[str, int]:
+    """Every tag of the case with how many entities and findings carry it."""
+    return web.ws.notes.tags(case)
+
+
+@router.get("/api/cases/{case}/activity", tags=["notes"], responses=errors(*CASE))
+def activity_api(case: str, web: Current,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ActivityOut]:
+    """What the case's members changed in it, newest first."""
+    return [ActivityOut(**r) for r in web.ws.audit.activity(case, limit)]
+
+
+VIEW = View("activity", N_("Activity"), router, order=98)
