@@ -13,6 +13,7 @@ from veriga.ingest.base import EntityTable, ImportContext
 from veriga.ingest.normalise import entity_table
 from veriga.model.records import TRANSACTION
 from veriga.store import statement_id
+from veriga.store import store as store_module
 
 OWN = "LV80BANK0000435195001"
 OTHER = "EE382200221020145685"
@@ -55,7 +56,7 @@ def _statements(items: list) -> set[tuple]:
 def test_payments_in_duckdb_are_those_summed_in_python(tmp_path: Path, monkeypatch,
                                                         parties: bool) -> None:
     """Summed in Python and given as drafts (a small file), or summed in DuckDB and given
-    as one table (a large one): the same statements."""
+    as tables (a large one): the same statements."""
     table = _transactions(600)
     owners = {OWN: "Anna Example"}
     ctx = ImportContext(path=tmp_path / "x", source_id="s")
@@ -63,8 +64,9 @@ def test_payments_in_duckdb_are_those_summed_in_python(tmp_path: Path, monkeypat
     assert not any(isinstance(i, EntityTable) for i in small)
     monkeypatch.setattr(bankstatement, "SMALL_TABLE", 0)
     monkeypatch.setattr(bankstatement, "BULK_ENTITIES", 0)
+    monkeypatch.setattr(bankstatement, "BULK_PART", 7)  # in parts
     large = list(bankstatement.payment_entities(ctx, table, owners, parties))
-    assert any(isinstance(i, EntityTable) for i in large)
+    assert sum(isinstance(i, EntityTable) for i in large) > 1
     assert _statements(small) == _statements(large)
     values: dict[str, dict[str, str]] = {}
     for entity, prop, value, _loc in _statements(small):
@@ -95,7 +97,7 @@ def test_values_are_normalised_and_bad_ones_reported(tmp_path: Path) -> None:
         ("line 2", "startDate", "2026-13-45"), ("line 1", "notAProperty", "x")]
 
 
-def test_bulk_entities_are_stored_with_the_ids_drafts_get(sqlite_ws, tmp_path: Path,
+def test_bulk_entities_are_stored_with_the_ids_drafts_get(ws, tmp_path: Path,
                                                           monkeypatch) -> None:
     from test_camt import OTHER as CP
     from test_camt import document, ntry, stmt, write
@@ -103,12 +105,13 @@ def test_bulk_entities_are_stored_with_the_ids_drafts_get(sqlite_ws, tmp_path: P
     from veriga.ingest import ImportRequest
 
     monkeypatch.setattr(bankstatement, "BULK_ENTITIES", 0)  # two payments, as a table
+    monkeypatch.setattr(store_module, "CHUNK", 5)  # written in several parts
     text = document([stmt([ntry("100.00", "DBIT", ref="P1", name="Boris Sample", iban=CP),
                            ntry("5.00", "CRDT", ref="P2", name="Boris Sample", iban=CP)],
                           opening="200.00", closing="105.00")])
-    sqlite_ws.cases.create("c")
-    [result] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
-    with sqlite_ws.store.begin() as conn:
+    ws.cases.create("c")
+    [result] = ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
+    with ws.store.begin() as conn:
         rows = conn.exec_driver_sql(
             "SELECT id, case_id, entity_id, prop, value, source_id FROM statements "
             "WHERE schema = 'Payment'").fetchall()

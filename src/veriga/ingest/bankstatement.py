@@ -341,11 +341,10 @@ class Ledger:
         return RecordBatch(PENDING_TRANSACTION.name, pa.Table.from_arrays(arrays,
                                                                           schema=schema))
 
-    def payments(self, batch: RecordBatch | None) -> list[Draft | EntityTable]:
+    def payments(self, batch: RecordBatch | None) -> Iterator[Draft | EntityTable]:
         """Payment edges of the kept transactions (see :func:`payment_entities`)."""
-        if batch is None:
-            return []
-        return list(payment_entities(self.ctx, batch.table, self.owners))
+        if batch is not None:
+            yield from payment_entities(self.ctx, batch.table, self.owners)
 
     def batch(self) -> RecordBatch | None:
         """The kept transactions as one Arrow batch; registers them for the rest of the run."""
@@ -405,8 +404,9 @@ def _amount_sql(column: str, exponents: Iterable[int]) -> str:
 SMALL_TABLE = 20_000
 PAYMENT_COLUMNS = ["account", "counterparty_account", "booking_date", "amount", "currency",
                    "locator", "counterparty_name"]
-#: From this many payment edges on, they come as one table, not as drafts.
+#: From this many payment edges on, they come as tables (of up to BULK_PART), not drafts.
 BULK_ENTITIES = 2_000
+BULK_PART = 10_000
 PAYMENT_PROPS = ("payerAccount", "beneficiaryAccount", "payer", "beneficiary", "amount",
                  "currency", "startDate", "endDate", "summary")
 
@@ -467,7 +467,7 @@ def payment_entities(
     parties: bool = False,
 ) -> Iterator[Draft | EntityTable]:
     """FtM ``Payment`` entities: one per payer account, beneficiary account and month; as
-    one :class:`EntityTable` from :data:`BULK_ENTITIES` on (a busy account's statements
+    :class:`EntityTable` parts from :data:`BULK_ENTITIES` on (a busy account's statements
     have tens of thousands), else as drafts.
 
     The id is ``make_id("payment", payer, beneficiary, "YYYY-MM")`` (plus the currency when
@@ -529,9 +529,12 @@ def payment_entities(
                 draft.add(prop, wide[prop][k])
             yield draft
         return
-    found = entity_table(ctx, "Payment", pay_ids, locators, wide)
-    if found is not None:
-        yield found
+    for start in range(0, len(pay_ids), BULK_PART):  # in parts: bounded memory downstream
+        end = start + BULK_PART
+        found = entity_table(ctx, "Payment", pay_ids[start:end], locators[start:end],
+                             {prop: column[start:end] for prop, column in wide.items()})
+        if found is not None:
+            yield found
 
 
 def _party_drafts(account: str, name: str | None, locator: str, made: set[str],

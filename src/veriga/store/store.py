@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from alembic import command
 from alembic.config import Config
 from followthemoney.exc import InvalidData
@@ -212,33 +213,36 @@ class Store:
     def add_statement_table(self, conn: Connection, table: pa.Table,
                             canonical: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """:meth:`add_statements` for statements as columns (one per column of the
-        ``statements`` table, ``first_seen`` one time for all), as an import makes many
-        entities of one shape."""
+        ``statements`` table), as an import makes many entities of one shape; converted
+        and written :data:`CHUNK` rows at a time."""
         if not table.num_rows:
             return
         names = [c.name for c in statements.columns]
-        columns = {n: table[n].to_pylist() for n in names}
-        cases_of = set(columns["case_id"])
+        cases_of = set(pc.unique(table["case_id"]).to_pylist())
         if canonical is None or not cases_of <= canonical.keys():
             canonical = {case: self.canonical_map(conn, case) for case in cases_of}
-        if any(canonical[case] for case in cases_of):
-            columns["canonical_id"] = [
-                canonical[case].get(entity, entity)
-                for case, entity in zip(columns["case_id"], columns["entity_id"], strict=True)]
-        if conn.dialect.name == "postgresql":
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY statements ({', '.join(names)}) FROM STDIN") as copy:
-                for row in zip(*(columns[n] for n in names), strict=True):
-                    copy.write_row(row)
-            return
+        merged = any(canonical[case] for case in cases_of)
+        postgres = conn.dialect.name == "postgresql"
+        sql = (f"INSERT INTO statements ({', '.join(names)}) "
+               f"VALUES ({', '.join('?' for _ in names)})")
         times: dict[datetime, str] = {}
-        columns["first_seen"] = [times[t] if t in times else times.setdefault(t, _sqlite_time(t))
-                                 for t in columns["first_seen"]]
-        marks = ", ".join("?" for _ in names)
-        sql = f"INSERT INTO statements ({', '.join(names)}) VALUES ({marks})"
-        rows = list(zip(*(columns[n] for n in names), strict=True))
-        for start in range(0, len(rows), CHUNK):
-            conn.exec_driver_sql(sql, rows[start : start + CHUNK])
+        for start in range(0, table.num_rows, CHUNK):
+            part = table.slice(start, CHUNK)
+            columns = {n: part[n].to_pylist() for n in names}
+            if merged:
+                columns["canonical_id"] = [
+                    canonical[case].get(entity, entity) for case, entity in
+                    zip(columns["case_id"], columns["entity_id"], strict=True)]
+            if postgres:
+                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                with cursor.copy(f"COPY statements ({', '.join(names)}) FROM STDIN") as copy:
+                    for row in zip(*(columns[n] for n in names), strict=True):
+                        copy.write_row(row)
+                continue
+            columns["first_seen"] = [
+                times[t] if t in times else times.setdefault(t, _sqlite_time(t))
+                for t in columns["first_seen"]]
+            conn.exec_driver_sql(sql, list(zip(*(columns[n] for n in names), strict=True)))
 
     def add_rejects(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
