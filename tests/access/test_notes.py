@@ -56,8 +56,14 @@ def test_another_agency_and_the_ngo(agencies):
     liga.cases.share("amber", "Politsei", ["p-ivan"])
     with pytest.raises(NotFound):  # shared, but not this person
         mart.notes.of("amber", "entity", "p-anna")
+    liga.notes.add("amber", "entity", "p-ivan", "note", "Anna Ozola is his cousin")
+    shown = mart.notes.of("amber", "entity", "p-ivan")  # a note may name someone not shared
+    assert shown.notes == [] and shown.withheld == 1
     with pytest.raises(PermissionDenied):  # not the author
         mart.notes.remove("amber", liga.notes.add("amber", "entity", "p-ivan", "tag", "x"))
+    # the feed names no entity, file or reason to an agency that sees part of the case
+    feed = mart.audit.activity("amber")
+    assert feed and all(r["target"] is None and r["detail"] == {} for r in feed)
 
     liga.cases.share("amber", "Safe House")
     victim = next(e for e in ilze.entities.list("amber", ["Person"])
@@ -72,3 +78,27 @@ def test_another_agency_and_the_ngo(agencies):
     feed = ilze.audit.activity("amber")
     assert feed and all(r["target"] is None and r["detail"] == {} for r in feed)
     assert "p-anna" not in json.dumps(feed, default=str)
+
+
+def test_links_from_the_investigators_knowledge(agencies):
+    liga, mart, ilze = agencies["liga"], agencies["mart"], agencies["ilze"]
+    link = liga.notes.add_link("amber", "p-ivan", "p-anna", "drove her to Riga",
+                               "witness statement of 2026-11-30, page 4")
+    [found] = liga.notes.links("amber", ["p-anna"])
+    assert (found["entity_id"], found["other_id"], found["relation"]) == (
+        "p-ivan", "p-anna", "drove her to Riga")
+    assert found["source"].startswith("witness statement") and found["created_by"] == "liga"
+    assert liga.notes.of("amber", "entity", "p-ivan").notes == []  # a link is no note
+    with pytest.raises(VerigaError, match="two different"):
+        liga.notes.add_link("amber", "p-ivan", "p-ivan", "self", "x")
+    with pytest.raises(VerigaError, match="empty"):
+        liga.notes.add_link("amber", "p-ivan", "p-anna", "knows", "  ")
+    liga.notes.remove("amber", link)
+    assert liga.notes.links("amber", ["p-ivan"]) == []
+    liga.notes.restore("amber", link)
+    assert len(liga.notes.links("amber", ["p-ivan"])) == 1
+    # shared with Ivan only: the link to Anna is not shown (it would name her)
+    liga.cases.share("amber", "Politsei", ["p-ivan"])
+    assert mart.notes.links("amber", ["p-ivan"]) == []
+    liga.cases.share("amber", "Safe House")
+    assert ilze.notes.links("amber", ["p-ivan"]) == []

@@ -76,3 +76,25 @@ def test_a_finding_is_tagged_and_assigned_from_the_queue(server: str, browser: o
     row.get_by_test_id("finding-notes").locator("summary").click()
     shot(page, "finding-notes")
     page.close()
+
+
+def test_an_investigator_links_two_people_from_her_own_knowledge(server: str, browser: object,
+                                                                 site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "what the witness said about the driver")
+    page.goto(f"{server}/cases/amber/entities/{site.suspect}#manual-links")
+    page.get_by_test_id("link-other").fill(site.victim)
+    page.get_by_test_id("link-relation").fill("drove her to Riga")
+    page.get_by_test_id("link-source").fill("witness statement of 2026-11-30, page 4")
+    with page.expect_navigation():
+        page.get_by_test_id("add-link").click()
+    link = page.get_by_test_id("manual-link").first
+    assert "drove her to Riga" in link.inner_text() and "witness statement" in link.inner_text()
+    shot(page, "entity-investigator-link")
+    graph = page.request.get(f"{server}/api/cases/amber/graph?ids={site.suspect}").json()
+    [edge] = [e for e in graph["edges"] if e["schema"] == "InvestigatorLink"]
+    assert {edge["source"], edge["target"]} == {site.suspect, site.victim}
+    assert site.victim in {n["id"] for n in graph["nodes"]}
+    page.goto(f"{server}/cases/amber/entities/{site.victim}#manual-links")  # both ends
+    assert "drove her to Riga" in page.get_by_test_id("manual-links").inner_text()
+    page.close()

@@ -40,3 +40,24 @@ def test_the_ngo_worker_gets_no_forms(client: TestClient, site: Site) -> None:
     assert api and all(r["target"] is None and r["detail"] == {} for r in api)
     # the real id of a protected person says nothing to her
     assert client.get(f"/api/cases/amber/entities/{site.victim}/notes").status_code == 404
+
+
+def test_a_link_names_the_other_entity_by_id_or_by_what_only_it_has(
+        client: TestClient, site: Site) -> None:
+    log_in(client)
+    csrf = open_case(client, "amber", "links from the witness statements")
+    form = {"csrf": csrf, "entity_id": site.suspect, "relation": "met at the bus station",
+            "source": "surveillance log 12", "back": f"/cases/amber/entities/{site.suspect}"}
+    nobody = client.post("/cases/amber/links", data={**form, "other": "zz-nobody-zz"},
+                         follow_redirects=False)
+    assert nobody.status_code == 400 and "0 entities match" in nobody.text
+    name = site.ws.entities.get("amber", site.victim).entity.first("name")
+    done = client.post("/cases/amber/links", data={**form, "other": name},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    api = client.get(f"/api/cases/amber/entities/{site.victim}/links").json()
+    assert any(link["relation"] == "met at the bus station" for link in api)
+    made = client.post(f"/api/cases/amber/entities/{site.suspect}/links/{site.victim}",
+                       json={"relation": "phoned her", "source": "call records"},
+                       headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 200 and made.json()["id"].startswith("note-")

@@ -24,7 +24,7 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext marker `make messages` ext
 
 
 #: Schema name -> its label (msgid), for every schema the views may show; the pseudo-schemata
-#: of the graphs (``Reference``, ``SharedIdentifier``, ``Cash``) included.
+#: of the graphs (``Reference``, ``SharedIdentifier``, ``InvestigatorLink``, ``Cash``) included.
 SCHEMATA: dict[str, str] = {
     "Address": N_("Address"),
     "Advertisement": N_("Advertisement"),
@@ -43,6 +43,7 @@ SCHEMATA: dict[str, str] = {
     "Event": N_("Event"),
     "Family": N_("Family"),
     "Identification": N_("Identification"),
+    "InvestigatorLink": N_("Link from an investigator"),
     "LegalEntity": N_("Legal entity"),
     "Membership": N_("Membership"),
     "Note": N_("Note"),

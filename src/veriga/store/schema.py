@@ -559,8 +559,8 @@ jobs = Table(
 )
 
 #: What investigators add to a case from their own work: notes (comments) on an entity or a
-#: finding, tags, and who is assigned to it. Removed ones are kept with who removed them (an
-#: undo brings them back).
+#: finding, tags, who is assigned to it, and links between two entities. Removed ones are
+#: kept with who removed them (an undo brings them back).
 notes = Table(
     "notes",
     metadata,
@@ -568,12 +568,15 @@ notes = Table(
     Column("case_id", String(ID), ForeignKey("cases.id"), nullable=False),
     Column("target_kind", String(16), nullable=False),  # entity | finding
     Column("target_id", String(ID * 2), nullable=False),
-    Column("kind", String(16), nullable=False),  # note | tag | assign
-    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # note | tag | assign | link
+    Column("text", Text, nullable=False),  # a link's: what ties the two
     Column("created_by", String(255), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("removed_by", String(255), nullable=True),
     Column("removed_at", DateTime(timezone=True), nullable=True),
+    Column("other_id", String(ID * 2), nullable=True),  # a link's other entity
+    Column("source", Text, nullable=True),  # where the linking knowledge comes from
     Index("ix_notes_target", "case_id", "target_kind", "target_id"),
     Index("ix_notes_kind", "case_id", "kind"),
+    Index("ix_notes_other", "case_id", "other_id"),
 )

@@ -72,7 +72,8 @@ class Edge(BaseModel):
     id: str
     source: str
     target: str
-    schema_: str = Field(alias="schema")  # FtM schema, "Reference" or "SharedIdentifier"
+    schema_: str = Field(alias="schema")  # FtM schema, "Reference", "SharedIdentifier" or
+    # "InvestigatorLink" (added by an investigator from their own knowledge)
     label: str
     first: str | None
     last: str | None

@@ -80,8 +80,10 @@ class Audit(Part):
 
     def activity(self, case: str, limit: int = 100) -> list[dict[str, Any]]:
         """What the case's members changed in it, newest first (imports, findings made and
-        reviewed, merges, notes...): for every reader of the case; a restricted one sees
-        who did what when, without targets or details. Audited."""
+        reviewed, merges, notes...): for every reader of the case; one who may not see all
+        of it (an NGO reader, an agency it is shared with for some entities, a reader some
+        entities or files are withheld from) sees who did what when, without targets or
+        details. Audited."""
         with self.ws.case(case, Op.CASE_OPEN) as access:
             rows = [dict(r) for r in access.conn.execute(
                 select(audit.c.seq, audit.c.at, audit.c.actor, audit.c.action,
@@ -89,7 +91,9 @@ class Audit(Part):
                 .where(audit.c.case_id == access.case_id, audit.c.action.in_(CHANGES))
                 .order_by(audit.c.seq.desc()).limit(limit)).mappings()]
             access.audit("activity.read", count=len(rows))
-        if access.minimiser is not None:
+        if access.minimiser is not None or access.only_entities is not None \
+                or access.hidden_entities or access.hidden_sources:
+            # a target, a file name or a reason may name what this reader may not see
             for row in rows:
                 row["target"], row["detail"] = None, {}
         return rows

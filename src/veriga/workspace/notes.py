@@ -1,12 +1,15 @@
 """``ws.notes``: what investigators add from their own work to an entity or a finding of a
-case: notes (a thread of comments), tags, and who is assigned to it.
+case: notes (a thread of comments), tags, who is assigned to it, and links between two
+entities known from outside the case's files (:meth:`Notes.add_link`), marked as such with
+where the knowledge comes from.
 
 Writing takes the right to change the case's entities (``entity.write``) or to review its
 findings (``finding.review``); every addition, removal and restoration is audited (the
 note's id, never its text). A removal keeps the note with who removed it, so it can be undone
-(:meth:`Notes.restore`). Notes are the team's working text: a restricted reader (an NGO
-worker, who reads pseudonyms) is shown none of them, only how many there are, as a note may
-name the people the pseudonyms stand for.
+(:meth:`Notes.restore`). Notes are the team's working text and may name anyone: a reader who
+may not see all of the case in clear (an NGO worker, who reads pseudonyms; an agency it is
+shared with for some entities; one some entities or files are withheld from) is shown none
+of them, only how many there are.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from veriga.access.policy import Op
 from veriga.errors import NotFound, VerigaError
@@ -29,7 +32,7 @@ from veriga.workspace.part import Part
 
 _MEMBERS = select(users.c.username).join(case_members, case_members.c.user_id == users.c.id)
 TARGETS = ("entity", "finding")
-KINDS = ("note", "tag", "assign")
+KINDS = ("note", "tag", "assign")  # added with add(); a link with add_link()
 MAX_NOTE = 4000
 MAX_TAG = 40
 
@@ -103,7 +106,50 @@ class Notes(Part):
             target = self._target(access, target_kind, target_id)
             rows = self._live(access, target_kind, [target], None)
             access.audit("note.read", target, target_kind=target_kind, count=len(rows))
-        return _annotations(rows, access.minimiser is not None)
+        return _annotations(rows, not _sees_all(access))
+
+    def add_link(self, case: str, entity_id: str, other_id: str, relation: str,
+                 source: str) -> str:
+        """Link two entities of the case from the investigator's own knowledge (not from a
+        file): what ties them and where that is known from (a witness statement, a
+        surveillance log...), both required. Shown as such wherever the link is; removed and
+        restored as a note is."""
+        relation, source = _clean("link", relation), _clean("source", source)
+        with self._case(case, "entity") as access:
+            one = self._target(access, "entity", entity_id)
+            other = self._target(access, "entity", other_id)
+            if one == other:
+                raise VerigaError("a link needs two different entities")
+            link_id = new_id("note")
+            access.conn.execute(notes.insert().values(
+                id=link_id, case_id=access.case_id, target_kind="entity", target_id=one,
+                other_id=other, kind="link", text=relation, source=source,
+                created_by=self.ws.actor, created_at=datetime.now(UTC)))
+            access.audit("note.add", link_id, target_kind="entity", about=one, other=other,
+                         kind="link", reads={one, other})
+        return link_id
+
+    def links(self, case: str, entity_ids: Sequence[str]) -> builtins.list[dict[str, Any]]:
+        """The live links investigators added that touch these entities and whose two ends
+        the reader may see (``entity_id``, ``other_id`` as the reader names them,
+        ``relation``, ``source``, who and when); none for a restricted reader."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            if not _sees_all(access):
+                return []
+            ids = {access.canonical_of.get(i, i) for i in entity_ids}
+            rows = [dict(r) for r in access.conn.execute(select(notes).where(
+                notes.c.case_id == access.case_id, notes.c.kind == "link",
+                notes.c.removed_at.is_(None),
+                or_(notes.c.target_id.in_(ids), notes.c.other_id.in_(ids))
+            ).order_by(notes.c.created_at, notes.c.id)).mappings()]
+            ends = {e for r in rows for e in (r["target_id"], r["other_id"])}
+            seen = {e for e in ends if access.reachable(e)}
+            rows = [r for r in rows if r["target_id"] in seen and r["other_id"] in seen]
+            access.audit("note.read", None, kind="link", count=len(rows),
+                         reads={e for r in rows for e in (r["target_id"], r["other_id"])})
+        return [{"id": r["id"], "entity_id": r["target_id"], "other_id": r["other_id"],
+                 "relation": r["text"], "source": r["source"], "created_by": r["created_by"],
+                 "created_at": r["created_at"]} for r in rows]
 
     def of_findings(self, case: str, finding_ids: Sequence[str]) -> dict[str, Annotations]:
         """:meth:`of` for several findings of the case at once (a page of the queue), in one
@@ -114,14 +160,14 @@ class Notes(Part):
         by_target: dict[str, builtins.list[dict[str, Any]]] = {}
         for row in rows:
             by_target.setdefault(row["target_id"], []).append(row)
-        restricted = access.minimiser is not None
+        restricted = not _sees_all(access)
         return {t: _annotations(found, restricted) for t, found in by_target.items()}
 
     def tags(self, case: str) -> dict[str, int]:
         """Every tag of the case with how many entities and findings carry it (none for a
         restricted reader)."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
-            if access.minimiser is not None:
+            if not _sees_all(access):
                 return {}
             rows = access.conn.execute(
                 select(notes.c.text, func.count()).where(
@@ -164,8 +210,7 @@ class Notes(Part):
         ids = [targets] if isinstance(targets, str) else list(targets)
         where = [notes.c.case_id == access.case_id, notes.c.target_kind == target_kind,
                  notes.c.target_id.in_(ids), notes.c.removed_at.is_(None)]
-        if kind is not None:
-            where.append(notes.c.kind == kind)
+        where.append(notes.c.kind == kind if kind is not None else notes.c.kind.in_(KINDS))
         query = select(notes).where(and_(*where)).order_by(notes.c.created_at, notes.c.id)
         return [dict(r) for r in access.conn.execute(query).mappings()]
 
@@ -197,13 +242,21 @@ class Notes(Part):
 
 
 def _clean(kind: str, text: str) -> str:
-    text = text.strip() if kind == "note" else " ".join(text.split())
-    limit = MAX_NOTE if kind == "note" else MAX_TAG if kind == "tag" else 255
+    text = text.strip() if kind in ("note", "source") else " ".join(text.split())
+    limit = {"note": MAX_NOTE, "source": MAX_NOTE, "tag": MAX_TAG, "link": 80}.get(kind, 255)
     if not text:
         raise VerigaError(f"an empty {kind} is not added")
     if len(text) > limit:
         raise VerigaError(f"a {kind} has at most {limit} characters ({len(text)} given)")
     return text
+
+
+def _sees_all(access: CaseAccess) -> bool:
+    """Whether the reader sees the whole case in clear: a note may name anyone, so a reader
+    who reads pseudonyms (an NGO worker), an agency the case is shared with for some
+    entities, or one some entities or files are withheld from is shown none."""
+    return access.minimiser is None and access.only_entities is None \
+        and not access.hidden_entities and not access.hidden_sources
 
 
 def _annotations(rows: list[dict[str, Any]], restricted: bool) -> Annotations:

@@ -258,7 +258,15 @@ def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Re
 
 def _annotations(web: Web, case: str, entity_id: str) -> dict[str, Any]:
     """The entity's notes, tags and assignee, and whether the reader may add to them."""
-    return {"annotations": web.ws.notes.of(case, "entity", entity_id),
+    links = web.ws.notes.links(case, [entity_id])
+    others = {r["other_id"] if r["entity_id"] == entity_id else r["entity_id"] for r in links}
+    names = {e.id: e.caption for e in web.ws.entities.by_id(case, sorted(others))} \
+        if others else {}
+    for link in links:
+        link["other"] = link["other_id"] if link["entity_id"] == entity_id else \
+            link["entity_id"]
+        link["other_label"] = names.get(link["other"], link["other"][:10])
+    return {"annotations": web.ws.notes.of(case, "entity", entity_id), "manual_links": links,
             "members": web.ws.notes.members(case),
             "may_annotate": may(web.ws, case, Op.ENTITY_WRITE)}
 

@@ -57,7 +57,32 @@ def ui_strings(lang: str) -> dict[str, str]:
 
 def _graph(web: Web, case: str, ids: list[str]) -> Graph:
     around = web.ws.entities.neighbourhood(case, ids)
-    return build(around.entities, around.roles, entity_url(case), labels=labels(web.lang))
+    graph = build(around.entities, around.roles, entity_url(case), labels=labels(web.lang))
+    _investigator_links(web, case, graph, around.roles)
+    return graph
+
+
+def _investigator_links(web: Web, case: str, graph: Graph, roles: dict[str, str]) -> None:
+    """The links investigators added from their own knowledge to the graph's entities, as
+    edges of their own kind (``InvestigatorLink``), their other ends drawn too."""
+    if not graph.nodes:
+        return
+    links = web.ws.notes.links(case, list(graph.nodes))
+    missing = {e for link in links for e in (link["entity_id"], link["other_id"])
+               } - graph.nodes.keys()
+    if missing:
+        ends = build(web.ws.entities.by_id(case, sorted(missing)), roles, entity_url(case),
+                     labels=labels(web.lang))
+        graph.nodes.update(ends.nodes)
+    by = translations(web.lang).gettext("investigator")
+    for link in links:
+        if link["entity_id"] in graph.nodes and link["other_id"] in graph.nodes:
+            graph.edges[link["id"]] = {
+                "id": link["id"], "source": link["entity_id"], "target": link["other_id"],
+                "schema": "InvestigatorLink", "label": f"{link['relation']} ({by})",
+                "first": link["created_at"].date().isoformat(), "last": None,
+                "amount": None,
+                "url": f"/cases/{case}/entities/{link['entity_id']}#manual-links"}
 
 
 @router.get("/cases/{case}/network", include_in_schema=False)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from veriga.errors import NotFound, VerigaError
 from veriga.findings import N_
 from veriga.web.api import BODY, CASE, Timestamp, errors
 from veriga.web.session import Web, current
@@ -32,7 +33,8 @@ ACTIONS = {
     "ad.capture": N_("Ad captured"), "export": N_("Exported"),
     "job.start": N_("Report started"),
 }
-KINDS = {"note": N_("note"), "tag": N_("tag"), "assign": N_("assignment")}
+KINDS = {"note": N_("note"), "tag": N_("tag"), "assign": N_("assignment"),
+         "link": N_("link")}
 
 
 class NoteOut(BaseModel):
@@ -93,6 +95,34 @@ def add_form(case: str, web: Current, target_kind: Annotated[Target, Form()],
     web.ws.notes.add(case, target_kind, target_id, kind, text)
     anchor = "notes" if target_kind == "entity" else target_id
     return RedirectResponse(f"{_back(case, back)}#{anchor}", status_code=303)
+
+
+@router.post("/cases/{case}/links", include_in_schema=False)
+def link_form(case: str, web: Current, entity_id: Annotated[str, Form(max_length=128)],
+              other: Annotated[str, Form(max_length=200)],
+              relation: Annotated[str, Form(max_length=80)],
+              source: Annotated[str, Form(max_length=4000)],
+              back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Link the entity to another, named by its id or by a name or number only it has."""
+    web.ws.notes.add_link(case, entity_id, _other(web, case, other, entity_id), relation,
+                          source)
+    return RedirectResponse(f"{_back(case, back)}#notes", status_code=303)
+
+
+def _other(web: Web, case: str, other: str, entity_id: str) -> str:
+    """The entity a user names in the link form: by its id, else the one search result."""
+    other = other.strip()
+    try:
+        web.ws.entities.get(case, other)
+        return other
+    except NotFound:
+        pass
+    found = [e.id for e in web.ws.entities.search(case, other, limit=6)
+             if e.id and e.id != entity_id and not e.schema.edge]
+    if len(found) != 1:
+        raise VerigaError(f"{len(found) if len(found) < 6 else 'more than 5'} entities match "
+                          f"{other!r}: give a name or number only one has, or its id")
+    return found[0]
 
 
 @router.post("/cases/{case}/notes/{note_id}/{action}", include_in_schema=False)
@@ -160,6 +190,41 @@ def add_entity_note_api(case: str, entity_id: str, body: NoteIn, web: Current) -
 def add_finding_note_api(case: str, finding_id: str, body: NoteIn, web: Current) -> Added:
     """Add a note, a tag or an assignment to a finding."""
     return Added(id=web.ws.notes.add(case, "finding", finding_id, body.kind, body.text))
+
+
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    relation: str = Field(min_length=1, max_length=80, description="what ties the two")
+    source: str = Field(min_length=1, max_length=4000,
+                        description="where that is known from (not from the case's files)")
+
+
+class LinkOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    entity_id: str
+    other_id: str
+    relation: str
+    source: str | None
+    created_by: str
+    created_at: Timestamp
+
+
+@router.get("/api/cases/{case}/entities/{entity_id}/links", tags=["notes"],
+            responses=errors(*CASE))
+def links_api(case: str, entity_id: str, web: Current) -> list[LinkOut]:
+    """The links investigators added to this entity from their own knowledge."""
+    return [LinkOut(**r) for r in web.ws.notes.links(case, [entity_id])]
+
+
+@router.post("/api/cases/{case}/entities/{entity_id}/links/{other_id}", tags=["notes"],
+             responses=errors(*BODY))
+def add_link_api(case: str, entity_id: str, other_id: str, body: LinkIn,
+                 web: Current) -> Added:
+    """Link this entity to another from the investigator's own knowledge, with its source
+    (removed and restored as a note is)."""
+    return Added(id=web.ws.notes.add_link(case, entity_id, other_id, body.relation,
+                                          body.source))
 
 
 @router.delete("/api/cases/{case}/notes/{note_id}", tags=["notes"], status_code=204,

@@ -35,6 +35,7 @@ export function schemaColor(schema: string): string {
 
 const EDGE_COLORS: Record<string, string> = {
   SharedIdentifier: "#d35400",
+  InvestigatorLink: "#c0392b",
   Payment: "#5b9a32",
   Ownership: "#8e7cc3",
   Directorship: "#8e7cc3",
