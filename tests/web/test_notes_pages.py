@@ -61,3 +61,30 @@ def test_a_link_names_the_other_entity_by_id_or_by_what_only_it_has(
                        json={"relation": "phoned her", "source": "call records"},
                        headers={"X-CSRF-Token": csrf})
     assert made.status_code == 200 and made.json()["id"].startswith("note-")
+
+
+def test_a_review_is_undone_from_the_activity_page(client: TestClient, site: Site) -> None:
+    from dataclasses import replace
+
+    from veriga.findings import ReviewState
+    from veriga.workspace.findings import _undoable
+
+    log_in(client)
+    csrf = open_case(client, "amber", "undoing a hasty dismissal")
+    finding = next(f for f in site.ws.findings.list("amber")
+                   if f.review.state is ReviewState.NEW and not f.kind.startswith("match."))
+    client.post(f"/cases/amber/findings/{finding.id}/review",
+                data={"csrf": csrf, "state": "dismissed", "reason": "looked lawful at first"},
+                follow_redirects=False)
+    html = client.get("/cases/amber/activity").text
+    assert f'/cases/amber/findings/{finding.id}/reopen' in html
+    done = client.post(f"/cases/amber/findings/{finding.id}/reopen",
+                       data={"csrf": csrf, "back": "/cases/amber/activity"},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/cases/amber/activity"
+    assert site.ws.findings.get("amber", finding.id).review.state is ReviewState.NEW
+    # a confirmed proposal merged its records: a split undoes it, not this
+    match = next(f for f in site.ws.findings.list("amber") if f.kind.startswith("match."))
+    confirmed = replace(match, review=replace(match.review, state=ReviewState.CONFIRMED))
+    assert not _undoable(confirmed) and _undoable(replace(
+        match, review=replace(match.review, state=ReviewState.DISMISSED)))

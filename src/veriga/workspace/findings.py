@@ -25,6 +25,15 @@ def _copy(finding: Finding) -> Finding:
         source_ids=list(ev.source_ids), record_ids=list(ev.record_ids), keys=list(ev.keys)))
 
 
+def _undoable(finding: Finding) -> bool:
+    """A review a reopen undoes: not a confirmed proposal whose records it merged."""
+    if finding.review.state is ReviewState.NEW:
+        return False
+    about = analysis.detector(finding.kind)
+    return not (finding.review.state is ReviewState.CONFIRMED and about is not None
+                and about.on_confirm == "merge")
+
+
 class Findings(Part):
     def save(self, case: str, items: Sequence[Finding]) -> int:
         """Store findings made outside a run (only from a view of the whole case)."""
@@ -90,6 +99,32 @@ class Findings(Part):
             self.ws.store.review_finding(access.conn, access.case_id, finding_id, state,
                                          self.ws.actor, reason)
             access.audit("finding.review", finding_id, state=state.value, reason=reason)
+
+    def reopenable(self, case: str, finding_ids: Sequence[str]) -> set[str]:
+        """Which of these findings :meth:`reopen` would undo the review of (reviewed, and not
+        a confirmed proposal that merged records)."""
+        wanted = set(finding_ids)
+        return {f.id for f in self.list(case) if f.id in wanted and _undoable(f)}
+
+    def reopen(self, case: str, finding_id: str, reason: str = "review undone") -> None:
+        """Undo a review: the finding is waiting for review again (recorded, with who and
+        why, and audited as a review back to ``new``). A confirmed proposed match merged its
+        records: splitting them on the entity page undoes that (and reopens it), not this."""
+        with self.ws.case(case, Op.FINDING_REVIEW) as access:
+            found = self.ws.store.list_findings(access.conn, access.case_id,
+                                                finding_id=finding_id)
+            if not found:
+                raise NotFound(f"no finding {finding_id!r} in case {access.case['name']!r}")
+            item = found[0]
+            if item.review.state is ReviewState.NEW:
+                return
+            if not _undoable(item):
+                raise VerigaError("confirming this proposal merged its records: split them on "
+                                  "the entity page to undo it")
+            self.ws.store.review_finding(access.conn, access.case_id, finding_id,
+                                         ReviewState.NEW, self.ws.actor, reason)
+            access.audit("finding.review", finding_id, state=ReviewState.NEW.value,
+                         reason=reason, undone=item.review.state.value)
 
     def members(self, case: str, finding_ids: Sequence[str]
                 ) -> dict[str, builtins.list[Member]]:

@@ -140,7 +140,27 @@ def activity_page(request: Request, case: str, web: Current) -> Response:
     rows = web.ws.audit.activity(case)
     return request.app.state.render(request, web, "activity.html", rows=rows, undo=UNDO,
                                     labels=_entity_labels(web, case, rows),
-                                    action_labels=ACTIONS, kind_labels=KINDS)
+                                    action_labels=ACTIONS, kind_labels=KINDS,
+                                    reopenable=_reopenable(web, case, rows))
+
+
+def _reopenable(web: Web, case: str, rows: list[dict[str, Any]]) -> set[str]:
+    """The findings whose latest review in the feed the reader made and may undo here."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:  # newest first
+        if row["action"] == "finding.review" and row["target"]:
+            latest.setdefault(row["target"], row)
+    mine = [t for t, r in latest.items() if r["actor"] == web.user.username
+            and r["detail"].get("state") in ("confirmed", "dismissed")]
+    return web.ws.findings.reopenable(case, mine) if mine else set()
+
+
+@router.post("/cases/{case}/findings/{finding_id}/reopen", include_in_schema=False)
+def reopen_form(case: str, finding_id: str, web: Current,
+                back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Undo a review from the activity page: the finding waits for review again."""
+    web.ws.findings.reopen(case, finding_id)
+    return RedirectResponse(_back(case, back), status_code=303)
 
 
 def _entity_labels(web: Web, case: str, rows: list[dict[str, Any]]) -> dict[str, str]:
