@@ -97,6 +97,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     phone = liga.entities.get(CASE, victim).entity.first("phone") or "+37120000001"
     # a view an investigator saved with a victim's real id and phone in it
     liga.saved_views.save(CASE, "network", "contacts", {"ids": [victim], "note": phone})
+    # the team's notes, a tag and a link from a witness, each naming her
+    name = liga.entities.get(CASE, victim).entity.first("name") or "Anna Ozola"
+    suspect = next(e for e, r in liga.entities.subject_roles(CASE).items() if r != "victim")
+    liga.notes.add(CASE, "entity", victim, "note", f"{name} called from {phone}")
+    liga.notes.add(CASE, "entity", victim, "tag", name[:40])
+    liga.notes.add_link(CASE, suspect, victim, f"drove {name}"[:80], f"what {name} said")
+    finding = liga.findings.list(CASE)[0]
+    liga.notes.add(CASE, "finding", finding.id, "note", f"ask {name} about this")
     truth = json.loads((folder / "ground_truth.json").read_text(encoding="utf-8"))
     yield World(settings, truth, ids)
     admin.close()
@@ -134,7 +142,8 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
                     "/training/cohorts", "/training/tests", "/verify",
                     f"{api}/summary", f"{api}/chain",
                     f"{api}/timeline", f"{api}/map", f"{api}/findings", f"{api}/views",
-                    f"{api}/chain/graph"):
+                    f"{api}/chain/graph", f"/cases/{CASE}/activity", f"{api}/activity",
+                    f"{api}/tags"):
             _get(ngo, url, seen)
         _get(ngo, f"/cases/{CASE}/xref", seen, **{"with": OTHER, "min_probability": 0.5})
         # the report built in the background, as in the browser: its page and its files
@@ -174,7 +183,8 @@ def test_an_ngo_user_sees_no_protected_value_anywhere(world: World) -> None:
         _get(ngo, f"{api}/graph", seen, ids=",".join(ids))
         for entity_id in ids:
             for url in (f"/cases/{CASE}/entities/{entity_id}", f"{api}/entities/{entity_id}",
-                        f"{api}/neighbours/{entity_id}", f"{api}/pivots/{entity_id}"):
+                        f"{api}/neighbours/{entity_id}", f"{api}/pivots/{entity_id}",
+                        f"{api}/entities/{entity_id}/notes", f"{api}/entities/{entity_id}/links"):
                 _get(ngo, url, seen)
         _get(ngo, f"{api}/timeline", seen, ids=",".join(ids[:5]))
         _get(ngo, f"{api}/path", seen, **{"from": ids[0], "to": ids[-1]})
