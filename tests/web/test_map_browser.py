@@ -55,7 +55,9 @@ def test_map_draws_outlines_places_and_routes(server: str, browser: object, site
     shot(page, "map")
 
     # a place's popup lists people with links to their pages and to the network
-    box = page.locator("path.map-place").first.bounding_box()  # type: ignore[attr-defined]
+    place = page.locator("path.map-place").first  # type: ignore[attr-defined]
+    place.scroll_into_view_if_needed()  # (below the fold when the header takes two lines)
+    box = place.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore
     popup = page.locator(".leaflet-popup-content .map-popup")  # type: ignore[attr-defined]
     popup.wait_for()
