@@ -186,29 +186,8 @@ class Store:
         if merged:
             rows = [{**r, "canonical_id": merged[r["case_id"]][r["entity_id"]]}
                     if r["entity_id"] in merged.get(r["case_id"], ()) else r for r in rows]
-        names = [c.name for c in statements.columns]
-        if conn.dialect.name == "postgresql":
-            # psycopg's own connection under SQLAlchemy's (typed as possibly none): COPY
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY statements ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([row[n] for n in names])
-            return
-        marks = ", ".join("?" for _ in names)
-        sql = f"INSERT INTO statements ({', '.join(names)}) VALUES ({marks})"
-        getter = itemgetter(*names)
-        at = names.index("first_seen")
-        times: dict[datetime, str] = {}
-        for start in range(0, len(rows), CHUNK):
-            batch = []
-            for row in rows[start : start + CHUNK]:
-                values = list(getter(row))
-                seen = values[at]
-                if seen not in times:
-                    times[seen] = _sqlite_time(seen)
-                values[at] = times[seen]
-                batch.append(tuple(values))
-            conn.exec_driver_sql(sql, batch)
+        getter = itemgetter(*STATEMENT_COLUMNS)
+        _write_statements(conn, [getter(row) for row in rows])
 
     def add_statement_table(self, conn: Connection, table: pa.Table,
                             canonical: Mapping[str, Mapping[str, str]] | None = None) -> None:
@@ -217,32 +196,18 @@ class Store:
         and written :data:`CHUNK` rows at a time."""
         if not table.num_rows:
             return
-        names = [c.name for c in statements.columns]
         cases_of = set(pc.unique(table["case_id"]).to_pylist())
         if canonical is None or not cases_of <= canonical.keys():
             canonical = {case: self.canonical_map(conn, case) for case in cases_of}
         merged = any(canonical[case] for case in cases_of)
-        postgres = conn.dialect.name == "postgresql"
-        sql = (f"INSERT INTO statements ({', '.join(names)}) "
-               f"VALUES ({', '.join('?' for _ in names)})")
-        times: dict[datetime, str] = {}
         for start in range(0, table.num_rows, CHUNK):
             part = table.slice(start, CHUNK)
-            columns = {n: part[n].to_pylist() for n in names}
+            columns = {n: part[n].to_pylist() for n in STATEMENT_COLUMNS}
             if merged:
                 columns["canonical_id"] = [
                     canonical[case].get(entity, entity) for case, entity in
                     zip(columns["case_id"], columns["entity_id"], strict=True)]
-            if postgres:
-                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-                with cursor.copy(f"COPY statements ({', '.join(names)}) FROM STDIN") as copy:
-                    for row in zip(*(columns[n] for n in names), strict=True):
-                        copy.write_row(row)
-                continue
-            columns["first_seen"] = [
-                times[t] if t in times else times.setdefault(t, _sqlite_time(t))
-                for t in columns["first_seen"]]
-            conn.exec_driver_sql(sql, list(zip(*(columns[n] for n in names), strict=True)))
+            _write_statements(conn, list(zip(*columns.values(), strict=True)))
 
     def add_rejects(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
@@ -726,6 +691,33 @@ class Store:
         return audit_log.verify((typing.cast(Mapping[str, Any], r._mapping) for r in rows),
                                 (typing.cast(Mapping[str, Any], r._mapping) for r in reads),
                                 anchor, legacy_gaps=conn.dialect.name == "postgresql")
+
+
+STATEMENT_COLUMNS = [c.name for c in statements.columns]
+
+
+def _write_statements(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Statement rows (values in the order of :data:`STATEMENT_COLUMNS`) through the driver:
+    COPY on PostgreSQL; on SQLite in :data:`CHUNK`s, ``first_seen`` as the dialect keeps it."""
+    names = ", ".join(STATEMENT_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        # psycopg's own connection under SQLAlchemy's (typed as possibly none): COPY
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY statements ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO statements ({names}) VALUES ({', '.join('?' for _ in STATEMENT_COLUMNS)})"
+    at = STATEMENT_COLUMNS.index("first_seen")
+    times: dict[datetime, str] = {}
+    for start in range(0, len(rows), CHUNK):
+        batch = []
+        for row in rows[start : start + CHUNK]:
+            seen = row[at]
+            if seen not in times:
+                times[seen] = _sqlite_time(seen)
+            batch.append((*row[:at], times[seen], *row[at + 1:]))
+        conn.exec_driver_sql(sql, batch)
 
 
 def _sqlite_time(value: datetime) -> str:
