@@ -281,7 +281,7 @@ class ChainDiagram {
 
     const edges = svg("g", { class: "vc-edges" });
     for (const e of data.edges) {
-      if (e.kind === SAME) continue; // drawn above the chain's links, below
+      if (e.kind === SAME) continue; // drawn above the boxes, so that no box hides a label
       const pts = laid.has(e.id) ? (g.edge({ v: e.source, w: e.target, name: e.id })?.points ?? []) : [];
       const a = g.node(e.source);
       const b = g.node(e.target);
@@ -301,7 +301,6 @@ class ChainDiagram {
       this.edgeEls.set(e.id, group);
     }
     root.append(edges);
-    root.append(this.drawSame(g));
 
     const nodes = svg("g", { class: "vc-nodes" });
     for (const n of data.nodes) {
@@ -354,7 +353,7 @@ class ChainDiagram {
       nodes.append(group);
       this.nodeEls.set(n.id, group);
     }
-    root.append(nodes);
+    root.append(nodes, this.drawSame(g));
     this.canvas.replaceChildren(root);
   }
 
