@@ -239,6 +239,8 @@ def _stream_csv(path: Path, enc: str, delimiter: str | None, skip_rows: int,
         # every row is one line (the first pass makes sure): blocks of whole lines are
         # read one at a time, each as a CSV of its own
         options = _arrow_options(enc.removesuffix("-sig"), delim, -1, header, on_invalid)
+        # one block is small: read on this thread, as fast, and no thread keeps its memory
+        options["read_options"].use_threads = False
         line = skip_rows + 2
         for block in _blocks(path, start):
             table = pacsv.read_csv(io.BytesIO(block), **options)
