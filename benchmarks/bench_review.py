@@ -2,8 +2,9 @@
 records), splitting the merge again and dismissing a proposal; adding a note to an entity,
 reading an entity's notes and those of a page of 25 findings, removing a note and undoing the
 removal, the case's activity feed, linking two entities from an investigator's knowledge and
-reading an entity's such links; each repeated on a simulated case whose resolution ran
-once, on PostgreSQL; p50 and p95 against the goal p95 < 100 ms
+reading an entity's such links, looking an entity up in another case (the world's registers,
+imported on their own) and taking a candidate's values in; each repeated on a simulated case
+whose resolution ran once, on PostgreSQL; p50 and p95 against the goal p95 < 100 ms
 (``python -m benchmarks bench_review``; ``VERIGA_BENCH_PROFILE=1`` also writes a cProfile of
 the actions to benchmarks/out/review/review.prof)."""
 
@@ -31,7 +32,9 @@ LABELS = {"confirm": "confirm a proposal (merges its records)",
           "page_notes": "read the notes of 25 findings",
           "undo": "remove a note and undo the removal", "activity": "the activity feed (100)",
           "link": "link two entities from an investigator's knowledge",
-          "links": "read an entity's links from investigators"}
+          "links": "read an entity's links from investigators",
+          "enrich": "look an entity up in another case (the registers)",
+          "take": "take a register's values into the case (an import)"}
 
 
 def _server() -> str | None:
@@ -84,7 +87,11 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
     ws.cases.create(CASE)
     requests, _ = expand([world])
     ws.records.import_files(CASE, requests)
+    ws.cases.create(f"{CASE}-registers")
+    requests, _ = expand([world / "registers"])
+    ws.records.import_files(f"{CASE}-registers", requests)
     ws.analyses.run(CASE, ["resolve"])
+    parties = [e.id for e in ws.entities.list(CASE, ["LegalEntity", "Person"]) if e.id]
     proposals = sorted(ws.findings.list(CASE), key=lambda f: f.id)
     half = max(1, len(proposals) // 2)
     merging, dismissing = proposals[:half], proposals[half:] or proposals
@@ -121,6 +128,15 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
             timed("link", partial(ws.notes.add_link, CASE, entity, other, "met",
                                   "benchmark: a witness"))
         timed("links", partial(ws.notes.links, CASE, [entity]))
+    for i in range(rounds):  # last: a value taken in is an import, which changes the case
+        party = parties[i * 7 % len(parties)]
+        start = time.perf_counter()
+        found = ws.enrich.lookup(CASE, party)
+        times["enrich"].append(time.perf_counter() - start)
+        offered = [c for c in found.candidates if c.new and c.takeable]
+        if offered:
+            timed("take", partial(ws.enrich.take, CASE, party, offered[0].case,
+                                  offered[0].entity_id))
     if profile is not None:
         profile.disable()
         profile.dump_stats(str(OUT / "review.prof"))

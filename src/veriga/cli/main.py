@@ -33,6 +33,7 @@ from veriga.cli.common import (
     progress_bars,
     workspace,
 )
+from veriga.cli.enrich import enrich
 from veriga.cli.exchange import exchange_app, key_app
 from veriga.cli.finance import finance_app
 from veriga.cli.hits import hits_app
@@ -74,6 +75,7 @@ app.command("resolve")(resolve)
 app.command("merge")(merge)
 app.command("split")(split)
 app.command("xref")(xref)
+app.command("enrich")(enrich)
 app.command("serve")(serve)
 app.command("report")(report)
 app.command("check")(check)

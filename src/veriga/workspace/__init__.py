@@ -48,6 +48,7 @@ from veriga.workspace.context import (
     PurposeRequired,
 )
 from veriga.workspace.directory import Directory
+from veriga.workspace.enrich import Enrich
 from veriga.workspace.entities import Around, Entities, EntityPage, EntityView
 from veriga.workspace.exchange import Exchange
 from veriga.workspace.exercises import Exercises
@@ -94,6 +95,7 @@ class Workspace(Context):
         self.exercises = Exercises(self)
         self.jobs = Jobs(self)
         self.notes = Notes(self)
+        self.enrich = Enrich(self)
         self.cohorts = Cohorts(self)
         self.xapi = Xapi(self)
 

@@ -253,6 +253,8 @@ def entity_page(request: Request, case: str, entity_id: str, web: Current) -> Re
                                     parted=[p for p in request.query_params.get(
                                         "parted", "").split(",") if p],
                                     reopened=request.query_params.get("reopened", "0") != "0",
+                                    enriched=request.query_params.get("enriched", "")
+                                    .isdigit(),
                                     **_annotations(web, case, data["entity"]["id"]))
 
 
@@ -268,7 +270,8 @@ def _annotations(web: Web, case: str, entity_id: str) -> dict[str, Any]:
         link["other_label"] = names.get(link["other"], link["other"][:10])
     return {"annotations": web.ws.notes.of(case, "entity", entity_id), "manual_links": links,
             "members": web.ws.notes.members(case),
-            "may_annotate": may(web.ws, case, Op.ENTITY_WRITE)}
+            "may_annotate": may(web.ws, case, Op.ENTITY_WRITE),
+            "may_enrich": web.ws.enrich.available(case)}
 
 
 @router.get("/api/cases/{case}/entities/{entity_id}", tags=["entities"],
