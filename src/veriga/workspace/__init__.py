@@ -22,6 +22,7 @@ requires the purpose, applies handling codes and minimisation, and writes the au
 - ``ws.xapi``: xAPI statements of trainees' answers and attempts, with pseudonymous actors;
 - ``ws.jobs``: background jobs started from the browser (the case report and its PDF);
 - ``ws.notes``: notes, tags and assignments on a case's entities and findings;
+- ``ws.enrich``: an entity looked up in the user's other cases, chosen values taken in;
 - ``ws.exercises``: case simulations: exercises, teams, attempts on fresh simulated training
   cases, answers graded against the simulator's ground truth;
 - ``ws.saved_views``, ``ws.exports``, ``ws.directory`` (organisations, users, tokens) and

@@ -73,8 +73,6 @@ class LookupOut(BaseModel):
 
 class TakeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    case: str = Field(max_length=255, description="the other case")
-    entity_id: str = Field(max_length=128, description="the candidate in that case")
     values: list[PropValue] | None = Field(
         None, max_length=500, description="the values to take; all its new values if left out")
 
@@ -129,12 +127,14 @@ def enrich_api(case: str, entity_id: str, web: Current) -> LookupOut:
     return _lookup(web.ws.enrich.lookup(case, entity_id))
 
 
-@router.post("/api/cases/{case}/entities/{entity_id}/enrichment", tags=["entities"],
-             responses=errors(*BODY))
-def take_api(case: str, entity_id: str, body: TakeIn, web: Current) -> Taken:
-    """Take a candidate's values into this case, as a file of their own (audited)."""
+@router.post("/api/cases/{case}/entities/{entity_id}/enrichment/{other_case}/{other_id}",
+             tags=["entities"], responses=errors(*BODY))
+def take_api(case: str, entity_id: str, other_case: str, other_id: str, body: TakeIn,
+             web: Current) -> Taken:
+    """Take the values of ``other_id``, a candidate in ``other_case``, into this case, as a
+    file of their own (audited)."""
     values = None if body.values is None else [(v.prop, v.value) for v in body.values]
-    return Taken(**web.ws.enrich.take(case, entity_id, body.case, body.entity_id, values))
+    return Taken(**web.ws.enrich.take(case, entity_id, other_case, other_id, values))
 
 
 VIEW = View("enrich", N_("Enrich"), router, nav=False, order=97)
