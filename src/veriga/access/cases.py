@@ -33,6 +33,12 @@ def add_member(conn: Connection, case_id: str, user_id: str, role: Role, by: str
                                               added_at=datetime.now(UTC)))
 
 
+def remove_member(conn: Connection, case_id: str, user_id: str) -> bool:
+    """Take a member off the case; False if they were none."""
+    return bool(conn.execute(delete(case_members).where(
+        case_members.c.case_id == case_id, case_members.c.user_id == user_id)).rowcount)
+
+
 def share(conn: Connection, case_id: str, org_id: str, entity_ids: Iterable[str] | None,
           by: str) -> None:
     ids = sorted(set(entity_ids)) if entity_ids else None
@@ -87,6 +93,12 @@ def set_entity_handling(conn: Connection, case_id: str, entity_id: str, code: st
     conn.execute(entity_handling.insert().values(
         case_id=case_id, entity_id=entity_id, handling=code.upper(), handling_orgs=orgs or None,
         handling_note=note, set_by=by, set_at=datetime.now(UTC)))
+
+
+def withdrawn_sources(conn: Connection, case_id: str) -> set[str]:
+    """The sources of the case withdrawn (imports undone): left out for every reader."""
+    return set(conn.execute(select(sources.c.id).where(
+        sources.c.case_id == case_id, sources.c.withdrawn_at.is_not(None))).scalars())
 
 
 def source_handling(conn: Connection, case_id: str, restricted_only: bool = False

@@ -104,14 +104,19 @@ def register_case_commands(case_app: typer.Typer) -> None:
     @case_app.command("member")
     def case_member(
         case: Annotated[str, typer.Argument(help="Case name or id.")],
-        username: Annotated[str, typer.Argument(help="User to add.")],
+        username: Annotated[str, typer.Argument(help="User to add (or take off).")],
         role: Annotated[str | None, typer.Option(help="Their role in the case.")] = None,
+        remove: Annotated[bool, typer.Option(
+            "--remove", help="Take the user off the case instead.")] = False,
         purpose: PurposeOpt = None,
     ) -> None:
-        """Add a member to a case."""
+        """Add a member to a case (or, with --remove, take one off)."""
         with workspace(purpose, ask=True) as ws:
-            ws.cases.add_member(case, username, role)
-        console.print(f"{username} is now a member of {case}")
+            if remove:
+                ws.cases.remove_member(case, username)
+            else:
+                ws.cases.add_member(case, username, role)
+        console.print(f"{username} is {'no longer' if remove else 'now'} a member of {case}")
 
     @case_app.command("share")
     def case_share(

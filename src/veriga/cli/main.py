@@ -221,11 +221,25 @@ def files(
     rejects: Annotated[str | None, typer.Option(
         help="List the values the import of this file (source id or file name) rejected, "
              "each with its line.")] = None,
+    withdraw: Annotated[str | None, typer.Option(
+        help="Undo the import of this file (source id or file name): it is left out of "
+             "every view until restored; nothing is deleted. Needs --reason.")] = None,
+    reason: Annotated[str, typer.Option(help="Why the file is withdrawn.")] = "",
+    restore: Annotated[str | None, typer.Option(
+        help="Bring a withdrawn file (source id or file name) back.")] = None,
     fmt: Annotated[OutFormat, typer.Option("--format")] = OutFormat.table,
     purpose: PurposeOpt = None,
 ) -> None:
-    """The files imported into a case, with the values each import rejected."""
+    """The files imported into a case, with the values each import rejected; withdraw a
+    file (an import undone) or restore it."""
     with workspace(purpose, ask=True) as ws:
+        if withdraw is not None or restore is not None:
+            done = ws.records.withdraw(case, withdraw, reason) if withdraw is not None \
+                else ws.records.restore(case, restore or "")
+            console.print(f"{done['file_name']} ({done['source_id']}) "
+                          f"{'withdrawn' if withdraw is not None else 'restored'}",
+                          highlight=False, markup=False)
+            return
         if rejects is None:
             rows = ws.records.sources(case)
             if fmt is OutFormat.json:
@@ -235,7 +249,10 @@ def files(
             table = Table("file", "importer", "handling", "statements", "rejected")
             table.add_column("source", no_wrap=True)
             for row in rows:
-                table.add_row(row["file_name"], row["importer"], row["handling"],
+                name = row["file_name"] if row["withdrawn_at"] is None else \
+                    f"{row['file_name']} (withdrawn by {row['withdrawn_by']}: " \
+                    f"{row['withdrawn_reason']})"
+                table.add_row(name, row["importer"], row["handling"],
                               str(row["statement_count"]), str(row["reject_count"]), row["id"])
             console.print(table)
             return

@@ -202,6 +202,12 @@ def _import_one(
     sha = sha256_file(path)
     shas[sha] = path.name
     existing = store.find_source(conn, case_id, sha)
+    if existing and existing.get("withdrawn_at"):
+        raise ImportFailed(
+            f"{path.name}: this exact file was imported as source {existing['id']} and "
+            f"withdrawn {existing['withdrawn_at']:%Y-%m-%d %H:%M} by "
+            f"{existing['withdrawn_by']}; restore it ('veriga files --restore', or the files "
+            "page) rather than import it again")
     if existing:
         raise ImportFailed(
             f"{path.name}: this exact file is already in the case as source {existing['id']} "

@@ -133,6 +133,10 @@ sources = Table(
     Column("handling_note", Text, nullable=True),
     # where a source received in an exchange package came from (sender, package, basis)
     Column("origin", JSON, nullable=True),
+    # an import undone: the file's statements and records are left out of every view
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+    Column("withdrawn_by", String(255), nullable=True),
+    Column("withdrawn_reason", Text, nullable=True),
     UniqueConstraint("case_id", "sha256", name="uq_sources_case_sha256"),
 )
 

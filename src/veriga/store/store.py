@@ -541,6 +541,10 @@ class Store:
             raise NotFound(f"no saved view {view_id!r} in this case")
         return dict(row)
 
+    def delete_view(self, conn: Connection, case_id: str, view_id: str) -> None:
+        conn.execute(saved_views.delete().where(saved_views.c.case_id == case_id,
+                                                saved_views.c.id == view_id))
+
     def entity_sources(self, conn: Connection, case_id: str) -> dict[str, set[str]]:
         """The sources each entity's statements come from."""
         query = select(statements.c.canonical_id, statements.c.source_id).where(

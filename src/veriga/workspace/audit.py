@@ -20,8 +20,9 @@ from veriga.workspace.part import Part
 #: The audited actions that change a case: its activity feed.
 CHANGES = ("import", "finding.create", "finding.review", "entity.change", "entity.merge",
            "entity.split", "note.add", "note.remove", "note.restore", "view.save",
-           "case.member.add", "case.configure", "exchange.import", "ad.capture", "export",
-           "job.start")
+           "case.member.add", "case.member.remove", "case.configure", "exchange.import",
+           "ad.capture", "export", "job.start", "import.withdraw", "import.restore",
+           "view.delete")
 #: Reads that, unless they record the entities they reached, reached the whole case.
 BULK_READS = ("entity.list", "export", "disclosure")
 #: Shown instead of what someone searched for to audit readers who may not read the case.
@@ -91,8 +92,7 @@ class Audit(Part):
                 .where(audit.c.case_id == access.case_id, audit.c.action.in_(CHANGES))
                 .order_by(audit.c.seq.desc()).limit(limit)).mappings()]
             access.audit("activity.read", count=len(rows))
-        if access.minimiser is not None or access.only_entities is not None \
-                or access.hidden_entities or access.hidden_sources:
+        if not access.sees_all:
             # a target, a file name or a reason may name what this reader may not see
             for row in rows:
                 row["target"], row["detail"] = None, {}

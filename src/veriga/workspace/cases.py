@@ -11,7 +11,7 @@ from veriga.access import cases as case_access
 from veriga.access import directory
 from veriga.access.policy import Op, allows
 from veriga.access.roles import TRAINING_ONLY, CaseKind, Role, parse_role
-from veriga.errors import VerigaError
+from veriga.errors import NotFound, VerigaError
 from veriga.workspace.context import PermissionDenied, public
 from veriga.workspace.part import Part
 
@@ -74,6 +74,16 @@ class Cases(Part):
             case_access.add_member(access.conn, access.case_id, member.id, chosen,
                                    self.ws.actor)
             access.audit("case.member.add", username, role=chosen.value)
+
+    def remove_member(self, case: str, username: str) -> None:
+        """Take a member off the case (the undo of adding them); not oneself."""
+        with self.ws.case(case, Op.CASE_MANAGE) as access:
+            member = directory.load_user(access.conn, username=username)
+            if member.username == self.ws.actor:
+                raise VerigaError("you cannot take yourself off the case")
+            if not case_access.remove_member(access.conn, access.case_id, member.id):
+                raise NotFound(f"{username} is not a member of case {case!r}")
+            access.audit("case.member.remove", username)
 
     def share(self, case: str, org: str, entity_ids: Sequence[str] | None = None) -> None:
         """Share the case (or selected entities) with another organisation: a disclosure."""

@@ -72,6 +72,20 @@ class CaseAccess:
     canonical_of: dict[str, str] = field(default_factory=dict)
     #: JITs whose period has ended, their parties' records withheld
     jit_ended: set[str] = field(default_factory=set)
+    #: sources withdrawn from the case (imports undone): in ``hidden_sources`` for everyone
+    withdrawn: set[str] = field(default_factory=set)
+
+    @property
+    def withheld_sources(self) -> set[str]:
+        """The sources withheld from this reader (by handling, an ended JIT), not from all."""
+        return self.hidden_sources - self.withdrawn
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether the reader sees the whole case in clear: not minimised, not a share of
+        some records, no entity or file withheld from them."""
+        return self.minimiser is None and self.only_entities is None \
+            and not self.hidden_entities and not self.withheld_sources
 
     @property
     def case_id(self) -> str:
@@ -132,7 +146,7 @@ class CaseAccess:
             return ("the period of joint investigation team " + ", ".join(sorted(
                 self.jit_ended)) + " has ended: its parties' records are withheld until a "
                 "new legal basis extends it")
-        if self.hidden_sources or self.hidden_entities:
+        if self.withheld_sources or self.hidden_entities:
             return "handling codes withhold some of its records from you"
         return None
 
@@ -221,6 +235,8 @@ class Context:
                                   "recorded in the audit log")
         access = CaseAccess(self, conn, row, role, only_ids)
         access.canonical_of = self.store.canonical_map(conn, access.case_id)
+        access.withdrawn = case_access.withdrawn_sources(conn, access.case_id)
+        access.hidden_sources |= access.withdrawn
         if only_ids is not None:
             access.only_entities = frozenset(access.canonical_of.get(i, i) for i in only_ids)
         if op in NEEDS_PURPOSE:

@@ -101,8 +101,7 @@ class Lookup:
 
 
 def _sees_all(access: CaseAccess) -> bool:
-    return access.minimiser is None and access.only_entities is None \
-        and not access.hidden_entities and not access.hidden_sources
+    return access.sees_all
 
 
 def _schema(name: str) -> Schema:

@@ -255,8 +255,7 @@ def _sees_all(access: CaseAccess) -> bool:
     """Whether the reader sees the whole case in clear: a note may name anyone, so a reader
     who reads pseudonyms (an NGO worker), an agency the case is shared with for some
     entities, or one some entities or files are withheld from is shown none."""
-    return access.minimiser is None and access.only_entities is None \
-        and not access.hidden_entities and not access.hidden_sources
+    return access.sees_all
 
 
 def _annotations(rows: list[dict[str, Any]], restricted: bool) -> Annotations:

@@ -9,6 +9,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,14 @@ import pyarrow.parquet as pq
 from veriga import finance
 from veriga.access import directory
 from veriga.access.handling import parse_code
-from veriga.access.policy import Op
+from veriga.access.policy import Op, allows
 from veriga.engine import Engine, get_engine
 from veriga.errors import NotFound, VerigaError
 from veriga.ingest import ImportRequest, ImportResult, run_imports
 from veriga.model.holdings import holdings
 from veriga.model.records import RECORD_KINDS
 from veriga.workspace import cache, protection
-from veriga.workspace.context import CaseAccess
+from veriga.workspace.context import CaseAccess, PermissionDenied
 from veriga.workspace.part import Part
 
 
@@ -59,11 +60,60 @@ class _Prepared:
 class Records(Part):
     def sources(self, case: str) -> list[dict[str, Any]]:
         """The files imported into the case that the reader may see (names minimised for
-        restricted readers; files withheld by their handling code are left out)."""
+        restricted readers; files withheld by their handling code are left out; withdrawn
+        ones are listed, with when, by whom and why)."""
         with self.ws.case(case, Op.CASE_OPEN) as access:
             rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
-                    if r["id"] not in access.hidden_sources]
+                    if r["id"] not in access.withheld_sources]
         return list(access.shown(rows))
+
+    def withdraw(self, case: str, source: str, reason: str) -> dict[str, Any]:
+        """Undo an import: the file (by source id or name) is left out of every view, its
+        statements, records and findings' evidence included, until it is restored; nothing
+        is deleted. For whoever imported it or manages the case; audited with the reason."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise VerigaError("say why the file is withdrawn: the reason is kept with it")
+        with self.ws.case(case, Op.IMPORT) as access:
+            row = self._source(access, source)
+            if row["withdrawn_at"] is not None:
+                raise VerigaError(f"{row['file_name']} is withdrawn already")
+            if row["imported_by"] != self.ws.actor and not allows(access.role, Op.CASE_MANAGE,
+                                                                   access.kind):
+                raise PermissionDenied(f"{row['file_name']} was imported by "
+                                       f"{row['imported_by']}: they or a case manager may "
+                                       "withdraw it")
+            self.ws.store.update_source(access.conn, row["id"],
+                                        withdrawn_at=datetime.now(UTC),
+                                        withdrawn_by=self.ws.actor, withdrawn_reason=reason)
+            self.ws.store.bump_revision(access.conn, access.case_id)
+            access.audit("import.withdraw", row["id"], file=row["file_name"], reason=reason,
+                         statements=row["statement_count"], records=row["record_count"])
+        return {"source_id": row["id"], "file_name": row["file_name"]}
+
+    def restore(self, case: str, source: str) -> dict[str, Any]:
+        """Undo a withdrawal: the file is back in every view. Audited."""
+        with self.ws.case(case, Op.IMPORT) as access:
+            row = self._source(access, source)
+            if row["withdrawn_at"] is None:
+                raise VerigaError(f"{row['file_name']} is not withdrawn")
+            self.ws.store.update_source(access.conn, row["id"], withdrawn_at=None,
+                                        withdrawn_by=None, withdrawn_reason=None)
+            self.ws.store.bump_revision(access.conn, access.case_id)
+            access.audit("import.restore", row["id"], file=row["file_name"])
+        return {"source_id": row["id"], "file_name": row["file_name"]}
+
+    def _source(self, access: CaseAccess, source: str) -> dict[str, Any]:
+        """One file of the case the reader may see, by source id or file name."""
+        rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
+                if source in (r["id"], r["file_name"]) and r["id"] not in access.withheld_sources]
+        if not rows:
+            raise NotFound(f"no file {source!r} in case {access.case['name']!r}")
+        if len(rows) > 1:
+            raise VerigaError(f"{len(rows)} files of case {access.case['name']!r} are "
+                              f"called {source!r}; name one by its source id: "
+                              + ", ".join(r["id"] for r in rows))
+        return rows[0]
 
     def rejects(self, case: str, source: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """A file of the case (by source id or file name) and the values its import rejected,
@@ -71,16 +121,7 @@ class Records(Part):
         rejected values are as the file wrote them, so a reader who sees the case minimised
         never gets them; the read is audited."""
         with self.ws.case(case, Op.IMPORT) as access:
-            rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
-                    if source in (r["id"], r["file_name"])
-                    and r["id"] not in access.hidden_sources]
-            if not rows:
-                raise NotFound(f"no file {source!r} in case {access.case['name']!r}")
-            if len(rows) > 1:
-                raise VerigaError(f"{len(rows)} files of case {access.case['name']!r} are "
-                                  f"called {source!r}; name one by its source id: "
-                                  + ", ".join(r["id"] for r in rows))
-            row = rows[0]
+            row = self._source(access, source)
             found = self.ws.store.list_rejects(access.conn, row["id"])
             if access.minimiser is not None:
                 found = [{**r, "value": None} for r in found]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from veriga.access.policy import Op
+from veriga.access.policy import Op, allows
+from veriga.workspace.context import PermissionDenied
 from veriga.workspace.part import Part
 
 
@@ -33,3 +34,14 @@ class SavedViews(Part):
             row = self.ws.store.get_view(access.conn, access.case_id, view_id)
             access.audit("view.read", view_id)
         return dict(access.shown(row))
+
+    def delete(self, case: str, view_id: str) -> None:
+        """Delete a saved view (the undo of saving it): by its author or a case manager."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            row = self.ws.store.get_view(access.conn, access.case_id, view_id)
+            if row["created_by"] != self.ws.actor and not allows(access.role, Op.CASE_MANAGE,
+                                                                  access.kind):
+                raise PermissionDenied(f"the view was saved by {row['created_by']}: they or "
+                                       "a case manager may delete it")
+            self.ws.store.delete_view(access.conn, access.case_id, view_id)
+            access.audit("view.delete", view_id, kind=row["kind"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter
 
@@ -21,6 +22,16 @@ class View:
     nav: bool = True
     #: Place in the navigation and in the order routers are included (lowest first).
     order: int | None = None
+
+
+def back_to(case: str, back: str, default: str) -> str:
+    """Where a form sends the user after a change: ``back`` if it is a page of this case
+    (nothing else: no other site, no other case), else ``default``."""
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"/cases/{case}/") \
+            or "\\" in back:
+        return default
+    return back
 
 
 def views() -> list[View]:

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,7 @@ from veriga.export import exporters
 from veriga.ingest import ImportRequest, expand
 from veriga.web.api import CASE, errors
 from veriga.web.session import Web, current, current_unread
-from veriga.web.views import View
+from veriga.web.views import View, back_to
 from veriga.workspace import PermissionDenied, PurposeRequired, Workspace
 
 router = APIRouter()
@@ -55,6 +55,24 @@ def _may(ws: Workspace, case: str, op: Op) -> bool:
 @router.get("/cases/{case}/files", include_in_schema=False)
 def files_page(request: Request, case: str, web: Current) -> Response:
     return _files(request, web, case, None, [])
+
+
+@router.post("/cases/{case}/files/{source}/withdraw", include_in_schema=False)
+def withdraw_form(case: str, source: str, web: Current,
+                  reason: Annotated[str, Form(max_length=1000)],
+                  back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Undo an import: the file is left out of every view until restored."""
+    web.ws.records.withdraw(case, source, reason)
+    return RedirectResponse(back_to(case, back, f"/cases/{case}/files#src-{source}"),
+                            status_code=303)
+
+
+@router.post("/cases/{case}/files/{source}/restore", include_in_schema=False)
+def restore_form(case: str, source: str, web: Current,
+                 back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    web.ws.records.restore(case, source)
+    return RedirectResponse(back_to(case, back, f"/cases/{case}/files#src-{source}"),
+                            status_code=303)
 
 
 @router.get("/cases/{case}/files/{source}/rejects", include_in_schema=False)

@@ -4,7 +4,6 @@ undo for each note, tag and assignment added or removed."""
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +13,7 @@ from veriga.errors import NotFound, VerigaError
 from veriga.findings import N_
 from veriga.web.api import BODY, CASE, Timestamp, errors
 from veriga.web.session import Web, current
-from veriga.web.views import View
+from veriga.web.views import View, back_to
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -31,8 +30,15 @@ ACTIONS = {
     "view.save": N_("View saved"), "case.member.add": N_("Member added"),
     "case.configure": N_("Case configured"), "exchange.import": N_("Package imported"),
     "ad.capture": N_("Ad captured"), "export": N_("Exported"),
-    "job.start": N_("Report started"),
+    "job.start": N_("Report started"), "import.withdraw": N_("File withdrawn"),
+    "import.restore": N_("File restored"), "view.delete": N_("View deleted"),
+    "case.member.remove": N_("Member taken off"),
 }
+#: Changes the activity page offers to undo by a form: action -> the form's path after the
+#: case (``{target}``: the entry's target), for the latest entry of each target.
+UNDO_FORMS = {"import.withdraw": "files/{target}/restore", "view.save": "views/{target}/delete",
+              "case.member.add": "members/{target}/remove",
+              "case.member.remove": "members/{target}/add"}
 KINDS = {"note": N_("note"), "tag": N_("tag"), "assign": N_("assignment"),
          "link": N_("link")}
 
@@ -80,11 +86,7 @@ class ActivityOut(BaseModel):
 
 def _back(case: str, back: str) -> str:
     """Where a form sends the user after a change: a page of this case, nothing else."""
-    parts = urlsplit(back)
-    if parts.scheme or parts.netloc or not parts.path.startswith(f"/cases/{case}/") \
-            or "\\" in back:
-        return f"/cases/{case}/activity"
-    return back
+    return back_to(case, back, f"/cases/{case}/activity")
 
 
 @router.post("/cases/{case}/notes", include_in_schema=False)
@@ -139,9 +141,28 @@ def change_form(case: str, note_id: str, action: Literal["remove", "restore"], w
 def activity_page(request: Request, case: str, web: Current) -> Response:
     rows = web.ws.audit.activity(case)
     return request.app.state.render(request, web, "activity.html", rows=rows, undo=UNDO,
+                                    undo_forms=UNDO_FORMS, undone=_undone(rows),
                                     labels=_entity_labels(web, case, rows),
                                     action_labels=ACTIONS, kind_labels=KINDS,
                                     reopenable=_reopenable(web, case, rows))
+
+
+def _undone(rows: list[dict[str, Any]]) -> set[int]:
+    """The entries (by seq) of UNDO_FORMS and imports a later entry already undid or
+    superseded: a file withdrawn or restored since, a view deleted, a member taken off or
+    added again."""
+    latest: set[tuple[str, str]] = set()
+    out: set[int] = set()
+    for row in rows:  # newest first
+        family = {"import": "file", "import.withdraw": "file", "import.restore": "file",
+                  "view.save": "view", "view.delete": "view", "case.member.add": "member",
+                  "case.member.remove": "member"}.get(row["action"])
+        if family is None or not row["target"]:
+            continue
+        if (family, row["target"]) in latest:
+            out.add(row["seq"])
+        latest.add((family, row["target"]))
+    return out
 
 
 def _reopenable(web: Web, case: str, rows: list[dict[str, Any]]) -> set[str]:
@@ -153,6 +174,30 @@ def _reopenable(web: Web, case: str, rows: list[dict[str, Any]]) -> set[str]:
     mine = [t for t, r in latest.items() if r["actor"] == web.user.username
             and r["detail"].get("state") in ("confirmed", "dismissed")]
     return web.ws.findings.reopenable(case, mine) if mine else set()
+
+
+@router.post("/cases/{case}/views/{view_id}/delete", include_in_schema=False)
+def delete_view_form(case: str, view_id: str, web: Current,
+                     back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Undo saving a view from the activity page."""
+    web.ws.saved_views.delete(case, view_id)
+    return RedirectResponse(_back(case, back), status_code=303)
+
+
+@router.post("/cases/{case}/members/{username}/remove", include_in_schema=False)
+def remove_member_form(case: str, username: str, web: Current,
+                       back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Undo adding a member from the activity page."""
+    web.ws.cases.remove_member(case, username)
+    return RedirectResponse(_back(case, back), status_code=303)
+
+
+@router.post("/cases/{case}/members/{username}/add", include_in_schema=False)
+def add_member_form(case: str, username: str, web: Current,
+                    back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Undo taking a member off from the activity page (they rejoin in their usual role)."""
+    web.ws.cases.add_member(case, username)
+    return RedirectResponse(_back(case, back), status_code=303)
 
 
 @router.post("/cases/{case}/findings/{finding_id}/reopen", include_in_schema=False)
