@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from veriga.access.roles import CaseKind
 from veriga.config import Settings
 from veriga.errors import VerigaError
 from veriga.ingest import ImportRequest, expand
@@ -63,7 +64,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         if case != "own":
             mart.cases.share(case, "Valsts policija")
     liga.cases.share("a", "Safe House")
-    yield {"liga": liga, "mart": mart, "person": person,
+    yield {"liga": liga, "mart": mart, "person": person, "root": root,
            "ilze": admin.as_user("ilze", "victim support"), "admin": admin}
     admin.close()
 
@@ -151,3 +152,16 @@ def test_a_case_not_shared_is_never_read(world) -> None:
     assert all(c.case != "own" for c in got.candidates)
     with pytest.raises(Exception):  # noqa: B017 - as a case that does not exist
         liga.enrich.take("a", person.id, "own", "own-1")
+
+
+def test_training_cases_and_investigations_never_meet(world) -> None:
+    liga, person = world["liga"], world["person"]
+    liga.cases.create("drill", kind=CaseKind.TRAINING)
+    name = person.get("name")[0]
+    path = world["root"] / "drill.ftm.json"
+    _ftm(path, {"id": "drill-1", "schema": "Person", "properties": {
+        "name": [name], "nationality": ["ua"]}})
+    liga.records.import_files("drill", [ImportRequest(path)])
+    assert "drill" not in liga.enrich.lookup("a", person.id).searched
+    with pytest.raises(PermissionDenied, match="one kind"):
+        liga.enrich.take("a", person.id, "drill", "drill-1")

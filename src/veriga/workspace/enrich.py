@@ -15,7 +15,9 @@ are audited in both cases. Material that may not be passed on (H2, H3, or kept t
 organisations) is only taken into a case of the organisation that may see it.
 
 Enrichment is for readers who see both cases whole and in clear: a pseudonym is never
-looked up, and nothing is read in a case where something is withheld from the user.
+looked up, and nothing is read in a case where something is withheld from the user. Only
+cases of one kind meet: a training case's synthetic people never enter an investigation,
+nor real people a training case.
 """
 
 from __future__ import annotations
@@ -139,13 +141,12 @@ class Enrich(Part):
 
     def lookup(self, case: str, entity_id: str, limit: int = LIMIT) -> Lookup:
         """Candidates for ``entity_id`` (as the user sees it) in the user's other cases."""
-        home = self._home(case, entity_id, Op.ENTITY_READ)
-        proxy, owner = home
+        proxy, owner, kind = self._home(case, entity_id, Op.ENTITY_READ)
         ids, keys, words = _keys(proxy)
         searched, skipped, found = [], [], []
         for other in self.ws.cases.list():
-            if other["name"] == case:
-                continue
+            if other["name"] == case or other["kind"] != kind:
+                continue  # synthetic training data and real data never meet
             try:
                 with self.ws.case(other["name"], Op.ENTITY_READ) as access:
                     if not _sees_all(access):
@@ -171,8 +172,11 @@ class Enrich(Part):
         """Import the chosen ``(prop, value)`` pairs of ``other_id`` in ``other_case`` (all
         its new values when ``values`` is None) onto the entity; returns the import's
         result as a dict. Each value must be one the candidate holds as the user reads it."""
-        proxy, owner = self._home(case, entity_id, Op.IMPORT)
+        proxy, owner, kind = self._home(case, entity_id, Op.IMPORT)
         with self.ws.case(other_case, Op.ENTITY_READ) as access:
+            if access.case["kind"] != kind:
+                raise PermissionDenied("values are taken only between cases of one kind: "
+                                       "training data and real data never meet")
             if not _sees_all(access):
                 raise PermissionDenied(f"something in case {other_case!r} is withheld from "
                                        "you: its values cannot be taken")
@@ -205,7 +209,8 @@ class Enrich(Part):
 
     # -- reading ---------------------------------------------------------------------
 
-    def _home(self, case: str, entity_id: str, op: Op) -> tuple[EntityProxy, str | None]:
+    def _home(self, case: str, entity_id: str, op: Op
+              ) -> tuple[EntityProxy, str | None, str]:
         with self.ws.case(case, op) as access:
             if not _sees_all(access):
                 raise PermissionDenied("enrichment is for readers who see the whole case in "
@@ -213,7 +218,7 @@ class Enrich(Part):
             found = self.ws.fetch(access, [entity_id])
             if not found or not found[0].schema.is_a("Thing"):
                 raise NotFound(f"no entity {entity_id!r} to enrich in case {case!r}")
-            return found[0], access.case.get("owner_org_id")
+            return found[0], access.case.get("owner_org_id"), access.case["kind"]
 
     def _candidates(self, access: CaseAccess, proxy: EntityProxy, ids: set[str],
                     keys: set[str], words: set[str], owner: str | None,
