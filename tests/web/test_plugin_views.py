@@ -77,6 +77,16 @@ def test_a_view_without_an_order_is_refused() -> None:
         plugins.remove("views", "extra")
 
 
+def test_a_view_taking_another_views_key_is_refused() -> None:
+    """Each view's keyboard letter ("g" then it) opens one view only."""
+    plugins.add("views", "extra", View("extra", "Extra", extra_router, order=45, key="f"))
+    try:
+        with pytest.raises(plugins.PluginError, match="both take key 'f'"):
+            views()
+    finally:
+        plugins.remove("views", "extra")
+
+
 @dataclass(frozen=True)
 class NamesExporter(Exporter):
     def write(self, entities: Iterable[EntityProxy], out: Path,

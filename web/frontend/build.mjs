@@ -57,6 +57,7 @@ const appOptions = {
     map: "src/map.ts", // Leaflet with world-atlas outlines: places and routes
     money: "src/money.ts", // ECharts Sankey: money flows with drill-down
     chain: "src/chain.ts", // dagre: the chain laid out in stages
+    keys: "src/keys.ts", // keyboard navigation, on every page
   },
   outdir,
   // network.css is also bundled as text: network.ts applies it itself when the page does not link

@@ -22,6 +22,8 @@ class View:
     nav: bool = True
     #: Place in the navigation and in the order routers are included (lowest first).
     order: int | None = None
+    #: The letter that, after "g", opens the view from the keyboard (one per view).
+    key: str | None = None
 
 
 def back_to(case: str, back: str, default: str) -> str:
@@ -42,6 +44,12 @@ def views() -> list[View]:
             raise plugins.PluginError(f"view {name!r} is {view!r}, not a View")
         if view.order is None:
             raise plugins.PluginError(f"view {name!r} declares no order")
+        if view.key is not None and (len(view.key) != 1 or not view.key.islower()):
+            raise plugins.PluginError(f"view {name!r}: its key {view.key!r} is not one "
+                                      "lower-case letter")
+        taken = next((v.name for v in found if view.key and v.key == view.key), None)
+        if taken is not None:
+            raise plugins.PluginError(f"views {taken!r} and {name!r} both take key {view.key!r}")
         found.append(view)
     return sorted(found, key=lambda v: (v.order or 0, v.name))
 

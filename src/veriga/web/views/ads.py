@@ -363,4 +363,4 @@ def page_headers() -> dict[str, str]:
             "Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
-VIEW = View("ads", N_("Ads"), router, order=47)
+VIEW = View("ads", N_("Ads"), router, order=47, key="o")

@@ -145,4 +145,4 @@ def summary_api(case: str, web: Current) -> SummaryOut:
     return SummaryOut.model_validate(summary(web, case))
 
 
-VIEW = View("", "Dashboard", router, order=10)
+VIEW = View("", "Dashboard", router, order=10, key="d")

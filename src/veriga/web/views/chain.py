@@ -210,4 +210,4 @@ def chain_graph_api(case: str, web: Current) -> ChainGraphOut:
     return ChainGraphOut.model_validate(_graph(web, case))
 
 
-VIEW = View("chain", "Chain", router, order=20)
+VIEW = View("chain", "Chain", router, order=20, key="c")

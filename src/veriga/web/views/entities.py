@@ -282,4 +282,4 @@ def entity_api(case: str, entity_id: str, web: Current) -> EntityDetail:
     return EntityDetail.model_validate(entity_data(web, case, entity_id))
 
 
-VIEW = View("entities", "Search", router, order=30)
+VIEW = View("entities", "Search", router, order=30, key="s")

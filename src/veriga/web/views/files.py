@@ -263,4 +263,4 @@ def export(case: str, web: Current, format: Annotated[str, Query(description="; 
                         background=BackgroundTask(shutil.rmtree, folder, True))
 
 
-VIEW = View("files", "Files", router, order=100)
+VIEW = View("files", "Files", router, order=100, key="l")

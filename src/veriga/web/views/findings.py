@@ -211,4 +211,4 @@ def review_api(case: str, finding_id: str, body: Review, web: Current) -> Findin
     return FindingOut.model_validate(_one(web, case, finding_id).to_dict())
 
 
-VIEW = View("findings", "Findings", router, order=80)
+VIEW = View("findings", "Findings", router, order=80, key="f")

@@ -381,4 +381,4 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
             for c in prof.counterparties])
 
 
-VIEW = View("money", "Money flows", router, order=70)
+VIEW = View("money", "Money flows", router, order=70, key="y")

@@ -196,4 +196,4 @@ def view_api(case: str, view_id: str, web: Current) -> ViewOut:
     return ViewOut(id=view["id"], name=view["name"], state=view["state"])
 
 
-VIEW = View("network", "Network", router, order=40)
+VIEW = View("network", "Network", router, order=40, key="n")

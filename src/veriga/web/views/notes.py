@@ -321,4 +321,4 @@ def activity_api(case: str, web: Current,
     return [ActivityOut(**r) for r in web.ws.audit.activity(case, limit)]
 
 
-VIEW = View("activity", N_("Activity"), router, order=98)
+VIEW = View("activity", N_("Activity"), router, order=98, key="a")

@@ -199,4 +199,4 @@ def _date(text: str) -> str:
         return ""
 
 
-VIEW = View("map", "Map", router, order=60)
+VIEW = View("map", "Map", router, order=60, key="m")

@@ -96,4 +96,4 @@ async def report_pdf(case: str, web: Current, unreviewed: bool = False) -> Respo
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-VIEW = View("report", "Report", router, order=90)
+VIEW = View("report", "Report", router, order=90, key="p")

@@ -179,4 +179,4 @@ def split(case: str, entity_id: str, web: Current, reason: Annotated[str, Form()
     return RedirectResponse(f"/cases/{case}/entities/{entity_id}?{query}", status_code=303)
 
 
-VIEW = View("resolve", "Same records", router, order=85)
+VIEW = View("resolve", "Same records", router, order=85, key="r")

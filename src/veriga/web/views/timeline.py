@@ -234,4 +234,4 @@ def timeline_page(request: Request, case: str, web: Current, ids: str = "") -> R
         i18n=json.dumps(strings, ensure_ascii=False))
 
 
-VIEW = View("timeline", "Timeline", router, order=50)
+VIEW = View("timeline", "Timeline", router, order=50, key="t")

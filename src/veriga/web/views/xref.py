@@ -70,4 +70,4 @@ def xref_page(request: Request, case: str, web: Current,
                                     shown=SHOWN)
 
 
-VIEW = View("xref", "Other cases", router, order=95)
+VIEW = View("xref", "Other cases", router, order=95, key="x")
