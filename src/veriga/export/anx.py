@@ -18,7 +18,7 @@ Written with :mod:`xml.etree.ElementTree`, which escapes text and attributes.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,11 @@ ICONS = {
     "Document": "Document", "Call": "Telephone Call", "RealEstate": "House",
     "UserAccount": "Internet", "Passport": "Passport", "Identification": "Passport",
 }
+#: Where items not laid out by the user go: a grid of this many columns, this far apart
+#: (ANB's units: an icon is about 60 wide), from this corner.
+GRID_COLUMNS, GRID_STEP, GRID_LEFT = 12, 150, 100
+#: The width a user's layout is scaled to (ANB's units).
+CHART_WIDTH = 3000
 #: Values that become chart items of their own, linked from every entity holding them.
 VALUE_NODES = {"phone": "Phone", "email": "Email"}
 AMOUNT_PROPS = ("amountEur", "amount")
@@ -79,6 +84,15 @@ class _Chart:
         self._classes: dict[str, str] = {}
         self.counts = Counts()
         self.ids: set[str] = set()
+        self._placed = 0
+        self.grid_top = GRID_LEFT
+
+    def _next_place(self) -> tuple[int, int]:
+        """Items not laid out by the user: a grid, row after row, below the laid-out ones."""
+        n = self._placed
+        self._placed += 1
+        return GRID_LEFT + n % GRID_COLUMNS * GRID_STEP, self.grid_top + n // GRID_COLUMNS * \
+            GRID_STEP
 
     # -- declarations --------------------------------------------------------------------
 
@@ -139,13 +153,16 @@ class _Chart:
 
     def entity(self, entity_id: str, label: str, schema: str, description: str = "",
                values: list[tuple[str, str, str]] | None = None,
-               proxy: EntityProxy | None = None) -> None:
-        """An entity item; ``proxy`` (an FtM entity, not a phone or e-mail value) gives
-        its date and handling code."""
-        attrs = {"Label": label, "Description": description}
+               proxy: EntityProxy | None = None,
+               at: tuple[int, int] | None = None) -> None:
+        """An entity item at ``at`` (else on the next place of a grid); ``proxy`` (an FtM
+        entity, not a phone or e-mail value) gives its date and handling code."""
+        x, y = at if at is not None else self._next_place()
+        attrs = {"Label": label, "Description": description, "XPosition": str(x)}
         self._dated(attrs, proxy)
         item = ET.SubElement(self.items, "ChartItem", attrs)
-        end = ET.SubElement(item, "End", {"X": "0", "Y": "0"})
+        # the place as both ANB 6 (End X) and later versions (ChartItem XPosition) read it
+        end = ET.SubElement(item, "End", {"X": str(x), "Y": str(y)})
         ent = ET.SubElement(end, "Entity", {"EntityId": entity_id, "Identity": label,
                                             "LabelIsIdentity": "false"})
         icon = ET.SubElement(ent, "Icon")
@@ -218,17 +235,37 @@ def _ends(proxy: EntityProxy) -> tuple[str | None, str | None]:
     return ends[0], ends[1]
 
 
+def _places(layout: Mapping[str, tuple[float, float]]) -> dict[str, tuple[int, int]]:
+    """A user's layout in ANB's units: scaled to :data:`CHART_WIDTH` wide (the proportions
+    kept), from the grid's corner."""
+    if not layout:
+        return {}
+    xs = [x for x, _ in layout.values()]
+    ys = [y for _, y in layout.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = CHART_WIDTH / span
+    return {k: (GRID_LEFT + round((x - min(xs)) * scale), GRID_LEFT + round((y - min(ys)) * scale))
+            for k, (x, y) in layout.items()}
+
+
 def write_anx(entities: Iterable[EntityProxy], out: Path,
-              handling: Callable[[str], dict] | None = None) -> tuple[int, Counts]:
-    """Write ``entities`` as an ANX chart; returns how many entities and what was drawn."""
+              handling: Callable[[str], dict] | None = None,
+              layout: Mapping[str, tuple[float, float]] | None = None) -> tuple[int, Counts]:
+    """Write ``entities`` as an ANX chart; returns how many entities and what was drawn.
+    ``layout`` places the entities it names as a user laid them out (x right, y down);
+    the others go on a grid below them."""
     proxies = list(entities)
     chart = _Chart(handling)
+    places = _places(layout or {})
+    if places:
+        chart.grid_top = max(y for _, y in places.values()) + 2 * GRID_STEP
     nodes = [p for p in proxies if not p.schema.edge]
     edges = [p for p in proxies if p.schema.edge]
     captions = {p.id: p.caption for p in proxies}
     for proxy in nodes:
         chart.entity(proxy.id or "", proxy.caption, proxy.schema.name,
-                     proxy.schema.label, _values(proxy, set()), proxy)
+                     proxy.schema.label, _values(proxy, set()), proxy,
+                     places.get(proxy.id or ""))
     for proxy in nodes:  # references and shared contact values
         for prop, value in proxy.itervalues():
             if prop.type.name == "entity" and not prop.stub:
@@ -264,6 +301,12 @@ class AnxExporter(Exporter):
     def write(self, entities: Iterable[EntityProxy], out: Path,
               handling: HandlingOf | None = None) -> int:
         count, _ = write_anx(entities, out, handling)
+        return count
+
+    def write_chart(self, entities: Iterable[EntityProxy], out: Path,
+                    handling: HandlingOf | None = None,
+                    layout: Mapping[str, tuple[float, float]] | None = None) -> int:
+        count, _ = write_anx(entities, out, handling, layout)
         return count
 
 

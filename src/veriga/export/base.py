@@ -8,7 +8,7 @@ formats, file name endings and media types from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,14 @@ class Exporter:
         ``handling``, when given, is the handling code of an entity id, which the format
         carries where it can."""
         raise NotImplementedError
+
+    def write_chart(self, entities: Iterable[EntityProxy], out: Path,
+                    handling: HandlingOf | None = None,
+                    layout: Mapping[str, tuple[float, float]] | None = None) -> int:
+        """:meth:`write` for a chart a user laid out: ``layout`` is the place of each entity
+        id drawn (x to the right, y downwards). A format that draws its items (ANX) puts them
+        there; the others write the entities as :meth:`write` does."""
+        return self.write(entities, out, handling)
 
 
 def exporters() -> dict[str, Exporter]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from sqlalchemy import Connection
 
 from veriga import finance
 from veriga.access import cases as case_access
@@ -24,18 +25,22 @@ from veriga.findings import Finding, ReviewState
 from veriga.ingest.goaml import load_profile
 from veriga.model import EntityProxy
 from veriga.model.holdings import holdings
-from veriga.workspace.context import PermissionDenied
+from veriga.workspace.context import CaseAccess, PermissionDenied
 from veriga.workspace.part import Part
 
 
 class Exports(Part):
     def write(self, case: str, fmt: str, out: Path, for_court: bool = False,
-              recipient: str | None = None) -> int:
+              recipient: str | None = None,
+              layout: Mapping[str, tuple[float, float]] | None = None) -> int:
         """Export what the user may see; handling codes restrict and travel with it.
 
         ``for_court`` leaves out material that may not be used in judicial proceedings;
         ``recipient`` (an organisation) makes it a disclosure that leaves out material that
-        may not be passed on.
+        may not be passed on. ``layout`` exports a chart the user laid out instead of the
+        whole case: the entities it places (ids as the user sees them) and the links among
+        them (payments, ownerships...), each item where the user put it in a format that
+        draws (ANX).
         """
         ws, store = self.ws, self.ws.store
         with ws.case(case, Op.EXPORT) as access:
@@ -56,9 +61,12 @@ class Exports(Part):
 
         def entities() -> Iterator[EntityProxy]:
             with store.begin() as conn:
-                proxies = store.iter_entities(conn, access.case_id,
-                                              exclude_sources=excluded_sources,
-                                              only_ids=access.only_ids)
+                if layout is None:
+                    proxies = store.iter_entities(conn, access.case_id,
+                                                  exclude_sources=excluded_sources,
+                                                  only_ids=access.only_ids)
+                else:
+                    proxies = self._charted(conn, access, layout, excluded_sources)
                 for proxy in access.visible(proxies):
                     real = access.real_id(proxy.id or "")
                     handling = case_access.combined_handling(real, entity_sources, per_source,
@@ -70,7 +78,7 @@ class Exports(Part):
                     yield proxy
 
         count = export_entities(entities(), fmt, out,
-                                handling=lambda eid: handling_of[eid].to_dict())
+                                handling=lambda eid: handling_of[eid].to_dict(), layout=layout)
         sidecar = out.with_name(out.name + ".handling.json")
         sidecar.write_text(json.dumps({
             "case": access.case["name"], "exported_by": ws.actor,
@@ -82,8 +90,35 @@ class Exports(Part):
             ws.write_audit(conn, "disclosure" if to_org else "export", access.case_id,
                      target=to_org["name"] if to_org else out.name, format=fmt,
                      entities=count, for_court=for_court, left_out=len(left_out),
-                     excluded_sources=sorted(excluded_sources - access.hidden_sources))
+                     excluded_sources=sorted(excluded_sources - access.hidden_sources),
+                     # a chart holds some entities: each is recorded as reached
+                     reads=None if layout is None else {access.real_id(i) for i in handling_of},
+                     **({"chart": True} if layout is not None else {}))
         return count
+
+    def _charted(self, conn: Connection, access: CaseAccess,
+                 layout: Mapping[str, tuple[float, float]], excluded: set[str]
+                 ) -> Iterator[EntityProxy]:
+        """The entities a chart places (real ids of those the user sees) and the links
+        among them."""
+        store = self.ws.store
+        placed = set()
+        for shown in layout:
+            try:
+                real = access.real_id(shown)
+            except NotFound:
+                continue  # a pseudonym's real id is never taken
+            if access.reachable(real):
+                placed.add(real)
+        ends = store.with_members(conn, access.case_id, placed) | placed
+        linking = store.linked_ids(conn, access.case_id, placed, excluded)
+        found = list(store.iter_entities_by_id(conn, access.case_id, sorted(placed | linking),
+                                               excluded, only_records=access.only_ids))
+        for proxy in found:
+            if proxy.id in placed or proxy.schema.edge and all(
+                    v in ends for p in (proxy.schema.edge_source, proxy.schema.edge_target)
+                    if p for v in proxy.get(p)):
+                yield proxy
 
     def report(self, case: str, fmt: str, out: Path, finding_ids: Sequence[str],
                profile: str | None = None, reference: str | None = None,

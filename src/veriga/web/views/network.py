@@ -4,12 +4,17 @@ identifiers, save views. The drawing is the TypeScript module static/dist/networ
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.background import BackgroundTask
 
+from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
 from veriga.chain.graph import Graph, build, restrict, shortest_path
 from veriga.chain.labels import SCHEMATA
@@ -23,9 +28,12 @@ from veriga.web.views.entities import entity_url
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
+#: Entities an ANX chart of the network view may hold (the view draws at most a few thousand).
+MAX_CHART = 5000
 UI = (
     N_('expand'), N_('find path'), N_('pivot'), N_('save view'), N_('export PNG'),
-    N_('export SVG'), N_('schema'), N_('role'), N_('stage'), N_('from'), N_('to'), N_('size by'),
+    N_('export SVG'), N_('export ANX'), N_('schema'), N_('role'), N_('stage'), N_('from'),
+    N_('to'), N_('size by'),
     N_('degree'), N_('betweenness'), N_('saved views'), N_('selected'), N_('open page'),
     N_('no path'), N_('name of the view'), N_('reset'), N_('centrality'), N_('closeness'),
     N_('pagerank'), N_('top 10 by'), N_('computing'), N_('choose a saved view'), N_('connections'),
@@ -194,6 +202,38 @@ def view_api(case: str, view_id: str, web: Current) -> ViewOut:
     """A saved view with its state."""
     view = web.ws.saved_views.get(case, view_id)
     return ViewOut(id=view["id"], name=view["name"], state=view["state"])
+
+
+class Placed(BaseModel):
+    """An entity of the chart (its id as the page has it) and where the analyst put it."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200)
+    x: Annotated[float, Field(allow_inf_nan=False)]
+    y: Annotated[float, Field(allow_inf_nan=False)]
+
+
+class ChartIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nodes: list[Placed] = Field(min_length=1, max_length=MAX_CHART)
+
+
+@router.post("/api/cases/{case}/network/anx", tags=["network"], responses={
+    200: {"description": "the chart", "content": {"application/xml": {}}}, **errors(*BODY)})
+def chart_anx(case: str, body: ChartIn, web: Current) -> Response:
+    """The network as the analyst laid it out, as an i2 Analyst's Notebook chart (ANX): the
+    entities placed, the links among them, each item where it was and carrying its handling
+    code. An export: audited, with the entities it holds."""
+    web.ws.cases.check(case, Op.EXPORT)  # a refusal leaves nothing behind
+    folder = Path(tempfile.mkdtemp(prefix="veriga-chart-"))
+    try:
+        out = folder / "network.anx"
+        web.ws.exports.write(case, "anx", out, layout={n.id: (n.x, n.y) for n in body.nodes})
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(out, filename="network.anx", media_type="application/xml",
+                        background=BackgroundTask(shutil.rmtree, folder, True))
 
 
 VIEW = View("network", "Network", router, order=40, key="n")

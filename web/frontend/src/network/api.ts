@@ -72,6 +72,23 @@ export class Api {
     return this.request(`/views/${encodeURIComponent(id)}`);
   }
 
+  /** The chart as laid out (entity ids and places) as an i2 Analyst's Notebook file. */
+  async chartAnx(nodes: { id: string; x: number; y: number }[]): Promise<Blob> {
+    this.pending++;
+    try {
+      const res = await fetch(`${this.base.replace(/\/$/, "")}/network/anx`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": this.csrf },
+        body: JSON.stringify({ nodes }),
+      });
+      if (!res.ok) throw new ApiError(res.status, `${res.status} ${res.statusText}`);
+      return await res.blob();
+    } finally {
+      this.pending--;
+    }
+  }
+
   saveView(name: string, state: ViewState): Promise<{ id: string }> {
     return this.request("/views", { method: "POST", body: JSON.stringify({ name, state }) });
   }

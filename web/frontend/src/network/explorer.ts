@@ -973,6 +973,25 @@ export class Explorer {
     download(new Blob([svg], { type: "image/svg+xml" }), "network.svg");
   }
 
+  /** The entities shown, where they are, as an ANX chart the server writes (an export). */
+  exportAnx(): Promise<void> {
+    return this.track(this.exportAnxNow());
+  }
+
+  private async exportAnxNow(): Promise<void> {
+    const nodes: { id: string; x: number; y: number }[] = [];
+    // the graph's y grows upwards, ANB's downwards
+    this.graph.forEachNode((id, a) => {
+      if (!this.hiddenNodes.has(id)) nodes.push({ id, x: a.x, y: -a.y });
+    });
+    if (!nodes.length) return;
+    try {
+      download(await this.track(this.api.chartAnx(nodes)), "network.anx");
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
   // ---------------------------------------------------------------- search
 
   private refreshSearch(): void {
@@ -1075,6 +1094,7 @@ export class Explorer {
         { class: "vn-group" },
         button("export PNG", "export-png", () => void this.exportPng()),
         button("export SVG", "export-svg", () => this.exportSvg()),
+        button("export ANX", "export-anx-chart", () => void this.exportAnx()),
       ),
       h(
         "div",

@@ -24,6 +24,7 @@ export const DEFAULT_STRINGS: Record<string, string> = {
   "fit graph": "Fit graph",
   "export PNG": "Export PNG",
   "export SVG": "Export SVG",
+  "export ANX": "Export ANX (i2)",
   "save view": "Save view",
   "name of the view": "Name of this view",
   "saved views": "Saved views",
