@@ -165,3 +165,23 @@ def test_training_cases_and_investigations_never_meet(world) -> None:
     assert "drill" not in liga.enrich.lookup("a", person.id).searched
     with pytest.raises(PermissionDenied, match="one kind"):
         liga.enrich.take("a", person.id, "drill", "drill-1")
+
+
+def test_a_director_in_the_register_is_taken_in_with_the_link(world) -> None:
+    liga = world["liga"]
+    company, candidate, link = next(
+        (e, c, r) for e in liga.entities.list("a", ["LegalEntity"])
+        for c in liga.enrich.lookup("a", e.id).candidates if c.case == "reg"
+        for r in c.related if r.link_schema == "Directorship")
+    assert link.files and link.other_caption
+    with pytest.raises(VerigaError):
+        liga.enrich.take("a", company.id, "reg", candidate.entity_id, [], ["no-such-link"])
+    liga.enrich.take("a", company.id, "reg", candidate.entity_id, [], [link.link_id])
+    around = liga.entities.page("a", company.id).around.entities
+    directorships = [p for p in around if p.schema.name == "Directorship"]
+    assert any(company.id in p.get("organization") and link.other_id in p.get("director")
+               for p in directorships)
+    director = liga.entities.get("a", link.other_id)
+    assert director.entity.caption == link.other_caption
+    assert {r["file_name"] for r in director.statements} == {
+        f"enrichment-reg-{candidate.caption.replace(' ', '-')}.ftm.json"}

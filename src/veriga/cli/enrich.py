@@ -18,6 +18,9 @@ def enrich(
         help="Take this candidate's new values into the case (a file of their own).")] = None,
     prop: Annotated[list[str] | None, typer.Option(
         "--prop", help="With --take: only the values of this property (repeatable).")] = None,
+    with_links: Annotated[bool, typer.Option(
+        "--with-links", help="With --take: also take the candidate's links (directors, "
+                             "owners...) with the entities at their other end.")] = False,
     purpose: PurposeOpt = None,
 ) -> None:
     """Look an entity up in the other cases you may read (registers, sanctions lists,
@@ -28,14 +31,17 @@ def enrich(
             found = ws.enrich.lookup(case, entity_id)
         else:
             other_case, _, other_id = take.partition("/")
-            values = None
-            if prop:
+            values, links = None, []
+            if prop or with_links:
                 found = ws.enrich.lookup(case, entity_id)
                 chosen = next((c for c in found.candidates if c.case == other_case
                                and c.entity_id == other_id), None)
-                values = [(v.prop, v.value) for v in (chosen.new if chosen else [])
-                          if v.prop in prop]
-            result = ws.enrich.take(case, entity_id, other_case, other_id, values)
+                if prop:
+                    values = [(v.prop, v.value) for v in (chosen.new if chosen else [])
+                              if v.prop in prop]
+                if with_links:
+                    links = [r.link_id for r in (chosen.related if chosen else [])]
+            result = ws.enrich.take(case, entity_id, other_case, other_id, values, links)
             console.print(f"took {result['statements']} statement(s) into {case} as "
                           f"{result['file_name']} (handling {result['handling']})",
                           highlight=False)
@@ -59,3 +65,6 @@ def enrich(
             for v in c.new:
                 table.add_row(v.prop, v.value, ", ".join(v.files))
             console.print(table)
+        for r in c.related:
+            console.print(f"  {r.link_schema}: {r.other_caption} ({r.other_schema}) "
+                          f"[dim]{', '.join(r.files)}[/]", highlight=False)

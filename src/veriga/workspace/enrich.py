@@ -39,6 +39,7 @@ from veriga.access.handling import Code, Handling
 from veriga.access.policy import Op
 from veriga.errors import NotFound, VerigaError
 from veriga.model import EntityProxy, model
+from veriga.model.ids import make_id
 from veriga.resolve.names import company_key, person_key
 from veriga.store.schema import statements
 from veriga.workspace.context import CaseAccess, PermissionDenied
@@ -51,6 +52,8 @@ SKIPPED_TYPES = ("entity",)
 SKIPPED_PROPS = ("id", "sourceUrl", "indexText", "previousName")
 #: Candidates shown for one entity, best first.
 LIMIT = 20
+#: Links of one candidate listed (and offered to take in).
+MAX_RELATED = 30
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -61,6 +64,19 @@ class Value:
     prop: str
     label: str
     value: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    """An entity linked to a candidate in its case (a company's director, a person's
+    employer...): the link and the other end, with the files stating the link."""
+
+    link_id: str
+    link_schema: str
+    other_id: str
+    other_caption: str
+    other_schema: str
     files: tuple[str, ...]
 
 
@@ -80,6 +96,8 @@ class Candidate:
     differences: list[tuple[str, str, str]]
     new: list[Value] = field(default_factory=list)
     handling: str = "H0"
+    #: who or what it is linked to there (directors, owners, employers...)
+    related: list[Related] = field(default_factory=list)
     #: whether its values may be taken into this case (the handling allows it)
     takeable: bool = True
 
@@ -168,10 +186,13 @@ class Enrich(Part):
                       found)
 
     def take(self, case: str, entity_id: str, other_case: str, other_id: str,
-             values: Iterable[tuple[str, str]] | None = None) -> dict[str, Any]:
+             values: Iterable[tuple[str, str]] | None = None,
+             related: Iterable[str] = ()) -> dict[str, Any]:
         """Import the chosen ``(prop, value)`` pairs of ``other_id`` in ``other_case`` (all
-        its new values when ``values`` is None) onto the entity; returns the import's
-        result as a dict. Each value must be one the candidate holds as the user reads it."""
+        its new values when ``values`` is None) onto the entity, and the ``related`` links
+        (by link id: a director, an owner...) with the entity at their other end, the link
+        drawn to this entity; returns the import's result as a dict. Each value and link
+        must be one the candidate holds as the user reads it."""
         proxy, owner, kind = self._home(case, entity_id, Op.IMPORT)
         with self.ws.case(other_case, Op.ENTITY_READ) as access:
             if access.case["kind"] != kind:
@@ -192,20 +213,67 @@ class Enrich(Part):
             if missing:
                 raise VerigaError(f"not a new value of the candidate: {missing[0][0]} "
                                   f"{missing[0][1]!r}")
-            if not wanted:
-                raise VerigaError("nothing to take: the candidate adds no value")
+            links = {r.link_id: r for r in candidate.related}
+            chosen = list(dict.fromkeys(related))
+            unknown = [r for r in chosen if r not in links]
+            if unknown:
+                raise VerigaError(f"not a link of the candidate: {unknown[0]!r}")
+            if not wanted and not chosen:
+                raise VerigaError("nothing to take: no value or link chosen")
             if not candidate.takeable:
                 raise PermissionDenied(
                     f"the files of case {other_case!r} these values come from are handled "
                     f"{candidate.handling}: they may not be passed on to this case")
             handling = self._handling(access, other_id)
+            lines: list[dict[str, Any]] = []
+            if wanted:
+                properties: dict[str, list[str]] = {}
+                for prop, value in wanted:
+                    properties.setdefault(prop, []).append(value)
+                lines.append({"id": proxy.id, "schema": proxy.schema.name,
+                              "properties": properties})
+            reached = {other_id}
+            for link_id in chosen:
+                link, end = self._link_lines(access, links[link_id], other_id, proxy.id or "")
+                for part in (links[link_id].link_id, links[link_id].other_id):
+                    part_handling = self._handling(access, part)
+                    if not _passable(part_handling, access.case.get("owner_org_id"), owner):
+                        raise PermissionDenied(
+                            f"{links[link_id].other_caption} is handled "
+                            f"{part_handling.label} in case {other_case!r}: it may not be "
+                            "passed on to this case")
+                    handling.merge(part_handling)
+                    reached.add(part)
+                lines += [end, link]
             access.audit("entity.enrich.read", other_id, for_case=case, taken=len(wanted),
-                         reads={other_id})
+                         links=len(chosen), reads=reached)
+        return self._import(case, other_case, candidate, lines, handling)
+
+    def _link_lines(self, access: CaseAccess, related: Related, candidate: str, local: str
+                    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """FtM lines of a related link, drawn to ``local`` instead of the candidate, and of
+        the entity at its other end (their references to further entities left out)."""
+        found = {p.id: p for p in self.ws.fetch(access, [related.link_id, related.other_id])}
+        link, end = found.get(related.link_id), found.get(related.other_id)
+        if link is None or end is None:
+            raise NotFound("the link is no longer in that case")
+        ends = {p for p in (link.schema.edge_source, link.schema.edge_target) if p}
         properties: dict[str, list[str]] = {}
-        for prop, value in wanted:
-            properties.setdefault(prop, []).append(value)
-        line = {"id": proxy.id, "schema": proxy.schema.name, "properties": properties}
-        return self._import(case, other_case, candidate, line, handling)
+        for prop, value in link.itervalues():
+            if prop.type.name == "entity" and prop.name not in ends:
+                continue
+            if prop.name in ends:
+                value = local if access.canonical_of.get(value, value) == candidate else \
+                    access.canonical_of.get(value, value)
+            properties.setdefault(prop.name, []).append(value)
+        link_line = {"id": make_id("enrichment", related.link_id, local),
+                     "schema": link.schema.name, "properties": properties}
+        end_properties: dict[str, list[str]] = {}
+        for prop, value in end.itervalues():
+            if prop.type.name != "entity":
+                end_properties.setdefault(prop.name, []).append(value)
+        return link_line, {"id": related.other_id, "schema": end.schema.name,
+                           "properties": end_properties}
 
     # -- reading ---------------------------------------------------------------------
 
@@ -266,7 +334,36 @@ class Enrich(Part):
                 access.case["name"], oid, other.schema.name, other.caption,
                 round(max(0.05, min(score, 0.99)), 2), agreed, oid in by_name,
                 differences, _new_values(proxy, other, rows), handling.label,
-                _passable(handling, access.case.get("owner_org_id"), owner)))
+                related=self._related(access, oid),
+                takeable=_passable(handling, access.case.get("owner_org_id"), owner)))
+        return out
+
+    def _related(self, access: CaseAccess, entity_id: str) -> builtins.list[Related]:
+        """The links to ``entity_id`` in its case (ownerships, directorships, family...)
+        with the entity at their other end, as the user sees them."""
+        store, canonical = self.ws.store, access.canonical_of
+        linking = store.linked_ids(access.conn, access.case_id, {entity_id},
+                                   access.hidden_sources)
+        links = [p for p in self.ws.fetch(access, linking) if p.schema.edge]
+        other_end: dict[str, str] = {}
+        for link in sorted(links, key=lambda p: (p.schema.name, p.id or ""))[:MAX_RELATED]:
+            ends = [canonical.get(v, v) for prop in (link.schema.edge_source,
+                                                     link.schema.edge_target)
+                    if prop for v in link.get(prop)]
+            other = next((e for e in ends if e != entity_id), None)
+            if other is not None and entity_id in ends:
+                other_end[link.id or ""] = other
+        others = {p.id: p for p in self.ws.fetch(access, set(other_end.values()))}
+        by_id = {p.id: p for p in links}
+        out = []
+        for link_id, other in other_end.items():
+            if other not in others:
+                continue
+            files = store.source_files(access.conn, access.case_id, [link_id],
+                                       exclude_sources=access.hidden_sources)
+            out.append(Related(link_id, by_id[link_id].schema.name, other,
+                               others[other].caption, others[other].schema.name,
+                               tuple(files.get(link_id, []))))
         return out
 
     def _handling(self, access: CaseAccess, entity_id: str) -> Handling:
@@ -281,8 +378,8 @@ class Enrich(Part):
 
     # -- taking in -------------------------------------------------------------------
 
-    def _import(self, case: str, other_case: str, candidate: Candidate, line: dict[str, Any],
-                handling: Handling) -> dict[str, Any]:
+    def _import(self, case: str, other_case: str, candidate: Candidate,
+                lines: builtins.list[dict[str, Any]], handling: Handling) -> dict[str, Any]:
         from veriga.ingest import ImportRequest
 
         code = max(handling.codes, key=lambda c: list(Code).index(c))
@@ -290,7 +387,8 @@ class Enrich(Part):
                           *handling.notes])
         with tempfile.TemporaryDirectory(prefix="veriga-enrich-") as tmp:
             path = Path(tmp) / _file_name(other_case, candidate.caption)
-            path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+            path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n"
+                                    for line in lines), encoding="utf-8")
             result = self.ws.records.import_files(
                 case, [ImportRequest(path, format="ftm")], strict=True,
                 handling=code.value, handling_orgs=sorted(handling.orgs or []) or None,

@@ -15,7 +15,7 @@ from veriga.web.api import BODY, CASE, errors
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.resolve import may
-from veriga.workspace.enrich import Candidate, Lookup
+from veriga.workspace.enrich import MAX_RELATED, Candidate, Lookup
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -44,6 +44,16 @@ class Difference(BaseModel):
     there: str
 
 
+class RelatedOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    link_id: str
+    link_schema: str
+    other_id: str
+    other_caption: str
+    other_schema: str
+    files: list[str]
+
+
 class CandidateOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
     case: str
@@ -57,6 +67,7 @@ class CandidateOut(BaseModel):
     new: list[ValueOut]
     handling: str
     takeable: bool
+    related: list[RelatedOut] = Field(description="who or what it is linked to there")
 
 
 class LookupOut(BaseModel):
@@ -75,6 +86,9 @@ class TakeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     values: list[PropValue] | None = Field(
         None, max_length=500, description="the values to take; all its new values if left out")
+    related: list[str] = Field([], max_length=MAX_RELATED,
+                               description="links of the candidate to take, by link id, with "
+                                           "the entity at their other end")
 
 
 class Taken(BaseModel):
@@ -92,7 +106,11 @@ def _candidate(c: Candidate) -> CandidateOut:
         "matched": [PropValue(prop=p, value=v) for p, v in c.matched],
         "differences": [Difference(prop=p, here=h, there=t) for p, h, t in c.differences],
         "new": [ValueOut(prop=v.prop, label=v.label, value=v.value, files=list(v.files))
-                for v in c.new], "handling": c.handling, "takeable": c.takeable})
+                for v in c.new], "handling": c.handling, "takeable": c.takeable,
+        "related": [RelatedOut(link_id=r.link_id, link_schema=r.link_schema,
+                               other_id=r.other_id, other_caption=r.other_caption,
+                               other_schema=r.other_schema, files=list(r.files))
+                    for r in c.related]})
 
 
 def _lookup(found: Lookup) -> LookupOut:
@@ -112,10 +130,12 @@ def enrich_page(request: Request, case: str, entity_id: str, web: Current,
 def take_form(case: str, entity_id: str, web: Current,
               other_case: Annotated[str, Form(max_length=255)],
               other_id: Annotated[str, Form(max_length=128)],
-              value: Annotated[list[str] | None, Form(max_length=4100)] = None) -> Response:
+              value: Annotated[list[str] | None, Form(max_length=4100)] = None,
+              related: Annotated[list[str] | None, Form(max_length=200)] = None) -> Response:
     pairs = [tuple(v.split(SEP, 1)) for v in value or [] if SEP in v]
     result = web.ws.enrich.take(case, entity_id, other_case, other_id,
-                                [(p, v) for p, v in pairs])  # none ticked: refused
+                                [(p, v) for p, v in pairs],  # none ticked: refused
+                                related or [])
     return RedirectResponse(f"/cases/{case}/entities/{entity_id}?enriched="
                             f"{result['statements']}#values", status_code=303)
 
@@ -134,7 +154,8 @@ def take_api(case: str, entity_id: str, other_case: str, other_id: str, body: Ta
     """Take the values of ``other_id``, a candidate in ``other_case``, into this case, as a
     file of their own (audited)."""
     values = None if body.values is None else [(v.prop, v.value) for v in body.values]
-    return Taken(**web.ws.enrich.take(case, entity_id, other_case, other_id, values))
+    return Taken(**web.ws.enrich.take(case, entity_id, other_case, other_id, values,
+                                      body.related))
 
 
 VIEW = View("enrich", N_("Enrich"), router, nav=False, order=97)
