@@ -88,6 +88,18 @@ def test_a_withdrawn_file_is_left_out_of_every_view_until_restored(world) -> Non
     assert actions.count("import.withdraw") == 2 and actions.count("import.restore") == 2
 
 
+def test_the_ngo_sees_that_a_file_was_withdrawn_not_why(world) -> None:
+    liga, ilze = world["liga"], world["ilze"]
+    police = _police(liga)
+    liga.records.withdraw("a", police["id"], "about Anna K., the wrong case")
+    try:
+        seen = next(s for s in ilze.records.sources("a") if s["id"] == police["id"])
+        assert seen["withdrawn_at"] is not None and seen["withdrawn_reason"] is None
+        assert "Anna" not in str(ilze.audit.activity("a"))
+    finally:
+        liga.records.restore("a", police["id"])
+
+
 def test_only_the_importer_or_a_manager_withdraws(world) -> None:
     andris, ilze = world["andris"], world["ilze"]
     police = _police(world["liga"])

@@ -173,7 +173,9 @@ class Enrich(Part):
                     searched.append(other["name"])
                     got = self._candidates(access, proxy, ids, keys, words, owner)
                     access.audit("entity.enrich.read", proxy.id, for_case=case,
-                                 reads={c.entity_id for c in got})
+                                 reads={c.entity_id for c in got} | {
+                                     i for c in got for r in c.related
+                                     for i in (r.link_id, r.other_id)})
                     found += got
             except (PermissionDenied, NotFound):
                 continue

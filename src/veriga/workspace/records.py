@@ -65,6 +65,8 @@ class Records(Part):
         with self.ws.case(case, Op.CASE_OPEN) as access:
             rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
                     if r["id"] not in access.withheld_sources]
+        if not access.sees_all:  # why a file was withdrawn may name anyone
+            rows = [{**r, "withdrawn_reason": None} if r["withdrawn_at"] else r for r in rows]
         return list(access.shown(rows))
 
     def withdraw(self, case: str, source: str, reason: str) -> dict[str, Any]:
