@@ -3,7 +3,8 @@ records), splitting the merge again and dismissing a proposal; adding a note to 
 reading an entity's notes and those of a page of 25 findings, removing a note and undoing the
 removal, the case's activity feed, linking two entities from an investigator's knowledge and
 reading an entity's such links, looking an entity up in another case (the world's registers,
-imported on their own) and taking a candidate's values in; each repeated on a simulated case
+imported on their own) and taking a candidate's values in, an ANX chart of 100 entities as
+laid out, a file withdrawn and restored; each repeated on a simulated case
 whose resolution ran once, on PostgreSQL; p50 and p95 against the goal p95 < 100 ms
 (``python -m benchmarks bench_review``; ``VERIGA_BENCH_PROFILE=1`` also writes a cProfile of
 the actions to benchmarks/out/review/review.prof)."""
@@ -34,7 +35,9 @@ LABELS = {"confirm": "confirm a proposal (merges its records)",
           "link": "link two entities from an investigator's knowledge",
           "links": "read an entity's links from investigators",
           "enrich": "look an entity up in another case (the registers)",
-          "take": "take a register's values into the case (an import)"}
+          "take": "take a register's values into the case (an import)",
+          "chart": "the network as laid out (100 entities) as an ANX chart",
+          "withdraw": "withdraw a file and restore it (an import undone and redone)"}
 
 
 def _server() -> str | None:
@@ -128,6 +131,12 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
             timed("link", partial(ws.notes.add_link, CASE, entity, other, "met",
                                   "benchmark: a witness"))
         timed("links", partial(ws.notes.links, CASE, [entity]))
+    for i in range(min(rounds, 20)):
+        laid = {p: (float(j % 10), float(j // 10)) for j, p in
+                enumerate(parties[i:] + parties[:i])}
+        laid = dict(list(laid.items())[:100])
+        timed("chart", partial(ws.exports.write, CASE, "anx", Path(home) / f"chart{i}.anx",
+                               layout=laid))
     for i in range(rounds):  # last: a value taken in is an import, which changes the case
         party = parties[i * 7 % len(parties)]
         start = time.perf_counter()
@@ -137,6 +146,12 @@ def review_child(url: str, home: str, size: str, rounds: int) -> dict[str, Any]:
         if offered:
             timed("take", partial(ws.enrich.take, CASE, party, offered[0].case,
                                   offered[0].entity_id))
+    files = [s["id"] for s in ws.records.sources(CASE)]
+    for i in range(min(rounds, 20)):
+        source = files[i % len(files)]
+        timed("withdraw", lambda source=source: (
+            ws.records.withdraw(CASE, source, "benchmark: the wrong file"),
+            ws.records.restore(CASE, source)))
     if profile is not None:
         profile.disable()
         profile.dump_stats(str(OUT / "review.prof"))
