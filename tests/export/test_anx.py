@@ -110,3 +110,21 @@ def test_text_is_escaped(tmp_path: Path) -> None:
     assert ends[0].get("Label") == 'A & B <"C"> \u0416'
     notes = [a.get("Value") for a in ends[0].iter("Attribute")]
     assert "line one\nline <two> & 'three'" in notes
+
+
+def test_a_layout_places_items_and_survives_far_flung_places(tmp_path: Path) -> None:
+    from veriga.export.anx import write_anx
+
+    people = []
+    for i in range(3):
+        p = model.make_entity("Person")
+        p.id = f"p{i}"
+        p.add("name", f"Person {i}")
+        people.append(p)
+    out = tmp_path / "chart.anx"
+    write_anx(people, out, layout={"p0": (-1e308, 0.0), "p1": (1e308, 5.0),
+                                   "p2": (float("nan"), float("inf"))})
+    root = DET.parse(out).getroot()
+    xs = {e.find("End/Entity").get("EntityId"): int(e.get("XPosition"))  # type: ignore[union-attr]
+          for e in root.iter("ChartItem") if e.find("End/Entity") is not None}
+    assert xs["p0"] < xs["p2"] < xs["p1"]

@@ -240,12 +240,19 @@ def _places(layout: Mapping[str, tuple[float, float]]) -> dict[str, tuple[int, i
     kept), from the grid's corner."""
     if not layout:
         return {}
-    xs = [x for x, _ in layout.values()]
-    ys = [y for _, y in layout.values()]
+    # far-flung or broken places (1e308, NaN) are brought within reach first
+    near = {k: (_bounded(x), _bounded(y)) for k, (x, y) in layout.items()}
+    xs = [x for x, _ in near.values()]
+    ys = [y for _, y in near.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     scale = CHART_WIDTH / span
     return {k: (GRID_LEFT + round((x - min(xs)) * scale), GRID_LEFT + round((y - min(ys)) * scale))
-            for k, (x, y) in layout.items()}
+            for k, (x, y) in near.items()}
+
+
+def _bounded(value: float) -> float:
+    """A coordinate within +-1e9 (a NaN at 0)."""
+    return 0.0 if value != value else max(-1e9, min(1e9, value))
 
 
 def write_anx(entities: Iterable[EntityProxy], out: Path,
