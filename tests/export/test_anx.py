@@ -124,7 +124,9 @@ def test_a_layout_places_items_and_survives_far_flung_places(tmp_path: Path) -> 
     out = tmp_path / "chart.anx"
     write_anx(people, out, layout={"p0": (-1e308, 0.0), "p1": (1e308, 5.0),
                                    "p2": (float("nan"), float("inf"))})
-    root = DET.parse(out).getroot()
-    xs = {e.find("End/Entity").get("EntityId"): int(e.get("XPosition"))  # type: ignore[union-attr]
-          for e in root.iter("ChartItem") if e.find("End/Entity") is not None}
+    xs: dict[str, int] = {}
+    for item in DET.parse(out).getroot().iter("ChartItem"):
+        entity = item.find("End/Entity")
+        if entity is not None:
+            xs[str(entity.get("EntityId"))] = int(str(item.get("XPosition")))
     assert xs["p0"] < xs["p2"] < xs["p1"]
