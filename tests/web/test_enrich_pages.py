@@ -32,7 +32,13 @@ def _register(site: Site, tmp_path: Path) -> str:
         "name": [company.caption.upper()], "registrationNumber": [NUMBER],
         "address": ["Brīvības iela 1, Rīga"]}}
     path = tmp_path / "lursoft-extract.ftm.json"
-    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    director = {"id": "reg-2", "schema": "Person", "properties": {
+        "name": ["Inese Kalniņa"], "birthDate": ["1979-04-02"]}}
+    board = {"id": "reg-3", "schema": "Directorship", "properties": {
+        "director": ["reg-2"], "organization": ["reg-1"], "role": ["valdes locekle"],
+        "startDate": ["2021-06-01"]}}
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n"
+                            for e in (line, director, board)), encoding="utf-8")
     site.ws.cases.create(REGISTER)
     site.ws.records.import_files(REGISTER, [ImportRequest(path)])
     CHOSEN[REGISTER] = company.id or ""
@@ -54,6 +60,8 @@ def test_look_up_and_take_a_registration_number(server: str, browser: object, si
     assert "same name" in candidate.get_by_test_id("enrich-reason").first.inner_text()
     assert NUMBER in candidate.inner_text() and "lursoft-extract.ftm.json" in \
         candidate.inner_text()
+    related = candidate.get_by_test_id("enrich-related")
+    assert related.count() == 1 and "Inese Kalniņa" in related.inner_text()
     # only the registration number: the address is left unticked
     for box in candidate.get_by_test_id("enrich-value").all():
         if "Brīvības" in (box.get_attribute("value") or ""):
