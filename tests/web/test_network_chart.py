@@ -90,3 +90,28 @@ def test_an_api_chart_is_an_export(client: TestClient, site: Site) -> None:
     bad = client.post("/api/cases/amber/network/anx", headers={"X-CSRF-Token": csrf},
                       json={"nodes": [{"id": "x", "x": "NaN", "y": 0}]})
     assert bad.status_code == 422
+
+
+@pytest.mark.browser
+def test_a_layout_saved_again_is_a_new_version(server: str, browser: object,
+                                               site: Site) -> None:
+    """Saving a view under its name again keeps the earlier layout as a version of its own:
+    both are listed (v2 newest), and the first opens as it was."""
+    account = next(e for e in site.ws.entities.list("amber", ["BankAccount"]))
+    for x in (10.0, 20.0):
+        site.ws.saved_views.save("amber", "network", "layout for the briefing", {
+            "version": 1, "nodes": [{"id": account.id, "x": x, "y": 1.0}]})
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "preparing the briefing")
+    page.goto(f"{server}/cases/amber/network?ids={account.id}")
+    poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
+    poll(page, "() => document.querySelectorAll('[data-testid=views-select] option').length > 2")
+    options = page.locator("[data-testid=views-select] option", has_text="layout for the briefing")
+    labels = [o.inner_text() for o in options.all()]
+    assert any("v2" in t for t in labels) and any("v1" in t for t in labels)
+    first = options.filter(has_text="v1").first.get_attribute("value") or ""
+    page.select_option("[data-testid=views-select]", first)
+    page.get_by_test_id("open-view").click()
+    poll(page, f"() => window.verigaNetwork.graph.hasNode({account.id!r}) && "
+               f"window.verigaNetwork.graph.getNodeAttribute({account.id!r}, 'x') === 10")
+    page.close()

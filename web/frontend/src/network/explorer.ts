@@ -904,9 +904,18 @@ export class Explorer {
       const views = await this.track(this.api.views());
       const select = this.c.views;
       select.replaceChildren(h("option", { value: "" }, this.t("choose a saved view")));
-      for (const v of Array.isArray(views) ? views : []) {
-        const date = v.created_at ? ` (${v.created_at.slice(0, 10)})` : "";
-        select.append(h("option", { value: v.id }, `${v.name}${date}`));
+      // a view saved again under its name is a new version: every version is kept, newest
+      // first, numbered from the oldest
+      const list = Array.isArray(views) ? views : [];
+      const versions = new Map<string, number>();
+      for (const v of list) versions.set(v.name, (versions.get(v.name) ?? 0) + 1);
+      const seen = new Map<string, number>();
+      for (const v of list) {
+        const n = (versions.get(v.name) ?? 1) - (seen.get(v.name) ?? 0);
+        seen.set(v.name, (seen.get(v.name) ?? 0) + 1);
+        const version = (versions.get(v.name) ?? 1) > 1 ? ` · v${n}` : "";
+        const date = v.created_at ? ` (${v.created_at.slice(0, 16).replace("T", " ")})` : "";
+        select.append(h("option", { value: v.id, "data-version": String(n) }, `${v.name}${version}${date}`));
       }
       if (selectId) select.value = selectId;
       this.c.openView.disabled = !select.value;
