@@ -22,7 +22,15 @@ from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
 from veriga.chain.labels import PROPERTIES, SCHEMATA, VALUES, Labels
-from veriga.web.i18n import KEY_TYPES, LANGUAGES, LOCALE_DIR, locator, translations
+from veriga.web.i18n import (
+    KEY_TYPES,
+    LANGUAGES,
+    LOCALE_DIR,
+    REASONS,
+    locator,
+    reason,
+    translations,
+)
 from veriga.web.pseudonyms import PEOPLE, THINGS, WITHHELD_MSG, localise, stored_form
 from veriga.web.views.network import ui_strings
 
@@ -167,6 +175,25 @@ def test_the_properties_of_the_data_have_labels(site: Site) -> None:
     held = {prop.label for proxy in site.ws.entities.list("amber")
             for prop, _ in proxy.itervalues()}
     assert held - set(VALUES) - set(PROPERTIES) == set(), "add them to labels.VALUES"
+
+
+def test_import_reasons_are_translated_part_by_part() -> None:
+    """The reasons importers write in English reach a reader in her language, placeholders
+    filled; a part no pattern knows stays as written; every pattern's text is translated in
+    every language."""
+    assert reason("lv", "required field amount is empty; record skipped") == \
+        "obligātais lauks amount ir tukšs; ieraksts izlaists"
+    assert reason("fi", "IBAN 'LV00' fails its checksum") == \
+        "IBAN 'LV00' ei läpäise tarkistussummaa"
+    assert reason("bg", "a reason no one wrote down; record kept") == \
+        "a reason no one wrote down; записът е запазен"
+    assert reason("en", "record kept") == "record kept" and reason("et", None) == ""
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        gettext = translations(lang).gettext
+        missing = [m for _, m in REASONS if gettext(m) == m]
+        assert not missing, (lang, missing)
 
 
 def test_locators_are_translated() -> None:

@@ -21,7 +21,7 @@ from veriga.config import Settings, load_settings
 from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
 from veriga.web import pseudonyms
-from veriga.web.i18n import LANGUAGES, key_label, labels, locator, translations
+from veriga.web.i18n import LANGUAGES, key_label, labels, locator, reason, translations
 from veriga.web.session import Web
 from veriga.web.views import views
 from veriga.workspace import PermissionDenied, PurposeRequired
@@ -46,6 +46,7 @@ def templates(lang: str) -> Jinja2Templates:
         schema_label=labels(lang).schema,  # an FtM schema by its translated label
         prop_label=labels(lang).value,  # a property of a schema by its translated label
         locator=lambda text: locator(lang, text),  # where a value was read: "line 4"
+        reason=lambda text: reason(lang, text),  # why an import rejected a value
         key_label=lambda key_type: key_label(lang, key_type),  # a finding's key: "IBAN"
     )
     return Jinja2Templates(env=env)

@@ -63,6 +63,67 @@ def locator(lang: str, text: str | None) -> str:
     return out + gettext(", column %(n)s") % {"n": found[3]} if found[3] else out
 
 
+#: The reasons importers give for a value rejected or kept with a warning, written in English,
+#: by pattern (its named groups fill the msgid's placeholders). A reason is read part by part
+#: (``;``-separated: "required field amount is empty; record skipped"); a part no pattern
+#: matches is shown as written.
+REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), m) for p, m in (
+    (r"required field (?P<field>\S+) is empty", N_("required field %(field)s is empty")),
+    (r"(?P<fields>.+) are all empty \(one is required\)",
+     N_("%(fields)s are all empty (one is required)")),
+    (r"not a valid date in format (?P<format>.+?) from (?P<low>[\d-]+) to (?P<high>[\d-]+)",
+     N_("not a valid date in format %(format)s from %(low)s to %(high)s")),
+    (r"not a valid date from (?P<low>[\d-]+) to (?P<high>[\d-]+)",
+     N_("not a valid date from %(low)s to %(high)s")),
+    (r"not an amount with at most (?P<n>\d+) decimals \(decimal separator (?P<sep>.+)\)",
+     N_("not an amount with at most %(n)s decimals (decimal separator %(sep)s)")),
+    (r"not a whole number", N_("not a whole number")),
+    (r"invalid value", N_("invalid value")),
+    (r"IBAN (?P<value>.+) fails its checksum", N_("IBAN %(value)s fails its checksum")),
+    (r"IBAN (?P<value>.+) contains characters other than letters and digits",
+     N_("IBAN %(value)s contains characters other than letters and digits")),
+    (r"phone (?P<value>.+) has no country code and no country hint",
+     N_("phone %(value)s has no country code and no country hint")),
+    (r"phone (?P<value>.+) is not a possible number for (?P<country>.+)",
+     N_("phone %(value)s is not a possible number for %(country)s")),
+    (r"date (?P<value>.+) does not match (?P<format>.+)",
+     N_("date %(value)s does not match %(format)s")),
+    (r"amount (?P<value>.+) is not a number", N_("amount %(value)s is not a number")),
+    (r"(?P<then>\w+) (?P<late>\S+) is before (?P<first>\w+) (?P<early>\S+)",
+     N_("%(then)s %(late)s is before %(first)s %(early)s")),
+    (r"row left out: (?P<column>.+) is not (?P<values>.+)",
+     N_("row left out: %(column)s is not %(values)s")),
+    (r"entry has no booking date", N_("entry has no booking date")),
+    (r"date out of range \((?P<low>\S+) to (?P<high>\S+)\)",
+     N_("date out of range (%(low)s to %(high)s)")),
+    (r"statement names no account", N_("statement names no account")),
+    (r"statement has no opening balance", N_("statement has no opening balance")),
+    (r"statement has no closing balance", N_("statement has no closing balance")),
+    (r"the file may be truncated", N_("the file may be truncated")),
+    (r"record skipped", N_("record skipped")),
+    (r"value left empty", N_("value left empty")),
+    (r"record kept", N_("record kept")),
+    (r"line skipped", N_("line skipped")),
+    (r"skipped", N_("skipped")),
+))
+
+
+def reason(lang: str, text: str | None) -> str:
+    """An importer's reason for a reject or warning in ``lang``, part by part."""
+    if not text or lang == "en":
+        return text or ""
+    gettext = translations(lang).gettext
+    parts = []
+    for part in text.split("; "):
+        for pattern, msgid in REASONS:
+            found = pattern.fullmatch(part)
+            if found is not None:
+                part = gettext(msgid) % found.groupdict()
+                break
+        parts.append(part)
+    return "; ".join(parts)
+
+
 def labels(lang: str) -> Labels:
     """Schema names, link labels and amounts in ``lang`` (see :mod:`veriga.chain.labels`)."""
     return Labels(translations(lang).gettext, lang)
