@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from veriga.access.policy import Op
@@ -57,7 +58,7 @@ def _result(proxy: Any, case: str, needle: str, roles: dict[str, str],
 
 @router.get("/cases/{case}/entities", include_in_schema=False)
 def search_page(request: Request, case: str, web: Current, q: str = "",
-                schema: str = "") -> Response:
+                schema: str = "", role: str = "") -> Response:
     query = stored_form(q, web.lang)  # a translated pseudonym
     found = web.ws.entities.search(case, query, [schema] if schema else ()) if q else []
     results: list[dict[str, Any]] = []
@@ -67,10 +68,43 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
         needle = query.strip().casefold()
         results = [_result(p, case, needle, roles, files) for p in found]
     kinds: dict[str, int] = {}
+    by_role: dict[str, int] = {}
     for r in results:
         kinds[r["schema"]] = kinds.get(r["schema"], 0) + 1
+        if r.get("role"):
+            by_role[r["role"]] = by_role.get(r["role"], 0) + 1
+    if role:
+        results = [r for r in results if r.get("role") == role]
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
-                                    found=results, kinds=sorted(kinds.items()))
+                                    role=role, found=results, kinds=sorted(kinds.items()),
+                                    roles=sorted(by_role.items()),
+                                    saved=web.ws.saved_views.list(case, SEARCHES))
+
+
+#: The kind of saved view a saved search is (its state: the words, kind and role).
+SEARCHES = "search"
+
+
+@router.post("/cases/{case}/searches", include_in_schema=False)
+def save_search(case: str, web: Current, name: Annotated[str, Form(min_length=1,
+                                                                    max_length=200)],
+                q: Annotated[str, Form(max_length=500)],
+                schema: Annotated[str, Form(max_length=64)] = "",
+                role: Annotated[str, Form(max_length=32)] = "") -> Response:
+    """Save the search under a name: it is listed on the search page for the whole team
+    (deleted, like any saved view, from the activity page)."""
+    web.ws.saved_views.save(case, SEARCHES, name.strip(),
+                            {"q": q, "schema": schema, "role": role})
+    params = urlencode({"q": q, "schema": schema, "role": role})
+    return RedirectResponse(f"/cases/{case}/entities?{params}", status_code=303)
+
+
+@router.get("/cases/{case}/searches/{view_id}", include_in_schema=False)
+def open_search(case: str, view_id: str, web: Current) -> Response:
+    """Run a saved search again."""
+    state = web.ws.saved_views.get(case, view_id)["state"] or {}
+    params = {k: str(state.get(k) or "") for k in ("q", "schema", "role")}
+    return RedirectResponse(f"/cases/{case}/entities?{urlencode(params)}", status_code=303)
 
 
 class EntityBrief(BaseModel):

@@ -1,0 +1,48 @@
+"""Search as a team uses it: a search saved under a name is listed for every member and runs
+again from its link; results filtered by the subjects' roles; an NGO worker's list names no
+one she may not see."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from webhelpers import Site, log_in, open_case
+
+
+def test_save_a_search_and_run_it_again(client: TestClient, site: Site) -> None:
+    suspect = site.ws.entities.get("amber", site.suspect).entity
+    word = max(suspect.caption.split(), key=len)
+    log_in(client, "liga")
+    csrf = open_case(client, "amber", "the suspect's other records")
+    page = client.get("/cases/amber/entities", params={"q": word})
+    assert page.status_code == 200 and 'data-testid="save-search"' in page.text
+    roles = re.findall(r'data-testid="facet-role"[^>]*>([^<]+)<', page.text)
+    assert any("suspect" in r for r in roles)
+    only = client.get("/cases/amber/entities", params={"q": word, "role": "suspect"})
+    results = re.findall(r'data-testid="result"', only.text)
+    assert results and len(results) <= len(re.findall(r'data-testid="result"', page.text))
+    saved = client.post("/cases/amber/searches", data={
+        "csrf": csrf, "name": "the suspect's records", "q": word, "schema": "",
+        "role": "suspect"}, follow_redirects=False)
+    assert saved.status_code == 303 and "role=suspect" in saved.headers["location"]
+    listing = client.get("/cases/amber/entities").text
+    link = re.search(r'href="(/cases/amber/searches/[^"]+)" data-testid="saved-search">'
+                     r"the suspect&#39;s records<", listing)
+    assert link is not None
+    again = client.get(link[1], follow_redirects=False)
+    assert again.status_code == 303 and f"q={word}" in again.headers["location"]
+
+
+def test_an_ngo_workers_list_names_no_protected_person(client: TestClient, site: Site) -> None:
+    victim = site.ws.entities.get("amber", site.victim).entity.caption
+    site.ws.saved_views.save("amber", "search", f"everything on {victim}",
+                             {"q": victim, "schema": "", "role": ""})
+    log_in(client, "ilze")
+    open_case(client, "amber", "support for the victim")
+    listing = client.get("/cases/amber/entities")
+    assert listing.status_code == 200 and 'data-testid="saved-search"' in listing.text
+    assert victim not in listing.text
+    for part in victim.split():
+        if len(part) > 3:
+            assert part not in listing.text, part
