@@ -46,3 +46,34 @@ def test_an_ngo_workers_list_names_no_protected_person(client: TestClient, site:
     for part in victim.split():
         if len(part) > 3:
             assert part not in listing.text, part
+
+
+def test_payment_texts_are_searched_too(client: TestClient, site: Site) -> None:
+    """A word of payments' texts (rent, tickets...) finds the payments, newest first, each
+    with its account, linked to its money trace."""
+    ledger = site.ws.records.ledger("amber").engine
+    words = ledger.query("SELECT text FROM ledger WHERE text LIKE '% | %' AND "
+                         "length(text) > 8 LIMIT 50").column("text").to_pylist()
+    ledger.close()
+    word = next(w for t in words for w in t.partition(" | ")[2].split() if len(w) >= 4)
+    total, rows = site.ws.records.search_payments("amber", word.lower())
+    assert total >= len(rows) > 0
+    assert all(word in f"{r['cp_name'] or ''} {r['text']}".upper() for r in rows)
+    days = [r["day"] for r in rows]
+    assert days == sorted(days, reverse=True)
+    log_in(client, "liga")
+    open_case(client, "amber", "who paid for the tickets")
+    page = client.get("/cases/amber/entities", params={"q": word.lower()})
+    assert 'data-testid="payment-hits"' in page.text
+    assert f"/cases/amber/money?account={rows[0]['account']}" in page.text
+    assert site.ws.records.search_payments("amber", "%%%") == (0, [])  # no wildcards
+    # an NGO worker searches the ledger as she sees it: a victim's name is not in it
+    victim = site.ws.entities.get("amber", site.victim).entity.caption
+    ilze = site.ws.as_user("ilze", "support for the victim")
+    seen_by_police = 0
+    for part in (p for p in victim.split() if len(p) > 3):
+        seen_by_police += site.ws.records.search_payments("amber", part)[0]
+        _, found = ilze.records.search_payments("amber", part)
+        assert not any(part.upper() in f"{r['cp_name'] or ''} {r['text']}".upper()
+                       for r in found)
+    assert seen_by_police  # (her name is in payments the police see)

@@ -45,6 +45,7 @@ def templates(lang: str) -> Jinja2Templates:
         heading=lambda f: f.heading(trans.gettext, lang),  # a finding's title
         schema_label=labels(lang).schema,  # an FtM schema by its translated label
         prop_label=labels(lang).value,  # a property of a schema by its translated label
+        money=labels(lang).money,  # an amount with its currency, in the locale's format
         locator=lambda text: locator(lang, text),  # where a value was read: "line 4"
         reason=lambda text: reason(lang, text),  # why an import rejected a value
         key_label=lambda key_type: key_label(lang, key_type),  # a finding's key: "IBAN"

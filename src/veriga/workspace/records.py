@@ -175,6 +175,29 @@ class Records(Part):
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
         return engine, key
 
+    def search_payments(self, case: str, text: str, limit: int = 20
+                        ) -> tuple[int, list[dict[str, Any]]]:
+        """Transactions whose counterparty's name or payment text contains ``text`` (case
+        aside), as the reader sees the ledger: how many, and the latest ``limit``. The
+        search is audited with its words."""
+        words = " ".join(text.split())
+        if len(words) < 3:
+            return 0, []
+        with self.ledger(case) as ledger:
+            ledger.engine.register_arrow("needle", pa.table({"q": [words.upper()]}))
+            where = "strpos(text, (SELECT q FROM needle)) > 0"
+            total = ledger.engine.query(f"SELECT count(*) AS n FROM ledger WHERE {where}"
+                                        ).column("n")[0].as_py()
+            rows = ledger.engine.query(
+                "SELECT day, account, cp_account, cp_name, amount, currency, ref, text "
+                f"FROM ledger WHERE {where} ORDER BY day DESC, record_id "
+                f"LIMIT {max(1, min(int(limit), 500))}").to_pylist()
+        for row in rows:  # the text is the counterparty's name and the payment's text
+            row["text"] = (row.pop("text") or "").partition(" | ")[2]
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            access.audit("records.search", query=words, count=total)
+        return int(total), rows
+
     def ledger(self, case: str, engine: str = "duckdb", lazy: bool = False) -> Ledger:
         """The case's money ledger on an engine. ``lazy``: a view that reads only the
         accounts asked for (a trace), without holders; else a table (many questions, as a

@@ -75,9 +75,11 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
             by_role[r["role"]] = by_role.get(r["role"], 0) + 1
     if role:
         results = [r for r in results if r.get("role") == role]
+    paid, payments = web.ws.records.search_payments(case, query) if q else (0, [])
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
                                     role=role, found=results, kinds=sorted(kinds.items()),
-                                    roles=sorted(by_role.items()),
+                                    roles=sorted(by_role.items()), paid=paid,
+                                    payments=payments,
                                     saved=web.ws.saved_views.list(case, SEARCHES))
 
 
