@@ -77,3 +77,19 @@ def test_payment_texts_are_searched_too(client: TestClient, site: Site) -> None:
         assert not any(part.upper() in f"{r['cp_name'] or ''} {r['text']}".upper()
                        for r in found)
     assert seen_by_police  # (her name is in payments the police see)
+
+
+def test_results_by_country(client: TestClient, site: Site) -> None:
+    """People and companies of many countries: a click on one keeps only theirs."""
+    log_in(client, "liga")
+    open_case(client, "amber", "the recruiters abroad")
+    for word in ("ov", "an", "in", "en"):
+        page = client.get("/cases/amber/entities", params={"q": word})
+        countries = re.findall(r'country=(\w+)" data-testid="facet-country"', page.text)
+        if len(countries) > 1:
+            break
+    assert len(countries) > 1, "no search with results of two countries"
+    chosen = countries[0]
+    only = client.get("/cases/amber/entities", params={"q": word, "country": chosen})
+    results = len(re.findall(r'data-testid="result"', only.text))
+    assert 0 < results < len(re.findall(r'data-testid="result"', page.text))

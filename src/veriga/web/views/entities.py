@@ -35,6 +35,8 @@ def _brief(proxy: Any, case: str) -> dict[str, Any]:
 #: what a search result shows beside its name, to tell look-alikes apart
 RESULT_PROPS = ("birthDate", "incorporationDate", "nationality", "country", "jurisdiction",
                 "iban", "registrationNumber", "phone")
+#: where a result's countries are (a facet of the search)
+COUNTRY_PROPS = ("nationality", "country", "jurisdiction")
 #: the property types a search matches (``Store.search``)
 MATCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
 
@@ -48,6 +50,8 @@ def _result(proxy: Any, case: str, needle: str, roles: dict[str, str],
     out["facts"] = [(prop, value) for prop in RESULT_PROPS
                     if prop in proxy.schema.properties
                     for value in proxy.get(prop, quiet=True)[:2]]
+    out["countries"] = sorted({v for prop in COUNTRY_PROPS if prop in proxy.schema.properties
+                               for v in proxy.get(prop, quiet=True)})
     out["role"] = roles.get(proxy.id or "")
     out["files"] = files.get(proxy.id or "", [])
     out["matched"] = next(((prop.name, value) for prop, value in proxy.itervalues()
@@ -58,7 +62,7 @@ def _result(proxy: Any, case: str, needle: str, roles: dict[str, str],
 
 @router.get("/cases/{case}/entities", include_in_schema=False)
 def search_page(request: Request, case: str, web: Current, q: str = "",
-                schema: str = "", role: str = "") -> Response:
+                schema: str = "", role: str = "", country: str = "") -> Response:
     query = stored_form(q, web.lang)  # a translated pseudonym
     found = web.ws.entities.search(case, query, [schema] if schema else ()) if q else []
     results: list[dict[str, Any]] = []
@@ -69,16 +73,22 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
         results = [_result(p, case, needle, roles, files) for p in found]
     kinds: dict[str, int] = {}
     by_role: dict[str, int] = {}
+    by_country: dict[str, int] = {}
     for r in results:
         kinds[r["schema"]] = kinds.get(r["schema"], 0) + 1
         if r.get("role"):
             by_role[r["role"]] = by_role.get(r["role"], 0) + 1
+        for c in r["countries"]:
+            by_country[c] = by_country.get(c, 0) + 1
     if role:
         results = [r for r in results if r.get("role") == role]
+    if country:
+        results = [r for r in results if country in r["countries"]]
     paid, payments = web.ws.records.search_payments(case, query) if q else (0, [])
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
                                     role=role, found=results, kinds=sorted(kinds.items()),
-                                    roles=sorted(by_role.items()), paid=paid,
+                                    roles=sorted(by_role.items()), country=country,
+                                    countries=sorted(by_country.items()), paid=paid,
                                     payments=payments,
                                     saved=web.ws.saved_views.list(case, SEARCHES))
 
