@@ -11,7 +11,7 @@ from webhelpers import Site, log_in, open_case
 
 
 def _results(html: str) -> list[str]:
-    return re.findall(r'<li data-testid="result">(.*?)</li>', html, re.S)
+    return re.findall(r'<li data-testid="result"[^>]*>(.*?)</li>', html, re.S)
 
 
 def test_results_show_what_tells_them_apart(client: TestClient, site: Site) -> None:
