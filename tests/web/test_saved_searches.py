@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from browserhelpers import shot
 from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
@@ -64,8 +66,10 @@ def test_payment_texts_are_searched_too(client: TestClient, site: Site) -> None:
     log_in(client, "liga")
     open_case(client, "amber", "who paid for the tickets")
     page = client.get("/cases/amber/entities", params={"q": word.lower()})
-    assert 'data-testid="payment-hits"' in page.text
-    assert f"/cases/amber/money?account={rows[0]['account']}" in page.text
+    assert 'data-testid="payment-hits-slot"' in page.text  # loaded after the results
+    hits = client.get("/cases/amber/payment-hits", params={"q": word.lower()})
+    assert 'data-testid="payment-hits"' in hits.text
+    assert f"/cases/amber/money?account={rows[0]['account']}" in hits.text
     assert site.ws.records.search_payments("amber", "%%%") == (0, [])  # no wildcards
     # an NGO worker searches the ledger as she sees it: a victim's name is not in it
     victim = site.ws.entities.get("amber", site.victim).entity.caption
@@ -93,3 +97,16 @@ def test_results_by_country(client: TestClient, site: Site) -> None:
     only = client.get("/cases/amber/entities", params={"q": word, "country": chosen})
     results = len(re.findall(r'data-testid="result"', only.text))
     assert 0 < results < len(re.findall(r'data-testid="result"', page.text))
+
+
+@pytest.mark.browser
+def test_the_payments_follow_the_results(server: str, browser: object, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    from browserhelpers import log_in as browser_log_in
+
+    browser_log_in(page, server, "liga", "amber", "who paid the rent")
+    page.goto(f"{server}/cases/amber/entities?q=rent")
+    page.wait_for_selector("[data-testid=payment-hit]")
+    assert page.locator("[data-testid=payment-hits-slot]").count() == 0  # replaced
+    shot(page, "search-payments")
+    page.close()

@@ -84,13 +84,21 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
         results = [r for r in results if r.get("role") == role]
     if country:
         results = [r for r in results if country in r["countries"]]
-    paid, payments = web.ws.records.search_payments(case, query) if q else (0, [])
     return request.app.state.render(request, web, "entities.html", q=q, schema=schema,
                                     role=role, found=results, kinds=sorted(kinds.items()),
                                     roles=sorted(by_role.items()), country=country,
-                                    countries=sorted(by_country.items()), paid=paid,
-                                    payments=payments,
+                                    countries=sorted(by_country.items()),
                                     saved=web.ws.saved_views.list(case, SEARCHES))
+
+
+@router.get("/cases/{case}/payment-hits", include_in_schema=False)
+def payment_hits(request: Request, case: str, web: Current, q: str = "") -> Response:
+    """The payments whose text mentions the words: a part of the search page, loaded after
+    its results (the case's ledger may take a moment to prepare after an import)."""
+    query = stored_form(q, web.lang)
+    paid, payments = web.ws.records.search_payments(case, query)
+    return request.app.state.render(request, web, "_payment_hits.html", paid=paid,
+                                    payments=payments)
 
 
 #: The kind of saved view a saved search is (its state: the words, kind and role).
