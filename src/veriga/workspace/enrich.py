@@ -120,10 +120,6 @@ class Lookup:
     candidates: list[Candidate]
 
 
-def _sees_all(access: CaseAccess) -> bool:
-    return access.sees_all
-
-
 def _schema(name: str) -> Schema:
     found = model.get(name)
     if found is None:
@@ -153,7 +149,7 @@ class Enrich(Part):
         """Whether the user may look the case's entities up in other cases (reads nothing)."""
         try:
             with self.ws.case(case, Op.ENTITY_READ) as access:
-                return _sees_all(access)
+                return access.sees_all
         except (PermissionDenied, NotFound):
             return False
 
@@ -167,7 +163,7 @@ class Enrich(Part):
                 continue  # synthetic training data and real data never meet
             try:
                 with self.ws.case(other["name"], Op.ENTITY_READ) as access:
-                    if not _sees_all(access):
+                    if not access.sees_all:
                         skipped.append(other["name"])
                         continue
                     searched.append(other["name"])
@@ -200,7 +196,7 @@ class Enrich(Part):
             if access.case["kind"] != kind:
                 raise PermissionDenied("values are taken only between cases of one kind: "
                                        "training data and real data never meet")
-            if not _sees_all(access):
+            if not access.sees_all:
                 raise PermissionDenied(f"something in case {other_case!r} is withheld from "
                                        "you: its values cannot be taken")
             ids, keys, words = _keys(proxy)
@@ -282,7 +278,7 @@ class Enrich(Part):
     def _home(self, case: str, entity_id: str, op: Op
               ) -> tuple[EntityProxy, str | None, str]:
         with self.ws.case(case, op) as access:
-            if not _sees_all(access):
+            if not access.sees_all:
                 raise PermissionDenied("enrichment is for readers who see the whole case in "
                                        "clear")
             found = self.ws.fetch(access, [entity_id])

@@ -184,19 +184,15 @@ def delete_view_form(case: str, view_id: str, web: Current,
     return RedirectResponse(_back(case, back), status_code=303)
 
 
-@router.post("/cases/{case}/members/{username}/remove", include_in_schema=False)
-def remove_member_form(case: str, username: str, web: Current,
-                       back: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    """Undo adding a member from the activity page."""
-    web.ws.cases.remove_member(case, username)
-    return RedirectResponse(_back(case, back), status_code=303)
-
-
-@router.post("/cases/{case}/members/{username}/add", include_in_schema=False)
-def add_member_form(case: str, username: str, web: Current,
-                    back: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    """Undo taking a member off from the activity page (they rejoin in their usual role)."""
-    web.ws.cases.add_member(case, username)
+@router.post("/cases/{case}/members/{username}/{action}", include_in_schema=False)
+def member_form(case: str, username: str, action: Literal["add", "remove"], web: Current,
+                back: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Undo adding a member (or taking one off: they rejoin in their usual role) from the
+    activity page."""
+    if action == "remove":
+        web.ws.cases.remove_member(case, username)
+    else:
+        web.ws.cases.add_member(case, username)
     return RedirectResponse(_back(case, back), status_code=303)
 
 
