@@ -324,10 +324,7 @@ class Enrich(Part):
             score = 0.95 if oid in matched else 0.75
             score += 0.04 * len(_agreements(proxy, other)) - 0.3 * len(differences)
             rows = self.ws.entity_rows(access, oid)
-            handling = Handling()
-            for source in {r["source_id"] for r in rows}:
-                handling.merge(sources.get(source, Handling()))
-            handling.merge(entity_codes.get(oid, Handling()))
+            handling = _merged(rows, sources, entity_codes.get(oid))
             out.append(Candidate(
                 access.case["name"], oid, other.schema.name, other.caption,
                 round(max(0.05, min(score, 0.99)), 2), agreed, oid in by_name,
@@ -366,13 +363,9 @@ class Enrich(Part):
 
     def _handling(self, access: CaseAccess, entity_id: str) -> Handling:
         sources = case_access.source_handling(access.conn, access.case_id)
-        handling = Handling()
-        for row in self.ws.entity_rows(access, entity_id):
-            handling.merge(sources.get(row["source_id"], Handling()))
         codes = case_access.entity_handling_map(access.conn, access.case_id,
                                                 access.canonical_of)
-        handling.merge(codes.get(entity_id, Handling()))
-        return handling
+        return _merged(self.ws.entity_rows(access, entity_id), sources, codes.get(entity_id))
 
     # -- taking in -------------------------------------------------------------------
 
@@ -393,6 +386,16 @@ class Enrich(Part):
                 handling_note=note)[0]
         return {"source_id": result.source_id, "file_name": path.name,
                 "statements": result.statements, "handling": code.value}
+
+
+def _merged(rows: Iterable[dict[str, Any]], sources: dict[str, Handling],
+            own: Handling | None) -> Handling:
+    """The strictest handling of an entity: that of every file stating it, and its own."""
+    handling = Handling()
+    for source in {r["source_id"] for r in rows}:
+        handling.merge(sources.get(source, Handling()))
+    handling.merge(own or Handling())
+    return handling
 
 
 def _file_name(case: str, caption: str) -> str:
