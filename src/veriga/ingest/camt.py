@@ -33,6 +33,7 @@ from lxml import etree
 
 from veriga.ingest.bankstatement import STATUSES, Entry, Ledger, Statement, method_for
 from veriga.ingest.base import ImportContext, Importer, Item
+from veriga.ingest.camt_entries import BASE, COLUMN, EUR_PARTS, deep_path, stylesheet
 from veriga.ingest.guards import check_xml_text
 from veriga.ingest.xmlsafe import has_doctype
 
@@ -40,10 +41,12 @@ NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.05"
 CONTAINERS = {"BkToCstmrStmt": "Stmt", "BkToCstmrAcctRpt": "Rpt",
               "BkToCstmrDbtCdtNtfctn": "Ntfctn"}
 STATEMENTS = frozenset(CONTAINERS.values())
+NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.05\d\.\d{3}\.\d{2}")
 VERSION_SUFFIX = re.compile(r"V\d{1,2}$")  # camt.05x.001.01: BkToCstmrStmtV01
 OPENING = ("OPBD", "PRCD")
 INTERIM = "ITBD"
-AMOUNT_PATHS = ("InstdAmt", "TxAmt", "CntrValAmt", "PrpsdAmt")
+#: entries read by one run of the stylesheet: bounded memory, few runs
+CHUNK = 500
 TRUE = ("true", "1")
 # the only elements handed to Python by the parser (any namespace; checked against the
 # document's own)
@@ -138,6 +141,11 @@ class _CamtStream:
         self.balances: list[_Balance] = []
         self.entries = 0  # entries in the file
         self.handled = 0  # entries kept or reported
+        self.pending = 0  # entries parsed, not yet read
+        self.last_ntry: Any = None
+        self.xslt: Any = None
+        self.deep: Any = None
+        self.own: str | None = None  # the statement's account, compacted
 
     def run(self) -> Iterator[Item]:
         events = etree.iterparse(
@@ -152,6 +160,7 @@ class _CamtStream:
                     self._open(elem)
                 continue
             if elem is self.stmt_elem:
+                yield from self._flush()
                 yield from self._close_stmt(elem)
                 continue
             tag = elem.tag
@@ -163,7 +172,14 @@ class _CamtStream:
                                     f"of this {self.container_name or 'message'}: the file "
                                     "has entries that cannot be placed; refused")
                 continue  # an Acct or Bal inside another element: read with that element
-            yield from self._part(elem)
+            if tag == self.t_ntry:
+                self.pending += 1
+                self.last_ntry = elem
+                if self.pending >= CHUNK:
+                    yield from self._flush()
+                continue
+            yield from self._flush()  # the entries before this part come first
+            self._part(elem)
         root = events.root
         if root is None:
             raise CamtError(None, "no XML content")
@@ -184,6 +200,9 @@ class _CamtStream:
         if not ns.startswith(NS_PREFIX) or tag != "Document":
             raise CamtError("line 1", f"not a camt.052/053/054 message: the root element is "
                                       f"{tag!r} in namespace {ns or 'none'!r}")
+        if not NAMESPACE.fullmatch(ns):
+            raise CamtError("line 1", f"the namespace {ns!r} is not one of an ISO 20022 camt "
+                                      "message (urn:iso:std:iso:20022:tech:xsd:camt.05x.001.NN)")
         self.root, self.ns = root, ns
         self.t_ntry = f"{{{ns}}}Ntry"
         self.t_acct = f"{{{ns}}}Acct"
@@ -237,34 +256,79 @@ class _CamtStream:
 
     # -- statement parts --------------------------------------------------------------
 
-    def _part(self, elem: Any) -> Iterator[Item]:
+    def _part(self, elem: Any) -> None:
+        """An account or balance of the statement."""
         stmt = self.stmt
         assert stmt is not None
         tag = elem.tag
         name = _local(tag)[1]
         n = self.counts[name] = self.counts.get(name, 0) + 1
         locator = f"{stmt.locator}/{name}[{n}]"
-        if tag == self.t_ntry:
-            yield from self._start_stmt()
-            f = self._flat(elem, locator)
-            before = len(self.ctx.rejects)
-            rows = self.ledger.index
-            entry = self._entry(f, locator)
-            if entry is not None:
-                if entry.status is not None:  # counted once, whatever its parts
-                    stmt.unbooked[entry.status] = stmt.unbooked.get(entry.status, 0) + 1
-                for part in self._split(elem, f, entry, locator):
-                    yield from self.ledger.add(stmt, part)
-            if self.ledger.index == rows and len(self.ctx.rejects) == before:
-                raise CamtError(locator, "entry neither kept nor reported; refused")
-            self.handled += 1
-            if self.handled % 5000 == 0:
-                self._progress()
-            _drop(elem)
-        elif tag == self.t_acct:
+        if tag == self.t_acct:
             self._account(self._flat(elem, locator))
         elif tag == self.t_bal:
             self._balance(self._flat(elem, locator), locator)
+
+    def _flush(self) -> Iterator[Item]:
+        """Read the entries parsed since the last flush, in C (:mod:`camt_entries`), then
+        drop them from the tree."""
+        n, last = self.pending, self.last_ntry
+        if not n:
+            return
+        stmt, stmt_elem = self.stmt, self.stmt_elem
+        assert stmt is not None and last is not None
+        if self.xslt is None:
+            self.xslt = stylesheet(self.ns)
+            self.deep = etree.XPath(deep_path(self.ctx.limits.max_depth - 4),
+                                    namespaces={"c": self.ns})
+        if self.deep(stmt_elem, n=n):
+            self._too_deep(n)
+        text = str(self.xslt(stmt_elem, n=str(n)))
+        self.pending, self.last_ntry = 0, None
+        _drop(last)
+        last.getparent().remove(last)
+        yield from self._start_stmt()
+        self.own = _compact(stmt.account)
+        lines = text.split("\n")
+        k, end = 0, len(lines) - 1  # the text ends with a line break
+        while k < end:
+            v = lines[k].split("\t")
+            n_tx = int(v[0][1:])
+            parts = [lines[j].split("\t") for j in range(k + 1, k + 1 + n_tx)] \
+                if n_tx > 1 else []
+            k += 1 + len(parts)
+            yield from self._read_entry(stmt, v, parts)
+        self._progress()
+
+    def _too_deep(self, n: int) -> None:
+        """Refuse the first of the ``n`` pending entries nested deeper than ``max_depth``."""
+        stmt = self.stmt
+        assert stmt is not None and self.stmt_elem is not None
+        first = self.counts.get("Ntry", 0)
+        room = self.ctx.limits.max_depth - 4
+        for k, elem in enumerate(self.stmt_elem.iterchildren(self.t_ntry), start=1):
+            if k > n:
+                break
+            if elem.xpath("*" + "/*" * room):
+                raise CamtError(f"{stmt.locator}/Ntry[{first + k}]/...",
+                                f"XML nested deeper than {self.ctx.limits.max_depth} "
+                                "elements (max_depth); refused")
+
+    def _read_entry(self, stmt: Statement, v: list[str], parts: list[list[str]]
+                    ) -> Iterator[Item]:
+        n = self.counts["Ntry"] = self.counts.get("Ntry", 0) + 1
+        locator = f"{stmt.locator}/Ntry[{n}]"
+        before = len(self.ctx.rejects)
+        rows = self.ledger.index
+        entry = self._entry(v, locator)
+        if entry is not None:
+            if entry.status is not None:  # counted once, whatever its parts
+                stmt.unbooked[entry.status] = stmt.unbooked.get(entry.status, 0) + 1
+            for part in self._split(parts, entry, locator):
+                yield from self.ledger.add(stmt, part)
+        if self.ledger.index == rows and len(self.ctx.rejects) == before:
+            raise CamtError(locator, "entry neither kept nor reported; refused")
+        self.handled += 1
 
     def _start_stmt(self) -> Iterator[Item]:
         if not self.started and self.stmt is not None:
@@ -293,12 +357,8 @@ class _CamtStream:
             if name == "":
                 name = local[tag] = self._local_name(tag)
             parent = paths[id(child.getparent())]
-            if name is None:  # another namespace: kept out of reach with all it holds
-                path = "\0" + parent
-            else:
-                path = parent + name
-                if path == "TxDtls":
-                    path = "NtryDtls/TxDtls"
+            # another namespace: kept out of reach with all it holds
+            path = "\0" + parent if name is None else parent + name
             paths[id(child)] = path + "/"
             if len(path) > room and path.count("/") >= room:
                 raise CamtError(locator + "/...",
@@ -314,54 +374,36 @@ class _CamtStream:
             return tag[self.cut:]
         return None
 
-    def _details(self, elem: Any, locator: str) -> list[tuple[Any, str]]:
-        """The entry's transaction details with their locators (in ``NtryDtls``, of which
-        there may be several, or, in camt.05x.001.01, directly in the entry)."""
-        found: list[tuple[Any, str]] = []
-        t_dtls, t_tx = self.prefix + "NtryDtls", self.prefix + "TxDtls"
-        n_dtls = n_direct = 0
-        for child in elem:
-            if child.tag == t_dtls:
-                n_dtls += 1
-                k = 0
-                for tx in child:
-                    if tx.tag == t_tx:
-                        k += 1
-                        found.append((tx, f"{locator}/NtryDtls[{n_dtls}]/TxDtls[{k}]"))
-            elif child.tag == t_tx:
-                n_direct += 1
-                found.append((child, f"{locator}/TxDtls[{n_direct}]"))
-        return found
-
-    def _split(self, elem: Any, f_all: Flat, entry: Entry, locator: str) -> list[Entry]:
+    def _split(self, parts: list[list[str]], entry: Entry, locator: str) -> list[Entry]:
         """A batch booking (several TxDtls with their own amounts) as one row per payment.
 
         The parts must add up to the entry's amount; otherwise the entry stays whole and the
         mismatch is reported. Without amounts in the details the entry stays whole.
         """
-        txs = self._details(elem, locator)
-        if len(txs) < 2:
+        if len(parts) < 2:
             return [entry]
-        f_entry = {k: v for k, v in f_all.items() if not k.startswith(TX)}
-        parts: list[Entry] = []
-        for k, (tx, tx_loc) in enumerate(txs, start=1):
-            f = dict(f_entry)
-            f.update({TX + path: node for path, node in self._flat(tx, tx_loc).items()})
-            amount = _tx_amount(f, entry)
-            part = self._entry(f, tx_loc, amount=amount) if amount is not None else None
+        out: list[Entry] = []
+        counters: dict[str, int] = {}
+        for k, p in enumerate(parts, start=1):
+            kind = p[0]  # PD<n>: in the n-th NtryDtls; PT: directly in the entry
+            j = counters[kind] = counters.get(kind, 0) + 1
+            tx_loc = (f"{locator}/NtryDtls[{kind[2:]}]/TxDtls[{j}]" if kind[1] == "D"
+                      else f"{locator}/TxDtls[{j}]")
+            amount = _tx_amount(p, entry)
+            part = self._entry(p, tx_loc, amount=amount) if amount is not None else None
             if part is None:
                 return [entry]
-            if not _first(f, TX + "Refs/AcctSvcrRef") and entry.bank_ref:
+            if not p[C_TX_REF] and entry.bank_ref:
                 part.bank_ref = part.ref = f"{entry.bank_ref}/{k}"
             part.status = entry.status
-            parts.append(part)
-        total = sum((p.amount for p in parts), Decimal(0))
+            out.append(part)
+        total = sum((p.amount for p in out), Decimal(0))
         if total != entry.amount:
             self.ctx.reject(locator, "TxDtls", str(total),
-                            f"the {len(parts)} transaction details add up to {total}, not to "
+                            f"the {len(out)} transaction details add up to {total}, not to "
                             f"the entry amount {entry.amount}; kept as one entry")
             return [entry]
-        return parts
+        return out
 
     def _account(self, f: Flat) -> None:
         stmt = self.stmt
@@ -430,9 +472,8 @@ class _CamtStream:
             return None
         return -amount if indicator == "DBIT" else amount
 
-    def _date(self, f: Flat, path: str, locator: str) -> date | None:
-        text = _first(f, f"{path}/Dt", f"{path}/DtTm")
-        if text is None:
+    def _date(self, text: str, path: str, locator: str) -> date | None:
+        if not text:
             return None
         try:
             return date.fromisoformat(text[:10])
@@ -442,67 +483,71 @@ class _CamtStream:
 
     # -- entries ----------------------------------------------------------------------
 
-    def _entry(self, f: Flat, locator: str, amount: Decimal | None = None) -> Entry | None:
-        """The entry (or, with ``amount`` given, one payment of a batch entry)."""
+    def _entry(self, v: list[str], locator: str, amount: Decimal | None = None
+               ) -> Entry | None:
+        """The entry of a line (or, with ``amount`` given, one payment of a batch entry)."""
         part = amount is not None
         status = None
         if amount is None:
-            code = _first(f, "Sts/Cd", "Sts/Prtry", "Sts")
-            if code not in (None, "BOOK"):  # kept apart from the booked entries
+            code = v[C_STATUS]
+            if code and code != "BOOK":  # kept apart from the booked entries
                 status = STATUSES.get(code.upper(), code.lower())
-            amount = self._signed(f, locator, "Amt")
+            amount = self._amount(v[C_AMOUNT] or None, locator, "Amt")
             if amount is None:
                 return None
-        credit = _first(f, TX + "CdtDbtInd", "CdtDbtInd") == "CRDT"
-        reversal = (_first(f, "RvslInd") or "").lower() in TRUE
-        tx, party = TX, self._party(f, credit, reversal)
-        refs = ((tx + "Refs/AcctSvcrRef", "AcctSvcrRef") if part else
-                ("AcctSvcrRef", tx + "Refs/AcctSvcrRef"))  # a batch part's own first
-        bank_ref = _first(f, *refs)
-        e2e = _first(f, tx + "Refs/EndToEndId")
-        e2e = None if e2e == "NOTPROVIDED" else e2e
-        currency = _attr(f, "Amt", "Ccy")
-        text = self._description(f)
+            indicator = v[C_INDICATOR]
+            if indicator not in ("CRDT", "DBIT"):
+                self.ctx.reject(locator, "CdtDbtInd", indicator or None,
+                                "credit/debit indicator must be CRDT or DBIT; record skipped")
+                return None
+            if indicator == "DBIT":
+                amount = -amount
+        credit = (v[C_TX_INDICATOR] or v[C_INDICATOR]) == "CRDT"
+        reversal = v[C_REVERSAL].lower() in TRUE
+        party = self._party(v, credit, reversal)
+        bank_ref = ((v[C_TX_REF] or v[C_ENTRY_REF]) if part else
+                    (v[C_ENTRY_REF] or v[C_TX_REF])) or None  # a batch part's own first
+        e2e = v[C_E2E] if v[C_E2E] not in ("", "NOTPROVIDED") else None
+        currency = v[C_CURRENCY] or None
+        text = v[C_DESCRIPTION] or None
         if reversal:
             text = f"reversal: {text}" if text else "reversal"
         return Entry(
             locator=locator, amount=amount, currency=currency,
-            booking_date=self._date(f, "BookgDt", locator),
-            value_date=self._date(f, "ValDt", locator),
-            ref=bank_ref or e2e or _first(f, "NtryRef"), bank_ref=bank_ref,
-            amount_eur=_eur(f, amount, currency),
-            counterparty_account=_party_account(f, party),
-            counterparty_name=_first(f, f"{tx}RltdPties/{party}/Nm",
-                                     f"{tx}RltdPties/{party}/Pty/Nm"),
-            counterparty_bic=_first(f, f"{tx}RltdAgts/{party}Agt/FinInstnId/BIC",
-                                    f"{tx}RltdAgts/{party}Agt/FinInstnId/BICFI"),
-            counterparty_country=_first(f, f"{tx}RltdPties/{party}/PstlAdr/Ctry",
-                                        f"{tx}RltdPties/{party}/Pty/PstlAdr/Ctry"),
-            method=_method(f, text), description=text, status=status,
+            booking_date=self._date(v[C_BOOKED], "BookgDt", locator),
+            value_date=self._date(v[C_VALUE], "ValDt", locator),
+            ref=bank_ref or e2e or v[C_NTRY_REF] or None, bank_ref=bank_ref,
+            amount_eur=_eur(v, amount, currency),
+            counterparty_account=v[party] or None,
+            counterparty_name=v[party + 1] or None,
+            counterparty_bic=v[party + 2] or None,
+            counterparty_country=v[party + 3] or None,
+            method=_method(v, text), description=text, status=status,
         )
 
-    def _party(self, f: Flat, credit: bool, reversal: bool) -> str:
-        """The counterparty's role: the debtor of a credit, the creditor of a debit, the
-        other way round for a reversal (it repeats the roles of the booking it undoes), and
-        the other role when this one's account is the statement's own."""
-        primary, other = ("Dbtr", "Cdtr") if credit != reversal else ("Cdtr", "Dbtr")
-        own = _compact(self.stmt.account if self.stmt else None)
-        if own and _compact(_party_account(f, primary)) == own:
+    def _party(self, v: list[str], credit: bool, reversal: bool) -> int:
+        """The column of the counterparty's account: the debtor of a credit, the creditor
+        of a debit, the other way round for a reversal (it repeats the roles of the booking
+        it undoes), and the other role when this one's account is the statement's own."""
+        primary, other = (C_DBTR, C_CDTR) if credit != reversal else (C_CDTR, C_DBTR)
+        own = self.own
+        if own and v[primary] and "".join(v[primary].split()).upper() == own:
             return other
         return primary
 
-    def _description(self, f: Flat) -> str | None:
-        rmt = f.get(TX + "RmtInf")
-        if rmt is not None:
-            lines = [e.text.strip() for e in rmt.iterchildren(self.prefix + "Ustrd")
-                     if e.text and e.text.strip()]
-            if lines:
-                return " ".join(lines)
-        return _first(f, TX + "AddtlTxInf", "AddtlNtryInf", TX + "RmtInf/Strd/CdtrRefInf/Ref")
-
 
 Flat = dict[str, Any]
-TX = "NtryDtls/TxDtls/"
+C_AMOUNT, C_CURRENCY, C_INDICATOR, C_STATUS, C_REVERSAL = (
+    COLUMN[c] for c in ("amount", "currency", "indicator", "status", "reversal"))
+C_BOOKED, C_VALUE, C_ENTRY_REF, C_TX_REF, C_E2E, C_NTRY_REF, C_TX_INDICATOR = (
+    COLUMN[c] for c in ("booked", "value", "entry_ref", "tx_ref", "e2e", "ntry_ref",
+                        "tx_indicator"))
+#: a party's account, name, BIC and country follow one another
+C_DBTR, C_CDTR = COLUMN["Dbtr_account"], COLUMN["Cdtr_account"]
+C_TX_AMOUNT, C_TX_TXAMT, C_TX_INSTD = (COLUMN[c] for c in ("tx_amount", "tx_txamt",
+                                                           "tx_instd"))
+C_DESCRIPTION, C_BK_PRTRY, C_BK_FAMILY, C_BK_SUB = (
+    COLUMN[c] for c in ("description", "bk_prtry", "bk_family", "bk_sub"))
 
 
 def _one(balances: list[_Balance] | None) -> _Balance | None:
@@ -540,16 +585,11 @@ def _compact(account: str | None) -> str | None:
     return "".join(account.split()).upper() if account else None
 
 
-def _party_account(f: Flat, role: str) -> str | None:
-    base = f"{TX}RltdPties/{role}Acct/Id/"
-    return _first(f, base + "IBAN", base + "Othr/Id", base + "PrtryAcct/Id", base + "BBAN")
-
-
-def _tx_amount(f: Flat, entry: Entry) -> Decimal | None:
+def _tx_amount(p: list[str], entry: Entry) -> Decimal | None:
     """Signed amount of one TxDtls in the entry's currency, when it states one."""
-    for path in (TX + "Amt", TX + "AmtDtls/TxAmt/Amt", TX + "AmtDtls/InstdAmt/Amt"):
-        text = _first(f, path)
-        if text is None or _attr(f, path, "Ccy") != entry.currency:
+    for col in (C_TX_AMOUNT, C_TX_TXAMT, C_TX_INSTD):
+        text = p[col]
+        if not text or (p[col + 1] or None) != entry.currency:
             continue
         try:
             value = Decimal(text)
@@ -557,37 +597,36 @@ def _tx_amount(f: Flat, entry: Entry) -> Decimal | None:
             return None
         if not value.is_finite() or value < 0:
             return None
-        indicator = _first(f, TX + "CdtDbtInd")
+        indicator = p[C_TX_INDICATOR]
         debit = indicator == "DBIT" if indicator else entry.amount < 0
         return -value if debit else value
     return None
 
 
-def _method(f: Flat, text: str | None) -> str:
-    base = TX if TX + "BkTxCd" in f else ""
-    prop = _first(f, base + "BkTxCd/Prtry/Cd") or ""
+def _method(v: list[str], text: str | None) -> str:
+    prop = v[C_BK_PRTRY]
     swift = prop if prop[:1] == "N" and prop[1:4].isalpha() else None
     gvc = prop.split("+")[1][:3] if "+" in prop and len(prop.split("+")[1]) >= 3 else None
-    return method_for(_first(f, base + "BkTxCd/Domn/Fmly/Cd"),
-                      _first(f, base + "BkTxCd/Domn/Fmly/SubFmlyCd"), swift, gvc, text)
+    return method_for(v[C_BK_FAMILY] or None, v[C_BK_SUB] or None, swift, gvc, text)
 
 
-def _eur(f: Flat, amount: Decimal, ccy: str | None) -> Decimal | None:
+def _eur(v: list[str], amount: Decimal, ccy: str | None) -> Decimal | None:
     """The EUR equivalent given in the message, or computed from a given rate."""
     if ccy == "EUR":
         return amount
     sign = -1 if amount < 0 else 1
-    for scope in ("AmtDtls/", TX + "AmtDtls/"):
-        for name in AMOUNT_PATHS:
-            found = _eur_from(f, f"{scope}{name}/")
-            if found is not None:
-                return sign * found
+    for start in range(BASE, len(v) - len(EUR_PARTS) + 1, len(EUR_PARTS)):
+        found = _eur_from(v[start:start + len(EUR_PARTS)])
+        if found is not None:
+            return sign * found
     return None
 
 
-def _eur_from(f: Flat, prefix: str) -> Decimal | None:
-    text = _first(f, prefix + "Amt")
-    if text is None:
+def _eur_from(g: list[str]) -> Decimal | None:
+    """One amount of the exchange details: its text, currency, source, target and unit
+    currencies and rate (:data:`camt_entries.EUR_PARTS`)."""
+    text, ccy, src, trgt, unit, rate_text = g
+    if not text:
         return None
     try:
         value = abs(Decimal(text))
@@ -595,13 +634,11 @@ def _eur_from(f: Flat, prefix: str) -> Decimal | None:
         return None
     if not value.is_finite():
         return None
-    ccy = _attr(f, prefix + "Amt", "Ccy")
     if ccy == "EUR":
         return value
-    src, trgt = _first(f, prefix + "CcyXchg/SrcCcy"), _first(f, prefix + "CcyXchg/TrgtCcy")
-    unit = _first(f, prefix + "CcyXchg/UnitCcy") or src
+    unit = unit or src
     try:
-        rate = Decimal(_first(f, prefix + "CcyXchg/XchgRate") or "")
+        rate = Decimal(rate_text)
     except InvalidOperation:
         return None
     if not rate.is_finite() or rate <= 0 or {src, trgt} != {ccy, "EUR"}:
