@@ -36,3 +36,29 @@ def test_sankey_drawn_and_a_flow_drills_down(server: str, browser: object) -> No
     shot(page, "money-trace")
     assert not errors, errors
     page.close()
+
+
+def test_overview_opens_on_the_flagged_accounts_and_the_whole_case_is_one_click(
+        server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    log_in(page, server, "liga", "amber", "following the money")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/cases/amber/money?" in r.url
+            else None)
+    page.goto(f"{server}/cases/amber/money")
+    assert poll(page, "window.verigaMoney && window.verigaMoney.links > 0")
+    shot(page, "money-flagged")
+    box = page.locator("input[name=flagged]")
+    assert box.is_checked() and "flagged=true" in asked[-1]
+    flagged = page.evaluate("window.verigaMoney.data.nodes.filter(n => n.flagged.length)"
+                            ".length")
+    assert flagged > 0
+    n_flagged = page.evaluate("window.verigaMoney.data.nodes.length")
+    box.click()  # the whole case, no other click
+    assert poll(page, "window.verigaMoney && window.verigaMoney.data && "
+                      f"window.verigaMoney.data.nodes.length !== {n_flagged}")
+    assert "flagged=false" in asked[-1] and "flagged=false" in page.url
+    page.reload()  # the reader's choice stays with the address
+    assert poll(page, "window.verigaMoney && window.verigaMoney.links > 0")
+    assert not page.locator("input[name=flagged]").is_checked()
+    page.close()

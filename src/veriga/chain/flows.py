@@ -247,6 +247,13 @@ def _records_table(records: Mapping[str, str | Decimal | None], value: str = "ta
                      "part": pa.array([records[i] for i in ids], pa.decimal128(18, 2))})
 
 
+def any_flagged(findings: Iterable[Finding], min_score: float = FLAG_SCORE) -> bool:
+    """Whether :func:`flagged_accounts` may find an account: a flagged, undismissed financial
+    finding (not the proceeds estimate) rests on transactions."""
+    return any(f.kind != "proceeds" and f.evidence.record_ids
+               for f in _live(findings, min_score))
+
+
 def flagged_accounts(engine: Engine, findings: Iterable[Finding],
                      min_score: float = FLAG_SCORE) -> dict[str, list[str]]:
     """Account -> kinds of the flagged, undismissed financial findings whose transactions

@@ -187,6 +187,8 @@ class Money {
     this.readUrl();
     this.syncControls();
     this.form.addEventListener("change", () => this.syncControls());
+    // the flagged accounts or the whole case: one click
+    this.form.querySelector<HTMLInputElement>('input[name="flagged"]')?.addEventListener("change", () => this.form.requestSubmit());
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.writeUrl();
@@ -212,7 +214,7 @@ class Money {
         if (value) out.set(key, value);
       }
     }
-    if (mode === "overview" && data.get("flagged")) out.set("flagged", "true");
+    if (mode === "overview") out.set("flagged", data.get("flagged") ? "true" : "false");
     return out;
   }
 

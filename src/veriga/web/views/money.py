@@ -295,11 +295,17 @@ def _f(value: Decimal | None) -> float | None:
 
 @router.get("/cases/{case}/money", include_in_schema=False)
 def money_page(request: Request, case: str, web: Current, mode: Mode = "overview",
-               account: Annotated[str, Query(max_length=500)] = "") -> Response:
+               account: Annotated[str, Query(max_length=500)] = "",
+               flagged: Literal["true", "false", ""] = "") -> Response:
+    """The overview opens on the accounts findings flag and their counterparties when the
+    case has such findings (the whole case one click away); ``flagged`` chooses."""
     web.ws.entities.subject_roles(case)  # a purpose is stated for the case (else: the open page)
     trans = translations(web.lang)
     labels = {key: trans.gettext(key) for key in UI}
+    only_flagged = flagged == "true" or (
+        flagged == "" and mode == "overview" and flows.any_flagged(web.ws.findings.list(case)))
     return request.app.state.render(request, web, "money.html", mode=mode, account=account,
+                                    flagged=only_flagged,
                                     i18n=json.dumps(labels, ensure_ascii=False))
 
 
