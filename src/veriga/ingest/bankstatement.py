@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from veriga.ingest import duck
 from veriga.ingest.base import Draft, EntityTable, ImportContext, RecordBatch
 from veriga.ingest.normalise import entity_table
-from veriga.model.currency import exponent, fits, format_amount, sql_exponent
+from veriga.model.currency import STORED_EXPONENT, exponent, fits, format_amount, sql_exponent
 from veriga.model.ids import make_id
 from veriga.model.normalize import Rejected, normalize_account
 from veriga.model.records import PENDING_TRANSACTION, TRANSACTION
@@ -27,6 +27,7 @@ from veriga.model.records import PENDING_TRANSACTION, TRANSACTION
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # the records keep 18 digits, 3 of them decimals
 MIN_DATE = date(1900, 1, 1)
+_UNSEEN: Any = object()
 
 
 @dataclass
@@ -97,6 +98,8 @@ class Ledger:
         self._why: dict[str, str] = {}
         self.max_date = date.today() + timedelta(days=366)
         self.owners: dict[str, str] = {}  # account -> holder name, for the payment edges
+        self.quanta: dict[str | None, Decimal] = {}
+        self.known: set[tuple[str, str | None]] = set()  # counterparties with drafts made
 
     # -- accounts and parties ---------------------------------------------------------
 
@@ -184,18 +187,29 @@ class Ledger:
         if entry.status is not None:
             return self.add_unbooked(stmt, entry)
         self.index += 1
-        ctx, loc = self.ctx, entry.locator
-        amount = clean_amount(entry.amount)
+        loc = entry.locator
+        amount = entry.amount + 0  # negative zero made zero
         stmt.movements += amount
         stmt.entries += 1
         currency = (entry.currency or stmt.currency or "").upper() or None
-        if not self._exact(amount, currency, loc):
+        quantum = self.quanta.get(currency)
+        if quantum is None:
+            places = min(exponent(currency), STORED_EXPONENT)
+            quantum = self.quanta[currency] = Decimal(1).scaleb(-places)
+        if amount != amount.quantize(quantum) or not -MAX_AMOUNT < amount < MAX_AMOUNT:
+            self._exact(amount, currency, loc)  # reports it
             return []
-        booking = self._date(entry.booking_date, loc, "booking_date", required=True)
-        if booking is None:
+        booking = entry.booking_date
+        if booking is None or not MIN_DATE <= booking <= self.max_date:
+            self._date(booking, loc, "booking_date", required=True)  # reports it
             return []
-        value_date = self._date(entry.value_date, loc, "value_date", required=False)
-        cp_account = self.account(entry.counterparty_account, loc, "counterparty_account")
+        value_date = entry.value_date
+        if value_date is not None and not MIN_DATE <= value_date <= self.max_date:
+            value_date = self._date(value_date, loc, "value_date", required=False)
+        raw = entry.counterparty_account
+        cp_account = self.accounts.get(raw, _UNSEEN) if raw else None
+        if cp_account is _UNSEEN or (cp_account is None and raw):
+            cp_account = self.account(raw, loc, "counterparty_account")
         if self._duplicate(stmt, entry, amount, booking, cp_account):
             return []
         eur = entry.amount_eur
@@ -203,19 +217,28 @@ class Ledger:
             eur = amount
         elif eur is not None:
             eur = clean_amount(eur.quantize(CENT, rounding=ROUND_HALF_EVEN))
-        values = {
-            "record_id": f"{ctx.source_id}:{self.index}", "source_id": ctx.source_id,
-            "locator": loc, "account": stmt.account, "ref": entry.ref,
-            "booking_date": booking, "value_date": value_date, "amount": amount,
-            "currency": currency, "amount_eur": eur, "counterparty_account": cp_account,
-            "counterparty_name": _one_line(entry.counterparty_name),
-            "counterparty_bic": entry.counterparty_bic,
-            "counterparty_country": entry.counterparty_country or _country(cp_account),
-            "method": entry.method, "description": _one_line(entry.description),
-            "balance_after": None,
-        }
-        for key, value in values.items():
-            self.rows[key].append(value)
+        name = _one_line(entry.counterparty_name)
+        r = self.rows
+        r["record_id"].append(f"{self.ctx.source_id}:{self.index}")
+        r["source_id"].append(self.ctx.source_id)
+        r["locator"].append(loc)
+        r["account"].append(stmt.account)
+        r["ref"].append(entry.ref)
+        r["booking_date"].append(booking)
+        r["value_date"].append(value_date)
+        r["amount"].append(amount)
+        r["currency"].append(currency)
+        r["amount_eur"].append(eur)
+        r["counterparty_account"].append(cp_account)
+        r["counterparty_name"].append(name)
+        r["counterparty_bic"].append(entry.counterparty_bic)
+        r["counterparty_country"].append(entry.counterparty_country or _country(cp_account))
+        r["method"].append(entry.method)
+        r["description"].append(_one_line(entry.description))
+        r["balance_after"].append(None)
+        if cp_account is None or (cp_account, name) in self.known:
+            return []  # no counterparty, or its drafts came with an entry before
+        self.known.add((cp_account, name))
         return self.parties(cp_account, entry.counterparty_name, loc,
                             bic=entry.counterparty_bic)
 

@@ -438,12 +438,16 @@ def _details(entry: Entry, text: str) -> None:
             entry.method = method_for(text=flat)
 
 
+#: the subfields of a German :86: that hold the purpose, in order
+PURPOSE = frozenset(f"{n:02d}" for n in (*range(20, 30), *range(60, 64)))
+
+
 def _german(entry: Entry, gvc: str, text: str) -> None:
     parts: dict[str, str] = {}
     pieces = SUBFIELD.split(text[3:])
     for key, value in zip(pieces[1::2], pieces[2::2], strict=False):
         parts[key] = parts.get(key, "") + value
-    purpose = "".join(parts.get(f"{n:02d}", "") for n in (*range(20, 30), *range(60, 64)))
+    purpose = "".join(v for k, v in sorted(parts.items()) if k in PURPOSE)
     name = " ".join(v for v in (parts.get("32"), parts.get("33")) if v).strip()
     entry.counterparty_name = name or entry.counterparty_name
     account = (parts.get("31") or "").strip()
