@@ -44,9 +44,11 @@ def test_the_chart_as_laid_out(server: str, browser: object, site: Site,
     page.goto(f"{server}/cases/amber/network?ids={account.id}")
     poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
     poll(page, "() => window.verigaNetwork.graph.order >= 2")
-    shown = page.evaluate("() => { const g = window.verigaNetwork.graph; return "
-                          "g.nodes().map(n => [n, g.getNodeAttribute(n, 'x'), "
-                          "g.getNodeAttribute(n, 'y')]); }")
+    # what is shown (entities without links are hidden, and left out of the chart)
+    shown = page.evaluate("() => { const n = window.verigaNetwork, g = n.graph; return "
+                          "g.nodes().filter(x => !n.sigma.getNodeDisplayData(x).hidden)"
+                          ".map(x => [x, g.getNodeAttribute(x, 'x'), "
+                          "g.getNodeAttribute(x, 'y')]); }")
     with page.expect_download() as download:
         page.get_by_test_id("export-anx-chart").click()
     saved = tmp_path / download.value.suggested_filename

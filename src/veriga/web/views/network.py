@@ -30,6 +30,9 @@ router = APIRouter()
 Current = Annotated[Web, Depends(current)]
 #: Entities an ANX chart of the network view may hold (the view draws at most a few thousand).
 MAX_CHART = 5000
+#: The explorer opens on at most this many entities (and their neighbours): the case's
+#: suspects (up to MAX_SUSPECTS), then what the three strongest findings rest on.
+SEEDS, MAX_SUSPECTS = 14, 5
 UI = (
     N_('expand'), N_('find path'), N_('pivot'), N_('save view'), N_('export PNG'),
     N_('export SVG'), N_('export ANX'), N_('schema'), N_('role'), N_('stage'), N_('from'),
@@ -47,6 +50,7 @@ UI = (
     N_('{nodes} entities and {edges} links shown.'),
     N_('show'), N_('zoom in'), N_('zoom out'), N_('fit graph'), N_('open view'),
     N_('path start'), N_('clear highlight'), N_('no role'), N_('no stage'),
+    N_('show unlinked entities'),
 )
 #: What a shared identifier is, on the link between the entities sharing it.
 SHARED = {"phone": N_("Phone"), "iban": N_("IBAN"), "email": N_("E-mail"),
@@ -96,10 +100,13 @@ def _investigator_links(web: Web, case: str, graph: Graph, roles: dict[str, str]
 @router.get("/cases/{case}/network", include_in_schema=False)
 def network_page(request: Request, case: str, web: Current, ids: str = "") -> Response:
     seed = [i for i in ids.split(",") if i]
-    if not seed:  # start from the entities the strongest findings rest on
+    if not seed:  # start from the case's suspects and what the strongest findings rest on
+        suspects = [e for e, role in web.ws.entities.subject_roles(case).items()
+                    if role == SubjectRole.SUSPECT.value]
+        seed = sorted(suspects)[:MAX_SUSPECTS]
         for f in web.ws.findings.list(case)[:3]:
             seed += [e for e in f.evidence.entity_ids[:3] if e not in seed]
-    return request.app.state.render(request, web, "network.html", seed=",".join(seed[:10]),
+    return request.app.state.render(request, web, "network.html", seed=",".join(seed[:SEEDS]),
                                     i18n=json.dumps(ui_strings(web.lang), ensure_ascii=False))
 
 

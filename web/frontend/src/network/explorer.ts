@@ -36,6 +36,7 @@ const emptyFilters = (): FilterState => ({
   hiddenStages: [],
   from: "",
   to: "",
+  showIsolated: false,
 });
 
 /** Inclusive overlap of [first, last] with [from, to]; missing ends are open. Dates compare as ISO text. */
@@ -60,6 +61,8 @@ interface Controls {
   linkList: HTMLElement;
   from: HTMLInputElement;
   to: HTMLInputElement;
+  isolated: HTMLInputElement;
+  isolatedCount: HTMLElement;
   panelBody: HTMLElement;
   panelHeading: HTMLElement;
   expand: HTMLButtonElement;
@@ -429,32 +432,39 @@ export class Explorer {
   private computeHidden(): void {
     const g = this.graph;
     const f = this.filters;
-    if (!f.hiddenSchemas.length && !f.hiddenLinks.length && !f.hiddenRoles.length && !f.hiddenStages.length && !f.from && !f.to) {
-      this.hiddenNodes = new Set();
-      this.hiddenEdges = new Set();
-      return;
-    }
     const schemas = new Set(f.hiddenSchemas);
     const links = new Set(f.hiddenLinks);
     const roles = new Set(f.hiddenRoles);
     const stages = new Set(f.hiddenStages);
+    const attributes = f.hiddenSchemas.length || f.hiddenRoles.length || f.hiddenStages.length || f.from || f.to;
     const hiddenNodes = new Set<string>();
-    g.forEachNode((n, a) => {
-      if (
-        schemas.has(a.schema) ||
-        roles.has(a.role ?? "none") ||
-        stages.has(a.stage ?? "none") ||
-        !inRange(a.first, a.last, f.from, f.to)
-      )
-        hiddenNodes.add(n);
-    });
+    if (attributes)
+      g.forEachNode((n, a) => {
+        if (
+          schemas.has(a.schema) ||
+          roles.has(a.role ?? "none") ||
+          stages.has(a.stage ?? "none") ||
+          !inRange(a.first, a.last, f.from, f.to)
+        )
+          hiddenNodes.add(n);
+      });
     const hiddenEdges = new Set<string>();
+    const linked = new Set<string>();
     g.forEachEdge((e, a, s, t) => {
       if (hiddenNodes.has(s) || hiddenNodes.has(t) || links.has(a.schema) || !inRange(a.first, a.last, f.from, f.to))
         hiddenEdges.add(e);
+      else if (s !== t) linked.add(s).add(t);
+    });
+    // entities left without a shown link: hidden unless asked for (or selected)
+    let isolated = 0;
+    g.forEachNode((n) => {
+      if (hiddenNodes.has(n) || linked.has(n)) return;
+      isolated++;
+      if (!f.showIsolated && n !== this.selected) hiddenNodes.add(n);
     });
     this.hiddenNodes = hiddenNodes;
     this.hiddenEdges = hiddenEdges;
+    if (this.c) this.c.isolatedCount.textContent = `(${isolated})`;
   }
 
   private applyFilters(): void {
@@ -473,6 +483,7 @@ export class Explorer {
       hiddenStages: unchecked("stage"),
       from: this.c.from.value,
       to: this.c.to.value,
+      showIsolated: this.c.isolated.checked,
     };
     this.applyFilters();
   }
@@ -490,6 +501,7 @@ export class Explorer {
     }
     this.c.from.value = this.filters.from;
     this.c.to.value = this.filters.to;
+    this.c.isolated.checked = Boolean(this.filters.showIsolated);
     this.applyFilters();
   }
 
@@ -737,6 +749,7 @@ export class Explorer {
   focus(node: string): void {
     if (!this.sigma || !this.graph.hasNode(node)) return;
     this.select(node);
+    if (this.hiddenNodes.has(node)) this.applyFilters(); // an entity without links, asked for
     const d = this.sigma.getNodeDisplayData(node);
     if (d) void this.sigma.getCamera().animate({ x: d.x, y: d.y, ratio: 0.4 }, { duration: 400 });
   }
@@ -1135,11 +1148,15 @@ export class Explorer {
       );
     const from = h("input", { type: "date", id: fromId, "data-testid": "date-from", onchange: () => this.readFilters() });
     const to = h("input", { type: "date", id: toId, "data-testid": "date-to", onchange: () => this.readFilters() });
+    const isolatedId = uid("vn-isolated");
+    const isolated = h("input", { type: "checkbox", id: isolatedId, "data-testid": "filter-isolated", onchange: () => this.readFilters() });
+    const isolatedCount = h("span", { class: "vn-count", "data-testid": "isolated-count" });
     const filters = h(
       "section",
       { class: "vn-filters", "aria-label": t("filters") },
       h("h2", { class: "vn-h" }, t("filters")),
-      h("fieldset", {}, h("legend", {}, t("entity types")), schemaList),
+      h("fieldset", {}, h("legend", {}, t("entity types")), schemaList,
+        h("div", { class: "vn-check" }, isolated, h("label", { for: isolatedId }, t("show unlinked entities"), " ", isolatedCount))),
       h("fieldset", {}, h("legend", {}, t("link types")), linkList),
       h("fieldset", {}, h("legend", {}, t("roles")), fixedChecks("role", ROLES)),
       h("fieldset", {}, h("legend", {}, t("stages")), fixedChecks("stage", STAGES)),
@@ -1217,6 +1234,8 @@ export class Explorer {
       linkList,
       from,
       to,
+      isolated,
+      isolatedCount,
       panelBody,
       panelHeading,
       expand,

@@ -36,6 +36,7 @@ export const DEFAULT_STRINGS: Record<string, string> = {
   roles: "Roles",
   stages: "Stages",
   "time range": "Time range",
+  "show unlinked entities": "Show entities without links",
   from: "From",
   to: "To",
   reset: "Reset filters",

@@ -60,6 +60,8 @@ export interface FilterState {
   /** ISO dates (YYYY-MM-DD) or "" for open ends. */
   from: string;
   to: string;
+  /** Entities without a link shown (hidden by default: the graph opens on what is linked). */
+  showIsolated?: boolean;
 }
 
 /** What "save view" stores (POST {api}/views body `state`). */
