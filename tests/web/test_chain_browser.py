@@ -65,8 +65,19 @@ def test_chain_diagram_in_four_stage_columns(server: str, browser: object, merge
         "[data-testid=chain-network-link]").get_attribute("href")
     assert f"/cases/{merged}/timeline?ids=" in panel.locator(
         "[data-testid=chain-timeline-link]").get_attribute("href")
-    assert f"/cases/{merged}/money?account=" in panel.locator(
-        "[data-testid=chain-money-link]").get_attribute("href")
+    # the money through the account: its trace, both ways
+    money = panel.locator("[data-testid=chain-money-link]").get_attribute("href")
+    assert f"/cases/{merged}/money?mode=trace&direction=both&account=" in money
+    # the details beside the diagram, in sight
+    canvas = page.locator(".vc-canvas").bounding_box()
+    beside = panel.bounding_box()
+    assert beside["x"] >= canvas["x"] + canvas["width"] - 1 and beside["y"] < 1000
+    # a victim: the money through her accounts (her wages, and where they went)
+    victim = page.locator("[data-testid=chain-node][data-role=victim]").first
+    victim.click()
+    held = panel.locator("[data-testid=chain-held-money-link]")
+    assert held.count() >= 1
+    assert "mode=trace" in (held.first.get_attribute("href") or "")
     # the path from the recruiter to the proceeds
     page.locator("[data-testid=chain-node][data-role=recruiter]").first.click()
     page.click("[data-testid=chain-path]")

@@ -404,6 +404,8 @@ class ChainDiagram {
 
   select(id: string | null): void {
     this.selected = id;
+    // a narrow screen has the details below the diagram: bring them into sight
+    if (id !== null) requestAnimationFrame(() => this.panel.scrollIntoView({ block: "nearest" }));
     for (const [nid, e] of this.nodeEls) e.classList.toggle("vc-selected", nid === id);
     for (const [eid, e] of this.edgeEls) {
       const edge = this.data.edges.find((x) => x.id === eid)!;
@@ -429,7 +431,14 @@ class ChainDiagram {
       link(`${base}/network?ids=${ids}`, t("Network"), "chain-network-link");
       link(`${base}/timeline?ids=${ids}`, t("Timeline"), "chain-timeline-link");
     }
-    if (n.iban) link(`${base}/money?account=${encodeURIComponent(n.iban)}`, t("Money flows"), "chain-money-link");
+    // the money through an account: its trace both ways (who paid in, where it went)
+    const trace = (iban: string) => `${base}/money?mode=trace&direction=both&account=${encodeURIComponent(iban)}`;
+    if (n.iban) link(trace(n.iban), t("Money flows"), "chain-money-link");
+    // a person's or company's accounts: a victim's wages, and where they went
+    for (const e of this.data.edges) {
+      const held = e.kind === "holds" && e.source === n.id ? this.byId.get(e.target) : undefined;
+      if (held?.iban) link(trace(held.iban), t("Money through %(account)s", { account: held.iban }), "chain-held-money-link");
+    }
     const dl = el("dl", { class: "vc-props" });
     const row = (k: string, v: string) => dl.append(el("dt", {}, k), el("dd", {}, v));
     row(t(n.stage), t(roleName));
