@@ -11,9 +11,11 @@ from browserhelpers import log_in, poll, shot
 from webhelpers import Site, confirm_true_matches
 
 from veriga.ingest import ImportRequest, expand
+from veriga.simulate import simulate
 
 pytestmark = pytest.mark.browser
 MERGED = "cedar"  # the amber world, every file, its true proposed matches confirmed
+TWO = "birch"  # two worlds (two operations no one links) in one case
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +56,8 @@ def test_chain_diagram_in_four_stage_columns(server: str, browser: object, merge
         assert right_of_earlier < left_of_later, (earlier, later)
     for stage in order:
         assert page.locator(f"[data-testid=chain-stage-{stage}]").count() == 1
+    # one operation: nothing to choose
+    assert not page.get_by_test_id("chain-operation").is_visible()
     # the server-rendered stage lists stay below as the accessible fallback
     assert page.locator("[data-testid=stage-proceeds]").count() == 1
     # a flagged account: its details link to the entity, the network, timeline and money flows
@@ -145,4 +149,60 @@ def test_network_centrality_panel(server: str, browser: object, site: Site) -> N
     poll(page, f"() => document.querySelector('[data-testid=node-panel] h2').textContent"
                f" === window.verigaNetwork.graph.getNodeAttribute({node!r}, 'label')")
     shot(page, "network-centrality")
+    page.close()
+
+
+
+@pytest.fixture(scope="module")
+def two_operations(site: Site, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A case holding the site's world and another one: two operations, nothing between
+    them but the cash both withdraw."""
+    assert site.world is not None
+    other = tmp_path_factory.mktemp("other") / "world"
+    simulate("mixed", "tiny", 11, other)
+    site.ws.cases.create(TWO)
+    requests, _ = expand([w / d for w in (site.world, other)
+                          for d in ("bank", "police", "travel", "labour")],
+                         ImportRequest(path=Path(".")))
+    site.ws.records.import_files(TWO, requests)
+    site.ws.analyses.run(TWO)
+    return TWO
+
+
+def test_one_operation_at_a_time(server: str, browser: object, two_operations: str) -> None:
+    """A chain of several operations offers them one by one (each the nodes linked to one
+    another, the shared cash node in each), and the whole chain as one choice."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, server, "liga", two_operations, "following the chain of the case")
+    page.goto(f"{server}/cases/{two_operations}/chain")
+    poll(page, "() => window.verigaChain && window.verigaChain.nodes > 0")
+    n_ops = page.evaluate("window.verigaChain.operations")
+    assert n_ops >= 2
+    select = page.get_by_test_id("chain-operation")
+    opened = select.input_value()
+    options = select.locator("option")
+    assert options.count() == n_ops + 1
+    select.select_option("all")
+    poll(page, "() => document.querySelectorAll('[data-testid=chain-node]').length === "
+               "window.verigaChain.nodes")
+    whole = page.evaluate("window.verigaChain.nodes")
+    # a large chain opens on one operation (the one the findings weigh most on), a small whole
+    assert (opened != "all") == (whole >= 30)
+    sizes = []
+    for k in range(n_ops):
+        select.select_option(str(k))
+        poll(page, "() => document.querySelectorAll('[data-testid=chain-node]').length === "
+                   "window.verigaChain.nodes")
+        sizes.append(page.evaluate("window.verigaChain.nodes"))
+        labels = page.eval_on_selector_all("[data-testid=chain-node]",
+                                           "els => els.map(e => e.dataset.role)")
+        assert len(labels) < whole
+    # every node is in some operation; only the shared cash node is in more than one
+    cash = page.evaluate("document.querySelectorAll('[data-testid=chain-node]"
+                         "[data-role=cash]').length")
+    assert sum(sizes) >= whole and sum(sizes) - whole <= (n_ops - 1) * max(cash, 1)
+    shot(page, "chain-operation")
+    assert not errors, errors
     page.close()

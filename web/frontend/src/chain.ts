@@ -11,7 +11,7 @@
  * path to the proceeds, and a link to the finding to review. A node whose proposed matches are
  * not drawn carries a small dashed mark and lists them in its details.
  *
- * `window.verigaChain = { ready, nodes, edges, same }` for tests.
+ * `window.verigaChain = { ready, nodes, edges, same, operations }` for tests (what is drawn).
  */
 import dagre from "dagre";
 
@@ -62,6 +62,7 @@ export interface VerigaChain {
   nodes: number;
   edges: number; // links of the chain
   same: number; // "possibly the same" links (unreviewed proposed matches)
+  operations: number; // operations offered to choose from (0 or 1: the chain is one)
 }
 
 declare global {
@@ -76,6 +77,60 @@ const NODE_H = 46;
 const TOP = 34; // room for the stage labels
 /** The kind of link of a proposed match (possibly the same person or company). */
 const SAME = "same";
+/** Shared by every operation (one "cash" node): does not join operations into one. */
+const HUBS = new Set(["cash"]);
+/** From this many nodes on, a chain of several operations opens on the most flagged one. */
+const OPEN_ON_ONE = 30;
+
+interface Operation {
+  nodes: Set<string>;
+  label: string;
+  score: number;
+}
+
+/**
+ * The chain's operations: the groups of nodes linked to one another (a proposed match and a
+ * shared cash node link none), largest first; a shared node belongs to each group it touches.
+ */
+export function operations(data: ChainData): Operation[] {
+  const hub = new Set(data.nodes.filter((n) => HUBS.has(n.role)).map((n) => n.id));
+  const parent = new Map(data.nodes.map((n) => [n.id, n.id]));
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const e of data.edges) {
+    if (e.kind === SAME || hub.has(e.source) || hub.has(e.target)) continue;
+    parent.set(find(e.source), find(e.target));
+  }
+  const groups = new Map<string, Set<string>>();
+  for (const n of data.nodes) {
+    if (hub.has(n.id)) continue;
+    const r = find(n.id);
+    if (!groups.has(r)) groups.set(r, new Set());
+    groups.get(r)!.add(n.id);
+  }
+  for (const e of data.edges) {
+    if (e.kind === SAME) continue;
+    for (const [h, other] of [[e.source, e.target], [e.target, e.source]]) {
+      if (hub.has(h) && !hub.has(other)) groups.get(find(other))?.add(h);
+    }
+  }
+  const byId = new Map(data.nodes.map((n) => [n.id, n]));
+  const named = ["controller", "recruiter", "front_company", "employer"];
+  return [...groups.values()]
+    .filter((g) => g.size > 1)
+    .map((g) => {
+      const members = [...g].map((id) => byId.get(id)!).filter((n) => !HUBS.has(n.role));
+      const lead =
+        named.map((role) => members.filter((n) => n.role === role).sort((a, b) => b.score - a.score)[0]).find(Boolean) ??
+        [...members].sort((a, b) => b.score - a.score)[0];
+      return { nodes: g, label: lead?.label ?? "", score: members.reduce((sum, n) => sum + n.score, 0) };
+    })
+    .sort((a, b) => b.nodes.size - a.nodes.size);
+}
 
 /** Role → [msgid of its name, colour]. */
 const ROLES: Record<string, [string, string]> = {
@@ -162,6 +217,10 @@ class ChainDiagram {
   private readonly t: Translate;
   private readonly caseName: string;
   private data: ChainData = { stages: [], nodes: [], edges: [], findings: [], sinks: [] };
+  private whole: ChainData = this.data;
+  private ops: Operation[] = [];
+  private readonly opSelect: HTMLSelectElement;
+  private readonly opLabel: HTMLElement;
   private byId = new Map<string, ChainNode>();
   private nodeEls = new Map<string, SVGGElement>();
   private edgeEls = new Map<string, SVGGElement>();
@@ -187,7 +246,10 @@ class ChainDiagram {
     fit.checked = true;
     fit.addEventListener("change", () => this.canvas.classList.toggle("vc-fit", fit.checked));
     const fitLabel = el("label", { class: "vc-fit-toggle", for: "vc-fit" }, fit, " ", this.t("Fit to the window"));
-    root.replaceChildren(this.status, fitLabel, el("div", { class: "vc-body" }, this.canvas, this.panel), this.legend());
+    this.opSelect = el("select", { id: "vc-operation", "data-testid": "chain-operation" }) as HTMLSelectElement;
+    this.opSelect.addEventListener("change", () => this.show(this.opSelect.value));
+    this.opLabel = el("label", { class: "vc-operation", for: "vc-operation", hidden: "" }, this.t("Operation"), " ", this.opSelect);
+    root.replaceChildren(this.status, this.opLabel, fitLabel, el("div", { class: "vc-body" }, this.canvas, this.panel), this.legend());
   }
 
   async load(url: string): Promise<void> {
@@ -200,16 +262,47 @@ class ChainDiagram {
       this.status.classList.add("vc-error");
       return;
     }
-    this.byId = new Map(this.data.nodes.map((n) => [n.id, n]));
-    this.data.edges = this.data.edges.filter((e) => this.byId.has(e.source) && this.byId.has(e.target));
-    const links = this.data.edges.filter((e) => e.kind !== SAME).length;
-    this.handle.nodes = this.data.nodes.length;
-    this.handle.edges = links;
-    this.handle.same = this.data.edges.length - links;
+    const byId = new Map(this.data.nodes.map((n) => [n.id, n]));
+    this.data.edges = this.data.edges.filter((e) => byId.has(e.source) && byId.has(e.target));
+    this.whole = this.data;
     if (!this.data.nodes.length) {
       this.status.textContent = this.t("No chain could be drawn from this case's findings yet.");
       return;
     }
+    this.ops = operations(this.whole);
+    let start = "all";
+    if (this.ops.length > 1) {
+      const { t } = this;
+      this.opSelect.replaceChildren(
+        el("option", { value: "all" }, t("All operations (%(n)s entities)", { n: this.whole.nodes.length })),
+        ...this.ops.map((op, k) => el("option", { value: String(k) }, t("%(name)s and %(n)s more", { name: op.label, n: op.nodes.size - 1 }))),
+      );
+      this.opLabel.hidden = false;
+      if (this.whole.nodes.length >= OPEN_ON_ONE) {
+        // the operation the findings weigh most on
+        const best = this.ops.reduce((b, op, k) => (op.score > this.ops[b].score ? k : b), 0);
+        start = String(best);
+      }
+      this.opSelect.value = start;
+    }
+    this.show(start);
+  }
+
+  /** Draw one operation (its index in the list) or the whole chain ("all"). */
+  private show(which: string): void {
+    const op = which === "all" ? undefined : this.ops[Number(which)];
+    const w = this.whole;
+    this.data = op
+      ? { ...w, nodes: w.nodes.filter((n) => op.nodes.has(n.id)), edges: w.edges.filter((e) => op.nodes.has(e.source) && op.nodes.has(e.target)) }
+      : w;
+    this.byId = new Map(this.data.nodes.map((n) => [n.id, n]));
+    const links = this.data.edges.filter((e) => e.kind !== SAME).length;
+    this.handle.nodes = this.data.nodes.length;
+    this.handle.edges = links;
+    this.handle.same = this.data.edges.length - links;
+    this.handle.operations = this.ops.length;
+    this.selected = null;
+    this.renderPanel();
     this.draw();
     this.status.textContent = this.t("%(nodes)s entities and %(edges)s links in the chain.", { nodes: this.data.nodes.length, edges: links });
   }
@@ -232,6 +325,8 @@ class ChainDiagram {
 
   private draw(): void {
     const { data, t } = this;
+    this.nodeEls.clear();
+    this.edgeEls.clear();
     const stages = data.stages.length ? data.stages : ["recruitment", "transport", "exploitation", "proceeds"];
     const stageOf = new Map(data.nodes.map((n) => [n.id, Math.max(0, stages.indexOf(n.stage))]));
     const g = new dagre.graphlib.Graph({ multigraph: true });
@@ -239,6 +334,8 @@ class ChainDiagram {
     g.setDefaultEdgeLabel(() => ({}));
     // invisible anchors between the stages keep every node inside its stage's band of columns
     for (let s = 0; s <= stages.length; s++) g.setNode(`__stage${s}`, { width: 1, height: 1 });
+    // …in their order, also where a stage has no node (an operation may lack one)
+    for (let s = 0; s < stages.length; s++) g.setEdge(`__stage${s}`, `__stage${s + 1}`, { minlen: 1, weight: 0 }, `s${s}`);
     for (const n of data.nodes) {
       g.setNode(n.id, { width: NODE_W, height: NODE_H });
       const s = stageOf.get(n.id)!;
@@ -256,6 +353,7 @@ class ChainDiagram {
     const height = (size.height ?? 0) + TOP + 10;
 
     const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "vc-svg", role: "group", "aria-label": t("Chain diagram"), "data-testid": "chain-svg" });
+    root.style.maxWidth = `${width}px`; // fitted to the window, never drawn larger than it is
     const defs = svg("defs");
     for (const [id, color] of [["vc-arrow", "#64748b"], ["vc-arrow-hi", "#dc2626"]] as const) {
       const marker = svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
@@ -268,8 +366,9 @@ class ChainDiagram {
     const bands = svg("g", { class: "vc-bands" });
     stages.forEach((stage, i) => {
       const xs = data.nodes.filter((n) => stageOf.get(n.id) === i).map((n) => g.node(n.id).x);
-      const left = xs.length ? Math.min(...xs) - NODE_W / 2 - 10 : g.node(`__stage${i}`).x;
-      const right = xs.length ? Math.max(...xs) + NODE_W / 2 + 10 : left + 40;
+      if (!xs.length) return; // a stage with nothing in it (in this operation) takes no room
+      const left = Math.min(...xs) - NODE_W / 2 - 10;
+      const right = Math.max(...xs) + NODE_W / 2 + 10;
       const band = svg("g", { class: `vc-band vc-band-${stage}`, "data-testid": `chain-stage-${stage}` });
       band.append(svg("rect", { x: left, y: 2, width: right - left, height: height - 4, rx: 8 }));
       const label = svg("text", { x: (left + right) / 2, y: 22, "text-anchor": "middle", class: "vc-band-label" });
@@ -534,7 +633,7 @@ class ChainDiagram {
 
 const mountPoint = document.getElementById("chain");
 if (mountPoint) {
-  const handle: VerigaChain = { ready: Promise.resolve(), nodes: 0, edges: 0, same: 0 };
+  const handle: VerigaChain = { ready: Promise.resolve(), nodes: 0, edges: 0, same: 0, operations: 0 };
   const diagram = new ChainDiagram(mountPoint, handle);
   handle.ready = diagram.load(mountPoint.dataset.api ?? "");
   window.verigaChain = handle;
