@@ -146,3 +146,42 @@ def test_ngo_worker_in_latvian(server: str, browser: object, site: Site) -> None
     assert names and not any(name in html for name in names if name not in (
         page.evaluate("() => window.verigaTimeline.app.shown.flatMap(e => e.parties)"
                       ".filter(p => !p.id.startsWith('pseudo-')).map(p => p.label)")))
+
+
+def test_lanes_per_person_and_events_gathered_when_zoomed_out(server: str,
+                                                              browser: object) -> None:
+    """As i2's theme lines: a lane per person or company, each event on the lane of everyone
+    it involves; zoomed out, the events close together on a lane are one box with their
+    number."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(page, server, "liga", "amber", "travel and payments of the suspects over time")
+    page.goto(f"{server}/cases/amber/timeline")
+    poll(page, READY)
+    page.get_by_test_id("tl-lanes").select_option("entity")
+    poll(page, "() => document.querySelectorAll('.vis-labelset .vis-label.tl-lane').length > 1")
+    labels = page.locator(".vis-labelset .vis-label.tl-lane").all_inner_texts()
+    assert len(labels) <= 26
+    involved = page.evaluate("""() => { const n = new Map();
+        for (const e of window.verigaTimeline.app.shown) for (const p of e.parties)
+          if (['Person', 'LegalEntity', 'Company', 'Organization'].includes(p.schema))
+            n.set(p.label, (n.get(p.label) || 0) + 1);
+        return [...n.entries()].sort((a, b) => b[1] - a[1]).map(x => x[0]); }""")
+    assert labels[0].strip() == involved[0]  # the most involved first
+    # zoomed out: gathered
+    for _ in range(6):
+        page.get_by_role("button", name="Zoom out").click()
+    poll(page, "() => document.querySelectorAll('.vis-item.vis-cluster').length > 0")
+    cluster = page.locator(".vis-item.vis-cluster").first
+    assert int(cluster.inner_text().strip()) >= 2
+    cluster.hover()
+    poll(page, "() => [...document.querySelectorAll('.vis-tooltip')].some(t => "
+               "t.textContent.includes('events: zoom in to see them'))")
+    shot(page, "timeline-lanes")
+    # back to one lane per kind
+    page.get_by_test_id("tl-lanes").select_option("kind")
+    poll(page, "() => document.querySelectorAll('.vis-labelset .vis-label.tl-lane').length"
+               " === 0")
+    assert not errors, errors
+    page.close()

@@ -11,6 +11,12 @@ import { KIND_NAMES, type Translate } from "./strings";
 import type { Filter, TimelineData, TimelineEvent } from "./types";
 
 const MAX_NETWORK_IDS = 10;
+/** Lanes per entity: the most involved, the rest in one lane. */
+const MAX_LANES = 25;
+/** The schemata an entity lane is drawn for (the people and companies, not places). */
+const LANE_SCHEMATA = new Set(["Person", "LegalEntity", "Company", "Organization"]);
+const OTHERS = "__others";
+type Lanes = "kind" | "entity";
 const HOUR = 3_600_000;
 const YEAR = 365 * 24 * HOUR;
 
@@ -87,6 +93,8 @@ export class TimelineApp {
   private readonly chart: HTMLElement;
   private readonly details: HTMLElement;
   private readonly tbody: HTMLTableSectionElement;
+  private readonly lanesSelect: HTMLSelectElement;
+  private lanes: Lanes = "kind";
 
   constructor(
     private readonly root: HTMLElement,
@@ -96,6 +104,7 @@ export class TimelineApp {
     this.format = formatter(options.lang);
     const fromId = uid("tl-from");
     const toId = uid("tl-to");
+    const lanesId = uid("tl-lanes");
     this.kindBox = h("fieldset", { class: "tl-kinds" }, h("legend", {}, t("Kinds of event")));
     this.from = h("input", { type: "date", id: fromId, name: "from" });
     this.to = h("input", { type: "date", id: toId, name: "to" });
@@ -113,6 +122,17 @@ export class TimelineApp {
         this.to,
         h("button", { type: "submit", "data-testid": "tl-apply" }, t("Apply")),
         h("button", { type: "button", class: "secondary", onclick: () => void this.reset() }, t("Reset")),
+      ),
+      h(
+        "div",
+        { class: "tl-lanes" },
+        h("label", { for: lanesId }, t("Lanes")),
+        (this.lanesSelect = h(
+          "select",
+          { id: lanesId, "data-testid": "tl-lanes", onchange: () => this.setLanes(this.lanesSelect.value as Lanes) },
+          h("option", { value: "kind" }, t("one per kind of event")),
+          h("option", { value: "entity" }, t("one per person or company")),
+        )),
       ),
       h(
         "div",
@@ -274,25 +294,7 @@ export class TimelineApp {
     const shown = kinds ? events.filter((e) => kinds.has(e.kind)) : events;
     this.shown = shown;
     this.byId = new Map(shown.map((e) => [e.id, e]));
-    const present = new Set(shown.map((e) => e.kind));
-    this.groups.clear();
-    this.groups.add(
-      this.kinds
-        .filter((k) => present.has(k))
-        .map((k, i) => ({ id: k, order: i, className: `tl-kind-${k}`, content: escapeHtml(this.t(KIND_NAMES[k] ?? k)) })),
-    );
-    this.items.clear();
-    this.items.add(
-      shown.map((e) => ({
-        id: e.id,
-        group: e.kind,
-        start: parseDate(e.start),
-        ...(e.end ? { end: endOf(e.end) } : {}),
-        type: e.end ? "range" : "point",
-        content: escapeHtml(e.label),
-        className: `tl-kind-${e.kind}${e.state === "dismissed" ? " tl-dismissed" : ""}`,
-      })),
-    );
+    this.draw(shown);
     this.renderTable(shown);
     let text = shown.length ? this.t("%(count)s events shown.", { count: shown.length }) : this.t("No events match these filters.");
     if (this.data?.truncated)
@@ -304,6 +306,64 @@ export class TimelineApp {
     this.status.classList.toggle("tl-truncated", Boolean(this.data?.truncated));
     if (!this.timeline) this.create();
     else this.fit();
+  }
+
+  /** The lanes: one per kind, or one per person or company (as theme lines), the events
+   * drawn on the lane of each one involved. */
+  private draw(shown: TimelineEvent[]): void {
+    const className = (e: TimelineEvent) => `tl-kind-${e.kind}${e.state === "dismissed" ? " tl-dismissed" : ""}`;
+    const item = (e: TimelineEvent, id: string, group: string): Item => ({
+      id,
+      group,
+      start: parseDate(e.start),
+      ...(e.end ? { end: endOf(e.end) } : {}),
+      type: e.end ? "range" : "point",
+      content: escapeHtml(e.label),
+      className: className(e),
+    });
+    this.groups.clear();
+    this.items.clear();
+    if (this.lanes === "kind") {
+      const present = new Set(shown.map((e) => e.kind));
+      this.groups.add(
+        this.kinds
+          .filter((k) => present.has(k))
+          .map((k, i) => ({ id: k, order: i, className: `tl-kind-${k}`, content: escapeHtml(this.t(KIND_NAMES[k] ?? k)) })),
+      );
+      this.items.add(shown.map((e) => item(e, e.id, e.kind)));
+      return;
+    }
+    // the people and companies most involved, each a lane; the others share one
+    const count = new Map<string, { label: string; n: number }>();
+    for (const e of shown)
+      for (const p of e.parties)
+        if (LANE_SCHEMATA.has(p.schema)) {
+          const c = count.get(p.id) ?? { label: p.label, n: 0 };
+          c.n++;
+          count.set(p.id, c);
+        }
+    const lanes = [...count.entries()].sort((a, b) => b[1].n - a[1].n || a[1].label.localeCompare(b[1].label)).slice(0, MAX_LANES);
+    const laneOf = new Map(lanes.map(([id], k) => [id, k]));
+    this.groups.add(lanes.map(([id, c], k) => ({ id, order: k, className: "tl-lane", content: escapeHtml(c.label) })));
+    const items: Item[] = [];
+    let others = false;
+    for (const e of shown) {
+      const own = [...new Set(e.parties.filter((p) => laneOf.has(p.id)).map((p) => p.id))];
+      for (const id of own) items.push(item(e, `${e.id}\u0000${id}`, id));
+      if (!own.length) {
+        items.push(item(e, e.id, OTHERS));
+        others = true;
+      }
+    }
+    if (others) this.groups.add({ id: OTHERS, order: lanes.length, className: "tl-lane", content: escapeHtml(this.t("Others")) });
+    this.items.add(items);
+  }
+
+  private setLanes(lanes: Lanes): void {
+    this.lanes = lanes;
+    this.draw(this.shown);
+    for (const panel of this.chart.querySelectorAll<HTMLElement>(".vis-panel.vis-left"))
+      panel.setAttribute("aria-label", this.t(lanes === "kind" ? "Kinds of event" : "Lanes"));
   }
 
   private create(): void {
@@ -325,6 +385,13 @@ export class TimelineApp {
       locale: this.options.lang,
       locales: { [this.options.lang]: { current: "", time: "", deleteSelected: "" } },
       xss: { disabled: false },
+      // zoomed out, the events of a lane close together are one box with their number
+      cluster: {
+        maxItems: 4,
+        titleTemplate: t("%(count)s events: zoom in to see them", { count: "{count}" }),
+        clusterCriteria: (a, b) => a.group === b.group,
+        showStipes: true,
+      },
     };
     const window = this.window();
     if (window) Object.assign(options, window); // at once: no first frame of everything
@@ -336,7 +403,8 @@ export class TimelineApp {
     }
     this.timeline.on("select", (props?: { items: string[] }) => {
       const id = props?.items?.[0];
-      const event = id ? this.byId.get(String(id)) : undefined;
+      // an event drawn on an entity's lane: its id, then the entity's
+      const event = id ? this.byId.get(String(id).split("\u0000")[0]) : undefined;
       if (event) this.select(event, false);
     });
   }
@@ -395,8 +463,10 @@ export class TimelineApp {
   select(event: TimelineEvent, fromTable: boolean): void {
     const t = this.t;
     if (fromTable && this.timeline) {
-      this.timeline.setSelection([event.id]);
-      this.timeline.focus(event.id, { animation: false });
+      // on entity lanes the event is drawn once per lane it is on
+      const drawn = this.items.getIds({ filter: (i) => i.id === event.id || String(i.id).startsWith(`${event.id}\u0000`) });
+      this.timeline.setSelection(drawn);
+      if (drawn.length) this.timeline.focus(drawn, { animation: false });
     }
     const rows: [string, Node | string][] = [[t("Kind"), t(KIND_NAMES[event.kind] ?? event.kind)]];
     rows.push([t("Dates"), event.end ? `${this.format(event.start)} – ${this.format(event.end)}` : this.format(event.start)]);
