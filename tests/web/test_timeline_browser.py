@@ -165,7 +165,7 @@ def test_lanes_per_person_and_events_gathered_when_zoomed_out(server: str,
     assert len(labels) <= 26
     involved = page.evaluate("""() => { const n = new Map();
         for (const e of window.verigaTimeline.app.shown) for (const p of e.parties)
-          if (['Person', 'LegalEntity', 'Company', 'Organization'].includes(p.schema))
+          if (p.actor)
             n.set(p.label, (n.get(p.label) || 0) + 1);
         return [...n.entries()].sort((a, b) => b[1] - a[1]).map(x => x[0]); }""")
     assert labels[0].strip() == involved[0]  # the most involved first

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from followthemoney import EntityProxy
+from followthemoney import EntityProxy, model
 
 from veriga.chain.labels import ENGLISH, Labels
 from veriga.findings import Finding
@@ -54,6 +54,14 @@ class Party:
     role: str  # property name: payer, beneficiary, involved, ...
     role_label: str  # the property's English label: "Payer"
     url: str
+    actor: bool = False  # a person, company or organisation (not a place, account or vehicle)
+
+
+def is_actor(schema: str) -> bool:
+    """Whether entities of ``schema`` act (FtM ``LegalEntity``: people, companies,
+    organisations), as opposed to the places, accounts and things events also involve."""
+    found = model.get(schema) if schema else None
+    return found is not None and found.is_a("LegalEntity")
 
 
 @dataclass
@@ -157,7 +165,7 @@ class _Builder:
             if label is None:
                 label = self._labels[prop] = prop.label
             caption, schema, url = self.named(value)
-            out.append(Party(value, caption, schema, prop.name, label, url))
+            out.append(Party(value, caption, schema, prop.name, label, url, is_actor(schema)))
         return out
 
     def name(self, parties: list[Party], *roles: str) -> str:
@@ -291,7 +299,7 @@ def _finding_event(finding: Finding, by_id: Mapping[str, Event], dates: Mapping[
         caption, schema, page = builder.named(entity_id)
         dated = by_id.get(entity_id)  # an employment, a payment...: say which
         parties.append(Party(entity_id, dated.label if dated else caption, schema, "evidence",
-                             "Evidence", page))
+                             "Evidence", page, is_actor(schema)))
     title, explanation = describe(finding)
     return Event(id=finding.id, kind="finding", start=start,
                  end=end if iso_day(end) != iso_day(start) else None,

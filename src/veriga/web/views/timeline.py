@@ -69,6 +69,7 @@ class PartyOut(BaseModel):
     role: str = Field(description="the FtM property naming the party: payer, involved…")
     role_label: str
     url: str
+    actor: bool = Field(description="a person, company or organisation (FtM LegalEntity)")
 
 
 class EventOut(BaseModel):

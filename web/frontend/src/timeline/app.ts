@@ -13,8 +13,6 @@ import type { Filter, TimelineData, TimelineEvent } from "./types";
 const MAX_NETWORK_IDS = 10;
 /** Lanes per entity: the most involved, the rest in one lane. */
 const MAX_LANES = 25;
-/** The schemata an entity lane is drawn for (the people and companies, not places). */
-const LANE_SCHEMATA = new Set(["Person", "LegalEntity", "Company", "Organization"]);
 const OTHERS = "__others";
 type Lanes = "kind" | "entity";
 const HOUR = 3_600_000;
@@ -337,7 +335,7 @@ export class TimelineApp {
     const count = new Map<string, { label: string; n: number }>();
     for (const e of shown)
       for (const p of e.parties)
-        if (LANE_SCHEMATA.has(p.schema)) {
+        if (p.actor) {
           const c = count.get(p.id) ?? { label: p.label, n: 0 };
           c.n++;
           count.set(p.id, c);

@@ -6,6 +6,8 @@ export interface Party {
   role: string;
   role_label: string;
   url: string;
+  /** A person, company or organisation: drawn on a lane of its own. */
+  actor: boolean;
 }
 
 export interface TimelineEvent {
