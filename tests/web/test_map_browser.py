@@ -42,7 +42,11 @@ def test_map_draws_outlines_places_and_routes(server: str, browser: object, site
     trips = list(site.ws.entities.list("amber", ["Trip"]))
     assert drawn["outlines"] > 150 and drawn["countries"] == drawn["outlines"]
     assert drawn["tiles"] == 0  # no tile server
-    assert drawn["places"] > 3 and drawn["svgPlaces"] == drawn["places"]
+    # every place drawn: alone, or gathered with its neighbours into a numbered circle
+    gathered = page.evaluate(  # type: ignore[attr-defined]
+        "() => verigaMap.view.clusters.map(c => c.length)")
+    assert drawn["places"] > 3 and drawn["svgPlaces"] + sum(gathered) == drawn["places"]
+    assert page.locator(".map-cluster").count() == len(gathered)  # type: ignore[attr-defined]
     assert drawn["routes"] > 0 and drawn["svgRoutes"] == drawn["routes"]
     assert drawn["rows"] >= drawn["routes"]
     ends = {page.evaluate(  # type: ignore[attr-defined]
@@ -117,3 +121,30 @@ def test_map_page_passes_an_accessibility_check(server: str, browser: object) ->
         .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+
+def test_places_close_together_are_one_circle_until_zoomed_in(server: str, browser: object
+                                                               ) -> None:
+    page = _page(server, browser)
+    page.goto(f"{server}/cases/amber/map")  # type: ignore[attr-defined]
+    poll(page, LOADED)
+    clusters = page.evaluate("() => verigaMap.view.clusters.length")  # type: ignore
+    assert clusters > 0, "the Baltic places overlap at the fitted zoom"
+    cluster = page.locator(".map-cluster").first  # type: ignore[attr-defined]
+    n = int(cluster.inner_text())
+    assert n >= 2 and "places:" in (cluster.get_attribute("title") or "")
+    zoom = page.evaluate("() => verigaMap.view.map.getZoom()")  # type: ignore
+    cluster.click()
+    poll(page, f"() => verigaMap.view.map.getZoom() > {zoom}")
+    page.wait_for_timeout(400)  # type: ignore[attr-defined]  # the zoom animation
+    after = page.evaluate("() => verigaMap.view.clusters.reduce((n, c) => n + c.length, 0)")
+    before = page.evaluate("() => verigaMap.view.data.places.length")  # type: ignore
+    assert after < before  # closer, fewer gathered
+    shot(page, "map-clusters")
+    # a place the table shows is brought out of its group
+    page.evaluate("() => verigaMap.view.map.setZoom(3, {animate: false})")  # type: ignore
+    page.locator("[data-testid=map-places] button.map-show").first.click()  # type: ignore
+    page.locator(".leaflet-popup-content .map-popup").wait_for()  # type: ignore[attr-defined]
+    assert not page.errors  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]

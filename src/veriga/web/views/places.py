@@ -46,6 +46,7 @@ UI = (
     N_("Not on the map"), N_("Why"), N_("Mentioned by"),
     N_("city"), N_("country"), N_("coordinates"),
     N_("Circle size: entities and trips at the place. Line width: number of trips."),
+    N_("%(n)s places: %(names)s"),
     N_("Lines curve to the right of their direction; the arrow points to the destination."),
     N_("The map is drawn in the browser; every place and route is also listed in the tables "
        "below."),

@@ -29,6 +29,9 @@ export interface MapOptions {
   t: Translate;
 }
 
+/** Zoom from which every place is drawn alone. */
+const CLUSTER_UNTIL = 9;
+
 export class MapView {
   readonly map: L.Map;
   data: MapData | null = null;
@@ -38,6 +41,9 @@ export class MapView {
   outlines = 0;
   private readonly routeLayer = L.layerGroup();
   private readonly placeLayer = L.layerGroup();
+  private readonly clusterLayer = L.layerGroup();
+  /** Places drawn as one circle with their number, at the zoom the map is at (tests read it). */
+  clusters: Place[][] = [];
   private readonly status: HTMLElement;
   private readonly tables: HTMLElement;
   private readonly fromInput: HTMLInputElement;
@@ -114,7 +120,9 @@ export class MapView {
     this.drawOutlines();
     this.routeLayer.addTo(this.map);
     this.placeLayer.addTo(this.map);
+    this.clusterLayer.addTo(this.map);
     this.map.fitBounds(EUROPE);
+    this.map.on("zoomend", () => this.drawPlaces());
   }
 
   private drawOutlines(): void {
@@ -189,6 +197,7 @@ export class MapView {
     const ctx = this.context(data);
     this.routeLayer.clearLayers();
     this.placeLayer.clearLayers();
+    this.clusterLayer.clearLayers();
     this.markers.clear();
     this.lines.clear();
     const byId = new Map(data.places.map((p) => [p.id, p]));
@@ -239,11 +248,11 @@ export class MapView {
       });
       marker.bindPopup(() => placePopup(place, ctx), { maxWidth: 340 });
       marker.bindTooltip(this.placeName(place), { direction: "top", offset: [0, -radius(place.activity)] });
-      marker.addTo(this.placeLayer);
       this.markers.set(place.id, marker);
     }
 
     this.fit();
+    this.drawPlaces();
     this.renderTables(ctx);
     const parts = [
       t("Places: %(places)s, routes: %(routes)s.", { places: data.places.length, routes: data.routes.length }),
@@ -258,6 +267,49 @@ export class MapView {
     this.status.textContent = parts.join(" ");
     if (data.first) this.fromInput.min = this.toInput.min = data.first;
     if (data.last) this.fromInput.max = this.toInput.max = data.last;
+  }
+
+  /**
+   * The places at this zoom: those whose circles would overlap are gathered into one circle
+   * with their number (the busiest place's circle seeds each group); a click zooms in on them.
+   * From CLUSTER_UNTIL on every place is drawn alone.
+   */
+  private drawPlaces(): void {
+    this.placeLayer.clearLayers();
+    this.clusterLayer.clearLayers();
+    const places = this.data?.places ?? [];
+    const zoom = this.map.getZoom();
+    const groups: { at: L.Point; reach: number; places: Place[] }[] = [];
+    const busiest = [...places].sort((a, b) => b.activity - a.activity);
+    for (const place of busiest) {
+      const at = this.map.project([place.lat, place.lon], zoom);
+      const r = radius(place.activity);
+      const near = zoom < CLUSTER_UNTIL ? groups.find((g) => g.at.distanceTo(at) < g.reach + r) : undefined;
+      if (near) near.places.push(place);
+      else groups.push({ at, reach: r, places: [place] });
+    }
+    this.clusters = [];
+    const { t } = this.options;
+    for (const g of groups) {
+      if (g.places.length === 1) {
+        this.markers.get(g.places[0].id)?.addTo(this.placeLayer);
+        continue;
+      }
+      this.clusters.push(g.places);
+      const bounds = L.latLngBounds(g.places.map((p) => L.latLng(p.lat, p.lon)));
+      const size = Math.round(2 * Math.max(14, radius(g.places.reduce((n, p) => n + p.activity, 0))));
+      const label = t("%(n)s places: %(names)s", { n: g.places.length, names: g.places.slice(0, 6).map((p) => this.placeName(p)).join(", ") + (g.places.length > 6 ? " …" : "") });
+      const marker = L.marker(bounds.getCenter(), {
+        icon: L.divIcon({ html: el("span", {}, String(g.places.length)), className: "map-cluster", iconSize: [size, size] }),
+        title: label,
+        alt: label,
+        keyboard: true,
+        riseOnHover: true,
+      });
+      marker.bindTooltip(label, { direction: "top" });
+      marker.on("click", () => this.map.fitBounds(bounds.pad(0.5), { maxZoom: CLUSTER_UNTIL }));
+      marker.addTo(this.clusterLayer);
+    }
   }
 
   private fit(): void {
@@ -287,7 +339,10 @@ export class MapView {
   showPlace(place: Place): void {
     const marker = this.markers.get(place.id);
     if (!marker) return;
-    this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 6));
+    this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 6), { animate: false });
+    // gathered with others at this zoom: closer, until it stands alone
+    while (!this.placeLayer.hasLayer(marker) && this.map.getZoom() < CLUSTER_UNTIL)
+      this.map.setView(marker.getLatLng(), Math.min(CLUSTER_UNTIL, this.map.getZoom() + 1), { animate: false });
     marker.openPopup();
     this.focusMap();
   }
