@@ -201,3 +201,18 @@ def test_a_purpose_is_needed(client: TestClient) -> None:
     assert client.get(API).status_code == 428
     page = client.get("/cases/amber/money", follow_redirects=False)
     assert page.status_code == 303 and "/open" in page.headers["location"]
+
+
+def test_the_proceeds_view_gives_the_estimate_as_its_one_figure(liga: TestClient,
+                                                                  site: Site) -> None:
+    """The proceeds view's headline is the case's proceeds estimate (the finding's total);
+    the sum of the flows drawn is larger, as money passing several accounts counts at each."""
+    data = liga.get(API, params={"mode": "proceeds", "top": 200}).json()
+    case = next(f for f in site.ws.findings.list("amber")
+                if f.kind == "proceeds" and f.title == "Proceeds estimate for the case")
+    assert case.message is not None
+    stated = float(case.message.args["total"]["eur"])
+    assert data["estimate"] == pytest.approx(stated, abs=0.01)
+    assert data["total"] >= data["estimate"]
+    overview = liga.get(API).json()
+    assert overview["estimate"] is None

@@ -25,6 +25,8 @@ def test_sankey_drawn_and_a_flow_drills_down(server: str, browser: object) -> No
     first = page.evaluate("window.verigaMoney.data.links[0]")
     assert rows == min(50, first["count"])
     assert page.locator(".money-panel h2").inner_text().count("→") == 1
+    # the drill-down stays within the page: a wide table scrolls inside its panel
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, "money")
     # a node → its accounts and "trace from here"; the trace draws by hop
     account = page.evaluate("window.verigaMoney.data.nodes.find(n => n.held && n.accounts.length"

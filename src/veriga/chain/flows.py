@@ -135,6 +135,9 @@ class Sankey:
     internal: Decimal = ZERO  # between accounts of one holder, not drawn
     without_eur: int = 0  # movements left out: no EUR amount (no rate on the statement)
     traced: bool = False  # the values are traced money attributed to transactions
+    #: the proceeds view: the estimate's lines (the case's proceeds finding), the one figure
+    #: of the proceeds; ``total`` counts money again at each account it passes
+    estimate: Decimal | None = None
     pairs: dict[tuple[str, str], Pair] = field(default_factory=dict)
     moves_sql: str | None = None  # the overview's movements, for the drill-down
 
@@ -459,10 +462,12 @@ ORDER BY l.record_id""").to_pylist()
             pair = pairs[(s, t)] = Pair(s, t, records={})
         pair.add(row["record_id"], value, row["dn"])
 
+    estimate = ZERO
     for row in rows:  # the estimate's lines, flagged transfers, applications
         tag, eur, cp = row["tag"], Decimal(row["eur"]), row["cp_account"]
         if tag and tag != "u":
             kind, sign = tag.split(":")
+            estimate += abs(eur)
             if sign == "1":
                 add(f"src:{kind}", ctx.node_of(row["account"]), row)
             else:
@@ -481,6 +486,7 @@ ORDER BY l.record_id""").to_pylist()
                 row)
     sankey = draw("proceeds", pairs, ctx, top, held_accounts(engine))
     sankey.internal = internal
+    sankey.estimate = estimate
     return sankey
 
 

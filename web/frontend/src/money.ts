@@ -46,6 +46,7 @@ interface MoneyFlows {
   mode: string;
   home: string | null;
   total: number;
+  estimate?: number | null;
   internal: number;
   without_eur: number;
   traced: boolean;
@@ -333,6 +334,9 @@ class Money {
             nodeAlign: layered ? "left" : "justify",
             layoutIterations: 48,
             emphasis: { focus: "adjacency" },
+            // small nodes stacked close: a label that would cover another is left out (its
+            // node keeps its tooltip, and the table below lists every flow)
+            labelLayout: { hideOverlap: true },
             label: {
               formatter: (p: { name: string }) => this.label(this.byId.get(p.name), p.name),
               fontSize: 12,
@@ -382,7 +386,11 @@ class Money {
     const parts: string[] = [];
     if (data.note) parts.push(this.t(data.note));
     else if (!data.links.length) parts.push(this.t("No money flows"));
-    else parts.push(`${this.t("Total")}: ${this.money.format(data.total)}`);
+    else if (data.estimate !== null && data.estimate !== undefined) {
+      // one figure of the proceeds: the estimate; the flows drawn count money at each step
+      parts.push(`${this.t("Estimated proceeds (the proceeds finding)")}: ${this.money.format(data.estimate)}`);
+      parts.push(`${this.t("All flows drawn")}: ${this.money.format(data.total)} (${this.t("money passing several accounts is counted at each of them")})`);
+    } else parts.push(`${this.t("Total")}: ${this.money.format(data.total)}`);
     if (data.traced) parts.push(this.t("The amounts are the traced money each transaction carried."));
     if (data.internal) parts.push(`${this.t("Between accounts of one holder (not drawn)")}: ${this.money.format(data.internal)}`);
     if (data.without_eur) parts.push(`${this.t("Without an EUR amount (not drawn)")}: ${data.without_eur}`);

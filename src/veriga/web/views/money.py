@@ -43,6 +43,8 @@ UI = (
     N_('Show'), N_('Loading…'), N_('No money flows'), N_('Transactions'), N_('Date'), N_('Amount'),
     N_('EUR'), N_('Part of the flow'), N_('Reference'), N_('Payer'), N_('Payee'),
     N_('Counterparty'), N_('Description'), N_('Method'), N_('Source file'), N_('Line'),
+    N_('Estimated proceeds (the proceeds finding)'), N_('All flows drawn'),
+    N_('money passing several accounts is counted at each of them'),
     N_('Previous'), N_('Next'), N_('Close'), N_('Trace from here'), N_('Open page'), N_('Network'),
     N_('Account profile'), N_('Credits'), N_('Debits'), N_('Cash in'), N_('Cash out'),
     N_('Cash share'), N_('Months'), N_('Month'), N_('Balance'), N_('Top counterparties'),
@@ -97,13 +99,15 @@ class MoneyFlows(BaseModel):
 
     mode: Mode
     home: str | None  # the case's main country
-    total: float
+    total: float  # every link summed: money passing several accounts counts at each
     internal: float  # moved between accounts of one holder: not drawn
     without_eur: int  # transactions without an EUR amount: not drawn
     traced: bool
     note: str | None
     nodes: list[MoneyNode]
     links: list[MoneyLink]
+    #: proceeds: what the case's proceeds estimate (its finding) counts in these dates
+    estimate: float | None = None
 
 
 class MoneyTransaction(BaseModel):
@@ -284,6 +288,7 @@ def _out(web: Web, case: str, sankey: flows.Sankey, engine: Engine, p: Params,
                        first=k.first, last=k.last) for k in sankey.links]
     return MoneyFlows(mode=sankey.mode, home=sankey.home, total=float(sankey.total),
                       internal=float(sankey.internal), without_eur=sankey.without_eur,
+                      estimate=None if sankey.estimate is None else float(sankey.estimate),
                       traced=sankey.traced, note=note, nodes=nodes, links=links)
 
 
