@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from webhelpers import Site, log_in, open_case
+from webhelpers import Site, copy_of, log_in, open_case
 
 from veriga.chain.flows import is_acyclic
 from veriga.config import Settings
@@ -119,12 +117,7 @@ def test_reads_are_audited(liga: TestClient, site: Site) -> None:
 def ngo_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A copy of the test world where the holder of the busiest account is a victim: the
     NGO must see a pseudonym (a copy, so the other web tests see the world unchanged)."""
-    root = tmp_path_factory.mktemp("money-ngo")
-    shutil.copytree(site.settings.home, root / "home")
-    with sqlite3.connect(site.settings.database_url.removeprefix("sqlite:///")) as src, \
-            sqlite3.connect(root / "v.db") as dst:
-        src.backup(dst)  # with what is still in the write-ahead log
-    yield Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")
+    yield copy_of(site, tmp_path_factory.mktemp("money-ngo"))
 
 
 def test_ngo_users_see_pseudonyms_and_no_statement_names(ngo_site: Settings,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,3 +59,13 @@ def open_case(client: TestClient, case: str, purpose: str = "reviewing findings"
                        follow_redirects=False)
     assert done.status_code == 303, done.text
     return token
+
+
+def copy_of(site: Site, root: Path) -> Settings:
+    """A copy of the site's workspace under ``root`` (home and database, with what is still
+    in the write-ahead log), for tests that change the world (the others see it unchanged)."""
+    shutil.copytree(site.settings.home, root / "home")
+    with sqlite3.connect(site.settings.database_url.removeprefix("sqlite:///")) as src, \
+            sqlite3.connect(root / "v.db") as dst:
+        src.backup(dst)
+    return Settings(home=root / "home", database_url=f"sqlite:///{root / 'v.db'}")

@@ -43,6 +43,7 @@ UI = (
     N_('Clear path'), N_('Findings'), N_('Records'), N_('Operation'),
     N_('All operations (%(n)s entities)'), N_('%(name)s and %(n)s more'),
     N_('%(n)s records merged by a person'), N_('possibly the same'),
+    N_("%(holder)s's account %(account)s"),
     N_('possibly the same (a proposed match, not yet reviewed)'),
     N_('Possibly the same as'), N_('not drawn'), N_('possibly the same as records not drawn'),
     N_('match probability %(p)s'), N_('flagged by a finding'),
@@ -125,8 +126,17 @@ class ChainGraphOut(BaseModel):
 def _stages(web: Web, case: str) -> list[dict[str, Any]]:
     stages = chain(web.ws.findings.list(case), web.ws.entities.list(case, SCHEMATA))
     ids = sorted({i for s in stages for i in s.entity_ids[:12]})
-    names = {p.id: p.caption for p in web.ws.entities.by_id(case, ids)} if ids else {}
     gettext = translations(web.lang).gettext  # titles and explanations in the user's language
+    proxies = web.ws.entities.by_id(case, ids) if ids else []
+    holders = _account_names(web, case) if any(
+        p.schema.is_a("BankAccount") for p in proxies) else {}
+    names = {}
+    for p in proxies:  # an account is named with its holder: "Ivan Petrov's account LV…"
+        number = p.first("iban") or p.first("accountNumber") if p.schema.is_a("BankAccount") \
+            else None
+        holder = holders.get(number) if number else None
+        names[p.id] = gettext("%(holder)s's account %(account)s") % {
+            "holder": holder, "account": number} if holder else p.caption
     return [{"name": s.name, "records": dict(s.records),
              "findings": [{"id": f.id, "kind": f.kind, "title": f.heading(gettext, web.lang),
                            "score": f.score, "explanation": f.text(gettext, web.lang)}
