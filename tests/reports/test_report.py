@@ -17,6 +17,7 @@ from veriga.config import Settings
 from veriga.finance import CaseRun
 from veriga.findings import Finding, ReviewState
 from veriga.ingest import ImportRequest, expand
+from veriga.model.holdings import holdings
 from veriga.reports import build_report, render_html, render_pdf
 from veriga.reports.gather import PROCEEDS_KINDS
 from veriga.simulate import simulate
@@ -165,3 +166,55 @@ def test_a_case_without_confirmed_findings_says_so(sqlite_ws: Workspace, example
     assert not rep.findings and rep.proceeds is None
     assert "has been confirmed yet" in html
     assert rep.parties == [] and rep.transactions == {}
+
+
+def test_sections_left_out_are_not_read(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report of the findings and their transactions only: the financial analysis is not
+    re-run for the proceeds, no facts are gathered, the sections are numbered as shown."""
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the proceeds were left out: nothing to re-run")
+
+    monkeypatch.setattr(case.ws.analyses, "run", no_run)
+    rep = build_report(case.ws, case.name, translations("en").gettext, "en",
+                       sections={"transactions"})
+    assert rep.proceeds is None and rep.transactions
+    assert all(not p.facts for p in rep.parties + rep.accounts)
+    html = render_html(rep)
+    assert 'id="sec-proceeds"' not in html and 'id="sec-facts"' not in html
+    assert "<h2>2. Confirmed findings</h2>" in html and "<h2>3. Source files</h2>" in html
+    with pytest.raises(ValueError, match="unknown report sections: gossip"):
+        build_report(case.ws, case.name, translations("en").gettext, "en",
+                     sections={"gossip"})
+
+
+def test_the_persons_listed_are_those_the_findings_rest_on(case: Case) -> None:
+    """Persons the case marks that no confirmed finding names are not among the persons
+    involved: they are in their own annex, when asked for."""
+    rep = build_report(case.ws, case.name, translations("en").gettext, "en")
+    named = {i for item in rep.findings for i, _ in item.entities}
+    named |= {i for s in rep.stages for i in s.entity_ids}
+    everyone = {p.id for p in rep.parties + rep.accounts}
+    outsider = next(p for p in case.ws.entities.list(case.name, ["LegalEntity", "Person"])
+                    if p.id not in everyone and p.id not in named)
+    # (a role cannot be taken back: these last tests of the module leave theirs)
+    case.ws.entities.set_subject_role(case.name, outsider.id, "witness")
+    again = build_report(case.ws, case.name, translations("en").gettext, "en")
+    assert outsider.id not in {p.id for p in again.parties} and not again.others
+    annexed = build_report(case.ws, case.name, translations("en").gettext, "en",
+                           sections={"others"})
+    assert outsider.id in [p.id for p in annexed.others]
+    assert 'id="sec-others"' in render_html(annexed)
+
+
+def test_victims_accounts_are_not_shown_as_retaining_proceeds(case: Case) -> None:
+    rep = build_report(case.ws, case.name, translations("en").gettext, "en")
+    assert rep.proceeds is not None and rep.proceeds.estimate.holders
+    first = rep.proceeds.estimate.holders[0].account
+    owner = next(h.owner_id for h in holdings(case.ws.entities.list(
+        case.name, ["BankAccount", "Ownership"])) if first in h.numbers)
+    case.ws.entities.set_subject_role(case.name, owner, "victim")
+    again = build_report(case.ws, case.name, translations("en").gettext, "en")
+    assert again.proceeds is not None
+    assert first not in {h.account for h in again.proceeds.estimate.holders}
+    assert again.victims_left_out >= 1
+    assert "their wages, not proceeds" in render_html(again)

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from webhelpers import Site, log_in, open_case
 
+from veriga.reports.gather import SECTIONS
+
 PURPOSE = "preparing the file for the prosecutor"
 
 
@@ -17,7 +19,8 @@ def _victim_name(site: Site) -> str:
     return site.ws.entities.by_id(site.case, [site.victim])[0].caption
 
 
-def build(client: TestClient, case: str, token: str, **form: str) -> tuple[str, str]:
+def build(client: TestClient, case: str, token: str, **form: str | list[str]
+          ) -> tuple[str, str]:
     """Build the report as the page does: a background job, followed until ready; the
     job's id and the page."""
     started = client.post(f"/cases/{case}/report/jobs", data={"csrf": token, **form},
@@ -38,7 +41,9 @@ def test_the_report_page_in_the_app(client: TestClient, site: Site) -> None:
     log_in(client, "liga")
     token = open_case(client, site.case, PURPOSE)
     assert client.post(f"/cases/{site.case}/report/jobs").status_code == 403  # no CSRF token
-    job, text = build(client, site.case, token)
+    # every section, the persons the case marks among them (the victim, whom no confirmed
+    # finding names)
+    job, text = build(client, site.case, token, choosing="sections", section=list(SECTIONS))
     assert 'data-testid="report-ready"' in text
     page = client.get(f"/cases/{site.case}/report")  # the latest report, later
     assert 'data-testid="report"' in page.text and "Case report" in page.text
@@ -52,8 +57,9 @@ def test_the_report_page_in_the_app(client: TestClient, site: Site) -> None:
     assert "victim" in page.text
     audit = site.dpo.audit.log(site.case)
     assert any(e["action"] == "finding.list" and e["purpose"] == PURPOSE for e in audit)
-    assert any(e["action"] == "entity.read" and e["target"] == site.victim
-               and e["purpose"] == PURPOSE for e in audit)
+    # reading the victim for the report is recorded, with its purpose
+    assert any(e["action"] == "entity.read" and e["purpose"] == PURPOSE
+               for e in site.dpo.audit.who_accessed(site.case, site.victim))
 
 
 def test_the_printable_document_stands_alone(client: TestClient, site: Site) -> None:
@@ -68,7 +74,8 @@ def test_the_printable_document_stands_alone(client: TestClient, site: Site) -> 
 def test_the_pdf_downloads_in_the_users_language(client: TestClient, site: Site) -> None:
     log_in(client, "ilze")  # an NGO worker whose interface is in Latvian
     open_case(client, site.case, "support of a victim")
-    done = client.get(f"/cases/{site.case}/report.pdf")
+    done = client.get(f"/cases/{site.case}/report.pdf",
+                      params={"sections": ",".join(SECTIONS)})
     assert done.status_code == 200 and done.headers["content-type"] == "application/pdf"
     disposition = done.headers["content-disposition"]
     assert disposition.startswith("attachment;") and ".pdf" in disposition
@@ -83,8 +90,8 @@ def test_the_pdf_downloads_in_the_users_language(client: TestClient, site: Site)
 def test_the_ngo_page_shows_the_pseudonym_not_the_name(client: TestClient, site: Site) -> None:
     log_in(client, "ilze")
     token = open_case(client, site.case, "support of a victim")
-    job, text = build(client, site.case, token)
-    assert 'data-testid="report"' in text
+    job, text = build(client, site.case, token, section=list(SECTIONS))
+    assert 'data-testid="report"' in text and 'data-testid="others"' in text
     assert _victim_name(site) not in text
     assert 'data-testid="minimised"' in text
     assert site.victim not in text  # not even the real entity id
@@ -113,3 +120,25 @@ def test_the_report_needs_a_purpose(client: TestClient, site: Site) -> None:
     assert first.status_code == 303 and "/open" in first.headers["location"]
     program = client.get(f"/cases/{site.case}/report.pdf", follow_redirects=False)
     assert program.status_code == 428 and "purpose" in program.json()["detail"]
+
+
+def test_the_user_chooses_the_sections(client: TestClient, site: Site) -> None:
+    """Only the sections ticked are built (and numbered in order); what the confirmed
+    findings rest on is listed, the persons the case marks besides in an annex on request."""
+    log_in(client, "liga")
+    token = open_case(client, site.case, PURPOSE)
+    form = client.get(f"/cases/{site.case}/report").text
+    for name in SECTIONS:  # offered, the default ones ticked
+        box = form.split(f'data-testid="section-{name}"')[0].rsplit("<input", 1)[1]
+        assert ("checked" in box) == (name != "others"), name
+    _, text = build(client, site.case, token, choosing="sections", section=["transactions"])
+    assert 'id="sec-summary"' in text and 'id="sec-findings"' in text
+    assert 'id="sec-sources"' in text and 'id="sec-transactions"' in text
+    for left_out in ("sec-chain", "sec-proceeds", "sec-parties", "sec-facts", "sec-others"):
+        assert f'id="{left_out}"' not in text, left_out
+    assert "<h2>3. Source files</h2>" in text  # summary 1, findings 2, sources 3
+    assert "Annex A: Transactions cited" in text
+    _, none = build(client, site.case, token, choosing="sections")
+    assert 'id="sec-transactions"' not in none and 'id="sec-findings"' in none
+    assert client.get(f"/cases/{site.case}/report.html",
+                      params={"sections": "chain,nonsense"}).status_code == 422

@@ -10,9 +10,10 @@ import typer
 
 from veriga.cli.common import CaseOpt, PurposeOpt, _fail, console, workspace
 from veriga.reports import build_report, render_html, render_pdf
-from veriga.reports.gather import MAX_ANNEX
+from veriga.reports.gather import DEFAULT_SECTIONS, MAX_ANNEX, SECTIONS
 
 LANGUAGES = ("en", "bg", "lv", "et", "fi")  # as veriga.web.i18n.LANGUAGES
+DEFAULT = ",".join(name for name in SECTIONS if name in DEFAULT_SECTIONS)
 
 
 def report(
@@ -27,6 +28,9 @@ def report(
     ] = False,
     max_transactions: Annotated[int, typer.Option(
         min=0, help="List at most this many cited transactions in the annex.")] = MAX_ANNEX,
+    sections: Annotated[str, typer.Option(
+        help=f"Comma-separated sections: {', '.join(SECTIONS)} (the summary, findings, "
+             "source files and method are always there).")] = DEFAULT,
     purpose: PurposeOpt = None,
 ) -> None:
     """The case report for prosecutors: confirmed findings, the chain, the proceeds, the
@@ -36,12 +40,16 @@ def report(
         _fail(f"--out must end in .pdf or .html, not {out.name!r}")
     if lang not in LANGUAGES:
         _fail(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    chosen = {s.strip() for s in sections.split(",") if s.strip()}
+    if chosen - set(SECTIONS):
+        _fail(f"unknown sections {', '.join(sorted(chosen - set(SECTIONS)))}; use "
+              f"{', '.join(SECTIONS)}")
     from veriga.web.i18n import translations  # the interface's catalogs hold the report's
 
     started = time.perf_counter()
     with workspace(purpose, ask=True) as ws:
         rep = build_report(ws, case, translations(lang).gettext, lang, include_unreviewed,
-                           max_transactions)
+                           max_transactions, chosen)
     out.parent.mkdir(parents=True, exist_ok=True)
     pages = ""
     if suffix == ".pdf":

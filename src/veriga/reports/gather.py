@@ -35,6 +35,13 @@ MAX_ANNEX = 500
 #: At most this many entities with every fact and its source.
 MAX_PARTIES = 200
 PROCEEDS_KINDS = frozenset(kind for _, kind, _, _ in LINES)
+#: The sections a user may leave out (the summary, the findings, the source files and the
+#: method are always there): the chain, the proceeds (re-running the financial analysis),
+#: the persons, organisations and accounts, every fact of them with its source, the annex of
+#: cited transactions, and an annex of the persons the case marks (victims, suspects...) that
+#: no confirmed finding names.
+SECTIONS = ("chain", "proceeds", "parties", "facts", "transactions", "others")
+DEFAULT_SECTIONS = frozenset({"chain", "proceeds", "parties", "facts", "transactions"})
 
 Gettext = Callable[[str], str]
 
@@ -74,6 +81,7 @@ class Party:
     role: str | None = None
     accounts: list[str] = field(default_factory=list)
     holders: list[str] = field(default_factory=list)
+    holder_ids: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)  # numbers: F1, F2...
     facts: list[Fact] = field(default_factory=list)
 
@@ -150,6 +158,25 @@ class Report:
     sources: dict[str, SourceFile]
     handling: list[str]  # the handling codes of the cited material (H0..H3)
     names: dict[str, str]  # entity id -> name
+    sections: frozenset[str] = DEFAULT_SECTIONS
+    #: the persons the case marks that no confirmed finding or chain stage names (annex)
+    others: list[Party] = field(default_factory=list)
+    #: proceeds: accounts of victims left out of the source and application of funds
+    victims_left_out: int = 0
+
+    def number(self, section: str) -> str:
+        """The number of a main section, counting only those the report holds."""
+        shown = ["summary", *(["chain"] if "chain" in self.sections else []), "findings",
+                 *(["proceeds"] if "proceeds" in self.sections else []),
+                 *(["parties", "accounts"] if "parties" in self.sections else []),
+                 *(["facts"] if "facts" in self.sections else []), "sources"]
+        return str(shown.index(section) + 1) if section in shown else ""
+
+    def annex(self, name: str) -> str:
+        """The letter of an annex, counting only those the report holds."""
+        shown = [a for a in ("transactions", "unreviewed", "others")
+                 if (self.unreviewed is not None if a == "unreviewed" else a in self.sections)]
+        return "ABC"[shown.index(name)] if name in shown else ""
 
     @property
     def cited_transactions(self) -> list[Transaction]:
@@ -164,15 +191,22 @@ class Report:
 
 
 def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
-                 include_unreviewed: bool = False, max_transactions: int = MAX_ANNEX
-                 ) -> Report:
+                 include_unreviewed: bool = False, max_transactions: int = MAX_ANNEX,
+                 sections: Iterable[str] = DEFAULT_SECTIONS) -> Report:
     """Gather a case report for the acting user of ``ws`` (purpose required; audited).
 
     ``gettext`` translates the report's headings (the caller picks the language);
     ``include_unreviewed`` adds an appendix of findings nobody has reviewed yet, marked
     as not evidence. Dismissed findings are never shown. At most ``max_transactions``
-    cited transactions are listed (the count of the others is stated).
+    cited transactions are listed (the count of the others is stated). ``sections`` are
+    those of :data:`SECTIONS` the report holds; what is left out is not read either.
+    The persons listed are those the confirmed findings and the chain rest on.
     """
+    chosen = frozenset(sections)
+    unknown = chosen - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown report sections: {', '.join(sorted(unknown))} "
+                         f"(choose from {', '.join(SECTIONS)})")
     case_row = ws.cases.get(case)
     every = ws.findings.list(case)
     confirmed = _ordered([f for f in every if f.review.state is ReviewState.CONFIRMED])
@@ -188,10 +222,13 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
         if include_unreviewed else None
     shown = items + (extra or [])
 
-    proceeds, transactions, left_out = _money(ws, case, confirmed, shown, items,
-                                                max_transactions)
+    proceeds, transactions, left_out = _money(
+        ws, case, confirmed, shown, items,
+        max_transactions if "transactions" in chosen else 0, "proceeds" in chosen)
     roles = ws.entities.subject_roles(case)
-    parties, accounts, names = _parties(ws, case, shown, items, roles, stages, merged)
+    parties, accounts, others, names = _parties(ws, case, shown, items, roles, stages, merged,
+                                                chosen)
+    victims_left_out = _without_victims(ws, case, proceeds, roles, merged)
     for item in shown:
         item.entities = [(i, names.get(i, i)) for i, _ in item.entities]
 
@@ -210,8 +247,23 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
         accounts=accounts, transactions=transactions, transactions_left_out=left_out,
         sources={i: s for i, s in sources.items() if i in cited},
         handling=_handling(sources[i].handling for i in cited if i in sources),
-        names=names,
+        names=names, sections=chosen, others=others, victims_left_out=victims_left_out,
     )
+
+
+def _without_victims(ws: Workspace, case: str, proceeds: Proceeds | None,
+                     roles: Mapping[str, str], merged: Mapping[str, str]) -> int:
+    """Leave the accounts of victims out of the source and application of funds: what they
+    received are their wages, not proceeds retained. Returns how many were left out."""
+    victims = {merged.get(i, i) for i, role in roles.items() if role == "victim"}
+    if proceeds is None or not proceeds.estimate.holders or not victims:
+        return 0
+    theirs = {n for h in holdings(ws.entities.list(case, ["BankAccount", "Ownership"]))
+              if merged.get(h.owner_id, h.owner_id) in victims for n in h.numbers}
+    before = len(proceeds.estimate.holders)
+    proceeds.estimate.holders = [h for h in proceeds.estimate.holders
+                                 if h.account not in theirs]
+    return before - len(proceeds.estimate.holders)
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
@@ -254,19 +306,23 @@ CITED = ("source_id", "locator", "account", "day", "amount", "currency", "eur", 
 
 
 def _money(ws: Workspace, case: str, confirmed: Sequence[Finding],
-           shown: Sequence[ReportFinding], items: Sequence[ReportFinding], limit: int
-           ) -> tuple[Proceeds | None, dict[str, Transaction], int]:
+           shown: Sequence[ReportFinding], items: Sequence[ReportFinding], limit: int,
+           with_proceeds: bool = True) -> tuple[Proceeds | None, dict[str, Transaction], int]:
     """Re-run the finance family in memory (nothing is stored) to compute the estimate
-    of :func:`veriga.finance.proceeds.estimate` over the confirmed findings, and read the
-    cited transactions with their file and line."""
-    # the few shown under each finding first, then the others up to the limit
-    wanted = list(dict.fromkeys(
-        [i for item in shown for i in item.record_ids[:INLINE_TRANSACTIONS]]
-                                + [i for item in shown for i in item.record_ids]))
+    of :func:`veriga.finance.proceeds.estimate` over the confirmed findings (unless the
+    report leaves the proceeds out), and read the cited transactions with their file and
+    line: those shown under each finding, and up to ``limit`` more for the annex."""
+    inline = list(dict.fromkeys(i for item in shown
+                                for i in item.record_ids[:INLINE_TRANSACTIONS]))
+    every = list(dict.fromkeys(inline + [i for item in shown for i in item.record_ids]))
     number = {item.finding.id: item.number for item in items}
-    money = [f for f in confirmed if f.kind in PROCEEDS_KINDS]
-    if not wanted and not money:
+    money = [f for f in confirmed if f.kind in PROCEEDS_KINDS] if with_proceeds else []
+    if not every and not money:
         return None, {}, 0
+    left_out = max(0, len(every) - max(limit, len(inline)))
+    wanted = every[:max(limit, len(inline))]
+    if not money and not with_proceeds:
+        return None, _read(ws, case, wanted), left_out
     family = analysis.family("finance")
     params = family.params()
     run = ws.analyses.run(case, [family.name], params={family.name: params},
@@ -281,19 +337,28 @@ def _money(ws: Workspace, case: str, confirmed: Sequence[Finding],
         used=[number[f.id] for f in used if f.kind in PROCEEDS_KINDS
               and f.score >= params.common.flag_score],
         not_reproduced=[number[f.id] for f in money if f.id not in reproduced])
-    left_out = max(0, len(wanted) - limit)
+    transactions = _read(ws, case, wanted)
+    if ws.user is not None and ws.user.is_ngo:  # names in bank records are not minimised
+        for h in proceeds.estimate.holders:
+            h.holder = None
+    return proceeds, transactions, left_out
+
+
+def _read(ws: Workspace, case: str, ids: Sequence[str]) -> dict[str, Transaction]:
+    """The transactions ``ids`` with their file and line (an NGO reader without the names
+    bank records give)."""
+    if not ids:
+        return {}
     eng = ws.records.engine(case)
     try:
         finance.prepare(eng, lazy=True)
-        transactions = _lookup(eng, wanted[:limit])
+        transactions = _lookup(eng, ids)
     finally:
         eng.close()
     if ws.user is not None and ws.user.is_ngo:  # names in bank records are not minimised
         for t in transactions.values():
             t.cp_name = ""
-        for h in proceeds.estimate.holders:
-            h.holder = None
-    return proceeds, transactions, left_out
+    return transactions
 
 
 def _lookup(eng: Any, ids: Sequence[str]) -> dict[str, Transaction]:
@@ -312,14 +377,19 @@ def _lookup(eng: Any, ids: Sequence[str]) -> dict[str, Transaction]:
 
 def _parties(ws: Workspace, case: str, shown: Sequence[ReportFinding],
              items: Sequence[ReportFinding], roles: dict[str, str], stages: Sequence[Stage],
-             merged: Mapping[str, str]) -> tuple[list[Party], list[Party], dict[str, str]]:
+             merged: Mapping[str, str], sections: frozenset[str] = DEFAULT_SECTIONS
+             ) -> tuple[list[Party], list[Party], list[Party], dict[str, str]]:
+    """The persons, organisations and accounts the findings shown and the chain rest on
+    (with their facts when the report holds them); the persons the case marks besides them
+    (for their annex, when chosen); every name by entity id."""
     in_findings: dict[str, list[str]] = {}
     for item in items:
         for entity_id, _ in item.entities:
             in_findings.setdefault(entity_id, []).append(item.number)
     evidence_ids = {i for item in shown for i, _ in item.entities}
     evidence_ids |= {merged.get(i, i) for s in stages for i in s.entity_ids}
-    wanted = evidence_ids | set(in_findings) | set(roles)
+    marked = {merged.get(i, i) for i in roles} - evidence_ids - set(in_findings)
+    wanted = evidence_ids | set(in_findings) | (marked if "others" in sections else set())
     found = {p.id or "": p for p in ws.entities.by_id(case, sorted(wanted))} if wanted else {}
     owners: dict[str, list[str]] = {}  # account id -> owner ids
     held: dict[str, list[str]] = {}  # owner id -> account ids
@@ -333,23 +403,28 @@ def _parties(ws: Workspace, case: str, shown: Sequence[ReportFinding],
         found.update((p.id or "", p) for p in ws.entities.by_id(case, sorted(more)))
     names = {i: _name(p) for i, p in found.items()}
 
-    parties, accounts = [], []
+    parties: list[Party] = []
+    accounts: list[Party] = []
+    others: list[Party] = []
     for entity_id, proxy in found.items():
         party = Party(id=entity_id, name=names[entity_id], schema=proxy.schema.name,
                       role=roles.get(entity_id), findings=in_findings.get(entity_id, []))
         if proxy.schema.is_a("BankAccount"):
-            party.holders = [names.get(o, o) for o in owners.get(entity_id, [])]
+            party.holder_ids = owners.get(entity_id, [])
+            party.holders = [names.get(o, o) for o in party.holder_ids]
             accounts.append(party)
         elif proxy.schema.name in PARTY_SCHEMATA or party.role:
             party.accounts = [names.get(a, a) for a in held.get(entity_id, [])]
             for a in held.get(entity_id, []):
                 party.findings += [n for n in in_findings.get(a, []) if n not in party.findings]
-            parties.append(party)
+            (others if entity_id in marked else parties).append(party)
     parties.sort(key=lambda p: (p.role is None, p.role or "", -len(p.findings), p.name))
     accounts.sort(key=lambda p: (-len(p.findings), p.name))
-    for party in (parties + accounts)[:MAX_PARTIES]:
-        party.facts = _facts(ws, case, party.id)
-    return parties, accounts, names
+    others.sort(key=lambda p: (p.role or "", p.name))
+    if "facts" in sections:
+        for party in (parties + accounts)[:MAX_PARTIES]:
+            party.facts = _facts(ws, case, party.id)
+    return parties, accounts, others, names
 
 
 def _name(proxy: EntityProxy) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from veriga.reports import build_report, render_html, render_pdf
+from veriga.reports.gather import DEFAULT_SECTIONS
 from veriga.web import pseudonyms
 from veriga.web.i18n import translations
 
@@ -19,8 +20,10 @@ def run_report(ws: Any, job_id: str) -> None:
         return
     try:
         gettext = translations(job["lang"]).gettext
+        params = job["params"]
         rep = build_report(ws, job["case_id"], gettext, job["lang"],
-                           bool(job["params"].get("unreviewed")))
+                           bool(params.get("unreviewed")),
+                           sections=params.get("sections", DEFAULT_SECTIONS))
         ws.jobs.step(job_id, "render")
         files = {}
         for name, standalone in (("fragment.html", False), ("report.html", True)):

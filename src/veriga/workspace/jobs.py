@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import shutil
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,8 @@ class Jobs(Part):
     def root(self) -> Path:
         return self.ws.settings.home / "jobs"
 
-    def start_report(self, case: str, lang: str, unreviewed: bool = False
-                     ) -> dict[str, Any]:
+    def start_report(self, case: str, lang: str, unreviewed: bool = False,
+                     sections: Iterable[str] | None = None) -> dict[str, Any]:
         """A job that gathers the case report as this user (read access to the case and a
         stated purpose, checked now) and renders it as HTML and PDF."""
         user = self.ws.require_user()
@@ -61,7 +62,9 @@ class Jobs(Part):
             row: dict[str, Any] = {
                 "id": job_id, "kind": "report", "case_id": access.case_id, "user_id": user.id,
                 "purpose": self.ws.purpose or "", "lang": lang,
-                "params": {"unreviewed": bool(unreviewed)}, "status": "queued",
+                "params": {"unreviewed": bool(unreviewed),
+                           **({"sections": sorted(sections)} if sections is not None else {})},
+                "status": "queued",
                 "progress": None, "error": None, "files": None, "created_at": now,
                 "started_at": None, "finished_at": None}
             access.conn.execute(jobs.insert().values(**row))
