@@ -172,3 +172,24 @@ def test_findings_are_explained_in_the_readers_language(client: TestClient, site
     assert "Много малки платци към една сметка" in page.text
     client.post("/language", data={"lang": "en", "csrf": token, "back": "/cases/amber"})
     assert finding.explanation in client.get("/cases/amber/findings?state=&kind=R1").text
+
+
+@pytest.mark.parametrize("lang", ["bg", "lv", "et", "fi"])
+@pytest.mark.parametrize("text", [
+    "balance mismatch: opening 0.00 + 2 entries 3.23 = 3.23, but closing balance is 2.00 "
+    "(difference -1.23)",
+    "duplicate transaction (same account and date, amount and bank reference 'B1') of "
+    "seed.sta:line 6 from an overlapping statement; kept only once",
+    "expected 4 columns, found 3; line skipped",
+    "statement line :61: cannot be parsed (date, D/C mark, amount); entry skipped, the file "
+    "may be truncated",
+    "2 entries not booked (info 1, pending 1): kept as pending_transaction records, outside "
+    "the ledger and the balance",
+])
+def test_bank_and_table_reasons_read_in_the_readers_language(lang: str, text: str) -> None:
+    from veriga.web.i18n import reason
+
+    out = reason(lang, text)
+    for english in ("balance", "duplicate", "expected", "statement", "skipped", "kept",
+                    "ledger", "truncated"):
+        assert english not in out, (lang, out)
