@@ -58,7 +58,7 @@ def test_payment_texts_are_searched_too(client: TestClient, site: Site) -> None:
                          "length(text) > 8 LIMIT 50").column("text").to_pylist()
     ledger.close()
     word = next(w for t in words for w in t.partition(" | ")[2].split() if len(w) >= 4)
-    total, rows = site.ws.records.search_payments("amber", word.lower())
+    total, rows, facets = site.ws.records.search_payments("amber", word.lower())
     assert total >= len(rows) > 0
     assert all(word in f"{r['cp_name'] or ''} {r['text']}".upper() for r in rows)
     days = [r["day"] for r in rows]
@@ -69,15 +69,28 @@ def test_payment_texts_are_searched_too(client: TestClient, site: Site) -> None:
     assert 'data-testid="payment-hits-slot"' in page.text  # loaded after the results
     hits = client.get("/cases/amber/payment-hits", params={"q": word.lower()})
     assert 'data-testid="payment-hits"' in hits.text
-    assert f"/cases/amber/money?account={rows[0]['account']}" in hits.text
-    assert site.ws.records.search_payments("amber", "%%%") == (0, [])  # no wildcards
+    assert f"/cases/amber/money?mode=trace&amp;direction=both&amp;account={rows[0]['account']}" \
+        in hits.text
+    assert site.ws.records.search_payments("amber", "%%%")[:2] == (0, [])  # no wildcards
+    # facets by year and by amount count every payment found; each narrows the list
+    assert sum(n for _, n in facets["years"]) == total == sum(n for _, n in facets["bands"])
+    band, n_band = facets["bands"][0]
+    narrowed, in_band, _ = site.ws.records.search_payments("amber", word.lower(), band=band)
+    assert narrowed == n_band and len(in_band) == min(20, n_band)
+    year, n_year = facets["years"][-1]
+    assert site.ws.records.search_payments("amber", word.lower(), year=int(year))[0] == n_year
+    narrowed_page = client.get("/cases/amber/payment-hits",
+                               params={"q": word.lower(), "band": band})
+    assert f"({n_band})" in narrowed_page.text and 'aria-current="true"' in narrowed_page.text
+    assert client.get("/cases/amber/payment-hits",
+                      params={"q": word, "band": "lots"}).status_code == 422
     # an NGO worker searches the ledger as she sees it: a victim's name is not in it
     victim = site.ws.entities.get("amber", site.victim).entity.caption
     ilze = site.ws.as_user("ilze", "support for the victim")
     seen_by_police = 0
     for part in (p for p in victim.split() if len(p) > 3):
         seen_by_police += site.ws.records.search_payments("amber", part)[0]
-        _, found = ilze.records.search_payments("amber", part)
+        _, found, _ = ilze.records.search_payments("amber", part)
         assert not any(part.upper() in f"{r['cp_name'] or ''} {r['text']}".upper()
                        for r in found)
     assert seen_by_police  # (her name is in payments the police see)
@@ -110,3 +123,18 @@ def test_the_payments_follow_the_results(server: str, browser: object, site: Sit
     assert page.locator("[data-testid=payment-hits-slot]").count() == 0  # replaced
     shot(page, "search-payments")
     page.close()
+
+
+def test_results_by_year_of_birth_or_founding(client: TestClient) -> None:
+    """A year people were born or companies founded in: a click keeps only theirs."""
+    log_in(client, "liga")
+    open_case(client, "amber", "the recruiters' ages")
+    for word in ("ov", "an", "in", "en", "ia"):
+        page = client.get("/cases/amber/entities", params={"q": word})
+        years = re.findall(r'year=(\d{4})" data-testid="facet-year"', page.text)
+        if len(years) > 1:
+            break
+    assert len(years) > 1, "no search with results of two years"
+    only = client.get("/cases/amber/entities", params={"q": word, "year": years[0]})
+    results = len(re.findall(r'data-testid="result"', only.text))
+    assert 0 < results < len(re.findall(r'data-testid="result"', page.text))

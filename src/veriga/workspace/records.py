@@ -22,6 +22,7 @@ from veriga.access.handling import parse_code
 from veriga.access.policy import Op, allows
 from veriga.engine import Engine, get_engine
 from veriga.errors import NotFound, VerigaError
+from veriga.findings import N_
 from veriga.ingest import ImportRequest, ImportResult, run_imports
 from veriga.model.holdings import holdings
 from veriga.model.records import RECORD_KINDS
@@ -55,6 +56,12 @@ class _Prepared:
     ledger: pa.Table
     holders: pa.Table
     owners: dict[str, str]
+
+
+#: Amount bands of the payment search (EUR, the absolute amount): name, upper bound.
+AMOUNT_BANDS: tuple[tuple[str, int | None], ...] = (
+    (N_("under 1,000"), 1000), (N_("1,000–9,999"), 10000), (N_("10,000–99,999"), 100000),
+    (N_("100,000 and more"), None))
 
 
 class Records(Part):
@@ -175,28 +182,52 @@ class Records(Part):
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
         return engine, key
 
-    def search_payments(self, case: str, text: str, limit: int = 20
-                        ) -> tuple[int, list[dict[str, Any]]]:
+    def search_payments(self, case: str, text: str, limit: int = 20, year: int | None = None,
+                        band: str | None = None) -> tuple[int, list[dict[str, Any]],
+                                                           dict[str, list[tuple[str, int]]]]:
         """Transactions whose counterparty's name or payment text contains ``text`` (case
-        aside), as the reader sees the ledger: how many, and the latest ``limit``. The
-        search is audited with its words."""
+        aside), as the reader sees the ledger: how many, the latest ``limit``, and how many
+        there are per year and per amount band (:data:`AMOUNT_BANDS`, in EUR), both before
+        ``year`` and ``band`` narrow the list. The search is audited with its words."""
         words = " ".join(text.split())
         if len(words) < 3:
-            return 0, []
+            return 0, [], {"years": [], "bands": []}
+        if band is not None and band not in dict(AMOUNT_BANDS):
+            raise ValueError(f"unknown amount band {band!r}")
         with self.ledger(case) as ledger:
             ledger.engine.register_arrow("needle", pa.table({"q": [words.upper()]}))
             where = "strpos(text, (SELECT q FROM needle)) > 0"
-            total = ledger.engine.query(f"SELECT count(*) AS n FROM ledger WHERE {where}"
+            bands = " ".join(f"WHEN abs(eur) < {high} THEN '{name}'"
+                             for name, high in AMOUNT_BANDS if high is not None)
+            band_sql = f"CASE WHEN eur IS NULL THEN 'none' {bands} ELSE '{AMOUNT_BANDS[-1][0]}' END"
+            facets = ledger.engine.query(
+                f"SELECT year(day) AS y, {band_sql} AS b, count(*) AS n FROM ledger "
+                f"WHERE {where} GROUP BY ALL").to_pylist()
+            narrow = where
+            if year is not None:
+                narrow += f" AND year(day) = {int(year)}"
+            if band is not None:
+                narrow += f" AND ({band_sql}) = '{band}'"
+            total = ledger.engine.query(f"SELECT count(*) AS n FROM ledger WHERE {narrow}"
                                         ).column("n")[0].as_py()
             rows = ledger.engine.query(
                 "SELECT day, account, cp_account, cp_name, amount, currency, ref, text "
-                f"FROM ledger WHERE {where} ORDER BY day DESC, record_id "
+                f"FROM ledger WHERE {narrow} ORDER BY day DESC, record_id "
                 f"LIMIT {max(1, min(int(limit), 500))}").to_pylist()
         for row in rows:  # the text is the counterparty's name and the payment's text
             row["text"] = (row.pop("text") or "").partition(" | ")[2]
+        years: dict[str, int] = {}
+        by_band: dict[str, int] = {}
+        for f in facets:
+            if f["y"] is not None:
+                years[str(f["y"])] = years.get(str(f["y"]), 0) + f["n"]
+            by_band[f["b"]] = by_band.get(f["b"], 0) + f["n"]
+        order = [name for name, _ in AMOUNT_BANDS] + ["none"]
         with self.ws.case(case, Op.ENTITY_READ) as access:
-            access.audit("records.search", query=words, count=total)
-        return int(total), rows
+            access.audit("records.search", query=words, count=total, year=year, band=band)
+        return int(total), rows, {
+            "years": sorted(years.items(), reverse=True),
+            "bands": [(b, by_band[b]) for b in order if b in by_band]}
 
     def ledger(self, case: str, engine: str = "duckdb", lazy: bool = False) -> Ledger:
         """The case's money ledger on an engine. ``lazy``: a view that reads only the

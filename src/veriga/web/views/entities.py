@@ -18,6 +18,7 @@ from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.resolve import may, merged_records
+from veriga.workspace.records import AMOUNT_BANDS
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -37,6 +38,8 @@ RESULT_PROPS = ("birthDate", "incorporationDate", "nationality", "country", "jur
                 "iban", "registrationNumber", "phone")
 #: where a result's countries are (a facet of the search)
 COUNTRY_PROPS = ("nationality", "country", "jurisdiction")
+#: when a result was born or founded (a facet of the search, by year)
+DATE_PROPS = ("birthDate", "incorporationDate")
 #: the property types a search matches (``Store.search``)
 MATCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
 
@@ -52,6 +55,8 @@ def _result(proxy: Any, case: str, needle: str, roles: dict[str, str],
                     for value in proxy.get(prop, quiet=True)[:2]]
     out["countries"] = sorted({v for prop in COUNTRY_PROPS if prop in proxy.schema.properties
                                for v in proxy.get(prop, quiet=True)})
+    out["years"] = sorted({v[:4] for prop in DATE_PROPS if prop in proxy.schema.properties
+                           for v in proxy.get(prop, quiet=True) if v[:4].isdigit()})
     out["role"] = roles.get(proxy.id or "")
     out["files"] = files.get(proxy.id or "", [])
     out["matched"] = next(((prop.name, value) for prop, value in proxy.itervalues()
@@ -62,7 +67,8 @@ def _result(proxy: Any, case: str, needle: str, roles: dict[str, str],
 
 @router.get("/cases/{case}/entities", include_in_schema=False)
 def search_page(request: Request, case: str, web: Current, q: str = "",
-                schema: str = "", role: str = "", country: str = "") -> Response:
+                schema: str = "", role: str = "", country: str = "",
+                year: str = "") -> Response:
     query = stored_form(q, web.lang)  # a translated pseudonym
     found = web.ws.entities.search(case, query, [schema] if schema else ()) if q else []
     results: list[dict[str, Any]] = []
@@ -74,12 +80,17 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
     kinds: dict[str, int] = {}
     by_role: dict[str, int] = {}
     by_country: dict[str, int] = {}
+    by_year: dict[str, int] = {}
     for r in results:
         kinds[r["schema"]] = kinds.get(r["schema"], 0) + 1
         if r.get("role"):
             by_role[r["role"]] = by_role.get(r["role"], 0) + 1
         for c in r["countries"]:
             by_country[c] = by_country.get(c, 0) + 1
+        for y in r["years"]:
+            by_year[y] = by_year.get(y, 0) + 1
+    if year:
+        results = [r for r in results if year in r["years"]]
     if role:
         results = [r for r in results if r.get("role") == role]
     if country:
@@ -88,17 +99,25 @@ def search_page(request: Request, case: str, web: Current, q: str = "",
                                     role=role, found=results, kinds=sorted(kinds.items()),
                                     roles=sorted(by_role.items()), country=country,
                                     countries=sorted(by_country.items()),
+                                    year=year, years=sorted(by_year.items()),
                                     saved=web.ws.saved_views.list(case, SEARCHES))
 
 
 @router.get("/cases/{case}/payment-hits", include_in_schema=False)
-def payment_hits(request: Request, case: str, web: Current, q: str = "") -> Response:
+def payment_hits(request: Request, case: str, web: Current, q: str = "",
+                 year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+                 band: Annotated[str, Query(max_length=40)] = "") -> Response:
     """The payments whose text mentions the words: a part of the search page, loaded after
-    its results (the case's ledger may take a moment to prepare after an import)."""
+    its results (the case's ledger may take a moment to prepare after an import), with
+    facets by year and amount that narrow it."""
     query = stored_form(q, web.lang)
-    paid, payments = web.ws.records.search_payments(case, query)
+    if band and band not in dict(AMOUNT_BANDS):
+        raise HTTPException(422, f"unknown amount band {band!r}")
+    paid, payments, facets = web.ws.records.search_payments(case, query, year=year,
+                                                            band=band or None)
     return request.app.state.render(request, web, "_payment_hits.html", paid=paid,
-                                    payments=payments)
+                                    payments=payments, facets=facets, q=q, year=year,
+                                    band=band)
 
 
 #: The kind of saved view a saved search is (its state: the words, kind and role).
