@@ -58,3 +58,26 @@ def test_a_namespace_with_quotes_is_refused_before_any_stylesheet(tmp_path):
     with pytest.raises(ImportFailed, match=r"line 1: the namespace .* is not one of an ISO "
                                            "20022 camt message"):
         read_file(ImportRequest(write(tmp_path, text), format="camt"))
+
+
+def test_a_batch_over_several_entry_details_keeps_their_numbers(tmp_path, sqlite_ws):
+    """Transaction details in several NtryDtls of one entry: each part's locator names its
+    NtryDtls and its place in it."""
+    def tx(amount, iban, name):
+        return (f'<TxDtls><Amt Ccy="EUR">{amount}</Amt><RltdPties><Cdtr><Nm>{name}</Nm></Cdtr>'
+                f"<CdtrAcct><Id><IBAN>{iban}</IBAN></Id></CdtrAcct></RltdPties></TxDtls>")
+
+    details = "".join(f"<NtryDtls>{tx('50.00', OTHER, f'Payee {k}')}{tx('25.00', OTHER, 'X')}"
+                      "</NtryDtls>" for k in range(3))
+    entry = ntry("225.00", "DBIT", ref="B9").split("<NtryDtls>")[0] + details + "</Ntry>"
+    text = document([stmt([entry], opening="500.00", closing="275.00")])
+    sqlite_ws.cases.create("c")
+    [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
+    assert r.rejects == []
+    engine = sqlite_ws.records.engine("c")
+    rows = engine.query('SELECT locator, ref FROM "transaction" ORDER BY ref').to_pylist()
+    engine.close()
+    assert [(x["locator"].split("Ntry[1]")[1], x["ref"]) for x in rows] == [
+        ("/NtryDtls[1]/TxDtls[1]", "B9/1"), ("/NtryDtls[1]/TxDtls[2]", "B9/2"),
+        ("/NtryDtls[2]/TxDtls[1]", "B9/3"), ("/NtryDtls[2]/TxDtls[2]", "B9/4"),
+        ("/NtryDtls[3]/TxDtls[1]", "B9/5"), ("/NtryDtls[3]/TxDtls[2]", "B9/6")]

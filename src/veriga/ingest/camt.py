@@ -45,8 +45,9 @@ NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.05\d\.\d{3}\.\d{2}
 VERSION_SUFFIX = re.compile(r"V\d{1,2}$")  # camt.05x.001.01: BkToCstmrStmtV01
 OPENING = ("OPBD", "PRCD")
 INTERIM = "ITBD"
-#: entries read by one run of the stylesheet: bounded memory, few runs
-CHUNK = 500
+#: entries read by one run of the stylesheet (or fewer, once this many bytes were parsed):
+#: memory bounded however large an entry is, few runs
+CHUNK, CHUNK_BYTES = 500, 4 * 2**20
 TRUE = ("true", "1")
 # the only elements handed to Python by the parser (any namespace; checked against the
 # document's own)
@@ -142,6 +143,7 @@ class _CamtStream:
         self.entries = 0  # entries in the file
         self.handled = 0  # entries kept or reported
         self.pending = 0  # entries parsed, not yet read
+        self.flushed_at = 0  # where the parser was at the last flush
         self.last_ntry: Any = None
         self.xslt: Any = None
         self.deep: Any = None
@@ -175,7 +177,7 @@ class _CamtStream:
             if tag == self.t_ntry:
                 self.pending += 1
                 self.last_ntry = elem
-                if self.pending >= CHUNK:
+                if self.pending >= CHUNK or self.fh.tell() - self.flushed_at > CHUNK_BYTES:
                     yield from self._flush()
                 continue
             yield from self._flush()  # the entries before this part come first
@@ -284,7 +286,7 @@ class _CamtStream:
         if self.deep(stmt_elem, n=n):
             self._too_deep(n)
         text = str(self.xslt(stmt_elem, n=str(n)))
-        self.pending, self.last_ntry = 0, None
+        self.pending, self.last_ntry, self.flushed_at = 0, None, self.fh.tell()
         _drop(last)
         last.getparent().remove(last)
         yield from self._start_stmt()
@@ -384,11 +386,15 @@ class _CamtStream:
             return [entry]
         out: list[Entry] = []
         counters: dict[str, int] = {}
+        groups: dict[str, int] = {}  # NtryDtls by its id in the stylesheet -> its number
         for k, p in enumerate(parts, start=1):
-            kind = p[0]  # PD<n>: in the n-th NtryDtls; PT: directly in the entry
+            kind = p[0]  # PD<id>: in the NtryDtls of that id; PT: directly in the entry
             j = counters[kind] = counters.get(kind, 0) + 1
-            tx_loc = (f"{locator}/NtryDtls[{kind[2:]}]/TxDtls[{j}]" if kind[1] == "D"
-                      else f"{locator}/TxDtls[{j}]")
+            if kind[1] == "D":
+                group = groups.setdefault(kind, len(groups) + 1)
+                tx_loc = f"{locator}/NtryDtls[{group}]/TxDtls[{j}]"
+            else:
+                tx_loc = f"{locator}/TxDtls[{j}]"
             amount = _tx_amount(p, entry)
             part = self._entry(p, tx_loc, amount=amount) if amount is not None else None
             if part is None:

@@ -140,7 +140,7 @@ def _stylesheet_text(ns: str) -> str:
     <xsl:call-template name="line">
      <xsl:with-param name="e" select="$entry"/><xsl:with-param name="t" select="."/>
      <xsl:with-param name="kind"><xsl:choose><xsl:when test="parent::c:NtryDtls">PD<xsl:value-of
-      select="count(../preceding-sibling::c:NtryDtls) + 1"/></xsl:when>
+      select="generate-id(..)"/></xsl:when>
       <xsl:otherwise>PT</xsl:otherwise></xsl:choose></xsl:with-param>
     </xsl:call-template>
    </xsl:for-each>
