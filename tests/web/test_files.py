@@ -92,3 +92,32 @@ def test_rejected_values_are_not_for_those_who_cannot_import(client: TestClient,
     open_case(client, "amber", "support of a victim")
     got = client.get(f"/cases/amber/files/{source['id']}/rejects")
     assert got.status_code in (403, 404)
+
+
+def test_files_in_pages_by_name_and_order(client: TestClient, site: Site,
+                                          monkeypatch) -> None:
+    """A case of many files: the list in pages, narrowed by name, sorted as asked."""
+    import re
+
+    from veriga.web.views import files
+
+    log_in(client, "liga")
+    open_case(client, "amber", "which files were imported")
+    every = site.ws.records.sources("amber")
+    assert len(every) > 3
+    monkeypatch.setattr(files, "FILES_PER_PAGE", 2)
+    page = client.get("/cases/amber/files", params={"sort": "name"}).text
+    names = re.findall(r'data-testid="source-row"[^>]*><td>(?:<s>)?([^<]+)', page)
+    assert names == sorted((s["file_name"] for s in every), key=str.casefold)[:2]
+    assert 'data-testid="next-page"' in page and f"({len(every)})" in page
+    last = -(-len(every) // 2)
+    tail = client.get("/cases/amber/files", params={"sort": "name", "page": last}).text
+    assert 'rel="prev"' in tail and 'data-testid="next-page"' not in tail
+    word = every[0]["file_name"][:4]
+    matching = [s for s in every if word.casefold() in s["file_name"].casefold()]
+    found = client.get("/cases/amber/files", params={"q": word}).text
+    assert f"{len(matching)} files whose name contains {word}" in found
+    most = client.get("/cases/amber/files", params={"sort": "rejects"}).text
+    counts = [s.get("reject_count") or 0 for s in every]
+    first = re.findall(r'data-testid="source-row" data-source="([^"]+)"', most)[0]
+    assert next(s.get("reject_count") or 0 for s in every if s["id"] == first) == max(counts)

@@ -13,7 +13,8 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -52,9 +53,18 @@ def _may(ws: Workspace, case: str, op: Op) -> bool:
     return True
 
 
+#: Files listed per page of the files page.
+FILES_PER_PAGE = 50
+#: How the files page sorts its list: newest import first, by name, most rejects first.
+FILE_ORDERS = ("imported", "name", "rejects")
+
+
 @router.get("/cases/{case}/files", include_in_schema=False)
-def files_page(request: Request, case: str, web: Current) -> Response:
-    return _files(request, web, case, None, [])
+def files_page(request: Request, case: str, web: Current,
+               page: Annotated[int, Query(ge=1)] = 1,
+               q: Annotated[str, Query(max_length=200)] = "",
+               sort: Literal["imported", "name", "rejects"] = "imported") -> Response:
+    return _files(request, web, case, None, [], page, q, sort)
 
 
 @router.post("/cases/{case}/files/{source}/withdraw", include_in_schema=False)
@@ -84,10 +94,29 @@ def rejects_page(request: Request, case: str, source: str, web: Current) -> Resp
 
 
 def _files(request: Request, web: Web, case: str, results: list | None,
-           skipped: list[tuple[str, str]]) -> Response:
-    """The files page, offering the imports and exports the user's role allows."""
+           skipped: list[tuple[str, str]], page: int = 1, q: str = "",
+           sort: str = "imported") -> Response:
+    """The files page, offering the imports and exports the user's role allows; the files
+    in pages, those whose name holds ``q``, in the order asked for."""
+    sources = web.ws.records.sources(case)
+    total = len(sources)
+    needle = q.strip().casefold()
+    if needle:
+        sources = [s for s in sources if needle in (s["file_name"] or "").casefold()]
+    if sort == "name":
+        sources.sort(key=lambda s: ((s["file_name"] or "").casefold(), s["id"]))
+    elif sort == "rejects":
+        sources.sort(key=lambda s: (-(s.get("reject_count") or 0), s["id"]))
+    else:  # the newest import first
+        sources.sort(key=lambda s: (s["imported_at"], s["id"]), reverse=True)
+    pages = max(1, -(-len(sources) // FILES_PER_PAGE))
+    page = min(page, pages)
+    query = urlencode({"q": q, "sort": sort})
     return request.app.state.render(
-        request, web, "files.html", sources=web.ws.records.sources(case),
+        request, web, "files.html",
+        sources=sources[(page - 1) * FILES_PER_PAGE:page * FILES_PER_PAGE],
+        matching=len(sources), total=total, page=page, pages=pages, q=q, sort=sort,
+        orders=FILE_ORDERS, query=query,
         # a report made from confirmed findings (goAML) is not a download of the case
         formats=list(_downloads()),
         results=results, skipped=skipped,
