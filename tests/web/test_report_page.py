@@ -8,7 +8,7 @@ import time
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from webhelpers import Site, log_in, open_case
+from webhelpers import Site, copy_of, log_in, open_case
 
 from veriga.reports.gather import SECTIONS
 
@@ -142,3 +142,38 @@ def test_the_user_chooses_the_sections(client: TestClient, site: Site) -> None:
     assert 'id="sec-transactions"' not in none and 'id="sec-findings"' in none
     assert client.get(f"/cases/{site.case}/report.html",
                       params={"sections": "chain,nonsense"}).status_code == 422
+
+
+
+def test_the_ngo_report_shows_no_account_number_of_a_victim(site: Site, tmp_path) -> None:
+    """A victim's account number is hers as much as her name: not in an NGO worker's report
+    (not in the proceeds' source and application of funds either)."""
+    from veriga.findings import ReviewState
+    from veriga.model.holdings import holdings
+    from veriga.reports import build_report
+    from veriga.web import create_app
+    from veriga.web.i18n import translations
+    from veriga.workspace import Workspace
+
+    settings = copy_of(site, tmp_path)
+    police = Workspace(settings).as_user("liga", "marking the victims")
+    for f in police.findings.list(site.case):
+        if f.score >= 0.5:
+            police.findings.review(site.case, f.id, ReviewState.CONFIRMED, "checked")
+    rep = build_report(police, site.case, translations("en").gettext)
+    assert rep.proceeds is not None and rep.proceeds.estimate.holders
+    held = {h.account for h in rep.proceeds.estimate.holders}
+    owners = {h.owner_id: set(h.numbers) for h in holdings(police.entities.list(
+        site.case, ["BankAccount", "Ownership"])) if set(h.numbers) & held}
+    assert owners
+    for owner in owners:
+        police.entities.set_subject_role(site.case, owner, "victim")
+    numbers = {n for ns in owners.values() for n in ns}
+    police.close()
+    with TestClient(create_app(settings), base_url="https://testserver") as ngo:
+        log_in(ngo, "ilze")
+        token = open_case(ngo, site.case, "support of a victim")
+        _, text = build(ngo, site.case, token, section=list(SECTIONS))
+    assert 'data-testid="report"' in text
+    for number in numbers:
+        assert number not in text
