@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from veriga import analysis
 from veriga.access import cases as case_access
@@ -18,6 +18,8 @@ from veriga.model import EntityProxy, with_overlay
 from veriga.workspace import cache
 from veriga.workspace.context import CaseAccess
 from veriga.workspace.part import Part
+
+T = TypeVar("T")
 
 SEARCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
 #: How the review note of a proposal unreviewed again by a split begins.
@@ -78,6 +80,20 @@ class Entities(Part):
             access.audit("entity.list", schemata=builtins.list(schemata or []),
                          reads=access.only_entities)
         return access
+
+    def derived(self, case: str, what: str, schemata: Sequence[str] | None,
+                compute: Callable[[], T], version: Any = None) -> T:
+        """A value ``compute`` makes from the case's entities (of ``schemata``) and findings
+        as this reader sees them, reading them through the workspace: kept until the case's
+        data, its findings or the reader's view change (``version``: what else it depends
+        on, such as the language). Every call is audited as the listing it rests on, whether
+        the value is made now or was kept."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            access.audit("entity.list", schemata=builtins.list(schemata or []),
+                         reads=access.only_entities, derived=what)
+            found = cache.key(access, f"derived:{what}", version=(
+                version, self.ws.store.findings_version(access.conn, access.case_id)))
+        return cache.cached(found, compute)
 
     def count(self, case: str) -> dict[str, int]:
         """How many entities of each schema the user may see (no value is read), counted

@@ -124,6 +124,13 @@ class ChainGraphOut(BaseModel):
 
 
 def _stages(web: Web, case: str) -> list[dict[str, Any]]:
+    """The stages as the page and API show them, made once per change of the case's data,
+    findings and the reader's view (and language)."""
+    return web.ws.entities.derived(case, "chain-stages", SCHEMATA,
+                                   lambda: _stages_now(web, case), version=web.lang)
+
+
+def _stages_now(web: Web, case: str) -> list[dict[str, Any]]:
     stages = chain(web.ws.findings.list(case), web.ws.entities.list(case, SCHEMATA))
     ids = sorted({i for s in stages for i in s.entity_ids[:12]})
     gettext = translations(web.lang).gettext  # titles and explanations in the user's language
@@ -164,6 +171,13 @@ def _account_names(web: Web, case: str) -> dict[str, str]:
 
 
 def _graph(web: Web, case: str) -> dict[str, Any]:
+    """The chain diagram's graph, made once per change of the case's data, findings and the
+    reader's view (and language)."""
+    return web.ws.entities.derived(case, "chain-graph", GRAPH_SCHEMATA,
+                                   lambda: _graph_now(web, case), version=web.lang)
+
+
+def _graph_now(web: Web, case: str) -> dict[str, Any]:
     findings = web.ws.findings.list(case)
     graph = chain_graph(web.ws.entities.list(case, GRAPH_SCHEMATA), findings,
                         web.ws.entities.subject_roles(case),

@@ -170,22 +170,13 @@ def _entities(web: Web, case: str, ids: list[str], kinds: list[str] | None,
     return dated + _by_id(web, case, refs - have), set()
 
 
-def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None,
-                  end: date | None = None, kinds: list[str] | None = None,
-                  limit: int = tl.DEFAULT_LIMIT) -> TimelineOut:
-    """The case's timeline as the acting user may see it."""
-    unknown = set(kinds or ()) - set(tl.KINDS)
-    if unknown:
-        raise HTTPException(422, f"unknown kind(s) {', '.join(sorted(unknown))}; "
-                                 f"known: {', '.join(tl.KINDS)}")
-    if start and end and start > end:
-        raise HTTPException(422, "'from' is after 'to'")
+def _events(web: Web, case: str, ids: list[str], kinds: list[str] | None
+            ) -> tuple[list[tl.Event], set[str]]:
+    """The events of the case (those of ``kinds``), or those involving ``ids``; and the ids
+    events must involve (empty: all)."""
     findings = (_findings(web, case) if kinds is None or {"finding", "route"} & set(kinds)
                 else [])
-    if ids:  # a record merged since: its entity (events name the entity)
-        merged = web.ws.entities.merged(case)
-        ids = list(dict.fromkeys(merged.get(i, i) for i in ids))
-    entities, involved = _entities(web, case, ids[:MAX_IDS], kinds, findings)
+    entities, involved = _entities(web, case, ids, kinds, findings)
     if involved:
         findings = [f for f in findings if involved & set(f.evidence.entity_ids)]
     dates = _record_dates(web, case, tl.finding_record_ids(findings))
@@ -196,6 +187,28 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
                       describe=lambda f: (f.heading(trans.gettext, web.lang),
                                           f.text(trans.gettext, web.lang)),
                       labels=labels(web.lang))
+    return found, involved
+
+
+def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None,
+                  end: date | None = None, kinds: list[str] | None = None,
+                  limit: int = tl.DEFAULT_LIMIT) -> TimelineOut:
+    """The case's timeline as the acting user may see it."""
+    unknown = set(kinds or ()) - set(tl.KINDS)
+    if unknown:
+        raise HTTPException(422, f"unknown kind(s) {', '.join(sorted(unknown))}; "
+                                 f"known: {', '.join(tl.KINDS)}")
+    if start and end and start > end:
+        raise HTTPException(422, "'from' is after 'to'")
+    if ids:  # a record merged since: its entity (events name the entity)
+        merged = web.ws.entities.merged(case)
+        ids = list(dict.fromkeys(merged.get(i, i) for i in ids))
+        found, involved = _events(web, case, ids[:MAX_IDS], kinds)
+    else:  # the whole case's events, made once per change of its data and findings
+        what = "timeline:" + (",".join(sorted(kinds)) if kinds is not None else "*")
+        schemata = tl.schemata_for(kinds) if kinds else None
+        found, involved = web.ws.entities.derived(
+            case, what, schemata, lambda: _events(web, case, [], kinds), version=web.lang)
     chosen = tl.select(found, ids=involved or None, start=start.isoformat() if start else None,
                        end=end.isoformat() if end else None,
                        kinds=set(kinds) if kinds is not None else None, limit=limit)

@@ -1,0 +1,60 @@
+"""Views made from the whole case (the chain's stages and graph, the case's timeline) are
+made once per change of the case's data, findings and the reader's view: every request is
+audited as the listing it rests on, and readers who see the case differently never share one."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from webhelpers import Site, log_in, open_case
+
+from veriga.web.views import chain, timeline
+
+
+def _derived_reads(site: Site, what: str) -> int:
+    return sum(1 for e in site.dpo.audit.log(site.case)
+               if e["action"] == "entity.list" and (e.get("detail") or {}).get("derived") == what)
+
+
+def test_the_chain_and_timeline_are_made_once_and_audited_each_time(
+        client: TestClient, site: Site, monkeypatch) -> None:
+    made: list[str] = []
+    stages_now, graph_now, events_now = chain._stages_now, chain._graph_now, timeline._events
+    monkeypatch.setattr(chain, "_stages_now", lambda *a: made.append("stages") or stages_now(*a))
+    monkeypatch.setattr(chain, "_graph_now", lambda *a: made.append("graph") or graph_now(*a))
+    monkeypatch.setattr(timeline, "_events", lambda *a: made.append("events") or events_now(*a))
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    before = _derived_reads(site, "chain-stages")
+    first = client.get(f"/api/cases/{site.case}/chain").json()
+    second = client.get(f"/api/cases/{site.case}/chain").json()
+    assert first == second and made.count("stages") == 1
+    assert _derived_reads(site, "chain-stages") == before + 2  # each read audited
+    client.get(f"/api/cases/{site.case}/chain/graph")
+    client.get(f"/api/cases/{site.case}/chain/graph")
+    assert made.count("graph") == 1
+    client.get(f"/api/cases/{site.case}/timeline")
+    client.get(f"/api/cases/{site.case}/timeline", params={"from": "2026-01-01"})
+    assert made.count("events") == 1  # the dates narrow what was made
+    # a change of the case's data makes them again
+    site.ws.entities.set_subject_role(site.case, site.suspect, "other")
+    client.get(f"/api/cases/{site.case}/chain")
+    assert made.count("stages") == 2
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")
+
+
+def test_readers_who_see_the_case_otherwise_never_share_one(client: TestClient, site: Site,
+                                                            monkeypatch) -> None:
+    made: list[str] = []
+    events_now = timeline._events
+    monkeypatch.setattr(timeline, "_events", lambda *a: made.append("events") or events_now(*a))
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    client.get(f"/api/cases/{site.case}/timeline")
+    client.get(f"/api/cases/{site.case}/timeline")
+    assert made == ["events"]
+    log_in(client, "ilze")  # an NGO worker: victims minimised; her own timeline is made
+    open_case(client, site.case, "support of a victim")
+    client.get(f"/api/cases/{site.case}/timeline")
+    assert made == ["events", "events"]
