@@ -132,6 +132,7 @@ def test_places_close_together_are_one_circle_until_zoomed_in(server: str, brows
     clusters = page.evaluate("() => verigaMap.view.clusters.length")  # type: ignore
     assert clusters > 0, "the Baltic places overlap at the fitted zoom"
     cluster = page.locator(".map-cluster").first  # type: ignore[attr-defined]
+    cluster.scroll_into_view_if_needed()  # (below the fold when the header takes two lines)
     n = int(cluster.inner_text())
     assert n >= 2 and "places:" in (cluster.get_attribute("title") or "")
     zoom = page.evaluate("() => verigaMap.view.map.getZoom()")  # type: ignore

@@ -307,7 +307,11 @@ export class MapView {
         riseOnHover: true,
       });
       marker.bindTooltip(label, { direction: "top" });
-      marker.on("click", () => this.map.fitBounds(bounds.pad(0.5), { maxZoom: CLUSTER_UNTIL }));
+      // closer: to where its places fit, and at least one step in (however far apart they are)
+      marker.on("click", () => {
+        const zoom = Math.max(this.map.getZoom() + 1, this.map.getBoundsZoom(bounds.pad(0.5)));
+        this.map.setView(bounds.getCenter(), Math.min(CLUSTER_UNTIL, zoom));
+      });
       marker.addTo(this.clusterLayer);
     }
   }
@@ -319,7 +323,7 @@ export class MapView {
       return;
     }
     const bounds = L.latLngBounds(data.places.map((p) => L.latLng(p.lat, p.lon)));
-    this.map.fitBounds(bounds.pad(0.2), { maxZoom: 7 });
+    this.map.fitBounds(bounds.pad(0.2), { maxZoom: 7, animate: false }); // settled at once: its places drawn for this zoom
   }
 
   private renderTables(ctx: PopupContext): void {
