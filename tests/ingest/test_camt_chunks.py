@@ -4,6 +4,7 @@ reach the stylesheet."""
 
 import pytest
 from test_camt import OTHER, batch_entry, document, ntry, stmt, write
+from test_camt import tx as transactions
 
 from veriga.errors import ImportFailed
 from veriga.ingest import ImportRequest
@@ -30,9 +31,7 @@ def test_rows_are_those_of_the_file_in_order(tmp_path, sqlite_ws):
     sqlite_ws.cases.create("c")
     [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == []
-    engine = sqlite_ws.records.engine("c")
-    rows = engine.query('SELECT locator, ref, amount FROM "transaction"').to_pylist()
-    engine.close()
+    rows = transactions(sqlite_ws)
     by_ref = {row["ref"]: row for row in rows}
     assert len(by_ref) == n
     for k in (0, CHUNK - 1, CHUNK, n - 1):
@@ -63,20 +62,18 @@ def test_a_namespace_with_quotes_is_refused_before_any_stylesheet(tmp_path):
 def test_a_batch_over_several_entry_details_keeps_their_numbers(tmp_path, sqlite_ws):
     """Transaction details in several NtryDtls of one entry: each part's locator names its
     NtryDtls and its place in it."""
-    def tx(amount, iban, name):
+    def detail(amount, iban, name):
         return (f'<TxDtls><Amt Ccy="EUR">{amount}</Amt><RltdPties><Cdtr><Nm>{name}</Nm></Cdtr>'
                 f"<CdtrAcct><Id><IBAN>{iban}</IBAN></Id></CdtrAcct></RltdPties></TxDtls>")
 
-    details = "".join(f"<NtryDtls>{tx('50.00', OTHER, f'Payee {k}')}{tx('25.00', OTHER, 'X')}"
-                      "</NtryDtls>" for k in range(3))
+    details = "".join("<NtryDtls>" + detail("50.00", OTHER, f"Payee {k}")
+                      + detail("25.00", OTHER, "X") + "</NtryDtls>" for k in range(3))
     entry = ntry("225.00", "DBIT", ref="B9").split("<NtryDtls>")[0] + details + "</Ntry>"
     text = document([stmt([entry], opening="500.00", closing="275.00")])
     sqlite_ws.cases.create("c")
     [r] = sqlite_ws.records.import_files("c", [ImportRequest(write(tmp_path, text))])
     assert r.rejects == []
-    engine = sqlite_ws.records.engine("c")
-    rows = engine.query('SELECT locator, ref FROM "transaction" ORDER BY ref').to_pylist()
-    engine.close()
+    rows = transactions(sqlite_ws)  # by locator: NtryDtls, then TxDtls
     assert [(x["locator"].split("Ntry[1]")[1], x["ref"]) for x in rows] == [
         ("/NtryDtls[1]/TxDtls[1]", "B9/1"), ("/NtryDtls[1]/TxDtls[2]", "B9/2"),
         ("/NtryDtls[2]/TxDtls[1]", "B9/3"), ("/NtryDtls[2]/TxDtls[2]", "B9/4"),

@@ -53,6 +53,18 @@ def log_in(page: object, server: str, user: str, case: str, purpose: str) -> Non
     page.click("main button[type=submit]")  # type: ignore[attr-defined]
 
 
+def logged_in(browser: object, server: str, user: str, case: str, purpose: str,
+              width: int = 1400, height: int = 900) -> Any:
+    """A new page of ``user``, the case opened with ``purpose``; the page's script errors
+    are collected in ``page.errors``."""
+    new_page: Any = browser.new_page  # type: ignore[attr-defined]
+    page = new_page(viewport={"width": width, "height": height})
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    log_in(page, server, user, case, purpose)
+    return page
+
+
 def poll(page: object, script: str, timeout: float = 20.0) -> object:
     """Playwright's wait_for_function needs 'unsafe-eval', which the CSP forbids."""
     end = time.monotonic() + timeout

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browserhelpers import log_in, poll, shot
+from browserhelpers import log_in, logged_in, poll, shot
 from webhelpers import Site, confirm_true_matches
 
 from veriga.ingest import ImportRequest, expand
@@ -172,10 +172,9 @@ def two_operations(site: Site, tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_one_operation_at_a_time(server: str, browser: object, two_operations: str) -> None:
     """A chain of several operations offers them one by one (each the nodes linked to one
     another, the shared cash node in each), and the whole chain as one choice."""
-    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    log_in(page, server, "liga", two_operations, "following the chain of the case")
+    page = logged_in(browser, server, "liga", two_operations, "following the chain of the case",
+                     width=1500, height=1000)
+    errors = page.errors
     page.goto(f"{server}/cases/{two_operations}/chain")
     poll(page, "() => window.verigaChain && window.verigaChain.nodes > 0")
     n_ops = page.evaluate("window.verigaChain.operations")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browserhelpers import log_in, poll, shot
+from browserhelpers import log_in, logged_in, poll, shot
 from webhelpers import Site
 
 pytestmark = pytest.mark.browser
@@ -20,12 +20,7 @@ def _page(server: str, browser: object) -> object:
         if os.environ.get("CI"):
             pytest.fail("browser modules missing: run `make web-assets`")
         pytest.skip("browser modules not built (make web-assets)")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    log_in(page, server, "liga", "amber", "mapping the victims' routes")
-    return page
+    return logged_in(browser, server, "liga", "amber", "mapping the victims' routes", width=1280)
 
 
 def test_map_draws_outlines_places_and_routes(server: str, browser: object, site: Site) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browserhelpers import log_in, poll, shot
+from browserhelpers import log_in, logged_in, poll, shot
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,7 @@ def test_sankey_drawn_and_a_flow_drills_down(server: str, browser: object) -> No
 
 def test_overview_opens_on_the_flagged_accounts_and_the_whole_case_is_one_click(
         server: str, browser: object) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
-    log_in(page, server, "liga", "amber", "following the money")
+    page = logged_in(browser, server, "liga", "amber", "following the money")
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "/api/cases/amber/money?" in r.url
             else None)

@@ -4,7 +4,7 @@ findings rest on, entities without a link hidden (one box shows them, with their
 from __future__ import annotations
 
 import pytest
-from browserhelpers import log_in, poll, shot
+from browserhelpers import logged_in, poll, shot
 from fastapi.testclient import TestClient
 from webhelpers import Site, open_case
 from webhelpers import log_in as api_log_in
@@ -25,10 +25,8 @@ def test_the_explorer_starts_from_the_suspects_and_the_findings(client: TestClie
 @pytest.mark.browser
 def test_entities_without_links_are_hidden_until_asked_for(server: str,
                                                            browser: object) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    log_in(page, server, "liga", "amber", "mapping the money mules' network")
+    page = logged_in(browser, server, "liga", "amber", "mapping the money mules' network")
+    errors = page.errors
     page.goto(f"{server}/cases/amber/network")
     assert poll(page, "window.verigaNetwork && window.verigaNetwork.sigma !== null")
     page.evaluate("window.verigaNetwork.idle()")

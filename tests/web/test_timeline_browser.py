@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browserhelpers import log_in, poll, shot
+from browserhelpers import log_in, logged_in, poll, shot
 from webhelpers import Site
 
 from veriga.web.i18n import translations
@@ -153,10 +153,9 @@ def test_lanes_per_person_and_events_gathered_when_zoomed_out(server: str,
     """As i2's theme lines: a lane per person or company, each event on the lane of everyone
     it involves; zoomed out, the events close together on a lane are one box with their
     number."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    log_in(page, server, "liga", "amber", "travel and payments of the suspects over time")
+    page = logged_in(browser, server, "liga", "amber",
+                     "travel and payments of the suspects over time", height=1000)
+    errors = page.errors
     page.goto(f"{server}/cases/amber/timeline")
     poll(page, READY)
     page.get_by_test_id("tl-lanes").select_option("entity")

@@ -27,7 +27,6 @@ from veriga.model.records import PENDING_TRANSACTION, TRANSACTION
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 15  # the records keep 18 digits, 3 of them decimals
 MIN_DATE = date(1900, 1, 1)
-_UNSEEN: Any = object()
 
 
 @dataclass
@@ -206,10 +205,7 @@ class Ledger:
         value_date = entry.value_date
         if value_date is not None and not MIN_DATE <= value_date <= self.max_date:
             value_date = self._date(value_date, loc, "value_date", required=False)
-        raw = entry.counterparty_account
-        cp_account = self.accounts.get(raw, _UNSEEN) if raw else None
-        if cp_account is _UNSEEN or (cp_account is None and raw):
-            cp_account = self.account(raw, loc, "counterparty_account")
+        cp_account = self.account(entry.counterparty_account, loc, "counterparty_account")
         if self._duplicate(stmt, entry, amount, booking, cp_account):
             return []
         eur = entry.amount_eur

@@ -26,6 +26,7 @@ from veriga.access.policy import Op
 from veriga.export import exporters
 from veriga.ingest import ImportRequest, expand
 from veriga.web.api import CASE, errors
+from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current, current_unread
 from veriga.web.views import View, back_to
 from veriga.workspace import PermissionDenied, PurposeRequired, Workspace
@@ -100,7 +101,7 @@ def _files(request: Request, web: Web, case: str, results: list | None,
     in pages, those whose name holds ``q``, in the order asked for."""
     sources = web.ws.records.sources(case)
     total = len(sources)
-    needle = q.strip().casefold()
+    needle = stored_form(q, web.lang).strip().casefold()  # a pseudonym as the page shows it
     if needle:
         sources = [s for s in sources if needle in (s["file_name"] or "").casefold()]
     if sort == "name":
