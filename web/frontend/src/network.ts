@@ -59,7 +59,13 @@ function mount(root: HTMLElement): VerigaNetwork {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  const explorer = new Explorer(root, { api, seed, t: makeTranslator(root.dataset.i18n), styled: ensureStylesheet() });
+  const explorer = new Explorer(root, {
+    api,
+    seed,
+    t: makeTranslator(root.dataset.i18n),
+    styled: ensureStylesheet(),
+    caseName: root.dataset.case,
+  });
   const handle: VerigaNetwork = {
     graph: explorer.graph,
     get sigma() {

@@ -50,7 +50,7 @@ UI = (
     N_('{nodes} entities and {edges} links shown.'),
     N_('show'), N_('zoom in'), N_('zoom out'), N_('fit graph'), N_('open view'),
     N_('path start'), N_('clear highlight'), N_('no role'), N_('no stage'),
-    N_('show unlinked entities'),
+    N_('show unlinked entities'), N_('linked timeline'), N_('linked map'),
 )
 #: What a shared identifier is, on the link between the entities sharing it.
 SHARED = {"phone": N_("Phone"), "iban": N_("IBAN"), "email": N_("E-mail"),

@@ -57,7 +57,8 @@ UI = (
     N_("Employee"), N_("Director"), N_("Organization"), N_("Owner"), N_("Asset"),
     N_("Advertiser"), N_("Evidence"), N_("new"), N_("confirmed"), N_("dismissed"),
     N_("Moves"), N_("Lanes"), N_("one per kind of event"), N_("one per person or company"),
-    N_("Others"), N_("%(count)s events: zoom in to see them"),
+    N_("Others"), N_("%(count)s events: zoom in to see them"), N_("Show on the map"),
+    N_("Selected on the map"), N_("Selected in the network"), N_("%(count)s events here."),
     *PROPERTIES,  # how each party takes part: the label of its property
 )
 

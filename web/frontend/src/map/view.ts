@@ -7,6 +7,7 @@ import * as L from "leaflet";
 import { feature } from "topojson-client";
 import world from "world-atlas/countries-50m.json";
 
+import { LinkedViews, type Linked } from "../common/linked";
 import { clear, el } from "./dom";
 import { countryNamer, type Translate } from "./i18n";
 import { curve, outlines, radius, weight } from "./geometry";
@@ -31,6 +32,21 @@ export interface MapOptions {
 
 /** Zoom from which every place is drawn alone. */
 const CLUSTER_UNTIL = 9;
+/** What the timeline or network of the case selected is drawn in this colour. */
+const LINKED = "#e8a200";
+
+function placeColor(place: Place): string {
+  return place.kind === "country" ? "#5b6b84" : "#123c73";
+}
+
+function routeColor(route: Route): string {
+  return route.kind === "finding" ? "#6a3d9a" : "#b3261e";
+}
+
+/** Does a place or route involve any of `ids` (its entities, people, trips)? */
+function involves(ids: Set<string>, ...lists: string[][]): boolean {
+  return lists.some((list) => list.some((id) => ids.has(id)));
+}
 
 export class MapView {
   readonly map: L.Map;
@@ -50,6 +66,13 @@ export class MapView {
   private readonly toInput: HTMLInputElement;
   private readonly country: (code: string) => string;
   private request = 0;
+  /** The timeline, network and map of this case open side by side select together. */
+  readonly linked: LinkedViews;
+  /** Places and routes ("source>target") of what another view selected. */
+  readonly linkedPlaces = new Set<string>();
+  readonly linkedRoutes = new Set<string>();
+  private linkedIds = new Set<string>();
+  private readonly linkedNote: HTMLElement;
 
   constructor(
     readonly root: HTMLElement,
@@ -105,7 +128,10 @@ export class MapView {
       t("The map is drawn in the browser; every place and route is also listed in the tables below."),
     );
     this.tables = el("div", { class: "map-tables" });
-    root.append(form, selection ?? "", this.status, canvas, note, this.tables);
+    this.linkedNote = el("p", { class: "map-linked-note", "aria-live": "polite", "data-testid": "map-linked" });
+    this.linkedNote.hidden = true;
+    root.append(form, selection ?? "", this.status, this.linkedNote, canvas, note, this.tables);
+    this.linked = new LinkedViews(options.caseName, "map", (selected) => this.showLinked(selected));
 
     this.map = L.map(canvas, {
       zoomSnap: 0.25,
@@ -210,7 +236,7 @@ export class MapView {
       const followed = route.kind === "finding"; // an operation's ads moving on
       const count = followed ? route.moves : route.trips;
       const line = L.polyline(arc.points, {
-        color: followed ? "#6a3d9a" : "#b3261e",
+        color: routeColor(route),
         opacity: 0.75,
         weight: weight(count),
         dashArray: followed ? "6 5" : undefined,
@@ -218,6 +244,7 @@ export class MapView {
         lineCap: "round",
       });
       line.bindPopup(() => routePopup(route, ctx), { maxWidth: 340 });
+      line.on("click", () => this.tell(route));
       const what = followed ? t("Moves of an operation: %(n)s", { n: count }) : t("Trips: %(n)s", { n: count });
       line.bindTooltip(`${this.placeName(a)} → ${this.placeName(b)}: ${what}`, {
         sticky: true,
@@ -239,7 +266,7 @@ export class MapView {
     for (const place of data.places) {
       const marker = L.circleMarker([place.lat, place.lon], {
         radius: radius(place.activity),
-        color: place.kind === "country" ? "#5b6b84" : "#123c73",
+        color: placeColor(place),
         weight: 1.5,
         dashArray: place.kind === "country" ? "3 3" : undefined,
         fillColor: place.trip_ids.length ? "#2f6fbd" : "#7f9cc4",
@@ -247,11 +274,13 @@ export class MapView {
         className: `map-place map-place-${place.kind}`,
       });
       marker.bindPopup(() => placePopup(place, ctx), { maxWidth: 340 });
+      marker.on("click", () => this.tell(place));
       marker.bindTooltip(this.placeName(place), { direction: "top", offset: [0, -radius(place.activity)] });
       this.markers.set(place.id, marker);
     }
 
     this.fit();
+    this.restyle();
     this.drawPlaces();
     this.renderTables(ctx);
     const parts = [
@@ -299,8 +328,9 @@ export class MapView {
       const bounds = L.latLngBounds(g.places.map((p) => L.latLng(p.lat, p.lon)));
       const size = Math.round(2 * Math.max(14, radius(g.places.reduce((n, p) => n + p.activity, 0))));
       const label = t("%(n)s places: %(names)s", { n: g.places.length, names: g.places.slice(0, 6).map((p) => this.placeName(p)).join(", ") + (g.places.length > 6 ? " …" : "") });
+      const linked = g.places.some((p) => this.linkedPlaces.has(p.id));
       const marker = L.marker(bounds.getCenter(), {
-        icon: L.divIcon({ html: el("span", {}, String(g.places.length)), className: "map-cluster", iconSize: [size, size] }),
+        icon: L.divIcon({ html: el("span", {}, String(g.places.length)), className: linked ? "map-cluster map-cluster-linked" : "map-cluster", iconSize: [size, size] }),
         title: label,
         alt: label,
         keyboard: true,
@@ -339,8 +369,61 @@ export class MapView {
     );
   }
 
+  /** Tell the timeline and network of the case beside what was selected here. */
+  private tell(what: Place | Route): void {
+    this.linkedNote.hidden = true;
+    if ("lat" in what) this.linked.publish([...what.trip_ids, ...what.person_ids, ...what.entity_ids]);
+    else this.linked.publish([...what.trip_ids, ...what.passenger_ids, ...what.organizer_ids], what.first, what.last);
+  }
+
+  /** What the timeline or network selected: its places and routes drawn apart and fitted into view. */
+  showLinked(selection: Linked): void {
+    const { t } = this.options;
+    this.linkedIds = new Set(selection.ids);
+    this.restyle();
+    this.drawPlaces();
+    if (!selection.ids.length) {
+      this.linkedNote.hidden = true;
+      return;
+    }
+    const where = selection.from === "timeline" ? t("Selected in the timeline") : t("Selected in the network");
+    this.linkedNote.textContent = `${where}: ${t("%(places)s places and %(routes)s routes here.", {
+      places: this.linkedPlaces.size,
+      routes: this.linkedRoutes.size,
+    })}`;
+    this.linkedNote.hidden = false;
+    const points = [...this.linkedPlaces].map((id) => this.markers.get(id)?.getLatLng()).filter((p): p is L.LatLng => Boolean(p));
+    for (const key of this.linkedRoutes) points.push(...(this.lines.get(key)?.getLatLngs() as L.LatLng[] | undefined ?? []));
+    if (points.length) this.map.fitBounds(L.latLngBounds(points).pad(0.3), { maxZoom: 7, animate: false });
+  }
+
+  /** Colour what another view selected; everything else as drawn. */
+  private restyle(): void {
+    this.linkedPlaces.clear();
+    this.linkedRoutes.clear();
+    const ids = this.linkedIds;
+    for (const place of this.data?.places ?? []) {
+      const on = ids.size > 0 && involves(ids, place.entity_ids, place.person_ids, place.trip_ids);
+      if (on) this.linkedPlaces.add(place.id);
+      this.markers.get(place.id)?.setStyle({ color: on ? LINKED : placeColor(place), weight: on ? 4 : 1.5 });
+    }
+    for (const route of this.data?.routes ?? []) {
+      const on = ids.size > 0 && involves(ids, route.trip_ids, route.passenger_ids, route.organizer_ids);
+      const line = this.lines.get(routeKey(route));
+      if (!line) continue;
+      if (on) {
+        this.linkedRoutes.add(routeKey(route));
+        for (const end of [route.source, route.target]) this.linkedPlaces.add(end);
+      }
+      line.setStyle({ color: on ? LINKED : routeColor(route), opacity: on ? 1 : 0.75 });
+      if (on) line.bringToFront();
+    }
+    for (const id of this.linkedPlaces) this.markers.get(id)?.setStyle({ color: LINKED, weight: 4 });
+  }
+
   /** Centre the map on a place and open its popup (from the table). */
   showPlace(place: Place): void {
+    this.tell(place);
     const marker = this.markers.get(place.id);
     if (!marker) return;
     this.map.setView(marker.getLatLng(), Math.max(this.map.getZoom(), 6), { animate: false });
@@ -352,6 +435,7 @@ export class MapView {
   }
 
   showRoute(route: Route): void {
+    this.tell(route);
     const line = this.lines.get(routeKey(route));
     if (!line) return;
     this.map.fitBounds(line.getBounds().pad(0.3), { maxZoom: 8 });

@@ -2,6 +2,7 @@ import Graph, { UndirectedGraph } from "graphology";
 import type Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 
+import { LinkedViews, type Linked } from "../common/linked";
 import { Api, ApiError } from "./api";
 import { DIM_EDGE, DIM_NODE, PATH_COLOR, edgeColor, schemaColor } from "./colors";
 import { download, h, safeUrl, uid } from "./dom";
@@ -28,6 +29,8 @@ export const FIRST_RENDER_MARK = "veriga-network-first-render";
 
 /** ids per `GET graph?ids=` request when reopening a saved view (keeps URLs short). */
 const IDS_PER_REQUEST = 100;
+/** At most this many entities another view selected are added to the graph at once. */
+const LINKED_ADDED = 30;
 
 const emptyFilters = (): FilterState => ({
   hiddenSchemas: [],
@@ -88,6 +91,8 @@ export interface ExplorerOptions {
   t: Translate;
   /** Resolves when network.css has been applied (the sigma container needs its size). */
   styled: Promise<void>;
+  /** The case: its timeline and map open beside select together with this graph. */
+  caseName?: string;
 }
 
 export class Explorer {
@@ -126,6 +131,7 @@ export class Explorer {
   private centrality = new Map<Centrality, Record<string, number>>();
   private centralityTimer: number | undefined;
   private busy = 0;
+  readonly linked: LinkedViews | null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -137,6 +143,9 @@ export class Explorer {
     const first = opts.seed.length ? this.api.graph(opts.seed) : Promise.resolve<GraphData>({ nodes: [], edges: [] });
     first.catch(() => undefined);
     this.c = this.buildUi();
+    this.linked = opts.caseName
+      ? new LinkedViews(opts.caseName, "network", (selection) => void this.track(this.showLinked(selection)))
+      : null;
     this.ready = this.init(first, opts.styled);
   }
 
@@ -455,12 +464,12 @@ export class Explorer {
         hiddenEdges.add(e);
       else if (s !== t) linked.add(s).add(t);
     });
-    // entities left without a shown link: hidden unless asked for (or selected)
+    // entities left without a shown link: hidden unless asked for (or selected, or highlighted)
     let isolated = 0;
     g.forEachNode((n) => {
       if (hiddenNodes.has(n) || linked.has(n)) return;
       isolated++;
-      if (!f.showIsolated && n !== this.selected) hiddenNodes.add(n);
+      if (!f.showIsolated && n !== this.selected && !this.pathNodes?.has(n)) hiddenNodes.add(n);
     });
     this.hiddenNodes = hiddenNodes;
     this.hiddenEdges = hiddenEdges;
@@ -648,8 +657,14 @@ export class Explorer {
 
   private bindSigma(sigma: Sigma<NodeAttrs, EdgeAttrs>): void {
     const g = this.graph;
-    sigma.on("clickNode", ({ node }) => this.select(node));
-    sigma.on("clickStage", () => this.select(null));
+    sigma.on("clickNode", ({ node }) => {
+      this.select(node);
+      this.linked?.publish([node]);
+    });
+    sigma.on("clickStage", () => {
+      this.select(null);
+      this.linked?.publish([]);
+    });
     sigma.on("doubleClickNode", (e) => {
       e.preventSigmaDefault(); // no zoom on double click
       this.select(e.node);
@@ -859,6 +874,51 @@ export class Explorer {
     }
     this.renderPanel();
     this.sigma?.refresh({ skipIndexation: true });
+  }
+
+  /** What the timeline or the map selected: its entities (added if not drawn yet, up to
+   * LINKED_ADDED) and links highlighted, the view centred on them. */
+  async showLinked(selection: Linked): Promise<void> {
+    await this.ready;
+    const g = this.graph;
+    if (!selection.ids.length) {
+      this.clearHighlight();
+      return;
+    }
+    const missing = selection.ids.filter((id) => !g.hasNode(id) && !g.hasEdge(id)).slice(0, LINKED_ADDED);
+    if (missing.length) {
+      try {
+        const added = this.merge(await this.track(this.api.graph(missing)), null, new Set(missing));
+        if (added.nodes) await this.startLayout(1500);
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    const nodes = new Set<string>();
+    const edges = new Set<string>();
+    for (const id of selection.ids) {
+      if (g.hasNode(id)) nodes.add(id);
+      else if (g.hasEdge(id)) {
+        edges.add(id);
+        nodes.add(g.source(id));
+        nodes.add(g.target(id));
+      }
+    }
+    for (const n of nodes) for (const e of g.outEdges(n)) if (nodes.has(g.target(e))) edges.add(e);
+    if (!nodes.size) {
+      this.clearHighlight();
+      this.setStatus(this.t("nothing new"));
+      return;
+    }
+    this.pathNodes = nodes;
+    this.pathEdges = edges;
+    if ([...nodes].some((n) => this.hiddenNodes.has(n))) this.applyFilters();
+    this.renderPanel();
+    this.sigma?.refresh({ skipIndexation: true });
+    this.setStatus(this.t(selection.from === "map" ? "linked map" : "linked timeline", { n: nodes.size }));
+    const first = [...nodes][0]!;
+    const d = this.sigma?.getNodeDisplayData(first);
+    if (d && nodes.size === 1) void this.sigma?.getCamera().animate({ x: d.x, y: d.y, ratio: 0.5 }, { duration: 300 });
   }
 
   clearHighlight(): void {

@@ -68,6 +68,8 @@ export const DEFAULT_STRINGS: Record<string, string> = {
   "{nodes} entities and {edges} links shown.": "{nodes} entities and {edges} links shown.",
   "{nodes} entities and {edges} links added.": "{nodes} entities and {edges} links added.",
   "nothing new": "No new entities found.",
+  "linked timeline": "Selected in the timeline: {n} entities highlighted here.",
+  "linked map": "Selected on the map: {n} entities highlighted here.",
   "not found": "No entity of that name in the graph.",
   "path of {steps} steps found.": "Path of {steps} steps found.",
   "no path": "No path found.",

@@ -5,6 +5,7 @@
 import { DataSet } from "vis-data/peer";
 import { Timeline, type TimelineOptions } from "vis-timeline/peer";
 
+import { LinkedViews, type Linked } from "../common/linked";
 import { h, safeUrl, uid } from "../network/dom";
 import { day, endOf, focusWindow, formatter, parseDate } from "./dates";
 import { KIND_NAMES, type Translate } from "./strings";
@@ -93,6 +94,9 @@ export class TimelineApp {
   private readonly tbody: HTMLTableSectionElement;
   private readonly lanesSelect: HTMLSelectElement;
   private lanes: Lanes = "kind";
+  /** The timeline, network and map of this case open side by side select together. */
+  readonly linked: LinkedViews;
+  private readonly linkedNote: HTMLElement;
 
   constructor(
     private readonly root: HTMLElement,
@@ -141,6 +145,7 @@ export class TimelineApp {
       ),
     );
     this.status = h("p", { class: "tl-status", role: "status", "aria-live": "polite" }, t("Loading…"));
+    this.linkedNote = h("p", { class: "tl-linked", "aria-live": "polite", "data-testid": "tl-linked", hidden: true });
     this.chart = h("div", { class: "tl-chart", role: "region", "aria-label": t("Timeline chart: every event is also listed in the table below.") });
     this.details = h(
       "aside",
@@ -166,11 +171,37 @@ export class TimelineApp {
     root.append(
       this.form,
       this.status,
+      this.linkedNote,
       h("div", { class: "tl-body" }, this.chart, this.details),
       // the same events for screen readers and keyboards (closed at first: it can be long)
       h("details", { class: "tl-list", "data-testid": "tl-list" }, h("summary", {}, h("h2", {}, t("Events as a table"))), table),
     );
+    this.linked = new LinkedViews(options.caseName, "timeline", (selection) => this.showLinked(selection));
     this.ready = this.load(this.filter());
+  }
+
+  /** What the network or the map of this case selected: its events selected here, brought into view. */
+  showLinked(selection: Linked): void {
+    const t = this.t;
+    if (!this.timeline) return;
+    if (!selection.ids.length) {
+      this.timeline.setSelection([]);
+      this.linkedNote.hidden = true;
+      return;
+    }
+    const ids = new Set(selection.ids);
+    const events = this.shown.filter((e) => e.entity_ids.some((id) => ids.has(id)) || e.parties.some((p) => ids.has(p.id)));
+    const wanted = new Set(events.map((e) => e.id));
+    const drawn = this.items.getIds({ filter: (i) => wanted.has(String(i.id).split("\u0000")[0]) });
+    this.timeline.setSelection(drawn);
+    // where most of them are (a company registered years before stays a zoom away)
+    const span = selection.start && selection.end ? { start: parseDate(selection.start), end: endOf(selection.end) } : null;
+    const around = focusWindow(events.map((e) => parseDate(e.start))) ?? span;
+    if (around) this.timeline.setWindow(around.start, around.end, { animation: false });
+    const where = selection.from === "map" ? t("Selected on the map") : t("Selected in the network");
+    this.linkedNote.textContent = `${where}: ${t("%(count)s events here.", { count: events.length })}`;
+    this.linkedNote.hidden = false;
+    if (events.length === 1) this.select(events[0], false, false);
   }
 
   /** The filter the controls say. */
@@ -404,6 +435,7 @@ export class TimelineApp {
       // an event drawn on an entity's lane: its id, then the entity's
       const event = id ? this.byId.get(String(id).split("\u0000")[0]) : undefined;
       if (event) this.select(event, false);
+      else if (!props?.items?.length) this.linked.publish([]);
     });
   }
 
@@ -457,9 +489,14 @@ export class TimelineApp {
     return out;
   }
 
-  /** Show an event's details; from the table, also select and centre it on the chart. */
-  select(event: TimelineEvent, fromTable: boolean): void {
+  /** Show an event's details; from the table, also select and centre it on the chart. The network
+   * and map of the case open beside are told (unless the selection came from them). */
+  select(event: TimelineEvent, fromTable: boolean, tell = true): void {
     const t = this.t;
+    if (tell) {
+      this.linkedNote.hidden = true;
+      this.linked.publish([...event.entity_ids, ...event.parties.map((p) => p.id)], event.start, event.end ?? event.start);
+    }
     if (fromTable && this.timeline) {
       // on entity lanes the event is drawn once per lane it is on
       const drawn = this.items.getIds({ filter: (i) => i.id === event.id || String(i.id).startsWith(`${event.id}\u0000`) });
@@ -478,6 +515,8 @@ export class TimelineApp {
     if (ids.length) {
       const href = `/cases/${encodeURIComponent(this.options.caseName)}/network?ids=${ids.map(encodeURIComponent).join(",")}`;
       links.push(h("a", { href, "data-testid": "tl-network" }, t("Open in the network")));
+      const where = new URLSearchParams({ ids: ids.join(","), from: event.start.slice(0, 10), to: (event.end ?? event.start).slice(0, 10) });
+      links.push(h("a", { href: `/cases/${encodeURIComponent(this.options.caseName)}/map?${where}`, "data-testid": "tl-map" }, t("Show on the map")));
     }
     const parts: (Node | null)[] = [
       h("h2", {}, t("Details")),
