@@ -188,6 +188,9 @@ def _graph_now(web: Web, case: str) -> dict[str, Any]:
     titles = {f.id: f.heading(gettext, web.lang) for f in findings}
     for item in out["findings"]:
         item["title"] = titles.get(item["id"], item["title"])
+    for node in out["nodes"]:  # the one node that is not an entity: its name is a word
+        if node["id"] == "cash":
+            node["label"] = gettext(node["label"])
     return out
 
 

@@ -54,7 +54,8 @@ UI = (
     N_("Trip"), N_("unknown place"), N_("city not recognised, shown in its country"),
     N_("no location"), N_("location not visible"),
     N_("Moves of an operation: %(n)s"), N_("Findings"), N_("Moves"),
-    N_("Selected in the timeline"), N_("Selected in the network"),
+    N_("Selected in the timeline"), N_("Selected in the network"), N_("Zoom in"),
+    N_("Zoom out"),
     N_("%(places)s places and %(routes)s routes here."),
 )
 

@@ -134,6 +134,7 @@ export class MapView {
     this.linked = new LinkedViews(options.caseName, "map", (selected) => this.showLinked(selected));
 
     this.map = L.map(canvas, {
+      zoomControl: false, // added below, its buttons named in the reader's language
       zoomSnap: 0.25,
       minZoom: 2,
       maxZoom: 11,
@@ -141,6 +142,7 @@ export class MapView {
       attributionControl: true,
       maxBounds: L.latLngBounds([-85, -240], [85, 240]),
     });
+    L.control.zoom({ zoomInTitle: t("Zoom in"), zoomOutTitle: t("Zoom out") }).addTo(this.map);
     this.map.attributionControl.setPrefix(false).addAttribution("Natural Earth");
     this.map.createPane("outlines").style.zIndex = "250";
     this.drawOutlines();
