@@ -59,3 +59,27 @@ def test_spark_gives_the_same_result_as_duckdb(ledger):
     engines = [get_engine("duckdb"), get_engine("spark")]
     duck, spark = run_parity(engines, SQL, ledger, order_by=["account"])
     assert duck.num_rows == spark.num_rows == 7
+
+
+def test_views_over_files_are_made_when_a_statement_names_them(tmp_path) -> None:
+    """Binding a view reads the schema of each of its files: a query of other tables binds
+    none (a damaged file does not fail it), one that names the view reads it."""
+    from veriga.engine.duckdb_engine import DuckDBEngine
+
+    good = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"record_id": ["a", "b"]}), good)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet")
+    engine = DuckDBEngine()
+    try:
+        engine.register({"transaction": [good], "call": [broken]})
+        engine.register_arrow("ledger", pa.table({"n": [1, 2, 3]}))
+        assert engine.query("SELECT count(*) AS n FROM ledger").column(0)[0].as_py() == 3
+        assert engine.query('SELECT count(*) AS n FROM "transaction"'
+                            ).column(0)[0].as_py() == 2
+        engine.materialize("ids", "SELECT record_id FROM transaction")
+        assert engine.query("SELECT count(*) AS n FROM ids").column(0)[0].as_py() == 2
+        with pytest.raises(Exception):  # noqa: B017 - DuckDB's own error
+            engine.query("SELECT * FROM call")
+    finally:
+        engine.close()

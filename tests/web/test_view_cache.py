@@ -58,3 +58,36 @@ def test_readers_who_see_the_case_otherwise_never_share_one(client: TestClient, 
     open_case(client, site.case, "support of a victim")
     client.get(f"/api/cases/{site.case}/timeline")
     assert made == ["events", "events"]
+
+
+def _kept_reads(site: Site, what: str) -> int:
+    return sum(1 for e in site.dpo.audit.log(site.case)
+               if e["action"] == "finding.list" and (e.get("detail") or {}).get("derived") == what)
+
+
+def test_a_money_view_is_made_once_for_its_drill_downs(client: TestClient, site: Site,
+                                                       monkeypatch) -> None:
+    """The Sankey a drill-down asks again is kept (each call audited); other parameters, a
+    change of the findings or another reader's view make it again."""
+    from veriga.web.views import money
+
+    made: list[bool] = []
+    make = money._make_sankey
+    monkeypatch.setattr(money, "_make_sankey", lambda *a: made.append(True) or make(*a))
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "following the money")
+    before = _kept_reads(site, "money-sankey")
+    overview = client.get(f"/api/cases/{site.case}/money").json()
+    link = max(overview["links"], key=lambda k: k["value"])
+    rows = client.get(f"/api/cases/{site.case}/money/transactions",
+                      params={"from_node": link["source"], "to_node": link["target"]}).json()
+    assert rows["total"] == link["count"] and len(made) == 1
+    assert client.get(f"/api/cases/{site.case}/money").json() == overview and len(made) == 1
+    assert _kept_reads(site, "money-sankey") == before + 3  # each request audited
+    client.get(f"/api/cases/{site.case}/money", params={"by": "account"})
+    assert len(made) == 2
+    log_in(client, "ilze")  # an NGO worker sees the case minimised: her own flows
+    open_case(client, site.case, "support of a victim")
+    client.get(f"/api/cases/{site.case}/money")
+    assert len(made) == 3

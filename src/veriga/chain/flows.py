@@ -317,7 +317,9 @@ LEFT JOIN money_owners odst ON odst.account = m.dst
 """
 
 
-def _register_context(engine: Engine, ctx: Context) -> None:
+def register_context(engine: Engine, ctx: Context) -> None:
+    """The tables the moves of an overview name: the holder of each account, the flagged
+    accounts (a kept overview's drill-down registers them on its own engine)."""
     owners = sorted(ctx.owners.items()) if ctx.by_holder else []
     engine.register_arrow("money_owners", pa.table({
         "account": pa.array([a for a, _ in owners], pa.string()),
@@ -330,7 +332,7 @@ def overview(engine: Engine, ctx: Context, start: date | None = None,
              end: date | None = None, top: int = 30, only_flagged: bool = False) -> Sankey:
     """Every movement of the case once, summed per pair of holders (or accounts)."""
     ensure_edges(engine)
-    _register_context(engine, ctx)
+    register_context(engine, ctx)
     sql = _moves_sql(ctx, start, end, only_flagged)
     table = engine.query(f"""
 SELECT s, d, SUM(eur) AS value, COUNT(*) AS n, MIN(dn) AS first, MAX(dn) AS last
@@ -652,9 +654,8 @@ def transactions(engine: Engine, sankey: Sankey, source: str, target: str,
     head = engine.query(f"SELECT COUNT(*) AS n, SUM(part) AS v FROM ({picked}) p").to_pylist()[0]
     rows = engine.query(f"""
 SELECT l.record_id, l.day, l.amount, l.currency, l.eur, p.part, l.ref, l.account,
-  l.cp_account, l.cp_name, t.description, l.method, l.source_id, l.locator
+  l.cp_account, l.cp_name, l.description, l.method, l.source_id, l.locator
 FROM ({picked}) p JOIN ledger l ON l.record_id = p.record_id
-LEFT JOIN "transaction" t ON t.record_id = l.record_id
 ORDER BY l.day, l.record_id LIMIT {int(limit)} OFFSET {int(offset)}""").to_pylist()
     out = []
     seen: set[str] = set()

@@ -97,6 +97,7 @@ WITH t AS (
                                    || COALESCE(description, '')), {cash}) THEN 'cash'
          WHEN counterparty_account IS NOT NULL THEN 'transfer'
          ELSE 'other' END AS method,
+    description,
     upper(COALESCE(counterparty_name, '') || ' | ' || COALESCE(description, '')) AS text,
     CASE WHEN counterparty_account IS NOT NULL THEN counterparty_account
          WHEN trim(COALESCE(counterparty_name, '')) <> ''

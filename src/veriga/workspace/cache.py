@@ -31,7 +31,7 @@ _VALUES: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _SIZES: dict[tuple[Any, ...], int] = {}
 _COMPUTING: dict[tuple[Any, ...], threading.Lock] = {}
 _LOCK = threading.Lock()
-MAX_VALUES = 32
+MAX_VALUES = 256
 BUDGET_BYTES = int(float(os.environ.get("VERIGA_CACHE_MB", "1024")) * 2**20)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -49,13 +49,23 @@ class Ledger:
         self.close()
 
 
+T = TypeVar("T")
+
+#: What a money view asks of the ledger beside it, made with it and kept with it: the pairs
+#: of legs of one transfer, the accounts with statements, the movements between accounts.
+KEPT_WITH_LEDGER = (("legs", finance.ledger.LEGS_SQL), ("held", finance.ledger.HELD_SQL),
+                    ("edges", finance.ledger.EDGES_SQL))
+
+
 @dataclass(frozen=True)
 class _Prepared:
-    """A case's ledger as one reader sees it, with its account holders."""
+    """A case's ledger as one reader sees it, with its account holders and the tables of
+    :data:`KEPT_WITH_LEDGER`."""
 
     ledger: pa.Table
     holders: pa.Table
     owners: dict[str, str]
+    tables: dict[str, pa.Table] = field(default_factory=dict)
 
 
 #: Amount bands of the payment search (EUR, the absolute amount): name, upper bound.
@@ -247,21 +257,39 @@ class Records(Part):
                 entities = list(self.ws.entities.list(case, finance.HOLDER_SCHEMATA))
                 holders = finance.ledger.holders_table(finance.account_holders(entities))
                 finance.prepare(eng, holders, ledger_only=True)
+                tables = {}
+                for name, sql in KEPT_WITH_LEDGER:
+                    eng.materialize(name, sql)
+                    tables[name] = eng.query(f"SELECT * FROM {name}")
                 owners: dict[str, str] = {}
                 for held in holdings(entities):
                     for number in held.numbers:
                         owners.setdefault(number, held.owner_id)
-                return _Prepared(eng.query("SELECT * FROM ledger"), holders, owners)
+                return _Prepared(eng.query("SELECT * FROM ledger"), holders, owners, tables)
 
             prepared = cache.cached(key, build)
             if not built:  # the holders are read as building the ledger read them
                 self.ws.entities.audit_list(case, finance.HOLDER_SCHEMATA)
                 eng.register_arrow("holders", prepared.holders)
                 eng.register_arrow("ledger", prepared.ledger)
+                for name, table in prepared.tables.items():
+                    eng.register_arrow(name, table)
             return Ledger(eng, dict(prepared.owners))
         except BaseException:
             eng.close()
             raise
+
+    def kept(self, case: str, what: str, compute: Callable[[], T], version: Any = None) -> T:
+        """A value ``compute`` makes from the case's ledger and findings as this reader sees
+        them (a money view's flows), kept until the case's data, its findings or the reader's
+        view change (``version``: what else it depends on, such as the view's parameters).
+        Every call is audited as the reads it rests on, whether made now or kept."""
+        with self.ws.case(case, Op.ENTITY_READ) as access:
+            access.audit("records.read", derived=what)
+            access.audit("finding.list", derived=what)
+            found = cache.key(access, f"kept:{what}", version=(
+                version, self.ws.store.findings_version(access.conn, access.case_id)))
+        return cache.cached(found, compute)
 
     def _minimised(self, access: CaseAccess, tables: dict[str, list[Path]]
                    ) -> dict[str, list[Path]]:

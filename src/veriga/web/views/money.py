@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -233,6 +233,16 @@ def _home(web: Web, case: str, engine: Engine) -> str | None:
 
 
 def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey, str | None]:
+    """The Sankey ``p`` asks for, made once per change of the case's data, findings and the
+    reader's view, and kept: a drill-down asks the same flows again."""
+    sankey, note, ctx = web.ws.records.kept(case, "money-sankey", lambda: _make_sankey(
+        web, case, p, data), version=astuple(p))
+    flows.register_context(data.engine, ctx)  # the tables a kept overview's moves name
+    return sankey, note
+
+
+def _make_sankey(web: Web, case: str, p: Params, data: Ledger
+                 ) -> tuple[flows.Sankey, str | None, flows.Context]:
     engine = data.engine
     findings = web.ws.findings.list(case)
     ctx = flows.Context(data.owners, flows.flagged_accounts(engine, findings),
@@ -251,7 +261,7 @@ def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey,
             note = "No proceeds estimate yet: run the financial analyses (veriga analyze)."
     else:
         sankey = flows.overview(engine, ctx, p.start, p.end, p.top, p.flagged)
-    return sankey, note
+    return sankey, note, ctx
 
 
 def _out(web: Web, case: str, sankey: flows.Sankey, engine: Engine, p: Params,
