@@ -82,15 +82,17 @@ class Entities(Part):
         return access
 
     def derived(self, case: str, what: str, schemata: Sequence[str] | None,
-                compute: Callable[[], T], version: Any = None) -> T:
+                compute: Callable[[], T], version: Any = None, findings: bool = False) -> T:
         """A value ``compute`` makes from the case's entities (of ``schemata``) and findings
         as this reader sees them, reading them through the workspace: kept until the case's
         data, its findings or the reader's view change (``version``: what else it depends
-        on, such as the language). Every call is audited as the listing it rests on, whether
-        the value is made now or was kept."""
+        on, such as the language). Every call is audited as the listing it rests on (and as
+        a listing of the findings, if it shows them), whether made now or kept."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             access.audit("entity.list", schemata=builtins.list(schemata or []),
                          reads=access.only_entities, derived=what)
+            if findings and access.may(Op.FINDING_READ):
+                access.audit("finding.list", derived=what)
             found = cache.key(access, f"derived:{what}", version=(
                 version, self.ws.store.findings_version(access.conn, access.case_id)))
         return cache.cached(found, compute)

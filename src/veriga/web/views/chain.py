@@ -127,7 +127,8 @@ def _stages(web: Web, case: str) -> list[dict[str, Any]]:
     """The stages as the page and API show them, made once per change of the case's data,
     findings and the reader's view (and language)."""
     return web.ws.entities.derived(case, "chain-stages", SCHEMATA,
-                                   lambda: _stages_now(web, case), version=web.lang)
+                                   lambda: _stages_now(web, case), version=web.lang,
+                                   findings=True)
 
 
 def _stages_now(web: Web, case: str) -> list[dict[str, Any]]:
@@ -174,7 +175,8 @@ def _graph(web: Web, case: str) -> dict[str, Any]:
     """The chain diagram's graph, made once per change of the case's data, findings and the
     reader's view (and language)."""
     return web.ws.entities.derived(case, "chain-graph", GRAPH_SCHEMATA,
-                                   lambda: _graph_now(web, case), version=web.lang)
+                                   lambda: _graph_now(web, case), version=web.lang,
+                                   findings=True)
 
 
 def _graph_now(web: Web, case: str) -> dict[str, Any]:

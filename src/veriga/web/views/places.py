@@ -168,6 +168,14 @@ def map_api(case: str, web: Current, ids: str = "",
     if wanted:  # a record merged since: its entity (trips and places name the entity)
         merged = web.ws.entities.merged(case)
         wanted = list(dict.fromkeys(merged.get(i, i) for i in wanted))
+    # made once per change of the case's data, findings, the reader's view and language
+    return web.ws.entities.derived(case, "map", MAP_SCHEMATA, lambda: _map_now(
+        web, case, wanted, start, end), version=(web.lang, tuple(wanted), start, end),
+        findings=True)
+
+
+def _map_now(web: Web, case: str, wanted: list[str], start: date | None,
+             end: date | None) -> MapOut:
     try:  # the routes flagged findings follow (an operation's ads moving from city to city)
         followed = [f for f in web.ws.findings.list(case)
                     if (f.details or {}).get("route") and f.score >= MIN_SCORE]

@@ -209,7 +209,8 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
         what = "timeline:" + (",".join(sorted(kinds)) if kinds is not None else "*")
         schemata = tl.schemata_for(kinds) if kinds else None
         found, involved = web.ws.entities.derived(
-            case, what, schemata, lambda: _events(web, case, [], kinds), version=web.lang)
+            case, what, schemata, lambda: _events(web, case, [], kinds), version=web.lang,
+            findings=True)
     chosen = tl.select(found, ids=involved or None, start=start.isoformat() if start else None,
                        end=end.isoformat() if end else None,
                        kinds=set(kinds) if kinds is not None else None, limit=limit)
