@@ -91,3 +91,60 @@ def test_a_money_view_is_made_once_for_its_drill_downs(client: TestClient, site:
     open_case(client, site.case, "support of a victim")
     client.get(f"/api/cases/{site.case}/money")
     assert len(made) == 3
+
+
+def _rows(site: Site) -> int:
+    import sqlalchemy as sa
+
+    from veriga.store.schema import derived_values
+
+    with site.ws.store.begin() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(derived_values)).scalar()
+                   or 0)
+
+
+def test_what_one_server_process_made_another_reads_from_the_store(
+        client: TestClient, site: Site, monkeypatch) -> None:
+    """The chain, the timeline and the map made in one process are kept in the store: another
+    process (here: the process's own values forgotten) answers the same without making them;
+    a change of the case's data deletes them."""
+    from veriga.web.views import places
+    from veriga.workspace import cache
+
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    assert _rows(site) == 0  # a change of the data leaves no view behind
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    urls = [f"/api/cases/{site.case}/{u}" for u in ("chain", "chain/graph", "timeline", "map",
+                                                    "map?from=2026-01-01")]
+    first = [client.get(u).json() for u in urls]
+    assert _rows(site) == len(urls)
+    cache.clear()
+    made: list[str] = []
+    for module, name in ((chain, "_stages_now"), (chain, "_graph_now"), (timeline, "_events"),
+                         (places, "_map_now")):
+        monkeypatch.setattr(module, name, lambda *a, n=name: made.append(n))
+    assert [client.get(u).json() for u in urls] == first and made == []
+    site.ws.entities.set_subject_role(site.case, site.suspect, "other")
+    assert _rows(site) == 0
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")
+
+
+def test_a_reader_who_sees_the_case_otherwise_never_reads_anothers_kept_view(
+        client: TestClient, site: Site) -> None:
+    from veriga.workspace import cache
+
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the timeline of the case")
+    police = client.get(f"/api/cases/{site.case}/timeline").json()
+    cache.clear()
+    log_in(client, "ilze")  # an NGO worker: the store holds the police's timeline only
+    open_case(client, site.case, "support of a victim")
+    ngo = client.get(f"/api/cases/{site.case}/timeline").json()
+    assert ngo != police
+    names = {p["label"] for e in ngo["events"] for p in e["parties"]}
+    victim = site.ws.entities.get(site.case, site.victim).entity.caption
+    assert victim not in names
+    cache.clear()
+    assert client.get(f"/api/cases/{site.case}/timeline").json() == ngo

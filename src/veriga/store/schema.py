@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -583,4 +584,19 @@ notes = Table(
     Index("ix_notes_target", "case_id", "target_kind", "target_id"),
     Index("ix_notes_kind", "case_id", "kind"),
     Index("ix_notes_other", "case_id", "other_id"),
+)
+
+
+#: Views made from a whole case (the chain, the timeline, the map), kept for every server
+#: process: one row per slot (what it is, its parameters, the reader's view of the case), made
+#: in a state (the case's data fingerprint and findings version). A case's rows are deleted
+#: whenever its data change (:meth:`veriga.store.Store.bump_revision`).
+derived_values = Table(
+    "derived_values",
+    metadata,
+    Column("case_id", String(ID), ForeignKey("cases.id"), primary_key=True),
+    Column("slot", String(64), primary_key=True),
+    Column("state", String(64), nullable=False),
+    Column("value", LargeBinary, nullable=False),  # zlib-compressed JSON
+    Column("made_at", DateTime(timezone=True), nullable=False),
 )

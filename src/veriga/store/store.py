@@ -32,6 +32,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Evidence, Finding, Review, ReviewState
@@ -42,6 +43,7 @@ from veriga.store.schema import (
     audit,
     audit_reads,
     cases,
+    derived_values,
     findings,
     merges,
     rejects,
@@ -484,8 +486,33 @@ class Store:
         return (count, str(made), str(reviewed))
 
     def bump_revision(self, conn: Connection, case_id: str) -> None:
+        """The case's data changed: a new revision, and no view made from the old data is
+        kept (a file withdrawn or a record erased leaves none behind)."""
         conn.execute(cases.update().where(cases.c.id == case_id)
                      .values(revision=cases.c.revision + 1))
+        conn.execute(derived_values.delete().where(derived_values.c.case_id == case_id))
+
+    def derived_value(self, conn: Connection, case_id: str, slot: str, state: str
+                      ) -> bytes | None:
+        """A view kept in ``slot`` if it was made in ``state`` (see
+        :data:`veriga.store.schema.derived_values`)."""
+        value = conn.execute(select(derived_values.c.value).where(
+            derived_values.c.case_id == case_id, derived_values.c.slot == slot,
+            derived_values.c.state == state)).scalar()
+        return bytes(value) if value is not None else None
+
+    def keep_derived(self, case_id: str, slot: str, state: str, value: bytes) -> None:
+        """Keep a view in ``slot``, in place of what it held; in a transaction of its own,
+        and given up if another process keeps one there at the same moment."""
+        try:
+            with self.begin() as conn:
+                conn.execute(derived_values.delete().where(
+                    derived_values.c.case_id == case_id, derived_values.c.slot == slot))
+                conn.execute(derived_values.insert().values(
+                    case_id=case_id, slot=slot, state=state, value=value,
+                    made_at=datetime.now(UTC)))
+        except (IntegrityError, OperationalError):  # kept by the other, or locked
+            pass
 
     def search(self, conn: Connection, case_id: str, text: str, schemata: Sequence[str] = (),
                limit: int = 50, exclude_sources: Collection[str] = ()) -> list[str]:

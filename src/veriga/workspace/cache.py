@@ -19,7 +19,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from veriga.workspace.context import CaseAccess
 
@@ -78,8 +78,19 @@ def key(access: CaseAccess, what: str, readers: bool = True, version: Any = None
             view_key(access) if readers else None)
 
 
-def cached(found: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """The value kept under ``found`` (a :func:`key`), computed now if there is none."""
+@dataclasses.dataclass(frozen=True)
+class Shared(Generic[T]):
+    """Where a value is kept for every server process (the store): ``load`` gives it or
+    None, ``save`` keeps it."""
+
+    load: Callable[[], T | None]
+    save: Callable[[T], None]
+
+
+def cached(found: tuple[Any, ...], compute: Callable[[], T],
+           shared: Shared[T] | None = None) -> T:
+    """The value kept under ``found`` (a :func:`key`), computed now if there is none here
+    (nor in ``shared``, where it is kept once computed)."""
     with _LOCK:
         if found in _VALUES:
             _VALUES.move_to_end(found)
@@ -90,7 +101,13 @@ def cached(found: tuple[Any, ...], compute: Callable[[], T]) -> T:
             if found in _VALUES:
                 return _VALUES[found]
         try:
-            value = compute()
+            loaded = shared.load() if shared is not None else None
+            if loaded is None:
+                value = compute()
+                if shared is not None:
+                    shared.save(value)
+            else:
+                value = loaded
             size = size_of(value)
             with _LOCK:
                 if size <= BUDGET_BYTES:

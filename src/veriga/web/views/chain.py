@@ -22,6 +22,7 @@ from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
+from veriga.workspace.entities import AS_JSON
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -128,7 +129,7 @@ def _stages(web: Web, case: str) -> list[dict[str, Any]]:
     findings and the reader's view (and language)."""
     return web.ws.entities.derived(case, "chain-stages", SCHEMATA,
                                    lambda: _stages_now(web, case), version=web.lang,
-                                   findings=True)
+                                   findings=True, codec=AS_JSON)
 
 
 def _stages_now(web: Web, case: str) -> list[dict[str, Any]]:
@@ -176,7 +177,7 @@ def _graph(web: Web, case: str) -> dict[str, Any]:
     reader's view (and language)."""
     return web.ws.entities.derived(case, "chain-graph", GRAPH_SCHEMATA,
                                    lambda: _graph_now(web, case), version=web.lang,
-                                   findings=True)
+                                   findings=True, codec=AS_JSON)
 
 
 def _graph_now(web: Web, case: str) -> dict[str, Any]:

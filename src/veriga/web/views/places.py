@@ -24,6 +24,7 @@ from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
 from veriga.workspace import PermissionDenied
+from veriga.workspace.entities import Codec
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -171,7 +172,12 @@ def map_api(case: str, web: Current, ids: str = "",
     # made once per change of the case's data, findings, the reader's view and language
     return web.ws.entities.derived(case, "map", MAP_SCHEMATA, lambda: _map_now(
         web, case, wanted, start, end), version=(web.lang, tuple(wanted), start, end),
-        findings=True)
+        findings=True, codec=MAP_JSON)
+
+
+#: The map to JSON and back, kept for every server process.
+MAP_JSON: Codec[MapOut] = Codec(lambda m: m.model_dump(mode="json", by_alias=True),
+                                lambda d: MapOut.model_validate(d))
 
 
 def _map_now(web: Web, case: str, wanted: list[str], start: date | None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import pyarrow as pa
@@ -26,6 +26,7 @@ from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
 from veriga.workspace import PermissionDenied
+from veriga.workspace.entities import Codec
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -171,6 +172,17 @@ def _entities(web: Web, case: str, ids: list[str], kinds: list[str] | None,
     return dated + _by_id(web, case, refs - have), set()
 
 
+def _events_from(data: dict[str, Any]) -> tuple[list[tl.Event], set[str]]:
+    events = [tl.Event(**{**e, "parties": [tl.Party(**p) for p in e["parties"]]})
+              for e in data["events"]]
+    return events, set(data["involved"])
+
+
+#: The case's events to JSON and back, kept for every server process.
+EVENTS_JSON: Codec[tuple[list[tl.Event], set[str]]] = Codec(
+    lambda v: {"events": [e.to_dict() for e in v[0]], "involved": sorted(v[1])}, _events_from)
+
+
 def _events(web: Web, case: str, ids: list[str], kinds: list[str] | None
             ) -> tuple[list[tl.Event], set[str]]:
     """The events of the case (those of ``kinds``), or those involving ``ids``; and the ids
@@ -210,7 +222,7 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
         schemata = tl.schemata_for(kinds) if kinds else None
         found, involved = web.ws.entities.derived(
             case, what, schemata, lambda: _events(web, case, [], kinds), version=web.lang,
-            findings=True)
+            findings=True, codec=EVENTS_JSON)
     chosen = tl.select(found, ids=involved or None, start=start.isoformat() if start else None,
                        end=end.isoformat() if end else None,
                        kinds=set(kinds) if kinds is not None else None, limit=limit)
