@@ -148,3 +148,26 @@ def test_a_reader_who_sees_the_case_otherwise_never_reads_anothers_kept_view(
     assert victim not in names
     cache.clear()
     assert client.get(f"/api/cases/{site.case}/timeline").json() == ngo
+
+
+def test_the_money_ledger_one_process_prepared_another_reads_from_the_store(
+        client: TestClient, site: Site, monkeypatch) -> None:
+    from veriga import finance
+    from veriga.workspace import cache
+
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "following the money")
+    first = client.get(f"/api/cases/{site.case}/money").json()
+    link = max(first["links"], key=lambda k: k["value"])
+    rows = client.get(f"/api/cases/{site.case}/money/transactions",
+                      params={"from_node": link["source"], "to_node": link["target"]}).json()
+    cache.clear()
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ledger was prepared again")
+
+    monkeypatch.setattr(finance, "prepare", never)
+    assert client.get(f"/api/cases/{site.case}/money").json() == first
+    assert client.get(f"/api/cases/{site.case}/money/transactions", params={
+        "from_node": link["source"], "to_node": link["target"]}).json() == rows

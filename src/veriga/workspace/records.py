@@ -68,6 +68,34 @@ class _Prepared:
     tables: dict[str, pa.Table] = field(default_factory=dict)
 
 
+def _pack(prepared: _Prepared) -> bytes:
+    """A prepared ledger as bytes: a JSON header (the owners, each table's name and length),
+    then each table as a compressed Arrow stream."""
+    tables = {"ledger": prepared.ledger, "holders": prepared.holders,
+              **{f"kept:{k}": v for k, v in prepared.tables.items()}}
+    parts, sizes = [], []
+    for name, table in tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(
+                compression="zstd")) as writer:
+            writer.write_table(table)
+        parts.append(sink.getvalue().to_pybytes())
+        sizes.append([name, len(parts[-1])])
+    head = json.dumps({"owners": prepared.owners, "tables": sizes}).encode()
+    return len(head).to_bytes(8, "big") + head + b"".join(parts)
+
+
+def _unpack(raw: bytes) -> _Prepared:
+    size = int.from_bytes(raw[:8], "big")
+    head = json.loads(raw[8:8 + size])
+    at, tables = 8 + size, {}
+    for name, length in head["tables"]:
+        tables[name] = pa.ipc.open_stream(pa.py_buffer(raw[at:at + length])).read_all()
+        at += length
+    return _Prepared(tables.pop("ledger"), tables.pop("holders"), head["owners"],
+                     {k.removeprefix("kept:"): v for k, v in tables.items()})
+
+
 #: Amount bands of the payment search (EUR, the absolute amount): name, upper bound.
 AMOUNT_BANDS: tuple[tuple[str, int | None], ...] = (
     (N_("under 1,000"), 1000), (N_("1,000–9,999"), 10000), (N_("10,000–99,999"), 100000),
@@ -267,7 +295,7 @@ class Records(Part):
                         owners.setdefault(number, held.owner_id)
                 return _Prepared(eng.query("SELECT * FROM ledger"), holders, owners, tables)
 
-            prepared = cache.cached(key, build)
+            prepared = cache.cached(key, build, self._shared_ledger(key))
             if not built:  # the holders are read as building the ledger read them
                 self.ws.entities.audit_list(case, finance.HOLDER_SCHEMATA)
                 eng.register_arrow("holders", prepared.holders)
@@ -278,6 +306,21 @@ class Records(Part):
         except BaseException:
             eng.close()
             raise
+
+    def _shared_ledger(self, key: tuple[Any, ...]) -> cache.Shared[_Prepared]:
+        """The prepared ledger kept in the store too, for every server process (as Arrow
+        streams): after a change one process prepares it, the others read it."""
+        what, _, case_id, fingerprint, _, view = key
+        slot = hashlib.sha256(repr([what, view]).encode()).hexdigest()
+        state = hashlib.sha256(repr(fingerprint).encode()).hexdigest()
+        store = self.ws.store
+
+        def load() -> _Prepared | None:
+            with store.begin() as conn:
+                raw = store.derived_value(conn, case_id, slot, state)
+            return None if raw is None else _unpack(raw)
+
+        return cache.Shared(load, lambda p: store.keep_derived(case_id, slot, state, _pack(p)))
 
     def kept(self, case: str, what: str, compute: Callable[[], T], version: Any = None) -> T:
         """A value ``compute`` makes from the case's ledger and findings as this reader sees
