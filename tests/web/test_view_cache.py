@@ -171,3 +171,15 @@ def test_the_money_ledger_one_process_prepared_another_reads_from_the_store(
     assert client.get(f"/api/cases/{site.case}/money").json() == first
     assert client.get(f"/api/cases/{site.case}/money/transactions", params={
         "from_node": link["source"], "to_node": link["target"]}).json() == rows
+
+
+def test_a_view_larger_than_the_store_keeps_is_made_by_each_process(
+        client: TestClient, site: Site, monkeypatch) -> None:
+    from veriga.store import store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_KEPT_BYTES", 10)
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    assert client.get(f"/api/cases/{site.case}/chain/graph").status_code == 200
+    assert _rows(site) == 0

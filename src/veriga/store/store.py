@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import secrets
 import typing
 from collections import Counter
@@ -84,6 +85,10 @@ def make_db(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+#: The largest view kept in the store for every server process (``VERIGA_KEPT_MB``).
+MAX_KEPT_BYTES = int(float(os.environ.get("VERIGA_KEPT_MB", "256")) * 2**20)
 
 
 class Store:
@@ -503,7 +508,10 @@ class Store:
 
     def keep_derived(self, case_id: str, slot: str, state: str, value: bytes) -> None:
         """Keep a view in ``slot``, in place of what it held; in a transaction of its own,
-        and given up if another process keeps one there at the same moment."""
+        and given up if another process keeps one there at the same moment, or if it is
+        larger than :data:`MAX_KEPT_BYTES` (each process then makes its own)."""
+        if len(value) > MAX_KEPT_BYTES:
+            return
         try:
             with self.begin() as conn:
                 conn.execute(derived_values.delete().where(
