@@ -89,3 +89,26 @@ def test_audit_chain_detects_a_deleted_entry(ws):
     report = ws.audit.verify()
     assert not report.ok
     assert report.seq == 3 and "deleted" in report.problem
+
+
+def test_a_kept_view_is_read_in_its_state_and_gone_when_the_data_change(ws):
+    """Views kept for every server process (both stores): read back only in the state they
+    were made in; not kept if the data changed since; deleted by the next change."""
+    ws.cases.create("kept")
+    store = ws.store
+    with store.begin() as conn:
+        case_id = store.get_case(conn, "kept")["id"]
+        revision = store.fingerprint(conn, case_id)[0]
+    store.keep_derived(case_id, "slot", "s1", b"\x00view", revision)
+    with store.begin() as conn:
+        assert store.derived_value(conn, case_id, "slot", "s1") == b"\x00view"
+        assert store.derived_value(conn, case_id, "slot", "s2") is None
+    store.keep_derived(case_id, "slot", "s2", b"newer", revision)  # in place of the first
+    with store.begin() as conn:
+        assert store.derived_value(conn, case_id, "slot", "s1") is None
+        store.bump_revision(conn, case_id)
+    with store.begin() as conn:
+        assert store.derived_value(conn, case_id, "slot", "s2") is None
+    store.keep_derived(case_id, "slot", "s3", b"stale", revision)  # made before the change
+    with store.begin() as conn:
+        assert store.derived_value(conn, case_id, "slot", "s3") is None

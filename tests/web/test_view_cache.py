@@ -183,3 +183,23 @@ def test_a_view_larger_than_the_store_keeps_is_made_by_each_process(
     open_case(client, site.case, "the chain of the case")
     assert client.get(f"/api/cases/{site.case}/chain/graph").status_code == 200
     assert _rows(site) == 0
+
+
+def test_a_view_made_while_the_data_changed_is_not_kept(client: TestClient, site: Site,
+                                                       monkeypatch) -> None:
+    """A file withdrawn (here: a role set) while a view was being made: the view made from
+    the data before is not kept in the store, where it would outlive the change."""
+    graph_now = chain._graph_now
+
+    def changing(*args):
+        value = graph_now(*args)
+        site.ws.entities.set_subject_role(site.case, site.suspect, "other")
+        return value
+
+    monkeypatch.setattr(chain, "_graph_now", changing)
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    assert client.get(f"/api/cases/{site.case}/chain/graph").status_code == 200
+    assert _rows(site) == 0
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")

@@ -506,14 +506,21 @@ class Store:
             derived_values.c.state == state)).scalar()
         return bytes(value) if value is not None else None
 
-    def keep_derived(self, case_id: str, slot: str, state: str, value: bytes) -> None:
-        """Keep a view in ``slot``, in place of what it held; in a transaction of its own,
-        and given up if another process keeps one there at the same moment, or if it is
+    def keep_derived(self, case_id: str, slot: str, state: str, value: bytes,
+                     revision: Any) -> None:
+        """Keep a view made from the case's data at ``revision`` in ``slot``, in place of
+        what it held; in a transaction of its own. Given up if the data changed since (the
+        case's row is locked first: a change either comes before and is seen, or after and
+        deletes it), if another process keeps one there at the same moment, or if it is
         larger than :data:`MAX_KEPT_BYTES` (each process then makes its own)."""
         if len(value) > MAX_KEPT_BYTES:
             return
         try:
             with self.begin() as conn:
+                now = conn.execute(select(cases.c.revision).where(cases.c.id == case_id)
+                                   .with_for_update()).scalar()
+                if now != revision:
+                    return
                 conn.execute(derived_values.delete().where(
                     derived_values.c.case_id == case_id, derived_values.c.slot == slot))
                 conn.execute(derived_values.insert().values(

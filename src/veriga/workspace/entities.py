@@ -121,10 +121,10 @@ class Entities(Part):
             found = cache.key(access, f"derived:{what}", version=(version, state[1]))
             shared = None if codec is None else self._shared(
                 access.case_id, _digest([what, version, cache.view_key(access)]),
-                _digest(state), codec)
+                _digest(state), state[0][0], codec)
         return cache.cached(found, compute, shared)
 
-    def _shared(self, case_id: str, slot: str, state: str, codec: Codec[T]
+    def _shared(self, case_id: str, slot: str, state: str, revision: Any, codec: Codec[T]
                 ) -> cache.Shared[T]:
         store = self.ws.store
 
@@ -135,7 +135,7 @@ class Entities(Part):
 
         def save(value: T) -> None:
             raw = json.dumps(codec.encode(value), separators=(",", ":")).encode()
-            store.keep_derived(case_id, slot, state, zlib.compress(raw, 3))
+            store.keep_derived(case_id, slot, state, zlib.compress(raw, 3), revision)
 
         return cache.Shared(load, save)
 

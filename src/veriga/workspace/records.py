@@ -320,7 +320,8 @@ class Records(Part):
                 raw = store.derived_value(conn, case_id, slot, state)
             return None if raw is None else _unpack(raw)
 
-        return cache.Shared(load, lambda p: store.keep_derived(case_id, slot, state, _pack(p)))
+        return cache.Shared(load, lambda p: store.keep_derived(case_id, slot, state, _pack(p),
+                                                               fingerprint[0]))
 
     def kept(self, case: str, what: str, compute: Callable[[], T], version: Any = None) -> T:
         """A value ``compute`` makes from the case's ledger and findings as this reader sees
