@@ -94,13 +94,15 @@ def test_a_money_view_is_made_once_for_its_drill_downs(client: TestClient, site:
 
 
 def _rows(site: Site) -> int:
+    """The views kept in the store for the site's case (other tests' cases keep theirs)."""
     import sqlalchemy as sa
 
     from veriga.store.schema import derived_values
 
     with site.ws.store.begin() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(derived_values)).scalar()
-                   or 0)
+        case_id = site.ws.store.get_case(conn, site.case)["id"]
+        return int(conn.execute(sa.select(sa.func.count()).select_from(derived_values).where(
+            derived_values.c.case_id == case_id)).scalar() or 0)
 
 
 def test_what_one_server_process_made_another_reads_from_the_store(
