@@ -205,3 +205,22 @@ def test_a_view_made_while_the_data_changed_is_not_kept(client: TestClient, site
     assert client.get(f"/api/cases/{site.case}/chain/graph").status_code == 200
     assert _rows(site) == 0
     site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")
+
+
+def test_a_kept_view_that_no_longer_reads_is_made_again(client: TestClient, site: Site) -> None:
+    """A view kept by another version of Veriga (here: bytes that are not one) is made again
+    in its place, never an error."""
+    import sqlalchemy as sa
+
+    from veriga.store.schema import derived_values
+    from veriga.workspace import cache
+
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    first = client.get(f"/api/cases/{site.case}/chain/graph").json()
+    with site.ws.store.begin() as conn:
+        conn.execute(sa.update(derived_values).values(value=b"not a view"))
+    cache.clear()
+    assert client.get(f"/api/cases/{site.case}/chain/graph").json() == first
+    assert _rows(site) == 1

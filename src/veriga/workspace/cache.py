@@ -17,10 +17,13 @@ import json
 import os
 import sys
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from veriga import __version__
+from veriga.store import Store
 from veriga.workspace.context import CaseAccess
 
 T = TypeVar("T")
@@ -67,14 +70,17 @@ def view_key(access: CaseAccess) -> str:
     ]).encode()).hexdigest()
 
 
-def key(access: CaseAccess, what: str, readers: bool = True, version: Any = None
-        ) -> tuple[Any, ...]:
-    """The key of ``what`` for this reader of the case's data as it is now; ``readers``
-    False: of a value the same for every reader (hidden or minimised after it is read);
-    ``version``: what else changes with the value."""
+def key(access: CaseAccess, what: str, readers: bool = True, version: Any = None,
+        stale_with: Any = None) -> tuple[Any, ...]:
+    """The key of ``what`` for this reader of the case's data as it is now: ``(what,
+    database, case id, state, version, view)``. ``readers`` False: of a value the same for
+    every reader (hidden or minimised after it is read); ``version``: what tells values
+    apart (a view's parameters, the language); ``stale_with``: what else makes one out of
+    date besides the case's data (the findings' version). The state is the case's data
+    fingerprint with ``stale_with``."""
     ctx = access.ctx
     return (what, ctx.settings.database_url, access.case_id,
-            ctx.store.fingerprint(access.conn, access.case_id), version,
+            (ctx.store.fingerprint(access.conn, access.case_id), stale_with), version,
             view_key(access) if readers else None)
 
 
@@ -85,6 +91,54 @@ class Shared(Generic[T]):
 
     load: Callable[[], T | None]
     save: Callable[[T], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Codec(Generic[T]):
+    """A kept value to bytes and back, to keep it in the store."""
+
+    dump: Callable[[T], bytes]
+    load: Callable[[bytes], T]
+
+
+def json_codec(encode: Callable[[T], Any] = lambda value: value,
+               decode: Callable[[Any], T] = lambda data: data) -> Codec[T]:
+    """A value kept as compressed JSON: ``encode`` makes it JSON (lists, dicts, text,
+    numbers), ``decode`` makes it again."""
+    return Codec(
+        lambda value: zlib.compress(json.dumps(encode(value), separators=(",", ":")).encode(), 3),
+        lambda raw: decode(json.loads(zlib.decompress(raw))))
+
+
+#: A value that is JSON already.
+AS_JSON: Codec[Any] = json_codec()
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def in_store(store: Store, found: tuple[Any, ...], codec: Codec[T]) -> Shared[T]:
+    """The value kept under ``found`` (a :func:`key`) kept in the store too, for every server
+    process: in the case's slot of its what, version, reader's view (and Veriga's version,
+    which may encode it otherwise), read back only in the state it was made in, kept only if
+    the case's data did not change meanwhile (see :meth:`Store.keep_derived`). A value that
+    no longer decodes is made again."""
+    what, _, case_id, state, version, view = found
+    slot, made_in = _digest([what, version, view, __version__]), _digest(state)
+
+    def load() -> T | None:
+        with store.begin() as conn:
+            raw = store.derived_value(conn, case_id, slot, made_in)
+        if raw is None:
+            return None
+        try:
+            return codec.load(raw)
+        except Exception:  # noqa: BLE001 - kept by an older Veriga: made again, in its place
+            return None
+
+    return Shared(load, lambda value: store.keep_derived(case_id, slot, made_in,
+                                                         codec.dump(value), state[0][0]))
 
 
 def cached(found: tuple[Any, ...], compute: Callable[[], T],

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import builtins
-import hashlib
-import json
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from veriga import analysis
 from veriga.access import cases as case_access
@@ -27,22 +24,6 @@ T = TypeVar("T")
 SEARCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
 #: How the review note of a proposal unreviewed again by a split begins.
 SPLIT_NOTE = "Split: "
-
-
-@dataclass(frozen=True)
-class Codec(Generic[T]):
-    """A derived value to JSON (lists, dicts, text, numbers) and back."""
-
-    encode: Callable[[T], Any]
-    decode: Callable[[Any], T]
-
-
-#: A value that is JSON already.
-AS_JSON: Codec[Any] = Codec(lambda value: value, lambda value: value)
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 @dataclass
@@ -102,42 +83,24 @@ class Entities(Part):
 
     def derived(self, case: str, what: str, schemata: Sequence[str] | None,
                 compute: Callable[[], T], version: Any = None, findings: bool = False,
-                codec: Codec[T] | None = None) -> T:
+                codec: cache.Codec[T] | None = None) -> T:
         """A value ``compute`` makes from the case's entities (of ``schemata``) and findings
         as this reader sees them, reading them through the workspace: kept until the case's
         data, its findings or the reader's view change (``version``: what else it depends
         on, such as the language). Every call is audited as the listing it rests on (and as
         a listing of the findings, if it shows them), whether made now or kept.
 
-        With a ``codec`` (the value to and from JSON) it is kept in the store too, for every
-        server process: the first request after a change makes it once, not once a worker."""
+        With a ``codec`` it is kept in the store too, for every server process: the first
+        request after a change makes it once, not once a worker."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             access.audit("entity.list", schemata=builtins.list(schemata or []),
                          reads=access.only_entities, derived=what)
             if findings and access.may(Op.FINDING_READ):
                 access.audit("finding.list", derived=what)
-            state = (self.ws.store.fingerprint(access.conn, access.case_id),
-                     self.ws.store.findings_version(access.conn, access.case_id))
-            found = cache.key(access, f"derived:{what}", version=(version, state[1]))
-            shared = None if codec is None else self._shared(
-                access.case_id, _digest([what, version, cache.view_key(access)]),
-                _digest(state), state[0][0], codec)
-        return cache.cached(found, compute, shared)
-
-    def _shared(self, case_id: str, slot: str, state: str, revision: Any, codec: Codec[T]
-                ) -> cache.Shared[T]:
-        store = self.ws.store
-
-        def load() -> T | None:
-            with store.begin() as conn:
-                raw = store.derived_value(conn, case_id, slot, state)
-            return None if raw is None else codec.decode(json.loads(zlib.decompress(raw)))
-
-        def save(value: T) -> None:
-            raw = json.dumps(codec.encode(value), separators=(",", ":")).encode()
-            store.keep_derived(case_id, slot, state, zlib.compress(raw, 3), revision)
-
-        return cache.Shared(load, save)
+            found = cache.key(access, f"derived:{what}", version=version, stale_with=(
+                self.ws.store.findings_version(access.conn, access.case_id)))
+        return cache.cached(found, compute, None if codec is None
+                            else cache.in_store(self.ws.store, found, codec))
 
     def count(self, case: str) -> dict[str, int]:
         """How many entities of each schema the user may see (no value is read), counted

@@ -96,6 +96,10 @@ def _unpack(raw: bytes) -> _Prepared:
                      {k.removeprefix("kept:"): v for k, v in tables.items()})
 
 
+#: The prepared ledger kept in the store for every server process.
+LEDGER_CODEC = cache.Codec(_pack, _unpack)
+
+
 #: Amount bands of the payment search (EUR, the absolute amount): name, upper bound.
 AMOUNT_BANDS: tuple[tuple[str, int | None], ...] = (
     (N_("under 1,000"), 1000), (N_("1,000–9,999"), 10000), (N_("10,000–99,999"), 100000),
@@ -295,7 +299,7 @@ class Records(Part):
                         owners.setdefault(number, held.owner_id)
                 return _Prepared(eng.query("SELECT * FROM ledger"), holders, owners, tables)
 
-            prepared = cache.cached(key, build, self._shared_ledger(key))
+            prepared = cache.cached(key, build, cache.in_store(self.ws.store, key, LEDGER_CODEC))
             if not built:  # the holders are read as building the ledger read them
                 self.ws.entities.audit_list(case, finance.HOLDER_SCHEMATA)
                 eng.register_arrow("holders", prepared.holders)
@@ -307,22 +311,6 @@ class Records(Part):
             eng.close()
             raise
 
-    def _shared_ledger(self, key: tuple[Any, ...]) -> cache.Shared[_Prepared]:
-        """The prepared ledger kept in the store too, for every server process (as Arrow
-        streams): after a change one process prepares it, the others read it."""
-        what, _, case_id, fingerprint, _, view = key
-        slot = hashlib.sha256(repr([what, view]).encode()).hexdigest()
-        state = hashlib.sha256(repr(fingerprint).encode()).hexdigest()
-        store = self.ws.store
-
-        def load() -> _Prepared | None:
-            with store.begin() as conn:
-                raw = store.derived_value(conn, case_id, slot, state)
-            return None if raw is None else _unpack(raw)
-
-        return cache.Shared(load, lambda p: store.keep_derived(case_id, slot, state, _pack(p),
-                                                               fingerprint[0]))
-
     def kept(self, case: str, what: str, compute: Callable[[], T], version: Any = None) -> T:
         """A value ``compute`` makes from the case's ledger and findings as this reader sees
         them (a money view's flows), kept until the case's data, its findings or the reader's
@@ -331,8 +319,8 @@ class Records(Part):
         with self.ws.case(case, Op.ENTITY_READ) as access:
             access.audit("records.read", derived=what)
             access.audit("finding.list", derived=what)
-            found = cache.key(access, f"kept:{what}", version=(
-                version, self.ws.store.findings_version(access.conn, access.case_id)))
+            found = cache.key(access, f"kept:{what}", version=version, stale_with=(
+                self.ws.store.findings_version(access.conn, access.case_id)))
         return cache.cached(found, compute)
 
     def _minimised(self, access: CaseAccess, tables: dict[str, list[Path]]

@@ -22,7 +22,7 @@ from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
-from veriga.workspace.entities import AS_JSON
+from veriga.workspace.cache import AS_JSON
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]

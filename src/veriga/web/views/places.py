@@ -24,7 +24,7 @@ from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
 from veriga.workspace import PermissionDenied
-from veriga.workspace.entities import Codec
+from veriga.workspace.cache import Codec, json_codec
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -176,8 +176,8 @@ def map_api(case: str, web: Current, ids: str = "",
 
 
 #: The map to JSON and back, kept for every server process.
-MAP_JSON: Codec[MapOut] = Codec(lambda m: m.model_dump(mode="json", by_alias=True),
-                                lambda d: MapOut.model_validate(d))
+MAP_JSON: Codec[MapOut] = json_codec(lambda m: m.model_dump(mode="json", by_alias=True),
+                                     MapOut.model_validate)
 
 
 def _map_now(web: Web, case: str, wanted: list[str], start: date | None,

@@ -26,7 +26,7 @@ from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
 from veriga.workspace import PermissionDenied
-from veriga.workspace.entities import Codec
+from veriga.workspace.cache import Codec, json_codec
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -179,7 +179,7 @@ def _events_from(data: dict[str, Any]) -> tuple[list[tl.Event], set[str]]:
 
 
 #: The case's events to JSON and back, kept for every server process.
-EVENTS_JSON: Codec[tuple[list[tl.Event], set[str]]] = Codec(
+EVENTS_JSON: Codec[tuple[list[tl.Event], set[str]]] = json_codec(
     lambda v: {"events": [e.to_dict() for e in v[0]], "involved": sorted(v[1])}, _events_from)
 
 
