@@ -132,6 +132,8 @@ export class Explorer {
   private centralityTimer: number | undefined;
   private busy = 0;
   readonly linked: LinkedViews | null;
+  /** What another view selected, said while it is highlighted (the layout's news beside it). */
+  private linkedStatus: string | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -749,7 +751,8 @@ export class Explorer {
   }
 
   private setStatusIfIdle(text: string): void {
-    if (!this.c.status.classList.contains("vn-error") || !this.c.status.textContent) this.setStatus(text);
+    if (!this.c.status.classList.contains("vn-error") || !this.c.status.textContent)
+      this.setStatus(this.linkedStatus ? `${text} ${this.linkedStatus}` : text);
   }
 
   // ---------------------------------------------------------------- selection and actions
@@ -864,6 +867,7 @@ export class Explorer {
 
   highlightPath(path: string[]): void {
     const g = this.graph;
+    this.linkedStatus = null;
     this.pathNodes = new Set(path);
     this.pathEdges = new Set();
     for (let i = 0; i + 1 < path.length; i++) {
@@ -915,13 +919,15 @@ export class Explorer {
     if ([...nodes].some((n) => this.hiddenNodes.has(n))) this.applyFilters();
     this.renderPanel();
     this.sigma?.refresh({ skipIndexation: true });
-    this.setStatus(this.t(selection.from === "map" ? "linked map" : "linked timeline", { n: nodes.size }));
+    this.linkedStatus = this.t(selection.from === "map" ? "linked map" : "linked timeline", { n: nodes.size });
+    this.setStatus(this.linkedStatus);
     const first = [...nodes][0]!;
     const d = this.sigma?.getNodeDisplayData(first);
     if (d && nodes.size === 1) void this.sigma?.getCamera().animate({ x: d.x, y: d.y, ratio: 0.5 }, { duration: 300 });
   }
 
   clearHighlight(): void {
+    this.linkedStatus = null;
     this.pathNodes = null;
     this.pathEdges = new Set();
     this.renderPanel();
