@@ -44,6 +44,7 @@ def test_the_chart_as_laid_out(server: str, browser: object, site: Site,
     page.goto(f"{server}/cases/amber/network?ids={account.id}")
     poll(page, "() => window.verigaNetwork && window.verigaNetwork.sigma !== null")
     poll(page, "() => window.verigaNetwork.graph.order >= 2")
+    page.evaluate("() => window.verigaNetwork.idle()")  # the layout has stopped moving nodes
     # what is shown (entities without links are hidden, and left out of the chart)
     shown = page.evaluate("() => { const n = window.verigaNetwork, g = n.graph; return "
                           "g.nodes().filter(x => !n.sigma.getNodeDisplayData(x).hidden)"
