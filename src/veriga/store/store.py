@@ -207,14 +207,17 @@ class Store:
         if canonical is None or not cases_of <= canonical.keys():
             canonical = {case: self.canonical_map(conn, case) for case in cases_of}
         merged = any(canonical[case] for case in cases_of)
+        sqlite = conn.dialect.name == "sqlite"
         for start in range(0, table.num_rows, CHUNK):
             part = table.slice(start, CHUNK)
-            columns = {n: part[n].to_pylist() for n in STATEMENT_COLUMNS}
+            columns = {n: (_sqlite_times(part[n]) if sqlite and n == "first_seen"
+                           else part[n].to_pylist()) for n in STATEMENT_COLUMNS}
             if merged:
                 columns["canonical_id"] = [
                     canonical[case].get(entity, entity) for case, entity in
                     zip(columns["case_id"], columns["entity_id"], strict=True)]
-            _write_statements(conn, list(zip(*columns.values(), strict=True)))
+            _write_statements(conn, list(zip(*columns.values(), strict=True)),
+                              times_as_text=sqlite)
 
     def add_rejects(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(rows), CHUNK):
@@ -742,9 +745,11 @@ class Store:
 STATEMENT_COLUMNS = [c.name for c in statements.columns]
 
 
-def _write_statements(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+def _write_statements(conn: Connection, rows: Sequence[tuple[Any, ...]],
+                      times_as_text: bool = False) -> None:
     """Statement rows (values in the order of :data:`STATEMENT_COLUMNS`) through the driver:
-    COPY on PostgreSQL; on SQLite in :data:`CHUNK`s, ``first_seen`` as the dialect keeps it."""
+    COPY on PostgreSQL; on SQLite in :data:`CHUNK`s, ``first_seen`` as the dialect keeps it
+    (``times_as_text``: the rows hold it so already)."""
     names = ", ".join(STATEMENT_COLUMNS)
     if conn.dialect.name == "postgresql":
         # psycopg's own connection under SQLAlchemy's (typed as possibly none): COPY
@@ -754,6 +759,10 @@ def _write_statements(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None
                 copy.write_row(row)
         return
     sql = f"INSERT INTO statements ({names}) VALUES ({', '.join('?' for _ in STATEMENT_COLUMNS)})"
+    if times_as_text:
+        for start in range(0, len(rows), CHUNK):
+            conn.exec_driver_sql(sql, rows[start : start + CHUNK])
+        return
     at = STATEMENT_COLUMNS.index("first_seen")
     times: dict[datetime, str] = {}
     for start in range(0, len(rows), CHUNK):
@@ -764,6 +773,14 @@ def _write_statements(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None
                 times[seen] = _sqlite_time(seen)
             batch.append((*row[:at], times[seen], *row[at + 1:]))
         conn.exec_driver_sql(sql, batch)
+
+
+def _sqlite_times(column: pa.ChunkedArray) -> list[str]:
+    """A timestamp column as :func:`_sqlite_time` writes each value: converted once per
+    distinct time (an import's rows share one), not once per row."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    texts = pa.array([_sqlite_time(t) for t in encoded.dictionary.to_pylist()], pa.string())
+    return texts.take(encoded.indices).to_pylist()
 
 
 def _sqlite_time(value: datetime) -> str:
