@@ -18,18 +18,18 @@ def test_concurrent_imports_of_one_file(settings, examples, monkeypatch):
     setup = Workspace.local(settings, purpose="automated test", username="tester")
     setup.cases.create("c")
     barrier = threading.Barrier(2, timeout=30)
-    original = Store.find_source
+    original = Store.list_sources  # an import run reads the case's files once, first
 
     calls: list[int] = []
 
-    def find_then_wait(self, conn, case_id, sha256):
-        found = original(self, conn, case_id, sha256)
+    def find_then_wait(self, conn, case_id):
+        found = original(self, conn, case_id)
         calls.append(1)
         if len(calls) <= 2:
             barrier.wait()  # both imports have seen that the file is not in the case yet
         return found
 
-    monkeypatch.setattr(Store, "find_source", find_then_wait)
+    monkeypatch.setattr(Store, "list_sources", find_then_wait)
     outcomes: list[object] = []
 
     sessions = [setup.as_user("tester", "automated test") for _ in range(2)]
@@ -46,7 +46,7 @@ def test_concurrent_imports_of_one_file(settings, examples, monkeypatch):
         t.start()
     for t in threads:
         t.join(timeout=120)
-    monkeypatch.setattr(Store, "find_source", original)
+    monkeypatch.setattr(Store, "list_sources", original)
     errors = [o for o in outcomes if isinstance(o, BaseException)]
     assert len(outcomes) == 2 and len(errors) == 1, [repr(o) for o in outcomes]
     [error] = errors

@@ -29,6 +29,26 @@ def test_background_calls_run_in_order_and_one_chunk_starts_no_thread():
     assert all(name.startswith("import-writer") for _, name in done)
 
 
+def test_background_lets_the_caller_run_ahead_by_its_depth_in_order():
+    """An import run's writer: the next files are read while the first is still written,
+    as far as the depth allows, and the writes keep their order."""
+    release = threading.Event()
+    done: list[int] = []
+    bg = Background(depth=3)
+    bg.run(lambda: (release.wait(10), done.append(0)))
+    for i in range(1, 3):  # the first call blocks the thread; the caller is not held
+        bg.run(lambda i=i: done.append(i))
+    assert done == []
+    handed = threading.Thread(target=lambda: bg.run(lambda: done.append(3)))
+    handed.start()  # a fourth call is beyond the depth: it waits for the oldest
+    handed.join(0.2)
+    assert handed.is_alive()
+    release.set()
+    handed.join(10)
+    bg.wait()
+    assert done == [0, 1, 2, 3]
+
+
 def test_background_error_reaches_the_caller():
     def fail() -> None:
         raise ValueError("store refused")

@@ -14,6 +14,7 @@ details (:data:`EUR_SCOPES`) only after an entry whose amount is not in EUR.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -163,11 +164,21 @@ def _compiled_text(ns: str) -> bytes:
     return _stylesheet_text(ns).encode()
 
 
+_THREAD = threading.local()
+
+
 def stylesheet(ns: str) -> Any:
-    """The compiled stylesheet for documents in namespace ``ns`` (a new object per call:
-    an XSLT object is used by one thread only)."""
-    return etree.XSLT(etree.XML(_compiled_text(ns)),
-                      access_control=NO_ACCESS)
+    """The compiled stylesheet for documents in namespace ``ns``, compiled once per thread
+    (an XSLT object is used by one thread only; a production of many small statement files
+    would otherwise compile it once per file)."""
+    compiled: dict[str, Any] = _THREAD.__dict__.setdefault("sheets", {})
+    sheet = compiled.get(ns)
+    if sheet is None:
+        if len(compiled) >= 16:
+            compiled.clear()
+        sheet = compiled[ns] = etree.XSLT(etree.XML(_compiled_text(ns)),
+                                          access_control=NO_ACCESS)
+    return sheet
 
 
 def deep_path(room: int) -> str:

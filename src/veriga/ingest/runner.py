@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -108,12 +109,23 @@ def run_imports(
     shas: dict[str, str] = {}
     try:
         with store.begin() as conn:
-            # merges are not made by an import: read once for the run, not once per file
+            # merges are not made by an import: read once for the run, not once per file;
+            # so are the case's files (each new file is checked against them and the run's)
             run_state["canonical"] = {case_id: store.canonical_map(conn, case_id)}
-            for req in requests:
-                result = _import_one(store, conn, run, case_id, req, actor, strict, progress,
-                                     source_values or {}, run_state, shas, kept)
-                results.append(result)
+            run_state["sources"] = {row["sha256"]: row
+                                    for row in store.list_sources(conn, case_id)}
+            # every write of the run on one thread, in order: a file is read while the one
+            # before is written; the connection is the writer's until it has settled
+            writer = Background(depth=WRITES_AHEAD)
+            try:
+                for req in requests:
+                    result = _import_one(store, conn, run, case_id, req, actor, strict,
+                                         progress, source_values or {}, run_state, shas,
+                                         writer, kept)
+                    results.append(result)
+                writer.wait()
+            finally:
+                writer.stop()
             _check_invoice_parties(store, conn, case_id, results, run_state, strict)
             # audited last: an entry takes the audit chain's lock until the commit, and
             # every other writer of the server waits for it
@@ -192,8 +204,11 @@ def _duplicate(store: Store, case_id: str, shas: dict[str, str]) -> ImportFailed
 def _import_one(
     store: Store, conn: Any, run: BulkRun, case_id: str, req: ImportRequest, actor: str,
     strict: bool, progress: Progress | None, source_values: dict[str, Any],
-    run_state: dict[str, Any], shas: dict[str, str], kept: KeptRun | None = None,
+    run_state: dict[str, Any], shas: dict[str, str], writer: Background,
+    kept: KeptRun | None = None,
 ) -> ImportResult:
+    """Read one file and hand its writes to ``writer`` (the run's, in order); the case's
+    files are ``run_state["sources"]``, by SHA-256."""
     path = req.path
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
@@ -201,7 +216,8 @@ def _import_one(
     check_file_size(path.name, path, limits.max_bytes, "max_bytes")
     sha = sha256_file(path)
     shas[sha] = path.name
-    existing = store.find_source(conn, case_id, sha)
+    known: dict[str, dict[str, Any]] = run_state["sources"]
+    existing = known.get(sha)
     if existing and existing.get("withdrawn_at"):
         raise ImportFailed(
             f"{path.name}: this exact file was imported as source {existing['id']} and "
@@ -224,23 +240,21 @@ def _import_one(
         "imported_at": now, "entity_count": 0, "statement_count": 0, "record_count": 0,
         "reject_count": 0, "bulk": {}, **source_values,
     }
-    store.add_source(conn, source_row)
+    known[sha] = source_row
+    writer.run(store.add_source, conn, source_row)
     result = ImportResult(source_id=ctx.source_id, file_name=path.name, format=fmt,
                           sha256=sha, mapping=mapping.label if mapping else None)
     entities: set[str] = set()
     seen: set[str] = set()
     records = Records(ctx, run, case_id)
-    writer = Background()
     try:
         for rows in _read(importer, ctx, fmt, case_id, now, entities, seen, records):
             add = store.add_statement_table if isinstance(rows, pa.Table) else \
                 store.add_statements
             writer.run(add, conn, rows, canonical=run_state.get("canonical"))
-        writer.wait()
         _finish(ctx, strict, entities, records)
         paths = records.close()
     except BaseException:
-        writer.stop()
         records.abort()
         raise
     result.rejects = ctx.rejects
@@ -249,13 +263,13 @@ def _import_one(
     if records.parties:  # checked against the case's companies when the run ends
         run_state.setdefault("invoice_parties", {})[ctx.source_id] = pa.concat_tables(
             records.parties)
-    store.add_rejects(conn, [
+    writer.run(store.add_rejects, conn, [
         {"case_id": case_id, "source_id": ctx.source_id, "locator": r.locator,
          "field": r.field, "value": r.value, "reason": r.reason} for r in ctx.rejects
     ])
     result.entities = len(entities)
     result.statements = len(seen)
-    store.update_source(conn, ctx.source_id, entity_count=result.entities,
+    writer.run(store.update_source, conn, ctx.source_id, entity_count=result.entities,
                         statement_count=result.statements,
                         record_count=sum(result.records.values()),
                         reject_count=len(ctx.rejects), bulk=paths)
@@ -402,14 +416,22 @@ class Records:
             writer.abort()
 
 
-class Background:
-    """Runs calls one at a time on a thread of its own, each while the caller prepares the
-    next (the statements of one chunk are written while the next chunk is read). The first
-    call waits for a second: a file of one chunk starts no thread."""
+#: Writes an import run may hand over before it waits for the oldest (a chunk of statements
+#: each at most: the memory they hold is bounded)
+WRITES_AHEAD = 3
 
-    def __init__(self) -> None:
+
+class Background:
+    """Runs calls one at a time, in order, on a thread of its own while the caller prepares
+    the next (the statements of one chunk are written while the next chunk is read, one file
+    while the next file is read); at most ``depth`` calls wait or run at once, the caller
+    waits for the oldest beyond that. The first call waits for a second: a run of one call
+    starts no thread."""
+
+    def __init__(self, depth: int = 1) -> None:
+        self.depth = depth
         self._pool: ThreadPoolExecutor | None = None
-        self._pending: Future[Any] | None = None
+        self._pending: deque[Future[Any]] = deque()
         self._first: Callable[[], Any] | None = None
 
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -419,27 +441,27 @@ class Background:
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-            self._pending = self._pool.submit(self._first)  # type: ignore[arg-type]
+            self._pending.append(self._pool.submit(self._first))  # type: ignore[arg-type]
             self._first = None
-        assert self._pending is not None
-        self._pending.result()
-        self._pending = self._pool.submit(call)
+        while len(self._pending) >= self.depth:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(call))
 
     def wait(self) -> None:
         """Every call made and done (an error raised here)."""
         if self._first is not None:
             first, self._first = self._first, None
             first()
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
+        while self._pending:
+            self._pending.popleft().result()
         self.stop()
 
     def stop(self) -> None:
-        """Wait for the call running, if any, and end the thread."""
+        """Wait for the call running, if any, drop those not started, and end the thread."""
         self._first = None
+        self._pending.clear()
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
 
