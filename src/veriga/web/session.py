@@ -94,6 +94,7 @@ async def _current(request: Request, read_form: bool) -> Web:
             checked = False
     purpose = state.purposes.get(case_id) if case_id else None
     ws = Workspace(request.app.state.settings, user, purpose, store=store)
+    ws.resolve_once = True  # lives for this request only
     request.state.ws = ws  # the response is minimised as this session's reads were
     lang = pick(request.cookies.get(LANG), pick(user.language))
     request.state.lang = lang  # pseudonyms in the response are written in it

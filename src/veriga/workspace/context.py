@@ -155,6 +155,42 @@ class CaseAccess:
             self.only_entities is None or entity_id in self.only_entities)
 
 
+#: Operations that only read: in a workspace that resolves once (a web request's, which
+#: reads the case several times), what one resolved for a reader is reused by the next read
+#: of the same revision; any other operation resolves afresh, and so does every read after.
+RESOLVED_ONCE = frozenset({Op.ENTITY_READ, Op.FINDING_READ})
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """What a reader sees of a case's data at one revision: merges, files withdrawn or
+    withheld, entities hidden, subject roles and the minimisation (copied into each access:
+    an access may change its own)."""
+
+    canonical_of: dict[str, str]
+    withdrawn: frozenset[str]
+    hidden_sources: frozenset[str]
+    hidden_entities: frozenset[str]
+    jit_ended: frozenset[str]
+    subject_roles: dict[str, str]
+    minimiser: Minimiser | None
+
+    @classmethod
+    def of(cls, access: CaseAccess) -> _Resolved:
+        return cls(dict(access.canonical_of), frozenset(access.withdrawn),
+                   frozenset(access.hidden_sources), frozenset(access.hidden_entities),
+                   frozenset(access.jit_ended), dict(access.subject_roles), access.minimiser)
+
+    def apply(self, access: CaseAccess) -> None:
+        access.canonical_of = dict(self.canonical_of)
+        access.withdrawn = set(self.withdrawn)
+        access.hidden_sources = set(self.hidden_sources)
+        access.hidden_entities = set(self.hidden_entities)
+        access.jit_ended = set(self.jit_ended)
+        access.subject_roles = dict(self.subject_roles)
+        access.minimiser = self.minimiser
+
+
 class Context:
     """Who is acting, why, and on which store: the base every workspace part shares."""
 
@@ -169,6 +205,10 @@ class Context:
         self.user = user
         #: the minimisation applied to what this session was shown, by case id
         self.minimisers: dict[str, Minimiser] = {}
+        #: reads resolve what the user sees of a case once (:data:`RESOLVED_ONCE`): set for
+        #: a workspace that lives as briefly as a web request
+        self.resolve_once = False
+        self._resolved: dict[tuple[Any, ...], _Resolved] = {}
 
     @property
     def actor(self) -> str:
@@ -234,15 +274,28 @@ class Context:
             raise PurposeRequired("state the purpose of this access (--purpose); it is "
                                   "recorded in the audit log")
         access = CaseAccess(self, conn, row, role, only_ids)
-        access.canonical_of = self.store.canonical_map(conn, access.case_id)
-        access.withdrawn = case_access.withdrawn_sources(conn, access.case_id)
-        access.hidden_sources |= access.withdrawn
+        # what the reader sees of the case's data, resolved once per revision for reads
+        key = (user.id, access.case_id, row["revision"], op in NEEDS_PURPOSE)
+        once = self.resolve_once and op in RESOLVED_ONCE
+        if not once:
+            self._resolved.clear()  # a change may follow: later reads resolve it again
+        seen = self._resolved.get(key)
+        if seen is not None:
+            seen.apply(access)
+            if access.minimiser is not None:
+                self.minimisers[access.case_id] = access.minimiser
+        else:
+            access.canonical_of = self.store.canonical_map(conn, access.case_id)
+            access.withdrawn = case_access.withdrawn_sources(conn, access.case_id)
+            access.hidden_sources |= access.withdrawn
+            if op in NEEDS_PURPOSE:
+                self._restrict(access, user)
+            if user.is_ngo:
+                self._minimise(access)
+            if once:
+                self._resolved[key] = _Resolved.of(access)
         if only_ids is not None:
             access.only_entities = frozenset(access.canonical_of.get(i, i) for i in only_ids)
-        if op in NEEDS_PURPOSE:
-            self._restrict(access, user)
-        if user.is_ngo:
-            self._minimise(access)
         return access
 
     def _restrict(self, access: CaseAccess, user: User) -> None:

@@ -49,7 +49,8 @@ class Findings(Part):
         with self.ws.case(case, Op.FINDING_READ) as access:
             real = access.real_id(entity_id) if entity_id else None
             if real is None:
-                items = [f for f in self._stored(access) if kind is None or f.kind == kind]
+                items = [_copy(f) for f in self._stored(access)
+                         if kind is None or f.kind == kind]
             else:
                 items = self.ws.store.list_findings(access.conn, access.case_id, kind, real)
             access.audit("finding.list", kind=kind, count=len(items))
@@ -59,12 +60,13 @@ class Findings(Part):
 
     def _stored(self, access: CaseAccess) -> builtins.list[Finding]:
         """Every finding of the case as stored (the same for every reader: minimised after),
-        read once per change of the case's findings; each a copy of its own."""
+        read once per change of the case's findings: shared, never to be changed (copy what
+        is handed on)."""
         found = cache.key(access, "findings", readers=False,
                           version=self.ws.store.findings_version(access.conn, access.case_id))
         stored = cache.cached(found, lambda: self.ws.store.list_findings(access.conn,
                                                                           access.case_id))
-        return [_copy(f) for f in stored]
+        return stored
 
     def get(self, case: str, finding_id: str) -> Finding:
         """One finding (NotFound if the case has none of this id); the read is audited."""
