@@ -207,3 +207,23 @@ def test_schemata_to_read_for_some_kinds() -> None:
     assert tl.schemata_for(["trip", "finding"]) == ["Trip"]
     assert "Company" in (tl.schemata_for(["company"]) or [])
     assert tl.schemata_for(["trip", "other"]) is None
+
+
+def test_an_event_as_a_dict_is_every_field_of_it():
+    """``Event.to_dict`` is written out for speed: it must still hold every field, as
+    :func:`dataclasses.asdict` would (a field added later and not written there fails)."""
+    from dataclasses import asdict
+
+    from veriga.chain.timeline import Event, Party
+
+    party = Party(id="p", label="Ana", schema="Person", role="payer", role_label="Payer",
+                  url="/p", actor=True)
+    event = Event(id="e", kind="payment", start="2025-01-02", end="2025-01-03", label="x",
+                  entity_ids=["p", "q"], url="/e", schema="Payment", entity_id="e",
+                  parties=[party], amount=12.5, currency="EUR", detail="d", score=0.5,
+                  state="new")
+    made = event.to_dict()
+    assert made == asdict(event)
+    made["entity_ids"].append("changed")
+    made["parties"][0]["label"] = "changed"
+    assert event.entity_ids == ["p", "q"] and party.label == "Ana"

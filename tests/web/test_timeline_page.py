@@ -183,3 +183,34 @@ def test_openapi_describes_the_timeline(client: TestClient) -> None:
     assert {p["name"] for p in operation["parameters"]} >= {"ids", "from", "to", "kinds",
                                                           "limit"}
     assert "TimelineOut" in json.dumps(operation["responses"]["200"])
+
+
+def test_an_answer_is_given_again_only_while_the_events_are_the_same(
+        client: TestClient, site: Site) -> None:
+    """The whole case's answer to the same filters is kept with the events it was chosen
+    from: asked again it is the same and audited again; other events (another reader's view,
+    the data changed) get an answer of their own."""
+    from veriga.web.views import timeline
+
+    log_in(client)
+    open_case(client, "amber", "the trips of the suspects in March")
+
+    def listed() -> int:
+        return sum(e["action"] == "entity.list" for e in site.dpo.audit.log("amber"))
+
+    before = listed()
+    first = _get(client, kinds="trip", limit=30)
+    assert _get(client, kinds="trip", limit=30) == first
+    assert listed() == before + 2
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"{}"
+
+    events, other = [object()], [object()]
+    assert timeline._answer(events, ("f",), make) == b"{}"
+    timeline._answer(events, ("f",), make)
+    assert len(made) == 1
+    timeline._answer(other, ("f",), make)  # other events: made anew
+    assert len(made) == 2

@@ -5,7 +5,9 @@ come from :mod:`veriga.chain.timeline` over what the workspace lets the user see
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -203,10 +205,69 @@ def _events(web: Web, case: str, ids: list[str], kinds: list[str] | None
     return found, involved
 
 
+#: The whole case's answers last given: per events value kept (its id; the value itself,
+#: so that an answer is reused only while that value is the timeline the reader is given),
+#: the answers as JSON by filters. Two values of events at most, eight answers each.
+_ANSWERS: OrderedDict[int, tuple[object, OrderedDict[tuple[Any, ...], bytes]]] = OrderedDict()
+_ANSWERS_LOCK = threading.Lock()
+MAX_EVENT_VALUES, MAX_ANSWERS = 2, 8
+
+
+def _answer(found: object, filters: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
+    """The JSON answer to ``filters`` over the events ``found``: made once while they are
+    the case's."""
+    with _ANSWERS_LOCK:
+        entry = _ANSWERS.get(id(found))
+        if entry is not None and entry[0] is found:
+            _ANSWERS.move_to_end(id(found))
+            made = entry[1].get(filters)
+            if made is not None:
+                entry[1].move_to_end(filters)
+                return made
+    made = make()
+    with _ANSWERS_LOCK:
+        entry = _ANSWERS.get(id(found))
+        if entry is None or entry[0] is not found:
+            entry = _ANSWERS[id(found)] = (found, OrderedDict())
+        _ANSWERS.move_to_end(id(found))
+        entry[1][filters] = made
+        while len(entry[1]) > MAX_ANSWERS:
+            entry[1].popitem(last=False)
+        while len(_ANSWERS) > MAX_EVENT_VALUES:
+            _ANSWERS.popitem(last=False)
+    return made
+
+
+def timeline_json(web: Web, case: str, ids: list[str], start: date | None = None,
+                  end: date | None = None, kinds: list[str] | None = None,
+                  limit: int = tl.DEFAULT_LIMIT) -> bytes:
+    """:func:`timeline_data` as JSON: the whole case's answer to the same filters is given
+    again while the case's events are what they were (each request still reads them, audited,
+    as the reader sees them)."""
+    found, involved = _found(web, case, ids, start, end, kinds)
+
+    def make() -> bytes:
+        out = _chosen(case, found, involved, start, end, kinds, limit)
+        return out.model_dump_json(by_alias=True).encode()
+
+    if ids:
+        return make()
+    return _answer(found, (start, end, tuple(kinds) if kinds is not None else None, limit),
+                   make)
+
+
 def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None,
                   end: date | None = None, kinds: list[str] | None = None,
                   limit: int = tl.DEFAULT_LIMIT) -> TimelineOut:
     """The case's timeline as the acting user may see it."""
+    found, involved = _found(web, case, ids, start, end, kinds)
+    return _chosen(case, found, involved, start, end, kinds, limit)
+
+
+def _found(web: Web, case: str, ids: list[str], start: date | None, end: date | None,
+           kinds: list[str] | None) -> tuple[list[tl.Event], set[str]]:
+    """The events to choose from (the whole case's kept value, or those of ``ids``) and the
+    ids they must involve; the filters checked."""
     unknown = set(kinds or ()) - set(tl.KINDS)
     if unknown:
         raise HTTPException(422, f"unknown kind(s) {', '.join(sorted(unknown))}; "
@@ -223,6 +284,11 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
         found, involved = web.ws.entities.derived(
             case, what, schemata, lambda: _events(web, case, [], kinds), version=web.lang,
             findings=True, codec=EVENTS_JSON)
+    return found, involved
+
+
+def _chosen(case: str, found: list[tl.Event], involved: set[str], start: date | None,
+            end: date | None, kinds: list[str] | None, limit: int) -> TimelineOut:
     chosen = tl.select(found, ids=involved or None, start=start.isoformat() if start else None,
                        end=end.isoformat() if end else None,
                        kinds=set(kinds) if kinds is not None else None, limit=limit)
@@ -232,7 +298,8 @@ def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None
         "start": chosen.start, "end": chosen.end, "kinds": list(tl.KINDS)})
 
 
-@router.get("/api/cases/{case}/timeline", tags=["timeline"], responses=errors(*CASE))
+@router.get("/api/cases/{case}/timeline", tags=["timeline"], responses=errors(*CASE),
+            response_model=TimelineOut)
 def timeline_api(
     case: str, web: Current,
     ids: Annotated[str, Query(description="comma-separated entity ids; empty: the whole "
@@ -242,11 +309,12 @@ def timeline_api(
     kinds: Annotated[str, Query(description=f"comma-separated, of {', '.join(tl.KINDS)}; "
                                             "empty: all")] = "",
     limit: Annotated[int, Query(ge=1, le=tl.MAX_LIMIT)] = tl.DEFAULT_LIMIT,
-) -> TimelineOut:
+) -> Response:
     """Dated events of the case (trips, payments, ads, employment, directorships, ownerships,
     company lifetimes, findings), optionally only those involving the given entities (or the
     accounts they hold), overlapping a date range, of some kinds; the earliest ``limit``."""
-    return timeline_data(web, case, _split(ids), start, end, _split(kinds) or None, limit)
+    return Response(timeline_json(web, case, _split(ids), start, end, _split(kinds) or None,
+                                  limit), media_type="application/json")
 
 
 @router.get("/cases/{case}/timeline", include_in_schema=False)
