@@ -55,6 +55,7 @@ from veriga.store.schema import (
 )
 
 CHUNK = 20_000
+ID_CHUNK = 500  # ids named in one statement (SQL parameters)
 
 
 def new_id(prefix: str) -> str:
@@ -602,7 +603,24 @@ class Store:
     def entity_statements(self, conn: Connection, case_id: str, entity_id: str
                           ) -> list[dict[str, Any]]:
         """Every statement of an entity with the source it came from."""
-        query = (
+        return self.entities_statements(conn, case_id, [entity_id]).get(entity_id, [])
+
+    def entities_statements(self, conn: Connection, case_id: str, entity_ids: Iterable[str]
+                            ) -> dict[str, list[dict[str, Any]]]:
+        """:meth:`entity_statements` of several entities, by entity, in few queries."""
+        wanted = sorted(set(entity_ids))
+        out: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(wanted), ID_CHUNK):
+            part = wanted[start:start + ID_CHUNK]
+            for row in conn.execute(self._statements_of(case_id, part)).mappings():
+                out.setdefault(row["canonical_id"], []).append(dict(row))
+        return out
+
+    @staticmethod
+    def _statements_of(case_id: str, entity_ids: Sequence[str]) -> Any:
+        where = statements.c.canonical_id == entity_ids[0] if len(entity_ids) == 1 \
+            else statements.c.canonical_id.in_(entity_ids)
+        return (
             select(
                 statements,
                 sources.c.file_name,
@@ -612,10 +630,9 @@ class Store:
                 sources.c.imported_at,
             )
             .join(sources, sources.c.id == statements.c.source_id)
-            .where(statements.c.case_id == case_id, statements.c.canonical_id == entity_id)
-            .order_by(statements.c.prop, statements.c.value)
+            .where(statements.c.case_id == case_id, where)
+            .order_by(statements.c.canonical_id, statements.c.prop, statements.c.value)
         )
-        return [dict(r) for r in conn.execute(query).mappings()]
 
     # -- findings ------------------------------------------------------------------------
 
@@ -780,7 +797,8 @@ def _sqlite_times(column: pa.ChunkedArray) -> list[str]:
     distinct time (an import's rows share one), not once per row."""
     encoded = pc.dictionary_encode(column.combine_chunks())
     texts = pa.array([_sqlite_time(t) for t in encoded.dictionary.to_pylist()], pa.string())
-    return texts.take(encoded.indices).to_pylist()
+    rows: list[str] = texts.take(encoded.indices).to_pylist()
+    return rows
 
 
 def _sqlite_time(value: datetime) -> str:

@@ -135,14 +135,15 @@ class Findings(Part):
         the accounts it holds, as the user may see them. One audited read."""
         store = self.ws.store
         with self.ws.case(case, Op.ENTITY_READ) as access:
-            found = [item for fid in dict.fromkeys(finding_ids)
-                     for item in store.list_findings(access.conn, access.case_id,
-                                                     finding_id=fid)]
+            stored = {item.id: item for item in self._stored(access)}
+            found = [stored[fid] for fid in dict.fromkeys(finding_ids) if fid in stored]
             records = {r for item in found for r in item.evidence.entity_ids}
             entities = {access.canonical_of.get(r, r) for r in records}
             rows_of: dict[str, builtins.list[dict[str, Any]]] = {}
-            for entity in sorted(e for e in entities if access.reachable(e)):
-                for row in store.entity_statements(access.conn, access.case_id, entity):
+            read = store.entities_statements(access.conn, access.case_id,
+                                             (e for e in entities if access.reachable(e)))
+            for entity in sorted(read):
+                for row in read[entity]:
                     if row["source_id"] not in access.hidden_sources and (
                             access.only_ids is None or row["entity_id"] in access.only_ids):
                         rows_of.setdefault(row["entity_id"], []).append(row)
@@ -187,12 +188,12 @@ def _held_accounts(access: CaseAccess, records: set[str]
     hidden = access.hidden_sources
     linking = store.linked_ids(conn, case_id, records, hidden)
     owned: dict[str, list[str]] = {}
-    for proxy in store.iter_entities_by_id(conn, case_id, sorted(linking), hidden,
-                                           only_records=access.only_ids):
-        if not proxy.schema.is_a("Ownership") or not proxy.id:
-            continue
-        rows = [r for r in store.entity_statements(conn, case_id, proxy.id)
-                if r["source_id"] not in hidden]
+    ownerships = [proxy.id for proxy in store.iter_entities_by_id(
+        conn, case_id, sorted(linking), hidden, only_records=access.only_ids)
+        if proxy.schema.is_a("Ownership") and proxy.id]
+    statements_of = store.entities_statements(conn, case_id, ownerships)
+    for ownership in ownerships:
+        rows = [r for r in statements_of.get(ownership, []) if r["source_id"] not in hidden]
         assets = [r["value"] for r in rows if r["prop"] == "asset"]
         for row in rows:
             if row["prop"] == "owner" and row["value"] in records:
