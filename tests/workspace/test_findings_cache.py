@@ -36,3 +36,19 @@ def test_findings_are_read_once_per_change(ws: Workspace) -> None:
     listed = [r for r in ws.audit.log("c") if r["action"] == "finding.list"]
     assert len(listed) == 6
     cache.clear()
+
+
+def test_a_reader_who_only_reads_gets_the_kept_findings(ws: Workspace) -> None:
+    """``shared``: the kept findings themselves (no copy per listing), still audited; a
+    plain listing copies them."""
+    cache.clear()
+    ws.cases.create("c")
+    ws.findings.save("c", [_finding(1), _finding(2)])
+    one, two = ws.findings.list("c", shared=True), ws.findings.list("c", shared=True)
+    assert [a is b for a, b in zip(one, two, strict=True)] == [True, True]
+    copies = ws.findings.list("c")
+    assert not any(a is b for a, b in zip(one, copies, strict=True))
+    assert [f.id for f in copies] == [f.id for f in one]
+    listed = [r for r in ws.audit.log("c") if r["action"] == "finding.list"]
+    assert len(listed) == 3
+    cache.clear()

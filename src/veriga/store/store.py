@@ -175,6 +175,13 @@ class Store:
     def update_source(self, conn: Connection, source_id: str, **values: Any) -> None:
         conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
 
+    def bulk_files(self, conn: Connection, case_id: str) -> list[tuple[str, dict[str, str]]]:
+        """(source id, its bulk files by record kind) of each of the case's sources: what a
+        query engine over the case's records needs, without the rest of every source."""
+        query = select(sources.c.id, sources.c.bulk).where(sources.c.case_id == case_id) \
+            .order_by(sources.c.imported_at)
+        return [(row.id, row.bulk or {}) for row in conn.execute(query)]
+
     def list_sources(self, conn: Connection, case_id: str) -> list[dict[str, Any]]:
         query = select(sources).where(sources.c.case_id == case_id).order_by(sources.c.imported_at)
         return [dict(r) for r in conn.execute(query).mappings()]

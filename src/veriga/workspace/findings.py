@@ -43,13 +43,16 @@ class Findings(Part):
             access.audit("finding.create", count=added)
         return added
 
-    def list(self, case: str, kind: str | None = None, entity_id: str | None = None
-             ) -> builtins.list[Finding]:
-        """The case's findings, of one kind or resting on one entity if given."""
+    def list(self, case: str, kind: str | None = None, entity_id: str | None = None,
+             shared: bool = False) -> builtins.list[Finding]:
+        """The case's findings, of one kind or resting on one entity if given. ``shared``:
+        for a caller that only reads them, the findings kept for every reader, not copies
+        (a reader who sees them minimised gets copies still): never to be changed."""
         with self.ws.case(case, Op.FINDING_READ) as access:
             real = access.real_id(entity_id) if entity_id else None
             if real is None:
-                items = [_copy(f) for f in self._stored(access)
+                keep = shared and access.minimiser is None
+                items = [f if keep else _copy(f) for f in self._stored(access)
                          if kind is None or f.kind == kind]
             else:
                 items = self.ws.store.list_findings(access.conn, access.case_id, kind, real)

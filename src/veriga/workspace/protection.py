@@ -24,8 +24,8 @@ MAX_PROTECTIONS = 16
 def named_accounts(store: Store, bulk: BulkStore, conn: Connection, case_id: str
                    ) -> set[tuple[str, str]]:
     """(account, name) of the other side of every bank transaction of the case."""
-    paths = [bulk.path(rel) for source in store.list_sources(conn, case_id)
-             if (rel := (source["bulk"] or {}).get("transaction"))]
+    paths = [bulk.path(rel) for _, files in store.bulk_files(conn, case_id)
+             if (rel := files.get("transaction"))]
     paths = [p for p in paths if p.exists()]
     if not paths:
         return set()

@@ -209,14 +209,14 @@ class Records(Part):
         """:meth:`engine`, and the cache key of its ledger for this reader (see
         :mod:`veriga.workspace.cache`)."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
-            found = self.ws.store.list_sources(access.conn, access.case_id)
+            found = self.ws.store.bulk_files(access.conn, access.case_id)
             access.audit("records.read", engine=name)
             key = cache.key(access, f"ledger:{name}")
         tables: dict[str, list[Path]] = {kind: [] for kind in RECORD_KINDS}
-        for source in found:
-            if source["id"] in access.hidden_sources:
+        for source_id, bulk in found:
+            if source_id in access.hidden_sources:
                 continue
-            for kind, rel in (source["bulk"] or {}).items():
+            for kind, rel in bulk.items():
                 tables.setdefault(kind, []).append(self.ws.bulk.path(rel))
         if access.minimiser is not None:
             tables = self._minimised(access, tables)

@@ -117,7 +117,7 @@ def open_submit(request: Request, case: str, web: Current,
 def summary(web: Web, case: str) -> dict[str, Any]:
     ws = web.ws
     sources = ws.records.sources(case)
-    findings = ws.findings.list(case)
+    findings = ws.findings.list(case, shared=True)
     schemata = ws.entities.count(case)  # ids and schemata only: no entity is read
     by_kind: dict[str, dict[str, Any]] = {}
     gettext = translations(web.lang).gettext  # titles in the reader's language

@@ -244,7 +244,7 @@ def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey,
 def _make_sankey(web: Web, case: str, p: Params, data: Ledger
                  ) -> tuple[flows.Sankey, str | None, flows.Context]:
     engine = data.engine
-    findings = web.ws.findings.list(case)
+    findings = web.ws.findings.list(case, shared=True)
     ctx = flows.Context(data.owners, flows.flagged_accounts(engine, findings),
                         _home(web, case, engine), by_holder=p.by == "holder")
     note = None
@@ -318,7 +318,8 @@ def money_page(request: Request, case: str, web: Current, mode: Mode = "overview
     trans = translations(web.lang)
     labels = {key: trans.gettext(key) for key in UI}
     only_flagged = flagged == "true" or (
-        flagged == "" and mode == "overview" and flows.any_flagged(web.ws.findings.list(case)))
+        flagged == "" and mode == "overview"
+        and flows.any_flagged(web.ws.findings.list(case, shared=True)))
     return request.app.state.render(request, web, "money.html", mode=mode, account=account,
                                     flagged=only_flagged,
                                     i18n=json.dumps(labels, ensure_ascii=False))
@@ -377,7 +378,8 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
         prof = account_profile(data.engine, number)
         if not prof.transactions:
             raise HTTPException(404, "no statements of this account in the case")
-        flagged = flows.flagged_accounts(data.engine, web.ws.findings.list(case)).get(number, [])
+        findings = web.ws.findings.list(case, shared=True)
+        flagged = flows.flagged_accounts(data.engine, findings).get(number, [])
         home = _home(web, case, data.engine)
         owner = data.owners.get(number)
     ids = [i for i in (owner, account_id(number)) if i]

@@ -104,7 +104,7 @@ def network_page(request: Request, case: str, web: Current, ids: str = "") -> Re
         suspects = [e for e, role in web.ws.entities.subject_roles(case).items()
                     if role == SubjectRole.SUSPECT.value]
         seed = sorted(suspects)[:MAX_SUSPECTS]
-        for f in web.ws.findings.list(case)[:3]:
+        for f in web.ws.findings.list(case, shared=True)[:3]:
             seed += [e for e in f.evidence.entity_ids[:3] if e not in seed]
     return request.app.state.render(request, web, "network.html", seed=",".join(seed[:SEEDS]),
                                     i18n=json.dumps(ui_strings(web.lang), ensure_ascii=False))

@@ -140,7 +140,7 @@ def _record_dates(web: Web, case: str, record_ids: Collection[str]) -> dict[str,
 
 def _findings(web: Web, case: str) -> list[Finding]:
     try:
-        return web.ws.findings.list(case)
+        return web.ws.findings.list(case, shared=True)
     except PermissionDenied:  # a role that sees entities but not findings
         return []
 
