@@ -241,9 +241,9 @@ def _answer(found: object, filters: tuple[Any, ...], make: Callable[[], bytes]) 
 def timeline_json(web: Web, case: str, ids: list[str], start: date | None = None,
                   end: date | None = None, kinds: list[str] | None = None,
                   limit: int = tl.DEFAULT_LIMIT) -> bytes:
-    """:func:`timeline_data` as JSON: the whole case's answer to the same filters is given
-    again while the case's events are what they were (each request still reads them, audited,
-    as the reader sees them)."""
+    """The case's timeline as the acting user may see it, as JSON. The whole case's answer
+    to the same filters is given again while the case's events are what they were (each
+    request still reads them, audited, as the reader sees them)."""
     found, involved = _found(web, case, ids, start, end, kinds)
 
     def make() -> bytes:
@@ -252,16 +252,8 @@ def timeline_json(web: Web, case: str, ids: list[str], start: date | None = None
 
     if ids:
         return make()
-    return _answer(found, (start, end, tuple(kinds) if kinds is not None else None, limit),
-                   make)
-
-
-def timeline_data(web: Web, case: str, ids: list[str], start: date | None = None,
-                  end: date | None = None, kinds: list[str] | None = None,
-                  limit: int = tl.DEFAULT_LIMIT) -> TimelineOut:
-    """The case's timeline as the acting user may see it."""
-    found, involved = _found(web, case, ids, start, end, kinds)
-    return _chosen(case, found, involved, start, end, kinds, limit)
+    return _answer(found, (case, start, end, tuple(kinds) if kinds is not None else None,
+                           limit), make)
 
 
 def _found(web: Web, case: str, ids: list[str], start: date | None, end: date | None,
