@@ -190,7 +190,7 @@ def test_an_answer_is_given_again_only_while_the_events_are_the_same(
     """The whole case's answer to the same filters is kept with the events it was chosen
     from: asked again it is the same and audited again; other events (another reader's view,
     the data changed) get an answer of their own."""
-    from veriga.web.views import timeline
+    from veriga.workspace import cache
 
     log_in(client)
     open_case(client, "amber", "the trips of the suspects in March")
@@ -209,8 +209,8 @@ def test_an_answer_is_given_again_only_while_the_events_are_the_same(
         return b"{}"
 
     events, other = [object()], [object()]
-    assert timeline._answer(events, ("f",), make) == b"{}"
-    timeline._answer(events, ("f",), make)
+    assert cache.made_from(events, ("f",), make) == b"{}"
+    cache.made_from(events, ("f",), make)
     assert len(made) == 1
-    timeline._answer(other, ("f",), make)  # other events: made anew
+    cache.made_from(other, ("f",), make)  # other events: made anew
     assert len(made) == 2

@@ -162,18 +162,40 @@ def cached(found: tuple[Any, ...], compute: Callable[[], T],
                     shared.save(value)
             else:
                 value = loaded
-            size = size_of(value)
-            with _LOCK:
-                if size <= BUDGET_BYTES:
-                    _VALUES[found], _SIZES[found] = value, size
-                    total = sum(_SIZES.values())
-                    while len(_VALUES) > MAX_VALUES or total > BUDGET_BYTES:
-                        gone, _ = _VALUES.popitem(last=False)
-                        total -= _SIZES.pop(gone)
+            _keep(found, value, size_of(value))
         finally:
             with _LOCK:
                 _COMPUTING.pop(found, None)
     return value
+
+
+def made_from(base: object, what: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """A value made from ``base`` (a value :func:`cached` gave), kept with it: given again
+    while ``base`` is what the caller was given (the very object: the case's data, findings
+    and reader's view it was kept for are the same), made again otherwise. It holds ``base``
+    while it is kept, and counts it in its size."""
+    found = ("made from", id(base), what)
+    with _LOCK:
+        kept = _VALUES.get(found)
+        if kept is not None and kept[0] is base:
+            _VALUES.move_to_end(found)
+            made: T = kept[1]
+            return made
+    value = make()
+    _keep(found, (base, value), size_of((base, value)))
+    return value
+
+
+def _keep(found: tuple[Any, ...], value: Any, size: int) -> None:
+    """Keep ``value`` under ``found``, giving up the least recently used beyond the limits
+    (a value larger than the whole budget is not kept)."""
+    with _LOCK:
+        if size <= BUDGET_BYTES:
+            _VALUES[found], _SIZES[found] = value, size
+            total = sum(_SIZES.values())
+            while len(_VALUES) > MAX_VALUES or total > BUDGET_BYTES:
+                gone, _ = _VALUES.popitem(last=False)
+                total -= _SIZES.pop(gone)
 
 
 def clear() -> None:

@@ -5,9 +5,7 @@ come from :mod:`veriga.chain.timeline` over what the workspace lets the user see
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -27,7 +25,7 @@ from veriga.web.i18n import labels, translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.entities import entity_url
-from veriga.workspace import PermissionDenied
+from veriga.workspace import PermissionDenied, cache
 from veriga.workspace.cache import Codec, json_codec
 
 router = APIRouter()
@@ -205,39 +203,6 @@ def _events(web: Web, case: str, ids: list[str], kinds: list[str] | None
     return found, involved
 
 
-#: The whole case's answers last given: per events value kept (its id; the value itself,
-#: so that an answer is reused only while that value is the timeline the reader is given),
-#: the answers as JSON by filters. Two values of events at most, eight answers each.
-_ANSWERS: OrderedDict[int, tuple[object, OrderedDict[tuple[Any, ...], bytes]]] = OrderedDict()
-_ANSWERS_LOCK = threading.Lock()
-MAX_EVENT_VALUES, MAX_ANSWERS = 2, 8
-
-
-def _answer(found: object, filters: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
-    """The JSON answer to ``filters`` over the events ``found``: made once while they are
-    the case's."""
-    with _ANSWERS_LOCK:
-        entry = _ANSWERS.get(id(found))
-        if entry is not None and entry[0] is found:
-            _ANSWERS.move_to_end(id(found))
-            made = entry[1].get(filters)
-            if made is not None:
-                entry[1].move_to_end(filters)
-                return made
-    made = make()
-    with _ANSWERS_LOCK:
-        entry = _ANSWERS.get(id(found))
-        if entry is None or entry[0] is not found:
-            entry = _ANSWERS[id(found)] = (found, OrderedDict())
-        _ANSWERS.move_to_end(id(found))
-        entry[1][filters] = made
-        while len(entry[1]) > MAX_ANSWERS:
-            entry[1].popitem(last=False)
-        while len(_ANSWERS) > MAX_EVENT_VALUES:
-            _ANSWERS.popitem(last=False)
-    return made
-
-
 def timeline_json(web: Web, case: str, ids: list[str], start: date | None = None,
                   end: date | None = None, kinds: list[str] | None = None,
                   limit: int = tl.DEFAULT_LIMIT) -> bytes:
@@ -252,8 +217,8 @@ def timeline_json(web: Web, case: str, ids: list[str], start: date | None = None
 
     if ids:
         return make()
-    return _answer(found, (case, start, end, tuple(kinds) if kinds is not None else None,
-                           limit), make)
+    return cache.made_from(found, ("timeline", case, start, end,
+                                   tuple(kinds) if kinds is not None else None, limit), make)
 
 
 def _found(web: Web, case: str, ids: list[str], start: date | None, end: date | None,
