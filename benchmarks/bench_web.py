@@ -153,8 +153,10 @@ def _wait_for(url: str, seconds: float = 30) -> None:
             time.sleep(0.1)
 
 
-def _url() -> str:
-    return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{SCHEMA}"
+def _url(size: str) -> str:
+    """The store of one size's case: a schema of its own (building one size's case must not
+    drop another's, whose files and marker stay)."""
+    return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{SCHEMA}_{size}"
 
 
 def setup(size: str) -> dict[str, Any]:
@@ -169,10 +171,10 @@ def setup(size: str) -> dict[str, Any]:
     engine = sa.create_engine(PG)
     with engine.begin() as conn:
         if not marker.exists():
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA}_{size}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}_{size}"'))
     engine.dispose()
-    settings = Settings(home=OUT / f"home-{size}", database_url=_url())
+    settings = Settings(home=OUT / f"home-{size}", database_url=_url(size))
     world = OUT / f"world-{size}"
     if not marker.exists():
         if not (world / "ground_truth.json").exists():
@@ -220,10 +222,10 @@ def _asked(settings: Any) -> dict[str, Any]:
             "ibans": ibans}
 
 
-def _serve(home: str, port: int) -> subprocess.Popen:
+def _serve(home: str, port: int, size: str) -> subprocess.Popen:
     """`veriga serve --workers 2` (one per core) on the benchmark's workspace; with
     BENCH_WEB_SRC, the code of that source tree (another checkout: figures before a change)."""
-    env = {**os.environ, "VERIGA_HOME": home, "VERIGA_DATABASE_URL": _url()}
+    env = {**os.environ, "VERIGA_HOME": home, "VERIGA_DATABASE_URL": _url(size)}
     if os.environ.get("BENCH_WEB_SRC"):
         env["PYTHONPATH"] = os.environ["BENCH_WEB_SRC"]
     return subprocess.Popen([sys.executable, "-m", "veriga", "serve", "--port", str(port),
@@ -339,7 +341,7 @@ def load(quick: bool = False) -> list[dict[str, Any]]:
     if os.environ.get("BENCH_WEB_HEAVY"):
         views |= HEAVY
     port = _free_port()
-    server = _serve(asked["settings_home"], port)
+    server = _serve(asked["settings_home"], port, size)
     base = f"http://127.0.0.1:{port}"
     samples: dict[str, dict[str, list[float]]] = {}
     try:
