@@ -325,14 +325,15 @@ def load(quick: bool = False) -> list[dict[str, Any]]:
     runs are compared with), BENCH_WEB_REQUESTS the requests per user, BENCH_WEB_ONLY a
     comma-separated list of views, BENCH_WEB_ROUNDS the one user's rounds, BENCH_WEB_USERS=0
     skips the load part, BENCH_WEB_HEAVY=1
-    adds the report and its PDF to the one-user part."""
+    adds the report and its PDF to the one-user part, BENCH_WEB_SIZE=large measures the large
+    case (1.1M transactions; built once, about half an hour) instead of the medium one."""
     try:
         sa.create_engine(PG).connect().close()
     except Exception as exc:  # noqa: BLE001 - no server: nothing to measure
         print(f"bench_web load skipped: PostgreSQL not reachable ({exc})")
         return []
     OUT.mkdir(parents=True, exist_ok=True)
-    size = "small" if quick else "medium"
+    size = os.environ.get("BENCH_WEB_SIZE") or ("small" if quick else "medium")
     asked = setup(size)
     only = [v for v in os.environ.get("BENCH_WEB_ONLY", "").split(",") if v]
     users = int(os.environ.get("BENCH_WEB_USERS", USERS))

@@ -651,11 +651,12 @@ def transactions(engine: Engine, sankey: Sankey, source: str, target: str,
                 parts[rid] += value
         engine.register_arrow("money_parts", _records_table(parts, value="part"))
         picked = "SELECT record_id, part FROM money_parts"
-    head = engine.query(f"SELECT COUNT(*) AS n, SUM(part) AS v FROM ({picked}) p").to_pylist()[0]
+    engine.materialize("money_picked", picked)  # chosen once: counted, then paged
+    head = engine.query("SELECT COUNT(*) AS n, SUM(part) AS v FROM money_picked").to_pylist()[0]
     rows = engine.query(f"""
 SELECT l.record_id, l.day, l.amount, l.currency, l.eur, p.part, l.ref, l.account,
   l.cp_account, l.cp_name, l.description, l.method, l.source_id, l.locator
-FROM ({picked}) p JOIN ledger l ON l.record_id = p.record_id
+FROM money_picked p JOIN ledger l ON l.record_id = p.record_id
 ORDER BY l.day, l.record_id LIMIT {int(limit)} OFFSET {int(offset)}""").to_pylist()
     out = []
     seen: set[str] = set()

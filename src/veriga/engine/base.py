@@ -8,7 +8,8 @@ from typing import Protocol
 
 import pyarrow as pa
 
-Tables = Mapping[str, Sequence[Path]]
+#: each name's Parquet files (paths as text cost less to make, 1,500 a request)
+Tables = Mapping[str, Sequence[Path | str]]
 
 
 class Engine(Protocol):

@@ -47,13 +47,17 @@ class Findings(Part):
              shared: bool = False) -> builtins.list[Finding]:
         """The case's findings, of one kind or resting on one entity if given. ``shared``:
         for a caller that only reads them, the findings kept for every reader, not copies
-        (a reader who sees them minimised gets copies still): never to be changed."""
+        (a reader who sees them minimised gets copies still): never to be changed. Without
+        ``kind``, a shared listing is the kept list itself, the same object while the case's
+        findings are unchanged (:func:`cache.made_from` keeps what is made from it)."""
         with self.ws.case(case, Op.FINDING_READ) as access:
             real = access.real_id(entity_id) if entity_id else None
             if real is None:
-                keep = shared and access.minimiser is None
-                items = [f if keep else _copy(f) for f in self._stored(access)
-                         if kind is None or f.kind == kind]
+                stored = self._stored(access)
+                if shared and access.minimiser is None:  # the kept list itself, if whole
+                    items = stored if kind is None else [f for f in stored if f.kind == kind]
+                else:
+                    items = [_copy(f) for f in stored if kind is None or f.kind == kind]
             else:
                 items = self.ws.store.list_findings(access.conn, access.case_id, kind, real)
             access.audit("finding.list", kind=kind, count=len(items))

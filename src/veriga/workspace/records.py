@@ -10,7 +10,6 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -107,12 +106,17 @@ AMOUNT_BANDS: tuple[tuple[str, int | None], ...] = (
 
 
 class Records(Part):
-    def sources(self, case: str) -> list[dict[str, Any]]:
+    def sources(self, case: str, ids: Sequence[str] | None = None,
+                columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """The files imported into the case that the reader may see (names minimised for
         restricted readers; files withheld by their handling code are left out; withdrawn
-        ones are listed, with when, by whom and why)."""
+        ones are listed, with when, by whom and why). ``ids``: only these files (in no set
+        order); ``columns``: only these columns besides the id and the withdrawal's."""
+        if columns is not None:
+            columns = list(dict.fromkeys(["id", "withdrawn_at", "withdrawn_reason", *columns]))
         with self.ws.case(case, Op.CASE_OPEN) as access:
-            rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id)
+            rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id, ids,
+                                                          columns)
                     if r["id"] not in access.withheld_sources]
         if not access.sees_all:  # why a file was withdrawn may name anyone
             rows = [{**r, "withdrawn_reason": None} if r["withdrawn_at"] else r for r in rows]
@@ -212,12 +216,13 @@ class Records(Part):
             found = self.ws.store.bulk_files(access.conn, access.case_id)
             access.audit("records.read", engine=name)
             key = cache.key(access, f"ledger:{name}")
-        tables: dict[str, list[Path]] = {kind: [] for kind in RECORD_KINDS}
+        tables: dict[str, list[str]] = {kind: [] for kind in RECORD_KINDS}
+        root = os.path.join(self.ws.bulk.root, "")  # joined as text: a path per file costs
         for source_id, bulk in found:
             if source_id in access.hidden_sources:
                 continue
             for kind, rel in bulk.items():
-                tables.setdefault(kind, []).append(self.ws.bulk.path(rel))
+                tables.setdefault(kind, []).append(root + rel)
         if access.minimiser is not None:
             tables = self._minimised(access, tables)
         engine = get_engine(name)
@@ -323,8 +328,8 @@ class Records(Part):
                 self.ws.store.findings_version(access.conn, access.case_id)))
         return cache.cached(found, compute)
 
-    def _minimised(self, access: CaseAccess, tables: dict[str, list[Path]]
-                   ) -> dict[str, list[Path]]:
+    def _minimised(self, access: CaseAccess, tables: dict[str, list[str]]
+                   ) -> dict[str, list[str]]:
         """The bulk records with every name and identifier of a protected person replaced,
         written once per case, data and reader kind beside the bulk records."""
         assert access.minimiser is not None
@@ -333,7 +338,7 @@ class Records(Part):
             [access.case_id, found.key, sorted(found.group_of.items()),
              {k: sorted(map(str, v)) for k, v in tables.items()}]).encode()).hexdigest()[:24]
         folder = self.ws.settings.home / "minimised" / access.case_id / digest
-        out: dict[str, list[Path]] = {}
+        out: dict[str, list[str]] = {}
         with protection.LOCK:
             for kind, paths in tables.items():
                 if not paths:
@@ -348,7 +353,7 @@ class Records(Part):
                     tmp = target.with_name(f".{target.name}.tmp")
                     pq.write_table(access.minimiser.table(table), tmp, compression="zstd")
                     os.replace(tmp, target)
-                out[kind] = [target]
+                out[kind] = [str(target)]
         for old in folder.parent.glob("*"):
             if old != folder and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)

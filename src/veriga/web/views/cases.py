@@ -114,9 +114,14 @@ def open_submit(request: Request, case: str, web: Current,
     return RedirectResponse(target, status_code=303)
 
 
+#: what the dashboard shows of each file (not its bulk files, options and origin)
+SUMMARY_COLUMNS = ("file_name", "format", "importer", "importer_version", "imported_at", "sha256",
+                   "reject_count")
+
+
 def summary(web: Web, case: str) -> dict[str, Any]:
     ws = web.ws
-    sources = ws.records.sources(case)
+    sources = ws.records.sources(case, columns=SUMMARY_COLUMNS)
     findings = ws.findings.list(case, shared=True)
     schemata = ws.entities.count(case)  # ids and schemata only: no entity is read
     by_kind: dict[str, dict[str, Any]] = {}

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from veriga.access.policy import Op
 from veriga.findings import Finding, ReviewState
@@ -16,6 +16,7 @@ from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.web.views.resolve import may
+from veriga.workspace import cache
 from veriga.workspace.notes import Annotations
 
 router = APIRouter()
@@ -193,14 +194,34 @@ class FindingOut(BaseModel):
     title_message: TextOut | None = None
 
 
-@router.get("/api/cases/{case}/findings", tags=["findings"], responses=errors(*CASE))
+FINDINGS_OUT: TypeAdapter[list[FindingOut]] = TypeAdapter(list[FindingOut])
+
+
+def findings_json(web: Web, case: str, kind: str, state: str, min_score: float) -> bytes:
+    """The findings API's answer as JSON. The whole case's answer to the same filters is
+    given again while the case's findings are unchanged (each request still reads them,
+    audited, as the reader sees them); one kind's, and a minimised reader's, is made anew."""
+    every = web.ws.findings.list(case, kind or None, shared=True)
+
+    def make() -> bytes:
+        found = [f for f in every if (not state or f.review.state.value == state)
+                 and f.score >= min_score]
+        return FINDINGS_OUT.dump_json([FindingOut.model_validate(f.to_dict()) for f in found])
+
+    if kind or web.user.is_ngo:  # one kind's list, or copies minimised: never the same
+        return make()
+    return cache.made_from(every, ("findings", case, state, min_score), make)
+
+
+@router.get("/api/cases/{case}/findings", tags=["findings"], responses=errors(*CASE),
+            response_model=list[FindingOut])
 def findings_api(case: str, web: Current,
                  kind: Annotated[str, Query(max_length=100, description="e.g. R12")] = "",
                  state: ReviewState | None = None,
-                 min_score: Annotated[float, Query(ge=0, le=1)] = 0.0) -> list[FindingOut]:
+                 min_score: Annotated[float, Query(ge=0, le=1)] = 0.0) -> Response:
     """Findings of the case, highest score first."""
-    found = _filtered(web, case, kind, state.value if state else "", min_score)
-    return [FindingOut.model_validate(f.to_dict()) for f in found]
+    return Response(findings_json(web, case, kind, state.value if state else "", min_score),
+                    media_type="application/json")
 
 
 @router.post("/api/cases/{case}/findings/{finding_id}/review", tags=["findings"],

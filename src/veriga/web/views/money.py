@@ -352,7 +352,9 @@ def transactions_api(
         page = flows.transactions(data.engine, sankey, from_node, to_node, offset, limit)
     if page is None:
         raise HTTPException(404, "no such flow in this view")
-    files = {s["id"]: s["file_name"] for s in web.ws.records.sources(case)}
+    named = sorted({r.source_id for r in page.rows if r.source_id})
+    files = {s["id"]: s["file_name"]
+             for s in web.ws.records.sources(case, named, ["file_name"])} if named else {}
     hide = web.user.is_ngo
     rows = [MoneyTransaction(
         record_id=r.record_id, date=r.day, amount=float(r.amount), currency=r.currency,
