@@ -3,6 +3,7 @@ given up first, and a value larger than the whole budget is not kept."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,6 +37,16 @@ def test_sizes_count_what_a_value_holds() -> None:
     big = cache.size_of(Prepared(table(10), {f"LV{n:020d}": f"owner-{n}" for n in range(500)}))
     assert big - small > 500 * 100  # the owners' keys and values, not only the dict
     assert cache.size_of([table(100), table(100)]) > 1600
+
+
+def test_a_large_container_is_measured_from_a_sample() -> None:
+    events = [{"kind": "trip", "label": f"trip {n}" + "x" * (n % 40), "ids": [f"e{n}"]}
+              for n in range(20_000)]
+    every = sum(cache.size_of(e, 3) for e in events)  # each measured
+    estimate = cache.size_of(events) - sys.getsizeof(events)
+    assert abs(estimate - every) < 0.05 * every
+    small = events[: cache.SAMPLE]
+    assert cache.size_of(small) == sys.getsizeof(small) + sum(cache.size_of(e, 3) for e in small)
 
 
 def test_least_recently_used_values_go_first_within_the_budget() -> None:

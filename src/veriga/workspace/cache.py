@@ -38,9 +38,15 @@ MAX_VALUES = 256
 BUDGET_BYTES = int(float(os.environ.get("VERIGA_CACHE_MB", "1024")) * 2**20)
 
 
+#: a container of more items than this is estimated from this many of them, evenly spread
+SAMPLE = 200
+
+
 def size_of(value: Any, depth: int = 4) -> int:
     """An estimate of the memory a value holds: Arrow tables and arrays by their buffers,
-    containers, dataclasses and plain objects by what they hold (``depth`` levels down)."""
+    containers, dataclasses and plain objects by what they hold (``depth`` levels down; a
+    large container from a sample of :data:`SAMPLE` items: a case's 25,000 events are
+    measured in a millisecond, not a second)."""
     nbytes = getattr(value, "nbytes", None)
     if isinstance(nbytes, int):
         return nbytes
@@ -48,15 +54,26 @@ def size_of(value: Any, depth: int = 4) -> int:
     if depth == 0 or isinstance(value, str | bytes | int | float | bool | type(None)):
         return size
     if isinstance(value, dict):
-        return size + sum(size_of(k, depth - 1) + size_of(v, depth - 1)
-                          for k, v in value.items())
-    if isinstance(value, list | tuple | set | frozenset):
-        return size + sum(size_of(v, depth - 1) for v in value)
+        return size + _items_size(list(value.items()), depth)
+    if isinstance(value, list | tuple):
+        return size + _items_size(value, depth)
+    if isinstance(value, set | frozenset):
+        return size + _items_size(list(value), depth)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return size + sum(size_of(getattr(value, f.name), depth - 1)
                           for f in dataclasses.fields(value))
     held = getattr(value, "__dict__", None)
     return size + (size_of(held, depth - 1) if isinstance(held, dict) else 0)
+
+
+def _items_size(items: list[Any] | tuple[Any, ...], depth: int) -> int:
+    """The estimated size of what ``items`` hold (every item, or a spread sample scaled)."""
+    n = len(items)
+    if n <= SAMPLE:
+        return sum(size_of(v, depth - 1) for v in items)
+    step = n / SAMPLE
+    sampled = sum(size_of(items[int(k * step)], depth - 1) for k in range(SAMPLE))
+    return sampled * n // SAMPLE
 
 
 def view_key(access: CaseAccess) -> str:

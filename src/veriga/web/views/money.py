@@ -222,14 +222,32 @@ def params(
 Flow = Annotated[Params, Depends(params)]
 
 
-def _home(web: Web, case: str, engine: Engine) -> str | None:
+@dataclass(frozen=True)
+class _Facts:
+    """What every money view asks of the case's ledger and findings, kept with them."""
+
+    held: frozenset[str]  # accounts whose statements are in the case
+    most: str | None  # the country of most of them
+    flagged: dict[str, list[str]]  # :func:`flows.flagged_accounts` (never to be changed)
+    names: dict[str, str]  # account -> the name other statements give its holder
+
+
+def _facts(web: Web, case: str, engine: Engine) -> _Facts:
+    """The ledger's :class:`_Facts`, made once per change of the case's data, findings and
+    the reader's view (one audited read for the three)."""
+    return web.ws.records.kept(case, "money-facts", lambda: _Facts(
+        frozenset(flows.held_accounts(engine)), flows.home_country(engine),
+        flows.flagged_accounts(engine, web.ws.findings.list(case, shared=True)),
+        dict(finance.ledger_names(engine))))
+
+
+def _home(web: Web, case: str, facts: _Facts) -> str | None:
     """The country of the organisation owning the case if some of its statements are from
     there, else the country of most of its statements."""
     owner = web.ws.cases.get(case).get("owner_org_id")
     country = next((str(o["country"]).upper() for o in web.ws.directory.orgs()
                     if o.get("id") == owner and o.get("country")), None)
-    held = {country_of(a) for a in flows.held_accounts(engine)}
-    return country if country in held else flows.home_country(engine)
+    return country if country in {country_of(a) for a in facts.held} else facts.most
 
 
 def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey, str | None]:
@@ -245,12 +263,13 @@ def _make_sankey(web: Web, case: str, p: Params, data: Ledger
                  ) -> tuple[flows.Sankey, str | None, flows.Context]:
     engine = data.engine
     findings = web.ws.findings.list(case, shared=True)
-    ctx = flows.Context(data.owners, flows.flagged_accounts(engine, findings),
-                        _home(web, case, engine), by_holder=p.by == "holder")
+    facts = _facts(web, case, engine)
+    ctx = flows.Context(data.owners, facts.flagged, _home(web, case, facts),
+                        by_holder=p.by == "holder")
     note = None
     if p.mode == "trace":
         accounts = p.accounts()
-        held = flows.held_accounts(engine)
+        held = facts.held
         if not any(a in held for a in accounts):
             raise HTTPException(404, "no statements of this account in the case")
         sankey = flows.around(engine, ctx, accounts, p.direction, p.hops, p.start, p.end,
@@ -272,7 +291,7 @@ def _out(web: Web, case: str, sankey: flows.Sankey, engine: Engine, p: Params,
     ids |= {account_id(n.accounts[0]) for n in sankey.nodes if n.kind == "account"}
     found = {e.id: e for e in web.ws.entities.by_id(case, sorted(ids))} if ids else {}
     roles = web.ws.entities.subject_roles(case)
-    named = {} if web.user.is_ngo else dict(finance.ledger_names(engine))
+    named = {} if web.user.is_ngo else _facts(web, case, engine).names
     start_label = ", ".join(p.accounts()) if p.mode == "trace" else "start"
     nodes = []
     for n in sankey.nodes:
@@ -380,9 +399,9 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
         prof = account_profile(data.engine, number)
         if not prof.transactions:
             raise HTTPException(404, "no statements of this account in the case")
-        findings = web.ws.findings.list(case, shared=True)
-        flagged = flows.flagged_accounts(data.engine, findings).get(number, [])
-        home = _home(web, case, data.engine)
+        facts = _facts(web, case, data.engine)
+        flagged = facts.flagged.get(number, [])
+        home = _home(web, case, facts)
         owner = data.owners.get(number)
     ids = [i for i in (owner, account_id(number)) if i]
     found = {e.id: e for e in web.ws.entities.by_id(case, ids)}
