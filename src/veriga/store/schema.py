@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
     true,
 )
@@ -32,6 +33,8 @@ metadata = MetaData()
 ID = 64  # length of generated ids
 # property types whose values link entities: references, and identifiers shared between them
 LINK_TYPES = "prop_type IN ('entity', 'phone', 'iban', 'email', 'identifier')"
+# property types whose values a search reads
+SEARCHED = "prop_type IN ('name', 'phone', 'iban', 'email', 'identifier')"
 
 organisations = Table(
     "organisations",
@@ -165,6 +168,12 @@ statements = Table(
     Index("ix_statements_links", "case_id", "prop_type", "value",
           sqlite_where=text(LINK_TYPES), postgresql_where=text(LINK_TYPES)),
 )
+# search by part of a value, on PostgreSQL: trigram indexes (migration 0017; the extension's
+# schema is found when the store is migrated, so the operator class is named there)
+for _name, _column in (("ix_statements_search_value", statements.c.value),
+                       ("ix_statements_search_latin", statements.c.latin)):
+    Index(_name, func.lower(_column), postgresql_using="gin",
+          postgresql_where=text(SEARCHED)).ddl_if(dialect="postgresql")
 
 rejects = Table(
     "rejects",

@@ -24,6 +24,7 @@ from followthemoney.exc import InvalidData
 from sqlalchemy import (
     Connection,
     Engine,
+    Select,
     Text,
     cast,
     create_engine,
@@ -55,6 +56,8 @@ from veriga.store.schema import (
 )
 
 CHUNK = 20_000
+#: the types of the values a search reads (the trigram indexes' condition: the same list)
+SEARCHED_TYPES = ("name", "phone", "iban", "email", "identifier")
 ID_CHUNK = 500  # ids named in one statement (SQL parameters)
 
 
@@ -76,6 +79,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache: bulk index inserts
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
+    # SQLite's own lower() folds ASCII letters only: a search for "иван" would miss "Иван"
+    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: Any) -> Any:
+    """``lower()`` for SQLite as PostgreSQL has it: every letter, not only ASCII ones."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_db(url: str) -> Engine:
@@ -554,17 +564,24 @@ class Store:
                limit: int = 50, exclude_sources: Collection[str] = ()) -> list[str]:
         """Entities whose name (or its romanised form) or an identifier contains ``text``,
         in a statement of a source not excluded."""
+        query = self.search_query(case_id, text, schemata, limit, exclude_sources)
+        return list(conn.execute(query).scalars())
+
+    def search_query(self, case_id: str, text: str, schemata: Sequence[str] = (),
+                     limit: int = 50, exclude_sources: Collection[str] = ()) -> Select[Any]:
+        """The query of :meth:`search` (on PostgreSQL it reads the trigram indexes of the
+        searched values: migration 0017)."""
         like = f"%{text.strip().lower()}%"
         query = select(statements.c.canonical_id).where(
             statements.c.case_id == case_id,
-            statements.c.prop_type.in_(["name", "phone", "iban", "email", "identifier"]),
+            statements.c.prop_type.in_(list(SEARCHED_TYPES)),
             func.lower(statements.c.value).like(like) | func.lower(statements.c.latin)
             .like(like)).distinct().limit(limit)
         if schemata:
             query = query.where(statements.c.schema.in_(with_overlay(schemata)))
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
-        return list(conn.execute(query).scalars())
+        return query
 
     def source_files(self, conn: Connection, case_id: str, entity_ids: Collection[str],
                      exclude_sources: Collection[str] = ()) -> dict[str, list[str]]:
