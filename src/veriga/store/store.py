@@ -447,14 +447,18 @@ class Store:
         return members
 
     def linked_ids(self, conn: Connection, case_id: str, entity_ids: Collection[str],
-                   exclude_sources: Collection[str] = ()) -> set[str]:
-        """Entities that refer to any of ``entity_ids`` (links, payments, ownerships...)."""
+                   exclude_sources: Collection[str] = (),
+                   schemata: Sequence[str] = ()) -> set[str]:
+        """Entities that refer to any of ``entity_ids`` (links, payments, ownerships...);
+        ``schemata``: only those that do so in a statement of one of these schemata."""
         if not entity_ids:
             return set()
         referred = self.with_members(conn, case_id, entity_ids)  # refer to any merged record
         query = select(statements.c.canonical_id).where(
             statements.c.case_id == case_id, statements.c.prop_type == "entity",
             statements.c.value.in_(sorted(referred))).distinct()
+        if schemata:
+            query = query.where(statements.c.schema.in_(with_overlay(schemata)))
         if exclude_sources:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         return set(conn.execute(query).scalars())

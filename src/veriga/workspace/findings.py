@@ -193,14 +193,13 @@ def _held_accounts(access: CaseAccess, records: set[str]
     """(account id, number) of the visible accounts each record holds by an Ownership."""
     store, conn, case_id = access.ctx.store, access.conn, access.case_id
     hidden = access.hidden_sources
-    linking = store.linked_ids(conn, case_id, records, hidden)
+    only = access.only_ids
+    ownerships = sorted(store.linked_ids(conn, case_id, records, hidden, ("Ownership",)))
     owned: dict[str, list[str]] = {}
-    ownerships = [proxy.id for proxy in store.iter_entities_by_id(
-        conn, case_id, sorted(linking), hidden, only_records=access.only_ids)
-        if proxy.schema.is_a("Ownership") and proxy.id]
     statements_of = store.entities_statements(conn, case_id, ownerships)
     for ownership in ownerships:
-        rows = [r for r in statements_of.get(ownership, []) if r["source_id"] not in hidden]
+        rows = [r for r in statements_of.get(ownership, []) if r["source_id"] not in hidden
+                and (only is None or r["entity_id"] in only)]
         assets = [r["value"] for r in rows if r["prop"] == "asset"]
         for row in rows:
             if row["prop"] == "owner" and row["value"] in records:

@@ -126,7 +126,7 @@ def review_page(request: Request, case: str, web: Current, kind: str = "", page:
                 done: str = "") -> Response:
     """The unreviewed proposals of the case, best first, one page of them at a time."""
     kinds = [kind] if kind in KINDS else list(KINDS)
-    waiting = sorted((f for k in kinds for f in web.ws.findings.list(case, k)
+    waiting = sorted((f for k in kinds for f in web.ws.findings.list(case, k, shared=True)
                       if f.review.state is ReviewState.NEW),
                      key=lambda f: (-f.score, -len(f.evidence.entity_ids), f.id))
     pages = max(1, -(-len(waiting) // PER_PAGE))
