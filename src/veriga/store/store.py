@@ -95,7 +95,18 @@ def make_db(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgres_settings)
     return engine
+
+
+def _postgres_settings(dbapi_conn: Any, _record: Any) -> None:
+    """A streamed read (a server-side cursor) is always read to its end here: planned for
+    all its rows, not for the first tenth of them (PostgreSQL's default for cursors chose
+    a plan that read a medium case's 26,000 payments and trips in 8.4 s, not 1.6 s)."""
+    with dbapi_conn.cursor() as cur:
+        cur.execute("SET cursor_tuple_fraction = 1.0")
+    dbapi_conn.commit()
 
 
 #: The largest view kept in the store for every server process (``VERIGA_KEPT_MB``).
