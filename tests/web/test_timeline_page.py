@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
@@ -185,11 +186,13 @@ def test_openapi_describes_the_timeline(client: TestClient) -> None:
     assert "TimelineOut" in json.dumps(operation["responses"]["200"])
 
 
-def test_an_answer_is_given_again_only_while_the_events_are_the_same(
-        client: TestClient, site: Site) -> None:
-    """The whole case's answer to the same filters is kept with the events it was chosen
-    from: asked again it is the same and audited again; other events (another reader's view,
-    the data changed) get an answer of their own."""
+def test_the_whole_case_answer_is_kept_for_every_worker_until_a_change(
+        client: TestClient, site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole case's answer to the same filters is made once and kept, in the store too:
+    asked again it is the same and audited again; a worker that kept nothing of its own
+    reads it back; after a change (the findings here) it is made anew."""
+    from veriga.store import Store
+    from veriga.web.views import timeline as view
     from veriga.workspace import cache
 
     log_in(client)
@@ -198,19 +201,16 @@ def test_an_answer_is_given_again_only_while_the_events_are_the_same(
     def listed() -> int:
         return sum(e["action"] == "entity.list" for e in site.dpo.audit.log("amber"))
 
-    before = listed()
-    first = _get(client, kinds="trip", limit=30)
-    assert _get(client, kinds="trip", limit=30) == first
-    assert listed() == before + 2
     made: list[int] = []
-
-    def make() -> bytes:
-        made.append(1)
-        return b"{}"
-
-    events, other = [object()], [object()]
-    assert cache.made_from(events, ("f",), make) == b"{}"
-    cache.made_from(events, ("f",), make)
-    assert len(made) == 1
-    cache.made_from(other, ("f",), make)  # other events: made anew
-    assert len(made) == 2
+    chosen = view._chosen
+    monkeypatch.setattr(view, "_chosen", lambda *a: made.append(1) or chosen(*a))
+    first = _get(client, kinds="trip", limit=29)
+    after_first = listed()
+    assert _get(client, kinds="trip", limit=29) == first
+    assert made == [1] and listed() == after_first + 1  # kept, and the read audited again
+    cache.clear()  # another worker's view: nothing kept in the process, the store has it
+    assert _get(client, kinds="trip", limit=29) == first and made == [1]
+    version = Store.findings_version
+    monkeypatch.setattr(Store, "findings_version",
+                        lambda self, conn, case_id: (version(self, conn, case_id), "changed"))
+    assert _get(client, kinds="trip", limit=29) == first and made == [1, 1]

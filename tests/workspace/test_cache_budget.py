@@ -80,3 +80,18 @@ def test_a_value_over_the_whole_budget_is_returned_not_kept() -> None:
     for _ in range(2):
         assert cache.cached(("huge",), compute).num_rows == 5000
     assert calls == [1, 1]
+
+
+def test_a_value_made_from_a_kept_value_is_given_again_only_with_that_value() -> None:
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"{}"
+
+    events, other = [object()], [object()]
+    assert cache.made_from(events, ("f",), make) == b"{}"
+    cache.made_from(events, ("f",), make)
+    assert len(made) == 1
+    cache.made_from(other, ("f",), make)  # made from another value: made anew
+    assert len(made) == 2

@@ -129,6 +129,8 @@ def json_codec(encode: Callable[[T], Any] = lambda value: value,
 
 #: A value that is JSON already.
 AS_JSON: Codec[Any] = json_codec()
+#: An answer kept as the bytes it is sent as (compressed in the store).
+AS_BYTES: Codec[bytes] = Codec(lambda value: zlib.compress(value, 3), zlib.decompress)
 
 
 def _digest(value: Any) -> str:
