@@ -196,3 +196,26 @@ def test_the_lightest_link_of_a_cycle_is_the_one_turned_back() -> None:
     assert flows.feedback_links(weights) == {("c", "a")}
     assert flows.is_acyclic(k for k in weights if k != ("c", "a"))
     assert not flows.is_acyclic(weights)
+
+
+@pytest.mark.parametrize("mode", ["overview", "trace", "proceeds"])
+def test_flows_kept_as_json_are_the_same_flows(world: World, mode: str) -> None:
+    """A view's flows and their context, kept as JSON for every server process, come back
+    equal, and a drill-down from them gives the same transactions."""
+    import json
+
+    ctx = world.context()
+    start = next(t["accounts"][0] for t in world.truth["typologies"] if t["code"] == "R9")
+    sankey = {"overview": lambda: flows.overview(world.engine, ctx, top=12),
+              "trace": lambda: flows.around(world.engine, ctx, [start], "both", hops=2),
+              "proceeds": lambda: flows.proceeds(world.engine, ctx, world.ws.findings.list("w"),
+                                                 top=12)}[mode]()
+    again, ctx_again = flows.from_json(json.loads(json.dumps(flows.to_json(sankey, ctx))))
+    assert again == sankey
+    assert (dict(ctx_again.owners), {a: list(k) for a, k in ctx_again.flagged.items()},
+            ctx_again.home, ctx_again.by_holder) == (
+        dict(ctx.owners), {a: list(k) for a, k in ctx.flagged.items()}, ctx.home, ctx.by_holder)
+    link = again.links[0]
+    flows.register_context(world.engine, ctx_again)
+    assert flows.transactions(world.engine, again, link.source, link.target) == \
+        flows.transactions(world.engine, sankey, link.source, link.target)

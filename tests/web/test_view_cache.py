@@ -107,10 +107,10 @@ def _rows(site: Site) -> int:
 
 def test_what_one_server_process_made_another_reads_from_the_store(
         client: TestClient, site: Site, monkeypatch) -> None:
-    """The chain, the timeline and the map made in one process are kept in the store: another
-    process (here: the process's own values forgotten) answers the same without making them;
-    a change of the case's data deletes them."""
-    from veriga.web.views import places
+    """The chain, the timeline, the map and the money flows made in one process are kept in
+    the store: another process (here: the process's own values forgotten) answers the same
+    without making them; a change of the case's data deletes them."""
+    from veriga.web.views import money, places
     from veriga.workspace import cache
 
     site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
@@ -118,13 +118,16 @@ def test_what_one_server_process_made_another_reads_from_the_store(
     log_in(client, "liga")
     open_case(client, site.case, "the chain of the case")
     urls = [f"/api/cases/{site.case}/{u}" for u in ("chain", "chain/graph", "timeline", "map",
-                                                    "map?from=2026-01-01")]
+                                                    "map?from=2026-01-01", "money",
+                                                    "money?mode=proceeds")]
     first = [client.get(u).json() for u in urls]
-    assert _rows(site) == len(urls)
+    # one each, and the timeline's events besides its answer, the ledger besides the flows
+    assert _rows(site) == len(urls) + 2
     cache.clear()
     made: list[str] = []
     for module, name in ((chain, "_stages_now"), (chain, "_graph_now"), (timeline, "_events"),
-                         (places, "_map_now")):
+                         (places, "_map_now"), (timeline, "_chosen"),
+                         (money, "_make_sankey")):
         monkeypatch.setattr(module, name, lambda *a, n=name: made.append(n))
     assert [client.get(u).json() for u in urls] == first and made == []
     site.ws.entities.set_subject_role(site.case, site.suspect, "other")

@@ -36,7 +36,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 
@@ -315,6 +315,54 @@ LEFT JOIN money_owners osrc ON osrc.account = m.src
 LEFT JOIN money_owners odst ON odst.account = m.dst
 {flagged}
 """
+
+
+def to_json(sankey: Sankey, ctx: Context) -> dict[str, Any]:
+    """A Sankey and the context it was drawn with as JSON values (amounts as exact text),
+    to keep for every server process; :func:`from_json` makes them again."""
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "mode": sankey.mode, "home": sankey.home, "total": str(sankey.total),
+        "internal": str(sankey.internal), "without_eur": sankey.without_eur,
+        "traced": sankey.traced, "moves_sql": sankey.moves_sql,
+        "estimate": None if sankey.estimate is None else str(sankey.estimate),
+        "nodes": [{f: getattr(n, f) for f in NODE_FIELDS} for n in sankey.nodes],
+        "links": [[k.source, k.target, str(k.value), k.count, day(k.first), day(k.last),
+                   [list(m) for m in k.members]] for k in sankey.links],
+        "pairs": [[p.source, p.target, str(p.value), p.count, p.first, p.last,
+                   None if p.records is None else {r: str(v) for r, v in p.records.items()}]
+                  for p in sankey.pairs.values()],
+        "context": {"owners": dict(ctx.owners),
+                    "flagged": {a: list(k) for a, k in ctx.flagged.items()},
+                    "home": ctx.home, "by_holder": ctx.by_holder},
+    }
+
+
+def from_json(data: dict[str, Any]) -> tuple[Sankey, Context]:
+    """What :func:`to_json` made, made again."""
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value is not None else None
+
+    pairs = {(s, t): Pair(s, t, Decimal(v), n, first, last,
+                          None if records is None else {r: Decimal(x) for r, x in
+                                                        records.items()})
+             for s, t, v, n, first, last, records in data["pairs"]}
+    sankey = Sankey(
+        mode=data["mode"], nodes=[Node(**n) for n in data["nodes"]],
+        links=[Link(s, t, Decimal(v), n, day(first), day(last), [(a, b) for a, b in members])
+               for s, t, v, n, first, last, members in data["links"]],
+        home=data["home"], total=Decimal(data["total"]), internal=Decimal(data["internal"]),
+        without_eur=data["without_eur"], traced=data["traced"],
+        estimate=None if data["estimate"] is None else Decimal(data["estimate"]),
+        pairs=pairs, moves_sql=data["moves_sql"])
+    c = data["context"]
+    return sankey, Context(c["owners"], c["flagged"], c["home"], c["by_holder"])
+
+
+NODE_FIELDS = ("id", "label", "kind", "accounts", "countries", "abroad", "held", "flagged",
+               "entity_id", "depth", "returning")
 
 
 def register_context(engine: Engine, ctx: Context) -> None:

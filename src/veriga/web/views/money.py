@@ -10,7 +10,7 @@ import re
 from dataclasses import astuple, dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -29,6 +29,7 @@ from veriga.web.pseudonyms import stored_form
 from veriga.web.session import Web, current
 from veriga.web.views import View
 from veriga.workspace import Ledger
+from veriga.workspace.cache import Codec, json_codec
 
 router = APIRouter()
 Current = Annotated[Web, Depends(current)]
@@ -250,11 +251,22 @@ def _home(web: Web, case: str, facts: _Facts) -> str | None:
     return country if country in {country_of(a) for a in facts.held} else facts.most
 
 
+def _sankey_from(data: dict[str, Any]) -> tuple[flows.Sankey, str | None, flows.Context]:
+    sankey, ctx = flows.from_json(data["flows"])
+    return sankey, data["note"], ctx
+
+
+#: a view's flows kept in the store, for every server process (a large case's overview
+#: took a worker that had not made it 1 s alone and 10 s under load)
+SANKEY_JSON: Codec[tuple[flows.Sankey, str | None, flows.Context]] = json_codec(
+    lambda v: {"flows": flows.to_json(v[0], v[2]), "note": v[1]}, _sankey_from)
+
+
 def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey, str | None]:
     """The Sankey ``p`` asks for, made once per change of the case's data, findings and the
     reader's view, and kept: a drill-down asks the same flows again."""
     sankey, note, ctx = web.ws.records.kept(case, "money-sankey", lambda: _make_sankey(
-        web, case, p, data), version=astuple(p))
+        web, case, p, data), version=astuple(p), codec=SANKEY_JSON)
     flows.register_context(data.engine, ctx)  # the tables a kept overview's moves name
     return sankey, note
 
