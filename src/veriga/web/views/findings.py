@@ -24,12 +24,6 @@ Current = Annotated[Web, Depends(current)]
 STATES = [s.value for s in ReviewState]
 
 
-def _filtered(web: Web, case: str, kind: str, state: str, min_score: float) -> list[Finding]:
-    items = web.ws.findings.list(case, kind or None)
-    return [f for f in items if (not state or f.review.state.value == state)
-            and f.score >= min_score]
-
-
 #: how the queue is ordered: highest score first, by kind, or by the person or company a
 #: finding is about (grouped under them)
 SORTS = ("score", "kind", "subject")
