@@ -96,3 +96,14 @@ def test_the_schema_declares_the_error_responses(client: TestClient) -> None:
         "$ref": "#/components/schemas/EntityDetail"}
     node = spec["components"]["schemas"]["Node"]["properties"]
     assert {"id", "label", "schema", "role", "stage", "first", "last", "url"} <= set(node)
+
+
+def test_findings_are_paged_as_the_whole_list_is_ordered(client: TestClient) -> None:
+    _open(client)
+    everything = client.get(f"{API}/findings").json()
+    assert len(everything) > 5
+    pages = [client.get(f"{API}/findings", params={"offset": start, "limit": 3}).json()
+             for start in range(0, len(everything), 3)]
+    assert [f["id"] for page in pages for f in page] == [f["id"] for f in everything]
+    assert client.get(f"{API}/findings", params={"offset": len(everything)}).json() == []
+    assert client.get(f"{API}/findings", params={"limit": 0}).status_code == 422

@@ -191,20 +191,23 @@ class FindingOut(BaseModel):
 FINDINGS_OUT: TypeAdapter[list[FindingOut]] = TypeAdapter(list[FindingOut])
 
 
-def findings_json(web: Web, case: str, kind: str, state: str, min_score: float) -> bytes:
-    """The findings API's answer as JSON. The whole case's answer to the same filters is
-    given again while the case's findings are unchanged (each request still reads them,
-    audited, as the reader sees them); one kind's, and a minimised reader's, is made anew."""
+def findings_json(web: Web, case: str, kind: str, state: str, min_score: float,
+                  offset: int = 0, limit: int | None = None) -> bytes:
+    """The findings API's answer as JSON (``offset`` and ``limit``: one page of it). The
+    whole case's answer to the same filters is given again while the case's findings are
+    unchanged (each request still reads them, audited, as the reader sees them); one
+    kind's, and a minimised reader's, is made anew."""
     every = web.ws.findings.list(case, kind or None, shared=True)
 
     def make() -> bytes:
         found = [f for f in every if (not state or f.review.state.value == state)
                  and f.score >= min_score]
-        return FINDINGS_OUT.dump_json([FindingOut.model_validate(f.to_dict()) for f in found])
+        page = found[offset:None if limit is None else offset + limit]
+        return FINDINGS_OUT.dump_json([FindingOut.model_validate(f.to_dict()) for f in page])
 
     if kind or web.user.is_ngo:  # one kind's list, or copies minimised: never the same
         return make()
-    return cache.made_from(every, ("findings", case, state, min_score), make)
+    return cache.made_from(every, ("findings", case, state, min_score, offset, limit), make)
 
 
 @router.get("/api/cases/{case}/findings", tags=["findings"], responses=errors(*CASE),
@@ -212,10 +215,15 @@ def findings_json(web: Web, case: str, kind: str, state: str, min_score: float) 
 def findings_api(case: str, web: Current,
                  kind: Annotated[str, Query(max_length=100, description="e.g. R12")] = "",
                  state: ReviewState | None = None,
-                 min_score: Annotated[float, Query(ge=0, le=1)] = 0.0) -> Response:
-    """Findings of the case, highest score first."""
-    return Response(findings_json(web, case, kind, state.value if state else "", min_score),
-                    media_type="application/json")
+                 min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+                 offset: Annotated[int, Query(ge=0, description="findings skipped")] = 0,
+                 limit: Annotated[int | None, Query(
+                     ge=1, le=10_000, description="at most this many (empty: every one; a "
+                                                  "large case's are tens of megabytes)")] = None,
+                 ) -> Response:
+    """Findings of the case, highest score first; ``offset`` and ``limit`` page them."""
+    return Response(findings_json(web, case, kind, state.value if state else "", min_score,
+                                  offset, limit), media_type="application/json")
 
 
 @router.post("/api/cases/{case}/findings/{finding_id}/review", tags=["findings"],
