@@ -168,14 +168,19 @@ def test_proceeds_show_the_estimate_lines_and_where_it_went(world: World) -> Non
     assert applied, "proceeds sent abroad are drawn"
 
 
+def _sankey_of(world: World, ctx: flows.Context, mode: str) -> flows.Sankey:
+    """The world's flows in ``mode``: the overview, a trace from an R9 account, the proceeds."""
+    start = next(t["accounts"][0] for t in world.truth["typologies"] if t["code"] == "R9")
+    return {"overview": lambda: flows.overview(world.engine, ctx, top=12),
+            "trace": lambda: flows.around(world.engine, ctx, [start], "both", hops=2),
+            "proceeds": lambda: flows.proceeds(world.engine, ctx, world.ws.findings.list("w"),
+                                               top=12)}[mode]()
+
+
 @pytest.mark.parametrize("mode", ["overview", "trace", "proceeds"])
 def test_drill_down_rows_sum_to_the_link(world: World, mode: str) -> None:
     ctx = world.context()
-    start = next(t["accounts"][0] for t in world.truth["typologies"] if t["code"] == "R9")
-    sankey = {"overview": lambda: flows.overview(world.engine, ctx, top=12),
-              "trace": lambda: flows.around(world.engine, ctx, [start], "both", hops=2),
-              "proceeds": lambda: flows.proceeds(world.engine, ctx, world.ws.findings.list("w"),
-                                                 top=12)}[mode]()
+    sankey = _sankey_of(world, ctx, mode)
     picked = sankey.links[:3] + [k for k in sankey.links if "other" in k.source + k.target][:2]
     for k in picked:
         page = flows.transactions(world.engine, sankey, k.source, k.target, 0, 100_000)
@@ -205,11 +210,7 @@ def test_flows_kept_as_json_are_the_same_flows(world: World, mode: str) -> None:
     import json
 
     ctx = world.context()
-    start = next(t["accounts"][0] for t in world.truth["typologies"] if t["code"] == "R9")
-    sankey = {"overview": lambda: flows.overview(world.engine, ctx, top=12),
-              "trace": lambda: flows.around(world.engine, ctx, [start], "both", hops=2),
-              "proceeds": lambda: flows.proceeds(world.engine, ctx, world.ws.findings.list("w"),
-                                                 top=12)}[mode]()
+    sankey = _sankey_of(world, ctx, mode)
     again, ctx_again = flows.from_json(json.loads(json.dumps(flows.to_json(sankey, ctx))))
     assert again == sankey
     assert (dict(ctx_again.owners), {a: list(k) for a, k in ctx_again.flagged.items()},
