@@ -575,6 +575,31 @@ class Store:
         except (IntegrityError, OperationalError):  # kept by the other, or locked
             pass
 
+    def claim_derived(self, case_id: str, slot: str, state: str, revision: Any) -> bool:
+        """Take ``slot`` for work on the case's data in ``state`` (an empty value marks it):
+        True for the one caller, of every server process, that takes it while the data are
+        in that state; False if it was taken in that state already, or the data changed
+        since ``revision``. A change of the data (:meth:`bump_revision`) frees it."""
+        try:
+            with self.begin() as conn:
+                now = conn.execute(select(cases.c.revision).where(cases.c.id == case_id)
+                                   .with_for_update()).scalar()
+                if now != revision:
+                    return False
+                taken = conn.execute(select(derived_values.c.state).where(
+                    derived_values.c.case_id == case_id,
+                    derived_values.c.slot == slot)).scalar()
+                if taken == state:
+                    return False
+                conn.execute(derived_values.delete().where(
+                    derived_values.c.case_id == case_id, derived_values.c.slot == slot))
+                conn.execute(derived_values.insert().values(
+                    case_id=case_id, slot=slot, state=state, value=b"",
+                    made_at=datetime.now(UTC)))
+        except (IntegrityError, OperationalError):  # taken by another at the same moment
+            return False
+        return True
+
     def search(self, conn: Connection, case_id: str, text: str, schemata: Sequence[str] = (),
                limit: int = 50, exclude_sources: Collection[str] = ()) -> list[str]:
         """Entities whose name (or its romanised form) or an identifier contains ``text``,

@@ -13,6 +13,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from veriga import __version__
 from veriga.access.auth import SECURITY_HEADERS
@@ -20,9 +22,9 @@ from veriga.access.minimise import Minimiser
 from veriga.config import Settings, load_settings
 from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
-from veriga.web import pseudonyms
+from veriga.web import prepared, pseudonyms
 from veriga.web.i18n import LANGUAGES, key_label, labels, locator, reason, translations
-from veriga.web.session import Web
+from veriga.web.session import UNSAFE, Web
 from veriga.web.views import views
 from veriga.workspace import PermissionDenied, PurposeRequired
 from veriga.workspace.workers import WorkerPool
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     #: worker processes for the heavy work started from the browser (from the first task)
     app.state.workers = WorkerPool(settings)
+    #: the whole-case views made ahead after a change (:mod:`veriga.web.prepared`)
+    app.state.prepare = prepared.enabled()
     app.state.store = store or Store(settings.database_url)
     app.state.render = render
     app.state.views = views()
@@ -143,6 +147,27 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         ws = getattr(request.state, "ws", None)
         return await minimise_response(response, ws.minimisers.values() if ws else (),
                                        getattr(request.state, "lang", "en"))
+
+    @app.middleware("http")
+    async def prepare_views(request: Request, call_next: Any) -> Response:
+        """After a change of a case, or a page of a case read: its whole-case views made in
+        the background if they are not for its state now (:mod:`veriga.web.prepared`)."""
+        response = await call_next(request)
+        ws = getattr(request.state, "ws", None)
+        case = request.scope.get("path_params", {}).get("case")
+        if (app.state.prepare and ws is not None and ws.purpose and case
+                and response.status_code < 400
+                and (request.method in UNSAFE or not is_api(request))):
+            lang = getattr(request.state, "lang", "en")
+            before = response.background
+
+            async def then() -> None:  # once the response is sent
+                if before is not None:
+                    await before()
+                await run_in_threadpool(prepared.after, app.state.workers, ws, case, lang)
+
+            response.background = BackgroundTask(then)
+        return response
 
     from veriga.web.session import LoginRequired
 

@@ -160,6 +160,15 @@ def in_store(store: Store, found: tuple[Any, ...], codec: Codec[T]) -> Shared[T]
                                                          codec.dump(value), state[0][0]))
 
 
+def claim(store: Store, found: tuple[Any, ...]) -> bool:
+    """Whether this caller, alone of every server process, takes the work named by
+    ``found`` (a :func:`key`) for the case's data, findings and reader's view as they are
+    now: each state is taken once (see :meth:`Store.claim_derived`)."""
+    what, _, case_id, state, version, view = found
+    return store.claim_derived(case_id, _digest(["claimed", what, version, view, __version__]),
+                               _digest(state), state[0][0])
+
+
 def cached(found: tuple[Any, ...], compute: Callable[[], T],
            shared: Shared[T] | None = None) -> T:
     """The value kept under ``found`` (a :func:`key`), computed now if there is none here

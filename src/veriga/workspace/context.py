@@ -209,6 +209,9 @@ class Context:
         #: a workspace that lives as briefly as a web request
         self.resolve_once = False
         self._resolved: dict[tuple[Any, ...], _Resolved] = {}
+        #: written into every audit entry of this workspace (work done on the user's behalf
+        #: in the background says so)
+        self.audit_detail: dict[str, Any] = {}
 
     @property
     def actor(self) -> str:
@@ -220,7 +223,8 @@ class Context:
         """Write an audit entry; ``reads`` are the (real) ids of every entity reached, all
         recorded in ``audit_reads`` and covered by the chain."""
         self.store.audit(conn, actor=self.actor, action=action, case_id=case_id,
-                         purpose=self.purpose, target=target, detail=detail, reads=reads)
+                         purpose=self.purpose, target=target,
+                         detail={**self.audit_detail, **detail}, reads=reads)
 
     def require_user(self) -> User:
         if self.user is None:

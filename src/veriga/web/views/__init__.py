@@ -5,6 +5,7 @@ of :attr:`View.order`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +25,10 @@ class View:
     order: int | None = None
     #: The letter that, after "g", opens the view from the keyboard (one per view).
     key: str | None = None
+    #: Makes what the view shows of the whole case, ``prepare(web, case)``, kept for every
+    #: server process: called in the background after the case changes
+    #: (:mod:`veriga.web.prepared`), so that no reader waits for it.
+    prepare: Callable[[Any, str], None] | None = None
 
 
 def back_to(case: str, back: str, default: str) -> str:

@@ -242,4 +242,10 @@ def chain_graph_api(case: str, web: Current) -> ChainGraphOut:
     return ChainGraphOut.model_validate(_graph(web, case))
 
 
-VIEW = View("chain", "Chain", router, order=20, key="c")
+def _prepare(web: Web, case: str) -> None:
+    """The stages and the diagram, made ahead for the reader (:mod:`veriga.web.prepared`)."""
+    _stages(web, case)
+    _graph(web, case)
+
+
+VIEW = View("chain", "Chain", router, order=20, key="c", prepare=_prepare)

@@ -437,4 +437,15 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
             for c in prof.counterparties])
 
 
-VIEW = View("money", "Money flows", router, order=70, key="y")
+def _prepare(web: Web, case: str) -> None:
+    """The overviews the page opens on (the flagged accounts, the whole case) and the
+    proceeds, made ahead for the reader (:mod:`veriga.web.prepared`)."""
+    wanted = [params("overview", flagged=False), params("proceeds")]
+    if flows.any_flagged(web.ws.findings.list(case, shared=True)):
+        wanted.insert(0, params("overview", flagged=True))
+    with web.ws.records.ledger(case) as data:
+        for p in wanted:
+            _sankey(web, case, p, data)
+
+
+VIEW = View("money", "Money flows", router, order=70, key="y", prepare=_prepare)

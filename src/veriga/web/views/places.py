@@ -169,7 +169,13 @@ def map_api(case: str, web: Current, ids: str = "",
     if wanted:  # a record merged since: its entity (trips and places name the entity)
         merged = web.ws.entities.merged(case)
         wanted = list(dict.fromkeys(merged.get(i, i) for i in wanted))
-    # made once per change of the case's data, findings, the reader's view and language
+    return _map(web, case, wanted, start, end)
+
+
+def _map(web: Web, case: str, wanted: list[str], start: date | None, end: date | None
+         ) -> MapOut:
+    """The map, made once per change of the case's data, findings, the reader's view and
+    language."""
     return web.ws.entities.derived(case, "map", MAP_SCHEMATA, lambda: _map_now(
         web, case, wanted, start, end), version=(web.lang, tuple(wanted), start, end),
         findings=True, codec=MAP_JSON)
@@ -217,4 +223,9 @@ def _date(text: str) -> str:
         return ""
 
 
-VIEW = View("map", "Map", router, order=60, key="m")
+def _prepare(web: Web, case: str) -> None:
+    """The whole case's map, made ahead for the reader (:mod:`veriga.web.prepared`)."""
+    _map(web, case, [], None, None)
+
+
+VIEW = View("map", "Map", router, order=60, key="m", prepare=_prepare)

@@ -297,4 +297,10 @@ def timeline_page(request: Request, case: str, web: Current, ids: str = "") -> R
         i18n=json.dumps(strings, ensure_ascii=False))
 
 
-VIEW = View("timeline", "Timeline", router, order=50, key="t")
+def _prepare(web: Web, case: str) -> None:
+    """The whole case's timeline as the page first asks for it, made ahead for the reader
+    (:mod:`veriga.web.prepared`)."""
+    timeline_json(web, case, [])
+
+
+VIEW = View("timeline", "Timeline", router, order=50, key="t", prepare=_prepare)
