@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from webhelpers import Site, copy_of, log_in, open_case
 
 from veriga.config import Settings
-from veriga.web import create_app
+from veriga.findings import ReviewState
+from veriga.web import create_app, prepared
 from veriga.web.views import chain, money, places, timeline
 from veriga.workspace import Workspace, cache
 
@@ -27,12 +28,13 @@ def copied(site: Site, tmp_path: Path, monkeypatch) -> Iterator[tuple[Settings, 
 
 
 def _prepared(settings: Settings, case: str, username: str, seconds: float = 120) -> None:
-    """Wait until the background preparation for ``username`` is done (its last audit entry)."""
+    """Wait until a background preparation for ``username`` has made the views (its last
+    audit entry; one overtaken by a later change gives up, having made none)."""
     dpo = Workspace.local(settings, purpose="data protection review", username="dace")
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if any(e.get("actor") == username and e["action"] == "views.prepare"
-               for e in dpo.audit.log(case)):
+               and e["detail"]["views"] for e in dpo.audit.log(case)):
             dpo.close()
             return
         time.sleep(0.5)
@@ -82,7 +84,8 @@ def test_each_state_is_prepared_once(copied: tuple[Settings, TestClient], site: 
     _prepared(settings, site.case, "liga")
     dpo = Workspace.local(settings, purpose="data protection review", username="dace")
     time.sleep(2)  # time for a second preparation, were there one
-    done = [e for e in dpo.audit.log(site.case) if e["action"] == "views.prepare"]
+    done = [e for e in dpo.audit.log(site.case)
+            if e["action"] == "views.prepare" and e["detail"]["views"]]
     dpo.close()
     assert len(done) == 1 and done[0]["detail"]["views"] == ["chain", "timeline", "map", "money"]
 
@@ -133,4 +136,24 @@ def test_the_store_gives_each_state_to_one_claimant(site: Site, tmp_path: Path) 
     with store.begin() as conn:
         store.bump_revision(conn, case_id)
     assert store.claim_derived(case_id, "s", "state two", revision + 1)  # freed by a change
+    ws.close()
+
+
+def test_a_preparation_overtaken_by_a_change_is_given_up(site: Site, tmp_path: Path) -> None:
+    settings = copy_of(site, tmp_path)
+    ws = Workspace.local(settings, purpose="the chain of the case", username="liga")
+    state = prepared.due(ws, site.case, "en")
+    assert state is not None and prepared.due(ws, site.case, "en") is None  # taken once
+    finding = ws.findings.list(site.case)[0]
+    ws.findings.review(site.case, finding.id, ReviewState.DISMISSED, "a false alarm")
+    prepared.prepare(ws, site.case, "en", state)  # the views of a state that is gone
+    dpo = Workspace.local(settings, purpose="data protection review", username="dace")
+    done = [e for e in dpo.audit.log(site.case) if e["action"] == "views.prepare"]
+    assert [e["detail"]["views"] for e in done] == [[]]
+    fresh = prepared.due(ws, site.case, "en")  # the new state: prepared in full
+    assert fresh is not None and fresh != state
+    prepared.prepare(ws, site.case, "en", fresh)
+    done = [e for e in dpo.audit.log(site.case) if e["action"] == "views.prepare"]
+    assert sorted(len(e["detail"]["views"]) for e in done) == [0, 4]
+    dpo.close()
     ws.close()

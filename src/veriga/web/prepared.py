@@ -46,32 +46,48 @@ def enabled() -> bool:
         "0", "false", "no", "off")
 
 
-def due(ws: Workspace, case: str, lang: str) -> bool:
-    """Whether preparing the case's views, as ``ws``'s user sees it now and in ``lang``, is
-    this caller's to do: once per state, of every server process."""
+def _key(ws: Workspace, case: str, lang: str) -> tuple[Any, ...] | None:
+    """The key of the case's views as ``ws``'s user sees it now, in ``lang`` (a
+    :func:`cache.key`); None if the case is not theirs to open."""
     try:
         with ws.case(case, Op.CASE_OPEN) as access:
-            found = cache.key(access, "prepared views", version=lang, stale_with=(
+            return cache.key(access, "prepared views", version=lang, stale_with=(
                 ws.store.findings_version(access.conn, access.case_id)))
     except VerigaError:  # not theirs to open (then no view is theirs to see)
-        return False
+        return None
+
+
+def due(ws: Workspace, case: str, lang: str) -> tuple[Any, ...] | None:
+    """The state of the case's data and findings if preparing its views, as ``ws``'s user
+    sees it now and in ``lang``, is this caller's to do: once per state, of every server
+    process; else None."""
+    found = _key(ws, case, lang)
+    if found is None:
+        return None
     with _LOCK:
         if found in _SEEN:
-            return False
+            return None
         _SEEN[found] = None
         while len(_SEEN) > _SEEN_MAX:
             _SEEN.popitem(last=False)
-    return cache.claim(ws.store, found)
+    return found[3] if cache.claim(ws.store, found) else None
 
 
-def prepare(ws: Workspace, case: str, lang: str) -> None:
-    """Make every view's whole-case value (a :data:`veriga.workspace.workers.Task`)."""
+def prepare(ws: Workspace, case: str, lang: str, state: tuple[Any, ...]) -> None:
+    """Make every view's whole-case value for the case in ``state`` (a
+    :data:`veriga.workspace.workers.Task`); given up once the case has changed since (the
+    views of the new state are another task's: a reviewer confirming ten findings in a row
+    leaves one preparation to finish, not ten)."""
     web = Web(ws, ws.require_user(), "", lang, ws.purpose, "")
     ws.audit_detail = {"prepared": True}
     made = []
     for view in views():
         if view.prepare is None:
             continue
+        now = _key(ws, case, lang)
+        if now is None or now[3] != state:
+            log.debug("the case changed while its views were prepared: left to the next")
+            break
         try:
             view.prepare(web, case)
             made.append(view.name)
@@ -86,6 +102,6 @@ def prepare(ws: Workspace, case: str, lang: str) -> None:
 
 def after(pool: Any, ws: Workspace, case: str, lang: str) -> None:
     """Prepare the case's views in the background if they are not for its state now."""
-    if due(ws, case, lang):
-        user = ws.require_user()
-        pool.submit(user.id, ws.purpose or "", prepare, case, lang)
+    state = due(ws, case, lang)
+    if state is not None:
+        pool.submit(ws.require_user().id, ws.purpose or "", prepare, case, lang, state)
