@@ -52,3 +52,29 @@ def test_a_reader_who_only_reads_gets_the_kept_findings(ws: Workspace) -> None:
     listed = [r for r in ws.audit.log("c") if r["action"] == "finding.list"]
     assert len(listed) == 3
     cache.clear()
+
+
+def test_after_a_review_only_the_reviews_are_read_again(ws: Workspace, monkeypatch) -> None:
+    """A reviewer changes one finding at a time: the findings read before are kept, with
+    the new reviews; new findings are read whole."""
+    cache.clear()
+    ws.cases.create("c")
+    ws.findings.save("c", [_finding(n) for n in range(5)])
+    before = ws.findings.list("c", shared=True)
+    read: list[int] = []
+    whole = ws.store.list_findings
+    monkeypatch.setattr(ws.store, "list_findings", lambda *a, **k: (
+        read.append(1) if len(a) == 2 and not k else None) or whole(*a, **k))  # all of them
+    ws.findings.review("c", before[2].id, ReviewState.DISMISSED, "a false alarm")
+    after = ws.findings.list("c", shared=True)
+    assert read == []  # only the reviews were read
+    assert [f.id for f in after] == [f.id for f in before]
+    assert after[2].review.state is ReviewState.DISMISSED and after[2].review.by
+    assert after[2].review.reason == "a false alarm"
+    assert before[2].review.state is ReviewState.NEW  # what was kept is never changed
+    assert [a is b for a, b in zip(before, after, strict=True)] == [True, True, False, True, True]
+    ws.findings.reopen("c", before[2].id)
+    assert ws.findings.list("c", shared=True)[2].review.state is ReviewState.NEW
+    ws.findings.save("c", [_finding(9)])  # new findings: read whole
+    assert len(ws.findings.list("c")) == 6 and read == [1]
+    cache.clear()

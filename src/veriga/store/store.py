@@ -778,6 +778,14 @@ class Store:
             items = [f for f in items if wanted & set(f.evidence.entity_ids)]
         return items
 
+    def finding_reviews(self, conn: Connection, case_id: str) -> dict[str, Review]:
+        """The review of every finding of the case, by id."""
+        return {r.id: Review(ReviewState(r.state), r.reviewed_by, r.reviewed_at, r.review_reason)
+                for r in conn.execute(select(
+                    findings.c.id, findings.c.state, findings.c.reviewed_by,
+                    findings.c.reviewed_at, findings.c.review_reason)
+                    .where(findings.c.case_id == case_id))}
+
     def review_finding(
         self, conn: Connection, case_id: str, finding_id: str, state: ReviewState,
         by: str, reason: str,

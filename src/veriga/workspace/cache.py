@@ -197,6 +197,17 @@ def cached(found: tuple[Any, ...], compute: Callable[[], T],
     return value
 
 
+def latest(found: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
+    """The most recently used value kept for the same what, database and case as
+    ``found`` (a :func:`key`), in whatever state, version and view, with its key: what a
+    value in a new state may be made from (the findings after a review)."""
+    with _LOCK:
+        for kept in reversed(_VALUES):
+            if kept[:3] == found[:3] and kept[0] != "made from":
+                return kept, _VALUES[kept]
+    return None
+
+
 def made_from(base: object, what: tuple[Any, ...], make: Callable[[], T]) -> T:
     """A value made from ``base`` (a value :func:`cached` gave), kept with it: given again
     while ``base`` is what the caller was given (the very object: the case's data, findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from veriga import analysis
 from veriga.access.policy import Op
 from veriga.errors import NotFound, VerigaError
-from veriga.findings import Finding, ReviewState
+from veriga.findings import Finding, Review, ReviewState
 from veriga.workspace import cache
 from veriga.workspace.analyses import whole
 from veriga.workspace.context import CaseAccess
@@ -23,6 +24,13 @@ def _copy(finding: Finding) -> Finding:
     return replace(finding, review=replace(finding.review), evidence=replace(
         ev, entity_ids=list(ev.entity_ids), statement_ids=list(ev.statement_ids),
         source_ids=list(ev.source_ids), record_ids=list(ev.record_ids), keys=list(ev.keys)))
+
+
+def _reviewed(finding: Finding, review: Review) -> Finding:
+    """``finding`` with another review (the rest shared with it, as kept findings are)."""
+    changed = copy.copy(finding)
+    changed.review = review
+    return changed
 
 
 def _undoable(finding: Finding) -> bool:
@@ -69,11 +77,24 @@ class Findings(Part):
         """Every finding of the case as stored (the same for every reader: minimised after),
         read once per change of the case's findings: shared, never to be changed (copy what
         is handed on)."""
-        found = cache.key(access, "findings", readers=False,
-                          version=self.ws.store.findings_version(access.conn, access.case_id))
-        stored = cache.cached(found, lambda: self.ws.store.list_findings(access.conn,
-                                                                          access.case_id))
-        return stored
+        version = self.ws.store.findings_version(access.conn, access.case_id)
+        found = cache.key(access, "findings", readers=False, version=version)
+        return cache.cached(found, lambda: self._read(access, found))
+
+    def _read(self, access: CaseAccess, found: tuple[Any, ...]) -> builtins.list[Finding]:
+        """The case's findings as stored. If only reviews changed since they were last read
+        here (as many, the newest as new), those read are kept and only their reviews read
+        again: a large case's 9,688 findings take a second and a half to read whole, and a
+        reviewer changes one at a time."""
+        last = cache.latest(found)
+        count, newest, _ = found[4]
+        if last is not None and last[0][4][:2] == (count, newest):
+            reviews = self.ws.store.finding_reviews(access.conn, access.case_id)
+            before: builtins.list[Finding] = last[1]
+            if len(reviews) == len(before) and all(f.id in reviews for f in before):
+                return [f if reviews[f.id] == f.review else _reviewed(f, reviews[f.id])
+                        for f in before]
+        return self.ws.store.list_findings(access.conn, access.case_id)
 
     def get(self, case: str, finding_id: str) -> Finding:
         """One finding (NotFound if the case has none of this id); the read is audited."""
