@@ -88,7 +88,7 @@ def test_every_operation_of_the_answer_key_is_a_finding(world: Any) -> None:
     # stored with their details and stages
     stored = {f.id: f for f in ws.findings.list(CASE)}
     assert stored[sex.id].details == sex.details
-    stages = {s.name: s for s in chain(stored.values(), [])}
+    stages = {s.name: s for s in chain(stored.values(), {})}
     assert sex.id in {f.id for f in stages["exploitation"].findings}
 
 

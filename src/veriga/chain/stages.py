@@ -5,14 +5,12 @@ the case holds."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-
-from followthemoney import EntityProxy
 
 from veriga.analysis import STAGES, stage_of
 from veriga.findings import Finding
-from veriga.model import core_schema
+from veriga.model import core_schema, model
 
 # which stage the records of each schema document
 SCHEMA_STAGE = {"Employment": "recruitment", "Trip": "transport",
@@ -27,9 +25,10 @@ class Stage:
     entity_ids: list[str] = field(default_factory=list)  # the accounts and people involved
 
 
-def chain(findings: Iterable[Finding], entities: Iterable[EntityProxy],
+def chain(findings: Iterable[Finding], counts: Mapping[str, int],
           min_score: float = 0.5) -> list[Stage]:
-    """The four stages with the findings (score ≥ min_score) and records of each."""
+    """The four stages with the findings (score ≥ min_score) and records of each, from how
+    many entities of each schema the case holds (``counts``, counted in SQL)."""
     stages = {name: Stage(name) for name in STAGES}
     for f in findings:
         stage = stage_of(f.kind)  # as its detector describes itself
@@ -38,12 +37,13 @@ def chain(findings: Iterable[Finding], entities: Iterable[EntityProxy],
             for entity_id in f.evidence.entity_ids:
                 if entity_id not in stages[stage].entity_ids:
                     stages[stage].entity_ids.append(entity_id)
-    for proxy in entities:
-        name = proxy.schema.name if proxy.schema.name in SCHEMA_STAGE else \
-            core_schema(proxy.schema).name  # a Payslip counts as a Payment
+    for schema, n in counts.items():
+        known = model.get(schema)
+        name = schema if schema in SCHEMA_STAGE or known is None else \
+            core_schema(known).name  # a Payslip counts as a Payment
         documented = SCHEMA_STAGE.get(name)
-        if documented:
-            stages[documented].records[name] += 1
+        if documented and n:
+            stages[documented].records[name] += n
     for each in stages.values():
         each.findings.sort(key=lambda f: (-f.score, f.kind))
     return [stages[name] for name in STAGES]

@@ -24,8 +24,6 @@ from veriga.model import EntityProxy
 from veriga.model.holdings import holdings
 from veriga.workspace import Workspace
 
-#: Records the chain counts per stage (as the chain view does).
-CHAIN_SCHEMATA = ("Employment", "Trip", "Advertisement", "Payment")
 #: Schemata of the persons and organisations a report lists.
 PARTY_SCHEMATA = frozenset({"Person", "Company", "Organization", "LegalEntity"})
 #: Transactions shown under each finding; every one is listed in the annex.
@@ -212,7 +210,7 @@ def build_report(ws: Workspace, case: str, gettext: Gettext, lang: str = "en",
     confirmed = _ordered([f for f in every if f.review.state is ReviewState.CONFIRMED])
     new = _ordered([f for f in every if f.review.state is ReviewState.NEW])
     dismissed = sum(1 for f in every if f.review.state is ReviewState.DISMISSED)
-    stages = chain(confirmed, ws.entities.list(case, list(CHAIN_SCHEMATA)), min_score=0.0)
+    stages = chain(confirmed, ws.entities.count(case), min_score=0.0)
     stage_of = {f.id: s.name for s in stages for f in s.findings}
 
     # findings name records; a record merged since is named by its entity

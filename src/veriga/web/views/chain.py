@@ -133,7 +133,7 @@ def _stages(web: Web, case: str) -> list[dict[str, Any]]:
 
 
 def _stages_now(web: Web, case: str) -> list[dict[str, Any]]:
-    stages = chain(web.ws.findings.list(case), web.ws.entities.list(case, SCHEMATA))
+    stages = chain(web.ws.findings.list(case, shared=True), web.ws.entities.count(case))
     ids = sorted({i for s in stages for i in s.entity_ids[:12]})
     gettext = translations(web.lang).gettext  # titles and explanations in the user's language
     proxies = web.ws.entities.by_id(case, ids) if ids else []
