@@ -116,3 +116,16 @@ def test_structuring_and_cash_intensity_on_hand_made_statements() -> None:
     assert flagged == {("R5", A), ("R5", B), ("R10", A), ("R10", B)}
     r5 = next(f for f in result.findings if f.kind == "R5" and A in f.explanation)
     assert len(r5.evidence.record_ids) == 3 and "10,000.00 EUR" in r5.explanation
+
+
+def test_a_counterparty_is_named_as_most_statements_name_it() -> None:
+    from veriga.finance import ledger_names
+
+    eng = engine_with([tx("s:1", A, "2026-01-05", "-10", ref="a", cp=B, name="Anna Ozola"),
+                       tx("s:2", A, "2026-01-06", "-10", ref="b", cp=B, name=" anna ozola"),
+                       tx("s:3", A, "2026-01-07", "-10", ref="c", cp=B, name="A. Ozola"),
+                       tx("s:4", A, "2026-01-08", "-10", ref="d", cp=C, name="Zeta Oy"),
+                       tx("s:5", A, "2026-01-09", "-10", ref="e", cp=C, name="Alfa Oy"),
+                       tx("s:6", A, "2026-01-10", "-10", ref="f", cp=None, name="Cash")])
+    # the name given most often (written alike), of equals the first in order
+    assert sorted(ledger_names(eng)) == [(B, "ANNA OZOLA"), (C, "ALFA OY")]

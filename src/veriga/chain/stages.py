@@ -30,13 +30,14 @@ def chain(findings: Iterable[Finding], counts: Mapping[str, int],
     """The four stages with the findings (score ≥ min_score) and records of each, from how
     many entities of each schema the case holds (``counts``, counted in SQL)."""
     stages = {name: Stage(name) for name in STAGES}
+    involved: dict[str, dict[str, None]] = {name: {} for name in STAGES}  # in order, once
     for f in findings:
         stage = stage_of(f.kind)  # as its detector describes itself
         if stage and f.score >= min_score and f.review.state.value != "dismissed":
             stages[stage].findings.append(f)
-            for entity_id in f.evidence.entity_ids:
-                if entity_id not in stages[stage].entity_ids:
-                    stages[stage].entity_ids.append(entity_id)
+            involved[stage].update(dict.fromkeys(f.evidence.entity_ids))
+    for name, ids in involved.items():
+        stages[name].entity_ids = list(ids)
     for schema, n in counts.items():
         known = model.get(schema)
         name = schema if schema in SCHEMA_STAGE or known is None else \

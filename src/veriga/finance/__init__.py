@@ -7,7 +7,6 @@ proceeds. Every result is a :class:`~veriga.findings.Finding`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -56,14 +55,16 @@ def account_holders(entities: Iterable[EntityProxy]) -> list[tuple[str, str]]:
 
 
 def ledger_names(engine: Engine) -> list[tuple[str, str]]:
-    """(account, name) as other statements name the holder of a counterparty account."""
-    table = engine.query("SELECT cp_account, upper(trim(cp_name)) AS name, COUNT(*) AS n "
-                         "FROM ledger WHERE cp_account IS NOT NULL AND cp_name IS NOT NULL "
-                         "GROUP BY cp_account, upper(trim(cp_name))")
-    best: dict[str, Counter[str]] = {}
-    for row in table.to_pylist():
-        best.setdefault(row["cp_account"], Counter())[row["name"]] += row["n"]
-    return [(a, c.most_common(1)[0][0]) for a, c in best.items()]
+    """(account, name) as other statements name the holder of a counterparty account: the
+    name they give most often (of equals, the first in order), chosen in SQL."""
+    table = engine.query(
+        "SELECT cp_account, name FROM (SELECT cp_account, name, ROW_NUMBER() OVER ("
+        "PARTITION BY cp_account ORDER BY n DESC, name) AS r FROM (SELECT cp_account, "
+        "upper(trim(cp_name)) AS name, COUNT(*) AS n FROM ledger WHERE cp_account IS NOT NULL "
+        "AND cp_name IS NOT NULL GROUP BY cp_account, upper(trim(cp_name))) counted) ranked "
+        "WHERE r = 1")
+    return list(zip(table.column("cp_account").to_pylist(), table.column("name").to_pylist(),
+                    strict=True))
 
 
 def run_case(engine: Engine, entities: Iterable[EntityProxy], params: Params | None = None,
