@@ -227,3 +227,16 @@ def test_an_event_as_a_dict_is_every_field_of_it():
     made["entity_ids"].append("changed")
     made["parties"][0]["label"] = "changed"
     assert event.entity_ids == ["p", "q"] and party.label == "Ana"
+
+
+def test_reviews_are_applied_to_events_kept() -> None:
+    from veriga.chain.timeline import Event, with_states
+
+    def event(id: str, kind: str, state: str | None = "new") -> Event:
+        return Event(id, kind, "2026-01-01", None, id, [], None, state=state)
+
+    kept = [event("f-1", "finding"), event("f-1:0", "route"), event("f-2", "finding"),
+            event("p-1", "payment", None)]
+    out = with_states(kept, {"f-1": "dismissed", "f-2": "new"})
+    assert [e.state for e in out] == ["dismissed", "dismissed", "new", kept[3].state]
+    assert out[2] is kept[2] and out[3] is kept[3] and kept[0].state == "new"

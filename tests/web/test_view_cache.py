@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from webhelpers import Site, log_in, open_case
 
+from veriga.findings import ReviewState
 from veriga.web.views import chain, timeline
 
 
@@ -227,3 +228,30 @@ def test_a_kept_view_that_no_longer_reads_is_made_again(client: TestClient, site
     cache.clear()
     assert client.get(f"/api/cases/{site.case}/chain/graph").json() == first
     assert _rows(site) == 1
+
+
+def test_a_review_changes_the_timeline_without_making_its_events_again(
+        client: TestClient, site: Site, monkeypatch) -> None:
+    """The whole case's events do not depend on how findings were reviewed: a review is
+    shown at once, from the events kept."""
+    made: list[str] = []
+    events_now = timeline._events
+    monkeypatch.setattr(timeline, "_events", lambda *a: made.append("events") or events_now(*a))
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the chain of the case")
+    url = f"/api/cases/{site.case}/timeline"
+    first = client.get(url, params={"kinds": "finding"}).json()["events"]
+    assert first and made == ["events"]
+    shown = first[0]
+    was = shown["state"]
+    site.ws.findings.review(site.case, shown["id"], ReviewState.DISMISSED, "a false alarm")
+    try:
+        again = {e["id"]: e for e in client.get(url, params={"kinds": "finding"}).json()["events"]}
+        assert again[shown["id"]]["state"] == "dismissed"
+        assert made == ["events"]  # the events kept, the review applied to them
+    finally:
+        if was == "new":
+            site.ws.findings.reopen(site.case, shown["id"])
+        else:
+            site.ws.findings.review(site.case, shown["id"], ReviewState(was), "as it was")

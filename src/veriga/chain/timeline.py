@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from followthemoney import EntityProxy, model
@@ -338,6 +338,19 @@ def _route_events(finding: Finding, url: Callable[[Finding], str] | None,
             url=url(finding) if url else None,
             detail=f"{stop['city']} ({count})" if count else str(stop["city"]),
             score=finding.score, state=finding.review.state.value))
+    return out
+
+
+def with_states(events: list[Event], states: Mapping[str, str]) -> list[Event]:
+    """``events`` with the review state of each finding's events as ``states`` give it
+    (finding id -> state); an event whose state is the same is the same object."""
+    out = []
+    for event in events:
+        if event.kind in ("finding", "route"):
+            state = states.get(event.id.rsplit(":", 1)[0] if event.kind == "route" else event.id)
+            if state is not None and state != event.state:
+                event = replace(event, state=state)
+        out.append(event)
     return out
 
 

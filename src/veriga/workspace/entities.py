@@ -83,7 +83,7 @@ class Entities(Part):
 
     def derived(self, case: str, what: str, schemata: Sequence[str] | None,
                 compute: Callable[[], T], version: Any = None, findings: bool = False,
-                codec: cache.Codec[T] | None = None) -> T:
+                codec: cache.Codec[T] | None = None, reviews: bool = True) -> T:
         """A value ``compute`` makes from the case's entities (of ``schemata``) and findings
         as this reader sees them, reading them through the workspace: kept until the case's
         data, its findings or the reader's view change (``version``: what else it depends
@@ -91,14 +91,17 @@ class Entities(Part):
         a listing of the findings, if it shows them), whether made now or kept.
 
         With a ``codec`` it is kept in the store too, for every server process: the first
-        request after a change makes it once, not once a worker."""
+        request after a change makes it once, not once a worker. ``reviews`` False: a value
+        that does not depend on how findings were reviewed (the caller applies the reviews),
+        kept when a review changes the findings' version."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             access.audit("entity.list", schemata=builtins.list(schemata or []),
                          reads=access.only_entities, derived=what)
             if findings and access.may(Op.FINDING_READ):
                 access.audit("finding.list", derived=what)
-            found = cache.key(access, f"derived:{what}", version=version, stale_with=(
-                self.ws.store.findings_version(access.conn, access.case_id)))
+            made = self.ws.store.findings_version(access.conn, access.case_id)
+            found = cache.key(access, f"derived:{what}", version=version,
+                              stale_with=made if reviews else made[:2])
         return cache.cached(found, compute, None if codec is None
                             else cache.in_store(self.ws.store, found, codec))
 

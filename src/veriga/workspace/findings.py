@@ -86,9 +86,8 @@ class Findings(Part):
         here (as many, the newest as new), those read are kept and only their reviews read
         again: a large case's 9,688 findings take a second and a half to read whole, and a
         reviewer changes one at a time."""
-        last = cache.latest(found)
-        count, newest, _ = found[4]
-        if last is not None and last[0][4][:2] == (count, newest):
+        last = cache.latest(found)  # its version: (how many, the newest, the last review)
+        if last is not None and last[0][4][:2] == found[4][:2]:
             reviews = self.ws.store.finding_reviews(access.conn, access.case_id)
             before: builtins.list[Finding] = last[1]
             if len(reviews) == len(before) and all(f.id in reviews for f in before):

@@ -244,12 +244,15 @@ def _found(web: Web, case: str, ids: list[str], kinds: list[str] | None
         merged = web.ws.entities.merged(case)
         ids = list(dict.fromkeys(merged.get(i, i) for i in ids))
         found, involved = _events(web, case, ids[:MAX_IDS], kinds)
-    else:  # the whole case's events, made once per change of its data and findings
+    else:  # the whole case's events, made once per change of its data and findings (not
+        # per review: a large case's take a minute; the reviews are applied to them here)
         what = "timeline:" + (",".join(sorted(kinds)) if kinds is not None else "*")
         schemata = tl.schemata_for(kinds) if kinds else None
         found, involved = web.ws.entities.derived(
             case, what, schemata, lambda: _events(web, case, [], kinds), version=web.lang,
-            findings=True, codec=EVENTS_JSON)
+            findings=True, codec=EVENTS_JSON, reviews=False)
+        found = tl.with_states(found, {f.id: f.review.state.value
+                                       for f in _findings(web, case)})
     return found, involved
 
 
