@@ -68,3 +68,39 @@ def test_trace_on_the_lazy_ledger_is_the_same(small: World) -> None:
     full = trace(small.ws.records.ledger(small.case).engine, account, "forward", hops=4)
     lazy = trace(small.ws.records.ledger(small.case, lazy=True).engine, account, "forward", hops=4)
     assert [vars(h) for h in lazy.hops] == [vars(h) for h in full.hops]
+
+
+def _spread_by_hand(arrivals: list[tuple[int, Decimal]], rows: list[dict], forward: bool
+                    ) -> dict[str, Decimal]:
+    """The attribution as its rule reads: each arrival spread over every later move."""
+    carried: dict[str, Decimal] = {}
+    for dn, amount in arrivals:
+        after = [r for r in rows if (r["dn"] >= dn if forward else r["dn"] <= dn)]
+        total = sum((abs(Decimal(r["eur"])) for r in after), Decimal(0))
+        if total:
+            for r in after:
+                carried[r["record_id"]] = carried.get(r["record_id"], Decimal(0)) + \
+                    abs(Decimal(r["eur"])) * min(Decimal(1), amount / total)
+    return carried
+
+
+def test_attribution_in_one_pass_is_the_rule() -> None:
+    import random
+
+    from veriga.finance.trace import _attribute
+
+    rng = random.Random(5)
+    for forward in (True, False):
+        for _ in range(30):
+            rows = [{"record_id": f"r{n}", "dn": rng.randint(0, 40),
+                     "eur": str(Decimal(rng.randint(-90000, 90000)) / 100)}
+                    for n in range(rng.randint(0, 60))]
+            arrivals = [(rng.randint(0, 45), Decimal(rng.randint(1, 500000)) / 100)
+                        for _ in range(rng.randint(0, 30))]
+            expected = {rid: min(v, abs(Decimal(next(r["eur"] for r in rows
+                                                      if r["record_id"] == rid))))
+                        for rid, v in _spread_by_hand(arrivals, rows, forward).items()
+                        if v >= Decimal("10")}
+            got = _attribute("A", arrivals, rows, forward, Decimal("10"), 1000)
+            assert {r["record_id"]: v.quantize(Decimal("0.01")) for _, r, v in got} == {
+                rid: v.quantize(Decimal("0.01")) for rid, v in expected.items()}

@@ -9,6 +9,7 @@ case can be followed further; others end the path, as do cash and card payments.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -149,17 +150,36 @@ def trace(engine: Engine, account: str, direction: Direction = "forward", hops: 
 
 def _attribute(acc: str, arrivals: list[tuple[int, Decimal]], rows: list[dict], forward: bool,
                min_amount: Decimal, max_branches: int) -> list[tuple[str, dict, Decimal]]:
-    """Spread each arrival over the account's later debits (earlier credits, backward)."""
-    carried: dict[str, Decimal] = defaultdict(Decimal)
-    by_id = {r["record_id"]: r for r in rows}
+    """Spread each arrival over the account's later debits (earlier credits, backward), in
+    proportion to their sizes: a debit carries its size times the sum of the shares
+    (arrival / what leaves after it) of every arrival before it. One pass over the moves in
+    date order (an account with thousands of arrivals and moves took seconds to trace)."""
+    ordered = sorted(rows, key=lambda r: r["dn"])
+    days = [r["dn"] for r in ordered]
+    sizes = [abs(Decimal(r["eur"])) for r in ordered]
+    before = [Decimal(0)]  # before[i]: the sizes of the first i moves
+    for size in sizes:
+        before.append(before[-1] + size)
+    shares = [Decimal(0)] * (len(ordered) + 1)  # a share starts at one move, ends before one
     for dn, amount in arrivals:
-        after = [r for r in rows if (r["dn"] >= dn if forward else r["dn"] <= dn)]
-        total = sum((abs(Decimal(r["eur"])) for r in after), Decimal(0))
+        if forward:  # the moves on or after the day it arrived
+            first, last = bisect_left(days, dn), len(ordered)
+        else:  # the moves on or before the day it left
+            first, last = 0, bisect_right(days, dn)
+        total = before[last] - before[first]
         if not total:
             continue
         ratio = min(Decimal(1), amount / total)
-        for r in after:
-            carried[r["record_id"]] += abs(Decimal(r["eur"])) * ratio
+        shares[first] += ratio
+        shares[last] -= ratio
+    carried: dict[str, Decimal] = defaultdict(Decimal)
+    by_id: dict[str, dict] = {}
+    share = Decimal(0)
+    for k, row in enumerate(ordered):
+        share += shares[k]
+        by_id[row["record_id"]] = row
+        if share > 0:
+            carried[row["record_id"]] += sizes[k] * share
     kept = sorted(((rid, min(v, abs(Decimal(by_id[rid]["eur"])))) for rid, v in carried.items()
                    if v >= min_amount), key=lambda x: (-x[1], x[0]))[:max_branches]
     return [(acc, by_id[rid], value) for rid, value in kept]
