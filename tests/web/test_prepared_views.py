@@ -87,7 +87,8 @@ def test_each_state_is_prepared_once(copied: tuple[Settings, TestClient], site: 
     done = [e for e in dpo.audit.log(site.case)
             if e["action"] == "views.prepare" and e["detail"]["views"]]
     dpo.close()
-    assert len(done) == 1 and done[0]["detail"]["views"] == ["chain", "timeline", "map", "money"]
+    assert len(done) == 1 and done[0]["detail"]["views"] == [
+        "dashboard", "chain", "timeline", "map", "money"]
 
 
 def test_an_ngo_worker_gets_her_own_minimised_views(
@@ -154,6 +155,6 @@ def test_a_preparation_overtaken_by_a_change_is_given_up(site: Site, tmp_path: P
     assert fresh is not None and fresh != state
     prepared.prepare(ws, site.case, "en", fresh)
     done = [e for e in dpo.audit.log(site.case) if e["action"] == "views.prepare"]
-    assert sorted(len(e["detail"]["views"]) for e in done) == [0, 4]
+    assert sorted(len(e["detail"]["views"]) for e in done) == [0, 5]
     dpo.close()
     ws.close()

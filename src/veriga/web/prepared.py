@@ -90,7 +90,7 @@ def prepare(ws: Workspace, case: str, lang: str, state: tuple[Any, ...]) -> None
             break
         try:
             view.prepare(web, case)
-            made.append(view.name)
+            made.append(view.name or "dashboard")
         except (VerigaError, HTTPException) as exc:  # not the reader's to see, nothing to show
             log.debug("the %s view was not prepared: %s", view.name, type(exc).__name__)
         except Exception as exc:  # noqa: BLE001 - the view is made when first read instead

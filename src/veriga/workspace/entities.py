@@ -107,12 +107,14 @@ class Entities(Part):
 
     def count(self, case: str) -> dict[str, int]:
         """How many entities of each schema the user may see (no value is read), counted
-        once per change of the case's data and reader's view."""
+        once per change of the case's data and reader's view, and kept in the store for
+        every server process (a large case's count takes seconds)."""
         with self.ws.case(case, Op.CASE_OPEN) as access:
-            counts = cache.cached(cache.key(access, "entity-counts"), lambda: (
-                self.ws.store.count_entities(
-                    access.conn, access.case_id, exclude_sources=access.hidden_sources,
-                    exclude_ids=access.hidden_entities, only_ids=access.only_ids)))
+            found = cache.key(access, "entity-counts")
+            counts = cache.cached(found, lambda: self.ws.store.count_entities(
+                access.conn, access.case_id, exclude_sources=access.hidden_sources,
+                exclude_ids=access.hidden_entities, only_ids=access.only_ids),
+                cache.in_store(self.ws.store, found, cache.AS_JSON))
         return dict(counts)
 
     def by_id(self, case: str, entity_ids: Sequence[str]) -> builtins.list[EntityProxy]:

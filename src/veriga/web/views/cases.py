@@ -150,4 +150,9 @@ def summary_api(case: str, web: Current) -> SummaryOut:
     return SummaryOut.model_validate(summary(web, case))
 
 
-VIEW = View("", "Dashboard", router, order=10, key="d")
+def _prepare(web: Web, case: str) -> None:
+    """The entity counts, made ahead for the reader (:mod:`veriga.web.prepared`)."""
+    web.ws.entities.count(case)
+
+
+VIEW = View("", "Dashboard", router, order=10, key="d", prepare=_prepare)
