@@ -78,3 +78,29 @@ def test_after_a_review_only_the_reviews_are_read_again(ws: Workspace, monkeypat
     ws.findings.save("c", [_finding(9)])  # new findings: read whole
     assert len(ws.findings.list("c")) == 6 and read == [1]
     cache.clear()
+
+
+def test_the_summary_of_findings_is_counted_in_sql(ws: Workspace) -> None:
+    """One finding of each kind (the first listed) and how many of the kind are in each
+    review state: what counting the whole listing gives."""
+    cache.clear()
+    ws.cases.create("c")
+    items = [_finding(n) for n in range(6)]
+    for n in (4, 5):
+        items[n].kind = "other.kind"
+        items[n].id = items[n].make_id()
+    ws.findings.save("c", items)
+    listed = ws.findings.list("c")
+    ws.findings.review("c", listed[0].id, ReviewState.DISMISSED, "a false alarm")
+    ws.findings.review("c", listed[-1].id, ReviewState.CONFIRMED, "checked")
+    listed = ws.findings.list("c")
+    expected = {}
+    for f in listed:
+        first, counts = expected.setdefault(f.kind, (f.id, {}))
+        counts[f.review.state.value] = counts.get(f.review.state.value, 0) + 1
+    assert {f.kind: (f.id, counts) for f, counts in ws.findings.by_kind("c")} == expected
+    assert any(len(counts) > 1 for _, counts in expected.values())
+    listings = [r for r in ws.audit.log("c") if r["action"] == "finding.list"
+                and (r.get("detail") or {}).get("by_kind")]
+    assert len(listings) == 1 and listings[0]["detail"]["count"] == 6
+    cache.clear()

@@ -778,6 +778,24 @@ class Store:
             items = [f for f in items if wanted & set(f.evidence.entity_ids)]
         return items
 
+    def findings_by_kind(self, conn: Connection, case_id: str
+                         ) -> list[tuple[Finding, dict[str, int]]]:
+        """The first finding of each kind (as :meth:`list_findings` orders them: the highest
+        score) with how many of the kind are in each review state, counted in SQL."""
+        counts: dict[str, dict[str, int]] = {}
+        for kind, state, n in conn.execute(
+                select(findings.c.kind, findings.c.state, func.count())
+                .where(findings.c.case_id == case_id)
+                .group_by(findings.c.kind, findings.c.state)):
+            counts.setdefault(kind, {})[state] = n
+        ranked = select(findings.c.id, func.row_number().over(
+            partition_by=findings.c.kind, order_by=(findings.c.score.desc(), findings.c.id))
+            .label("r")).where(findings.c.case_id == case_id).subquery()
+        first = conn.execute(select(findings).where(
+            findings.c.case_id == case_id,
+            findings.c.id.in_(select(ranked.c.id).where(ranked.c.r == 1)))).mappings()
+        return [(found, counts.get(found.kind, {})) for found in map(_finding, first)]
+
     def finding_reviews(self, conn: Connection, case_id: str) -> dict[str, Review]:
         """The review of every finding of the case, by id."""
         return {r.id: Review(ReviewState(r.state), r.reviewed_by, r.reviewed_at, r.review_reason)

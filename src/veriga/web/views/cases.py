@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from veriga.access.auth import state_purpose
+from veriga.findings import ReviewState
 from veriga.web.api import CASE, Timestamp, errors
 from veriga.web.i18n import translations
 from veriga.web.session import (
@@ -122,18 +123,15 @@ SUMMARY_COLUMNS = ("file_name", "format", "importer", "importer_version", "impor
 def summary(web: Web, case: str) -> dict[str, Any]:
     ws = web.ws
     sources = ws.records.sources(case, columns=SUMMARY_COLUMNS)
-    findings = ws.findings.list(case, shared=True)
     schemata = ws.entities.count(case)  # ids and schemata only: no entity is read
-    by_kind: dict[str, dict[str, Any]] = {}
     gettext = translations(web.lang).gettext  # titles in the reader's language
-    for f in findings:
-        row = by_kind.setdefault(f.kind, {"kind": f.kind, "title": f.heading(gettext, web.lang),
-                                          "new": 0,
-                                          "confirmed": 0, "dismissed": 0, "total": 0})
-        row[f.review.state.value] += 1
-        row["total"] += 1
+    by_kind = {f.kind: {"kind": f.kind, "title": f.heading(gettext, web.lang),
+                        **{s.value: counts.get(s.value, 0) for s in ReviewState},
+                        "total": sum(counts.values())}
+               for f, counts in ws.findings.by_kind(case)}  # counted in SQL
     return {"sources": sources, "schemata": sorted(schemata.items()),
-            "entities": sum(schemata.values()), "findings": len(findings),
+            "entities": sum(schemata.values()),
+            "findings": sum(row["total"] for row in by_kind.values()),
             "by_kind": sorted(by_kind.values(), key=lambda r: (len(r["kind"]), r["kind"])),
             "rejects": sum(s.get("reject_count") or 0 for s in sources)}
 
