@@ -101,7 +101,12 @@ def prepare(ws: Workspace, case: str, lang: str, state: tuple[Any, ...]) -> None
 
 
 def after(pool: Any, ws: Workspace, case: str, lang: str) -> None:
-    """Prepare the case's views in the background if they are not for its state now."""
-    state = due(ws, case, lang)
-    if state is not None:
-        pool.submit(ws.require_user().id, ws.purpose or "", prepare, case, lang, state)
+    """Prepare the case's views in the background if they are not for its state now (after
+    the response is sent: a failure here is logged, by its kind only, and the views are made
+    when first read instead)."""
+    try:
+        state = due(ws, case, lang)
+        if state is not None:
+            pool.submit(ws.require_user().id, ws.purpose or "", prepare, case, lang, state)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not start preparing a case's views: %s", type(exc).__name__)
