@@ -44,11 +44,17 @@ def test_the_chain_and_timeline_are_made_once_and_audited_each_time(
     site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")
 
 
-def test_readers_who_see_the_case_otherwise_never_share_one(client: TestClient, site: Site,
-                                                            monkeypatch) -> None:
+def _events_counted(monkeypatch) -> list[str]:
+    """A list that gets "events" each time the case's timeline events are made."""
     made: list[str] = []
     events_now = timeline._events
     monkeypatch.setattr(timeline, "_events", lambda *a: made.append("events") or events_now(*a))
+    return made
+
+
+def test_readers_who_see_the_case_otherwise_never_share_one(client: TestClient, site: Site,
+                                                            monkeypatch) -> None:
+    made = _events_counted(monkeypatch)
     site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
     log_in(client, "liga")
     open_case(client, site.case, "the chain of the case")
@@ -235,9 +241,7 @@ def test_a_review_changes_the_timeline_without_making_its_events_again(
         client: TestClient, site: Site, monkeypatch) -> None:
     """The whole case's events do not depend on how findings were reviewed: a review is
     shown at once, from the events kept."""
-    made: list[str] = []
-    events_now = timeline._events
-    monkeypatch.setattr(timeline, "_events", lambda *a: made.append("events") or events_now(*a))
+    made = _events_counted(monkeypatch)
     site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
     log_in(client, "liga")
     open_case(client, site.case, "the chain of the case")

@@ -203,7 +203,7 @@ def latest(found: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any] | None:
     value in a new state may be made from (the findings after a review)."""
     with _LOCK:
         for kept in reversed(_VALUES):
-            if kept[:3] == found[:3] and kept[0] != "made from":
+            if kept[:3] == found[:3]:
                 return kept, _VALUES[kept]
     return None
 
