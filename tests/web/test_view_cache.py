@@ -128,13 +128,14 @@ def test_what_one_server_process_made_another_reads_from_the_store(
                                                     "map?from=2026-01-01", "money",
                                                     "money?mode=proceeds")]
     first = [client.get(u).json() for u in urls]
-    # one each, and the timeline's events besides its answer, the ledger besides the flows,
-    # the entity counts (the chain's stages count the records of each stage)
-    assert _rows(site) == len(urls) + 3
+    # one each, and the timeline's events and the dates of the records findings cite
+    # besides its answer, the ledger besides the flows, the entity counts (the chain's
+    # stages count the records of each stage)
+    assert _rows(site) == len(urls) + 4
     cache.clear()
     made: list[str] = []
     for module, name in ((chain, "_stages_now"), (chain, "_graph_now"), (timeline, "_events"),
-                         (places, "_map_now"), (timeline, "_chosen"),
+                         (timeline, "_record_dates"), (places, "_map_now"), (timeline, "_chosen"),
                          (money, "_make_sankey")):
         monkeypatch.setattr(module, name, lambda *a, n=name: made.append(n))
     assert [client.get(u).json() for u in urls] == first and made == []
@@ -260,3 +261,26 @@ def test_a_review_changes_the_timeline_without_making_its_events_again(
             site.ws.findings.reopen(site.case, shown["id"])
         else:
             site.ws.findings.review(site.case, shown["id"], ReviewState(was), "as it was")
+
+
+def test_a_timeline_of_one_entity_reads_the_kept_dates_of_cited_records(
+        client: TestClient, site: Site, monkeypatch) -> None:
+    """The dates of the records findings cite are found once per change of the case (a scan
+    of every bulk record) and kept: a timeline of one entity, then of another, reads them."""
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")  # a fresh revision
+    log_in(client, "liga")
+    open_case(client, site.case, "the timeline of a suspect")
+    url = f"/api/cases/{site.case}/timeline"
+    first = client.get(url, params={"ids": site.suspect}).json()
+    whole = client.get(url, params={"kinds": "finding", "limit": 20000}).json()
+    dated = [e for e in whole["events"] if e["kind"] == "finding" and e["start"]]
+    assert dated, "the case's findings have dates from the records they cite"
+    scans: list[int] = []
+    monkeypatch.setattr(timeline, "_record_dates", lambda *a: scans.append(1) or {})
+    assert client.get(url, params={"ids": site.suspect}).json() == first
+    client.get(url, params={"ids": site.victim})
+    assert scans == []
+    site.ws.entities.set_subject_role(site.case, site.suspect, "other")  # the data changed
+    client.get(url, params={"ids": site.suspect})
+    assert scans == [1]
+    site.ws.entities.set_subject_role(site.case, site.suspect, "suspect")

@@ -317,17 +317,19 @@ class Records(Part):
             raise
 
     def kept(self, case: str, what: str, compute: Callable[[], T], version: Any = None,
-             codec: cache.Codec[T] | None = None) -> T:
+             codec: cache.Codec[T] | None = None, reviews: bool = True) -> T:
         """A value ``compute`` makes from the case's ledger and findings as this reader sees
         them (a money view's flows), kept until the case's data, its findings or the reader's
         view change (``version``: what else it depends on, such as the view's parameters);
-        with a ``codec`` kept in the store too, for every server process. Every call is
-        audited as the reads it rests on, whether made now or kept."""
+        with a ``codec`` kept in the store too, for every server process. ``reviews`` False:
+        a value that does not depend on how findings were reviewed, kept across reviews.
+        Every call is audited as the reads it rests on, whether made now or kept."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
             access.audit("records.read", derived=what)
             access.audit("finding.list", derived=what)
-            found = cache.key(access, f"kept:{what}", version=version, stale_with=(
-                self.ws.store.findings_version(access.conn, access.case_id)))
+            made = self.ws.store.findings_version(access.conn, access.case_id)
+            found = cache.key(access, f"kept:{what}", version=version,
+                              stale_with=made if reviews else made[:2])
         return cache.cached(found, compute, None if codec is None
                             else cache.in_store(self.ws.store, found, codec))
 

@@ -136,6 +136,17 @@ def _record_dates(web: Web, case: str, record_ids: Collection[str]) -> dict[str,
         engine.close()
 
 
+def _cited_dates(web: Web, case: str, findings: list[Finding]) -> dict[str, str]:
+    """The dates of every record the reader's findings cite, made once per change of the
+    case's data and findings (not per review) and kept in the store: finding them scans
+    every bulk record of the case (seconds on a large case), and a timeline of one entity
+    asked it again each time."""
+    if not findings:
+        return {}
+    return web.ws.records.kept(case, "timeline-record-dates", lambda: _record_dates(
+        web, case, tl.finding_record_ids(findings)), codec=cache.AS_JSON, reviews=False)
+
+
 def _findings(web: Web, case: str) -> list[Finding]:
     try:
         return web.ws.findings.list(case, shared=True)
@@ -190,9 +201,9 @@ def _events(web: Web, case: str, ids: list[str], kinds: list[str] | None
     findings = (_findings(web, case) if kinds is None or {"finding", "route"} & set(kinds)
                 else [])
     entities, involved = _entities(web, case, ids, kinds, findings)
+    dates = _cited_dates(web, case, findings)
     if involved:
         findings = [f for f in findings if involved & set(f.evidence.entity_ids)]
-    dates = _record_dates(web, case, tl.finding_record_ids(findings))
     trans = translations(web.lang)
     found = tl.events(entities, findings, record_dates=dates, entity_url=entity_url(case),
                       finding_url=lambda f: (f"/cases/{quote(case)}/findings?"
