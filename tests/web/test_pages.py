@@ -39,6 +39,22 @@ def test_case_needs_a_purpose_then_shows_the_dashboard(client: TestClient, site:
                for e in audit)
 
 
+def test_the_dashboard_lists_the_newest_files_and_leads_to_them_all(
+        client: TestClient, site: Site) -> None:
+    """A case of many files: the dashboard counts them all and lists the 20 newest, the
+    files page the rest."""
+    log_in(client)
+    open_case(client, "amber")
+    files = site.ws.records.sources("amber")
+    assert len(files) > 20, "the site's case has more files than the dashboard lists"
+    page = client.get("/cases/amber").text
+    listed = [f["file_name"] for f in files if f"<td>{f['file_name']}</td>" in page]
+    assert len(listed) == 20 and files[-1]["file_name"] in listed
+    assert f"{len(files)} files" in page and 'href="/cases/amber/files"' in page
+    summary = client.get("/api/cases/amber/summary").json()
+    assert len(summary["sources"]) == len(files)
+
+
 def test_review_a_finding_needs_csrf_and_a_reason(client: TestClient, site: Site) -> None:
     log_in(client)
     token = open_case(client, "amber")

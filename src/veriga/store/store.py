@@ -23,6 +23,7 @@ from alembic.config import Config
 from followthemoney.exc import InvalidData
 from sqlalchemy import (
     Connection,
+    CursorResult,
     Engine,
     Select,
     Text,
@@ -213,9 +214,9 @@ class Store:
             found: list[dict[str, Any]] = []
             for start in range(0, len(ids), ID_CHUNK):
                 part = query.where(sources.c.id.in_(list(ids[start:start + ID_CHUNK])))
-                found += [dict(r) for r in conn.execute(part).mappings()]
+                found += _dicts(conn.execute(part))
             return found
-        return [dict(r) for r in conn.execute(query.order_by(sources.c.imported_at)).mappings()]
+        return _dicts(conn.execute(query.order_by(sources.c.imported_at)))
 
     def add_statements(self, conn: Connection, rows: Sequence[dict[str, Any]],
                        canonical: Mapping[str, Mapping[str, str]] | None = None) -> None:
@@ -860,6 +861,13 @@ class Store:
 
 
 STATEMENT_COLUMNS = [c.name for c in statements.columns]
+
+
+def _dicts(result: CursorResult[Any]) -> list[dict[str, Any]]:
+    """The rows of ``result`` as dicts (the keys read once: a row's own mapping reads
+    them again for every row, which cost a case of 14,000 files a third of a second)."""
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def _write_statements(conn: Connection, rows: Sequence[tuple[Any, ...]],

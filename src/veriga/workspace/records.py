@@ -115,9 +115,19 @@ class Records(Part):
         if columns is not None:
             columns = list(dict.fromkeys(["id", "withdrawn_at", "withdrawn_reason", *columns]))
         with self.ws.case(case, Op.CASE_OPEN) as access:
-            rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id, ids,
-                                                          columns)
-                    if r["id"] not in access.withheld_sources]
+            if ids is not None:
+                return self._shown_sources(access, ids, columns)
+            # every file of the case: kept until the case's data or the reader's view
+            # change (the dashboard and the files page of 14,000 files asked it each time)
+            found = cache.key(access, "sources",
+                              version=(tuple(columns or ()), access.sees_all))
+            kept = cache.cached(found, lambda: self._shown_sources(access, None, columns))
+        return [dict(r) for r in kept]
+
+    def _shown_sources(self, access: CaseAccess, ids: Sequence[str] | None,
+                       columns: list[str] | None) -> list[dict[str, Any]]:
+        rows = [r for r in self.ws.store.list_sources(access.conn, access.case_id, ids, columns)
+                if r["id"] not in access.withheld_sources]
         if not access.sees_all:  # why a file was withdrawn may name anyone
             rows = [{**r, "withdrawn_reason": None} if r["withdrawn_at"] else r for r in rows]
         return list(access.shown(rows))
@@ -213,21 +223,28 @@ class Records(Part):
         """:meth:`engine`, and the cache key of its ledger for this reader (see
         :mod:`veriga.workspace.cache`)."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
-            found = self.ws.store.bulk_files(access.conn, access.case_id)
             access.audit("records.read", engine=name)
             key = cache.key(access, f"ledger:{name}")
-        tables: dict[str, list[str]] = {kind: [] for kind in RECORD_KINDS}
-        root = os.path.join(self.ws.bulk.root, "")  # joined as text: a path per file costs
-        for source_id, bulk in found:
-            if source_id in access.hidden_sources:
-                continue
-            for kind, rel in bulk.items():
-                tables.setdefault(kind, []).append(root + rel)
-        if access.minimiser is not None:
+            # the files of each kind, kept until the case's data or the reader's view change
+            # (a case of 14,000 files read every file's row for each money view)
+            tables = cache.cached(cache.key(access, "bulk files", version=self.ws.bulk.root),
+                                  lambda: self._bulk_tables(access))
+        if access.minimiser is not None:  # (made again if another reader's replaced it)
             tables = self._minimised(access, tables)
         engine = get_engine(name)
         engine.register(tables, {k: v.schema for k, v in RECORD_KINDS.items()})
         return engine, key
+
+    def _bulk_tables(self, access: CaseAccess) -> dict[str, list[str]]:
+        """The bulk files of each record kind that the reader may see."""
+        tables: dict[str, list[str]] = {kind: [] for kind in RECORD_KINDS}
+        root = os.path.join(self.ws.bulk.root, "")  # joined as text: a path per file costs
+        for source_id, bulk in self.ws.store.bulk_files(access.conn, access.case_id):
+            if source_id in access.hidden_sources:
+                continue
+            for kind, rel in bulk.items():
+                tables.setdefault(kind, []).append(root + rel)
+        return tables
 
     def search_payments(self, case: str, text: str, limit: int = 20, year: int | None = None,
                         band: str | None = None) -> tuple[int, list[dict[str, Any]],
