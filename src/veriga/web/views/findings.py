@@ -52,9 +52,12 @@ def _subject(f: Finding, names: dict[str, Any]) -> str | None:
 def queue(request: Request, case: str, web: Current, kind: str = "", state: str = "new",
           min_score: float = 0.0, sort: str = "score",
           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    everything = web.ws.findings.list(case)
+    everything = web.ws.findings.list(case, shared=True)  # read only: no copy of each
     gettext = translations(web.lang).gettext
-    kinds = sorted({(f.kind, f.heading(gettext, web.lang)) for f in everything},
+    first: dict[str, Finding] = {}
+    for f in everything:
+        first.setdefault(f.kind, f)
+    kinds = sorted(((k, f.heading(gettext, web.lang)) for k, f in first.items()),
                    key=lambda k: (len(k[0]), k[0]))
     items = [f for f in everything if (not kind or f.kind == kind)
              and (not state or f.review.state.value == state) and f.score >= min_score]
