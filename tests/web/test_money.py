@@ -56,8 +56,17 @@ def test_overview_is_an_acyclic_sankey_summing_its_links(liga: TestClient) -> No
     assert abs(more["total"] - data["total"]) < 0.01  # the rest is bucketed, not dropped
 
 
+@pytest.mark.parametrize("whole", [True, False], ids=["read whole", "read by the page"])
 @pytest.mark.parametrize("mode", ["overview", "proceeds", "trace"])
-def test_drill_down_rows_sum_to_the_flow(liga: TestClient, site: Site, mode: str) -> None:
+def test_drill_down_rows_sum_to_the_flow(liga: TestClient, site: Site, mode: str, whole: bool,
+                                         monkeypatch) -> None:
+    """A flow's transactions, read whole and kept, or (a flow too large) page by page."""
+    from veriga.chain import flows
+    from veriga.workspace import cache
+
+    cache.clear()  # no flow's transactions kept from another way of reading them
+    if not whole:
+        monkeypatch.setattr(flows, "WHOLE_LINK", 0)
     params = {"mode": mode, "top": 10}
     if mode == "trace":
         params |= {"account": _held(site)[0], "direction": "both", "hops": 2}

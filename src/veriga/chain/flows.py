@@ -193,6 +193,8 @@ class Page:
     value: Decimal  # their sum (equals the link's value)
 
 
+CENT = Decimal("0.01")
+
 # -- helpers ---------------------------------------------------------------------------------
 
 def _q(text: str) -> str:
@@ -365,15 +367,22 @@ NODE_FIELDS = ("id", "label", "kind", "accounts", "countries", "abroad", "held",
                "entity_id", "depth", "returning")
 
 
-def register_context(engine: Engine, ctx: Context) -> None:
+def context_tables(ctx: Context) -> dict[str, pa.Table]:
     """The tables the moves of an overview name: the holder of each account, the flagged
-    accounts (a kept overview's drill-down registers them on its own engine)."""
+    accounts."""
     owners = sorted(ctx.owners.items()) if ctx.by_holder else []
-    engine.register_arrow("money_owners", pa.table({
-        "account": pa.array([a for a, _ in owners], pa.string()),
-        "node": pa.array(["h:" + o for _, o in owners], pa.string())}))
-    engine.register_arrow("money_flagged", pa.table({
-        "account": pa.array(sorted(ctx.flagged), pa.string())}))
+    return {"money_owners": pa.table({
+                "account": pa.array([a for a, _ in owners], pa.string()),
+                "node": pa.array(["h:" + o for _, o in owners], pa.string())}),
+            "money_flagged": pa.table({"account": pa.array(sorted(ctx.flagged), pa.string())})}
+
+
+def register_context(engine: Engine, ctx: Context,
+                     tables: Mapping[str, pa.Table] | None = None) -> None:
+    """:func:`context_tables` (``tables``, when the caller kept them) on ``engine`` (a kept
+    overview's drill-down registers them on its own engine)."""
+    for name, table in (tables if tables is not None else context_tables(ctx)).items():
+        engine.register_arrow(name, table)
 
 
 def overview(engine: Engine, ctx: Context, start: date | None = None,
@@ -404,19 +413,24 @@ FROM ({sql}) x WHERE eur IS NOT NULL GROUP BY s, d""")
 
 def around(engine: Engine, ctx: Context, accounts: Sequence[str],
            direction: Direction = "forward", hops: int = 3, start: date | None = None,
-           end: date | None = None, top: int = 30) -> Sankey:
+           end: date | None = None, top: int = 30, held: Collection[str] | None = None
+           ) -> Sankey:
     """The trace from (forward), into (backward) or around (both) ``accounts``, by hop.
 
     A node is an account (or holder) at one hop — column — so the drawing is acyclic; the
-    start accounts are one node. Values are the traced money each movement carried."""
+    start accounts are one node. Values are the traced money each movement carried.
+    ``held``: the accounts whose statements the ledger holds, when the caller knows them
+    (:func:`held_accounts`)."""
     dirs: list[Literal["forward", "backward"]] = (
         ["backward", "forward"] if direction == "both" else [direction])
     base = hops if "backward" in dirs else 0
     starts = set(accounts)
+    if held is None:
+        held = held_accounts(engine)
     pairs: dict[tuple[str, str], Pair] = {}
     for way in dirs:
         for account in accounts:
-            found = trace(engine, account, way, hops=hops, start=start, end=end)
+            found = trace(engine, account, way, hops=hops, start=start, end=end, held=held)
             for h in found.hops:
                 if way == "forward":
                     s_layer, t_layer = base + h.hop - 1, base + h.hop
@@ -428,7 +442,6 @@ def around(engine: Engine, ctx: Context, accounts: Sequence[str],
                 if pair is None:
                     pair = pairs[(s, t)] = Pair(s, t, records={})
                 pair.add(h.record_id, h.attributed, day_number(h.day) or 0)
-    held = held_accounts(engine)
     sankey = draw("trace", pairs, ctx, top, held, layered=True)
     sankey.traced = True
     for node in sankey.nodes:
@@ -548,7 +561,7 @@ def _layer(node: str) -> str:
 
 
 def draw(mode: Mode, pairs: Mapping[tuple[str, str], Pair], ctx: Context, top: int,
-         held: set[str], layered: bool = False) -> Sankey:
+         held: Collection[str], layered: bool = False) -> Sankey:
     """Links of the ``top`` largest pairs, the rest into buckets, made acyclic; the nodes."""
     ranked = sorted(pairs.values(), key=lambda p: (-p.value, p.source, p.target))
     kept = ranked[:max(1, top)]
@@ -581,7 +594,7 @@ def draw(mode: Mode, pairs: Mapping[tuple[str, str], Pair], ctx: Context, top: i
     return Sankey(mode, nodes, links, ctx.home, total, pairs=dict(pairs))
 
 
-def _node(node_id: str, ctx: Context, held: set[str],
+def _node(node_id: str, ctx: Context, held: Collection[str],
           pairs: Mapping[tuple[str, str], Pair]) -> Node:
     layer = _LAYER.match(node_id)
     depth = int(layer.group(1)) if layer else None
@@ -678,10 +691,31 @@ def is_acyclic(links: Iterable[tuple[str, str]]) -> bool:
 
 # -- the drill-down ------------------------------------------------------------------------
 
-def transactions(engine: Engine, sankey: Sankey, source: str, target: str,
-                 offset: int = 0, limit: int = 50) -> Page | None:
-    """The transactions behind one link of ``sankey`` (made on this engine), by date;
-    None if there is no such link."""
+@dataclass(frozen=True)
+class LinkRows:
+    """Every transaction behind one link, by date (:func:`link_rows`), and how many were
+    picked with their sum (a record imported twice under one id is one of them)."""
+
+    rows: pa.Table | None  # None: more than were asked to be read whole
+    total: int
+    value: Decimal
+
+
+#: a link of at most this many transactions is read whole, to be kept and paged in memory
+WHOLE_LINK = 20_000
+_PAGE_SQL = """
+SELECT l.record_id, l.day, l.amount, l.currency, l.eur, p.part, l.ref, l.account,
+  l.cp_account, l.cp_name, l.description, l.method, l.source_id, l.locator
+FROM money_picked p JOIN ledger l ON l.record_id = p.record_id
+ORDER BY l.day, l.record_id"""
+
+
+def link_rows(engine: Engine, sankey: Sankey, source: str, target: str,
+              whole_up_to: int | None = None) -> LinkRows | None:
+    """The transactions behind one link of ``sankey`` (made on this engine), by date, with
+    their part of the flow, if there are at most ``whole_up_to`` (:data:`WHOLE_LINK`) of
+    them (kept by the caller, a link's pages are slices of one read); None if there is no
+    such link. They stay in the engine's ``money_picked`` table."""
     link = sankey.link(source, target)
     if link is None:
         return None
@@ -699,25 +733,44 @@ def transactions(engine: Engine, sankey: Sankey, source: str, target: str,
                 parts[rid] += value
         engine.register_arrow("money_parts", _records_table(parts, value="part"))
         picked = "SELECT record_id, part FROM money_parts"
-    engine.materialize("money_picked", picked)  # chosen once: counted, then paged
+    engine.materialize("money_picked", picked)  # chosen once: counted, then read
     head = engine.query("SELECT COUNT(*) AS n, SUM(part) AS v FROM money_picked").to_pylist()[0]
-    rows = engine.query(f"""
-SELECT l.record_id, l.day, l.amount, l.currency, l.eur, p.part, l.ref, l.account,
-  l.cp_account, l.cp_name, l.description, l.method, l.source_id, l.locator
-FROM money_picked p JOIN ledger l ON l.record_id = p.record_id
-ORDER BY l.day, l.record_id LIMIT {int(limit)} OFFSET {int(offset)}""").to_pylist()
+    n = int(head["n"] or 0)
+    whole = WHOLE_LINK if whole_up_to is None else whole_up_to
+    rows = engine.query(_PAGE_SQL) if n <= whole else None
+    return LinkRows(rows, n, Decimal(head["v"] or 0).quantize(CENT))
+
+
+def page_of(found: LinkRows, offset: int = 0, limit: int = 50,
+            rows: pa.Table | None = None) -> Page:
+    """One page of a link's transactions (:func:`link_rows`): a slice of those read whole,
+    or ``rows``, the page read."""
+    if rows is None:
+        assert found.rows is not None, "a link too large to read whole is read by the page"
+        rows = found.rows.slice(offset, limit)
     out = []
     seen: set[str] = set()
-    for r in rows:
+    for r in rows.to_pylist():
         if r["record_id"] in seen:  # a record imported twice under one id: shown once
             continue
         seen.add(r["record_id"])
         credit = r["amount"] is not None and r["amount"] > 0
         out.append(Row(
             record_id=r["record_id"], day=r["day"], amount=r["amount"], currency=r["currency"],
-            eur=r["eur"], value=Decimal(r["part"]).quantize(Decimal("0.01")), ref=r["ref"],
+            eur=r["eur"], value=Decimal(r["part"]).quantize(CENT), ref=r["ref"],
             account=r["account"], payer=r["cp_account"] if credit else r["account"],
             payee=r["account"] if credit else r["cp_account"], counterparty=r["cp_name"],
             description=r["description"], method=r["method"], source_id=r["source_id"],
             locator=r["locator"]))
-    return Page(out, int(head["n"] or 0), Decimal(head["v"] or 0).quantize(Decimal("0.01")))
+    return Page(out, found.total, found.value)
+
+
+def transactions(engine: Engine, sankey: Sankey, source: str, target: str,
+                 offset: int = 0, limit: int = 50) -> Page | None:
+    """The transactions behind one link of ``sankey`` (made on this engine), by date;
+    None if there is no such link."""
+    found = link_rows(engine, sankey, source, target, whole_up_to=0)
+    if found is None:
+        return None
+    return page_of(found, rows=engine.query(
+        f"{_PAGE_SQL} LIMIT {int(limit)} OFFSET {int(offset)}"))

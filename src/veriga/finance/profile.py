@@ -55,17 +55,18 @@ def _q(account: str) -> str:
 
 
 def account_profile(engine: Engine, account: str, top: int = 10) -> Profile:
-    """The profile of ``account`` from the prepared ``ledger``."""
-    a = _q(account)
+    """The profile of ``account`` from the prepared ``ledger`` (its rows chosen once: each
+    question below read the whole ledger of a large case again)."""
+    engine.materialize("profile_rows", f"SELECT * FROM ledger WHERE account = {_q(account)}")
     prof = Profile(account)
-    row = engine.query(f"""
+    row = engine.query("""
 SELECT COUNT(*) AS n, MIN(day) AS first, MAX(day) AS last,
   SUM(CASE WHEN eur > 0 THEN eur ELSE 0 END) AS credits,
   SUM(CASE WHEN eur < 0 THEN -eur ELSE 0 END) AS debits,
   SUM(CASE WHEN eur > 0 AND method = 'cash' THEN eur ELSE 0 END) AS cash_in,
   SUM(CASE WHEN eur < 0 AND method = 'cash' THEN -eur ELSE 0 END) AS cash_out,
   SUM(CASE WHEN own THEN 1 ELSE 0 END) AS own
-FROM ledger WHERE account = {a}""").to_pylist()[0]
+FROM profile_rows""").to_pylist()[0]
     if not row["n"]:
         return prof
     prof.transactions, prof.own_transfers = row["n"], row["own"] or 0
@@ -73,23 +74,23 @@ FROM ledger WHERE account = {a}""").to_pylist()[0]
     prof.credits, prof.debits = row["credits"] or ZERO, row["debits"] or ZERO
     prof.cash_in, prof.cash_out = row["cash_in"] or ZERO, row["cash_out"] or ZERO
     balance = ZERO
-    for m in engine.query(f"""
+    for m in engine.query("""
 SELECT ym, SUM(CASE WHEN eur > 0 THEN eur ELSE 0 END) AS credits,
   SUM(CASE WHEN eur < 0 THEN -eur ELSE 0 END) AS debits,
   SUM(CASE WHEN method = 'cash' THEN ABS(eur) ELSE 0 END) AS cash
-FROM ledger WHERE account = {a} AND eur IS NOT NULL GROUP BY ym ORDER BY ym""").to_pylist():
+FROM profile_rows WHERE eur IS NOT NULL GROUP BY ym ORDER BY ym""").to_pylist():
         balance += m["credits"] - m["debits"]
         prof.months.append(Month(m["ym"], m["credits"], m["debits"], m["cash"], balance))
     for c in engine.query(f"""
 SELECT cp, MAX(cp_account) AS account, MAX(COALESCE(cp_name, '')) AS name,
   MAX(cp_country) AS country, SUM(CASE WHEN eur > 0 THEN eur ELSE 0 END) AS received,
   SUM(CASE WHEN eur < 0 THEN -eur ELSE 0 END) AS paid, COUNT(*) AS n
-FROM ledger WHERE account = {a} AND eur IS NOT NULL AND method <> 'fee'
+FROM profile_rows WHERE eur IS NOT NULL AND method <> 'fee'
 GROUP BY cp ORDER BY SUM(ABS(eur)) DESC, cp LIMIT {int(top)}""").to_pylist():
         name = c["name"] or c["cp"].split(":", 1)[-1]
         prof.counterparties.append(Counterparty(name, c["account"], c["country"],
                                                 c["received"], c["paid"], c["n"]))
-    for c in engine.query(f"SELECT currency, COUNT(*) AS n FROM ledger WHERE account = {a} "
+    for c in engine.query("SELECT currency, COUNT(*) AS n FROM profile_rows "
                           "GROUP BY currency ORDER BY currency").to_pylist():
         prof.currencies[c["currency"] or "?"] = c["n"]
     return prof

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -107,10 +108,12 @@ def _held(engine: Engine, accounts: set[str]) -> set[str]:
 
 def trace(engine: Engine, account: str, direction: Direction = "forward", hops: int = 4,
           start: date | None = None, end: date | None = None,
-          min_amount: Decimal = Decimal("10"), max_branches: int = 50) -> Trace:
+          min_amount: Decimal = Decimal("10"), max_branches: int = 50,
+          held: Collection[str] | None = None) -> Trace:
     """Trace money from (forward) or into (backward) ``account`` over up to ``hops`` hops.
 
-    Uses the ``ledger`` table made by :func:`veriga.finance.ledger.prepare`.
+    Uses the ``ledger`` table made by :func:`veriga.finance.ledger.prepare`; ``held``: the
+    accounts whose statements it holds, when the caller knows them (else asked per hop).
     """
     forward = direction == "forward"
     lo, hi = day_number(start), day_number(end)
@@ -124,12 +127,13 @@ def trace(engine: Engine, account: str, direction: Direction = "forward", hops: 
         if not edges:
             break
         targets = {r["cp_account"] for _, r, _ in edges if r["cp_account"]}
-        held = _held(engine, targets)
+        followed = (_held(engine, targets) if held is None
+                    else {t for t in targets if t in held})
         frontier = defaultdict(list)
         for src, row, carried in edges:
             cp = row["cp_account"]
             name = cp or row["cp_name"] or row["method"]
-            follow = bool(cp) and cp in held and hop < hops and cp != account
+            follow = bool(cp) and cp in followed and hop < hops and cp != account
             result.hops.append(Hop(
                 hop=hop, source=src if forward else name, target=name if forward else src,
                 day=from_day_number(row["dn"]) or EPOCH, amount=abs(Decimal(row["eur"])),
