@@ -221,8 +221,20 @@ def made_from(base: object, what: tuple[Any, ...], make: Callable[[], T]) -> T:
             made: T = kept[1]
             return made
     value = make()
-    _keep(found, (base, value), size_of((base, value)))
+    base_size = _base_size(base)
+    _keep(found, (base, value, base_size), base_size + size_of(value))
     return value
+
+
+def _base_size(base: object) -> int:
+    """The estimated size of ``base``: as measured for another value kept made from it,
+    else measured now (measuring a money view's flows took longer than making a page of
+    transactions from them)."""
+    with _LOCK:
+        for found, kept in _VALUES.items():
+            if found[0] == "made from" and found[1] == id(base) and kept[0] is base:
+                return int(kept[2])
+    return size_of(base)
 
 
 def _keep(found: tuple[Any, ...], value: Any, size: int) -> None:
