@@ -88,6 +88,28 @@ def test_summary_counts_rejected_values_and_dates_have_a_zone(client: TestClient
                for s in summary["sources"])
 
 
+def test_the_kept_summary_follows_the_reviews(client: TestClient, site: Site) -> None:
+    """The summary is kept between requests (audited each time) and made again when a
+    review changes the counts."""
+    from veriga.findings import ReviewState
+
+    _open(client)
+    first = client.get(f"{API}/summary").json()
+    reads = len(site.dpo.audit.log("amber"))
+    assert client.get(f"{API}/summary").json() == first
+    assert len(site.dpo.audit.log("amber")) > reads
+    finding = next(f for f in site.ws.findings.list("amber")
+                   if f.review.state is ReviewState.NEW)
+    site.ws.findings.review("amber", finding.id, ReviewState.DISMISSED, "checked: not so")
+    try:
+        row = next(r for r in client.get(f"{API}/summary").json()["by_kind"]
+                   if r["kind"] == finding.kind)
+        was = next(r for r in first["by_kind"] if r["kind"] == finding.kind)
+        assert row["dismissed"] == was["dismissed"] + 1 and row["new"] == was["new"] - 1
+    finally:
+        site.ws.findings.review("amber", finding.id, ReviewState.NEW, "back for review")
+
+
 def test_the_schema_declares_the_error_responses(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     entity = spec["paths"]["/api/cases/{case}/entities/{entity_id}"]["get"]
