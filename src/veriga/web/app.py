@@ -22,7 +22,7 @@ from veriga.access.minimise import Minimiser
 from veriga.config import Settings, load_settings
 from veriga.errors import NotFound, VerigaError
 from veriga.store import Store
-from veriga.web import prepared, pseudonyms
+from veriga.web import collector, prepared, pseudonyms
 from veriga.web.i18n import LANGUAGES, key_label, labels, locator, reason, translations
 from veriga.web.session import UNSAFE, Web
 from veriga.web.views import views
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        collector.install()  # a server process keeps large values: out of the full scans
         yield
         app.state.workers.close()
 

@@ -1,0 +1,50 @@
+"""A server process freezes what survives a slow full collection that freed almost nothing,
+so the next full collections walk only what came after."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from veriga.web import collector
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    gc.collect()
+    gc.unfreeze()
+    collector.install()
+    yield
+    collector.uninstall()
+    gc.unfreeze()
+
+
+def test_long_lived_values_are_frozen_after_a_slow_fruitless_collection(
+        installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = [{"n": n} for n in range(50_000)]  # a kept value: many objects, no garbage
+    monkeypatch.setattr(collector, "SLOW", 10.0)
+    gc.collect()
+    assert gc.get_freeze_count() == 0, "a quick collection freezes nothing"
+    monkeypatch.setattr(collector, "SLOW", 0.0)
+    gc.collect()
+    assert gc.get_freeze_count() >= len(kept)
+    gc.unfreeze()
+    monkeypatch.setattr(collector, "FEW", 100)
+    for _ in range(1000):  # garbage only a collection frees: cycles
+        cycle: list[object] = []
+        cycle.append(cycle)
+    del cycle
+    gc.collect()
+    assert gc.get_freeze_count() == 0, "a collection that freed garbage freezes nothing"
+
+
+def test_it_is_installed_once() -> None:
+    collector.install()
+    collector.install()
+    try:
+        assert gc.callbacks.count(collector._after) == 1
+    finally:
+        collector.uninstall()
+    assert collector._after not in gc.callbacks
