@@ -212,7 +212,7 @@ def made_from(base: object, what: tuple[Any, ...], make: Callable[[], T]) -> T:
     """A value made from ``base`` (a value :func:`cached` gave), kept with it: given again
     while ``base`` is what the caller was given (the very object: the case's data, findings
     and reader's view it was kept for are the same), made again otherwise. It holds ``base``
-    while it is kept, and counts it in its size."""
+    while it is kept; the first value kept made from it counts it in its size."""
     found = ("made from", id(base), what)
     with _LOCK:
         kept = _VALUES.get(found)
@@ -227,13 +227,14 @@ def made_from(base: object, what: tuple[Any, ...], make: Callable[[], T]) -> T:
 
 
 def _base_size(base: object) -> int:
-    """The estimated size of ``base``: as measured for another value kept made from it,
-    else measured now (measuring a money view's flows took longer than making a page of
-    transactions from them)."""
+    """The estimated size of ``base`` if no other value kept is made from it, else 0:
+    counted once however many values are made from it (a money view's flows, measured
+    again and counted in full for each page of transactions made from them, took longer
+    than the page and pushed the case's ledger out of the budget)."""
     with _LOCK:
         for found, kept in _VALUES.items():
             if found[0] == "made from" and found[1] == id(base) and kept[0] is base:
-                return int(kept[2])
+                return 0
     return size_of(base)
 
 
