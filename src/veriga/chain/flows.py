@@ -693,29 +693,26 @@ def is_acyclic(links: Iterable[tuple[str, str]]) -> bool:
 
 @dataclass(frozen=True)
 class LinkRows:
-    """Every transaction behind one link, by date (:func:`link_rows`), and how many were
-    picked with their sum (a record imported twice under one id is one of them)."""
+    """The transactions behind one link (:func:`link_rows`): which, by date, and every
+    column of them when there are few; how many were picked, with their sum."""
 
-    rows: pa.Table | None  # None: more than were asked to be read whole
+    order: pa.Table  # record_id, part: every transaction behind the link, by date
+    rows: pa.Table | None  # every column, if at most WHOLE_LINK (else read by the page)
     total: int
     value: Decimal
 
 
-#: a link of at most this many transactions is read whole, to be kept and paged in memory
+#: a link of at most this many transactions is read whole, to be kept and paged in memory;
+#: a larger one keeps which transactions, in order, and reads each page's columns
 WHOLE_LINK = 20_000
-_PAGE_SQL = """
-SELECT l.record_id, l.day, l.amount, l.currency, l.eur, p.part, l.ref, l.account,
-  l.cp_account, l.cp_name, l.description, l.method, l.source_id, l.locator
-FROM money_picked p JOIN ledger l ON l.record_id = p.record_id
-ORDER BY l.day, l.record_id"""
+_COLUMNS = """l.record_id, l.day, l.amount, l.currency, l.eur, p.part, l.ref, l.account,
+  l.cp_account, l.cp_name, l.description, l.method, l.source_id, l.locator"""
 
 
-def link_rows(engine: Engine, sankey: Sankey, source: str, target: str,
-              whole_up_to: int | None = None) -> LinkRows | None:
+def link_rows(engine: Engine, sankey: Sankey, source: str, target: str) -> LinkRows | None:
     """The transactions behind one link of ``sankey`` (made on this engine), by date, with
-    their part of the flow, if there are at most ``whole_up_to`` (:data:`WHOLE_LINK`) of
-    them (kept by the caller, a link's pages are slices of one read); None if there is no
-    such link. They stay in the engine's ``money_picked`` table."""
+    their part of the flow (kept by the caller: a link's pages are read from it, see
+    :func:`page_of`); None if there is no such link."""
     link = sankey.link(source, target)
     if link is None:
         return None
@@ -736,18 +733,33 @@ def link_rows(engine: Engine, sankey: Sankey, source: str, target: str,
     engine.materialize("money_picked", picked)  # chosen once: counted, then read
     head = engine.query("SELECT COUNT(*) AS n, SUM(part) AS v FROM money_picked").to_pylist()[0]
     n = int(head["n"] or 0)
-    whole = WHOLE_LINK if whole_up_to is None else whole_up_to
-    rows = engine.query(_PAGE_SQL) if n <= whole else None
-    return LinkRows(rows, n, Decimal(head["v"] or 0).quantize(CENT))
+    rows = order = None
+    if n <= WHOLE_LINK:
+        rows = engine.query(f"SELECT {_COLUMNS} FROM money_picked p JOIN ledger l "
+                            "ON l.record_id = p.record_id ORDER BY l.day, l.record_id")
+        order = rows.select(["record_id", "part"])
+    else:
+        order = engine.query("SELECT p.record_id, p.part FROM money_picked p JOIN ledger l "
+                             "ON l.record_id = p.record_id ORDER BY l.day, l.record_id")
+    return LinkRows(order, rows, n, Decimal(head["v"] or 0).quantize(CENT))
 
 
 def page_of(found: LinkRows, offset: int = 0, limit: int = 50,
-            rows: pa.Table | None = None) -> Page:
+            engine: Engine | None = None) -> Page:
     """One page of a link's transactions (:func:`link_rows`): a slice of those read whole,
-    or ``rows``, the page read."""
-    if rows is None:
-        assert found.rows is not None, "a link too large to read whole is read by the page"
+    or, for a link too large for that, the page's columns read on ``engine``."""
+    if found.rows is not None:
         rows = found.rows.slice(offset, limit)
+    else:
+        assert engine is not None, "a link too large to read whole is read by the page"
+        wanted = found.order.slice(offset, limit)
+        first = dict(zip(wanted.column("record_id").to_pylist(),
+                         wanted.column("part").to_pylist(), strict=True))
+        engine.register_arrow("money_page", pa.table({
+            "record_id": pa.array(list(first), pa.string()),
+            "part": pa.array(list(first.values()), wanted.schema.field("part").type)}))
+        rows = engine.query(f"SELECT {_COLUMNS} FROM money_page p JOIN ledger l "
+                            "ON l.record_id = p.record_id ORDER BY l.day, l.record_id")
     out = []
     seen: set[str] = set()
     for r in rows.to_pylist():
@@ -769,8 +781,5 @@ def transactions(engine: Engine, sankey: Sankey, source: str, target: str,
                  offset: int = 0, limit: int = 50) -> Page | None:
     """The transactions behind one link of ``sankey`` (made on this engine), by date;
     None if there is no such link."""
-    found = link_rows(engine, sankey, source, target, whole_up_to=0)
-    if found is None:
-        return None
-    return page_of(found, rows=engine.query(
-        f"{_PAGE_SQL} LIMIT {int(limit)} OFFSET {int(offset)}"))
+    found = link_rows(engine, sankey, source, target)
+    return None if found is None else page_of(found, offset, limit, engine)

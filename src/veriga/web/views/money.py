@@ -388,9 +388,7 @@ def transactions_api(
                                 lambda: flows.link_rows(data.engine, sankey, from_node, to_node))
         if found is None:
             raise HTTPException(404, "no such flow in this view")
-        page = (flows.page_of(found, offset, limit) if found.rows is not None  # else too large
-                else flows.transactions(data.engine, sankey, from_node, to_node, offset, limit))
-    assert page is not None
+        page = flows.page_of(found, offset, limit, data.engine)
     named = sorted({r.source_id for r in page.rows if r.source_id})
     files = {s["id"]: s["file_name"]
              for s in web.ws.records.sources(case, named, ["file_name"])} if named else {}
