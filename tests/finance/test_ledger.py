@@ -129,3 +129,28 @@ def test_a_counterparty_is_named_as_most_statements_name_it() -> None:
                        tx("s:6", A, "2026-01-10", "-10", ref="f", cp=None, name="Cash")])
     # the name given most often (written alike), of equals the first in order
     assert sorted(ledger_names(eng)) == [(B, "ANNA OZOLA"), (C, "ALFA OY")]
+
+
+def test_rows_by_account_are_the_rows_a_filter_finds() -> None:
+    """Each account's rows, found by their positions in account order, are those a filter
+    finds, in the ledger's order; an account with no statement has none."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from veriga.finance.ledger import ByAccount
+
+    rng = random.Random(5)
+    names = [f"LV{n:02d}" for n in range(30)]
+    accounts = [rng.choice([*names, None]) for _ in range(2000)]
+    table = pa.table({"account": pa.array(accounts, pa.string()),
+                      "n": pa.array(range(len(accounts)), pa.int64())})
+    index = ByAccount(table)
+    for wanted in (["LV03"], ["LV07", "LV01", "LV07"], ["NONE", "LV11"], []):
+        got = index.rows(wanted).column("n").to_pylist()
+        mask = pc.is_in(table.column("account"), pa.array(wanted, pa.string()))
+        assert sorted(got) == table.filter(mask).column("n").to_pylist()
+        for name in dict.fromkeys(wanted):  # each account's rows in the ledger's order
+            own = [n for n in got if accounts[n] == name]
+            assert own == sorted(own)

@@ -104,3 +104,21 @@ def test_attribution_in_one_pass_is_the_rule() -> None:
             got = _attribute("A", arrivals, rows, forward, Decimal("10"), 1000)
             assert {r["record_id"]: v.quantize(Decimal("0.01")) for _, r, v in got} == {
                 rid: v.quantize(Decimal("0.01")) for rid, v in expected.items()}
+
+
+def test_trace_and_profile_from_the_rows_by_account_are_the_same(small: World) -> None:
+    """A web server reads a trace's and a profile's accounts through the kept ledger's
+    positions by account, not a scan of the ledger: the answers are the same."""
+    from veriga.finance.profile import account_profile
+
+    truth = json.loads(small.truth.read_text())
+    account = next(t["accounts"][0] for t in truth["typologies"] if t["code"] == "R9")
+    with small.ws.records.ledger(small.case) as led:
+        assert led.rows_of is not None
+        for way in ("forward", "backward"):
+            scanned = trace(led.engine, account, way, hops=4)
+            indexed = trace(led.engine, account, way, hops=4, rows_of=led.rows_of)
+            assert scanned.hops and [vars(h) for h in indexed.hops] == \
+                [vars(h) for h in scanned.hops]
+        assert account_profile(led.engine, account, rows=led.rows_of([account])) == \
+            account_profile(led.engine, account)

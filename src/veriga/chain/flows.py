@@ -43,7 +43,7 @@ import pyarrow as pa
 from veriga.engine import Engine
 from veriga.finance.ledger import EDGES_SQL, HELD_SQL, LEGS_SQL
 from veriga.finance.proceeds import LINES
-from veriga.finance.trace import trace
+from veriga.finance.trace import RowsOf, trace
 from veriga.findings import N_, Finding, ReviewState
 from veriga.model.dates import day_number, from_day_number
 from veriga.model.normalize import country_of
@@ -413,14 +413,15 @@ FROM ({sql}) x WHERE eur IS NOT NULL GROUP BY s, d""")
 
 def around(engine: Engine, ctx: Context, accounts: Sequence[str],
            direction: Direction = "forward", hops: int = 3, start: date | None = None,
-           end: date | None = None, top: int = 30, held: Collection[str] | None = None
-           ) -> Sankey:
+           end: date | None = None, top: int = 30, held: Collection[str] | None = None,
+           rows_of: RowsOf | None = None) -> Sankey:
     """The trace from (forward), into (backward) or around (both) ``accounts``, by hop.
 
     A node is an account (or holder) at one hop — column — so the drawing is acyclic; the
     start accounts are one node. Values are the traced money each movement carried.
     ``held``: the accounts whose statements the ledger holds, when the caller knows them
-    (:func:`held_accounts`)."""
+    (:func:`held_accounts`); ``rows_of``: the ledger's rows of some accounts, when the caller
+    has them without a scan (:class:`veriga.finance.ledger.ByAccount`)."""
     dirs: list[Literal["forward", "backward"]] = (
         ["backward", "forward"] if direction == "both" else [direction])
     base = hops if "backward" in dirs else 0
@@ -430,7 +431,8 @@ def around(engine: Engine, ctx: Context, accounts: Sequence[str],
     pairs: dict[tuple[str, str], Pair] = {}
     for way in dirs:
         for account in accounts:
-            found = trace(engine, account, way, hops=hops, start=start, end=end, held=held)
+            found = trace(engine, account, way, hops=hops, start=start, end=end, held=held,
+                          rows_of=rows_of)
             for h in found.hops:
                 if way == "forward":
                     s_layer, t_layer = base + h.hop - 1, base + h.hop

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from veriga.engine import Engine
 
@@ -209,3 +210,31 @@ def ledger_rows(engine: Engine, record_ids: Sequence[str], columns: Sequence[str
     table = engine.query(f"SELECT {picked} FROM ledger l "
                          "JOIN wanted_records w ON w.record_id = l.record_id")
     return {r["record_id"]: r for r in table.to_pylist()}
+
+
+class ByAccount:
+    """The rows of a prepared ledger table by the account whose statement they are on: a
+    profile or a trace reads its accounts' rows without a scan of the whole ledger (a large
+    case's 1.1 million rows, scanned again for each question). Holds the row positions in
+    account order (8 bytes a row) and where each account's begin."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        accounts = table.column("account")
+        self.order = pc.sort_indices(accounts)  # stable: an account's rows keep their order
+        counts = pc.value_counts(accounts.take(self.order))  # in order of first appearance
+        self.where: dict[str, tuple[int, int]] = {}
+        start = 0
+        for value, n in zip(counts.field("values").to_pylist(),
+                            counts.field("counts").to_pylist(), strict=True):
+            if value is not None:
+                self.where[value] = (start, n)
+            start += n
+
+    def rows(self, accounts: Iterable[str]) -> pa.Table:
+        """The rows on the statements of ``accounts`` (none for an account not held)."""
+        found = [self.where[a] for a in dict.fromkeys(accounts) if a in self.where]
+        if not found:
+            return self.table.slice(0, 0)
+        return self.table.take(pa.concat_arrays([self.order.slice(start, n)
+                                                 for start, n in found]))

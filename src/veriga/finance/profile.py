@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pyarrow as pa
+
 from veriga.engine import Engine
 
 ZERO = Decimal(0)
@@ -54,10 +56,16 @@ def _q(account: str) -> str:
     return "'" + account.replace("'", "''") + "'"
 
 
-def account_profile(engine: Engine, account: str, top: int = 10) -> Profile:
+def account_profile(engine: Engine, account: str, top: int = 10,
+                    rows: pa.Table | None = None) -> Profile:
     """The profile of ``account`` from the prepared ``ledger`` (its rows chosen once: each
-    question below read the whole ledger of a large case again)."""
-    engine.materialize("profile_rows", f"SELECT * FROM ledger WHERE account = {_q(account)}")
+    question below read the whole ledger of a large case again), or from ``rows``, the
+    ledger's rows of the account when the caller has them."""
+    if rows is not None:
+        engine.register_arrow("profile_rows", rows)
+    else:
+        engine.materialize("profile_rows",
+                           f"SELECT * FROM ledger WHERE account = {_q(account)}")
     prof = Profile(account)
     row = engine.query("""
 SELECT COUNT(*) AS n, MIN(day) AS first, MAX(day) AS last,

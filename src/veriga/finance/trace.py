@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal
+
+import pyarrow as pa
 
 from veriga.engine import Engine
 from veriga.model.dates import EPOCH, day_number, from_day_number
@@ -23,6 +25,8 @@ from veriga.model.normalize import country_of
 
 CENT = Decimal("0.01")
 Direction = Literal["forward", "backward"]
+#: the ledger's rows of some accounts (:class:`veriga.finance.ledger.ByAccount`)
+RowsOf = Callable[[Sequence[str]], pa.Table]
 
 
 @dataclass
@@ -69,12 +73,17 @@ def _in_list(accounts: list[str]) -> str:
 
 
 def _moves(engine: Engine, accounts: list[str], forward: bool, lo: int | None,
-           hi: int | None) -> dict[str, list[dict]]:
+           hi: int | None, rows_of: RowsOf | None = None) -> dict[str, list[dict]]:
     """The debits (forward) or credits (backward) of ``accounts`` between lo and hi.
 
-    The accounts are a literal list so that the engine reads only their rows; a transaction
-    seen twice (the same account and reference) counts once.
+    The accounts are a literal list so that the engine reads only their rows (``rows_of``:
+    the ledger's rows of some accounts, when the caller has them without a scan); a
+    transaction seen twice (the same account and reference) counts once.
     """
+    table_name = "ledger"
+    if rows_of is not None:
+        engine.register_arrow("trace_rows", rows_of(accounts))
+        table_name = "trace_rows"
     where = [f"account IN ({_in_list(accounts)})", "eur < 0" if forward else "eur > 0",
              "eur IS NOT NULL"]
     if lo is not None:
@@ -83,7 +92,7 @@ def _moves(engine: Engine, accounts: list[str], forward: bool, lo: int | None,
         where.append(f"dn <= {int(hi)}")
     table = engine.query(
         "SELECT account, record_id, ref, dn, eur, cp_account, cp_name, cp_country, method "
-        f"FROM ledger WHERE {' AND '.join(where)}")
+        f"FROM {table_name} WHERE {' AND '.join(where)}")
     out: dict[str, list[dict]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for row in sorted(table.to_pylist(), key=lambda r: r["record_id"]):
@@ -109,18 +118,19 @@ def _held(engine: Engine, accounts: set[str]) -> set[str]:
 def trace(engine: Engine, account: str, direction: Direction = "forward", hops: int = 4,
           start: date | None = None, end: date | None = None,
           min_amount: Decimal = Decimal("10"), max_branches: int = 50,
-          held: Collection[str] | None = None) -> Trace:
+          held: Collection[str] | None = None, rows_of: RowsOf | None = None) -> Trace:
     """Trace money from (forward) or into (backward) ``account`` over up to ``hops`` hops.
 
     Uses the ``ledger`` table made by :func:`veriga.finance.ledger.prepare`; ``held``: the
-    accounts whose statements it holds, when the caller knows them (else asked per hop).
+    accounts whose statements it holds, when the caller knows them (else asked per hop);
+    ``rows_of``: the ledger's rows of some accounts, when the caller has them without a scan.
     """
     forward = direction == "forward"
     lo, hi = day_number(start), day_number(end)
     result = Trace(account, direction)
     # frontier: account -> list of (day number, amount arriving/leaving), merged per account
     frontier: dict[str, list[tuple[int, Decimal]]] = {}
-    first = _moves(engine, [account], forward, lo, hi).get(account, [])
+    first = _moves(engine, [account], forward, lo, hi, rows_of).get(account, [])
     edges = [(account, r, abs(Decimal(r["eur"]))) for r in first]
     result.start_total = sum((e[2] for e in edges), Decimal(0))
     for hop in range(1, hops + 1):
@@ -144,7 +154,7 @@ def trace(engine: Engine, account: str, direction: Direction = "forward", hops: 
                 frontier[cp].append((row["dn"], carried))
         if not frontier:
             break
-        moves = _moves(engine, sorted(frontier), forward, lo, hi)
+        moves = _moves(engine, sorted(frontier), forward, lo, hi, rows_of)
         edges = []
         for acc, arrivals in frontier.items():
             edges.extend(_attribute(acc, arrivals, moves.get(acc, []), forward, min_amount,

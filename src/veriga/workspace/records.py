@@ -37,6 +37,8 @@ class Ledger:
 
     engine: Engine
     owners: dict[str, str] = field(default_factory=dict)
+    #: the ledger's rows of some accounts, without a scan of it (None: ask the engine)
+    rows_of: Callable[[Sequence[str]], pa.Table] | None = None
 
     def close(self) -> None:
         self.engine.close()
@@ -328,7 +330,10 @@ class Records(Part):
                 eng.register_arrow("ledger", prepared.ledger)
                 for name, table in prepared.tables.items():
                     eng.register_arrow(name, table)
-            return Ledger(eng, dict(prepared.owners))
+            # (per process, made with the kept ledger: the positions of each account's rows)
+            by_account = cache.made_from(prepared, ("by account",),
+                                         lambda: finance.ledger.ByAccount(prepared.ledger))
+            return Ledger(eng, dict(prepared.owners), by_account.rows)
         except BaseException:
             eng.close()
             raise

@@ -288,7 +288,7 @@ def _make_sankey(web: Web, case: str, p: Params, data: Ledger
         if not any(a in held for a in accounts):
             raise HTTPException(404, "no statements of this account in the case")
         sankey = flows.around(engine, ctx, accounts, p.direction, p.hops, p.start, p.end,
-                              p.top, held)
+                              p.top, held, data.rows_of)
     elif p.mode == "proceeds":
         sankey = flows.proceeds(engine, ctx, findings, p.start, p.end, p.top)
         if not sankey.links:
@@ -414,7 +414,8 @@ def account_api(case: str, iban: str, web: Current) -> MoneyProfile:
     elif not ACCOUNT.fullmatch(number):
         raise HTTPException(422, "not an account number (IBAN)")
     with web.ws.records.ledger(case) as data:
-        prof = account_profile(data.engine, number)
+        prof = account_profile(data.engine, number, rows=data.rows_of([number])
+                               if data.rows_of is not None else None)
         if not prof.transactions:
             raise HTTPException(404, "no statements of this account in the case")
         facts = _facts(web, case, data.engine)
