@@ -148,7 +148,7 @@ def test_rows_by_account_are_the_rows_a_filter_finds() -> None:
                       "n": pa.array(range(len(accounts)), pa.int64())})
     index = ByAccount(table)
     for wanted in (["LV03"], ["LV07", "LV01", "LV07"], ["NONE", "LV11"], []):
-        got = index.rows(wanted).column("n").to_pylist()
+        got = index.rows(table, wanted).column("n").to_pylist()
         mask = pc.is_in(table.column("account"), pa.array(wanted, pa.string()))
         assert sorted(got) == table.filter(mask).column("n").to_pylist()
         for name in dict.fromkeys(wanted):  # each account's rows in the ledger's order

@@ -213,13 +213,13 @@ def ledger_rows(engine: Engine, record_ids: Sequence[str], columns: Sequence[str
 
 
 class ByAccount:
-    """The rows of a prepared ledger table by the account whose statement they are on: a
-    profile or a trace reads its accounts' rows without a scan of the whole ledger (a large
-    case's 1.1 million rows, scanned again for each question). Holds the row positions in
-    account order (8 bytes a row) and where each account's begin."""
+    """Where the rows of a prepared ledger table are, by the account whose statement they
+    are on: a profile or a trace reads its accounts' rows without a scan of the whole ledger
+    (a large case's 1.1 million rows, scanned again for each question). Holds the row
+    positions in account order (8 bytes a row) and where each account's begin; not the
+    table, which is given to :meth:`rows` (the very table it was made from)."""
 
     def __init__(self, table: pa.Table) -> None:
-        self.table = table
         accounts = table.column("account")
         self.order = pc.sort_indices(accounts)  # stable: an account's rows keep their order
         counts = pc.value_counts(accounts.take(self.order))  # in order of first appearance
@@ -231,10 +231,10 @@ class ByAccount:
                 self.where[value] = (start, n)
             start += n
 
-    def rows(self, accounts: Iterable[str]) -> pa.Table:
-        """The rows on the statements of ``accounts`` (none for an account not held)."""
+    def rows(self, table: pa.Table, accounts: Iterable[str]) -> pa.Table:
+        """The rows of ``table`` on the statements of ``accounts`` (none for one not held)."""
         found = [self.where[a] for a in dict.fromkeys(accounts) if a in self.where]
         if not found:
-            return self.table.slice(0, 0)
-        return self.table.take(pa.concat_arrays([self.order.slice(start, n)
-                                                 for start, n in found]))
+            return table.slice(0, 0)
+        return table.take(pa.concat_arrays([self.order.slice(start, n)
+                                            for start, n in found]))

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,6 +68,20 @@ class _Prepared:
     holders: pa.Table
     owners: dict[str, str]
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    #: where each account's rows are (:func:`_by_account`, made once per process with it)
+    index: list[finance.ledger.ByAccount] = field(default_factory=list, compare=False)
+
+
+_INDEX_LOCK = threading.Lock()
+
+
+def _by_account(prepared: _Prepared) -> finance.ledger.ByAccount:
+    """The positions of each account's rows in the kept ledger, made once with it (about 1 %
+    of its size, not counted in the cache's budget)."""
+    with _INDEX_LOCK:
+        if not prepared.index:
+            prepared.index.append(finance.ledger.ByAccount(prepared.ledger))
+        return prepared.index[0]
 
 
 def _pack(prepared: _Prepared) -> bytes:
@@ -330,10 +345,9 @@ class Records(Part):
                 eng.register_arrow("ledger", prepared.ledger)
                 for name, table in prepared.tables.items():
                     eng.register_arrow(name, table)
-            # (per process, made with the kept ledger: the positions of each account's rows)
-            by_account = cache.made_from(prepared, ("by account",),
-                                         lambda: finance.ledger.ByAccount(prepared.ledger))
-            return Ledger(eng, dict(prepared.owners), by_account.rows)
+            index = _by_account(prepared)
+            return Ledger(eng, dict(prepared.owners),
+                          lambda accounts: index.rows(prepared.ledger, accounts))
         except BaseException:
             eng.close()
             raise
