@@ -303,7 +303,9 @@ def person_key(text: str) -> NameKey:
 def _without_prefix(text: str) -> str:
     """The name without an honorific in front (Mr, Dr): only whole leading words written in
     a readable script are taken away (rigour's prefix removal also changes words of other
-    scripts, e.g. the Han ``丨``, which then gave a key that depends on word order)."""
+    scripts, e.g. the Han ``丨``, which then gave a key that depends on word order). Spaces
+    are evened out first: ``MR `` lost its only word as a prefix, `` MR`` kept it."""
+    text = " ".join(text.split())
     out = remove_person_prefixes(text)
     before, after = text.split(), out.split()
     cut = len(before) - len(after)
