@@ -345,9 +345,8 @@ class Records(Part):
                 eng.register_arrow("ledger", prepared.ledger)
                 for name, table in prepared.tables.items():
                     eng.register_arrow(name, table)
-            index = _by_account(prepared)
-            return Ledger(eng, dict(prepared.owners),
-                          lambda accounts: index.rows(prepared.ledger, accounts))
+            return Ledger(eng, dict(prepared.owners),  # (positions made when first asked)
+                          lambda accounts: _by_account(prepared).rows(prepared.ledger, accounts))
         except BaseException:
             eng.close()
             raise
