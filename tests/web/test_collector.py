@@ -48,3 +48,11 @@ def test_it_is_installed_once() -> None:
     finally:
         collector.uninstall()
     assert collector._after not in gc.callbacks
+
+
+def test_only_a_server_process_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`veriga serve` asks for it (its workers inherit the setting); a test run does not."""
+    monkeypatch.delenv("VERIGA_GC_FREEZE", raising=False)
+    assert not collector.wanted()
+    monkeypatch.setenv("VERIGA_GC_FREEZE", "1")
+    assert collector.wanted()

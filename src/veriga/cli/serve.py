@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Annotated, Any
 
@@ -18,6 +19,9 @@ def serve(
 ) -> None:
     """Serve the web application; open the printed address in a browser."""
     import uvicorn
+
+    # its worker processes keep large values: frozen out of the garbage collector's scans
+    os.environ.setdefault("VERIGA_GC_FREEZE", "1")  # (see veriga.web.collector)
 
     console.print(f"Veriga is at [bold]http://{host}:{port}[/] (log in at /login); "
                   "Ctrl+C stops it.")

@@ -116,7 +116,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        collector.install()  # a server process keeps large values: out of the full scans
+        if collector.wanted():  # a server process keeps large values: out of the full scans
+            collector.install()
         yield
         app.state.workers.close()
 

@@ -13,6 +13,7 @@ cyclic garbage alive at the moment of a freeze stays, bounded by how seldom free
 from __future__ import annotations
 
 import gc
+import os
 import time
 from typing import Any
 
@@ -29,6 +30,12 @@ def _after(phase: str, info: dict[str, Any]) -> None:
         _started[:] = [time.perf_counter()]
     elif _started and time.perf_counter() - _started[0] > SLOW and info["collected"] < FEW:
         gc.freeze()
+
+
+def wanted() -> bool:
+    """Whether this process is a server's (``veriga serve`` sets ``VERIGA_GC_FREEZE=1`` for
+    its workers): a test run, whose objects come and go with each test, freezes nothing."""
+    return os.environ.get("VERIGA_GC_FREEZE") == "1"
 
 
 def install() -> None:
