@@ -129,3 +129,33 @@ def test_findings_are_paged_as_the_whole_list_is_ordered(client: TestClient) -> 
     assert [f["id"] for page in pages for f in page] == [f["id"] for f in everything]
     assert client.get(f"{API}/findings", params={"offset": len(everything)}).json() == []
     assert client.get(f"{API}/findings", params={"limit": 0}).status_code == 422
+
+
+def test_the_findings_are_compressed_for_a_client_that_accepts_gzip(client: TestClient
+                                                                     ) -> None:
+    _open(client)
+    plain = client.get(f"{API}/findings", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.json()) > 5
+    for accepted in ("gzip", "deflate, gzip;q=0.5", "*"):
+        packed = client.get(f"{API}/findings", headers={"Accept-Encoding": accepted})
+        assert packed.headers["content-encoding"] == "gzip", accepted
+        assert packed.json() == plain.json()  # (the client undoes the compression)
+        assert int(packed.headers["content-length"]) < len(plain.content) / 3
+    refused = client.get(f"{API}/findings", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers and refused.json() == plain.json()
+    page = client.get(f"{API}/findings", params={"offset": 2, "limit": 3},
+                      headers={"Accept-Encoding": "gzip"})
+    assert page.json() == plain.json()[2:5]
+
+
+def test_a_restricted_reader_gets_the_findings_minimised_never_the_kept_answer(
+        client: TestClient, site: Site) -> None:
+    _open(client)
+    whole = client.get(f"{API}/findings", headers={"Accept-Encoding": "gzip"}).text
+    assert site.victim in whole
+    client.cookies.clear()
+    log_in(client, "ilze")
+    open_case(client, "amber", "support of a victim")
+    seen = client.get(f"{API}/findings", headers={"Accept-Encoding": "gzip"})
+    assert seen.status_code == 200 and "content-encoding" not in seen.headers
+    assert seen.text != whole and site.victim not in seen.text

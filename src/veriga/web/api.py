@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from starlette.requests import Request
 
 
 def _utc(moment: datetime) -> datetime:
@@ -113,3 +114,18 @@ BODY = (400, *CASE)  # ... that takes a JSON body
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` of an operation: the given error statuses with their bodies."""
     return {code: {"description": WHY[code][0], "model": WHY[code][1]} for code in codes}
+
+
+def accepts_gzip(request: Request) -> bool:
+    """Whether the client accepts a gzip-compressed body (``Accept-Encoding``, where
+    ``gzip;q=0`` refuses it)."""
+    for part in request.headers.get("accept-encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        q = params.strip().lower().removeprefix("q=").strip() if params else "1"
+        try:
+            return float(q) > 0
+        except ValueError:
+            return False
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from veriga.access.policy import Op
 from veriga.findings import Finding, ReviewState
-from veriga.web.api import BODY, CASE, Timestamp, errors
+from veriga.web.api import BODY, CASE, Timestamp, accepts_gzip, errors
 from veriga.web.i18n import translations
 from veriga.web.session import Web, current
 from veriga.web.views import View
@@ -195,11 +196,12 @@ FINDINGS_OUT: TypeAdapter[list[FindingOut]] = TypeAdapter(list[FindingOut])
 
 
 def findings_json(web: Web, case: str, kind: str, state: str, min_score: float,
-                  offset: int = 0, limit: int | None = None) -> bytes:
+                  offset: int = 0, limit: int | None = None, gzipped: bool = False) -> bytes:
     """The findings API's answer as JSON (``offset`` and ``limit``: one page of it). The
     whole case's answer to the same filters is given again while the case's findings are
     unchanged (each request still reads them, audited, as the reader sees them); one
-    kind's, and a minimised reader's, is made anew."""
+    kind's, and a minimised reader's, is made anew. With ``gzipped``, the kept answer is
+    given compressed (kept so too): a large case's is tens of megabytes of JSON."""
     every = web.ws.findings.list(case, kind or None, shared=True)
 
     def make() -> bytes:
@@ -210,12 +212,20 @@ def findings_json(web: Web, case: str, kind: str, state: str, min_score: float,
 
     if kind or web.user.is_ngo:  # one kind's list, or copies minimised: never the same
         return make()
-    return cache.made_from(every, ("findings", case, state, min_score, offset, limit), make)
+    key = ("findings", case, state, min_score, offset, limit)
+    if gzipped:
+        return cache.made_from(every, (*key, "gzip"), lambda: gzip.compress(
+            cache.made_from(every, key, make), compresslevel=GZIP_LEVEL, mtime=0))
+    return cache.made_from(every, key, make)
+
+
+#: The compression of a kept answer: made once per change of the case's findings.
+GZIP_LEVEL = 6
 
 
 @router.get("/api/cases/{case}/findings", tags=["findings"], responses=errors(*CASE),
             response_model=list[FindingOut])
-def findings_api(case: str, web: Current,
+def findings_api(request: Request, case: str, web: Current,
                  kind: Annotated[str, Query(max_length=100, description="e.g. R12")] = "",
                  state: ReviewState | None = None,
                  min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
@@ -224,9 +234,17 @@ def findings_api(case: str, web: Current,
                      ge=1, le=10_000, description="at most this many (empty: every one; a "
                                                   "large case's are tens of megabytes)")] = None,
                  ) -> Response:
-    """Findings of the case, highest score first; ``offset`` and ``limit`` page them."""
-    return Response(findings_json(web, case, kind, state.value if state else "", min_score,
-                                  offset, limit), media_type="application/json")
+    """Findings of the case, highest score first; ``offset`` and ``limit`` page them. A
+    client that accepts gzip gets the answer compressed."""
+    gzipped = accepts_gzip(request) and not kind and not web.user.is_ngo
+    body = findings_json(web, case, kind, state.value if state else "", min_score, offset,
+                         limit, gzipped)
+    if gzipped and not web.ws.minimisers:  # (a minimised answer is rewritten as text)
+        return Response(body, media_type="application/json",
+                        headers={"content-encoding": "gzip", "vary": "accept-encoding"})
+    if gzipped:
+        body = gzip.decompress(body)
+    return Response(body, media_type="application/json", headers={"vary": "accept-encoding"})
 
 
 @router.post("/api/cases/{case}/findings/{finding_id}/review", tags=["findings"],
