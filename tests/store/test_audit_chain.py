@@ -150,3 +150,75 @@ def test_concurrent_writers_extend_one_chain(tmp_path, db_url):
         assert stores[0].verify_audit(conn).ok
     for store in stores:
         store.close()
+
+
+def test_entries_appended_apart_extend_the_one_chain(ws):
+    """A read's entry committed at once in a transaction of its own (PostgreSQL) hashes as
+    an entry appended in the reader's transaction does, with its reads, interleaved with
+    those and with writers on other threads; a transaction that has written appends in
+    itself (it may hold the chain's lock); SQLite always does."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    postgres = ws.store.db.dialect.name == "postgresql"
+
+    def entry(conn, **kw):  # as a read's access writes its entry
+        entry = {"case_id": None, "purpose": None, **kw}
+        if not ws.store.audit_apart(conn, **entry):
+            ws.store.audit(conn, **entry)
+
+    odd = {"text": "Ņina \"Ōta\" \\ ✓", "seq": 0, "nested": {"target": [1, None]}}
+    with ws.store.begin() as conn:
+        assert ws.store.audit_apart(conn, actor="x", action="entity.read", case_id=None,
+                                    purpose="p", target='t "1"', detail=odd,
+                                    reads=["b", "a", "b"]) is postgres
+        ws.cases.create("between")  # (another transaction: appended in it)
+        conn.execute(sa.text("UPDATE audit SET seq = seq WHERE 1 = 0"))  # this one has written
+        assert not ws.store.audit_apart(conn, actor="x", action="entity.read", case_id=None,
+                                        purpose="p")
+
+    def read(n):
+        for _ in range(10):
+            with ws.store.begin() as conn:
+                entry(conn, actor=f"r{n}", action="entity.read", reads=[f"e{n}"])
+
+    def write(n):
+        for _ in range(10):
+            with ws.store.begin() as conn:
+                ws.store.audit(conn, actor=f"w{n}", action="case.open", case_id=None,
+                               purpose="p")
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda f: f[0](f[1]), [(read, 1), (read, 2), (read, 3), (write, 4),
+                                             (write, 5), (read, 6)]))
+    with ws.store.begin() as conn:
+        rows = ws.store.list_audit(conn)
+        assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+        # the workspace's own, the one apart (PostgreSQL), the case created, the threads'
+        assert len(rows) == 1 + postgres + 1 + 60
+        assert ws.store.audit_seqs_reading(conn, "e6") == {
+            r["seq"] for r in rows if r["actor"] == "r6"}
+        if postgres:
+            first = next(r for r in rows if r["target"] == 't "1"')
+            assert first["detail"]["text"] == odd["text"]
+            assert first["detail"]["entity_count"] == 2
+            assert ws.store.audit_seqs_reading(conn, "a") == {first["seq"]}
+        assert ws.store.verify_audit(conn).ok
+
+
+def test_a_read_is_audited_before_its_data_is_handed_on(ws):
+    """On PostgreSQL a read's entry is committed when it is written (in a transaction of its
+    own): a read that fails later is still logged; a change's entry stands or falls with
+    the change. On SQLite both are written in the access's transaction."""
+    from veriga.access.policy import Op
+
+    postgres = ws.store.db.dialect.name == "postgresql"
+    ws.cases.create("a")
+    for op, action in ((Op.ENTITY_READ, "entity.read"), (Op.ENTITY_WRITE, "entity.change")):
+        with pytest.raises(RuntimeError), ws.case("a", op) as access:
+            access.audit(action, "x", reads=["x"])
+            raise RuntimeError("failed after the entry was written")
+    with ws.store.begin() as conn:
+        actions = [r["action"] for r in ws.store.list_audit(conn)]
+        assert actions[-1] == ("entity.read" if postgres else "case.create")
+        assert "entity.change" not in actions
+        assert ws.store.verify_audit(conn).ok

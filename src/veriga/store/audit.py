@@ -119,6 +119,51 @@ def append(
     return digest
 
 
+def seq_parts(row: Mapping[str, Any]) -> tuple[str, str]:
+    """The entry's canonical JSON as :func:`entry_hash` hashes it (scheme 2), cut where its
+    ``seq`` goes: ``seq`` and ``target`` are its last keys in sorted order."""
+    body = {"at": _canonical_time(row["at"]), "actor": row["actor"], "action": row["action"],
+            "case_id": row["case_id"], "purpose": row["purpose"], "detail": row["detail"]}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    target = json.dumps(row["target"], ensure_ascii=False, default=str)
+    return text[:-1] + ', "seq": ', ', "target": ' + target + "}"
+
+
+_APPEND = text(
+    "SELECT veriga_audit_append(:lock, :before, :after, CAST(:at AS timestamptz), :actor, "
+    ":action, :case_id, :purpose, :target, :detail, CAST(:reads AS text[]))")
+
+
+def append_apart(
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    case_id: str | None,
+    purpose: str | None,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    reads: Collection[str] | None = None,
+) -> str:
+    """Append an entry as :func:`append` does, in one call of the PostgreSQL function
+    ``veriga_audit_append`` on ``conn``, a connection in autocommit: the entry is committed
+    when this returns, and the lock that orders the chain is held only while the server runs
+    the call. Returns its hash."""
+    detail = dict(detail or {})
+    ids: list[str] | None = None
+    if reads is not None:
+        ids = sorted(set(reads))
+        detail.update(entity_count=len(ids), entity_ids=ids[:FIRST_IDS],
+                      entity_ids_sha256=reads_digest(ids))
+    row = {"at": datetime.now(UTC), "actor": actor, "action": action, "case_id": case_id,
+           "purpose": purpose, "target": target, "detail": detail}
+    before, after = seq_parts(row)
+    found = conn.execute(_APPEND, {
+        "lock": _PG_LOCK, "before": before, "after": after, **row,
+        "detail": json.dumps(detail, default=str), "reads": ids}).scalar_one()
+    return str(found)
+
+
 @dataclass
 class Anchor:
     """The head of the chain as kept outside the store: last seq, its hash, entry count."""

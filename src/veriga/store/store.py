@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import secrets
+import threading
 import typing
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -94,11 +95,32 @@ def make_db(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = create_engine(url)
+    event.listen(engine, "begin", _began)
+    event.listen(engine, "before_cursor_execute", _executing)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_settings)
     return engine
+
+
+#: Statements that change nothing (what a transaction may run and still be one that only
+#: read, :func:`wrote`).
+_READING = ("SELECT", "SHOW")
+
+
+def _began(conn: Connection) -> None:
+    conn.info.pop("wrote", None)
+
+
+def _executing(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not statement.lstrip()[:6].upper().startswith(_READING):
+        conn.info["wrote"] = True
+
+
+def wrote(conn: Connection) -> bool:
+    """Whether ``conn``'s transaction has run anything but a SELECT so far."""
+    return bool(conn.info.get("wrote"))
 
 
 def _postgres_settings(dbapi_conn: Any, _record: Any) -> None:
@@ -109,6 +131,9 @@ def _postgres_settings(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("SET cursor_tuple_fraction = 1.0")
     dbapi_conn.commit()
 
+
+#: Connections per process for audit entries appended apart (:meth:`Store.audit_apart`).
+AUDIT_CONNECTIONS = 4
 
 #: The largest view kept in the store for every server process (``VERIGA_KEPT_MB``).
 MAX_KEPT_BYTES = int(float(os.environ.get("VERIGA_KEPT_MB", "256")) * 2**20)
@@ -122,6 +147,8 @@ class Store:
         #: the SQL database (a SQLAlchemy engine; "engine" in Veriga means the DuckDB or Spark
         #: query engine over the bulk records, :mod:`veriga.engine`)
         self.db = make_db(url)
+        self._audit_engine: Engine | None = None
+        self._audit_lock = threading.Lock()
         self.migrate()
 
     def migrate(self) -> None:
@@ -135,6 +162,8 @@ class Store:
 
     def close(self) -> None:
         self.db.dispose()
+        if self._audit_engine is not None:
+            self._audit_engine.dispose()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -824,6 +853,27 @@ class Store:
 
     def audit(self, conn: Connection, **entry: Any) -> str:
         return audit_log.append(conn, **entry)
+
+    def audit_apart(self, conn: Connection, **entry: Any) -> bool:
+        """Append an entry in a transaction of its own, committed when this returns
+        (:func:`veriga.store.audit.append_apart`), if ``conn``'s transaction has written
+        nothing yet (it may hold the chain's lock) and the store is PostgreSQL; False if not
+        (SQLite's one writer at a time may be ``conn``'s transaction): append in it then."""
+        if self.db.dialect.name != "postgresql" or wrote(conn):
+            return False
+        with self._audit_db().connect() as conn:
+            audit_log.append_apart(conn, **entry)
+        return True
+
+    def _audit_db(self) -> Engine:
+        """A few connections in autocommit for entries appended apart: a thread waits for
+        one of them, never holding the chain's lock meanwhile."""
+        with self._audit_lock:
+            if self._audit_engine is None:
+                self._audit_engine = create_engine(
+                    self.db.url, pool_size=AUDIT_CONNECTIONS, max_overflow=0,
+                    pool_timeout=300, isolation_level="AUTOCOMMIT")
+            return self._audit_engine
 
     def list_audit(self, conn: Connection, case_id: str | None = None,
                    org_id: str | None = None) -> list[dict[str, Any]]:

@@ -62,6 +62,7 @@ class CaseAccess:
     case: dict[str, Any]
     role: Role
     only_ids: frozenset[str] | None = None  # a share of selected records (entity ids)
+    op: Op | None = None  # what the user does in this access
     #: the entities those records are (or are part of, once merged)
     only_entities: frozenset[str] | None = None
     hidden_sources: set[str] = field(default_factory=set)
@@ -101,9 +102,13 @@ class CaseAccess:
 
     def audit(self, action: str, target: str | None = None, *,
               reads: Collection[str] | None = None, **detail: Any) -> None:
-        """Write the audit entry of this access (in its transaction); ``reads`` are the real
-        ids of every entity reached."""
-        self.ctx.write_audit(self.conn, action, self.case_id, target, reads=reads, **detail)
+        """Write the audit entry of this access; ``reads`` are the real ids of every entity
+        reached. An access that only reads (:data:`READ_ONLY`) and has written nothing yet
+        has its entry committed before this returns, in a transaction of its own where the
+        store can; any other access's entry is written in its transaction, and stands or
+        falls with it."""
+        self.ctx.write_audit(self.conn, action, self.case_id, target, reads=reads,
+                             apart=self.op in READ_ONLY, **detail)
 
     # -- what the reader sees ------------------------------------------------------------
 
@@ -155,10 +160,14 @@ class CaseAccess:
             self.only_entities is None or entity_id in self.only_entities)
 
 
+#: Operations that only read personal data (what they keep is derived from it, never a
+#: change of it): their audit entries are committed apart, before the data is handed on.
+READ_ONLY = frozenset({Op.ENTITY_READ, Op.FINDING_READ})
+
 #: Operations that only read: in a workspace that resolves once (a web request's, which
 #: reads the case several times), what one resolved for a reader is reused by the next read
 #: of the same revision; any other operation resolves afresh, and so does every read after.
-RESOLVED_ONCE = frozenset({Op.ENTITY_READ, Op.FINDING_READ})
+RESOLVED_ONCE = READ_ONLY
 
 
 @dataclass(frozen=True)
@@ -219,12 +228,17 @@ class Context:
 
     def write_audit(self, conn: Connection, action: str, case_id: str | None,
               target: str | None = None, *, reads: Collection[str] | None = None,
-              **detail: Any) -> None:
+              apart: bool = False, **detail: Any) -> None:
         """Write an audit entry; ``reads`` are the (real) ids of every entity reached, all
-        recorded in ``audit_reads`` and covered by the chain."""
-        self.store.audit(conn, actor=self.actor, action=action, case_id=case_id,
-                         purpose=self.purpose, target=target,
-                         detail={**self.audit_detail, **detail}, reads=reads)
+        recorded in ``audit_reads`` and covered by the chain. With ``apart``, the entry is
+        committed at once in a transaction of its own where the store can and ``conn``'s
+        has written nothing (:meth:`Store.audit_apart`), else in ``conn``'s transaction."""
+        entry = {"actor": self.actor, "action": action, "case_id": case_id,
+                 "purpose": self.purpose, "target": target,
+                 "detail": {**self.audit_detail, **detail}, "reads": reads}
+        if apart and self.store.audit_apart(conn, **entry):
+            return
+        self.store.audit(conn, **entry)
 
     def require_user(self) -> User:
         if self.user is None:
@@ -277,7 +291,7 @@ class Context:
         if op in NEEDS_PURPOSE and not self.purpose:
             raise PurposeRequired("state the purpose of this access (--purpose); it is "
                                   "recorded in the audit log")
-        access = CaseAccess(self, conn, row, role, only_ids)
+        access = CaseAccess(self, conn, row, role, only_ids, op)
         # what the reader sees of the case's data, resolved once per revision for reads
         key = (user.id, access.case_id, row["revision"], op in NEEDS_PURPOSE)
         once = self.resolve_once and op in RESOLVED_ONCE
