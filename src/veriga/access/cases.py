@@ -6,11 +6,18 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, delete, func, select
+from sqlalchemy import Connection, delete, select, text
 
 from veriga.access.handling import Handling, parse_code
 from veriga.access.roles import Role, SubjectRole
-from veriga.store.schema import case_members, case_shares, entity_handling, entity_roles, sources
+from veriga.store.schema import (
+    RESTRICTED_HANDLING,
+    case_members,
+    case_shares,
+    entity_handling,
+    entity_roles,
+    sources,
+)
 
 
 def member_role(conn: Connection, case_id: str, user_id: str) -> Role | None:
@@ -109,8 +116,7 @@ def source_handling(conn: Connection, case_id: str, restricted_only: bool = Fals
     query = select(sources.c.id, sources.c.handling, sources.c.handling_orgs,
                    sources.c.handling_note).where(sources.c.case_id == case_id)
     if restricted_only:
-        query = query.where(func.coalesce(cast(sources.c.handling_orgs, Text), "null")
-                            != "null")
+        query = query.where(text(RESTRICTED_HANDLING))  # as its index names it
     for row in conn.execute(query):
         handling = Handling()
         handling.add(row.handling, row.handling_orgs, row.handling_note)

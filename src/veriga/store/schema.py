@@ -112,6 +112,12 @@ cases = Table(
     Column("revision", Integer, nullable=False, server_default="0"),
 )
 
+#: The partial indexes of the sources few of a case have, by name and condition; the
+#: queries name the same conditions (:data:`RESTRICTED_HANDLING`).
+RESTRICTED_HANDLING = "coalesce(CAST(handling_orgs AS TEXT), 'null') != 'null'"
+SOURCES_PARTIAL = {"withdrawn": "withdrawn_at IS NOT NULL", "received": "origin IS NOT NULL",
+                   "restricted": RESTRICTED_HANDLING}
+
 sources = Table(
     "sources",
     metadata,
@@ -142,6 +148,11 @@ sources = Table(
     Column("withdrawn_by", String(255), nullable=True),
     Column("withdrawn_reason", Text, nullable=True),
     UniqueConstraint("case_id", "sha256", name="uq_sources_case_sha256"),
+    # what every access to a case asks of its sources (migration 0019): how many and the
+    # newest, and the few withdrawn, restricted to some organisations or received
+    Index("ix_sources_case_imported", "case_id", "imported_at"),
+    *(Index(f"ix_sources_{name}", "case_id", sqlite_where=text(where),
+            postgresql_where=text(where)) for name, where in SOURCES_PARTIAL.items()),
 )
 
 statements = Table(
@@ -209,6 +220,8 @@ findings = Table(
     Column("message", JSON, nullable=True),  # the explanation as msgid + values (translatable)
     Column("details", JSON, nullable=True),  # structured detail (Finding.details)
     Index("ix_findings_case_kind", "case_id", "kind"),
+    # the version of a case's findings, read by every access to them (migration 0019)
+    Index("ix_findings_case_version", "case_id", "created_at", "reviewed_at"),
 )
 
 audit = Table(
