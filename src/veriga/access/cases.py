@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, delete, exists, select, text
 
 from veriga.access.handling import Handling, parse_code
 from veriga.access.roles import Role, SubjectRole
@@ -14,6 +14,7 @@ from veriga.store.schema import (
     RESTRICTED_HANDLING,
     case_members,
     case_shares,
+    cases,
     entity_handling,
     entity_roles,
     sources,
@@ -24,6 +25,27 @@ def member_role(conn: Connection, case_id: str, user_id: str) -> Role | None:
     role = conn.execute(select(case_members.c.role).where(
         case_members.c.case_id == case_id, case_members.c.user_id == user_id)).scalar()
     return Role(role) if role else None
+
+
+def reach(conn: Connection, case: str, user_id: str, org_id: str
+          ) -> tuple[dict[str, Any], Role | None, bool, frozenset[str] | None] | None:
+    """The case named ``case`` (or of that id), the user's role as its member, whether it
+    is shared with the user's organisation and the records shared (None: all of them), read
+    in one query (every access asks); None if there is no such case."""
+    member = select(case_members.c.role).where(
+        case_members.c.case_id == cases.c.id, case_members.c.user_id == user_id)
+    share = case_shares.c.case_id == cases.c.id, case_shares.c.org_id == org_id
+    row = conn.execute(select(
+        cases, member.scalar_subquery().label("_member"),
+        exists().where(*share).label("_shared"),
+        select(case_shares.c.entity_ids).where(*share).scalar_subquery().label("_records"),
+    ).where((cases.c.name == case) | (cases.c.id == case)).limit(1)).mappings().first()
+    if row is None:
+        return None
+    found = dict(row)
+    role, shared, records = found.pop("_member"), found.pop("_shared"), found.pop("_records")
+    return (found, Role(role) if role else None, bool(shared),
+            None if records is None else frozenset(records))
 
 
 def share_for(conn: Connection, case_id: str, org_id: str) -> dict[str, Any] | None:

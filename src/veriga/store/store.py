@@ -406,12 +406,16 @@ class Store:
     def iter_entities_by_id(
         self, conn: Connection, case_id: str, entity_ids: Sequence[str],
         exclude_sources: Collection[str] = (), only_records: Collection[str] | None = None,
+        canonical_of: Mapping[str, str] | None = None,
     ) -> Iterator[EntityProxy]:
         """The entities (by canonical id); ``only_records``: of the statements of these
-        records only (a share of selected records, some of them merged with others)."""
+        records only (a share of selected records, some of them merged with others).
+        ``canonical_of``: the case's :meth:`canonical_map`, if the caller has read it in
+        this transaction."""
         # distinct: a value read from many files (an account in every statement of it) is
         # one value of the entity; its sources are read where provenance is shown
-        canonical_of = self.canonical_map(conn, case_id)
+        if canonical_of is None:
+            canonical_of = self.canonical_map(conn, case_id)
         query = select(
             statements.c.canonical_id, statements.c.schema, statements.c.prop,
             statements.c.value,

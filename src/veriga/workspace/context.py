@@ -261,22 +261,18 @@ class Context:
     def access(self, conn: Connection, case: str, op: Op) -> CaseAccess:
         """Resolve the user's access to ``case`` and check ``op`` against the policy."""
         user = self.require_user()
-        try:
-            row = self.store.get_case(conn, case)
-        except NotFound:
-            row = None
-        role = None
-        only_ids = None
-        if row is not None:
-            role = case_access.member_role(conn, row["id"], user.id)
-            if role is None:
-                shared = case_access.share_for(conn, row["id"], user.org_id)
-                if shared is not None:
-                    role = user.case_role()
-                    if shared["entity_ids"] is not None:
-                        only_ids = frozenset(shared["entity_ids"])
-        if row is None or role is None:
+        once = self.resolve_once and op in RESOLVED_ONCE
+        if not once:
+            self._resolved.clear()  # a change may follow: later reads resolve it again
+        reached = case_access.reach(conn, case, user.id, user.org_id)
+        if reached is None:
             raise no_such_case(case)
+        row, role, shared, records = reached
+        only_ids = None
+        if role is None:
+            if not shared:
+                raise no_such_case(case)
+            role, only_ids = user.case_role(), records
         kind = CaseKind(row["kind"])
         if op is Op.CASE_MANAGE and row["owner_org_id"] not in (None, user.org_id) \
                 and allows(role, op, kind):
@@ -294,9 +290,6 @@ class Context:
         access = CaseAccess(self, conn, row, role, only_ids, op)
         # what the reader sees of the case's data, resolved once per revision for reads
         key = (user.id, access.case_id, row["revision"], op in NEEDS_PURPOSE)
-        once = self.resolve_once and op in RESOLVED_ONCE
-        if not once:
-            self._resolved.clear()  # a change may follow: later reads resolve it again
         seen = self._resolved.get(key)
         if seen is not None:
             seen.apply(access)
@@ -361,7 +354,7 @@ class Context:
         missing = [i for i in wanted if i not in known]
         read = {p.id: p for p in self.store.iter_entities_by_id(
             access.conn, access.case_id, missing, exclude_sources=access.hidden_sources,
-            only_records=access.only_ids)}
+            only_records=access.only_ids, canonical_of=access.canonical_of)}
         found = (known[i] if i in known else read[i] for i in wanted if i in known or i in read)
         return list(access.visible(found))
 
