@@ -133,7 +133,7 @@ class Entities(Part):
             rows = self.ws.entity_rows(access, real)
             entity = next(self.ws.store.iter_entities_by_id(
                 access.conn, access.case_id, [real], exclude_sources=access.hidden_sources,
-                only_records=access.only_ids))
+                only_records=access.only_ids, canonical_of=access.canonical_of))
             access.audit("entity.read", real)
         if access.minimiser is not None:
             entity = access.minimiser.entity(entity)
@@ -150,7 +150,8 @@ class Entities(Part):
         read: dict[str, EntityProxy] = {}
         for proxy in store.iter_entities_by_id(access.conn, access.case_id,
                                                sorted(real | linking), hidden,
-                                               only_records=access.only_ids):
+                                               only_records=access.only_ids,
+                                               canonical_of=access.canonical_of):
             read[proxy.id or ""] = proxy
             for prop, value in proxy.itervalues():
                 if prop.type.name == "entity":
@@ -177,7 +178,7 @@ class Entities(Part):
             rows = self.ws.entity_rows(access, real)
             entity = next(store.iter_entities_by_id(
                 access.conn, access.case_id, [real], exclude_sources=access.hidden_sources,
-                only_records=access.only_ids))
+                only_records=access.only_ids, canonical_of=access.canonical_of))
             everything, read = self._around(access, {real})
             around = self.ws.fetch(access, everything, read)
             findings = store.list_findings(access.conn, access.case_id, None, real) \
