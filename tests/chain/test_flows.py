@@ -195,6 +195,22 @@ def test_drill_down_rows_sum_to_the_link(world: World, mode: str) -> None:
     assert flows.transactions(world.engine, sankey, "nope", "nothing") is None
 
 
+@pytest.mark.parametrize("by_holder", [True, False])
+def test_every_link_of_the_overview_drills_down_to_its_movements(world: World,
+                                                                  by_holder: bool) -> None:
+    """Each link's transactions (its payers' movements only are given their nodes) are
+    exactly those it sums: from holders, accounts, outside payers and the "other" nodes,
+    turned back or not."""
+    sankey = flows.overview(world.engine, world.context(by_holder), top=12)
+    kinds = set()
+    for k in sankey.links:
+        kinds |= {node.split(":")[0] for node in (k.source, k.target)}
+        page = flows.transactions(world.engine, sankey, k.source, k.target, 0, 100_000)
+        assert page is not None
+        assert (page.total, page.value) == (k.count, k.value.quantize(Decimal("0.01")))
+    assert len(kinds) >= 3, kinds
+
+
 def test_the_lightest_link_of_a_cycle_is_the_one_turned_back() -> None:
     weights = {("a", "b"): Decimal(100), ("b", "c"): Decimal(90), ("c", "a"): Decimal(5),
                ("c", "d"): Decimal(80)}
