@@ -121,19 +121,21 @@ def adjacency(graph: Graph) -> dict[str, set[str]]:
 def shortest_path(start: str, goal: str,
                   expand: Callable[[list[str]], Graph], max_hops: int = 6,
                   max_nodes: int = 5000) -> tuple[list[str], Graph] | None:
-    """Breadth-first search from both ends, expanding the frontier level by level with
-    ``expand`` (one neighbourhood query per level). Returns the path and the graph seen."""
+    """Breadth-first search from both ends, expanding both frontiers level by level with
+    ``expand`` (one neighbourhood query per level for both: a node's neighbours do not
+    depend on which end reached it). Returns the path and the graph seen."""
     seen = Graph()
     parents: dict[str, dict[str, str | None]] = {start: {start: None}, goal: {goal: None}}
     frontier = {start: [start], goal: [goal]}
     for _ in range(max_hops):
+        both = list(dict.fromkeys(frontier[start] + frontier[goal]))
+        if not both:
+            return None
+        grown = expand(both)
+        seen.nodes.update(grown.nodes)
+        seen.edges.update(grown.edges)
+        adj = adjacency(grown)
         for side, other in ((start, goal), (goal, start)):
-            if not frontier[side]:
-                continue
-            grown = expand(frontier[side])
-            seen.nodes.update(grown.nodes)
-            seen.edges.update(grown.edges)
-            adj = adjacency(grown)
             nxt = []
             for node in frontier[side]:
                 for nb in sorted(adj.get(node, ())):
