@@ -132,9 +132,6 @@ def _postgres_settings(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.commit()
 
 
-#: Connections per process for audit entries appended apart (:meth:`Store.audit_apart`).
-AUDIT_CONNECTIONS = 4
-
 #: The largest view kept in the store for every server process (``VERIGA_KEPT_MB``).
 MAX_KEPT_BYTES = int(float(os.environ.get("VERIGA_KEPT_MB", "256")) * 2**20)
 
@@ -870,13 +867,13 @@ class Store:
         return True
 
     def _audit_db(self) -> Engine:
-        """A few connections in autocommit for entries appended apart: a thread waits for
-        one of them, never holding the chain's lock meanwhile."""
+        """Connections in autocommit for entries appended apart, as many as the store's
+        own: every thread in a transaction finds one (a pool of four made the threads of a
+        busy server queue for them)."""
         with self._audit_lock:
             if self._audit_engine is None:
-                self._audit_engine = create_engine(
-                    self.db.url, pool_size=AUDIT_CONNECTIONS, max_overflow=0,
-                    pool_timeout=300, isolation_level="AUTOCOMMIT")
+                self._audit_engine = create_engine(  # (the default pool, as the store's)
+                    self.db.url, isolation_level="AUTOCOMMIT")
             return self._audit_engine
 
     def list_audit(self, conn: Connection, case_id: str | None = None,
