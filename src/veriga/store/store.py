@@ -589,13 +589,16 @@ class Store:
         what it held; in a transaction of its own. Given up if the data changed since (the
         case's row is locked first: a change either comes before and is seen, or after and
         deletes it), if another process keeps one there at the same moment, or if it is
-        larger than :data:`MAX_KEPT_BYTES` (each process then makes its own)."""
+        larger than :data:`MAX_KEPT_BYTES` (each process then makes its own). The case's row
+        is locked for share: a change waits for the views being kept, but views of other
+        slots are kept side by side (locked for update, a trace kept by one user waited for
+        the timeline another kept, tens of megabytes written)."""
         if len(value) > MAX_KEPT_BYTES:
             return
         try:
             with self.begin() as conn:
                 now = conn.execute(select(cases.c.revision).where(cases.c.id == case_id)
-                                   .with_for_update()).scalar()
+                                   .with_for_update(read=True)).scalar()
                 if now != revision:
                     return
                 conn.execute(derived_values.delete().where(
