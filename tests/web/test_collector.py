@@ -56,3 +56,22 @@ def test_only_a_server_process_installs_it(monkeypatch: pytest.MonkeyPatch) -> N
     assert not collector.wanted()
     monkeypatch.setenv("VERIGA_GC_FREEZE", "1")
     assert collector.wanted()
+
+
+def test_a_large_value_kept_is_frozen_at_once(installed: None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value the workspace's cache keeps, if large, is taken out of the collector's scans
+    when it is kept (before a full collection walks it), at most every EVERY seconds."""
+    from veriga.workspace import cache
+
+    monkeypatch.setattr(collector, "_frozen_at", [])
+    small = cache.made_from(object(), ("small",), lambda: [{"n": n} for n in range(10)])
+    assert gc.get_freeze_count() == 0 and small
+    monkeypatch.setattr(collector, "LARGE", 1000)
+    base = object()
+    kept = cache.made_from(base, ("large",), lambda: [{"n": n} for n in range(20_000)])
+    assert gc.get_freeze_count() >= len(kept)
+    gc.unfreeze()
+    cache.made_from(object(), ("large",), lambda: [{"n": n} for n in range(20_000)])
+    assert gc.get_freeze_count() == 0, "not again within EVERY seconds"
+    cache.clear()

@@ -35,6 +35,9 @@ _SIZES: dict[tuple[Any, ...], int] = {}
 _COMPUTING: dict[tuple[Any, ...], threading.Lock] = {}
 _LOCK = threading.Lock()
 MAX_VALUES = 256
+#: Called with a value's estimated size once it is kept (a server process's garbage
+#: collector takes what is kept out of its scans, :mod:`veriga.web.collector`).
+KEPT: list[Callable[[int], None]] = []
 BUDGET_BYTES = int(float(os.environ.get("VERIGA_CACHE_MB", "1024")) * 2**20)
 
 
@@ -248,6 +251,9 @@ def _keep(found: tuple[Any, ...], value: Any, size: int) -> None:
             while len(_VALUES) > MAX_VALUES or total > BUDGET_BYTES:
                 gone, _ = _VALUES.popitem(last=False)
                 total -= _SIZES.pop(gone)
+    if size <= BUDGET_BYTES:
+        for hook in KEPT:
+            hook(size)
 
 
 def clear() -> None:
