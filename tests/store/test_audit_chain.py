@@ -172,6 +172,13 @@ def test_entries_appended_apart_extend_the_one_chain(ws):
                                     purpose="p", target='t "1"', detail=odd,
                                     reads=["b", "a", "b"]) is postgres
         ws.cases.create("between")  # (another transaction: appended in it)
+        conn.execute(sa.select(sa.text("1")))  # a read that locks nothing: still apart
+        assert ws.store.audit_apart(conn, actor="x", action="entity.read", case_id=None,
+                                    purpose="p") is postgres
+        if postgres:  # a row locked: an entry apart could wait for a lock this one holds
+            conn.execute(sa.text("SELECT seq FROM audit WHERE seq = 1 FOR SHARE"))
+            assert not ws.store.audit_apart(conn, actor="x", action="entity.read",
+                                            case_id=None, purpose="p")
         conn.execute(sa.text("UPDATE audit SET seq = seq WHERE 1 = 0"))  # this one has written
         assert not ws.store.audit_apart(conn, actor="x", action="entity.read", case_id=None,
                                         purpose="p")
@@ -193,8 +200,8 @@ def test_entries_appended_apart_extend_the_one_chain(ws):
     with ws.store.begin() as conn:
         rows = ws.store.list_audit(conn)
         assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
-        # the workspace's own, the one apart (PostgreSQL), the case created, the threads'
-        assert len(rows) == 1 + postgres + 1 + 60
+        # the workspace's own, the two apart (PostgreSQL), the case created, the threads'
+        assert len(rows) == 1 + 2 * postgres + 1 + 60
         assert ws.store.audit_seqs_reading(conn, "e6") == {
             r["seq"] for r in rows if r["actor"] == "r6"}
         if postgres:

@@ -112,7 +112,8 @@ cases = Table(
     Column("revision", Integer, nullable=False, server_default="0"),
 )
 
-#: The partial indexes of the sources few of a case have, by name and condition; the
+#: The conditions of the partial indexes on the few sources of a case that are withdrawn,
+#: received from another party or restricted to some organisations, by index name; the
 #: queries name the same conditions (:data:`RESTRICTED_HANDLING`).
 RESTRICTED_HANDLING = "coalesce(CAST(handling_orgs AS TEXT), 'null') != 'null'"
 SOURCES_PARTIAL = {"withdrawn": "withdrawn_at IS NOT NULL", "received": "origin IS NOT NULL",

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import threading
 import typing
@@ -105,8 +106,10 @@ def make_db(url: str) -> Engine:
 
 
 #: Statements that change nothing (what a transaction may run and still be one that only
-#: read, :func:`wrote`).
+#: read, :func:`wrote`), unless they take a lock (:data:`_LOCKING`).
 _READING = ("SELECT", "SHOW")
+_LOCKING = re.compile(r"\bFOR (?:NO KEY )?(?:UPDATE|SHARE|KEY SHARE)\b|pg_advisory",
+                      re.IGNORECASE)
 
 
 def _began(conn: Connection) -> None:
@@ -114,12 +117,13 @@ def _began(conn: Connection) -> None:
 
 
 def _executing(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-    if not statement.lstrip()[:6].upper().startswith(_READING):
+    if not statement.lstrip()[:6].upper().startswith(_READING) or _LOCKING.search(statement):
         conn.info["wrote"] = True
 
 
 def wrote(conn: Connection) -> bool:
-    """Whether ``conn``'s transaction has run anything but a SELECT so far."""
+    """Whether ``conn``'s transaction has run anything but a SELECT that locks nothing so
+    far (it may hold a lock an entry appended apart would wait for)."""
     return bool(conn.info.get("wrote"))
 
 
