@@ -107,8 +107,11 @@ class CaseAccess:
         has its entry committed before this returns, in a transaction of its own where the
         store can; any other access's entry is written in its transaction, and stands or
         falls with it."""
-        self.ctx.write_audit(self.conn, action, self.case_id, target, reads=reads,
-                             apart=self.op in READ_ONLY, **detail)
+        entry = self.ctx.audit_entry(action, self.case_id, target, reads=reads, **detail)
+        store = self.ctx.store
+        if self.op in READ_ONLY and store.audit_apart(self.conn, **entry):
+            return
+        store.audit(self.conn, **entry)
 
     # -- what the reader sees ------------------------------------------------------------
 
@@ -227,18 +230,19 @@ class Context:
         return self.user.username if self.user else "system"
 
     def write_audit(self, conn: Connection, action: str, case_id: str | None,
-              target: str | None = None, *, reads: Collection[str] | None = None,
-              apart: bool = False, **detail: Any) -> None:
-        """Write an audit entry; ``reads`` are the (real) ids of every entity reached, all
-        recorded in ``audit_reads`` and covered by the chain. With ``apart``, the entry is
-        committed at once in a transaction of its own where the store can and ``conn``'s
-        has written nothing (:meth:`Store.audit_apart`), else in ``conn``'s transaction."""
-        entry = {"actor": self.actor, "action": action, "case_id": case_id,
-                 "purpose": self.purpose, "target": target,
-                 "detail": {**self.audit_detail, **detail}, "reads": reads}
-        if apart and self.store.audit_apart(conn, **entry):
-            return
-        self.store.audit(conn, **entry)
+                    target: str | None = None, *, reads: Collection[str] | None = None,
+                    **detail: Any) -> None:
+        """Write an audit entry in ``conn``'s transaction; ``reads`` are the (real) ids of
+        every entity reached, all recorded in ``audit_reads`` and covered by the chain."""
+        self.store.audit(conn, **self.audit_entry(action, case_id, target, reads=reads,
+                                                  **detail))
+
+    def audit_entry(self, action: str, case_id: str | None, target: str | None = None, *,
+                    reads: Collection[str] | None = None, **detail: Any) -> dict[str, Any]:
+        """The fields of an audit entry of this user's ``action``."""
+        return {"actor": self.actor, "action": action, "case_id": case_id,
+                "purpose": self.purpose, "target": target,
+                "detail": {**self.audit_detail, **detail}, "reads": reads}
 
     def require_user(self) -> User:
         if self.user is None:
