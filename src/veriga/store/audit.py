@@ -70,6 +70,19 @@ def reads_digest(entity_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(entity_ids))).encode("utf-8")).hexdigest()
 
 
+def _with_reads(detail: dict[str, Any] | None, reads: Collection[str] | None
+                ) -> tuple[dict[str, Any], list[str] | None]:
+    """The entry's detail with what it read summed up (``entity_count``, the first ids,
+    ``entity_ids_sha256``), and the ids read, sorted (None: no reads recorded)."""
+    detail = dict(detail or {})
+    if reads is None:
+        return detail, None
+    ids = sorted(set(reads))
+    detail.update(entity_count=len(ids), entity_ids=ids[:FIRST_IDS],
+                  entity_ids_sha256=reads_digest(ids))
+    return detail, ids
+
+
 def append(
     conn: Connection,
     *,
@@ -94,12 +107,8 @@ def append(
         conn.execute(text("UPDATE audit SET seq = seq WHERE 0"))
     last = conn.execute(
         select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
-    detail = dict(detail or {})
-    ids: list[str] = []
-    if reads is not None:
-        ids = sorted(set(reads))
-        detail.update(entity_count=len(ids), entity_ids=ids[:FIRST_IDS],
-                      entity_ids_sha256=reads_digest(ids))
+    detail, read = _with_reads(detail, reads)
+    ids = read or []
     row = {
         "seq": (last.seq if last else 0) + 1,
         "at": datetime.now(UTC),
@@ -149,12 +158,7 @@ def append_apart(
     ``veriga_audit_append`` on ``conn``, a connection in autocommit: the entry is committed
     when this returns, and the lock that orders the chain is held only while the server runs
     the call. Returns its hash."""
-    detail = dict(detail or {})
-    ids: list[str] | None = None
-    if reads is not None:
-        ids = sorted(set(reads))
-        detail.update(entity_count=len(ids), entity_ids=ids[:FIRST_IDS],
-                      entity_ids_sha256=reads_digest(ids))
+    detail, ids = _with_reads(detail, reads)
     row = {"at": datetime.now(UTC), "actor": actor, "action": action, "case_id": case_id,
            "purpose": purpose, "target": target, "detail": detail}
     before, after = seq_parts(row)
