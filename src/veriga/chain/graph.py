@@ -118,13 +118,17 @@ def adjacency(graph: Graph) -> dict[str, set[str]]:
     return out
 
 
-def shortest_path(start: str, goal: str,
-                  expand: Callable[[list[str]], Graph], max_hops: int = 6,
-                  max_nodes: int = 5000) -> tuple[list[str], Graph] | None:
+#: Who a node is linked to: each neighbour and the ids of the records that link them (a
+#: payment, an ownership; none for a reference from one entity to another).
+Links = dict[str, dict[str, set[str]]]
+
+
+def shortest_path(start: str, goal: str, expand: Callable[[list[str]], Links],
+                  max_hops: int = 6, max_nodes: int = 5000) -> tuple[list[str], Links] | None:
     """Breadth-first search from both ends, expanding both frontiers level by level with
     ``expand`` (one neighbourhood query per level for both: a node's neighbours do not
-    depend on which end reached it). Returns the path and the graph seen."""
-    seen = Graph()
+    depend on which end reached it). Returns the path and the links seen (both ways)."""
+    seen: Links = {}
     parents: dict[str, dict[str, str | None]] = {start: {start: None}, goal: {goal: None}}
     frontier = {start: [start], goal: [goal]}
     for _ in range(max_hops):
@@ -132,13 +136,14 @@ def shortest_path(start: str, goal: str,
         if not both:
             return None
         grown = expand(both)
-        seen.nodes.update(grown.nodes)
-        seen.edges.update(grown.edges)
-        adj = adjacency(grown)
+        for node, around in grown.items():  # both ways: the path may run either
+            for other, records in around.items():
+                seen.setdefault(node, {}).setdefault(other, set()).update(records)
+                seen.setdefault(other, {}).setdefault(node, set()).update(records)
         for side, other in ((start, goal), (goal, start)):
             nxt = []
             for node in frontier[side]:
-                for nb in sorted(adj.get(node, ())):
+                for nb in sorted(grown.get(node, ())):
                     if nb in parents[side]:
                         continue
                     parents[side][nb] = node
@@ -147,7 +152,7 @@ def shortest_path(start: str, goal: str,
                         path = _join(nb, parents[side], parents[other])
                         return (path if path[0] == start else path[::-1]), seen
             frontier[side] = nxt
-            if len(seen.nodes) > max_nodes:
+            if len(parents[start]) + len(parents[goal]) > max_nodes:
                 return None
     return None
 
@@ -175,4 +180,4 @@ def restrict(graph: Graph, keep: Iterable[str]) -> Graph:
     return out
 
 
-__all__ = ["Graph", "adjacency", "build", "restrict", "shortest_path"]
+__all__ = ["Graph", "Links", "adjacency", "build", "restrict", "shortest_path"]

@@ -407,12 +407,13 @@ class Store:
     def iter_entities_by_id(
         self, conn: Connection, case_id: str, entity_ids: Sequence[str],
         exclude_sources: Collection[str] = (), only_records: Collection[str] | None = None,
-        canonical_of: Mapping[str, str] | None = None,
+        canonical_of: Mapping[str, str] | None = None, prop_types: Sequence[str] = (),
     ) -> Iterator[EntityProxy]:
         """The entities (by canonical id); ``only_records``: of the statements of these
         records only (a share of selected records, some of them merged with others).
         ``canonical_of``: the case's :meth:`canonical_map`, if the caller has read it in
-        this transaction."""
+        this transaction. ``prop_types``: only values of these types (an entity without
+        any is left out)."""
         # distinct: a value read from many files (an account in every statement of it) is
         # one value of the entity; its sources are read where provenance is shown
         if canonical_of is None:
@@ -426,12 +427,30 @@ class Store:
             query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
         if only_records is not None:
             query = query.where(statements.c.entity_id.in_(list(only_records)))
+        if prop_types:
+            query = query.where(statements.c.prop_type.in_(list(prop_types)))
         rows: dict[str, list[Any]] = {}
         for row in conn.execute(query).all():  # one fetch: far faster than row by row
             rows.setdefault(row.canonical_id, []).append(row)
         for entity_id in entity_ids:
             if entity_id in rows:
                 yield _assemble(entity_id, rows[entity_id], canonical_of)
+
+    def present_ids(self, conn: Connection, case_id: str, entity_ids: Collection[str],
+                    exclude_sources: Collection[str] = (),
+                    only_records: Collection[str] | None = None) -> set[str]:
+        """Which of the entities (canonical ids) have a value in the case's files not
+        excluded (no value is read)."""
+        if not entity_ids:
+            return set()
+        query = select(statements.c.canonical_id).where(
+            statements.c.case_id == case_id,
+            statements.c.canonical_id.in_(sorted(entity_ids))).distinct()
+        if exclude_sources:
+            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+        if only_records is not None:
+            query = query.where(statements.c.entity_id.in_(list(only_records)))
+        return set(conn.execute(query).scalars())
 
     # -- merges (entity resolution confirmed by a person) ----------------------------------
 

@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 
 from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
-from veriga.chain.graph import Graph, build, restrict, shortest_path
+from veriga.chain.graph import Graph, Links, build, restrict, shortest_path
 from veriga.chain.labels import SCHEMATA
 from veriga.chain.stages import STAGES
 from veriga.findings import N_
@@ -140,12 +140,28 @@ def path_api(case: str, web: Current, start: Annotated[str, Query(alias="from")]
         if not graph.nodes:
             raise HTTPException(404, f"no entity {start!r} in this case")
         return PathOut.model_validate(graph.to_json(path=[start]))
-    found = shortest_path(start, to, lambda frontier: _graph(web, case, frontier),
+    found = shortest_path(start, to, lambda frontier: _links(web, case, frontier),
                           max_hops=max_hops)
     if found is None:
         raise HTTPException(404, "no path within reach")
     path, seen = found
-    return PathOut.model_validate(restrict(seen, path).to_json(path=path))
+    records = {r for a, b in zip(path[:-1], path[1:], strict=True) for r in seen[a][b]}
+    roles = web.ws.entities.subject_roles(case)
+    graph = build(web.ws.entities.by_id(case, path + sorted(records)), roles, entity_url(case),
+                  labels=labels(web.lang))
+    _investigator_links(web, case, graph, roles)
+    return PathOut.model_validate(restrict(graph, path).to_json(path=path))
+
+
+def _links(web: Web, case: str, ids: list[str]) -> Links:
+    """Who the entities are linked to, investigators' links included: what a path search
+    asks at each level (the records' values are read for the path found only)."""
+    found = web.ws.entities.links(case, ids)
+    for link in web.ws.notes.links(case, ids):
+        a, b = link["entity_id"], link["other_id"]
+        found.setdefault(a, {}).setdefault(b, set())
+        found.setdefault(b, {}).setdefault(a, set())
+    return found
 
 
 @router.get("/api/cases/{case}/pivots/{entity_id}", tags=["network"], responses=errors(*CASE))
