@@ -34,9 +34,11 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    literal,
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from veriga.errors import NotFound, VerigaError
@@ -443,6 +445,16 @@ class Store:
         excluded (no value is read)."""
         if not entity_ids:
             return set()
+        if self.db.dialect.name == "postgresql":  # the first value of each, not all of them
+            ids = func.unnest(literal(sorted(entity_ids), ARRAY(Text))).table_valued(
+                "id").render_derived(name="wanted")
+            stated = select(statements.c.canonical_id).where(
+                statements.c.case_id == case_id, statements.c.canonical_id == ids.c.id)
+            if exclude_sources:
+                stated = stated.where(statements.c.source_id.not_in(list(exclude_sources)))
+            if only_records is not None:
+                stated = stated.where(statements.c.entity_id.in_(list(only_records)))
+            return set(conn.execute(select(ids.c.id).where(stated.exists())).scalars())
         query = select(statements.c.canonical_id).where(
             statements.c.case_id == case_id,
             statements.c.canonical_id.in_(sorted(entity_ids))).distinct()
