@@ -95,6 +95,7 @@ def prepare(ws: Workspace, case: str, lang: str, state: tuple[Any, ...]) -> None
             log.debug("the %s view was not prepared: %s", view.name, type(exc).__name__)
         except Exception as exc:  # noqa: BLE001 - the view is made when first read instead
             log.warning("preparing the %s view failed: %s", view.name, type(exc).__name__)
+    cache.settle()  # every view kept in the store before the preparation is told done
     cache.clear()  # kept in the store; the worker process keeps none of it
     with ws.case(case, Op.CASE_OPEN) as access:
         access.audit("views.prepare", views=made, lang=lang)

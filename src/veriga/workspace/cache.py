@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import sys
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from veriga import __version__
@@ -27,6 +29,7 @@ from veriga.store import Store
 from veriga.workspace.context import CaseAccess
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: (what, database, case, fingerprint, view) -> value, least recently used first.
 _VALUES: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -140,12 +143,50 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
-def in_store(store: Store, found: tuple[Any, ...], codec: Codec[T]) -> Shared[T]:
+#: Values waiting to be kept in the store by the keeper thread (see :func:`in_store`).
+_PENDING: list[Future[None]] = []
+_KEEPER: ThreadPoolExecutor | None = None
+#: At most this many values wait to be kept; beyond, a value is kept in this process only.
+MAX_PENDING = 8
+
+
+def _keep_later(save: Callable[[], None]) -> None:
+    """Run ``save`` in the keeper thread, after the caller has its value; dropped when
+    :data:`MAX_PENDING` wait already (the store is only where other processes find it)."""
+    global _KEEPER
+    with _LOCK:
+        _PENDING[:] = [f for f in _PENDING if not f.done()]
+        if len(_PENDING) >= MAX_PENDING:
+            return
+        if _KEEPER is None:
+            _KEEPER = ThreadPoolExecutor(1, thread_name_prefix="veriga-keep")
+        _PENDING.append(_KEEPER.submit(_saving, save))
+
+
+def _saving(save: Callable[[], None]) -> None:
+    try:
+        save()
+    except Exception as error:  # noqa: BLE001 - its type only: a message may quote the value
+        log.warning("a value was not kept in the store: %s", type(error).__name__)
+
+
+def settle() -> None:
+    """Wait until every value waiting to be kept in the store is kept (tests)."""
+    with _LOCK:
+        waiting = list(_PENDING)
+    for future in waiting:
+        future.exception()
+
+
+def in_store(store: Store, found: tuple[Any, ...], codec: Codec[T],
+             later: bool = False) -> Shared[T]:
     """The value kept under ``found`` (a :func:`key`) kept in the store too, for every server
     process: in the case's slot of its what, version, reader's view (and Veriga's version,
     which may encode it otherwise), read back only in the state it was made in, kept only if
     the case's data did not change meanwhile (see :meth:`Store.keep_derived`). A value that
-    no longer decodes is made again."""
+    no longer decodes is made again. ``later``: kept by a thread of its own once made, not
+    before the caller has it (a trace's flows, tens of thousands of records, took a loaded
+    server seconds to encode and write)."""
     what, _, case_id, state, version, view = found
     slot, made_in = _digest([what, version, view, __version__]), _digest(state)
 
@@ -159,8 +200,12 @@ def in_store(store: Store, found: tuple[Any, ...], codec: Codec[T]) -> Shared[T]
         except Exception:  # noqa: BLE001 - kept by an older Veriga: made again, in its place
             return None
 
-    return Shared(load, lambda value: store.keep_derived(case_id, slot, made_in,
-                                                         codec.dump(value), state[0][0]))
+    def save(value: T) -> None:
+        store.keep_derived(case_id, slot, made_in, codec.dump(value), state[0][0])
+
+    if later:
+        return Shared(load, lambda value: _keep_later(lambda: save(value)))
+    return Shared(load, save)
 
 
 def claim(store: Store, found: tuple[Any, ...]) -> bool:

@@ -352,11 +352,13 @@ class Records(Part):
             raise
 
     def kept(self, case: str, what: str, compute: Callable[[], T], version: Any = None,
-             codec: cache.Codec[T] | None = None, reviews: bool = True) -> T:
+             codec: cache.Codec[T] | None = None, reviews: bool = True,
+             later: bool = False) -> T:
         """A value ``compute`` makes from the case's ledger and findings as this reader sees
         them (a money view's flows), kept until the case's data, its findings or the reader's
         view change (``version``: what else it depends on, such as the view's parameters);
-        with a ``codec`` kept in the store too, for every server process. ``reviews`` False:
+        with a ``codec`` kept in the store too, for every server process (``later``: once
+        the caller has it, see :func:`cache.in_store`). ``reviews`` False:
         a value that does not depend on how findings were reviewed, kept across reviews.
         Every call is audited as the reads it rests on, whether made now or kept."""
         with self.ws.case(case, Op.ENTITY_READ) as access:
@@ -366,7 +368,7 @@ class Records(Part):
             found = cache.key(access, f"kept:{what}", version=version,
                               stale_with=made if reviews else made[:2])
         return cache.cached(found, compute, None if codec is None
-                            else cache.in_store(self.ws.store, found, codec))
+                            else cache.in_store(self.ws.store, found, codec, later))
 
     def _minimised(self, access: CaseAccess, tables: dict[str, list[str]]
                    ) -> dict[str, list[str]]:

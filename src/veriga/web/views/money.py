@@ -266,7 +266,7 @@ def _sankey(web: Web, case: str, p: Params, data: Ledger) -> tuple[flows.Sankey,
     """The Sankey ``p`` asks for, made once per change of the case's data, findings and the
     reader's view, and kept: a drill-down asks the same flows again."""
     sankey, note, ctx = web.ws.records.kept(case, "money-sankey", lambda: _make_sankey(
-        web, case, p, data), version=astuple(p), codec=SANKEY_JSON)
+        web, case, p, data), version=astuple(p), codec=SANKEY_JSON, later=True)
     # the tables a kept overview's moves name, made once with it (a large case's holders
     # of 100,000 accounts took a tenth of a second per request)
     flows.register_context(data.engine, ctx, cache.made_from(
