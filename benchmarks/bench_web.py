@@ -11,7 +11,8 @@
 
 2. Every page and API call of a case (:data:`VIEWS`), p50 and p95 latency on PostgreSQL:
    first one user loading each view in turn (three rounds after a warm-up), then 20
-   concurrent users clicking through random views, pausing about a second to read each.
+   concurrent users clicking through random views, pausing about a second to read each,
+   after six users loaded every view once side by side (every worker process warmed).
    The case is a simulated world (medium; small with --quick) imported once into its own
    schema and reused by later runs (delete benchmarks/out/web/ready-* to rebuild it); the
    server is uvicorn in its own process, the users are threads with their own sessions.
@@ -354,6 +355,7 @@ def load(quick: bool = False) -> list[dict[str, Any]]:
             samples["one user"] = _one_user(client, views, asked, rounds)
         if users:
             mix = {k: v for k, v in views.items() if k not in HEAVY}
+            _warm(base, asked, mix)
             mixed, _ = _load(base, asked, mix, 1.0, users, requests)
             samples[f"{users} users"] = {}
             for name, took in mixed:
@@ -365,6 +367,25 @@ def load(quick: bool = False) -> list[dict[str, Any]]:
 
 
 ROUNDS_ONE = 3
+#: Users who load every view once, side by side, before the measured load: one user's
+#: connection is served by one worker process, and the others' first requests made what a
+#: worker keeps (the ledger, the findings) under the load, seconds each.
+WARM_USERS = 6
+
+
+def _warm(base: str, asked: dict[str, Any], views: dict[str, str]) -> None:
+    """Every worker process warmed: :data:`WARM_USERS` connections load each view once."""
+    def one(seed: int) -> None:
+        rng = random.Random(seed)
+        with _client(base) as client:
+            for template in views.values():
+                _get(client, _path(template, asked, rng))
+
+    threads = [threading.Thread(target=one, args=(100 + n,)) for n in range(WARM_USERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def _one_user(client: Any, views: dict[str, str], asked: dict[str, Any], rounds: int
