@@ -212,7 +212,8 @@ class Entities(Part):
                                                     access.only_ids) if access.reachable(e)}
             access.audit("entity.read", neighbourhood=True, reads=real | linking | present)
         shown = access.minimiser.entity_id if access.minimiser is not None else str
-        return {shown(a): {shown(b): records for b, records in around.items() if b in present}
+        return {shown(a): {shown(b): {shown(r) for r in records}
+                           for b, records in around.items() if b in present}
                 for a, around in found.items() if a in present}
 
     def page(self, case: str, entity_id: str) -> EntityPage:
