@@ -42,6 +42,7 @@ def _found(n: int) -> tuple[Any, ...]:
 
 @pytest.fixture(autouse=True)
 def _clean() -> Any:
+    cache.settle()  # nothing of an earlier test's left waiting in the keeper's queue
     cache.clear()
     yield
     cache.clear()
