@@ -559,8 +559,14 @@ class Store:
         return out
 
     def refresh_statistics(self) -> None:
-        """Let PostgreSQL's planner see what a large import added (autovacuum may be off or
-        late; without statistics some analyses plan a nested loop over all statements)."""
+        """Let the planner see what an import added: PostgreSQL's (autovacuum may be off or
+        late; without statistics some analyses plan a nested loop over all statements) and
+        SQLite's (without any, it read an entity's values through the index of the case's
+        schemata, every statement of the case: 0.16 s, not 0.2 ms, on a medium case)."""
+        if self.db.dialect.name == "sqlite":
+            with self.db.begin() as conn:
+                analyse_sqlite(conn)
+            return
         if self.db.dialect.name != "postgresql":
             return
         with self.db.connect() as conn:
@@ -1003,6 +1009,17 @@ def _sqlite_time(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+#: Rows of each index SQLite's ANALYZE reads (its statistics from a sample: a large
+#: store's are made in a fraction of a second, and are as good for choosing an index).
+SQLITE_ANALYSIS_LIMIT = 5000
+
+
+def analyse_sqlite(conn: Connection) -> None:
+    """SQLite's statistics of every table and index, from a sample of each."""
+    conn.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+    conn.exec_driver_sql("ANALYZE")
 
 
 def _assemble(entity_id: str, rows: list[Any],
