@@ -17,7 +17,21 @@ from veriga.ingest import ImportRequest, expand
 from veriga.simulate import simulate
 from veriga.workspace import Workspace
 
-PASSWORD = "correct horse battery"
+
+def _agencies(settings: Settings) -> tuple[Workspace, Workspace]:
+    """The administrator's workspace and Liga's (the police, LV) with case "c"; Kati works
+    for the Border Guard (EE), Ilze for a shelter (an NGO)."""
+    admin = Workspace.local(settings, purpose="setting up", username="admin")
+    for org, kind, country in (("Police", "police", "LV"), ("Border Guard", "police", "EE"),
+                               ("Shelter", "ngo", "LV")):
+        admin.directory.add_org(org, kind, country)
+    for user, org, role in (("liga", "Police", "investigator"),
+                            ("kati", "Border Guard", "investigator"),
+                            ("ilze", "Shelter", "ngo_worker")):
+        admin.directory.add_user(user, org, [role])
+    liga = admin.as_user("liga", purpose="investigation")
+    liga.cases.create("c")
+    return admin, liga
 
 
 @pytest.fixture
@@ -25,13 +39,7 @@ def police(tmp_path: Path, settings: Settings) -> Iterator[tuple[Workspace, Work
     """The investigator's and the NGO worker's workspaces on one case of a mixed world."""
     world = tmp_path / "world"
     simulate("mixed", "tiny", 5, world)
-    admin = Workspace.local(settings, purpose="setting up", username="admin")
-    admin.directory.add_org("Police", "police", "LV")
-    admin.directory.add_org("Shelter", "ngo", "LV")
-    admin.directory.add_user("liga", "Police", ["investigator"], "Liga", PASSWORD)
-    admin.directory.add_user("ilze", "Shelter", ["ngo_worker"], "Ilze", PASSWORD)
-    liga = admin.as_user("liga", purpose="investigation")
-    liga.cases.create("c")
+    admin, liga = _agencies(settings)
     requests, _ = expand([world / d for d in ("bank", "police", "registers", "labour")],
                          ImportRequest(path=Path(".")))
     liga.records.import_files("c", requests)
@@ -116,13 +124,7 @@ def test_links_leave_out_what_the_reader_may_not_see(tmp_path: Path,
                                                     settings: Settings) -> None:
     """An end stated only in a withdrawn file, an entity withheld from a partner agency by
     its handling code, and a share of selected records: never a link."""
-    admin = Workspace.local(settings, purpose="setting up", username="admin")
-    admin.directory.add_org("Police", "police", "LV")
-    admin.directory.add_org("Border Guard", "police", "EE")
-    admin.directory.add_user("liga", "Police", ["investigator"], "Liga", PASSWORD)
-    admin.directory.add_user("kati", "Border Guard", ["investigator"], "Kati", PASSWORD)
-    liga = admin.as_user("liga", purpose="investigation")
-    liga.cases.create("c")
+    admin, liga = _agencies(settings)
     people = _ftm(tmp_path / "people.ftm.jsonl",
                   ("p1", "Person", {"name": ["Ivan Petrov"]}),
                   ("c1", "Company", {"name": ["Baltic Staffing SIA"]}))

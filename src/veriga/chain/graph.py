@@ -8,11 +8,13 @@ the link to its entity page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 from followthemoney import EntityProxy
+from followthemoney.property import Property
 
 from veriga.chain.labels import ENGLISH, Labels
 
@@ -77,35 +79,48 @@ def _country_type() -> Any:
     return registry.country
 
 
-def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str],
-                 labels: Labels) -> None:
+def stated_links(proxy: EntityProxy) -> Iterator[tuple[str, str, Property | None]]:
+    """The links an entity states, as the graph draws them: ``(source, target, None)`` from
+    each source to each target of an edge entity (a payment, an ownership: the link is the
+    record), else ``(entity, other, property)`` for each other entity it refers to."""
     schema, entity_id = proxy.schema, proxy.id
     if entity_id is None:
         return
-    sources = proxy.get(schema.edge_source) if schema.edge_source else []
-    targets = proxy.get(schema.edge_target) if schema.edge_target else []
+    if schema.edge:
+        sources = proxy.get(schema.edge_source) if schema.edge_source else []
+        targets = proxy.get(schema.edge_target) if schema.edge_target else []
+        for source, target in product(sources, targets):
+            yield source, target, None
+        return
+    for prop, value in proxy.itervalues():
+        if prop.type.name == "entity" and value != entity_id:
+            yield entity_id, value, prop
+
+
+def _edge_entity(graph: Graph, proxy: EntityProxy, url: Callable[[str], str],
+                 labels: Labels) -> None:
+    entity_id, name = proxy.id or "", proxy.schema.name
+    pairs = [(source, target) for source, target, _ in stated_links(proxy)]
     first, last = _dates(proxy)
-    for source in sources:
-        for target in targets:
-            if source in graph.nodes and target in graph.nodes:
-                label = labels.schema(schema.name)
-                amount = _amount(proxy)
-                if amount:
-                    label = f"{label} {labels.money(amount, proxy.first('currency'))}"
-                key = entity_id if len(sources) * len(targets) == 1 else \
-                    f"{entity_id}:{source}:{target}"
-                graph.edges[key] = {
-                    "id": key, "source": source, "target": target, "schema": schema.name,
-                    "label": label, "first": first, "last": last, "amount": amount,
-                    "url": url(entity_id)}
+    for source, target in pairs:
+        if source in graph.nodes and target in graph.nodes:
+            label = labels.schema(name)
+            amount = _amount(proxy)
+            if amount:
+                label = f"{label} {labels.money(amount, proxy.first('currency'))}"
+            key = entity_id if len(pairs) == 1 else f"{entity_id}:{source}:{target}"
+            graph.edges[key] = {
+                "id": key, "source": source, "target": target, "schema": name,
+                "label": label, "first": first, "last": last, "amount": amount,
+                "url": url(entity_id)}
 
 
 def _references(graph: Graph, proxy: EntityProxy, labels: Labels) -> None:
-    for prop, value in proxy.itervalues():
-        if prop.type.name != "entity" or value not in graph.nodes or value == proxy.id:
+    for source, value, prop in stated_links(proxy):
+        if prop is None or value not in graph.nodes:
             continue
-        key = f"{proxy.id}:{prop.name}:{value}"
-        graph.edges[key] = {"id": key, "source": proxy.id, "target": value,
+        key = f"{source}:{prop.name}:{value}"
+        graph.edges[key] = {"id": key, "source": source, "target": value,
                             "schema": "Reference", "label": labels.prop(prop.label), "first": None,
                             "last": None, "amount": None, "url": None}
 
@@ -180,4 +195,5 @@ def restrict(graph: Graph, keep: Iterable[str]) -> Graph:
     return out
 
 
-__all__ = ["Graph", "Links", "adjacency", "build", "restrict", "shortest_path"]
+__all__ = ["Graph", "Links", "adjacency", "build", "restrict", "shortest_path",
+           "stated_links"]

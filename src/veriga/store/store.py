@@ -425,10 +425,7 @@ class Store:
             statements.c.value,
         ).where(statements.c.case_id == case_id,
                 statements.c.canonical_id.in_(entity_ids)).distinct()
-        if exclude_sources:
-            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
-        if only_records is not None:
-            query = query.where(statements.c.entity_id.in_(list(only_records)))
+        query = _of_files(query, exclude_sources, only_records)
         if prop_types:
             query = query.where(statements.c.prop_type.in_(list(prop_types)))
         rows: dict[str, list[Any]] = {}
@@ -448,20 +445,14 @@ class Store:
         if self.db.dialect.name == "postgresql":  # the first value of each, not all of them
             ids = func.unnest(literal(sorted(entity_ids), ARRAY(Text))).table_valued(
                 "id").render_derived(name="wanted")
-            stated = select(statements.c.canonical_id).where(
-                statements.c.case_id == case_id, statements.c.canonical_id == ids.c.id)
-            if exclude_sources:
-                stated = stated.where(statements.c.source_id.not_in(list(exclude_sources)))
-            if only_records is not None:
-                stated = stated.where(statements.c.entity_id.in_(list(only_records)))
+            stated = _of_files(select(statements.c.canonical_id).where(
+                statements.c.case_id == case_id, statements.c.canonical_id == ids.c.id),
+                exclude_sources, only_records)
             return set(conn.execute(select(ids.c.id).where(stated.exists())).scalars())
-        query = select(statements.c.canonical_id).where(
+        query = _of_files(select(statements.c.canonical_id).where(
             statements.c.case_id == case_id,
-            statements.c.canonical_id.in_(sorted(entity_ids))).distinct()
-        if exclude_sources:
-            query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
-        if only_records is not None:
-            query = query.where(statements.c.entity_id.in_(list(only_records)))
+            statements.c.canonical_id.in_(sorted(entity_ids))).distinct(),
+            exclude_sources, only_records)
         return set(conn.execute(query).scalars())
 
     # -- merges (entity resolution confirmed by a person) ----------------------------------
@@ -1009,6 +1000,20 @@ def _sqlite_time(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+_Query = typing.TypeVar("_Query", bound=Select[Any])
+
+
+def _of_files(query: _Query, exclude_sources: Collection[str],
+              only_records: Collection[str] | None) -> _Query:
+    """``query`` of statements narrowed to the files not excluded and, for a share of
+    selected records, to those records' statements."""
+    if exclude_sources:
+        query = query.where(statements.c.source_id.not_in(list(exclude_sources)))
+    if only_records is not None:
+        query = query.where(statements.c.entity_id.in_(list(only_records)))
+    return query
 
 
 #: Rows of each index SQLite's ANALYZE reads (its statistics from a sample: a large

@@ -12,6 +12,7 @@ from veriga.access import cases as case_access
 from veriga.access import directory
 from veriga.access.policy import Op
 from veriga.access.roles import SubjectRole
+from veriga.chain.graph import stated_links
 from veriga.errors import NotFound, VerigaError
 from veriga.findings import Finding, ReviewState
 from veriga.model import EntityProxy, with_overlay
@@ -192,21 +193,12 @@ class Entities(Part):
                     conn, case_id, sorted(real | linking), access.hidden_sources,
                     only_records=access.only_ids, canonical_of=access.canonical_of,
                     prop_types=("entity",)):
-                record = proxy.id or ""
-                if not access.reachable(record):
+                if not access.reachable(proxy.id or ""):
                     continue
-                schema = proxy.schema
-                if schema.edge:
-                    for source in proxy.get(schema.edge_source) if schema.edge_source else []:
-                        for target in proxy.get(schema.edge_target) if schema.edge_target \
-                                else []:
-                            link(source, target, record)
-                            link(target, source, record)
-                    continue
-                for prop, value in proxy.itervalues():
-                    if prop.type.name == "entity":
-                        link(record, value, None)
-                        link(value, record, None)
+                for a, b, prop in stated_links(proxy):
+                    through = proxy.id if prop is None else None  # the record, or none
+                    link(a, b, through)
+                    link(b, a, through)
             ends = set(found) | {b for around in found.values() for b in around}
             present = {e for e in store.present_ids(conn, case_id, ends, access.hidden_sources,
                                                     access.only_ids) if access.reachable(e)}
